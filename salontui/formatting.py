@@ -1,0 +1,77 @@
+"""The one formatter for money, dates and phones on screen.
+
+Screens never format a number or a date themselves: they ask a
+:class:`Formatter` made from the salon's settings, so switching the salon to
+CNY or the display to Chinese changes every screen at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from salontui.store.money import format_money, parse_amount
+from salontui.store.phones import format_phone
+
+DATE_INPUT_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+
+
+@dataclass(frozen=True)
+class Formatter:
+    currency: str = "VND"
+    exponent: int = 0
+    locale: str = "vi_VN"
+    phone_region: str = "VN"
+    date_format: str = "%d/%m/%Y"
+    utc_offset_hours: int = 7  # timestamps are stored in UTC; shown in the salon's time
+
+    @classmethod
+    def from_settings(cls, settings) -> Formatter:
+        return cls(currency=settings.currency, exponent=settings.currency_exponent,
+                   locale=settings.locale, phone_region=settings.phone_region)
+
+    def money(self, minor: int | None) -> str:
+        if minor is None:
+            return ""
+        return format_money(minor, currency=self.currency, exponent=self.exponent,
+                            locale=self.locale)
+
+    def parse_money(self, text: str, *, field: str = "amount", allow_zero: bool = False,
+                    allow_negative: bool = False) -> int:
+        return parse_amount(text, exponent=self.exponent, field=field, allow_zero=allow_zero,
+                            allow_negative=allow_negative)
+
+    def date(self, value: date | datetime | None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            value = self.local(value).date()
+        return value.strftime(self.date_format)
+
+    def datetime(self, value: datetime | None) -> str:
+        if value is None:
+            return ""
+        return self.local(value).strftime(f"{self.date_format} %H:%M")
+
+    def local(self, value: datetime) -> datetime:
+        return value + timedelta(hours=self.utc_offset_hours)
+
+    def phone(self, e164: str) -> str:
+        return format_phone(e164, region=self.phone_region) if e164 else ""
+
+
+def parse_date(text: str, *, field: str = "date", required: bool = True) -> date | None:
+    """Accept YYYY-MM-DD and DD/MM/YYYY; raise ValidationError with a message otherwise."""
+    from salontui.store.errors import ValidationError
+
+    raw = (text or "").strip()
+    if not raw:
+        if required:
+            raise ValidationError("Enter a date (DD/MM/YYYY or YYYY-MM-DD).", field=field)
+        return None
+    for fmt in DATE_INPUT_FORMATS:
+        try:
+            return datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    raise ValidationError(f"'{raw}' is not a date: use DD/MM/YYYY or YYYY-MM-DD.", field=field)

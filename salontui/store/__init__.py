@@ -1,0 +1,1 @@
+"""Everything that touches the database. Imports no Textual, returns plain data."""

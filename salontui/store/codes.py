@@ -1,0 +1,47 @@
+"""Human codes (KH000123 for customers, HD000456 for invoices).
+
+A counter row is advanced inside the writing transaction (under BEGIN
+IMMEDIATE on SQLite, FOR UPDATE on PostgreSQL), so two terminals never get
+the same code, and a rolled-back operation gives its number back rather than
+leaving a hole: codes are sequential and never reused.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from salontui.store.db import for_update
+from salontui.store.models import Counter
+
+CUSTOMER = ("customer", "KH", 6)
+INVOICE = ("invoice", "HD", 6)
+PROMOTION = ("promotion", "KM", 6)
+CATALOG = ("catalog", "DV", 4)
+
+
+def next_number(session: Session, name: str) -> int:
+    statement = for_update(select(Counter).where(Counter.name == name), session)
+    counter = session.exec(statement).first()
+    if counter is None:
+        counter = Counter(name=name, value=0)
+    counter.value += 1
+    session.add(counter)
+    session.flush()
+    return counter.value
+
+
+def format_code(prefix: str, width: int, number: int) -> str:
+    return f"{prefix}{number:0{width}d}"
+
+
+def next_code(session: Session, sequence: tuple[str, str, int]) -> str:
+    """The next code of ``sequence`` (one of the module's constants)."""
+    name, prefix, width = sequence
+    return format_code(prefix, width, next_number(session, name))
+
+
+def set_counter(session: Session, name: str, value: int) -> None:
+    """Move a counter forward after a bulk load (never backwards)."""
+    counter = session.get(Counter, name) or Counter(name=name, value=0)
+    counter.value = max(counter.value, value)
+    session.add(counter)

@@ -1,0 +1,269 @@
+"""Customers: create, update, soft delete, restore, and the duplicate warning.
+
+Name and phone are required; the phone is normalised to E.164 with the
+salon's default region. A second customer with the same phone or the same
+name is not created silently: :class:`DuplicateCustomer` carries the
+existing customer(s) so the desk can offer to open that one instead, and
+the receptionist may go on with ``allow_duplicate=True``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import delete, or_
+from sqlmodel import Session, select
+
+from salontui.store import audit, clock, codes
+from salontui.store.errors import (
+    ConcurrentEdit,
+    DuplicateCustomer,
+    NotFound,
+    RuleViolation,
+    ValidationError,
+)
+from salontui.store.models import Customer, CustomerNameKey
+from salontui.store.phones import parse_phone
+from salontui.store.settings import get_settings
+from salontui.store.staff import require_staff
+from salontui.store.text import fold, name_keys
+
+MAX_NAME = 120
+MAX_EMAIL = 120
+MAX_ADDRESS = 250
+MAX_NOTE = 1000
+GENDERS = ("", "female", "male", "other")
+MEMBER_STATES = ("not_activated", "active", "excluded")
+
+
+@dataclass(frozen=True)
+class CustomerRecord:
+    """A customer's own fields, as plain data for forms and headers."""
+
+    id: int
+    code: str
+    name: str
+    phone: str
+    birthday: date | None
+    gender: str
+    email: str
+    address: str
+    note: str
+    tier: str
+    member_state: str
+    created_at: datetime
+    deleted_at: datetime | None
+
+
+def to_record(row: Customer) -> CustomerRecord:
+    return CustomerRecord(
+        id=row.id, code=row.code, name=row.name, phone=row.phone, birthday=row.birthday,
+        gender=row.gender, email=row.email, address=row.address, note=row.note,
+        tier=row.tier, member_state=row.member_state, created_at=row.created_at,
+        deleted_at=row.deleted_at,
+    )
+
+
+def _clean_text(value: str | None, *, field: str, label: str, limit: int,
+                required: bool = False) -> str:
+    text = " ".join((value or "").split()) if field != "note" else (value or "").strip()
+    if required and not text:
+        raise ValidationError(f"{label} is required.", field=field)
+    if len(text) > limit:
+        raise ValidationError(f"{label} is longer than {limit} characters.", field=field)
+    return text
+
+
+def _validate(session: Session, *, name: str, phone: str, gender: str, email: str,
+              address: str, note: str, birthday: date | None) -> dict:
+    region = get_settings(session).phone_region
+    clean = {
+        "name": _clean_text(name, field="name", label="Name", limit=MAX_NAME, required=True),
+        "email": _clean_text(email, field="email", label="Email", limit=MAX_EMAIL),
+        "address": _clean_text(address, field="address", label="Address", limit=MAX_ADDRESS),
+        "note": _clean_text(note, field="note", label="Note", limit=MAX_NOTE),
+    }
+    if clean["email"] and ("@" not in clean["email"] or " " in clean["email"]):
+        raise ValidationError(f"'{clean['email']}' is not an email address.", field="email")
+    if gender not in GENDERS:
+        raise ValidationError("Gender must be female, male or other.", field="gender")
+    if birthday is not None and birthday > clock.today():
+        raise ValidationError("Birthday cannot be in the future.", field="birthday")
+    parsed = parse_phone(phone, region=region)
+    clean.update(
+        name_norm=fold(clean["name"]), phone=parsed.e164, phone_national=parsed.national_digits,
+        phone_rev=parsed.reversed_digits, gender=gender, birthday=birthday,
+    )
+    return clean
+
+
+def find_duplicates(session: Session, *, name: str, phone_e164: str,
+                    exclude_id: int | None = None) -> list[CustomerRecord]:
+    """Live customers with this phone or exactly this (folded) name."""
+    statement = select(Customer).where(
+        Customer.deleted_at.is_(None),
+        or_(Customer.phone == phone_e164, Customer.name_norm == fold(name)),
+    )
+    if exclude_id is not None:
+        statement = statement.where(Customer.id != exclude_id)
+    return [to_record(row) for row in session.exec(statement.order_by(Customer.id).limit(10))]
+
+
+def _write_name_keys(session: Session, customer_id: int, name: str) -> None:
+    session.execute(delete(CustomerNameKey).where(CustomerNameKey.customer_id == customer_id))
+    for key in name_keys(name):
+        session.add(CustomerNameKey(customer_id=customer_id, key=key))
+
+
+def _raise_if_duplicate(session: Session, clean: dict, exclude_id: int | None) -> None:
+    matches = find_duplicates(session, name=clean["name"], phone_e164=clean["phone"],
+                              exclude_id=exclude_id)
+    if not matches:
+        return
+    first = matches[0]
+    same_phone = any(m.phone == clean["phone"] for m in matches)
+    what = "phone" if same_phone else "name"
+    raise DuplicateCustomer(
+        f"{first.code} {first.name} already has this {what}.",
+        matches=matches, field="phone" if same_phone else "name",
+    )
+
+
+def create_customer(
+    session: Session,
+    *,
+    staff_id: int,
+    name: str,
+    phone: str,
+    birthday: date | None = None,
+    gender: str = "",
+    email: str = "",
+    address: str = "",
+    note: str = "",
+    allow_duplicate: bool = False,
+) -> CustomerRecord:
+    """Add a customer with the next KH code; warn (raise) on a duplicate phone or name."""
+    require_staff(session, staff_id)
+    clean = _validate(session, name=name, phone=phone, gender=gender, email=email,
+                      address=address, note=note, birthday=birthday)
+    if not allow_duplicate:
+        _raise_if_duplicate(session, clean, exclude_id=None)
+    moment = clock.now()
+    row = Customer(code=codes.next_code(session, codes.CUSTOMER), created_at=moment,
+                   updated_at=moment, **clean)
+    session.add(row)
+    session.flush()
+    _write_name_keys(session, row.id, row.name)
+    audit.record(session, staff_id=staff_id, action="create_customer", entity="customer",
+                 entity_id=row.id, after=audit.snapshot(row))
+    return to_record(row)
+
+
+def _load(session: Session, customer_id: int) -> Customer:
+    row = session.get(Customer, customer_id)
+    if row is None:
+        raise NotFound(f"No customer #{customer_id}.", field="customer")
+    return row
+
+
+def get_customer(session: Session, *, customer_id: int) -> CustomerRecord:
+    return to_record(_load(session, customer_id))
+
+
+def get_customer_by_code(session: Session, *, code: str) -> CustomerRecord:
+    row = session.exec(select(Customer).where(Customer.code == code.strip().upper())).first()
+    if row is None:
+        raise NotFound(f"No customer with code '{code}'.", field="code")
+    return to_record(row)
+
+
+def update_customer(
+    session: Session,
+    *,
+    staff_id: int,
+    customer_id: int,
+    name: str,
+    phone: str,
+    birthday: date | None = None,
+    gender: str = "",
+    email: str = "",
+    address: str = "",
+    note: str = "",
+    expected_updated_at: datetime | None = None,
+    allow_duplicate: bool = False,
+) -> CustomerRecord:
+    """Change a customer's fields. ``expected_updated_at`` guards against a concurrent edit."""
+    require_staff(session, staff_id)
+    row = _load(session, customer_id)
+    if row.deleted_at is not None:
+        raise RuleViolation("This customer is deleted; restore them first.", field="customer")
+    if expected_updated_at is not None and row.updated_at != expected_updated_at:
+        raise ConcurrentEdit(
+            "Somebody else changed this customer meanwhile; reopen to see their change.",
+            field="name",
+        )
+    clean = _validate(session, name=name, phone=phone, gender=gender, email=email,
+                      address=address, note=note, birthday=birthday)
+    if not allow_duplicate and (clean["phone"] != row.phone or clean["name_norm"] != row.name_norm):
+        _raise_if_duplicate(session, clean, exclude_id=row.id)
+    before = audit.snapshot(row)
+    name_changed = clean["name"] != row.name
+    for key, value in clean.items():
+        setattr(row, key, value)
+    row.updated_at = clock.now()
+    session.add(row)
+    session.flush()
+    if name_changed:
+        _write_name_keys(session, row.id, row.name)
+    audit.record(session, staff_id=staff_id, action="update_customer", entity="customer",
+                 entity_id=row.id, before=before, after=audit.snapshot(row))
+    return to_record(row)
+
+
+def set_member_state(session: Session, *, staff_id: int, customer_id: int,
+                     state: str) -> CustomerRecord:
+    """Loyalty membership: not activated, active, or excluded (earns and spends nothing)."""
+    require_staff(session, staff_id)
+    if state not in MEMBER_STATES:
+        raise ValidationError("Unknown membership state.", field="member_state")
+    row = _load(session, customer_id)
+    before = audit.snapshot(row, fields=("member_state",))
+    row.member_state = state
+    row.updated_at = clock.now()
+    session.add(row)
+    audit.record(session, staff_id=staff_id, action="set_member_state", entity="customer",
+                 entity_id=row.id, before=before, after={"member_state": state})
+    return to_record(row)
+
+
+def delete_customer(session: Session, *, staff_id: int, customer_id: int) -> CustomerRecord:
+    """Soft delete: the customer disappears from search but every record stays."""
+    require_staff(session, staff_id)
+    row = _load(session, customer_id)
+    if row.deleted_at is not None:
+        raise RuleViolation("This customer is already deleted.", field="customer")
+    row.deleted_at = clock.now()
+    row.updated_at = row.deleted_at
+    session.add(row)
+    audit.record(session, staff_id=staff_id, action="delete_customer", entity="customer",
+                 entity_id=row.id, before={"deleted_at": None},
+                 after={"deleted_at": row.deleted_at})
+    return to_record(row)
+
+
+def restore_customer(session: Session, *, staff_id: int, customer_id: int) -> CustomerRecord:
+    """Bring a soft-deleted customer back."""
+    require_staff(session, staff_id)
+    row = _load(session, customer_id)
+    if row.deleted_at is None:
+        raise RuleViolation("This customer is not deleted.", field="customer")
+    if row.merged_into_id is not None:
+        raise RuleViolation("This customer was merged; undo the merge instead.", field="customer")
+    before = {"deleted_at": row.deleted_at}
+    row.deleted_at = None
+    row.updated_at = clock.now()
+    session.add(row)
+    audit.record(session, staff_id=staff_id, action="restore_customer", entity="customer",
+                 entity_id=row.id, before=before, after={"deleted_at": None})
+    return to_record(row)

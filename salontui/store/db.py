@@ -1,0 +1,96 @@
+"""Engine factory, SQLite pragmas and the unit of work.
+
+Why it looks like this (see DESIGN.md, "Facts measured"):
+
+* Python's sqlite3 starts a *deferred* transaction; when it upgrades to a write
+  while another terminal writes it fails at once with "database is locked",
+  ignoring busy_timeout. So the driver's own transaction handling is switched
+  off (``isolation_level=None``) and we emit ``BEGIN`` ourselves: ``BEGIN
+  IMMEDIATE`` for a unit of work that writes, plain ``BEGIN`` for one that
+  only reads (so reading terminals never queue behind a writer).
+* Every connection gets WAL, foreign keys, a busy timeout and
+  ``synchronous=FULL`` (a commit that says done survives a power cut).
+* One short session per unit of work with ``expire_on_commit=False``, so
+  nothing lazy-loads after the session has closed.
+* No engine exists at import time; :func:`make_engine` makes one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, create_engine, event
+from sqlmodel import Session
+
+BUSY_TIMEOUT_MS = 10_000
+WRITE_OPTION = "salontui_write"
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """Make an engine for ``url`` with the pragmas and transaction rules we rely on."""
+    if url.startswith("sqlite"):
+        if url in ("sqlite://", "sqlite:///:memory:"):
+            raise ValueError("salontui needs a SQLite file, not an in-memory database")
+        engine = create_engine(
+            url,
+            echo=echo,
+            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        )
+        _install_sqlite_hooks(engine)
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True)
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:
+        if conn.get_execution_options().get(WRITE_OPTION):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """One unit of work that writes: BEGIN IMMEDIATE, commit on success, roll back on error."""
+    bind = engine.execution_options(**{WRITE_OPTION: True})
+    with Session(bind, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """One unit of work that only reads (a deferred transaction, rolled back at the end)."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
+def for_update(statement, session: Session):
+    """Add ``FOR UPDATE`` on engines that need it (PostgreSQL); SQLite is already serialised
+    by BEGIN IMMEDIATE, so a read-then-write on a balance cannot interleave there."""
+    if session.get_bind().dialect.name == "postgresql":
+        return statement.with_for_update()
+    return statement

@@ -1,0 +1,339 @@
+"""The salon's tables (SQLModel). The schema itself is made by Alembic migrations.
+
+Rules the schema carries:
+
+* Money is ``int`` minor units (never Decimal/float: SQLite stores those as REAL).
+* Ledgers (``ledger_entry``, ``package_event``) are append-only: SQLite
+  triggers from the migrations refuse UPDATE and DELETE on them, and
+  ``salontui check`` verifies sums against them.
+* A package's ``total_uses`` and ``used`` are the running sums of its
+  ``package_event`` deltas, kept on the row so lists are cheap; ``check``
+  proves they equal the sums. Remaining (total − used) is never stored.
+* Customers and care notes are soft-deleted (``deleted_at``) and restorable.
+* Times are naive UTC ``datetime``; calendar dates (expiry, birthday) are ``date``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class SalonSettings(SQLModel, table=True):
+    """One row (id 1): settings every terminal of the salon shares."""
+
+    __tablename__ = "salon_settings"
+
+    id: int = Field(default=1, primary_key=True)
+    name: str = Field(default="Salon", max_length=120)
+    address: str = Field(default="", max_length=250)
+    phone: str = Field(default="", max_length=40)
+    receipt_footer: str = Field(default="", max_length=250)
+    currency: str = Field(default="VND", max_length=3)
+    currency_exponent: int = Field(default=0)
+    locale: str = Field(default="vi_VN", max_length=16)
+    phone_region: str = Field(default="VN", max_length=2)
+    # Points earned: one point per ``points_per_amount`` minor units spent.
+    points_per_amount: int = Field(default=10_000)
+    # What one point is worth when paying with points, in minor units.
+    point_value: int = Field(default=100)
+
+
+class Counter(SQLModel, table=True):
+    """Sequences for human codes (KH000123, HD000456): advanced inside the writing
+    transaction, so a code is never reused and never skipped by a rollback."""
+
+    __tablename__ = "counter"
+
+    name: str = Field(primary_key=True, max_length=20)
+    value: int = Field(default=0)
+
+
+class Staff(SQLModel, table=True):
+    __tablename__ = "staff"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    # owner / manager / receptionist / technician
+    role: str = Field(default="receptionist", max_length=20)
+    active: bool = Field(default=True)
+    created_at: datetime
+
+
+class Customer(SQLModel, table=True):
+    __tablename__ = "customer"
+    __table_args__ = (
+        Index("ix_customer_phone_rev", "phone_rev"),
+        Index("ix_customer_phone_national", "phone_national"),
+        Index("ix_customer_name_norm", "name_norm"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(sa_column=Column(String(20), unique=True, nullable=False))
+    name: str = Field(max_length=120)
+    name_norm: str = Field(max_length=120)
+    phone: str = Field(max_length=20)  # E.164
+    phone_national: str = Field(max_length=20)
+    phone_rev: str = Field(max_length=20)
+    birthday: date | None = None
+    gender: str = Field(default="", max_length=10)
+    email: str = Field(default="", max_length=120)
+    address: str = Field(default="", max_length=250)
+    note: str = Field(default="", max_length=1000)
+    tier: str = Field(default="Member", max_length=40)
+    member_state: str = Field(default="active", max_length=20)  # not_activated/active/excluded
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None = None
+    merged_into_id: int | None = Field(default=None, foreign_key="customer.id")
+
+
+class CustomerNameKey(SQLModel, table=True):
+    """Word-suffixes of a customer's folded name, for prefix search on any word."""
+
+    __tablename__ = "customer_name_key"
+    __table_args__ = (Index("ix_customer_name_key_key", "key", "customer_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    key: str = Field(max_length=120)
+
+
+class CatalogItem(SQLModel, table=True):
+    """Services, products and package plans the salon sells."""
+
+    __tablename__ = "catalog_item"
+    __table_args__ = (Index("ix_catalog_item_name_norm", "name_norm"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(sa_column=Column(String(20), unique=True, nullable=False))
+    name: str = Field(max_length=120)
+    name_norm: str = Field(max_length=120)
+    kind: str = Field(max_length=10)  # service / product / package
+    price: int = 0
+    package_kind: str | None = Field(default=None, max_length=10)  # count / time / gift
+    sessions: int | None = None  # count and gift packages
+    validity_days: int | None = None  # days from activation to expiry
+    service_id: int | None = Field(default=None, foreign_key="catalog_item.id")
+    active: bool = True
+
+
+class ValueCard(SQLModel, table=True):
+    """A stored-value card of a customer: the general card or a named sub-card."""
+
+    __tablename__ = "value_card"
+    __table_args__ = (UniqueConstraint("customer_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    name: str = Field(max_length=60)
+    created_at: datetime
+
+
+class LedgerEntry(SQLModel, table=True):
+    """Append-only: points, stored value and debt. A balance is the sum of entries."""
+
+    __tablename__ = "ledger_entry"
+    __table_args__ = (
+        Index("ix_ledger_customer_account", "customer_id", "account", "card_id", "amount"),
+        Index("ix_ledger_ref", "ref_type", "ref_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    account: str = Field(max_length=10)  # points / value / debt
+    card_id: int | None = Field(default=None, foreign_key="value_card.id")
+    created_at: datetime
+    amount: int  # signed: points, or minor units
+    kind: str = Field(max_length=20)  # earn, spend, adjust, topup, pay, charge, repay, refund, care
+    reason: str = Field(default="", max_length=250)
+    ref_type: str | None = Field(default=None, max_length=20)  # invoice / adjustment / care
+    ref_id: int | None = None
+    operator_id: int | None = Field(default=None, foreign_key="staff.id")
+
+
+class CustomerPackage(SQLModel, table=True):
+    """A service package a customer owns (course card / 疗程卡 / gói dịch vụ)."""
+
+    __tablename__ = "customer_package"
+    __table_args__ = (Index("ix_customer_package_customer", "customer_id", "expires_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    plan_id: int | None = Field(default=None, foreign_key="catalog_item.id")
+    name: str = Field(max_length=120)
+    kind: str = Field(max_length=10)  # count / time / gift
+    price: int = 0
+    purchased_on: date
+    activated_on: date
+    expires_on: date
+    total_uses: int = 0  # running sum of package_event.delta_total (0 for time cards)
+    used: int = 0  # running sum of package_event.delta_used
+    frozen_from: date | None = None
+    frozen_until: date | None = None
+    invoice_id: int | None = Field(default=None, foreign_key="invoice.id")
+    created_at: datetime
+
+
+class PackageEvent(SQLModel, table=True):
+    """Append-only history of a package: every action is a row."""
+
+    __tablename__ = "package_event"
+    __table_args__ = (Index("ix_package_event_package", "package_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    package_id: int = Field(foreign_key="customer_package.id")
+    created_at: datetime
+    # sell, backfill, redeem, extend, freeze, resume, adjust_total, adjust_used, refund
+    change: str = Field(max_length=20)
+    delta_total: int = 0
+    delta_used: int = 0
+    value: int = 0  # revenue recognised by a redemption, minor units
+    old_expiry: date | None = None
+    new_expiry: date | None = None
+    note: str = Field(default="", max_length=250)
+    operator_id: int | None = Field(default=None, foreign_key="staff.id")
+    service_staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    invoice_id: int | None = Field(default=None, foreign_key="invoice.id")
+
+
+class Invoice(SQLModel, table=True):
+    """A paid document. Immutable once written; a refund is a new invoice."""
+
+    __tablename__ = "invoice"
+    __table_args__ = (Index("ix_invoice_customer_created", "customer_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(sa_column=Column(String(20), unique=True, nullable=False))
+    customer_id: int | None = Field(default=None, foreign_key="customer.id")
+    created_at: datetime
+    kind: str = Field(default="sale", max_length=10)  # sale / refund / repayment
+    subtotal: int = 0
+    discount: int = 0
+    total: int = 0  # signed: a refund is negative
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    refund_of_id: int | None = Field(default=None, foreign_key="invoice.id")
+    idempotency_key: str | None = Field(
+        default=None, sa_column=Column(String(64), unique=True, nullable=True)
+    )
+    note: str = Field(default="", max_length=250)
+
+
+class InvoiceLine(SQLModel, table=True):
+    __tablename__ = "invoice_line"
+
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    kind: str = Field(max_length=12)  # service/product/package/redeem/topup/repay
+    item_id: int | None = Field(default=None, foreign_key="catalog_item.id")
+    package_id: int | None = Field(default=None, foreign_key="customer_package.id")
+    card_id: int | None = Field(default=None, foreign_key="value_card.id")
+    description: str = Field(max_length=200)
+    quantity: int = 1
+    unit_price: int = 0
+    discount: int = 0
+    amount: int = 0  # quantity * unit_price - discount (signed on refunds)
+    credit: int = 0  # value credited by a top-up (may exceed amount paid)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    picked_up: bool = True
+    refund_of_line_id: int | None = Field(default=None, foreign_key="invoice_line.id")
+
+
+class Payment(SQLModel, table=True):
+    __tablename__ = "payment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    method: str = Field(max_length=12)  # cash/card/transfer/ewallet/value/points/account/free
+    amount: int  # minor units (signed: refunds are negative)
+    card_id: int | None = Field(default=None, foreign_key="value_card.id")
+    points: int = 0  # points spent, for method=points
+
+
+class Appointment(SQLModel, table=True):
+    __tablename__ = "appointment"
+    __table_args__ = (
+        Index("ix_appointment_customer_starts", "customer_id", "starts_at"),
+        Index("ix_appointment_starts", "starts_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    starts_at: datetime
+    services: str = Field(default="", max_length=250)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    status: str = Field(default="booked", max_length=12)  # booked/checked_in/paid/cancelled/no_show
+    invoice_id: int | None = Field(default=None, foreign_key="invoice.id")
+    note: str = Field(default="", max_length=250)
+    service_notes: str = Field(default="", max_length=1000)
+    next_focus: str = Field(default="", max_length=250)
+    next_reminder_at: datetime | None = None
+    next_step: str = Field(default="", max_length=10)  # visit / callback
+    created_at: datetime
+
+
+class CareNote(SQLModel, table=True):
+    """Care history: calls, treatments, messages. Soft-deleted, edits audited."""
+
+    __tablename__ = "care_note"
+    __table_args__ = (Index("ix_care_note_customer", "customer_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    type: str = Field(max_length=10)  # care/treatment/call/sms/email
+    title: str = Field(max_length=120)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None = None
+
+
+class PromotionProgram(SQLModel, table=True):
+    __tablename__ = "promotion_program"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    description: str = Field(default="", max_length=500)
+    valid_from: date
+    valid_until: date | None = None
+    discount_percent: int = 0
+    discount_amount: int = 0
+    active: bool = True
+
+
+class CustomerPromotion(SQLModel, table=True):
+    __tablename__ = "customer_promotion"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    program_id: int = Field(foreign_key="promotion_program.id")
+    code: str = Field(sa_column=Column(String(20), unique=True, nullable=False))
+    created_at: datetime
+    expires_on: date | None = None
+    used_on: date | None = None
+    invoice_id: int | None = Field(default=None, foreign_key="invoice.id")
+    note: str = Field(default="", max_length=250)
+
+
+class AuditLog(SQLModel, table=True):
+    """Who did what, when, with before/after as JSON. One row per write."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    action: str = Field(max_length=40)
+    entity: str = Field(max_length=30)
+    entity_id: int | None = None
+    before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+APPEND_ONLY_TABLES = (
+    "ledger_entry", "package_event", "invoice", "invoice_line", "payment", "audit_log",
+)

@@ -1,0 +1,183 @@
+"""Customer search as the receptionist types: name, phone digits or code.
+
+Every path is an index range scan, never ``LIKE 'x%'`` (which cannot use an
+index): measured at 100k customers, a range on an index answers in ~0.1 ms,
+``LIKE`` in ~7 ms and ``LIKE '%1234' ORDER BY name`` in ~130 ms.
+
+* **Name**: the folded query (no case, no diacritics, đ→d) is a prefix of a
+  word-suffix of the name (see :func:`text.name_keys`), so "huong",
+  "thi huong" and "nguyen t" all find "Nguyễn Thị Hương". Ordered by the
+  matched words, then name. Words typed out of order ("nguyen huong") are
+  matched by the last word, then filtered on all words.
+* **Phone**: the digits end the number (the usual "ending 2888"), or begin
+  it ("0935…"); only when neither finds anything is the number searched for
+  the digits anywhere (a scan, ~10 ms, only on a miss).
+* **Code**: "KH000123", "kh123" or "KH0001" (prefix).
+
+Hot path: columns, not entities (entities cost 5–7× raw sqlite3).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from salontui.store.phones import digits_of
+from salontui.store.text import fold, prefix_upper_bound
+
+DEFAULT_LIMIT = 50
+MAX_QUERY = 100
+_CODE = re.compile(r"^\s*([a-zA-Z]{2})\s*0*(\d+)\s*$")
+_PHONEISH = re.compile(r"^[\d\s+().-]+$")
+_SCAN_CANDIDATES = 2000
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    """One line of the search results."""
+
+    id: int
+    code: str
+    name: str
+    phone: str
+    tier: str
+    points: int
+    debt: int
+    last_visit: datetime | None
+    deleted: bool
+
+
+_COLUMNS = """
+    c.id, c.code, c.name, c.phone, c.tier,
+    (SELECT coalesce(sum(amount), 0) FROM ledger_entry
+      WHERE customer_id = c.id AND account = 'points') AS points,
+    (SELECT coalesce(sum(amount), 0) FROM ledger_entry
+      WHERE customer_id = c.id AND account = 'debt') AS debt,
+    (SELECT max(created_at) FROM invoice WHERE customer_id = c.id) AS last_visit,
+    c.deleted_at IS NOT NULL AS deleted
+"""
+
+
+def _state(deleted: bool) -> str:
+    return "c.deleted_at IS NOT NULL" if deleted else "c.deleted_at IS NULL"
+
+
+def _rows(session: Session, sql: str, params: dict) -> list[CustomerRow]:
+    result = session.execute(text(sql), params)
+    rows = []
+    for r in result:
+        last = r[7]
+        if isinstance(last, str):
+            last = datetime.fromisoformat(last)
+        rows.append(CustomerRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], last, bool(r[8])))
+    return rows
+
+
+def classify(query: str) -> str:
+    """'code', 'phone', 'name' or 'empty': which search a query means."""
+    q = query.strip()
+    if not q:
+        return "empty"
+    if _CODE.match(q):
+        return "code"
+    if _PHONEISH.match(q) and len(digits_of(q)) >= 2:
+        return "phone"
+    return "name"
+
+
+def search_customers(
+    session: Session, *, query: str, limit: int = DEFAULT_LIMIT, deleted: bool = False
+) -> list[CustomerRow]:
+    """The best ``limit`` customers for what was typed. ``deleted=True`` searches the bin."""
+    query = (query or "")[:MAX_QUERY]
+    kind = classify(query)
+    if kind == "empty":
+        return recent_customers(session, limit=limit, deleted=deleted)
+    if kind == "code":
+        return _by_code(session, query, limit, deleted)
+    if kind == "phone":
+        return _by_phone(session, digits_of(query), limit, deleted)
+    return _by_name(session, fold(query), limit, deleted)
+
+
+def recent_customers(session: Session, *, limit: int = DEFAULT_LIMIT,
+                     deleted: bool = False) -> list[CustomerRow]:
+    """Newest customers first: what the search shows before anything is typed."""
+    sql = f"SELECT {_COLUMNS} FROM customer c WHERE {_state(deleted)} ORDER BY c.id DESC LIMIT :n"
+    return _rows(session, sql, {"n": limit})
+
+
+def _by_code(session: Session, query: str, limit: int, deleted: bool) -> list[CustomerRow]:
+    match = _CODE.match(query)
+    prefix, number = match.group(1).upper(), match.group(2)
+    exact = f"{prefix}{int(number):06d}"
+    sql = (f"SELECT {_COLUMNS} FROM customer c WHERE c.code = :exact AND {_state(deleted)}")
+    rows = _rows(session, sql, {"exact": exact})
+    if len(rows) < limit:
+        typed = prefix + query.strip()[2:].strip()
+        sql = (f"SELECT {_COLUMNS} FROM customer c WHERE c.code >= :p AND c.code < :u "
+               f"AND c.code != :exact AND {_state(deleted)} ORDER BY c.code LIMIT :n")
+        rows += _rows(session, sql, {"p": typed.upper(), "u": prefix_upper_bound(typed.upper()),
+                                     "exact": exact, "n": limit - len(rows)})
+    return rows
+
+
+def _by_phone(session: Session, digits: str, limit: int, deleted: bool) -> list[CustomerRow]:
+    national = digits
+    if digits.startswith("84") and len(digits) >= 11:  # typed with the country code
+        national = "0" + digits[2:]
+    rev = national[::-1]
+    sql = (f"SELECT {_COLUMNS} FROM customer c WHERE c.phone_rev >= :p AND c.phone_rev < :u "
+           f"AND {_state(deleted)} ORDER BY c.phone_rev LIMIT :n")
+    rows = _rows(session, sql, {"p": rev, "u": prefix_upper_bound(rev), "n": limit})
+    seen = {r.id for r in rows}
+    if len(rows) < limit:
+        sql = (f"SELECT {_COLUMNS} FROM customer c WHERE c.phone_national >= :p "
+               f"AND c.phone_national < :u AND {_state(deleted)} "
+               f"ORDER BY c.phone_national LIMIT :n")
+        more = _rows(session, sql, {"p": national, "u": prefix_upper_bound(national),
+                                    "n": limit})
+        rows += [r for r in more if r.id not in seen][: limit - len(rows)]
+    if not rows and len(national) >= 3:
+        sql = (f"SELECT {_COLUMNS} FROM customer c WHERE instr(c.phone_national, :d) > 0 "
+               f"AND {_state(deleted)} ORDER BY c.name_norm LIMIT :n")
+        rows = _rows(session, sql, {"d": national, "n": limit})
+    return rows
+
+
+def _by_name(session: Session, folded: str, limit: int, deleted: bool) -> list[CustomerRow]:
+    sql = (f"SELECT {_COLUMNS} FROM customer_name_key k JOIN customer c ON c.id = k.customer_id "
+           f"WHERE k.key >= :p AND k.key < :u AND {_state(deleted)} "
+           f"ORDER BY k.key, c.id LIMIT :n")
+    rows = _rows(session, sql, {"p": folded, "u": prefix_upper_bound(folded), "n": limit * 2})
+    unique = list({r.id: r for r in reversed(rows)}.values())[::-1]  # first occurrence wins
+    if unique or " " not in folded:
+        return unique[:limit]
+    return _by_words(session, folded.split(), limit, deleted)
+
+
+def _by_words(session: Session, words: list[str], limit: int,
+              deleted: bool) -> list[CustomerRow]:
+    """Words in any order: candidates by the rarest-looking (longest) word, all words kept."""
+    anchor = max(words, key=len)
+    sql = (f"SELECT c.id, c.name_norm FROM customer_name_key k "
+           f"JOIN customer c ON c.id = k.customer_id "
+           f"WHERE k.key >= :p AND k.key < :u AND {_state(deleted)} LIMIT :n")
+    candidates = session.execute(
+        text(sql), {"p": anchor, "u": prefix_upper_bound(anchor), "n": _SCAN_CANDIDATES}
+    )
+    ids = []
+    for cid, name_norm in candidates:
+        name_words = name_norm.split()
+        if all(any(w.startswith(q) for w in name_words) for q in words) and cid not in ids:
+            ids.append(cid)
+    if not ids:
+        return []
+    ids = ids[:limit]
+    marks = ",".join(str(int(i)) for i in ids)
+    sql = f"SELECT {_COLUMNS} FROM customer c WHERE c.id IN ({marks}) ORDER BY c.name_norm"
+    return _rows(session, sql, {})

@@ -1,0 +1,61 @@
+"""Salon settings live in the database, so every terminal of the salon shares them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from sqlmodel import Session
+
+from salontui.store import audit
+from salontui.store.errors import ValidationError
+from salontui.store.models import SalonSettings
+
+# Minor-unit exponents of the currencies a salon is likely to use.
+CURRENCY_EXPONENTS = {"VND": 0, "CNY": 2, "USD": 2, "EUR": 2, "THB": 2, "JPY": 0, "KRW": 0}
+
+
+@dataclass(frozen=True)
+class Settings:
+    name: str
+    address: str
+    phone: str
+    receipt_footer: str
+    currency: str
+    currency_exponent: int
+    locale: str
+    phone_region: str
+    points_per_amount: int
+    point_value: int
+
+
+def _to_plain(row: SalonSettings) -> Settings:
+    return Settings(**{k: v for k, v in row.model_dump().items() if k != "id"})
+
+
+def get_settings(session: Session) -> Settings:
+    """The salon's settings; defaults (VND, VN) if the row was never written."""
+    row = session.get(SalonSettings, 1)
+    return _to_plain(row or SalonSettings())
+
+
+def update_settings(session: Session, *, staff_id: int | None, **changes) -> Settings:
+    """Change settings; the currency's exponent follows the currency unless given."""
+    row = session.get(SalonSettings, 1) or SalonSettings()
+    before = asdict(_to_plain(row))
+    if "currency" in changes:
+        currency = str(changes["currency"]).upper()
+        if currency not in CURRENCY_EXPONENTS and "currency_exponent" not in changes:
+            raise ValidationError(f"Unknown currency '{currency}'.", field="currency")
+        changes["currency"] = currency
+        changes.setdefault("currency_exponent", CURRENCY_EXPONENTS.get(currency, 2))
+    for key, value in changes.items():
+        if key == "id" or not hasattr(row, key):
+            raise ValidationError(f"Unknown setting '{key}'.", field=key)
+        setattr(row, key, value)
+    if row.points_per_amount <= 0:
+        raise ValidationError("Points rule must be a positive amount.", field="points_per_amount")
+    session.add(row)
+    after = asdict(_to_plain(row))
+    audit.record(session, staff_id=staff_id, action="update_settings", entity="settings",
+                 entity_id=1, before=before, after=after)
+    return _to_plain(row)

@@ -1,0 +1,71 @@
+"""Staff: who is signed in at the desk, and who did the service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from salontui.store import audit, clock
+from salontui.store.errors import NotFound, ValidationError
+from salontui.store.models import Staff
+
+ROLES = ("owner", "manager", "receptionist", "technician")
+MAX_NAME = 120
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    id: int
+    name: str
+    role: str
+    active: bool
+
+
+def _plain(row: Staff) -> StaffMember:
+    return StaffMember(id=row.id, name=row.name, role=row.role, active=row.active)
+
+
+def create_staff(session: Session, *, name: str, role: str = "receptionist",
+                 staff_id: int | None = None) -> StaffMember:
+    """Add a staff member. ``staff_id`` is who adds them (None for the first owner)."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError("Name is required.", field="name")
+    if len(name) > MAX_NAME:
+        raise ValidationError(f"Name is longer than {MAX_NAME} characters.", field="name")
+    if role not in ROLES:
+        raise ValidationError(f"Role must be one of {', '.join(ROLES)}.", field="role")
+    row = Staff(name=name, role=role, active=True, created_at=clock.now())
+    session.add(row)
+    session.flush()
+    audit.record(session, staff_id=staff_id or row.id, action="create_staff", entity="staff",
+                 entity_id=row.id, after=audit.snapshot(row))
+    return _plain(row)
+
+
+def list_staff(session: Session, *, include_inactive: bool = False,
+               role: str | None = None) -> list[StaffMember]:
+    statement = select(Staff).order_by(Staff.name)
+    if not include_inactive:
+        statement = statement.where(Staff.active)
+    if role:
+        statement = statement.where(Staff.role == role)
+    return [_plain(row) for row in session.exec(statement)]
+
+
+def get_staff(session: Session, staff_id: int) -> StaffMember:
+    row = session.get(Staff, staff_id)
+    if row is None:
+        raise NotFound(f"No staff member #{staff_id}.", field="staff")
+    return _plain(row)
+
+
+def require_staff(session: Session, staff_id: int | None, *, field: str = "staff") -> Staff:
+    """The acting staff member of a write; refused if unknown or inactive."""
+    if staff_id is None:
+        raise ValidationError("Sign in as a staff member first.", field=field)
+    row = session.get(Staff, staff_id)
+    if row is None or not row.active:
+        raise NotFound("That staff member does not exist or is inactive.", field=field)
+    return row
