@@ -54,6 +54,7 @@ class CustomerRecord:
     member_state: str
     created_at: datetime
     deleted_at: datetime | None
+    updated_at: datetime | None = None  # pass back as expected_updated_at to catch a concurrent edit
 
 
 def to_record(row: Customer) -> CustomerRecord:
@@ -61,7 +62,7 @@ def to_record(row: Customer) -> CustomerRecord:
         id=row.id, code=row.code, name=row.name, phone=row.phone, birthday=row.birthday,
         gender=row.gender, email=row.email, address=row.address, note=row.note,
         tier=row.tier, member_state=row.member_state, created_at=row.created_at,
-        deleted_at=row.deleted_at,
+        deleted_at=row.deleted_at, updated_at=row.updated_at,
     )
 
 
@@ -160,7 +161,8 @@ def create_customer(
     return to_record(row)
 
 
-def _load(session: Session, customer_id: int) -> Customer:
+def load_customer(session: Session, customer_id: int) -> Customer:
+    """The customer row (for store modules); NotFound if there is none."""
     row = session.get(Customer, customer_id)
     if row is None:
         raise NotFound(f"No customer #{customer_id}.", field="customer")
@@ -168,7 +170,7 @@ def _load(session: Session, customer_id: int) -> Customer:
 
 
 def get_customer(session: Session, *, customer_id: int) -> CustomerRecord:
-    return to_record(_load(session, customer_id))
+    return to_record(load_customer(session, customer_id))
 
 
 def get_customer_by_code(session: Session, *, code: str) -> CustomerRecord:
@@ -195,7 +197,7 @@ def update_customer(
 ) -> CustomerRecord:
     """Change a customer's fields. ``expected_updated_at`` guards against a concurrent edit."""
     require_staff(session, staff_id)
-    row = _load(session, customer_id)
+    row = load_customer(session, customer_id)
     if row.deleted_at is not None:
         raise RuleViolation("This customer is deleted; restore them first.", field="customer")
     if expected_updated_at is not None and row.updated_at != expected_updated_at:
@@ -227,7 +229,7 @@ def set_member_state(session: Session, *, staff_id: int, customer_id: int,
     require_staff(session, staff_id)
     if state not in MEMBER_STATES:
         raise ValidationError("Unknown membership state.", field="member_state")
-    row = _load(session, customer_id)
+    row = load_customer(session, customer_id)
     before = audit.snapshot(row, fields=("member_state",))
     row.member_state = state
     row.updated_at = clock.now()
@@ -240,7 +242,7 @@ def set_member_state(session: Session, *, staff_id: int, customer_id: int,
 def delete_customer(session: Session, *, staff_id: int, customer_id: int) -> CustomerRecord:
     """Soft delete: the customer disappears from search but every record stays."""
     require_staff(session, staff_id)
-    row = _load(session, customer_id)
+    row = load_customer(session, customer_id)
     if row.deleted_at is not None:
         raise RuleViolation("This customer is already deleted.", field="customer")
     row.deleted_at = clock.now()
@@ -255,7 +257,7 @@ def delete_customer(session: Session, *, staff_id: int, customer_id: int) -> Cus
 def restore_customer(session: Session, *, staff_id: int, customer_id: int) -> CustomerRecord:
     """Bring a soft-deleted customer back."""
     require_staff(session, staff_id)
-    row = _load(session, customer_id)
+    row = load_customer(session, customer_id)
     if row.deleted_at is None:
         raise RuleViolation("This customer is not deleted.", field="customer")
     if row.merged_into_id is not None:

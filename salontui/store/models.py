@@ -10,13 +10,15 @@ Rules the schema carries:
   ``package_event`` deltas, kept on the row so lists are cheap; ``check``
   proves they equal the sums. Remaining (total − used) is never stored.
 * Customers and care notes are soft-deleted (``deleted_at``) and restorable.
-* Times are naive UTC ``datetime``; calendar dates (expiry, birthday) are ``date``.
+* Times are naive UTC datetimes (``NaiveDatetime``: one convention for ORM
+  rows and raw SQL reads alike); calendar dates (expiry, birthday) are ``date``.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
+from pydantic import NaiveDatetime
 from sqlalchemy import Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -59,7 +61,7 @@ class Staff(SQLModel, table=True):
     # owner / manager / receptionist / technician
     role: str = Field(default="receptionist", max_length=20)
     active: bool = Field(default=True)
-    created_at: datetime
+    created_at: NaiveDatetime
 
 
 class Customer(SQLModel, table=True):
@@ -84,9 +86,9 @@ class Customer(SQLModel, table=True):
     note: str = Field(default="", max_length=1000)
     tier: str = Field(default="Member", max_length=40)
     member_state: str = Field(default="active", max_length=20)  # not_activated/active/excluded
-    created_at: datetime
-    updated_at: datetime
-    deleted_at: datetime | None = None
+    created_at: NaiveDatetime
+    updated_at: NaiveDatetime
+    deleted_at: NaiveDatetime | None = None
     merged_into_id: int | None = Field(default=None, foreign_key="customer.id")
 
 
@@ -129,7 +131,7 @@ class ValueCard(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)
     name: str = Field(max_length=60)
-    created_at: datetime
+    created_at: NaiveDatetime
 
 
 class LedgerEntry(SQLModel, table=True):
@@ -145,7 +147,7 @@ class LedgerEntry(SQLModel, table=True):
     customer_id: int = Field(foreign_key="customer.id")
     account: str = Field(max_length=10)  # points / value / debt
     card_id: int | None = Field(default=None, foreign_key="value_card.id")
-    created_at: datetime
+    created_at: NaiveDatetime
     amount: int  # signed: points, or minor units
     kind: str = Field(max_length=20)  # earn, spend, adjust, topup, pay, charge, repay, refund, care
     reason: str = Field(default="", max_length=250)
@@ -174,7 +176,7 @@ class CustomerPackage(SQLModel, table=True):
     frozen_from: date | None = None
     frozen_until: date | None = None
     invoice_id: int | None = Field(default=None, foreign_key="invoice.id")
-    created_at: datetime
+    created_at: NaiveDatetime
 
 
 class PackageEvent(SQLModel, table=True):
@@ -185,7 +187,7 @@ class PackageEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     package_id: int = Field(foreign_key="customer_package.id")
-    created_at: datetime
+    created_at: NaiveDatetime
     # sell, backfill, redeem, extend, freeze, resume, adjust_total, adjust_used, refund
     change: str = Field(max_length=20)
     delta_total: int = 0
@@ -208,7 +210,7 @@ class Invoice(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(sa_column=Column(String(20), unique=True, nullable=False))
     customer_id: int | None = Field(default=None, foreign_key="customer.id")
-    created_at: datetime
+    created_at: NaiveDatetime
     kind: str = Field(default="sale", max_length=10)  # sale / refund / repayment
     subtotal: int = 0
     discount: int = 0
@@ -261,7 +263,7 @@ class Appointment(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id")
-    starts_at: datetime
+    starts_at: NaiveDatetime
     services: str = Field(default="", max_length=250)
     staff_id: int | None = Field(default=None, foreign_key="staff.id")
     status: str = Field(default="booked", max_length=12)  # booked/checked_in/paid/cancelled/no_show
@@ -269,9 +271,9 @@ class Appointment(SQLModel, table=True):
     note: str = Field(default="", max_length=250)
     service_notes: str = Field(default="", max_length=1000)
     next_focus: str = Field(default="", max_length=250)
-    next_reminder_at: datetime | None = None
+    next_reminder_at: NaiveDatetime | None = None
     next_step: str = Field(default="", max_length=10)  # visit / callback
-    created_at: datetime
+    created_at: NaiveDatetime
 
 
 class CareNote(SQLModel, table=True):
@@ -286,9 +288,9 @@ class CareNote(SQLModel, table=True):
     title: str = Field(max_length=120)
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     staff_id: int | None = Field(default=None, foreign_key="staff.id")
-    created_at: datetime
-    updated_at: datetime
-    deleted_at: datetime | None = None
+    created_at: NaiveDatetime
+    updated_at: NaiveDatetime
+    deleted_at: NaiveDatetime | None = None
 
 
 class PromotionProgram(SQLModel, table=True):
@@ -311,7 +313,7 @@ class CustomerPromotion(SQLModel, table=True):
     customer_id: int = Field(foreign_key="customer.id", index=True)
     program_id: int = Field(foreign_key="promotion_program.id")
     code: str = Field(sa_column=Column(String(20), unique=True, nullable=False))
-    created_at: datetime
+    created_at: NaiveDatetime
     expires_on: date | None = None
     used_on: date | None = None
     invoice_id: int | None = Field(default=None, foreign_key="invoice.id")
@@ -325,7 +327,7 @@ class AuditLog(SQLModel, table=True):
     __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    created_at: datetime
+    created_at: NaiveDatetime
     staff_id: int | None = Field(default=None, foreign_key="staff.id")
     action: str = Field(max_length=40)
     entity: str = Field(max_length=30)

@@ -1,0 +1,146 @@
+"""The ``salontui`` command. With no sub-command it opens the desk.
+
+Heavy imports (Textual, SQLAlchemy) happen inside the command that needs
+them, so ``salontui --help`` answers at once on a slow PC.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    help="salontui: the front desk of a hair salon, spa or beauty clinic, in a terminal. "
+    "With no command it opens the desk.",
+    no_args_is_help=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+db_app = typer.Typer(help="Database maintenance.", add_completion=False)
+app.add_typer(db_app, name="db")
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="SQLite file or database URL (postgresql+psycopg://…). "
+        "Default: salon.db in your data folder, or $SALONTUI_DB.",
+    ),
+]
+
+
+def _url(ctx: typer.Context, db: str | None) -> str:
+    from salontui.config import resolve_db_url
+
+    return resolve_db_url(db or (ctx.obj or {}).get("db"))
+
+
+def _engine(url: str):
+    from salontui.store.db import make_engine
+    from salontui.store.schema import ensure_current
+
+    engine = make_engine(url)
+    ensure_current(engine)
+    return engine
+
+
+def _fail(message: str) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(1)
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(
+    ctx: typer.Context,
+    db: DbOption = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="On an empty database, build a demo salon first.")
+    ] = False,
+) -> None:
+    """Open the desk (the default), or run one of the commands below."""
+    ctx.obj = {"db": db}
+    if ctx.invoked_subcommand is not None:
+        return
+    from salontui.app import run_desk
+
+    run_desk(_url(ctx, db), demo_if_empty=demo)
+
+
+@app.command("demo")
+def demo_command(
+    ctx: typer.Context,
+    customers: Annotated[int, typer.Option(min=1, max=2_000_000, help="How many customers.")] = 500,
+    seed: Annotated[int, typer.Option(help="Same seed, same salon.")] = 1,
+    replace: Annotated[bool, typer.Option(help="Replace a database that has customers.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Build a realistic demo salon (Vietnamese names, VND, every kind of record)."""
+    from salontui.store.demo import build_demo
+    from salontui.store.errors import SalonError
+
+    url = _url(ctx, db)
+    try:
+        stats = build_demo(url, customers=customers, seed=seed, replace=replace)
+    except SalonError as error:
+        _fail(str(error))
+    typer.echo(f"Demo salon ready: {stats}")
+
+
+@app.command("check")
+def check_command(ctx: typer.Context, db: DbOption = None) -> None:
+    """Prove the database consistent: integrity, foreign keys and the ledgers' invariants."""
+    from salontui.store.check import run_checks
+
+    problems = run_checks(_engine(_url(ctx, db)))
+    if not problems:
+        typer.echo("OK: the database is consistent.")
+        return
+    typer.echo(f"{len(problems)} problem(s) found:")
+    for problem in problems:
+        typer.echo(f"  - {problem}")
+    raise typer.Exit(1)
+
+
+@app.command("backup")
+def backup_command(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="Where to write the copy.")],
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Write a consistent copy of a live database (SQLite backup API), then verify it."""
+    from salontui.store.backup import backup
+    from salontui.store.errors import SalonError
+
+    try:
+        result = backup(_engine(_url(ctx, db)), path, overwrite=overwrite)
+    except SalonError as error:
+        _fail(str(error))
+    typer.echo(f"Backup written and verified: {result}")
+
+
+@db_app.command("upgrade")
+def db_upgrade_command(ctx: typer.Context, db: DbOption = None) -> None:
+    """Bring the database schema up to this version of salontui."""
+    from salontui.store.db import make_engine
+    from salontui.store.schema import current_revision, head_revision, upgrade
+
+    engine = make_engine(_url(ctx, db))
+    before = current_revision(engine)
+    upgrade(engine)
+    after = current_revision(engine)
+    if before == after:
+        typer.echo(f"Already up to date (revision {after}).")
+    else:
+        typer.echo(f"Upgraded from {before or 'empty'} to {after} (head {head_revision()}).")
+
+
+def main() -> None:
+    """Entry point of the ``salontui`` script."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
