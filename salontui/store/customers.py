@@ -54,7 +54,8 @@ class CustomerRecord:
     member_state: str
     created_at: datetime
     deleted_at: datetime | None
-    updated_at: datetime | None = None  # pass back as expected_updated_at to catch a concurrent edit
+    # Pass back as expected_updated_at to catch a concurrent edit.
+    updated_at: datetime | None = None
 
 
 def to_record(row: Customer) -> CustomerRecord:
