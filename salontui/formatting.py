@@ -23,12 +23,13 @@ class Formatter:
     locale: str = "vi_VN"
     phone_region: str = "VN"
     date_format: str = "%d/%m/%Y"
-    utc_offset_hours: int = 7  # timestamps are stored in UTC; shown in the salon's time
+    utc_offset_minutes: int = 420  # timestamps are stored in UTC; shown in the salon's time
 
     @classmethod
     def from_settings(cls, settings) -> Formatter:
         return cls(currency=settings.currency, exponent=settings.currency_exponent,
-                   locale=settings.locale, phone_region=settings.phone_region)
+                   locale=settings.locale, phone_region=settings.phone_region,
+                   utc_offset_minutes=settings.utc_offset_minutes)
 
     def money(self, minor: int | None) -> str:
         if minor is None:
@@ -54,7 +55,7 @@ class Formatter:
         return self.local(value).strftime(f"{self.date_format} %H:%M")
 
     def local(self, value: datetime) -> datetime:
-        return value + timedelta(hours=self.utc_offset_hours)
+        return value + timedelta(minutes=self.utc_offset_minutes)
 
     def phone(self, e164: str) -> str:
         return format_phone(e164, region=self.phone_region) if e164 else ""

@@ -189,3 +189,16 @@ def test_db_upgrade_command(tmp_path):
     assert "Upgraded from empty" in first.output
     again = runner.invoke(app, ["--db", str(path), "db", "upgrade"])
     assert "Already up to date" in again.output
+
+
+def test_migrations_match_the_models(engine):
+    """The migrations build exactly the tables the models describe (autogenerate finds nothing)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import salontui.store.models  # noqa: F401
+
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, SQLModel.metadata) == []

@@ -41,6 +41,8 @@ class SalonSettings(SQLModel, table=True):
     points_per_amount: int = Field(default=10_000)
     # What one point is worth when paying with points, in minor units.
     point_value: int = Field(default=100)
+    # The salon's offset from UTC (Vietnam and China: +7 h / +8 h): day boundaries, display.
+    utc_offset_minutes: int = Field(default=420)
 
 
 class Counter(SQLModel, table=True):
@@ -339,3 +341,18 @@ class AuditLog(SQLModel, table=True):
 APPEND_ONLY_TABLES = (
     "ledger_entry", "package_event", "invoice", "invoice_line", "payment", "audit_log",
 )
+
+
+class CheckoutDraft(SQLModel, table=True):
+    """A parked checkout (held cart), resumed later or cancelled. Not a document:
+    nothing in it has touched a ledger, so it may be updated and deleted."""
+
+    __tablename__ = "checkout_draft"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int | None = Field(default=None, foreign_key="customer.id")
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    label: str = Field(default="", max_length=120)
+    cart: str = Field(sa_column=Column(Text, nullable=False))  # JSON of the cart
+    created_at: NaiveDatetime
+    updated_at: NaiveDatetime

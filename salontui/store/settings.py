@@ -26,6 +26,7 @@ class Settings:
     phone_region: str
     points_per_amount: int
     point_value: int
+    utc_offset_minutes: int = 420
 
 
 def _to_plain(row: SalonSettings) -> Settings:

@@ -37,3 +37,26 @@ def prefix_upper_bound(prefix: str) -> str:
     (``LIKE 'p%'`` cannot, and is ~70× slower at 100k customers).
     """
     return prefix + "\U0010ffff"
+
+
+def cell_width(text: str) -> int:
+    """Terminal/printer columns a string takes: wide (CJK) characters count two,
+    combining marks none (a receipt of Chinese item names still lines up)."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def fit(text: str, width: int) -> str:
+    """Cut ``text`` to at most ``width`` columns."""
+    out, used = [], 0
+    for ch in text:
+        w = 0 if unicodedata.combining(ch) else cell_width(ch)
+        if used + w > width:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out)

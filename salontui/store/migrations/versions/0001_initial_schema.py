@@ -131,6 +131,7 @@ def upgrade() -> None:
     sa.Column('phone_region', sqlmodel.sql.sqltypes.AutoString(length=2), nullable=False),
     sa.Column('points_per_amount', sa.Integer(), nullable=False),
     sa.Column('point_value', sa.Integer(), nullable=False),
+    sa.Column('utc_offset_minutes', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     op.create_table('staff',
@@ -370,11 +371,24 @@ def upgrade() -> None:
     with op.batch_alter_table('package_event', schema=None) as batch_op:
         batch_op.create_index('ix_package_event_package', ['package_id', 'id'], unique=False)
 
+    op.create_table('checkout_draft',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('customer_id', sa.Integer(), nullable=True),
+    sa.Column('staff_id', sa.Integer(), nullable=True),
+    sa.Column('label', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('cart', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], ),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
     _create_append_only_triggers()
 
 
 def downgrade() -> None:
     _drop_append_only_triggers()
+    op.drop_table('checkout_draft')
     with op.batch_alter_table('package_event', schema=None) as batch_op:
         batch_op.drop_index('ix_package_event_package')
 
