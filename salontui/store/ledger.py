@@ -1,0 +1,568 @@
+"""Ledgers: points, stored value (a general card plus named sub-cards) and debt.
+
+Every change is a new row of ``ledger_entry``; rows are never updated or
+deleted (the database's triggers refuse it). A balance is the SQL sum of a
+customer's entries for one account (and one card, for stored value); a
+running balance is a window ``sum() over (order by id)``. Nothing stores a
+total that could drift from its entries.
+
+Rules:
+
+* Points and each stored-value card never go below zero; debt is not
+  checked here (the checkout decides what may be repaid or refunded).
+* Customers excluded from loyalty (``member_state == "excluded"``) earn and
+  spend no points: every points posting for them is refused.
+* Amounts are signed integers: points, or minor units of the salon's
+  currency. Zero is refused: an entry that changes nothing is noise.
+* A value entry without a card goes on the customer's general card
+  (``GENERAL_CARD``), created on first use.
+* Read-then-write on a balance is safe: on SQLite the write session holds
+  ``BEGIN IMMEDIATE``; on PostgreSQL the customer row is locked ``FOR UPDATE``
+  before the balance is read.
+
+:func:`post_entry` is the low-level write that checkout uses (its caller writes
+the audit row). :func:`adjust_points`, :func:`adjust_card` and
+:func:`care_action` are desk operations: each validates everything first, then
+writes its entries and its audit rows in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from salontui.store import audit, clock
+from salontui.store.care import CARE_TYPES, insert_care_note
+from salontui.store.db import for_update
+from salontui.store.errors import NotFound, RuleViolation, ValidationError
+from salontui.store.models import Customer, LedgerEntry, Staff, ValueCard
+from salontui.store.money import MAX_AMOUNT_MINOR, format_money
+from salontui.store.settings import get_settings
+from salontui.store.staff import require_staff
+
+ACCOUNTS = ("points", "value", "debt")
+GENERAL_CARD = "General"
+MAX_REASON = 250
+MAX_KIND = 20
+MAX_REF_TYPE = 20
+MAX_CARD_NAME = 60
+MAX_POINTS = 10**12
+CHUNK = 500  # ids per IN (...) list: far below every engine's parameter limit
+
+_LE = LedgerEntry.__table__
+_CARD = ValueCard.__table__
+_STAFF = Staff.__table__
+_CUSTOMER = Customer.__table__
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One entry of a ledger with the balance of its account (or card) after it."""
+
+    id: int
+    created_at: datetime
+    account: str
+    card_id: int | None
+    card_name: str | None
+    amount: int
+    kind: str
+    reason: str
+    ref_type: str | None
+    ref_id: int | None
+    operator_name: str | None
+    balance_after: int
+
+
+@dataclass(frozen=True)
+class CardBalance:
+    card_id: int
+    name: str
+    balance: int
+
+
+@dataclass(frozen=True)
+class _CustomerState:
+    id: int
+    name: str
+    member_state: str
+    deleted: bool
+
+
+# ---------------------------------------------------------------- validation helpers
+
+
+def _check_account(account: str, *, allowed: Sequence[str] = ACCOUNTS) -> str:
+    if account not in allowed:
+        raise ValidationError(f"Account must be one of {', '.join(allowed)}.", field="account")
+    return account
+
+
+def _check_amount(amount: int, *, account: str, field: str = "amount") -> int:
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise ValidationError("The amount must be a whole number.", field=field)
+    if amount == 0:
+        raise ValidationError("The amount cannot be zero.", field=field)
+    limit = MAX_POINTS if account == "points" else MAX_AMOUNT_MINOR
+    if abs(amount) > limit:
+        raise ValidationError("That amount is too large.", field=field)
+    return amount
+
+
+def _clean_line(value: str | None, *, field: str, label: str, limit: int,
+                required: bool = False) -> str:
+    text = " ".join((value or "").split())
+    if required and not text:
+        raise ValidationError(f"{label} is required.", field=field)
+    if len(text) > limit:
+        raise ValidationError(f"{label} is longer than {limit} characters.", field=field)
+    return text
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+def _lock_customers(session: Session, customer_ids: Sequence[int]) -> dict[int, _CustomerState]:
+    """The customers' loyalty state, their rows locked on engines that need it."""
+    found: dict[int, _CustomerState] = {}
+    for chunk in _chunks(customer_ids):
+        statement = for_update(
+            select(_CUSTOMER.c.id, _CUSTOMER.c.name, _CUSTOMER.c.member_state,
+                   _CUSTOMER.c.deleted_at).where(_CUSTOMER.c.id.in_(chunk)),
+            session,
+        )
+        for cid, name, state, deleted_at in session.execute(statement):
+            found[cid] = _CustomerState(cid, name, state, deleted_at is not None)
+    return found
+
+
+def _lock_customer(session: Session, customer_id: int) -> _CustomerState:
+    if isinstance(customer_id, bool) or not isinstance(customer_id, int):
+        raise NotFound(f"No customer #{customer_id}.", field="customer")
+    found = _lock_customers(session, [customer_id])
+    if customer_id not in found:
+        raise NotFound(f"No customer #{customer_id}.", field="customer")
+    return found[customer_id]
+
+
+def _refuse_excluded(customer: _CustomerState) -> None:
+    if customer.member_state == "excluded":
+        raise RuleViolation(
+            f"{customer.name} is excluded from the loyalty program: "
+            "no points can be given or taken.",
+            field="customer",
+        )
+
+
+def _refuse_deleted(customer: _CustomerState) -> None:
+    if customer.deleted:
+        raise RuleViolation(f"{customer.name} is deleted; restore them first.",
+                            field="customer")
+
+
+def _points(n: int) -> str:
+    return f"{n:,}"
+
+
+def _money(session: Session, minor: int) -> str:
+    s = get_settings(session)
+    return format_money(minor, currency=s.currency, exponent=s.currency_exponent,
+                        locale=s.locale)
+
+
+def _refuse_points_below_zero(current: int, amount: int, *, who: str = "") -> None:
+    if current + amount < 0:
+        prefix = f"{who}: only" if who else "Only"
+        raise RuleViolation(
+            f"{prefix} {_points(current)} points left; cannot deduct {_points(-amount)}.",
+            field="amount",
+        )
+
+
+def _refuse_card_below_zero(session: Session, current: int, amount: int, card_name: str,
+                            *, who: str = "") -> None:
+    if current + amount < 0:
+        prefix = f"{who}: only" if who else "Only"
+        raise RuleViolation(
+            f"{prefix} {_money(session, current)} left on the {card_name} card; "
+            f"cannot deduct {_money(session, -amount)}.",
+            field="amount",
+        )
+
+
+# ---------------------------------------------------------------- balances
+
+
+def balance(session: Session, *, customer_id: int, account: str,
+            card_id: int | None = None) -> int:
+    """Sum of a customer's entries of ``account``. For "value", ``card_id`` None sums all
+    cards; a card id sums that card only."""
+    _check_account(account)
+    statement = select(func.coalesce(func.sum(_LE.c.amount), 0)).where(
+        _LE.c.customer_id == customer_id, _LE.c.account == account
+    )
+    if account == "value" and card_id is not None:
+        statement = statement.where(_LE.c.card_id == card_id)
+    return int(session.execute(statement).scalar_one())
+
+
+def points_balance(session: Session, *, customer_id: int) -> int:
+    return balance(session, customer_id=customer_id, account="points")
+
+
+def debt_balance(session: Session, *, customer_id: int) -> int:
+    return balance(session, customer_id=customer_id, account="debt")
+
+
+def _card_sort_key(card: CardBalance) -> tuple[bool, str, int]:
+    return (card.name != GENERAL_CARD, card.name.casefold(), card.card_id)
+
+
+def card_balances(session: Session, *, customer_id: int) -> list[CardBalance]:
+    """Every stored-value card of the customer with its balance: General first, then by name.
+    A card without entries shows 0."""
+    statement = (
+        select(_CARD.c.id, _CARD.c.name, func.coalesce(func.sum(_LE.c.amount), 0))
+        .select_from(_CARD)
+        .outerjoin(_LE, (_LE.c.card_id == _CARD.c.id) & (_LE.c.account == "value")
+                   & (_LE.c.customer_id == _CARD.c.customer_id))
+        .where(_CARD.c.customer_id == customer_id)
+        .group_by(_CARD.c.id, _CARD.c.name)
+    )
+    cards = [CardBalance(card_id=cid, name=name, balance=int(total))
+             for cid, name, total in session.execute(statement)]
+    return sorted(cards, key=_card_sort_key)
+
+
+def _normalise_card_name(name: str | None) -> str:
+    clean = _clean_line(name, field="card_name", label="Card name", limit=MAX_CARD_NAME,
+                        required=True)
+    return GENERAL_CARD if clean.casefold() == GENERAL_CARD.casefold() else clean
+
+
+def _find_card(session: Session, customer_id: int, name: str) -> int | None:
+    """A card of the customer by name, ignoring case (a customer has a handful of cards)."""
+    statement = select(_CARD.c.id, _CARD.c.name).where(_CARD.c.customer_id == customer_id)
+    wanted = name.casefold()
+    for cid, card_name in session.execute(statement):
+        if card_name.casefold() == wanted:
+            return cid
+    return None
+
+
+def ensure_card(session: Session, *, customer_id: int, name: str = GENERAL_CARD,
+                staff_id: int | None = None) -> int:
+    """The id of the customer's card called ``name`` (ignoring case); created if missing.
+
+    Called from the desk with ``staff_id`` it is an operation of its own and writes
+    one audit row when it creates the card. Called inside another operation
+    (``staff_id`` None) the caller's audit row covers it.
+    """
+    if staff_id is not None:
+        require_staff(session, staff_id)
+    clean = _normalise_card_name(name)
+    _lock_customer(session, customer_id)
+    found = _find_card(session, customer_id, clean)
+    if found is not None:
+        return found
+    card = ValueCard(customer_id=customer_id, name=clean, created_at=clock.now())
+    session.add(card)
+    session.flush()
+    if staff_id is not None:
+        audit.record(session, staff_id=staff_id, action="create_card", entity="value_card",
+                     entity_id=card.id, after=audit.snapshot(card))
+    return card.id
+
+
+def _card_of_customer(session: Session, customer_id: int, card_id: int) -> str:
+    row = session.execute(
+        select(_CARD.c.customer_id, _CARD.c.name).where(_CARD.c.id == card_id)
+    ).first()
+    if row is None or row[0] != customer_id:
+        raise NotFound("That stored-value card does not belong to this customer.",
+                       field="card")
+    return row[1]
+
+
+# ---------------------------------------------------------------- writing entries
+
+
+def _insert(session: Session, *, customer_id: int, account: str, card_id: int | None,
+            amount: int, kind: str, reason: str, ref_type: str | None, ref_id: int | None,
+            operator_id: int | None) -> LedgerEntry:
+    entry = LedgerEntry(customer_id=customer_id, account=account, card_id=card_id,
+                        created_at=clock.now(), amount=amount, kind=kind, reason=reason,
+                        ref_type=ref_type, ref_id=ref_id, operator_id=operator_id)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def post_entry(
+    session: Session,
+    *,
+    customer_id: int,
+    account: str,
+    amount: int,
+    kind: str,
+    reason: str = "",
+    ref_type: str | None = None,
+    ref_id: int | None = None,
+    operator_id: int | None,
+    card_id: int | None = None,
+    allow_excluded: bool = False,
+) -> int:
+    """Append one entry and return its id. Low level (checkout): writes no audit row.
+
+    Refused: an unknown account or customer, amount 0, a points entry for an
+    excluded member, a card on a points/debt entry or a card of another customer,
+    and a points or card balance that would go below zero. A value entry without
+    ``card_id`` goes on the general card (created if needed).
+
+    ``allow_excluded=True`` is for reversing points posted before the customer was
+    excluded (a refund): the one case where an excluded member's points may move.
+    """
+    _check_account(account)
+    _check_amount(amount, account=account)
+    kind = _clean_line(kind, field="kind", label="Kind", limit=MAX_KIND, required=True)
+    reason = _clean_line(reason, field="reason", label="Reason", limit=MAX_REASON)
+    if ref_type is not None:
+        ref_type = _clean_line(ref_type, field="ref_type", label="Reference type",
+                               limit=MAX_REF_TYPE, required=True)
+    customer = _lock_customer(session, customer_id)
+    if account == "points" and not allow_excluded:
+        _refuse_excluded(customer)
+    if account != "value":
+        if card_id is not None:
+            raise ValidationError("Only stored-value entries have a card.", field="card")
+        if account == "points":
+            current = balance(session, customer_id=customer_id, account="points")
+            _refuse_points_below_zero(current, amount)
+    else:
+        if card_id is None:
+            existing = _find_card(session, customer_id, GENERAL_CARD)
+            current = 0 if existing is None else balance(
+                session, customer_id=customer_id, account="value", card_id=existing)
+            _refuse_card_below_zero(session, current, amount, GENERAL_CARD)
+            card_id = existing if existing is not None else ensure_card(
+                session, customer_id=customer_id)
+        else:
+            card_name = _card_of_customer(session, customer_id, card_id)
+            current = balance(session, customer_id=customer_id, account="value",
+                              card_id=card_id)
+            _refuse_card_below_zero(session, current, amount, card_name)
+    entry = _insert(session, customer_id=customer_id, account=account, card_id=card_id,
+                    amount=amount, kind=kind, reason=reason, ref_type=ref_type, ref_id=ref_id,
+                    operator_id=operator_id)
+    return entry.id
+
+
+def _to_row(entry: LedgerEntry, *, card_name: str | None, operator_name: str | None,
+            balance_after: int) -> LedgerRow:
+    return LedgerRow(
+        id=entry.id, created_at=entry.created_at, account=entry.account, card_id=entry.card_id,
+        card_name=card_name, amount=entry.amount, kind=entry.kind, reason=entry.reason,
+        ref_type=entry.ref_type, ref_id=entry.ref_id, operator_name=operator_name,
+        balance_after=balance_after,
+    )
+
+
+def adjust_points(session: Session, *, staff_id: int, customer_id: int, amount: int,
+                  reason: str) -> LedgerRow:
+    """Give (amount > 0) or take back (amount < 0) points by hand, with a reason.
+
+    Refused: amount 0, no reason, an unknown or deleted customer, an excluded
+    member, and a decrease below zero ("Only 1,200 points left; cannot deduct
+    5,000."). Writes one ``adjust`` entry (ref_type "adjustment") and one audit
+    row on the customer with the balance before and after.
+    """
+    staff = require_staff(session, staff_id)
+    _check_amount(amount, account="points")
+    reason = _clean_line(reason, field="reason", label="Reason", limit=MAX_REASON,
+                         required=True)
+    customer = _lock_customer(session, customer_id)
+    _refuse_deleted(customer)
+    _refuse_excluded(customer)
+    current = points_balance(session, customer_id=customer_id)
+    _refuse_points_below_zero(current, amount)
+    entry = _insert(session, customer_id=customer_id, account="points", card_id=None,
+                    amount=amount, kind="adjust", reason=reason, ref_type="adjustment",
+                    ref_id=None, operator_id=staff.id)
+    after = current + amount
+    audit.record(session, staff_id=staff.id, action="adjust_points", entity="customer",
+                 entity_id=customer_id, before={"points": current},
+                 after={"points": after, "amount": amount, "reason": reason,
+                        "entry_id": entry.id})
+    return _to_row(entry, card_name=None, operator_name=staff.name, balance_after=after)
+
+
+def adjust_card(session: Session, *, staff_id: int, customer_id: int, card_name: str,
+                amount: int, reason: str) -> LedgerRow:
+    """Add to (amount > 0) or take from (amount < 0) one stored-value card, with a reason.
+
+    The card is found by name ignoring case ("general" is the General card) and
+    created when money is first put on it. Refused: amount 0, no reason, an
+    unknown or deleted customer, and a card balance going below zero. One
+    ``adjust`` entry and one audit row (which notes whether the card was created).
+    """
+    staff = require_staff(session, staff_id)
+    name = _normalise_card_name(card_name)
+    _check_amount(amount, account="value")
+    reason = _clean_line(reason, field="reason", label="Reason", limit=MAX_REASON,
+                         required=True)
+    customer = _lock_customer(session, customer_id)
+    _refuse_deleted(customer)
+    existing = _find_card(session, customer_id, name)
+    current = 0 if existing is None else balance(
+        session, customer_id=customer_id, account="value", card_id=existing)
+    _refuse_card_below_zero(session, current, amount, name)
+    card_id = existing if existing is not None else ensure_card(
+        session, customer_id=customer_id, name=name)
+    entry = _insert(session, customer_id=customer_id, account="value", card_id=card_id,
+                    amount=amount, kind="adjust", reason=reason, ref_type="adjustment",
+                    ref_id=None, operator_id=staff.id)
+    after = current + amount
+    audit.record(session, staff_id=staff.id, action="adjust_card", entity="customer",
+                 entity_id=customer_id,
+                 before={"card": name, "card_id": card_id, "balance": current},
+                 after={"card": name, "card_id": card_id, "balance": after, "amount": amount,
+                        "reason": reason, "entry_id": entry.id,
+                        "card_created": existing is None})
+    return _to_row(entry, card_name=name, operator_name=staff.name, balance_after=after)
+
+
+# ---------------------------------------------------------------- history
+
+
+def ledger_history(session: Session, *, customer_id: int, account: str,
+                   card_id: int | None = None, limit: int = 200,
+                   offset: int = 0) -> list[LedgerRow]:
+    """A page of a customer's entries of ``account``, newest first, each with the running
+    balance after it (a window sum over all older entries, so any page is right).
+
+    For "value", ``card_id`` None lists every card; each row's balance is then that
+    row's card's balance.
+    """
+    _check_account(account)
+    if limit < 0 or offset < 0:
+        raise ValidationError("Paging must not be negative.", field="limit")
+    conditions = [_LE.c.customer_id == customer_id, _LE.c.account == account]
+    if account == "value" and card_id is not None:
+        conditions.append(_LE.c.card_id == card_id)
+    running = func.sum(_LE.c.amount).over(partition_by=_LE.c.card_id, order_by=_LE.c.id)
+    inner = (
+        select(_LE.c.id, _LE.c.created_at, _LE.c.account, _LE.c.card_id, _LE.c.amount,
+               _LE.c.kind, _LE.c.reason, _LE.c.ref_type, _LE.c.ref_id, _LE.c.operator_id,
+               running.label("balance_after"))
+        .where(*conditions)
+        .subquery()
+    )
+    page = select(inner).order_by(inner.c.id.desc()).limit(limit).offset(offset).subquery()
+    statement = (
+        select(page, _CARD.c.name.label("card_name"), _STAFF.c.name.label("operator_name"))
+        .select_from(page)
+        .outerjoin(_CARD, _CARD.c.id == page.c.card_id)
+        .outerjoin(_STAFF, _STAFF.c.id == page.c.operator_id)
+        .order_by(page.c.id.desc())
+    )
+    return [
+        LedgerRow(id=r.id, created_at=r.created_at, account=r.account, card_id=r.card_id,
+                  card_name=r.card_name, amount=r.amount, kind=r.kind, reason=r.reason,
+                  ref_type=r.ref_type, ref_id=r.ref_id, operator_name=r.operator_name,
+                  balance_after=int(r.balance_after))
+        for r in session.execute(statement)
+    ]
+
+
+# ---------------------------------------------------------------- care actions
+
+
+def _balances_of(session: Session, customer_ids: Sequence[int], account: str) -> dict[int, int]:
+    """Points, or General-card balances, of many customers in one grouped query per chunk."""
+    totals: dict[int, int] = {}
+    for chunk in _chunks(customer_ids):
+        statement = select(_LE.c.customer_id, func.sum(_LE.c.amount)).where(
+            _LE.c.customer_id.in_(chunk), _LE.c.account == account
+        )
+        if account == "value":
+            statement = statement.join(_CARD, _CARD.c.id == _LE.c.card_id).where(
+                _CARD.c.name == GENERAL_CARD)
+        for cid, total in session.execute(statement.group_by(_LE.c.customer_id)):
+            totals[cid] = int(total or 0)
+    return totals
+
+
+def care_action(session: Session, *, staff_id: int, customer_ids: list[int], account: str,
+                amount: int, care_type: str, reason: str) -> int:
+    """Give (amount > 0) or deduct (amount < 0) points or stored money (the General card)
+    for many customers at once, as a care action; returns how many customers it touched.
+
+    All or nothing: every customer is checked first (exists, not deleted, not
+    excluded for points, enough points or money for a deduction) and any failure
+    writes nothing for anyone; the message names the customer. A customer listed
+    twice counts once. For each customer it writes a care note (type
+    ``care_type``, the reason as description), a ``care`` entry referring to that
+    note (ref_type "care", ref_id = the note's id) and one audit row on the
+    customer with the balance before and after: one audit row per customer
+    touched, so each customer's audit trail shows it.
+    """
+    staff = require_staff(session, staff_id)
+    _check_account(account, allowed=("points", "value"))
+    _check_amount(amount, account=account)
+    kind = (care_type or "").strip().lower()
+    if kind not in CARE_TYPES:
+        raise ValidationError(f"Care type must be one of {', '.join(CARE_TYPES)}.",
+                              field="care_type")
+    reason = _clean_line(reason, field="reason", label="Reason", limit=MAX_REASON,
+                         required=True)
+    ids: list[int] = []
+    seen: set[int] = set()
+    for cid in customer_ids or []:
+        if isinstance(cid, bool) or not isinstance(cid, int):
+            raise NotFound(f"No customer #{cid}.", field="customers")
+        if cid not in seen:
+            seen.add(cid)
+            ids.append(cid)
+    if not ids:
+        raise ValidationError("Choose at least one customer.", field="customers")
+    found = _lock_customers(session, ids)
+    missing = [cid for cid in ids if cid not in found]
+    if missing:
+        listed = ", ".join(f"#{cid}" for cid in missing[:5])
+        raise NotFound(f"No customer {listed}; nothing was given.", field="customers")
+    current = _balances_of(session, ids, account)
+    for cid in ids:
+        customer = found[cid]
+        _refuse_deleted(customer)
+        if account == "points":
+            _refuse_excluded(customer)
+            _refuse_points_below_zero(current.get(cid, 0), amount, who=customer.name)
+        else:
+            _refuse_card_below_zero(session, current.get(cid, 0), amount, GENERAL_CARD,
+                                    who=customer.name)
+    if account == "points":
+        verb = "Gave" if amount > 0 else "Deducted"
+        title = f"{verb} {_points(abs(amount))} points"
+    else:
+        shown = _money(session, abs(amount))
+        title = (f"Added {shown} to the {GENERAL_CARD} card" if amount > 0
+                 else f"Deducted {shown} from the {GENERAL_CARD} card")
+    for cid in ids:
+        card_id = ensure_card(session, customer_id=cid) if account == "value" else None
+        note = insert_care_note(session, staff_id=staff.id, customer_id=cid, type=kind,
+                                title=title, description=reason)
+        entry = _insert(session, customer_id=cid, account=account, card_id=card_id,
+                        amount=amount, kind="care", reason=reason, ref_type="care",
+                        ref_id=note.id, operator_id=staff.id)
+        before = current.get(cid, 0)
+        audit.record(session, staff_id=staff.id, action="care_action", entity="customer",
+                     entity_id=cid, before={account: before},
+                     after={account: before + amount, "amount": amount, "care_type": kind,
+                            "reason": reason, "entry_id": entry.id, "care_note_id": note.id,
+                            "customers": len(ids)})
+    return len(ids)

@@ -1,0 +1,673 @@
+"""Service packages (course cards / 疗程卡 / gói dịch vụ): sell, redeem, extend,
+freeze, resume and adjust, each with its row in the package's history.
+
+Kinds: a *count* card (e.g. 5980 for 10 sessions), a *time* card (unlimited
+use until expiry) and *gift* sessions (price 0). ``total_uses`` and ``used``
+on the package row are running sums of its ``package_event`` deltas; every
+operation writes its event, moves the columns by exactly the event's deltas
+and writes one audit row. Remaining (total − used) and the status are worked
+out when read, never stored:
+
+* *reserved*: frozen today (``frozen_from <= today < frozen_until``);
+* *expired*: today is after the expiry date;
+* *used up*: a count or gift card with every session used;
+* *in use*: anything else, and only then can a session be redeemed.
+
+A refund of an invoice gives a redeemed session back (:func:`restore_session`)
+or voids a package bought and not used (:func:`cancel_package`: no sessions
+left, expired yesterday, and refused for every later action).
+
+A session's value is an equal share of the price in minor units with the
+rounding remainder on the last session, so the sessions add up to the price
+exactly (5980 over 7: six of 854 and a last of 856).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from salontui.store import audit, clock
+from salontui.store.customers import load_customer
+from salontui.store.db import for_update
+from salontui.store.errors import NotFound, RuleViolation, ValidationError
+from salontui.store.models import CatalogItem, CustomerPackage, Invoice, PackageEvent, Staff
+from salontui.store.money import MAX_AMOUNT_MINOR, share_of, split_minor
+from salontui.store.staff import require_staff
+
+PACKAGE_KINDS = ("count", "time", "gift")
+STATUSES = ("in_use", "reserved", "expired", "used_up")
+IN_USE, RESERVED, EXPIRED, USED_UP = STATUSES
+EVENT_CHANGES = ("sell", "backfill", "redeem", "extend", "freeze", "resume", "adjust_total",
+                 "adjust_used", "refund")
+
+MAX_NAME = 120
+MAX_NOTE = 250
+MAX_SESSIONS = 1000
+MAX_FREEZE_DAYS = 3650
+ENTITY = "customer_package"
+
+
+@dataclass(frozen=True)
+class PackageRow:
+    id: int
+    customer_id: int
+    name: str
+    kind: str
+    price: int
+    purchased_on: date
+    activated_on: date
+    expires_on: date
+    total_uses: int
+    used: int
+    remaining: int | None  # None for time cards (unlimited until expiry)
+    status: str
+    frozen_from: date | None
+    frozen_until: date | None
+    per_session_value: int | None  # what the next redemption recognises; None for time cards
+    plan_id: int | None
+
+
+@dataclass(frozen=True)
+class PackageEventRow:
+    id: int
+    package_id: int
+    created_at: datetime
+    change: str
+    delta_total: int
+    delta_used: int
+    value: int
+    old_expiry: date | None
+    new_expiry: date | None
+    note: str
+    operator_name: str
+    service_staff_name: str
+    invoice_id: int | None
+
+
+# --- pure rules --------------------------------------------------------------------------
+
+
+def show_date(value: date) -> str:
+    """A date the way the desk shows it in messages: DD/MM/YYYY."""
+    return value.strftime("%d/%m/%Y")
+
+
+def package_status(*, kind: str, total_uses: int, used: int, expires_on: date,
+                   frozen_from: date | None, frozen_until: date | None, today: date) -> str:
+    """reserved (frozen today) > expired (after the expiry date) > used up > in use."""
+    if frozen_from is not None and frozen_until is not None and frozen_from <= today < frozen_until:
+        return RESERVED
+    if today > expires_on:
+        return EXPIRED
+    if kind != "time" and used >= total_uses:
+        return USED_UP
+    return IN_USE
+
+
+def per_session_values(price: int, total: int) -> list[int]:
+    """The value of each session: equal shares, remainder on the last (adds up to ``price``)."""
+    if total <= 0:
+        return []
+    return split_minor(price, total)
+
+
+def _session_value(kind: str, price: int, total: int, index: int) -> int:
+    """Value of session number ``index`` (0-based) of a package."""
+    if kind == "time" or total <= 0:
+        return 0
+    return share_of(price, total, index)
+
+
+def _freeze_days(*, days: int | None, until: date | None, today: date) -> int:
+    if days is not None and until is not None:
+        raise ValidationError("Give either a number of days or an end date, not both.",
+                              field="days")
+    if until is not None:
+        if not isinstance(until, date):
+            raise ValidationError("Enter the end date of the freeze.", field="until")
+        days = (until - today).days
+        if days < 1:
+            raise ValidationError("The freeze must end after today.", field="until")
+        if days > MAX_FREEZE_DAYS:
+            raise ValidationError(f"A freeze lasts at most {MAX_FREEZE_DAYS} days.",
+                                  field="until")
+        return days
+    if days is None:
+        raise ValidationError("Enter how many days to freeze the package.", field="days")
+    if not isinstance(days, int) or isinstance(days, bool):
+        raise ValidationError("The number of days must be a whole number.", field="days")
+    if not 1 <= days <= MAX_FREEZE_DAYS:
+        raise ValidationError(f"Freeze for 1 to {MAX_FREEZE_DAYS} days.", field="days")
+    return days
+
+
+def expiry_after_freeze(package: PackageRow, *, days: int | None = None,
+                        until: date | None = None, today: date | None = None) -> date:
+    """The expiry a freeze would give (for the dialog to show before confirming)."""
+    today = today or clock.today()
+    return package.expires_on + timedelta(days=_freeze_days(days=days, until=until, today=today))
+
+
+def _unused_frozen_days(frozen_from: date | None, frozen_until: date | None, today: date) -> int:
+    if frozen_from is None or frozen_until is None:
+        return 0
+    return max(0, (frozen_until - max(today, frozen_from)).days)
+
+
+def expiry_after_resume(package: PackageRow, *, today: date | None = None) -> date:
+    """The expiry after resuming today: the frozen days not used are given back, so the
+    net move is the days actually frozen. Unchanged if the package is not frozen."""
+    today = today or clock.today()
+    back = _unused_frozen_days(package.frozen_from, package.frozen_until, today)
+    return package.expires_on - timedelta(days=back)
+
+
+# --- reading ------------------------------------------------------------------------------
+
+_COLUMNS = (
+    CustomerPackage.id, CustomerPackage.customer_id, CustomerPackage.name, CustomerPackage.kind,
+    CustomerPackage.price, CustomerPackage.purchased_on, CustomerPackage.activated_on,
+    CustomerPackage.expires_on, CustomerPackage.total_uses, CustomerPackage.used,
+    CustomerPackage.frozen_from, CustomerPackage.frozen_until, CustomerPackage.plan_id,
+)
+
+
+def _to_row(values, today: date) -> PackageRow:
+    """A PackageRow from an ORM row or a selected-columns row (same attribute names)."""
+    kind, total, used = values.kind, values.total_uses, values.used
+    counted = kind != "time"
+    return PackageRow(
+        id=values.id, customer_id=values.customer_id, name=values.name, kind=kind,
+        price=values.price, purchased_on=values.purchased_on,
+        activated_on=values.activated_on, expires_on=values.expires_on, total_uses=total,
+        used=used, remaining=total - used if counted else None,
+        status=package_status(kind=kind, total_uses=total, used=used,
+                              expires_on=values.expires_on, frozen_from=values.frozen_from,
+                              frozen_until=values.frozen_until, today=today),
+        frozen_from=values.frozen_from, frozen_until=values.frozen_until,
+        per_session_value=(_session_value(kind, values.price, total, min(used, total - 1))
+                           if counted and total > 0 else None),
+        plan_id=values.plan_id,
+    )
+
+
+def get_package(session: Session, *, package_id: int, today: date | None = None) -> PackageRow:
+    found = session.execute(sa_select(*_COLUMNS).where(CustomerPackage.id == package_id)).first()
+    if found is None:
+        raise NotFound(f"No package #{package_id}.", field="package")
+    return _to_row(found, today or clock.today())
+
+
+def list_packages(session: Session, *, customer_id: int,
+                  today: date | None = None) -> list[PackageRow]:
+    """A customer's packages: those in use first, then by expiry."""
+    today = today or clock.today()
+    statement = (sa_select(*_COLUMNS).where(CustomerPackage.customer_id == customer_id)
+                 .order_by(CustomerPackage.expires_on, CustomerPackage.id))
+    rows = [_to_row(values, today) for values in session.execute(statement)]
+    return sorted(rows, key=lambda row: row.status != IN_USE)  # stable: keeps expiry order
+
+
+def expiring_packages(session: Session, *, customer_id: int, within_days: int = 30,
+                      today: date | None = None) -> list[PackageRow]:
+    """Packages in use whose expiry falls within the next ``within_days`` days."""
+    today = today or clock.today()
+    statement = (
+        sa_select(*_COLUMNS)
+        .where(CustomerPackage.customer_id == customer_id,
+               CustomerPackage.expires_on >= today,
+               CustomerPackage.expires_on <= today + timedelta(days=within_days))
+        .order_by(CustomerPackage.expires_on, CustomerPackage.id)
+    )
+    rows = (_to_row(values, today) for values in session.execute(statement))
+    return [row for row in rows if row.status == IN_USE]
+
+
+def package_history(session: Session, *, package_id: int) -> list[PackageEventRow]:
+    """Every action on a package, newest first, with who did it and who did the service."""
+    operator, service = aliased(Staff), aliased(Staff)
+    statement = (
+        sa_select(PackageEvent.id, PackageEvent.package_id, PackageEvent.created_at,
+                  PackageEvent.change, PackageEvent.delta_total, PackageEvent.delta_used,
+                  PackageEvent.value, PackageEvent.old_expiry, PackageEvent.new_expiry,
+                  PackageEvent.note, PackageEvent.invoice_id,
+                  operator.name.label("operator_name"),
+                  service.name.label("service_staff_name"))
+        .outerjoin(operator, operator.id == PackageEvent.operator_id)
+        .outerjoin(service, service.id == PackageEvent.service_staff_id)
+        .where(PackageEvent.package_id == package_id)
+        .order_by(PackageEvent.id.desc())
+    )
+    return [
+        PackageEventRow(
+            id=r.id, package_id=r.package_id, created_at=r.created_at, change=r.change,
+            delta_total=r.delta_total, delta_used=r.delta_used, value=r.value,
+            old_expiry=r.old_expiry, new_expiry=r.new_expiry, note=r.note,
+            operator_name=r.operator_name or "", service_staff_name=r.service_staff_name or "",
+            invoice_id=r.invoice_id,
+        )
+        for r in session.execute(statement)
+    ]
+
+
+# --- validation helpers --------------------------------------------------------------------
+
+
+def _clean_note(value: str | None, *, field: str = "note", label: str = "Note",
+                required: bool = False) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise ValidationError(f"{label} is required.", field=field)
+    if len(text) > MAX_NOTE:
+        raise ValidationError(f"{label} is longer than {MAX_NOTE} characters.", field=field)
+    return text
+
+
+def _whole(value, *, field: str, label: str, low: int, high: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValidationError(f"{label} must be a whole number.", field=field)
+    if value < 0:
+        raise ValidationError(f"{label} cannot be negative.", field=field)
+    if value < low:
+        raise ValidationError(f"{label} must be at least {low}.", field=field)
+    if value > high:
+        raise ValidationError(f"{label} cannot be more than {high}.", field=field)
+    return value
+
+
+def _date(value, *, field: str, label: str) -> date:
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise ValidationError(f"Enter the {label} (DD/MM/YYYY).", field=field)
+    return value
+
+
+def _check_invoice(session: Session, invoice_id: int | None) -> None:
+    if invoice_id is not None and session.get(Invoice, invoice_id) is None:
+        raise NotFound(f"No invoice #{invoice_id}.", field="invoice")
+
+
+def _load_for_write(session: Session, package_id: int) -> CustomerPackage:
+    statement = for_update(select(CustomerPackage).where(CustomerPackage.id == package_id),
+                           session)
+    row = session.exec(statement).first()
+    if row is None:
+        raise NotFound(f"No package #{package_id}.", field="package")
+    return row
+
+
+def _status_of(row: CustomerPackage, today: date) -> str:
+    return package_status(kind=row.kind, total_uses=row.total_uses, used=row.used,
+                          expires_on=row.expires_on, frozen_from=row.frozen_from,
+                          frozen_until=row.frozen_until, today=today)
+
+
+def _why_not_in_use(row: CustomerPackage, status: str) -> str:
+    if status == RESERVED:
+        return f"Package is reserved (frozen) until {show_date(row.frozen_until)}."
+    if status == EXPIRED:
+        return f"Package expired on {show_date(row.expires_on)}."
+    return "Package is used up."
+
+
+def _event(session: Session, row: CustomerPackage, *, change: str, operator_id: int,
+           delta_total: int = 0, delta_used: int = 0, value: int = 0,
+           old_expiry: date | None = None, new_expiry: date | None = None, note: str = "",
+           service_staff_id: int | None = None, invoice_id: int | None = None) -> PackageEvent:
+    """Append a history row and move the package's counters by exactly its deltas."""
+    event = PackageEvent(
+        package_id=row.id, created_at=clock.now(), change=change, delta_total=delta_total,
+        delta_used=delta_used, value=value, old_expiry=old_expiry, new_expiry=new_expiry,
+        note=note, operator_id=operator_id, service_staff_id=service_staff_id,
+        invoice_id=invoice_id,
+    )
+    row.total_uses += delta_total
+    row.used += delta_used
+    session.add(event)
+    session.add(row)
+    return event
+
+
+def _finish(session: Session, row: CustomerPackage, *, staff_id: int, action: str,
+            before: dict | None, events: list[PackageEvent], today: date) -> PackageRow:
+    session.flush()
+    after = audit.snapshot(row) | {"events": [event.id for event in events]}
+    audit.record(session, staff_id=staff_id, action=action, entity=ENTITY, entity_id=row.id,
+                 before=before, after=after)
+    return _to_row(row, today)
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def sell_package(
+    session: Session,
+    *,
+    staff_id: int,
+    customer_id: int,
+    plan_id: int | None = None,
+    name: str | None = None,
+    kind: str | None = None,
+    price: int | None = None,
+    total_uses: int | None = None,
+    purchased_on: date | None = None,
+    activated_on: date | None = None,
+    expires_on: date | None = None,
+    used: int = 0,
+    note: str = "",
+    invoice_id: int | None = None,
+) -> PackageRow:
+    """Give a customer a package, from a catalog plan or from explicit fields.
+
+    Explicit fields win over the plan's. ``used > 0`` back-fills a package bought
+    before (e.g. 5980 for 10 sessions, 2 already used): a "sell" event for the
+    sessions, then a "backfill" event for the used ones. A gift is free; a time
+    card has no session count (unlimited use until expiry).
+    """
+    require_staff(session, staff_id)
+    customer = load_customer(session, customer_id)
+    if customer.deleted_at is not None:
+        raise RuleViolation("This customer is deleted; restore them first.", field="customer")
+    today = clock.today()
+    plan_days: int | None = None
+    if plan_id is not None:
+        plan = session.get(CatalogItem, plan_id)
+        if plan is None or plan.kind != "package":
+            raise NotFound("That package plan does not exist.", field="plan")
+        if not plan.active:
+            raise RuleViolation(f"The plan '{plan.name}' is no longer sold.", field="plan")
+        name = plan.name if name is None else name
+        kind = plan.package_kind if kind is None else kind
+        price = plan.price if price is None else price
+        if total_uses is None and kind != "time":
+            total_uses = plan.sessions
+        plan_days = plan.validity_days
+
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError("Name is required.", field="name")
+    if len(name) > MAX_NAME:
+        raise ValidationError(f"Name is longer than {MAX_NAME} characters.", field="name")
+    if kind not in PACKAGE_KINDS:
+        raise ValidationError("Choose the kind: count card, time card or gift.", field="kind")
+    if kind == "gift":
+        price = 0 if price is None else price
+        if price != 0:
+            raise ValidationError("A gift package is free: its price must be 0.", field="price")
+    if price is None:
+        raise ValidationError("Enter the price.", field="price")
+    price = _whole(price, field="price", label="The price", low=0, high=MAX_AMOUNT_MINOR)
+    if kind == "time":
+        if total_uses:
+            raise ValidationError("A time card has no session count: it is used any number "
+                                  "of times until it expires.", field="total_uses")
+        total_uses = 0
+    else:
+        if total_uses is None:
+            raise ValidationError("Enter the number of sessions.", field="total_uses")
+        total_uses = _whole(total_uses, field="total_uses", label="The number of sessions",
+                            low=1, high=MAX_SESSIONS)
+    used = _whole(used, field="used", label="Sessions already used", low=0, high=MAX_SESSIONS)
+    if kind != "time" and used > total_uses:
+        raise ValidationError(f"Sessions already used cannot be more than the {total_uses} "
+                              "sessions of the package.", field="used")
+
+    purchased_on = _date(purchased_on or today, field="purchased_on", label="purchase date")
+    if purchased_on > today:
+        raise ValidationError("The purchase date cannot be in the future.", field="purchased_on")
+    activated_on = _date(activated_on or purchased_on, field="activated_on",
+                         label="activation date")
+    if activated_on < purchased_on:
+        raise ValidationError("The activation date cannot be before the purchase date.",
+                              field="activated_on")
+    if expires_on is None and plan_days:
+        expires_on = activated_on + timedelta(days=plan_days)
+    if expires_on is None:
+        raise ValidationError("Enter the expiry date.", field="expires_on")
+    expires_on = _date(expires_on, field="expires_on", label="expiry date")
+    if expires_on < today:
+        raise ValidationError(f"The expiry date {show_date(expires_on)} is already past.",
+                              field="expires_on")
+    if expires_on < activated_on:
+        raise ValidationError("The expiry date cannot be before the activation date.",
+                              field="expires_on")
+    note = _clean_note(note)
+    _check_invoice(session, invoice_id)
+
+    row = CustomerPackage(
+        customer_id=customer_id, plan_id=plan_id, name=name, kind=kind, price=price,
+        purchased_on=purchased_on, activated_on=activated_on, expires_on=expires_on,
+        total_uses=0, used=0, invoice_id=invoice_id, created_at=clock.now(),
+    )
+    session.add(row)
+    session.flush()
+    events = [_event(session, row, change="sell", operator_id=staff_id, delta_total=total_uses,
+                     new_expiry=expires_on, note=note, invoice_id=invoice_id)]
+    if used:
+        events.append(_event(session, row, change="backfill", operator_id=staff_id,
+                             delta_used=used, note=note))
+    return _finish(session, row, staff_id=staff_id, action="sell_package", before=None,
+                   events=events, today=today)
+
+
+def redeem_session(session: Session, *, staff_id: int, package_id: int, service_staff_id: int,
+                   note: str = "", invoice_id: int | None = None) -> PackageEventRow:
+    """Use one session of a package in use, recording who did the service.
+
+    The event's value is this session's share of the price (remainder on the last
+    session); a time card's redemptions are worth 0.
+    """
+    require_staff(session, staff_id)
+    if service_staff_id is None:
+        raise ValidationError("Choose the staff member who did the service.",
+                              field="service_staff")
+    require_staff(session, service_staff_id, field="service_staff")
+    row = _load_for_write(session, package_id)
+    note = _clean_note(note)
+    _check_invoice(session, invoice_id)
+    today = clock.today()
+    status = _status_of(row, today)
+    if status != IN_USE:
+        _refuse_cancelled(session, row)
+        raise RuleViolation(_why_not_in_use(row, status), field="package")
+    before = audit.snapshot(row)
+    value = _session_value(row.kind, row.price, row.total_uses, row.used)
+    event = _event(session, row, change="redeem", operator_id=staff_id, delta_used=1,
+                   value=value, note=note, service_staff_id=service_staff_id,
+                   invoice_id=invoice_id)
+    _finish(session, row, staff_id=staff_id, action="redeem_package", before=before,
+            events=[event], today=today)
+    return package_history(session, package_id=row.id)[0]
+
+
+def extend_package(session: Session, *, staff_id: int, package_id: int, new_expiry: date,
+                   note: str) -> PackageRow:
+    """Move the expiry later (never before today, always after the current expiry)."""
+    require_staff(session, staff_id)
+    row = _load_for_write(session, package_id)
+    _refuse_cancelled(session, row)
+    new_expiry = _date(new_expiry, field="new_expiry", label="new expiry date")
+    today = clock.today()
+    if new_expiry < today:
+        raise ValidationError(f"The new expiry cannot be before today ({show_date(today)}).",
+                              field="new_expiry")
+    if new_expiry <= row.expires_on:
+        raise ValidationError("The new expiry must be after the current expiry, "
+                              f"{show_date(row.expires_on)}.", field="new_expiry")
+    note = _clean_note(note, required=True)
+    before = audit.snapshot(row)
+    old_expiry = row.expires_on
+    row.expires_on = new_expiry
+    event = _event(session, row, change="extend", operator_id=staff_id, old_expiry=old_expiry,
+                   new_expiry=new_expiry, note=note)
+    return _finish(session, row, staff_id=staff_id, action="extend_package", before=before,
+                   events=[event], today=today)
+
+
+def freeze_package(session: Session, *, staff_id: int, package_id: int, days: int | None = None,
+                   until: date | None = None, note: str) -> PackageRow:
+    """Reserve (freeze) a package from today for ``days`` days or until ``until``.
+
+    The expiry moves out by the frozen days now, so the dialog can show it;
+    resuming early gives the unused days back.
+    """
+    require_staff(session, staff_id)
+    row = _load_for_write(session, package_id)
+    _refuse_cancelled(session, row)
+    today = clock.today()
+    days = _freeze_days(days=days, until=until, today=today)
+    note = _clean_note(note, required=True)
+    status = _status_of(row, today)
+    if status == RESERVED:
+        raise RuleViolation("Package is already reserved (frozen) until "
+                            f"{show_date(row.frozen_until)}.", field="package")
+    if status != IN_USE:
+        raise RuleViolation(_why_not_in_use(row, status), field="package")
+    before = audit.snapshot(row)
+    old_expiry = row.expires_on
+    row.expires_on = old_expiry + timedelta(days=days)
+    row.frozen_from = today
+    row.frozen_until = today + timedelta(days=days)
+    event = _event(session, row, change="freeze", operator_id=staff_id, old_expiry=old_expiry,
+                   new_expiry=row.expires_on, note=note)
+    return _finish(session, row, staff_id=staff_id, action="freeze_package", before=before,
+                   events=[event], today=today)
+
+
+def resume_package(session: Session, *, staff_id: int, package_id: int,
+                   note: str = "") -> PackageRow:
+    """End a freeze today. The unused frozen days come off the expiry again, so in
+    the end the expiry has moved out by the days actually frozen."""
+    require_staff(session, staff_id)
+    row = _load_for_write(session, package_id)
+    _refuse_cancelled(session, row)
+    note = _clean_note(note)
+    today = clock.today()
+    if _status_of(row, today) != RESERVED:
+        raise RuleViolation("Package is not frozen.", field="package")
+    before = audit.snapshot(row)
+    old_expiry = row.expires_on
+    back = _unused_frozen_days(row.frozen_from, row.frozen_until, today)
+    row.expires_on = old_expiry - timedelta(days=back)
+    row.frozen_from = None
+    row.frozen_until = None
+    event = _event(session, row, change="resume", operator_id=staff_id, old_expiry=old_expiry,
+                   new_expiry=row.expires_on, note=note)
+    return _finish(session, row, staff_id=staff_id, action="resume_package", before=before,
+                   events=[event], today=today)
+
+
+def adjust_package(session: Session, *, staff_id: int, package_id: int,
+                   total_uses: int | None = None, used: int | None = None,
+                   reason: str) -> PackageRow:
+    """Correct the session count or the sessions used, with a reason.
+
+    Each changed figure is an event (adjust_total / adjust_used) carrying the delta.
+    """
+    require_staff(session, staff_id)
+    row = _load_for_write(session, package_id)
+    _refuse_cancelled(session, row)
+    if total_uses is None and used is None:
+        raise ValidationError("Enter the new number of sessions or of sessions used.",
+                              field="total_uses")
+    new_total = row.total_uses
+    if total_uses is not None:
+        if row.kind == "time":
+            raise RuleViolation("A time card has no session count to adjust.",
+                                field="total_uses")
+        new_total = _whole(total_uses, field="total_uses", label="The number of sessions",
+                           low=1, high=MAX_SESSIONS)
+    new_used = row.used
+    if used is not None:
+        new_used = _whole(used, field="used", label="Sessions used", low=0, high=MAX_SESSIONS)
+    if row.kind != "time" and new_used > new_total:
+        field = "used" if used is not None else "total_uses"
+        raise ValidationError(f"Sessions used ({new_used}) cannot be more than the total "
+                              f"({new_total}).", field=field)
+    if new_total == row.total_uses and new_used == row.used:
+        raise ValidationError("Nothing to change: the figures are the same as now.",
+                              field="total_uses" if total_uses is not None else "used")
+    reason = _clean_note(reason, field="reason", label="Reason", required=True)
+    today = clock.today()
+    before = audit.snapshot(row)
+    events = []
+    if new_total != row.total_uses:
+        events.append(_event(session, row, change="adjust_total", operator_id=staff_id,
+                             delta_total=new_total - row.total_uses, note=reason))
+    if new_used != row.used:
+        events.append(_event(session, row, change="adjust_used", operator_id=staff_id,
+                             delta_used=new_used - row.used, note=reason))
+    return _finish(session, row, staff_id=staff_id, action="adjust_package", before=before,
+                   events=events, today=today)
+
+
+# --- refunds (used by the refund of an invoice) ---------------------------------------------
+
+
+def _cancelled(session: Session, package_id: int) -> bool:
+    """A package is cancelled once its purchase was refunded (a "refund" event that gave
+    no session back)."""
+    statement = sa_select(PackageEvent.id).where(
+        PackageEvent.package_id == package_id, PackageEvent.change == "refund",
+        PackageEvent.delta_used == 0).limit(1)
+    return session.execute(statement).first() is not None
+
+
+def _refuse_cancelled(session: Session, row: CustomerPackage) -> None:
+    if _cancelled(session, row.id):
+        raise RuleViolation("This package was cancelled by a refund.", field="package")
+
+
+def restore_session(session: Session, *, staff_id: int, package_id: int,
+                    invoice_id: int | None = None, note: str = "") -> PackageEventRow:
+    """Give back one used session (the refund of a redemption), whatever the status.
+
+    The event's value takes back what the last session used recognised.
+    """
+    require_staff(session, staff_id)
+    row = _load_for_write(session, package_id)
+    note = _clean_note(note)
+    _check_invoice(session, invoice_id)
+    if row.used < 1:
+        raise RuleViolation("No used session to give back on this package.", field="package")
+    today = clock.today()
+    before = audit.snapshot(row)
+    value = -_session_value(row.kind, row.price, row.total_uses, row.used - 1)
+    event = _event(session, row, change="refund", operator_id=staff_id, delta_used=-1,
+                   value=value, note=note, invoice_id=invoice_id)
+    _finish(session, row, staff_id=staff_id, action="restore_session", before=before,
+            events=[event], today=today)
+    return package_history(session, package_id=row.id)[0]
+
+
+def cancel_package(session: Session, *, staff_id: int, package_id: int,
+                   invoice_id: int | None = None, note: str = "") -> PackageRow:
+    """Void a package whose purchase is refunded: only if none of its sessions was used.
+
+    Its sessions go to 0, any freeze ends and it expires yesterday, so it shows as
+    expired and can no longer be redeemed, extended, frozen or adjusted.
+    """
+    require_staff(session, staff_id)
+    row = _load_for_write(session, package_id)
+    note = _clean_note(note)
+    _check_invoice(session, invoice_id)
+    if row.used > 0:
+        raise RuleViolation(f"{row.used} session(s) of this package were used; give those "
+                            "back first.", field="package")
+    _refuse_cancelled(session, row)
+    today = clock.today()
+    before = audit.snapshot(row)
+    old_expiry = row.expires_on
+    row.expires_on = min(old_expiry, today - timedelta(days=1))
+    row.frozen_from = None
+    row.frozen_until = None
+    event = _event(session, row, change="refund", operator_id=staff_id,
+                   delta_total=-row.total_uses, old_expiry=old_expiry,
+                   new_expiry=row.expires_on, note=note, invoice_id=invoice_id)
+    return _finish(session, row, staff_id=staff_id, action="cancel_package", before=before,
+                   events=[event], today=today)
+
