@@ -356,3 +356,17 @@ class CheckoutDraft(SQLModel, table=True):
     cart: str = Field(sa_column=Column(Text, nullable=False))  # JSON of the cart
     created_at: NaiveDatetime
     updated_at: NaiveDatetime
+
+
+class CustomerMerge(SQLModel, table=True):
+    """A merge of a duplicate into the customer kept, with what moved, so it can be undone."""
+
+    __tablename__ = "customer_merge"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kept_id: int = Field(foreign_key="customer.id", index=True)
+    merged_id: int = Field(foreign_key="customer.id", index=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    moved: str = Field(sa_column=Column(Text, nullable=False))  # JSON: table -> ids, balances
+    created_at: NaiveDatetime
+    undone_at: NaiveDatetime | None = None

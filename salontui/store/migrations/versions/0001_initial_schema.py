@@ -383,12 +383,30 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
+    op.create_table('customer_merge',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kept_id', sa.Integer(), nullable=False),
+    sa.Column('merged_id', sa.Integer(), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=True),
+    sa.Column('moved', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('undone_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['kept_id'], ['customer.id'], ),
+    sa.ForeignKeyConstraint(['merged_id'], ['customer.id'], ),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('customer_merge', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_customer_merge_kept_id'), ['kept_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_customer_merge_merged_id'), ['merged_id'], unique=False)
+
     _create_append_only_triggers()
 
 
 def downgrade() -> None:
     _drop_append_only_triggers()
     op.drop_table('checkout_draft')
+    op.drop_table('customer_merge')
     with op.batch_alter_table('package_event', schema=None) as batch_op:
         batch_op.drop_index('ix_package_event_package')
 

@@ -1,0 +1,163 @@
+"""Merging a duplicate customer into the one kept, and undoing the merge.
+
+What belongs to the duplicate moves to the customer kept: packages, care
+notes, appointments, promotions and parked checkouts change owner (the moved
+ids are recorded). Ledgers are append-only, so balances move by entries: the
+duplicate's points, debt and each card's stored value are posted out of the
+duplicate and into the customer kept (kind "merge"), and the duplicate is
+soft-deleted with ``merged_into_id`` set. Paid invoices never change: they
+stay under the duplicate's code, and lists of the customer kept include them
+through :func:`related_customer_ids`.
+
+Undo moves the recorded rows back and posts the balances back, provided the
+customer kept still holds them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from salontui.store import audit, clock
+from salontui.store.customers import load_customer
+from salontui.store.errors import NotFound, RuleViolation, ValidationError
+from salontui.store.ledger import balance, card_balances, ensure_card, post_entry
+from salontui.store.models import CustomerMerge, ValueCard
+from salontui.store.staff import require_staff
+
+MOVED_TABLES = ("customer_package", "care_note", "appointment", "customer_promotion",
+                "checkout_draft")
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    merge_id: int
+    kept_id: int
+    merged_id: int
+    moved: dict
+
+
+def related_customer_ids(session: Session, *, customer_id: int) -> list[int]:
+    """The customer and every customer merged into them (whose invoices are theirs too)."""
+    rows = session.execute(text("SELECT id FROM customer WHERE merged_into_id = :c"),
+                           {"c": customer_id})
+    return [customer_id, *(r[0] for r in rows)]
+
+
+def _move_balances(session: Session, *, source: int, target: int, staff_id: int,
+                   ref_id: int, reason: str) -> dict:
+    moved: dict = {"points": 0, "debt": 0, "cards": []}
+    ref = {"ref_type": "merge", "ref_id": ref_id, "operator_id": staff_id, "reason": reason}
+    for account in ("points", "debt"):
+        amount = balance(session, customer_id=source, account=account)
+        if amount:
+            post_entry(session, customer_id=source, account=account, amount=-amount,
+                       kind="merge", allow_excluded=True, **ref)
+            post_entry(session, customer_id=target, account=account, amount=amount,
+                       kind="merge", allow_excluded=True, **ref)
+            moved[account] = amount
+    for card in card_balances(session, customer_id=source):
+        if card.balance:
+            target_card = ensure_card(session, customer_id=target, name=card.name)
+            post_entry(session, customer_id=source, account="value", amount=-card.balance,
+                       kind="merge", card_id=card.card_id, **ref)
+            post_entry(session, customer_id=target, account="value", amount=card.balance,
+                       kind="merge", card_id=target_card, **ref)
+            moved["cards"].append([card.card_id, target_card, card.balance])
+    return moved
+
+
+def merge_customers(session: Session, *, staff_id: int, keep_id: int,
+                    merge_id: int) -> MergeResult:
+    """Merge customer ``merge_id`` (the duplicate) into ``keep_id``."""
+    require_staff(session, staff_id)
+    if keep_id == merge_id:
+        raise ValidationError("Choose two different customers.", field="customer")
+    kept = load_customer(session, keep_id)
+    duplicate = load_customer(session, merge_id)
+    if kept.deleted_at is not None:
+        raise RuleViolation(f"{kept.code} is deleted; restore them first.", field="customer")
+    if duplicate.deleted_at is not None:
+        raise RuleViolation(f"{duplicate.code} is deleted or merged already.",
+                            field="customer")
+    record = CustomerMerge(kept_id=keep_id, merged_id=merge_id, staff_id=staff_id, moved="{}",
+                           created_at=clock.now())
+    session.add(record)
+    session.flush()
+    moved: dict = {}
+    for table in MOVED_TABLES:
+        ids = [r[0] for r in session.execute(
+            text(f"SELECT id FROM {table} WHERE customer_id = :m"), {"m": merge_id})]
+        if ids:
+            session.execute(text(f"UPDATE {table} SET customer_id = :k WHERE customer_id = :m"),
+                            {"k": keep_id, "m": merge_id})
+        moved[table] = ids
+    moved["balances"] = _move_balances(session, source=merge_id, target=keep_id,
+                                       staff_id=staff_id, ref_id=record.id,
+                                       reason=f"Merged {duplicate.code} into {kept.code}")
+    record.moved = json.dumps(moved)
+    duplicate.deleted_at = clock.now()
+    duplicate.merged_into_id = keep_id
+    duplicate.updated_at = duplicate.deleted_at
+    session.add_all([record, duplicate])
+    session.flush()
+    audit.record(session, staff_id=staff_id, action="merge_customers", entity="customer",
+                 entity_id=keep_id, before={"merged": duplicate.code},
+                 after={"merge_id": record.id, "moved": moved})
+    return MergeResult(merge_id=record.id, kept_id=keep_id, merged_id=merge_id, moved=moved)
+
+
+def undo_merge(session: Session, *, staff_id: int, merge_id: int) -> MergeResult:
+    """Give the duplicate back what the merge moved, and bring them back to search."""
+    require_staff(session, staff_id)
+    record = session.get(CustomerMerge, merge_id)
+    if record is None:
+        raise NotFound("No such merge.", field="merge")
+    if record.undone_at is not None:
+        raise RuleViolation("This merge was undone already.", field="merge")
+    moved = json.loads(record.moved)
+    reason = f"Undo merge #{record.id}"
+    ref = {"ref_type": "merge", "ref_id": record.id, "operator_id": staff_id, "reason": reason}
+    for table in MOVED_TABLES:
+        ids = [int(i) for i in moved.get(table, [])]
+        if ids:
+            marks = ",".join(str(i) for i in ids)
+            session.execute(text(f"UPDATE {table} SET customer_id = :m WHERE id IN ({marks}) "
+                                 "AND customer_id = :k"),
+                            {"m": record.merged_id, "k": record.kept_id})
+    balances = moved.get("balances", {})
+    for account in ("points", "debt"):
+        amount = balances.get(account, 0)
+        if amount:
+            post_entry(session, customer_id=record.kept_id, account=account, amount=-amount,
+                       kind="merge", allow_excluded=True, **ref)
+            post_entry(session, customer_id=record.merged_id, account=account, amount=amount,
+                       kind="merge", allow_excluded=True, **ref)
+    for source_card, target_card, amount in balances.get("cards", []):
+        if session.get(ValueCard, source_card) is None:
+            raise NotFound("A card of the merge is missing.", field="merge")
+        post_entry(session, customer_id=record.kept_id, account="value", amount=-amount,
+                   kind="merge", card_id=target_card, **ref)
+        post_entry(session, customer_id=record.merged_id, account="value", amount=amount,
+                   kind="merge", card_id=source_card, **ref)
+    duplicate = load_customer(session, record.merged_id)
+    duplicate.deleted_at = None
+    duplicate.merged_into_id = None
+    duplicate.updated_at = clock.now()
+    record.undone_at = duplicate.updated_at
+    session.add_all([record, duplicate])
+    audit.record(session, staff_id=staff_id, action="undo_merge", entity="customer",
+                 entity_id=record.kept_id, before={"merge_id": record.id},
+                 after={"restored": duplicate.code})
+    return MergeResult(merge_id=record.id, kept_id=record.kept_id, merged_id=record.merged_id,
+                       moved=moved)
+
+
+def merges_of(session: Session, *, customer_id: int) -> list[CustomerMerge]:
+    """Merges into a customer, newest first (the desk offers the latest to undo)."""
+    statement = (select(CustomerMerge).where(CustomerMerge.kept_id == customer_id)
+                 .order_by(CustomerMerge.id.desc()))
+    return list(session.exec(statement))
