@@ -1,0 +1,229 @@
+"""A cart being checked out, and its price: the part of checkout that writes nothing.
+
+The checkout screen edits a :class:`Cart` (plain data, JSON-able so a cart can
+be parked and resumed) and asks :func:`quote` after every change; the quote
+says the total, what is still due and the change for cash. Every rule that
+can be checked before writing is checked here, so a refusal always comes
+before anything touches the database.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from sqlmodel import Session
+
+from salontui.store.errors import NotFound, RuleViolation, ValidationError
+from salontui.store.models import CatalogItem, CustomerPromotion, PromotionProgram
+from salontui.store.money import MAX_AMOUNT_MINOR
+
+LINE_KINDS = ("service", "product", "package", "redeem", "topup", "repay")
+PAYMENT_METHODS = ("cash", "card", "transfer", "ewallet", "value", "points", "account", "free")
+# Lines whose price counts as sales (discounts apply to these, points are earned on them).
+SALES_KINDS = ("service", "product", "package")
+MAX_QUANTITY = 999
+MAX_LINES = 200
+
+
+@dataclass
+class CartLine:
+    kind: str
+    item_id: int | None = None  # service, product, package plan
+    package_id: int | None = None  # redeem: the customer's package
+    card_name: str | None = None  # topup: which card (default: the general card)
+    description: str = ""
+    quantity: int = 1
+    unit_price: int | None = None  # default: the catalog price
+    discount: int = 0
+    credit: int | None = None  # topup: value credited (default: what is paid)
+    staff_id: int | None = None  # who did the service (commission)
+    picked_up: bool = True  # product left at the salon: False
+
+
+@dataclass
+class CartPayment:
+    method: str
+    amount: int
+    card_id: int | None = None  # value: which stored-value card
+
+
+@dataclass
+class Cart:
+    customer_id: int | None = None  # None: a walk-in
+    lines: list[CartLine] = field(default_factory=list)
+    payments: list[CartPayment] = field(default_factory=list)
+    discount: int = 0  # invoice-level discount, minor units
+    promotion_id: int | None = None  # a CustomerPromotion given to this customer
+    appointment_id: int | None = None
+    note: str = ""
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, data: str) -> Cart:
+        raw = json.loads(data)
+        raw["lines"] = [CartLine(**line) for line in raw.get("lines", [])]
+        raw["payments"] = [CartPayment(**p) for p in raw.get("payments", [])]
+        return cls(**raw)
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    index: int
+    kind: str
+    item_id: int | None
+    package_id: int | None
+    description: str
+    quantity: int
+    unit_price: int
+    discount: int
+    amount: int
+    credit: int
+    staff_id: int | None
+    card_name: str | None
+    picked_up: bool
+
+
+@dataclass(frozen=True)
+class Quote:
+    lines: list[PricedLine]
+    subtotal: int
+    discount: int  # invoice-level (manual + promotion)
+    total: int
+    paid: int  # all payments as typed (cash may exceed)
+    due: int  # still to pay (0 when paid in full)
+    change: int  # cash to give back
+    overpaid: int  # paid beyond the total by other means than cash: must be corrected
+
+    @property
+    def balanced(self) -> bool:
+        """Payments cover the total exactly (cash may exceed it: that is change)."""
+        return self.due == 0 and self.overpaid == 0
+
+
+def _whole(value, *, field: str, label: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"{label} must be a whole number.", field=field)
+    if value < low:
+        raise ValidationError(f"{label} cannot be less than {low}.", field=field)
+    if value > high:
+        raise ValidationError(f"{label} is too large.", field=field)
+    return value
+
+
+def _price_line(session: Session, cart: Cart, index: int, line: CartLine) -> PricedLine:
+    where = f"line{index}"
+    if line.kind not in LINE_KINDS:
+        raise ValidationError(f"Unknown line kind '{line.kind}'.", field=where)
+    quantity = _whole(line.quantity, field=f"{where}.quantity", label="Quantity", low=1,
+                      high=MAX_QUANTITY)
+    description = (line.description or "").strip()
+    unit_price = line.unit_price
+    credit = 0
+    if line.kind in SALES_KINDS:
+        item = session.get(CatalogItem, line.item_id) if line.item_id is not None else None
+        if item is None:
+            raise NotFound("Unknown item code.", field=f"{where}.item")
+        expected = "package" if line.kind == "package" else line.kind
+        if item.kind != expected:
+            raise ValidationError(f"{item.code} is a {item.kind}, not a {expected}.",
+                                  field=f"{where}.item")
+        if not item.active:
+            raise RuleViolation(f"{item.name} is no longer sold.", field=f"{where}.item")
+        if line.kind == "package" and quantity != 1:
+            raise ValidationError("Sell one package per line.", field=f"{where}.quantity")
+        description = description or item.name
+        unit_price = item.price if unit_price is None else unit_price
+    elif line.kind == "redeem":
+        if line.package_id is None:
+            raise ValidationError("Choose the package to redeem.", field=f"{where}.package")
+        if quantity != 1:
+            raise ValidationError("Redeem one session per line.", field=f"{where}.quantity")
+        if line.staff_id is None:
+            raise ValidationError("Choose who did the service.", field=f"{where}.staff")
+        unit_price = 0
+        description = description or "Package session"
+    else:  # topup, repay
+        if unit_price is None:
+            raise ValidationError("Enter the amount.", field=f"{where}.price")
+        if quantity != 1:
+            raise ValidationError("Quantity must be 1.", field=f"{where}.quantity")
+        description = description or ("Card top-up" if line.kind == "topup" else "Debt repayment")
+    unit_price = _whole(unit_price, field=f"{where}.price", label="The price", low=0,
+                        high=MAX_AMOUNT_MINOR)
+    if line.kind in ("topup", "repay") and unit_price == 0:
+        raise ValidationError("The amount must be more than zero.", field=f"{where}.price")
+    gross = quantity * unit_price
+    discount = _whole(line.discount, field=f"{where}.discount", label="The discount", low=0,
+                      high=MAX_AMOUNT_MINOR)
+    if discount > gross:
+        raise ValidationError("The discount is more than the line.", field=f"{where}.discount")
+    if discount and line.kind not in SALES_KINDS:
+        raise ValidationError("Only sales lines take a discount.", field=f"{where}.discount")
+    if line.kind == "topup":
+        credit = unit_price if line.credit is None else line.credit
+        credit = _whole(credit, field=f"{where}.credit", label="The value credited", low=1,
+                        high=MAX_AMOUNT_MINOR)
+    if line.kind in ("redeem", "topup", "repay") and cart.customer_id is None:
+        raise RuleViolation("Choose the customer first: a walk-in has no packages, cards "
+                            "or debt.", field="customer")
+    if line.kind == "package" and cart.customer_id is None:
+        raise RuleViolation("Choose the customer who buys the package.", field="customer")
+    return PricedLine(index=index, kind=line.kind, item_id=line.item_id,
+                      package_id=line.package_id, description=description[:200],
+                      quantity=quantity, unit_price=unit_price, discount=discount,
+                      amount=gross - discount, credit=credit, staff_id=line.staff_id,
+                      card_name=line.card_name, picked_up=line.picked_up)
+
+
+def promotion_discount(session: Session, cart: Cart, sales_total: int) -> int:
+    """What the cart's promotion takes off the sales lines (0 without one)."""
+    if cart.promotion_id is None:
+        return 0
+    from salontui.store import clock
+
+    given = session.get(CustomerPromotion, cart.promotion_id)
+    if given is None or given.customer_id != cart.customer_id:
+        raise NotFound("That promotion was not given to this customer.", field="promotion")
+    if given.used_on is not None:
+        raise RuleViolation(f"Promotion {given.code} was already used.", field="promotion")
+    if given.expires_on is not None and given.expires_on < clock.today():
+        raise RuleViolation(f"Promotion {given.code} has expired.", field="promotion")
+    program = session.get(PromotionProgram, given.program_id)
+    off = sales_total * program.discount_percent // 100 + program.discount_amount
+    return min(off, sales_total)
+
+
+def quote(session: Session, *, cart: Cart) -> Quote:
+    """Price the cart and weigh its payments. Raises on anything that could not be checked out
+    except an unbalanced payment, which the quote reports as ``due``."""
+    if len(cart.lines) > MAX_LINES:
+        raise ValidationError("Too many lines on one invoice.", field="lines")
+    lines = [_price_line(session, cart, i, line) for i, line in enumerate(cart.lines)]
+    subtotal = sum(p.amount for p in lines)
+    sales = sum(p.amount for p in lines if p.kind in SALES_KINDS)
+    manual = _whole(cart.discount, field="discount", label="The discount", low=0,
+                    high=MAX_AMOUNT_MINOR)
+    discount = manual + promotion_discount(session, cart, sales - manual if manual <= sales
+                                           else 0)
+    if discount > sales:
+        raise ValidationError("The discount is more than the services and products.",
+                              field="discount")
+    total = subtotal - discount
+    paid = 0
+    cash = 0
+    for i, payment in enumerate(cart.payments):
+        if payment.method not in PAYMENT_METHODS:
+            raise ValidationError(f"Unknown payment method '{payment.method}'.",
+                                  field=f"payment{i}")
+        _whole(payment.amount, field=payment.method, label="The amount", low=0,
+               high=MAX_AMOUNT_MINOR)
+        paid += payment.amount
+        if payment.method == "cash":
+            cash += payment.amount
+    over = max(0, paid - total)
+    change = min(over, cash)
+    return Quote(lines=lines, subtotal=subtotal, discount=discount, total=total, paid=paid,
+                 due=max(0, total - paid), change=change, overpaid=over - change)

@@ -1,0 +1,258 @@
+"""Confirming a checkout: the invoice, its lines and payments, and every ledger entry,
+in one transaction.
+
+The caller opens one ``write_session`` (BEGIN IMMEDIATE) and calls
+:func:`checkout`; either everything below is written or nothing is:
+
+* the invoice with the next HD code (a code is never reused: a rolled-back
+  checkout gives its number back);
+* its lines and payments (cash recorded net of the change given);
+* ledger entries: stored value spent (per card), points spent, the part on
+  account as debt, points earned, top-ups credited, debt repaid;
+* packages sold and sessions redeemed (with the service staff);
+* the promotion marked used, the appointment marked paid;
+* one audit row for the invoice.
+
+``idempotency_key`` makes a double Enter or a retry after a crash harmless:
+the second call finds the first invoice and returns it instead of writing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from salontui.store import audit, clock, codes
+from salontui.store.cart import SALES_KINDS, Cart, Quote, quote
+from salontui.store.customers import load_customer
+from salontui.store.errors import NotFound, RuleViolation, ValidationError
+from salontui.store.ledger import debt_balance, ensure_card, post_entry
+from salontui.store.models import (
+    Appointment,
+    CustomerPromotion,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    ValueCard,
+)
+from salontui.store.packages import redeem_session, sell_package
+from salontui.store.settings import get_settings
+from salontui.store.staff import require_staff
+
+MAX_KEY = 64
+
+
+@dataclass(frozen=True)
+class CheckoutResult:
+    invoice_id: int
+    code: str
+    total: int
+    change: int
+    points_earned: int
+    replayed: bool  # True: this key was confirmed before; nothing new was written
+
+
+def _existing(session: Session, key: str) -> Invoice | None:
+    return session.exec(select(Invoice).where(Invoice.idempotency_key == key)).first()
+
+
+def _replay(session: Session, invoice: Invoice) -> CheckoutResult:
+    from sqlalchemy import text
+
+    earned = session.execute(
+        text("SELECT coalesce(sum(amount), 0) FROM ledger_entry WHERE ref_type = 'invoice' "
+             "AND ref_id = :i AND account = 'points' AND kind = 'earn'"), {"i": invoice.id}
+    ).scalar_one()
+    return CheckoutResult(invoice_id=invoice.id, code=invoice.code, total=invoice.total,
+                          change=0, points_earned=int(earned), replayed=True)
+
+
+def _check_key(key: str) -> str:
+    key = (key or "").strip()
+    if not key or len(key) > MAX_KEY:
+        raise ValidationError("A checkout needs an idempotency key (1 to 64 characters).",
+                              field="idempotency_key")
+    return key
+
+
+def points_earned(q: Quote, *, cart: Cart, points_per_amount: int, member_state: str) -> int:
+    """Points for this sale: one per ``points_per_amount`` of sales paid with money.
+
+    Only active members earn. The base is the sales lines (services, products,
+    packages) after discounts, less what was paid with points or waived;
+    top-ups and debt repayments earn nothing (the money is spent, and earns,
+    when the card or the debt is used).
+    """
+    if member_state != "active" or points_per_amount <= 0:
+        return 0
+    sales = sum(p.amount for p in q.lines if p.kind in SALES_KINDS) - q.discount
+    not_money = sum(p.amount for p in cart.payments if p.method in ("points", "free"))
+    return max(0, sales - not_money) // points_per_amount
+
+
+def _validate_payments(session: Session, cart: Cart, q: Quote, *, point_value: int,
+                       member_state: str | None) -> None:
+    if not q.balanced:
+        if q.overpaid:
+            raise ValidationError("Only cash can be more than the total.", field="payments")
+        raise ValidationError("The payments do not add up to the total.", field="payments")
+    for payment in cart.payments:
+        if payment.amount <= 0:
+            raise ValidationError("A payment must be more than zero.", field=payment.method)
+        if payment.method in ("value", "points", "account") and cart.customer_id is None:
+            raise RuleViolation("A walk-in cannot pay with a card, points or on account.",
+                                field=payment.method)
+        if payment.method == "value":
+            card = session.get(ValueCard, payment.card_id) if payment.card_id else None
+            if card is None or card.customer_id != cart.customer_id:
+                raise NotFound("Choose one of the customer's cards.", field="value")
+        if payment.method == "points":
+            if member_state != "active":
+                raise RuleViolation("This customer cannot pay with points (membership not "
+                                    "active).", field="points")
+            if point_value <= 0 or payment.amount % point_value:
+                raise ValidationError("Points pay in whole points: the amount must be a "
+                                      "multiple of the value of one point.", field="points")
+
+
+def _write_lines(session: Session, invoice: Invoice, cart: Cart, q: Quote, *,
+                 staff_id: int) -> None:
+    for priced in q.lines:
+        card_id = None
+        package_id = priced.package_id
+        if priced.kind == "topup":
+            card_id = ensure_card(session, customer_id=cart.customer_id,
+                                  name=priced.card_name or "General", staff_id=staff_id)
+        if priced.kind == "package":
+            sold = sell_package(session, staff_id=staff_id, customer_id=cart.customer_id,
+                                plan_id=priced.item_id, price=priced.amount,
+                                invoice_id=invoice.id)
+            package_id = sold.id
+        if priced.kind == "redeem":
+            redeem_session(session, staff_id=staff_id, package_id=priced.package_id,
+                           service_staff_id=priced.staff_id, invoice_id=invoice.id)
+        session.add(InvoiceLine(
+            invoice_id=invoice.id, kind=priced.kind, item_id=priced.item_id,
+            package_id=package_id, card_id=card_id, description=priced.description,
+            quantity=priced.quantity, unit_price=priced.unit_price, discount=priced.discount,
+            amount=priced.amount, credit=priced.credit, staff_id=priced.staff_id,
+            picked_up=priced.picked_up,
+        ))
+        if priced.kind == "topup":
+            post_entry(session, customer_id=cart.customer_id, account="value",
+                       amount=priced.credit, kind="topup", reason=priced.description,
+                       ref_type="invoice", ref_id=invoice.id, operator_id=staff_id,
+                       card_id=card_id)
+        if priced.kind == "repay":
+            post_entry(session, customer_id=cart.customer_id, account="debt",
+                       amount=-priced.amount, kind="repay", reason=invoice.code,
+                       ref_type="invoice", ref_id=invoice.id, operator_id=staff_id)
+
+
+def _write_payments(session: Session, invoice: Invoice, cart: Cart, q: Quote, *,
+                    staff_id: int, point_value: int) -> None:
+    change_left = q.change
+    for payment in cart.payments:
+        amount = payment.amount
+        if payment.method == "cash" and change_left:
+            taken = min(change_left, amount)
+            amount -= taken
+            change_left -= taken
+            if amount == 0:
+                continue
+        points = amount // point_value if payment.method == "points" else 0
+        session.add(Payment(invoice_id=invoice.id, method=payment.method, amount=amount,
+                            card_id=payment.card_id if payment.method == "value" else None,
+                            points=points))
+        ref = {"ref_type": "invoice", "ref_id": invoice.id, "operator_id": staff_id,
+               "reason": invoice.code}
+        if payment.method == "value":
+            post_entry(session, customer_id=cart.customer_id, account="value", amount=-amount,
+                       kind="pay", card_id=payment.card_id, **ref)
+        elif payment.method == "points":
+            post_entry(session, customer_id=cart.customer_id, account="points", amount=-points,
+                       kind="spend", **ref)
+        elif payment.method == "account":
+            post_entry(session, customer_id=cart.customer_id, account="debt", amount=amount,
+                       kind="charge", **ref)
+
+
+def _check_repayments(session: Session, cart: Cart, q: Quote) -> None:
+    repaying = sum(p.amount for p in q.lines if p.kind == "repay")
+    if not repaying:
+        return
+    owed = debt_balance(session, customer_id=cart.customer_id)
+    if repaying > owed:
+        raise RuleViolation("That is more than the customer owes.", field="line0.price")
+    if any(p.method == "account" for p in cart.payments):
+        raise RuleViolation("A debt cannot be repaid on account.", field="account")
+
+
+def _link_extras(session: Session, invoice: Invoice, cart: Cart) -> None:
+    if cart.promotion_id is not None:
+        given = session.get(CustomerPromotion, cart.promotion_id)
+        given.used_on = clock.today()
+        given.invoice_id = invoice.id
+        session.add(given)
+    if cart.appointment_id is not None:
+        booking = session.get(Appointment, cart.appointment_id)
+        if booking is None or booking.customer_id != cart.customer_id:
+            raise NotFound("That appointment is not this customer's.", field="appointment")
+        if booking.invoice_id is not None or booking.status in ("cancelled", "no_show"):
+            raise RuleViolation("That appointment cannot be paid.", field="appointment")
+        booking.status = "paid"
+        booking.invoice_id = invoice.id
+        session.add(booking)
+
+
+def checkout(session: Session, *, staff_id: int, cart: Cart,
+             idempotency_key: str) -> CheckoutResult:
+    """Write the invoice for ``cart``; or, if ``idempotency_key`` was confirmed before, return
+    that invoice untouched."""
+    key = _check_key(idempotency_key)
+    found = _existing(session, key)
+    if found is not None:
+        return _replay(session, found)
+    require_staff(session, staff_id)
+    if not cart.lines:
+        raise ValidationError("Add at least one line.", field="lines")
+    member_state = None
+    if cart.customer_id is not None:
+        customer = load_customer(session, cart.customer_id)
+        if customer.deleted_at is not None:
+            raise RuleViolation("This customer is deleted; restore them first.",
+                                field="customer")
+        member_state = customer.member_state
+    settings = get_settings(session)
+    q = quote(session, cart=cart)
+    _validate_payments(session, cart, q, point_value=settings.point_value,
+                       member_state=member_state)
+    _check_repayments(session, cart, q)
+    kinds = {p.kind for p in q.lines}
+    invoice = Invoice(
+        code=codes.next_code(session, codes.INVOICE), customer_id=cart.customer_id,
+        created_at=clock.now(), kind="repayment" if kinds == {"repay"} else "sale",
+        subtotal=q.subtotal, discount=q.discount, total=q.total, staff_id=staff_id,
+        idempotency_key=key, note=(cart.note or "")[:250],
+    )
+    session.add(invoice)
+    session.flush()
+    _write_lines(session, invoice, cart, q, staff_id=staff_id)
+    _write_payments(session, invoice, cart, q, staff_id=staff_id,
+                    point_value=settings.point_value)
+    earned = 0
+    if cart.customer_id is not None:
+        earned = points_earned(q, cart=cart, points_per_amount=settings.points_per_amount,
+                               member_state=member_state)
+        if earned:
+            post_entry(session, customer_id=cart.customer_id, account="points", amount=earned,
+                       kind="earn", reason=invoice.code, ref_type="invoice",
+                       ref_id=invoice.id, operator_id=staff_id)
+    _link_extras(session, invoice, cart)
+    session.flush()
+    audit.record(session, staff_id=staff_id, action="checkout", entity="invoice",
+                 entity_id=invoice.id, after={"code": invoice.code, "total": invoice.total,
+                                              "cart": cart.to_json()})
+    return CheckoutResult(invoice_id=invoice.id, code=invoice.code, total=invoice.total,
+                          change=q.change, points_earned=earned, replayed=False)

@@ -1,0 +1,86 @@
+"""The day-close summary for the desk: what came in, how, and who did the work.
+
+A day is the salon's calendar day (``utc_offset_minutes`` from settings),
+since timestamps are stored in UTC. Every figure is a set-based sum over the
+day's documents, so it always agrees with the invoices and the ledgers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from salontui.store.settings import get_settings
+
+
+@dataclass(frozen=True)
+class StaffTotal:
+    name: str
+    lines: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class DayClose:
+    day: date
+    sales_count: int
+    refunds_count: int
+    sales_total: int  # sale and repayment invoices
+    refunds_total: int  # negative
+    takings: dict[str, int]  # per payment method, sales and repayments
+    refunds: dict[str, int]  # per payment method, negative
+    new_debt: int  # put on account today
+    debt_repaid: int
+    sessions_redeemed: int
+    sessions_value: int  # revenue recognised by the redemptions
+    per_staff: list[StaffTotal]
+
+    @property
+    def net(self) -> dict[str, int]:
+        methods = sorted(set(self.takings) | set(self.refunds))
+        return {m: self.takings.get(m, 0) + self.refunds.get(m, 0) for m in methods}
+
+
+def day_bounds(day: date, utc_offset_minutes: int) -> tuple[datetime, datetime]:
+    """The UTC instants where the salon's ``day`` starts and ends."""
+    start = datetime.combine(day, time()) - timedelta(minutes=utc_offset_minutes)
+    return start, start + timedelta(days=1)
+
+
+def day_close(session: Session, *, day: date) -> DayClose:
+    settings = get_settings(session)
+    start, end = day_bounds(day, settings.utc_offset_minutes)
+    window = {"a": start, "b": end}
+    inv = "i.created_at >= :a AND i.created_at < :b"
+
+    def rows(sql: str):
+        return session.execute(text(sql), window).all()
+
+    counts = {k: (int(n), int(t or 0)) for k, n, t in rows(
+        f"SELECT i.kind = 'refund', count(*), sum(i.total) FROM invoice i WHERE {inv} "
+        "GROUP BY i.kind = 'refund'")}
+    takings: dict[str, int] = {}
+    refunds: dict[str, int] = {}
+    for is_refund, method, amount in rows(
+            f"SELECT i.kind = 'refund', p.method, sum(p.amount) FROM payment p "
+            f"JOIN invoice i ON i.id = p.invoice_id WHERE {inv} GROUP BY 1, 2"):
+        (refunds if is_refund else takings)[method] = int(amount)
+    repaid = rows(f"SELECT coalesce(sum(l.amount), 0) FROM invoice_line l JOIN invoice i "
+                  f"ON i.id = l.invoice_id WHERE {inv} AND l.kind = 'repay'")[0][0]
+    redeemed = rows("SELECT count(*), coalesce(sum(value), 0) FROM package_event "
+                    "WHERE change = 'redeem' AND created_at >= :a AND created_at < :b")[0]
+    staff = [StaffTotal(name or "—", int(n), int(a or 0)) for name, n, a in rows(
+        f"SELECT s.name, count(*), sum(l.amount) FROM invoice_line l "
+        f"JOIN invoice i ON i.id = l.invoice_id LEFT JOIN staff s ON s.id = l.staff_id "
+        f"WHERE {inv} AND l.kind IN ('service', 'product', 'package', 'redeem') "
+        f"GROUP BY s.name ORDER BY sum(l.amount) DESC, s.name")]
+    return DayClose(
+        day=day, sales_count=counts.get(0, (0, 0))[0], refunds_count=counts.get(1, (0, 0))[0],
+        sales_total=counts.get(0, (0, 0))[1], refunds_total=counts.get(1, (0, 0))[1],
+        takings=takings, refunds=refunds, new_debt=takings.get("account", 0),
+        debt_repaid=int(repaid), sessions_redeemed=int(redeemed[0]),
+        sessions_value=int(redeemed[1]), per_staff=staff,
+    )

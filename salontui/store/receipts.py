@@ -1,0 +1,133 @@
+"""Receipts: plain text for 58 mm (32 columns) and 80 mm (48 columns) printers, and PDF.
+
+The text is what a thermal printer prints and what the screen shows; the PDF
+carries the same lines in a font that has every Vietnamese letter (Roboto,
+from the ``font-roboto`` package).
+"""
+
+from __future__ import annotations
+
+import textwrap
+import unicodedata
+from pathlib import Path
+
+from salontui.i18n import _
+from salontui.store.money import format_money
+from salontui.store.text import cell_width, fit
+
+WIDTHS = (32, 48)
+METHOD_LABELS = {
+    "cash": "Cash", "card": "Bank card", "transfer": "Bank transfer", "ewallet": "E-wallet",
+    "value": "Stored value", "points": "Points", "account": "On account", "free": "Waived",
+}
+
+
+def _pair(left: str, right: str, width: int) -> str:
+    """Left text and right-aligned figure on one line; on two when they do not fit."""
+    if cell_width(left) + 1 + cell_width(right) > width:
+        right = fit(right, width)
+        return fit(left, width) + "\n" + " " * (width - cell_width(right)) + right
+    return left + " " * (width - cell_width(left) - cell_width(right)) + right
+
+
+def _center(text: str, width: int) -> str:
+    text = fit(text, width)
+    pad = (width - cell_width(text)) // 2
+    return " " * pad + text
+
+
+def receipt_lines(invoice, settings, *, width: int = 32, change: int = 0,
+                  local_time: str = "") -> list[str]:
+    """The receipt of ``invoice`` (an ``invoices.InvoiceDetail``), line by line."""
+    if width not in WIDTHS:
+        raise ValueError(f"receipt width must be one of {WIDTHS}")
+
+    def money(minor: int) -> str:
+        return format_money(minor, currency=settings.currency,
+                            exponent=settings.currency_exponent, locale=settings.locale)
+
+    rule = "-" * width
+    out = [_center(settings.name.upper(), width)]
+    for part in (settings.address, settings.phone):
+        out += [_center(chunk, width) for chunk in textwrap.wrap(part, width)]
+    out.append(rule)
+    title = _("REFUND") if invoice.kind == "refund" else _("RECEIPT")
+    out.append(_pair(f"{title} {invoice.code}", local_time, width))
+    if getattr(invoice, "refund_of_code", None):
+        out.append(fit(_("Refund of {code}").format(code=invoice.refund_of_code), width))
+    if invoice.customer_name:
+        out.append(fit(_("Customer: {name}").format(name=invoice.customer_name), width))
+    if invoice.staff_name:
+        out.append(fit(_("Cashier: {name}").format(name=invoice.staff_name), width))
+    out.append(rule)
+    for line in invoice.lines:
+        out += textwrap.wrap(line.description, width) or [""]
+        qty = f"  {line.quantity} x {money(line.unit_price)}"
+        out.append(_pair(qty, money(line.amount + line.discount), width))
+        if line.discount:
+            out.append(_pair("  " + _("Discount"), money(-line.discount), width))
+        if getattr(line, "staff_name", None) and line.kind in ("service", "redeem"):
+            out.append(fit("  " + _("by {name}").format(name=line.staff_name), width))
+    out.append(rule)
+    if invoice.discount:
+        out.append(_pair(_("Subtotal"), money(invoice.subtotal), width))
+        out.append(_pair(_("Discount"), money(-invoice.discount), width))
+    out.append(_pair(_("TOTAL"), money(invoice.total), width))
+    for payment in invoice.payments:
+        label = _(METHOD_LABELS.get(payment.method, payment.method))
+        if getattr(payment, "card_name", None):
+            label = f"{label} ({payment.card_name})"
+        if payment.method == "points" and getattr(payment, "points", 0):
+            label = f"{label} {abs(payment.points)}"
+        out.append(_pair("  " + label, money(payment.amount), width))
+    if change:
+        out.append(_pair(_("Change"), money(change), width))
+    if settings.receipt_footer:
+        out.append(rule)
+        out += [_center(chunk, width) for chunk in textwrap.wrap(settings.receipt_footer, width)]
+    return [row for line in out for row in line.split("\n")]
+
+
+def receipt_text(invoice, settings, *, width: int = 32, change: int = 0,
+                 local_time: str = "") -> str:
+    return "\n".join(receipt_lines(invoice, settings, width=width, change=change,
+                                   local_time=local_time)) + "\n"
+
+
+def _font_path() -> Path:
+    import font_roboto
+
+    return Path(font_roboto.__file__).parent / "files" / "Roboto-Regular.ttf"
+
+
+def receipt_pdf(invoice, settings, dest: Path, *, change: int = 0,
+                local_time: str = "") -> Path:
+    """Write the 80 mm receipt as a PDF page of the same lines."""
+    from fpdf import FPDF
+
+    lines = receipt_lines(invoice, settings, width=48, change=change, local_time=local_time)
+    pdf = FPDF(unit="mm", format=(80, 12 + 4.2 * len(lines)))
+    pdf.set_margins(3, 3, 3)
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.add_font("Roboto", "", str(_font_path()))
+    pdf.set_font("Roboto", size=7.5)
+    for line in lines:
+        if line and set(line) == {"-"}:
+            y = pdf.get_y() + 2.1
+            pdf.line(3, y, 77, y)
+            pdf.ln(4.2)
+            continue
+        # Monospaced layout in a proportional font: keep columns by splitting on the gap.
+        left, _sep, right = unicodedata.normalize("NFC", line).rpartition("  ")
+        if left.strip() and right.strip() and not line.startswith(" " * 4):
+            pdf.cell(50, 4.2, left.rstrip())
+            pdf.cell(24, 4.2, right.strip(), align="R", new_x="LMARGIN", new_y="NEXT")
+        else:
+            pdf.cell(74, 4.2, line.strip() if line.startswith(" " * 4) else line,
+                     align="C" if line.startswith(" " * 4) else "L",
+                     new_x="LMARGIN", new_y="NEXT")
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(dest))
+    return dest

@@ -1,0 +1,275 @@
+"""Refunds: a new numbered document that reverses a paid invoice, wholly or in part.
+
+A paid invoice is never edited. A refund names the lines it takes back
+(default: all not refunded yet) and is paid out to chosen methods (default:
+back the way the invoice was paid). It restores what the lines gave or took:
+
+* a redeemed session comes back to its package;
+* a package bought is cancelled (only if none of its sessions was used);
+* a top-up is taken off the card again (only if the card still holds it);
+* a debt repayment puts the debt back;
+* money paid by card, points or on account goes back there; points the
+  invoice earned are taken back in proportion.
+
+The refund's lines and payments are negative, so every ledger and every
+day-close total simply adds up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from salontui.store import audit, clock, codes
+from salontui.store.cart import PAYMENT_METHODS, SALES_KINDS, CartPayment
+from salontui.store.checkout import CheckoutResult, _check_key, _existing, _replay
+from salontui.store.errors import NotFound, RuleViolation, ValidationError
+from salontui.store.ledger import points_balance, post_entry
+from salontui.store.models import Invoice, InvoiceLine, Payment
+from salontui.store.money import split_minor
+from salontui.store.packages import cancel_package, restore_session
+from salontui.store.settings import get_settings
+from salontui.store.staff import require_staff
+
+# Default order to pay a partial refund back: cancel debt first, then what the
+# customer holds with the salon, then money.
+REFUND_ORDER = ("account", "value", "points", "free", "ewallet", "transfer", "card", "cash")
+MAX_REASON = 250
+
+
+@dataclass(frozen=True)
+class RefundableLine:
+    line_id: int
+    kind: str
+    description: str
+    amount: int  # what refunding this line pays back (its share of the invoice discount off)
+
+
+def _discount_shares(lines: list[InvoiceLine], discount: int) -> dict[int, int]:
+    """The invoice discount spread over its sales lines, in proportion, remainder on the last."""
+    sales = [line for line in lines if line.kind in SALES_KINDS and line.amount > 0]
+    base = sum(line.amount for line in sales)
+    if not discount or not base:
+        return {}
+    shares = {line.id: discount * line.amount // base for line in sales}
+    shares[sales[-1].id] += discount - sum(shares.values())
+    return shares
+
+
+def _lines_of(session: Session, invoice_id: int) -> list[InvoiceLine]:
+    return list(session.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice_id)
+                             .order_by(InvoiceLine.id)))
+
+
+def _refunded_line_ids(session: Session, invoice_id: int) -> set[int]:
+    sql = text("SELECT l.refund_of_line_id FROM invoice_line l JOIN invoice i "
+               "ON i.id = l.invoice_id WHERE i.refund_of_id = :i")
+    return {r[0] for r in session.execute(sql, {"i": invoice_id}) if r[0] is not None}
+
+
+def refundable_lines(session: Session, *, invoice_id: int) -> list[RefundableLine]:
+    """The lines of an invoice that can still be refunded, with what each pays back."""
+    invoice = session.get(Invoice, invoice_id)
+    if invoice is None:
+        raise NotFound("No such invoice.", field="invoice")
+    lines = _lines_of(session, invoice_id)
+    shares = _discount_shares(lines, invoice.discount)
+    done = _refunded_line_ids(session, invoice_id)
+    return [RefundableLine(line.id, line.kind, line.description,
+                           line.amount - shares.get(line.id, 0))
+            for line in lines if line.id not in done]
+
+
+def _paid_by_method(session: Session, invoice_id: int) -> dict[tuple[str, int | None], int]:
+    """What is left to pay back per (method, card): original payments less earlier refunds."""
+    sql = text("SELECT p.method, p.card_id, sum(p.amount) FROM payment p JOIN invoice i "
+               "ON i.id = p.invoice_id WHERE i.id = :i OR i.refund_of_id = :i "
+               "GROUP BY p.method, p.card_id")
+    return {(m, c): int(a) for m, c, a in session.execute(sql, {"i": invoice_id}) if a}
+
+
+def default_refund_payments(session: Session, *, invoice_id: int, amount: int,
+                            point_value: int) -> list[CartPayment]:
+    """Back the way it was paid: each method up to what it paid, debt first, cash last."""
+    left = _paid_by_method(session, invoice_id)
+    ordered = sorted(left.items(), key=lambda kv: REFUND_ORDER.index(kv[0][0]))
+    payments: list[CartPayment] = []
+    remaining = amount
+    for (method, card_id), available in ordered:
+        if remaining <= 0:
+            break
+        take = min(available, remaining)
+        if method == "points":
+            take -= take % point_value
+        if take > 0:
+            payments.append(CartPayment(method=method, amount=take, card_id=card_id))
+            remaining -= take
+    if remaining > 0:
+        raise RuleViolation("That is more than was paid.", field="payments")
+    return payments
+
+
+def _check_refund_payments(session: Session, invoice: Invoice, payments: list[CartPayment],
+                           amount: int, point_value: int) -> None:
+    if sum(p.amount for p in payments) != amount:
+        raise ValidationError("The refund payments do not add up to the refund.",
+                              field="payments")
+    left = _paid_by_method(session, invoice.id)
+    for payment in payments:
+        if payment.method not in PAYMENT_METHODS or payment.amount <= 0:
+            raise ValidationError("Each refund payment must be a method and an amount above "
+                                  "zero.", field="payments")
+        if payment.method in ("value", "points", "free", "account"):
+            available = left.get((payment.method, payment.card_id), 0)
+            if payment.amount > available:
+                raise RuleViolation(f"Only {available} was paid by {payment.method}.",
+                                    field=payment.method)
+            if payment.method == "points" and payment.amount % point_value:
+                raise ValidationError("Points are refunded in whole points.", field="points")
+
+
+def _reverse_line(session: Session, refund: Invoice, line: InvoiceLine, amount: int,
+                  customer_id: int | None, staff_id: int) -> None:
+    ref = {"ref_type": "invoice", "ref_id": refund.id, "operator_id": staff_id,
+           "reason": f"{refund.code} refund"}
+    if line.kind == "redeem":
+        restore_session(session, staff_id=staff_id, package_id=line.package_id,
+                        invoice_id=refund.id, note=f"Refund {refund.code}")
+    elif line.kind == "package":
+        cancel_package(session, staff_id=staff_id, package_id=line.package_id,
+                       invoice_id=refund.id, note=f"Refund {refund.code}")
+    elif line.kind == "topup":
+        # Same kinds as the lines they reverse, so each kind's entries sum to its lines.
+        post_entry(session, customer_id=customer_id, account="value", amount=-line.credit,
+                   kind="topup", card_id=line.card_id, **ref)
+    elif line.kind == "repay":
+        post_entry(session, customer_id=customer_id, account="debt", amount=line.amount,
+                   kind="repay", **ref)
+    session.add(InvoiceLine(
+        invoice_id=refund.id, kind=line.kind, item_id=line.item_id, package_id=line.package_id,
+        card_id=line.card_id, description=line.description, quantity=-line.quantity,
+        unit_price=line.unit_price, discount=-line.discount, amount=-line.amount,
+        credit=-line.credit, staff_id=line.staff_id, refund_of_line_id=line.id,
+    ))
+
+
+def _pay_back(session: Session, refund: Invoice, payments: list[CartPayment],
+              customer_id: int | None, staff_id: int, point_value: int) -> None:
+    ref = {"ref_type": "invoice", "ref_id": refund.id, "operator_id": staff_id,
+           "reason": f"{refund.code} refund"}
+    for payment in payments:
+        points = payment.amount // point_value if payment.method == "points" else 0
+        session.add(Payment(invoice_id=refund.id, method=payment.method, amount=-payment.amount,
+                            card_id=payment.card_id if payment.method == "value" else None,
+                            points=-points))
+        if payment.method == "value":
+            post_entry(session, customer_id=customer_id, account="value", amount=payment.amount,
+                       kind="refund", card_id=payment.card_id, **ref)
+        elif payment.method == "points":
+            post_entry(session, customer_id=customer_id, account="points", amount=points,
+                       kind="refund", allow_excluded=True, **ref)
+        elif payment.method == "account":
+            post_entry(session, customer_id=customer_id, account="debt", amount=-payment.amount,
+                       kind="refund", **ref)
+
+
+def _take_back_points(session: Session, invoice: Invoice, refund: Invoice, amount: int,
+                      staff_id: int) -> None:
+    """Points the invoice earned, taken back in proportion (never below zero)."""
+    earned = session.execute(
+        text("SELECT coalesce(sum(amount), 0) FROM ledger_entry WHERE ref_type = 'invoice' "
+             "AND account = 'points' AND kind IN ('earn', 'unearn') AND ref_id IN "
+             "(SELECT id FROM invoice WHERE id = :i OR refund_of_id = :i)"),
+        {"i": invoice.id},
+    ).scalar_one()
+    if earned <= 0 or invoice.total <= 0:
+        return
+    left_to_refund = invoice.total + _refunded_so_far(session, invoice.id)
+    share = earned if amount >= left_to_refund else earned * amount // left_to_refund
+    share = min(share, points_balance(session, customer_id=invoice.customer_id))
+    if share > 0:
+        post_entry(session, customer_id=invoice.customer_id, account="points", amount=-share,
+                   kind="unearn", reason=f"{refund.code} refund", ref_type="invoice",
+                   ref_id=refund.id, operator_id=staff_id, allow_excluded=True)
+
+
+def _refunded_so_far(session: Session, invoice_id: int) -> int:
+    """Sum of earlier refunds' totals (negative or 0)."""
+    return int(session.execute(text("SELECT coalesce(sum(total), 0) FROM invoice "
+                                     "WHERE refund_of_id = :i"), {"i": invoice_id}).scalar_one())
+
+
+def refund_invoice(
+    session: Session,
+    *,
+    staff_id: int,
+    invoice_id: int,
+    reason: str,
+    idempotency_key: str,
+    line_ids: list[int] | None = None,
+    payments: list[CartPayment] | None = None,
+) -> CheckoutResult:
+    """Refund ``line_ids`` of an invoice (default: every line not refunded yet)."""
+    key = _check_key(idempotency_key)
+    found = _existing(session, key)
+    if found is not None:
+        return _replay(session, found)
+    require_staff(session, staff_id)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError("Give the reason for the refund.", field="reason")
+    if len(reason) > MAX_REASON:
+        raise ValidationError("The reason is too long.", field="reason")
+    invoice = session.get(Invoice, invoice_id)
+    if invoice is None:
+        raise NotFound("No such invoice.", field="invoice")
+    if invoice.kind == "refund":
+        raise RuleViolation("A refund cannot itself be refunded.", field="invoice")
+    open_lines = {r.line_id: r for r in refundable_lines(session, invoice_id=invoice_id)}
+    chosen = list(open_lines) if line_ids is None else list(dict.fromkeys(line_ids))
+    if not chosen:
+        raise RuleViolation("Everything on this invoice was refunded already.", field="lines")
+    for line_id in chosen:
+        if line_id not in open_lines:
+            raise RuleViolation("That line is not on the invoice or was refunded already.",
+                                field="lines")
+    amount = sum(open_lines[i].amount for i in chosen)
+    settings = get_settings(session)
+    if payments is None:
+        payments = default_refund_payments(session, invoice_id=invoice_id, amount=amount,
+                                           point_value=settings.point_value)
+    _check_refund_payments(session, invoice, payments, amount, settings.point_value)
+    all_lines = {line.id: line for line in _lines_of(session, invoice_id)}
+    chosen_lines = [all_lines[i] for i in chosen]
+    discount_back = sum(all_lines[i].amount for i in chosen) - amount
+    refund = Invoice(
+        code=codes.next_code(session, codes.INVOICE), customer_id=invoice.customer_id,
+        created_at=clock.now(), kind="refund",
+        subtotal=-sum(line.amount for line in chosen_lines), discount=-discount_back,
+        total=-amount, staff_id=staff_id, refund_of_id=invoice.id, idempotency_key=key,
+        note=reason,
+    )
+    session.add(refund)
+    session.flush()
+    if invoice.customer_id is not None:
+        _take_back_points(session, invoice, refund, amount, staff_id)
+    for line in chosen_lines:
+        _reverse_line(session, refund, line, open_lines[line.id].amount, invoice.customer_id,
+                      staff_id)
+    _pay_back(session, refund, payments, invoice.customer_id, staff_id, settings.point_value)
+    session.flush()
+    audit.record(session, staff_id=staff_id, action="refund", entity="invoice",
+                 entity_id=refund.id, before={"invoice": invoice.code},
+                 after={"code": refund.code, "total": refund.total, "lines": chosen,
+                        "reason": reason})
+    return CheckoutResult(invoice_id=refund.id, code=refund.code, total=refund.total, change=0,
+                          points_earned=0, replayed=False)
+
+
+def split_evenly(amount: int, methods: list[str]) -> list[CartPayment]:
+    """A refund paid out evenly over ``methods`` (a helper for the screen)."""
+    return [CartPayment(method=m, amount=a) for m, a in zip(methods, split_minor(amount,
+                                                                                 len(methods)),
+                                                             strict=True)]
