@@ -351,7 +351,7 @@ class PackagesAndPoints(RuleBasedStateMachine):
 
 def test_packages_and_points_state_machine(soak):
     config = settings(
-        max_examples=300 if soak else 15,
+        max_examples=200 if soak else 15,
         stateful_step_count=100 if soak else 30,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
