@@ -120,7 +120,8 @@ def test_random_checkouts_balance_and_refunds_restore_exactly(world, scenario_):
         result = checkout(s, staff_id=owner, cart=cart, idempotency_key=f"sale-{n}")
     with read_session(engine) as s:
         total, paid = s.execute(text(
-            "SELECT i.total, (SELECT sum(amount) FROM payment WHERE invoice_id = i.id) "
+            "SELECT i.total, (SELECT coalesce(sum(amount), 0) FROM payment "
+            "WHERE invoice_id = i.id) "
             "FROM invoice i WHERE i.id = :i"), {"i": result.invoice_id}).one()
     assert paid == total == result.total  # payments = total (cash net of change)
     points_paid = sum(p.amount for p in cart.payments if p.method == "points") // POINT_VALUE
