@@ -59,6 +59,9 @@ def main_callback(
     demo: Annotated[
         bool, typer.Option("--demo", help="On an empty database, build a demo salon first.")
     ] = False,
+    staff: Annotated[
+        int | None, typer.Option("--staff", help="Sign in as this staff member (id) at start.")
+    ] = None,
 ) -> None:
     """Open the desk (the default), or run one of the commands below."""
     ctx.obj = {"db": db}
@@ -66,7 +69,7 @@ def main_callback(
         return
     from salontui.app import run_desk
 
-    run_desk(_url(ctx, db), demo_if_empty=demo)
+    run_desk(_url(ctx, db), demo_if_empty=demo, staff_id=staff)
 
 
 @app.command("demo")

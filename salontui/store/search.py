@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import permutations
 
 from sqlalchemy import text
 from sqlmodel import Session
@@ -33,7 +34,6 @@ DEFAULT_LIMIT = 50
 MAX_QUERY = 100
 _CODE = re.compile(r"^\s*([a-zA-Z]{2})\s*0*(\d+)\s*$")
 _PHONEISH = re.compile(r"^[\d\s+().-]+$")
-_SCAN_CANDIDATES = 2000
 
 
 @dataclass(frozen=True)
@@ -149,35 +149,76 @@ def _by_phone(session: Session, digits: str, limit: int, deleted: bool) -> list[
     return rows
 
 
-def _by_name(session: Session, folded: str, limit: int, deleted: bool) -> list[CustomerRow]:
+def _unique(rows: list[CustomerRow], limit: int) -> list[CustomerRow]:
+    """Each customer once (a name may match on two of its words), first place kept."""
+    seen: set[int] = set()
+    out = []
+    for row in rows:
+        if row.id not in seen:
+            seen.add(row.id)
+            out.append(row)
+    return out[:limit]
+
+
+def _by_name_prefix(session: Session, folded: str, limit: int,
+                    deleted: bool) -> list[CustomerRow]:
     sql = (f"SELECT {_COLUMNS} FROM customer_name_key k JOIN customer c ON c.id = k.customer_id "
            f"WHERE k.key >= :p AND k.key < :u AND {_state(deleted)} "
-           f"ORDER BY k.key, c.id LIMIT :n")
+           f"ORDER BY k.key, k.customer_id LIMIT :n")
     rows = _rows(session, sql, {"p": folded, "u": prefix_upper_bound(folded), "n": limit * 2})
-    unique = list({r.id: r for r in reversed(rows)}.values())[::-1]  # first occurrence wins
-    if unique or " " not in folded:
-        return unique[:limit]
+    return _unique(rows, limit)
+
+
+def _by_name(session: Session, folded: str, limit: int, deleted: bool) -> list[CustomerRow]:
+    rows = _by_name_prefix(session, folded, limit, deleted)
+    if rows or " " not in folded:
+        return rows
     return _by_words(session, folded.split(), limit, deleted)
+
+
+def _like_word(word: str) -> str:
+    """A LIKE pattern for a word starting anywhere in a space-prefixed name (escaped)."""
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"% {escaped}%"
+
+
+_CANDIDATE_CAP = 5000
+
+
+def _key_count(session: Session, word: str) -> int:
+    """How many name keys start with ``word`` (counted up to the cap: an index range)."""
+    sql = ("SELECT count(*) FROM (SELECT 1 FROM customer_name_key WHERE key >= :p AND key < :u "
+           "LIMIT :cap)")
+    return session.execute(text(sql), {"p": word, "u": prefix_upper_bound(word),
+                                       "cap": _CANDIDATE_CAP}).scalar_one()
 
 
 def _by_words(session: Session, words: list[str], limit: int,
               deleted: bool) -> list[CustomerRow]:
-    """Words in any order: candidates by the rarest-looking (longest) word, all words kept."""
-    anchor = max(words, key=len)
-    sql = (f"SELECT c.id, c.name_norm FROM customer_name_key k "
-           f"JOIN customer c ON c.id = k.customer_id "
-           f"WHERE k.key >= :p AND k.key < :u AND {_state(deleted)} LIMIT :n")
-    candidates = session.execute(
-        text(sql), {"p": anchor, "u": prefix_upper_bound(anchor), "n": _SCAN_CANDIDATES}
-    )
-    ids = []
-    for cid, name_norm in candidates:
-        name_words = name_norm.split()
-        if all(any(w.startswith(q) for w in name_words) for q in words) and cid not in ids:
-            ids.append(cid)
-    if not ids:
-        return []
-    ids = ids[:limit]
-    marks = ",".join(str(int(i)) for i in ids)
-    sql = f"SELECT {_COLUMNS} FROM customer c WHERE c.id IN ({marks}) ORDER BY c.name_norm"
-    return _rows(session, sql, {})
+    """Words in any order ("huong nguyen" for "Nguyễn Thị Hương").
+
+    First the words as a phrase in another order (each an index range); then
+    the customers whose key starts with the rarest word, the other words
+    checked in SQL on the folded name, among at most ``_CANDIDATE_CAP`` keys.
+    """
+    if len(words) <= 3:
+        for order in permutations(words):
+            if list(order) != words:
+                rows = _by_name_prefix(session, " ".join(order), limit, deleted)
+                if rows:
+                    return rows
+    anchor = min(words, key=lambda w: (_key_count(session, w), -len(w)))
+    others = [w for w in words if w != anchor]
+    checks = " ".join(f"AND (' ' || c.name_norm) LIKE :w{i} ESCAPE '\\'"
+                      for i in range(len(others)))
+    # Pick the ids first, so the per-row balances are computed for the chosen few only.
+    sql = (f"SELECT {_COLUMNS} FROM (SELECT DISTINCT c.id AS cid, c.name_norm AS nn "
+           f"FROM (SELECT customer_id FROM customer_name_key "
+           f"WHERE key >= :p AND key < :u ORDER BY key LIMIT :cap) k "
+           f"JOIN customer c ON c.id = k.customer_id WHERE {_state(deleted)} {checks} "
+           f"ORDER BY c.name_norm, c.id LIMIT :n) chosen JOIN customer c ON c.id = chosen.cid "
+           f"ORDER BY chosen.nn, chosen.cid")
+    params = {"p": anchor, "u": prefix_upper_bound(anchor), "n": limit * 2,
+              "cap": _CANDIDATE_CAP}
+    params.update({f"w{i}": _like_word(w) for i, w in enumerate(others)})
+    return _unique(_rows(session, sql, params), limit)
