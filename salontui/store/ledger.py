@@ -219,7 +219,8 @@ def debt_balance(session: Session, *, customer_id: int) -> int:
     return balance(session, customer_id=customer_id, account="debt")
 
 
-def _card_sort_key(card: CardBalance) -> tuple[bool, str, int]:
+def card_sort_key(card: CardBalance) -> tuple[bool, str, int]:
+    """General card first, then by name: the order cards are shown in everywhere."""
     return (card.name != GENERAL_CARD, card.name.casefold(), card.card_id)
 
 
@@ -236,7 +237,7 @@ def card_balances(session: Session, *, customer_id: int) -> list[CardBalance]:
     )
     cards = [CardBalance(card_id=cid, name=name, balance=int(total))
              for cid, name, total in session.execute(statement)]
-    return sorted(cards, key=_card_sort_key)
+    return sorted(cards, key=card_sort_key)
 
 
 def _normalise_card_name(name: str | None) -> str:

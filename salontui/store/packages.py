@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
@@ -175,6 +176,11 @@ _COLUMNS = (
     CustomerPackage.expires_on, CustomerPackage.total_uses, CustomerPackage.used,
     CustomerPackage.frozen_from, CustomerPackage.frozen_until, CustomerPackage.plan_id,
 )
+
+
+def package_row(*, today: date, **columns) -> PackageRow:
+    """A PackageRow from plain column values (for reads that select their own columns)."""
+    return _to_row(SimpleNamespace(**columns), today)
 
 
 def _to_row(values, today: date) -> PackageRow:

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import permutations
 
-from sqlalchemy import text
 from sqlmodel import Session
 
+from salontui.store.db import fetch_all
 from salontui.store.phones import digits_of
 from salontui.store.text import fold, prefix_upper_bound
 
@@ -67,7 +67,7 @@ def _state(deleted: bool) -> str:
 
 
 def _rows(session: Session, sql: str, params: dict) -> list[CustomerRow]:
-    result = session.execute(text(sql), params)
+    result = fetch_all(session, sql, params)
     rows = []
     for r in result:
         last = r[7]
@@ -189,8 +189,8 @@ def _key_count(session: Session, word: str) -> int:
     """How many name keys start with ``word`` (counted up to the cap: an index range)."""
     sql = ("SELECT count(*) FROM (SELECT 1 FROM customer_name_key WHERE key >= :p AND key < :u "
            "LIMIT :cap)")
-    return session.execute(text(sql), {"p": word, "u": prefix_upper_bound(word),
-                                       "cap": _CANDIDATE_CAP}).scalar_one()
+    params = {"p": word, "u": prefix_upper_bound(word), "cap": _CANDIDATE_CAP}
+    return fetch_all(session, sql, params)[0][0]
 
 
 def _by_words(session: Session, words: list[str], limit: int,
