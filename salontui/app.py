@@ -1,0 +1,281 @@
+"""SalonApp: the desk.
+
+Start-up paints first and loads later: this module imports Textual only. The
+first screen (customer search) is on the terminal before SQLAlchemy is even
+imported; a thread worker then imports the store, opens the database, brings
+its schema up to date and reads the settings and staff, and the status line
+goes from "Loading…" to "Ready". On an empty database (no customers, no staff)
+the desk offers a demo salon or an empty start (the owner's name).
+
+A signed-in staff member (``app.staff_id``) is shown in the header and
+stamped on every write; F2 switches. Screens read ``app.engine``,
+``app.staff_id``, ``app.formatter`` and ``app.settings``.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
+
+from salontui.formatting import Formatter
+from salontui.i18n import _
+from salontui.screens.commands import DeskCommands
+
+log = logging.getLogger("salontui.desk")
+
+DEMO_CUSTOMERS = 500
+DEMO_SEED = 1
+
+
+class StartState(Message):
+    """What the start-up worker found: the engine, settings, staff, and whether it is empty."""
+
+    def __init__(self, *, engine=None, settings=None, staff=(), empty: bool = False,
+                 error: BaseException | None = None, demo_built: bool = False) -> None:
+        super().__init__()
+        self.engine = engine
+        self.settings = settings
+        self.staff = list(staff)
+        self.empty = empty
+        self.error = error
+        self.demo_built = demo_built
+
+
+class StatusText(Message):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class SalonApp(App[None]):
+    """The front desk: customer search first, then a customer's detail and its dialogs."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "salontui"
+    COMMANDS = App.COMMANDS | {DeskCommands}
+    BINDINGS = [
+        Binding("f1", "help", _("Help")),
+        Binding("f2", "switch_staff", _("Staff"), show=False),
+    ]
+
+    status: reactive[str] = reactive("")
+    ready: reactive[bool] = reactive(False)
+    data_version: reactive[int] = reactive(0)
+
+    def __init__(self, db_url: str, *, staff_id: int | None = None,
+                 demo_if_empty: bool = False) -> None:
+        super().__init__()
+        self.db_url = db_url
+        self.engine = None
+        self.settings = None
+        self.formatter = Formatter()
+        self.staff_id: int | None = None
+        self.staff_name = ""
+        self.wanted_staff_id = staff_id
+        self.demo_if_empty = demo_if_empty
+        self.staff: list = []
+        self.freeze_gc = False
+        self.pending_calls = 0  # store answers on their way (see screens/base.py)
+        # No sliding tab underlines or smooth scrolls: every animation frame is bytes
+        # over SSH and time on a slow PC; the desk changes in one frame.
+        self.animation_level = "none"
+        if os.environ.get("TERM") == "linux":
+            # The Linux console has 16 colours: use them as they are, not approximations.
+            self.theme = "ansi-dark"
+
+    def get_default_screen(self):
+        from salontui.screens.search import CustomerSearchScreen
+
+        return CustomerSearchScreen()
+
+    def on_mount(self) -> None:
+        self.status = _("Loading…")
+        self.sub_title = _("Loading…")
+        self._start_up()
+
+    # -- start-up -------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="startup", exit_on_error=False)
+    def _start_up(self, build_demo: bool = False) -> None:
+        try:
+            from salontui.store.db import make_engine
+            from salontui.store.schema import ensure_current
+
+            engine = self.engine or make_engine(self.db_url)
+            ensure_current(engine)
+            settings, staff, empty = read_state(engine)
+            built = False
+            if empty and (build_demo or self.demo_if_empty):
+                self.post_message(StatusText(_("Building the demo salon…")))
+                from salontui.store.demo import build_demo as make_demo
+
+                def progress(stage: str, fraction: float) -> None:
+                    self.post_message(StatusText(
+                        _("Building the demo salon… {stage} {percent}%").format(
+                            stage=stage, percent=int(fraction * 100))))
+
+                engine.dispose()  # the builder writes through its own connection
+                make_demo(self.db_url, customers=DEMO_CUSTOMERS, seed=DEMO_SEED,
+                          progress=progress)
+                settings, staff, empty = read_state(engine)
+                built = True
+        except Exception as error:
+            log.exception("start-up failed")
+            self.post_message(StartState(error=error))
+            return
+        self.post_message(StartState(engine=engine, settings=settings, staff=staff,
+                                     empty=empty, demo_built=built))
+
+    def on_status_text(self, message: StatusText) -> None:
+        self.status = message.text
+
+    def on_start_state(self, message: StartState) -> None:
+        if message.error is not None:
+            text = _("Could not open the salon: {error}").format(error=message.error)
+            self.status = text
+            self.sub_title = _("not ready")
+            self.notify(text, severity="error", timeout=15)
+            return
+        self.engine = message.engine
+        self.apply_settings(message.settings)
+        self.staff = message.staff
+        self.ready = True
+        self.status = _("Ready")
+        self.data_version += 1
+        if self.freeze_gc:
+            # Everything imported and built so far lives as long as the desk: take it out of
+            # the collector's rounds, which otherwise rescan it in the middle of keystrokes.
+            gc.collect()
+            gc.freeze()
+        if message.empty:
+            self.sub_title = _("new salon")
+            self._offer_setup()
+            return
+        self._choose_staff(prefer_owner=message.demo_built)
+
+    def apply_settings(self, settings) -> None:
+        self.settings = settings
+        self.formatter = Formatter.from_settings(settings)
+        self.title = settings.name or "salontui"
+
+    def _offer_setup(self) -> None:
+        from salontui.screens.dialogs.setup import DEMO, SetupDialog
+
+        def answer(choice: str | None) -> None:
+            if choice == DEMO:
+                self.status = _("Building the demo salon…")
+                self._start_up(build_demo=True)
+            elif choice is not None:
+                self._ask_owner()
+            else:
+                self.status = _("Ready: empty salon. F3 adds a customer; F2 signs in.")
+
+        self.push_screen(SetupDialog(), callback=answer)
+
+    def _ask_owner(self) -> None:
+        from salontui.screens.dialogs.owner import OwnerDialog
+
+        def answer(member) -> None:
+            if member is not None:
+                self.staff = [member]
+                self.sign_in(member)
+                self.data_version += 1
+
+        self.push_screen(OwnerDialog(), callback=answer)
+
+    def _choose_staff(self, *, prefer_owner: bool = False) -> None:
+        active = [m for m in self.staff if m.active]
+        wanted = next((m for m in active if m.id == self.wanted_staff_id), None)
+        if wanted is None and len(active) == 1:
+            wanted = active[0]
+        if wanted is None and prefer_owner:
+            wanted = next((m for m in active if m.role == "owner"), None)
+        if wanted is not None:
+            self.sign_in(wanted)
+            return
+        self.sub_title = _("nobody signed in (F2)")
+        if active:
+            self._pick_staff(active)
+
+    def sign_in(self, member) -> None:
+        self.staff_id = member.id
+        self.staff_name = member.name
+        self.sub_title = member.name
+
+    # -- staff ----------------------------------------------------------------------
+    def _pick_staff(self, staff: list) -> None:
+        from salontui.screens.dialogs.staff_picker import StaffPickerDialog
+
+        def answer(member) -> None:
+            if member is not None:
+                self.sign_in(member)
+                self.notify(_("Signed in: {name}").format(name=member.name), timeout=3)
+
+        self.push_screen(StaffPickerDialog(staff, current_id=self.staff_id), callback=answer)
+
+    def action_switch_staff(self) -> None:
+        if self.engine is None:
+            self.notify(_("The salon is still loading."), timeout=3)
+            return
+        self._load_staff()
+
+    @work(thread=True, exclusive=True, group="staff", exit_on_error=False)
+    def _load_staff(self) -> None:
+        try:
+            from salontui.store.db import read_session
+            from salontui.store.staff import list_staff
+
+            with read_session(self.engine) as session:
+                staff = list_staff(session)
+        except Exception as error:
+            self.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.call_from_thread(self._pick_staff, staff)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Plain key names on the Linux console, whose font has no ⏎."""
+        display = super().get_key_display(binding)
+        if os.environ.get("TERM") == "linux":
+            display = display.replace("⏎", "enter")
+        return display
+
+    # -- help and palette -----------------------------------------------------------
+    def action_help(self) -> None:
+        from salontui.screens.dialogs.help import HelpDialog
+
+        if isinstance(self.screen, HelpDialog):
+            return
+        self.push_screen(HelpDialog(self.screen))
+
+    def desk_commands(self):
+        return [
+            (_("Switch staff member"), _("Who is at the desk (F2)"), self.action_switch_staff),
+            (_("Show keys"), _("Every key of this screen (F1)"), self.action_help),
+        ]
+
+
+def read_state(engine):
+    """(settings, active staff, empty?) of the database: empty = no customers and no staff."""
+    from salontui.store.db import read_session
+    from salontui.store.search import recent_customers
+    from salontui.store.settings import get_settings
+    from salontui.store.staff import list_staff
+
+    with read_session(engine) as session:
+        settings = get_settings(session)
+        staff = list_staff(session)
+        anyone = list_staff(session, include_inactive=True)
+        customers = (recent_customers(session, limit=1)
+                     or recent_customers(session, limit=1, deleted=True))
+    return settings, staff, not anyone and not customers
+
+
+def run_desk(db_url: str, *, demo_if_empty: bool = False, staff_id: int | None = None) -> None:
+    """Open the desk on ``db_url`` and run it until the receptionist quits."""
+    SalonApp(db_url, demo_if_empty=demo_if_empty, staff_id=staff_id).run()

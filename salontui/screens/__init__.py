@@ -1,0 +1,1 @@
+"""The desk's screens (one per file); modal dialogs live in ``screens/dialogs``."""

@@ -1,0 +1,99 @@
+"""AdjustPointsDialog: increase or decrease a customer's points, with a note.
+
+A signed amount works too: "-5000" decreases by 5,000 whatever the choice
+says. The balance after the change is shown as you type; the store refuses
+a decrease below zero (the message appears at the amount).
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.widgets import Static
+
+from salontui.i18n import _
+from salontui.screens.dialogs.base import FormDialog
+from salontui.store.errors import SalonError
+from salontui.store.money import parse_amount
+from salontui.widgets import fmt as cached
+from salontui.widgets.inputs import Choice, DeskInput, Field
+
+INCREASE = "increase"
+DECREASE = "decrease"
+
+
+def points_text(formatter, value: int) -> str:
+    return cached.points(formatter, value)
+
+
+class AdjustPointsDialog(FormDialog):
+    """Answers the new LedgerRow."""
+
+    title_text = _("Adjust points")
+    confirm_label = _("Adjust")
+
+    def __init__(self, customer_id: int, balance: int, *, customer_name: str = "") -> None:
+        super().__init__()
+        self.customer_id = customer_id
+        self.balance = balance
+        self.customer_name = customer_name
+
+    def compose_body(self) -> ComposeResult:
+        fmt = self.app.formatter
+        intro = _("{name}: {points} points now").format(
+            name=self.customer_name, points=points_text(fmt, self.balance))
+        yield Static(Content(intro), classes="intro")
+        yield Field(_("Change"), Choice([(INCREASE, _("Increase")), (DECREASE, _("Decrease"))],
+                                        id="direction"), key="direction")
+        yield Field(_("Points"), DeskInput(placeholder=_("e.g. 500 or -500"), id="amount"),
+                    key="amount", aliases=("points",), required=True)
+        yield Field(_("Note"), DeskInput(id="note"), key="reason", aliases=("note",),
+                    required=True)
+        yield Static("", id="preview", classes="preview")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.update_preview()
+
+    def on_input_changed(self, event) -> None:
+        if event.input.id == "amount":
+            self.update_preview()
+
+    def on_choice_changed(self, event: Choice.Changed) -> None:
+        self.update_preview()
+
+    def signed_amount(self) -> int:
+        amount = parse_amount(self.value("amount"), exponent=0, field="amount",
+                              allow_negative=True)
+        if amount < 0:
+            return amount
+        direction = self.query_one("#direction", Choice).value
+        return -amount if direction == DECREASE else amount
+
+    def update_preview(self) -> None:
+        preview = self.query_one("#preview", Static)
+        fmt = self.app.formatter
+        try:
+            signed = self.signed_amount()
+        except SalonError:
+            preview.update(_("Balance after: {points}").format(
+                points=points_text(fmt, self.balance)))
+            return
+        after = self.balance + signed
+        text = _("Balance after: {points}").format(points=points_text(fmt, after))
+        if after < 0:
+            text += "  ▲ " + _("below zero: not allowed")
+        preview.update(Content(text))
+
+    def prepare(self):
+        amount = self.signed_amount()
+        reason = self.value("reason")
+        staff_id, customer_id = self.staff_id, self.customer_id
+
+        def save(session):
+            from salontui.store.ledger import adjust_points
+
+            return adjust_points(session, staff_id=staff_id, customer_id=customer_id,
+                                 amount=amount, reason=reason)
+
+        return save

@@ -1,0 +1,200 @@
+"""FormDialog: the shared behaviour of the desk's form dialogs.
+
+A subclass composes its :class:`Field` rows in ``compose_body`` and returns,
+from ``prepare``, the store call to make: a function of the write session.
+``prepare`` parses what was typed (dates, numbers) and raises a
+:class:`SalonError` with ``field=`` for input it cannot read; the store
+validates the rest and raises the same way. Either way the message appears
+under the field it names (or above the buttons if it names none) and the
+dialog stays open. On success the dialog answers with ``result(value)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label
+
+from salontui.i18n import _
+from salontui.screens.base import StoreCalls
+from salontui.store.errors import SalonError
+from salontui.widgets.inputs import Field
+
+
+class DialogButtons(Horizontal):
+    """The Confirm / Cancel row under a dialog."""
+
+
+class FormDialog(StoreCalls, ModalScreen):
+    """A modal form that writes through the store and shows refusals at their fields."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", _("Cancel")),
+        Binding("enter", "confirm", _("Confirm")),
+    ]
+
+    title_text = ""
+    confirm_label = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.busy = False
+
+    # -- for subclasses -------------------------------------------------------------
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def prepare(self) -> Callable[[Any], Any] | None:
+        """Read the fields; return the store call to make (or None to close at once)."""
+        raise NotImplementedError
+
+    def result(self, value: Any) -> Any:
+        return value
+
+    # -- layout ---------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = self.title_text
+            yield from self.compose_body()
+            yield Label("", id="form-error", classes="form-error")
+            with DialogButtons(classes="dialog-buttons"):
+                yield Button(Content(f"{self.confirm_label or _('Confirm')} (Enter)"),
+                             id="confirm", compact=True, variant="primary")
+                yield Button(Content(_("Cancel (Esc)")), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.focus_first()
+
+    def focus_first(self) -> None:
+        fields = list(self.query(Field))
+        if fields:
+            fields[0].control.focus()
+        else:
+            self.query_one("#confirm", Button).focus()
+
+    # -- fields and messages --------------------------------------------------------
+    def field(self, key: str) -> Field:
+        return self.query_one(f"#field-{key}", Field)
+
+    def value(self, key: str) -> str:
+        return self.field(key).value.strip()
+
+    def field_for(self, name: str | None) -> Field | None:
+        if not name:
+            return None
+        for field in self.query(Field):
+            if name in field.keys:
+                return field
+        return None
+
+    def clear_errors(self) -> None:
+        for field in self.query(Field):
+            field.clear_error()
+        label = self.query_one("#form-error", Label)
+        if label.display:
+            label.display = False
+            label.update("")
+
+    def show_error(self, error: SalonError | str, field: str | None = None) -> None:
+        message = error.message if isinstance(error, SalonError) else str(error)
+        name = error.field if isinstance(error, SalonError) else field
+        target = self.field_for(name)
+        if target is not None:
+            target.show_error(message)
+            target.control.focus()
+            return
+        label = self.query_one("#form-error", Label)
+        label.update(Content(f"▲ {message}"))
+        label.display = True
+
+    def errors(self) -> dict[str, str]:
+        """Messages now shown, by field key ('' for the dialog's own line): for tests."""
+        shown = {f.key: f.error_text[2:] for f in self.query(Field) if f.error_text}
+        label = self.query_one("#form-error", Label)
+        general = str(label.content) if label.display else ""
+        if general:
+            shown[""] = general[2:]
+        return shown
+
+    # -- actions --------------------------------------------------------------------
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_confirm()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "confirm":
+            self.action_confirm()
+        elif event.button.id == "cancel":
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        if not self.busy:
+            self.dismiss(None)
+
+    def action_confirm(self) -> None:
+        if self.busy:
+            return
+        self.clear_errors()
+        try:
+            job = self.prepare()
+        except SalonError as error:
+            self.show_error(error)
+            return
+        if job is None:
+            return
+        self.busy = True
+        self.call_store("save", job, write=True)
+
+    def store_result(self, tag: str, value: Any) -> None:
+        if tag == "save":
+            self.busy = False
+            self.dismiss(self.result(value))
+
+    def store_error(self, tag: str, error: SalonError) -> None:
+        self.busy = False
+        self.show_error(error)
+
+    def unexpected_error(self, tag: str, error: BaseException) -> None:
+        self.busy = False
+        super().unexpected_error(tag, error)
+        self.show_error(_("Not saved: {error}").format(error=error))
+
+    # -- helpers for subclasses -----------------------------------------------------
+    @property
+    def staff_id(self) -> int | None:
+        return getattr(self.app, "staff_id", None)
+
+    @property
+    def formatter(self):
+        return self.app.formatter
+
+
+def parse_count(text: str, *, field: str, label: str, allow_zero: bool = True,
+                required: bool = True) -> int | None:
+    """A whole number typed in a form (sessions, days); a message at ``field`` otherwise."""
+    from salontui.store.errors import ValidationError
+
+    raw = (text or "").strip().replace(".", "").replace(",", "").replace(" ", "")
+    if not raw:
+        if required:
+            raise ValidationError(_("Enter {label}.").format(label=label.lower()), field=field)
+        return None
+    if raw.startswith("-") and raw[1:].isdigit():
+        raise ValidationError(_("{label} cannot be negative.").format(label=label), field=field)
+    if not raw.isdigit():
+        raise ValidationError(_("'{text}' is not a whole number.").format(text=text.strip()),
+                              field=field)
+    number = int(raw)
+    if number == 0 and not allow_zero:
+        raise ValidationError(_("{label} must be more than zero.").format(label=label),
+                              field=field)
+    if number > 1_000_000:
+        raise ValidationError(_("{label} is too large.").format(label=label), field=field)
+    return number

@@ -1,0 +1,96 @@
+"""GivePromotionDialog: choose a program from the list; optional expiry and note."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from salontui.formatting import parse_date
+from salontui.i18n import _
+from salontui.screens.dialogs.base import FormDialog
+from salontui.store.errors import ValidationError
+from salontui.widgets.inputs import DeskInput, Field
+
+
+class GivePromotionDialog(FormDialog):
+    """Answers the new CustomerPromotionRow."""
+
+    title_text = _("Give promotion")
+    confirm_label = _("Give")
+
+    def __init__(self, customer_id: int) -> None:
+        super().__init__()
+        self.customer_id = customer_id
+        self.programs: list = []
+
+    def compose_body(self) -> ComposeResult:
+        yield Field(_("Program"), OptionList(id="programs", compact=True), key="program",
+                    aliases=("program_id",), required=True)
+        yield Static(_("Loading programs…"), id="program-note", classes="dialog-hint")
+        yield Field(_("Expires"), DeskInput(placeholder=_("program's end date"), id="expires"),
+                    key="expires_on", aliases=("expiry", "date"))
+        yield Field(_("Note"), DeskInput(id="note"), key="note")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+
+        def programs(session):
+            from salontui.store.promotions import list_programs
+
+            return list_programs(session, active_only=True)
+
+        self.call_store("programs", programs)
+
+    def store_result(self, tag: str, value) -> None:
+        if tag != "programs":
+            super().store_result(tag, value)
+            return
+        fmt = self.app.formatter
+        self.programs = list(value)
+        option_list = self.query_one("#programs", OptionList)
+        option_list.clear_options()
+        for program in self.programs:
+            until = fmt.date(program.valid_until) if program.valid_until else _("no end date")
+            option_list.add_option(Option(Content(f"{program.name}  ({until})"),
+                                          id=str(program.id)))
+        note = self.query_one("#program-note", Static)
+        if self.programs:
+            option_list.highlighted = 0
+            note.update(_("Up/Down to choose a program"))
+        else:
+            note.update(_("No active promotion programs."))
+
+    def store_error(self, tag: str, error) -> None:
+        if tag == "programs":
+            self.query_one("#program-note", Static).update(Content(f"▲ {error.message}"))
+            return
+        super().store_error(tag, error)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_confirm()
+
+    def selected_program(self):
+        option_list = self.query_one("#programs", OptionList)
+        index = option_list.highlighted
+        if index is None or not self.programs:
+            return None
+        return self.programs[index]
+
+    def prepare(self):
+        program = self.selected_program()
+        if program is None:
+            raise ValidationError(_("Choose a program."), field="program")
+        expires = parse_date(self.value("expires_on"), field="expires_on", required=False)
+        note = self.value("note")
+        staff_id, customer_id = self.staff_id, self.customer_id
+
+        def save(session):
+            from salontui.store.promotions import give_promotion
+
+            return give_promotion(session, staff_id=staff_id, customer_id=customer_id,
+                                  program_id=program.id, expires_on=expires, note=note)
+
+        return save

@@ -1,0 +1,65 @@
+"""HelpDialog (F1): every key of the screen it was opened on, with what it does."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Static
+
+from salontui.i18n import _
+
+
+def screen_keys(screen: Screen) -> list[tuple[str, str, bool]]:
+    """(key, what it does, works here now?) for every key of ``screen`` and the app's own."""
+    from textual.actions import parse
+
+    app = screen.app
+    rows: list[tuple[str, str, bool]] = []
+    for node in (screen, app):
+        ours = [b for cls in type(node).__mro__ if cls.__module__.startswith("salontui")
+                for b in cls.__dict__.get("BINDINGS", [])]
+        for bindings in node._bindings.key_to_bindings.values():
+            for binding in bindings:
+                if not binding.description or binding.system or not any(
+                        binding.action == getattr(b, "action", None) for b in ours):
+                    continue
+                _namespace, action, params = parse(binding.action)
+                enabled = bool(node.check_action(action, params))
+                row = (app.get_key_display(binding), binding.tooltip or binding.description,
+                       enabled)
+                if row not in rows:
+                    rows.append(row)
+    extra = getattr(screen, "help_extra", None)
+    if callable(extra):
+        rows.extend((key, text, True) for key, text in extra())
+    return rows
+
+
+class HelpDialog(ModalScreen[None]):
+    """The keys of the current screen; Escape, Enter or F1 close it."""
+
+    BINDINGS = [Binding("escape,enter,f1,q", "close", _("Close"))]
+
+    def __init__(self, screen: Screen) -> None:
+        super().__init__()
+        self.keys = screen_keys(screen)
+        self.screen_title = getattr(screen, "help_title", "") or _("Keys")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog help-dialog") as box:
+            box.border_title = _("Keys: {screen}").format(screen=self.screen_title)
+            table = DataTable(id="keys", cursor_type="row", show_cursor=False)
+            table.add_column(Text(_("Key")), key="key")
+            table.add_column(Text(_("Does")), key="does")
+            for key, description, enabled in self.keys:
+                note = "" if enabled else "  " + _("(not here now)")
+                table.add_row(Text(key, style="bold"),
+                              Text(description + note, style="" if enabled else "dim"))
+            yield table
+            yield Static(_("Ctrl+P: all commands by name · Esc: close"), classes="dialog-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,100 @@
+"""InvoiceDialog: one invoice, read only: its lines and its payments."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from salontui.i18n import _
+from salontui.screens.base import StoreCalls
+from salontui.widgets.tables import Col, DeskTable
+
+KIND_LABELS = {"sale": "Sale", "refund": "Refund", "repayment": "Debt repayment"}
+METHOD_LABELS = {
+    "cash": "Cash", "card": "Bank card", "transfer": "Transfer", "ewallet": "E-wallet",
+    "value": "Stored value", "points": "Points", "account": "On account", "free": "Free",
+}
+
+
+class InvoiceDialog(StoreCalls, ModalScreen[None]):
+    """Shows an invoice; Escape or Enter closes it."""
+
+    BINDINGS = [Binding("escape,enter", "close", _("Close"))]
+
+    def __init__(self, invoice_id: int) -> None:
+        super().__init__()
+        self.invoice_id = invoice_id
+        self.invoice = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog invoice-dialog") as box:
+            box.border_title = _("Invoice")
+            yield Static(_("Loading…"), id="invoice-head")
+            yield DeskTable([
+                Col("item", _("Item"), None, min_width=14),
+                Col("qty", _("Qty"), 3, justify="right"),
+                Col("price", _("Price"), 12, justify="right"),
+                Col("discount", _("Discount"), 10, justify="right"),
+                Col("amount", _("Amount"), 12, justify="right"),
+                Col("staff", _("Staff"), 10, grow=1, max_width=20),
+            ], id="lines")
+            yield Static("", id="invoice-totals")
+            yield DeskTable([
+                Col("method", _("Payment"), None, min_width=12),
+                Col("amount", _("Amount"), 14, justify="right"),
+            ], id="payments")
+            yield Static(_("Esc: close"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        invoice_id = self.invoice_id
+
+        def load(session):
+            from salontui.store.invoices import get_invoice
+
+            return get_invoice(session, invoice_id=invoice_id)
+
+        self.call_store("invoice", load)
+
+    def store_result(self, tag: str, value) -> None:
+        self.invoice = inv = value
+        fmt = self.app.formatter
+        box = self.query_one(".dialog")
+        box.border_title = _("Invoice {code}").format(code=inv.code)
+        head = _("{date} · {kind} · {customer} · by {staff}").format(
+            date=fmt.datetime(inv.created_at), kind=_(KIND_LABELS.get(inv.kind, inv.kind)),
+            customer=inv.customer_name or _("walk-in"), staff=inv.staff_name or "—")
+        if inv.refund_of_code:
+            head += "\n" + _("Refund of {code}").format(code=inv.refund_of_code)
+        if inv.note:
+            head += "\n" + _("Note: {note}").format(note=inv.note)
+        self.query_one("#invoice-head", Static).update(Content(head))
+        self.query_one("#lines", DeskTable).set_rows(
+            (i, [line.description, line.quantity, fmt.money(line.unit_price),
+                 fmt.money(line.discount) if line.discount else "", fmt.money(line.amount),
+                 line.staff_name or ""])
+            for i, line in enumerate(inv.lines))
+        totals = _("Subtotal {subtotal} · Discount {discount} · Total {total}").format(
+            subtotal=fmt.money(inv.subtotal), discount=fmt.money(inv.discount),
+            total=fmt.money(inv.total))
+        self.query_one("#invoice-totals", Static).update(Text(totals, style="bold"))
+        rows = []
+        for i, pay in enumerate(inv.payments):
+            label = _(METHOD_LABELS.get(pay.method, pay.method))
+            if pay.card_name:
+                label += f" ({pay.card_name})"
+            if pay.points:
+                label += " " + _("({n} points)").format(n=pay.points)
+            rows.append((i, [label, fmt.money(pay.amount)]))
+        self.query_one("#payments", DeskTable).set_rows(rows)
+        self.query_one("#lines", DeskTable).focus()
+
+    def store_error(self, tag: str, error) -> None:
+        self.query_one("#invoice-head", Static).update(Content(f"▲ {error.message}"))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,32 @@
+"""Text shared by the package dialogs: which package, its expiry and what is left."""
+
+from __future__ import annotations
+
+from salontui.i18n import _
+
+STATUS_LABELS = {
+    "in_use": "in use", "reserved": "reserved", "expired": "expired", "used_up": "used up",
+}
+KIND_LABELS = {"count": "count card", "time": "time card", "gift": "gift"}
+
+
+def status_label(status: str) -> str:
+    return _(STATUS_LABELS.get(status, status))
+
+
+def remaining_text(package) -> str:
+    if package.remaining is None:
+        return _("unlimited until expiry")
+    return _("{left} of {total} left").format(left=package.remaining, total=package.total_uses)
+
+
+def package_intro(package, fmt) -> str:
+    """Two lines: the package's name and kind, then status, expiry and sessions left."""
+    kind = _(KIND_LABELS.get(package.kind, package.kind))
+    lines = [f"{package.name} ({kind})"]
+    status = status_label(package.status)
+    if package.status == "reserved" and package.frozen_until:
+        status = _("reserved until {date}").format(date=fmt.date(package.frozen_until))
+    lines.append(_("{status} · expires {date} · {left}").format(
+        status=status, date=fmt.date(package.expires_on), left=remaining_text(package)))
+    return "\n".join(lines)

@@ -1,0 +1,281 @@
+"""CustomerSearchScreen: the desk's first screen. Type, Up/Down, Enter.
+
+One input, searched as you type: a name or part of it (no case, no
+diacritics), phone digits (the last 4 are typical) or a code (KH123).
+Queries run in an exclusive thread worker; every query carries a sequence
+number and an answer older than the newest query is dropped, so a slow
+answer never overwrites a fresh one and no keystroke waits for the database.
+The results table is replaced in one batch. Focus stays in the input: Up,
+Down, PgUp and PgDn move through the results from there.
+
+Keys are function keys (letters are for typing): F3 new customer, F4 show
+deleted customers (and back), F5 restore the selected deleted customer.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Header, Label, Static
+from textual.worker import get_current_worker
+
+from salontui.i18n import _
+from salontui.screens.base import StoreCalls
+from salontui.widgets import fmt as cached
+from salontui.widgets.footer import DeskFooter
+from salontui.widgets.inputs import DeskInput
+from salontui.widgets.tables import Cell, Col, DeskTable
+
+RESULT_LIMIT = 50
+DETAIL_SCREEN = "customer-detail"
+
+
+class SearchResults(Message):
+    def __init__(self, seq: int, rows: list | None, error: BaseException | None = None) -> None:
+        super().__init__()
+        self.seq = seq
+        self.rows = rows
+        self.error = error
+
+
+class CustomerSearchScreen(StoreCalls, Screen):
+    """Find a customer in a few keystrokes; open, add or restore one."""
+
+    help_title = _("Customer search")
+
+    BINDINGS = [
+        Binding("enter", "open_customer", _("Open"), priority=True),
+        Binding("f3", "new_customer", _("New customer")),
+        Binding("f4", "toggle_deleted", _("Deleted"),
+                tooltip=_("Show deleted customers (again: back to the others)")),
+        Binding("f5", "restore_customer", _("Restore"),
+                tooltip=_("Restore the selected deleted customer")),
+        Binding("f2", "app.switch_staff", _("Staff"), tooltip=_("Switch staff member")),
+        Binding("escape", "clear_search", _("Clear search"), show=False),
+        Binding("down", "move(1)", _("Next result"), show=False),
+        Binding("up", "move(-1)", _("Previous result"), show=False),
+        Binding("pagedown", "move(10)", _("Ten results down"), show=False),
+        Binding("pageup", "move(-10)", _("Ten results up"), show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.deleted = False
+        self.rows: list = []
+        self.seq = 0
+        self.query_text = ""
+        self.detail = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DeskInput(placeholder=_("Search: name, phone digits or code"), id="query")
+        yield Label("", id="mode")
+        yield DeskTable(self._columns(), id="results")
+        yield Static("", id="status")
+        yield DeskFooter()
+
+    def _columns(self) -> list[Col]:
+        return [
+            Col("code", _("Code"), 8),
+            Col("name", _("Name"), None, min_width=14),
+            Col("phone", _("Phone"), 12),
+            Col("tier", _("Tier"), 7),
+            Col("points", _("Points"), 6, justify="right"),
+            Col("debt", _("Debt"), 11, justify="right"),
+            Col("visit", _("Last visit"), 10),
+        ]
+
+    def on_mount(self) -> None:
+        table = self.query_one(DeskTable)
+        table.can_focus = False
+        self.query_one(DeskInput).focus()
+        self.watch(self.app, "status", self._show_status)
+        self.watch(self.app, "data_version", self._on_data_version)
+
+    # -- searching ------------------------------------------------------------------
+    def _on_data_version(self, _version: int) -> None:
+        if self.app.engine is not None:
+            self.run_search()
+
+    def on_input_changed(self, event: DeskInput.Changed) -> None:
+        self.query_text = event.value
+        self.run_search()
+
+    def on_screen_resume(self) -> None:
+        self.query_one(DeskInput).focus()
+
+    def run_search(self) -> None:
+        """Ask for the results of what is typed now; older answers will be dropped."""
+        if self.app.engine is None:
+            return
+        self.seq += 1
+        self.app.pending_calls = getattr(self.app, "pending_calls", 0) + 1
+        self._search(self.app.engine, self.seq, self.query_text, self.deleted)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search(self, engine, seq: int, query: str, deleted: bool) -> None:
+        from salontui.screens.base import run_in_session
+
+        if get_current_worker().is_cancelled:  # a newer keystroke came before this one
+            self.post_message(SearchResults(seq, None, None))  # started: skip the query
+            return
+
+        def find(session):
+            from salontui.store.search import search_customers
+
+            return search_customers(session, query=query, limit=RESULT_LIMIT, deleted=deleted)
+
+        try:
+            rows = run_in_session(engine, find, write=False)
+        except Exception as error:
+            self.post_message(SearchResults(seq, None, error))
+            return
+        self.post_message(SearchResults(seq, rows))
+
+    def on_search_results(self, message: SearchResults) -> None:
+        self.app.pending_calls = max(0, getattr(self.app, "pending_calls", 0) - 1)
+        if message.seq != self.seq or (message.rows is None and message.error is None):
+            return  # stale: the receptionist has typed more since
+        if message.error is not None:
+            self.query_one("#status", Static).update(
+                Text(_("Search failed: {error}").format(error=message.error)))
+            return
+        self.rows = message.rows
+        fmt = self.app.formatter
+        table_rows = []
+        for r in self.rows:
+            debt = Cell(cached.money(fmt, r.debt), "bold") if r.debt else ""
+            table_rows.append((r.id, [
+                r.code, r.name, cached.phone(fmt, r.phone), r.tier, cached.points(fmt, r.points),
+                debt, fmt.date(r.last_visit),
+            ]))
+        self.query_one(DeskTable).set_rows(table_rows, keep_cursor=False)
+        self._show_status(self.app.status)
+
+    def _show_status(self, status: str) -> None:
+        count = len(self.rows)
+        if self.app.engine is None:
+            text = status
+        elif self.deleted:
+            text = _("{status} · {n} deleted customers · F5 restores the selected one").format(
+                status=status, n=count)
+        elif not self.query_text.strip():
+            text = _("{status} · newest customers · type a name, phone digits or code").format(
+                status=status)
+        else:
+            text = _("{status} · {n} found").format(status=status, n=count)
+            if count >= RESULT_LIMIT:
+                text += " " + _("(the first {n}: type more to narrow)").format(n=RESULT_LIMIT)
+        self.query_one("#status", Static).update(Text(text), layout=False)
+
+    # -- selection ------------------------------------------------------------------
+    def selected(self):
+        key = self.query_one(DeskTable).current_key
+        return next((r for r in self.rows if str(r.id) == key), None)
+
+    def action_move(self, step: int) -> None:
+        table = self.query_one(DeskTable)
+        if table.row_count:
+            row = max(0, min(table.row_count - 1, table.cursor_row + step))
+            table.move_cursor(row=row, animate=False)
+
+    def on_desk_table_row_selected(self, event) -> None:
+        event.stop()
+        self.action_open_customer()
+
+    def action_open_customer(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        self.open_customer(row.id)
+
+    def open_customer(self, customer_id: int) -> None:
+        """Show a customer's detail. One detail screen is built and installed, then reused
+        for every customer (building it is most of the cost of opening one)."""
+        from salontui.screens.detail import CustomerDetailScreen
+
+        if self.detail is None:
+            self.detail = CustomerDetailScreen()
+            self.app.install_screen(self.detail, name=DETAIL_SCREEN)
+        self.detail.show(customer_id)
+        self.app.push_screen(self.detail, callback=lambda _result: self.run_search())
+
+    def action_clear_search(self) -> None:
+        box = self.query_one(DeskInput)
+        if box.value:
+            box.value = ""
+        elif self.deleted:
+            self.action_toggle_deleted()
+
+    # -- new, deleted, restore ------------------------------------------------------
+    def action_new_customer(self) -> None:
+        from salontui.screens.dialogs.customer_form import CustomerFormDialog
+
+        def answer(record) -> None:
+            if record is not None:
+                self.run_search()
+                self.open_customer(record.id)
+
+        self.app.push_screen(CustomerFormDialog(), callback=answer)
+
+    def action_toggle_deleted(self) -> None:
+        self.deleted = not self.deleted
+        mode = self.query_one("#mode", Label)
+        if self.deleted:
+            mode.update(Text(" " + _("DELETED CUSTOMERS: F5 restores the selected one, "
+                                     "F4 goes back") + " "))
+            mode.display = True
+        else:
+            mode.update("")
+            mode.display = False
+        self.refresh_bindings()
+        self.run_search()
+
+    def action_show_deleted(self) -> None:
+        if not self.deleted:
+            self.action_toggle_deleted()
+
+    def action_restore_customer(self) -> None:
+        row = self.selected()
+        if not self.deleted or row is None:
+            self.app.notify(_("Show the deleted customers (F4) and choose one to restore."),
+                            timeout=4)
+            return
+        staff_id = self.app.staff_id
+        customer_id = row.id
+
+        def restore(session):
+            from salontui.store.customers import restore_customer
+
+            return restore_customer(session, staff_id=staff_id, customer_id=customer_id)
+
+        self.call_store("restore", restore, write=True)
+
+    def store_result(self, tag: str, value) -> None:
+        if tag == "restore":
+            self.app.notify(_("Restored {code} {name}.").format(code=value.code,
+                                                                 name=value.name), timeout=4)
+            self.run_search()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "restore_customer":
+            return self.deleted
+        return True
+
+    def help_extra(self):
+        return [("ctrl+p", _("All commands by name")), ("ctrl+q", _("Quit"))]
+
+    def palette_commands(self):
+        return [
+            (_("New customer"), _("Add a customer (F3)"), self.action_new_customer),
+            (_("Show deleted customers"), _("Find a deleted customer to restore (F4)"),
+             self.action_show_deleted),
+            (_("Restore customer"), _("Restore the selected deleted customer (F5)"),
+             self.action_restore_customer),
+            (_("Open customer"), _("Open the selected customer (Enter)"),
+             self.action_open_customer),
+        ]

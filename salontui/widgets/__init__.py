@@ -1,0 +1,1 @@
+"""Reusable widgets of the desk: a non-blinking input, form fields, a choice, tables, the card."""

@@ -1,0 +1,73 @@
+"""HeaderCard: a customer at a glance (from ``summary.customer_summary``).
+
+Code, name, phone, tier; points, each stored-value card, debt; total spend
+and since when; packages expiring within 30 days. Debt is marked by the words
+"DEBT ▲" in reverse video as well as by colour, so it reads on a monochrome
+console and with NO_COLOR. A deleted customer says DELETED the same way.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from salontui.i18n import _
+from salontui.widgets import fmt as cached
+
+MEMBER_STATE_LABELS = {"not_activated": "not activated", "active": "", "excluded": "excluded"}
+
+
+def points_text(formatter, value: int) -> str:
+    return cached.points(formatter, value)
+
+
+class HeaderCard(Static):
+    """Up to four lines about the customer; updated in place after every change."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(_("Loading…"), id=id)
+        self.summary = None
+
+    def show(self, summary, fmt) -> None:
+        self.summary = summary
+        self.update(card_content(summary, fmt))
+
+
+def card_content(s, fmt) -> Content:
+    line1 = Content.from_markup("[b]$code[/b]  [b]$name[/b]  $phone  ·  $tier",
+                                code=s.code, name=s.name, phone=fmt.phone(s.phone),
+                                tier=s.tier)
+    state = MEMBER_STATE_LABELS.get(s.member_state, s.member_state)
+    if state:
+        line1 += Content.from_markup("  ($state)", state=_(state))
+    if s.deleted_at is not None:
+        line1 += Content.from_markup("  [reverse bold $warning] $label [/]",
+                                     label=_("DELETED {date}").format(date=fmt.date(s.deleted_at)))
+
+    parts = [Content.from_markup(_("Points") + " [b]$p[/b]", p=points_text(fmt, s.points))]
+    for card in s.cards:
+        parts.append(Content.from_markup("$card [b]$amount[/b]", card=card.name,
+                                         amount=fmt.money(card.balance)))
+    if s.debt:
+        parts.append(Content.from_markup("[reverse bold $error] $label $amount [/]",
+                                         label=_("DEBT ▲"), amount=fmt.money(s.debt)))
+    else:
+        parts.append(Content.from_markup(_("Debt") + " $amount", amount=fmt.money(0)))
+    line2 = Content(" · ").join(parts)
+
+    line3 = Content.from_markup(_("Spent") + " [b]$spent[/b] · " + _("customer since") + " $since",
+                                spent=fmt.money(s.total_spend), since=fmt.date(s.created_at))
+    if s.birthday:
+        line3 += Content.from_markup(" · " + _("birthday") + " $b", b=fmt.date(s.birthday))
+
+    lines = [line1, line2, line3]
+    if s.expiring:
+        items = []
+        for p in s.expiring[:3]:
+            left = "" if p.remaining is None else _(", {n} left").format(n=p.remaining)
+            items.append(f"{p.name} {fmt.date(p.expires_on)}{left}")
+        more = len(s.expiring) - 3
+        text = "; ".join(items) + (_(" and {n} more").format(n=more) if more > 0 else "")
+        lines.append(Content.from_markup("[b $warning]$label[/] $items",
+                                         label=_("Expiring ▲"), items=text))
+    return Content("\n").join(lines)
