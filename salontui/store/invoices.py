@@ -1,0 +1,193 @@
+"""Reading invoices: the customer's invoices tab (paged in SQL) and one invoice in full.
+
+A customer with 5,000 invoices lists as fast as one with 5: a page is an
+index range on ``(customer_id, created_at)`` with LIMIT/OFFSET, and only the
+lines of that page's invoices are read afterwards (one more indexed query).
+Dates are the salon's calendar days (``utc_offset_minutes`` of the settings),
+turned into UTC bounds, since timestamps are stored in UTC.
+
+Invoices are written by :mod:`checkout` and :mod:`refunds`; nothing here writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from salontui.store.errors import NotFound, ValidationError
+from salontui.store.models import Customer, Invoice, InvoiceLine, Payment, Staff, ValueCard
+from salontui.store.settings import get_settings
+
+MAX_PAGE = 1000
+
+_I = Invoice.__table__
+_L = InvoiceLine.__table__
+_P = Payment.__table__
+_S = Staff.__table__
+_C = Customer.__table__
+_V = ValueCard.__table__
+
+
+@dataclass(frozen=True)
+class InvoiceRow:
+    id: int
+    code: str
+    created_at: datetime
+    kind: str  # sale / refund / repayment
+    usage_type: str  # the kinds of its lines, comma separated, in line order: "service,redeem"
+    item: str  # first line's description, "+N more" when there are others
+    quantity: int  # sum of the lines' quantities
+    total: int
+    staff_name: str | None
+
+
+@dataclass(frozen=True)
+class InvoiceLineRow:
+    kind: str
+    description: str
+    quantity: int
+    unit_price: int
+    discount: int
+    amount: int
+    staff_name: str | None
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    method: str
+    amount: int
+    card_name: str | None
+    points: int
+
+
+@dataclass(frozen=True)
+class InvoiceDetail:
+    id: int
+    code: str
+    created_at: datetime
+    kind: str
+    customer_id: int | None
+    customer_name: str | None
+    subtotal: int
+    discount: int
+    total: int
+    staff_name: str | None
+    refund_of_code: str | None
+    note: str
+    lines: list[InvoiceLineRow]
+    payments: list[PaymentRow]
+
+
+def _utc_bounds(session: Session, date_from: date | None,
+                date_to: date | None) -> tuple[datetime | None, datetime | None]:
+    """[start of date_from, start of the day after date_to) in UTC."""
+    if date_from is None and date_to is None:
+        return None, None
+    for value, field in ((date_from, "date_from"), (date_to, "date_to")):
+        if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
+            raise ValidationError("Enter a date (DD/MM/YYYY).", field=field)
+    if date_from is not None and date_to is not None and date_to < date_from:
+        raise ValidationError("The end date is before the start date.", field="date_to")
+    offset = timedelta(minutes=get_settings(session).utc_offset_minutes)
+    start = datetime.combine(date_from, time()) - offset if date_from is not None else None
+    end = (datetime.combine(date_to + timedelta(days=1), time()) - offset
+           if date_to is not None else None)
+    return start, end
+
+
+def _where(customer_id: int, start: datetime | None, end: datetime | None) -> list:
+    conditions = [_I.c.customer_id == customer_id]
+    if start is not None:
+        conditions.append(_I.c.created_at >= start)
+    if end is not None:
+        conditions.append(_I.c.created_at < end)
+    return conditions
+
+
+def _check_paging(limit: int, offset: int) -> None:
+    if limit < 0 or offset < 0:
+        raise ValidationError("Paging must not be negative.", field="limit")
+
+
+def count_invoices(session: Session, *, customer_id: int, date_from: date | None = None,
+                   date_to: date | None = None) -> int:
+    """How many invoices the customer has (within the dates): an index-only count."""
+    start, end = _utc_bounds(session, date_from, date_to)
+    statement = select(func.count()).select_from(_I).where(*_where(customer_id, start, end))
+    return int(session.execute(statement).scalar_one())
+
+
+def list_invoices(session: Session, *, customer_id: int, date_from: date | None = None,
+                  date_to: date | None = None, limit: int = 100,
+                  offset: int = 0) -> list[InvoiceRow]:
+    """A page of the customer's invoices, newest first, paged in SQL."""
+    _check_paging(limit, offset)
+    start, end = _utc_bounds(session, date_from, date_to)
+    page = (
+        select(_I.c.id, _I.c.code, _I.c.created_at, _I.c.kind, _I.c.total, _S.c.name)
+        .select_from(_I.outerjoin(_S, _S.c.id == _I.c.staff_id))
+        .where(*_where(customer_id, start, end))
+        .order_by(_I.c.created_at.desc(), _I.c.id.desc())
+        .limit(min(limit, MAX_PAGE)).offset(offset)
+    )
+    heads = session.execute(page).all()
+    if not heads:
+        return []
+    ids = [h[0] for h in heads]
+    lines: dict[int, list[tuple[str, str, int]]] = {i: [] for i in ids}
+    statement = (select(_L.c.invoice_id, _L.c.kind, _L.c.description, _L.c.quantity)
+                 .where(_L.c.invoice_id.in_(ids)).order_by(_L.c.invoice_id, _L.c.id))
+    for invoice_id, kind, description, quantity in session.execute(statement):
+        lines[invoice_id].append((kind, description, quantity))
+    rows = []
+    for invoice_id, code, created_at, kind, total, staff_name in heads:
+        own = lines[invoice_id]
+        kinds = list(dict.fromkeys(k for k, _d, _q in own))
+        item = own[0][1] if own else ""
+        if len(own) > 1:
+            item = f"{item} +{len(own) - 1} more"
+        rows.append(InvoiceRow(id=invoice_id, code=code, created_at=created_at, kind=kind,
+                               usage_type=",".join(kinds), item=item,
+                               quantity=sum(q for _k, _d, q in own), total=total,
+                               staff_name=staff_name))
+    return rows
+
+
+def get_invoice(session: Session, *, invoice_id: int) -> InvoiceDetail:
+    """One invoice with its lines (and who did each service) and its payments."""
+    original = _I.alias("original")
+    head = session.execute(
+        select(_I.c.id, _I.c.code, _I.c.created_at, _I.c.kind, _I.c.customer_id, _C.c.name,
+               _I.c.subtotal, _I.c.discount, _I.c.total, _S.c.name, original.c.code, _I.c.note)
+        .select_from(
+            _I.outerjoin(_C, _C.c.id == _I.c.customer_id)
+            .outerjoin(_S, _S.c.id == _I.c.staff_id)
+            .outerjoin(original, original.c.id == _I.c.refund_of_id))
+        .where(_I.c.id == invoice_id)
+    ).first()
+    if head is None:
+        raise NotFound(f"No invoice #{invoice_id}.", field="invoice")
+    line_staff = _S.alias("line_staff")
+    lines = [
+        InvoiceLineRow(*r)
+        for r in session.execute(
+            select(_L.c.kind, _L.c.description, _L.c.quantity, _L.c.unit_price, _L.c.discount,
+                   _L.c.amount, line_staff.c.name)
+            .select_from(_L.outerjoin(line_staff, line_staff.c.id == _L.c.staff_id))
+            .where(_L.c.invoice_id == invoice_id).order_by(_L.c.id))
+    ]
+    payments = [
+        PaymentRow(*r)
+        for r in session.execute(
+            select(_P.c.method, _P.c.amount, _V.c.name, _P.c.points)
+            .select_from(_P.outerjoin(_V, _V.c.id == _P.c.card_id))
+            .where(_P.c.invoice_id == invoice_id).order_by(_P.c.id))
+    ]
+    return InvoiceDetail(id=head[0], code=head[1], created_at=head[2], kind=head[3],
+                         customer_id=head[4], customer_name=head[5], subtotal=head[6],
+                         discount=head[7], total=head[8], staff_name=head[9],
+                         refund_of_code=head[10], note=head[11], lines=lines,
+                         payments=payments)

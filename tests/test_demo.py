@@ -1,0 +1,257 @@
+"""The demo salon: deterministic, consistent (salontui check passes), and realistic enough to
+show every screen: every package kind and status, every appointment status, Vietnamese
+names with diacritics, valid mobile numbers, skewed invoice counts."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from datetime import date, datetime
+
+import pytest
+
+from salontui.store.appointments import list_appointments
+from salontui.store.check import run_checks
+from salontui.store.customers import create_customer
+from salontui.store.db import make_engine, read_session, write_session
+from salontui.store.demo import build_demo
+from salontui.store.errors import RuleViolation, ValidationError
+from salontui.store.invoices import count_invoices, get_invoice, list_invoices
+from salontui.store.packages import list_packages, package_status
+from salontui.store.phones import parse_phone
+from salontui.store.search import search_customers
+from salontui.store.settings import get_settings
+from salontui.store.summary import customer_summary
+from salontui.store.text import fold
+
+TODAY = date(2026, 11, 23)
+CUSTOMERS = 300
+# Rows of every table that holds the salon's data, in a stable order.
+TABLES = ("customer", "customer_name_key", "invoice", "invoice_line", "payment",
+          "ledger_entry", "customer_package", "package_event", "value_card", "appointment",
+          "care_note", "customer_promotion", "promotion_program", "catalog_item", "staff",
+          "salon_settings", "counter", "audit_log")
+
+
+def _dump(path, table: str) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        order = "name" if table == "counter" else "id"
+        return conn.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "salon.db"
+    stages = []
+    stats = build_demo(f"sqlite:///{path}", customers=CUSTOMERS, seed=7, today=TODAY,
+                       progress=lambda stage, fraction: stages.append((stage, fraction)))
+    engine = make_engine(f"sqlite:///{path}")
+    yield path, engine, stats, stages
+    engine.dispose()
+
+
+def test_stats_and_progress(demo):
+    _path, _engine, stats, stages = demo
+    assert stats.customers == CUSTOMERS
+    assert stats.invoices > 8 * CUSTOMERS
+    assert stats.invoice_lines >= stats.invoices
+    assert stats.staff >= 8 and stats.catalog_items >= 25
+    assert "customers" in str(stats) and "invoices" in str(stats)
+    fractions = [f for _s, f in stages]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+
+
+def test_passes_every_check(demo):
+    _path, engine, _stats, _stages = demo
+    assert run_checks(engine) == []
+
+
+def test_same_seed_same_rows(demo, tmp_path):
+    path, _engine, _stats, _stages = demo
+    again = tmp_path / "again.db"
+    build_demo(f"sqlite:///{again}", customers=CUSTOMERS, seed=7, today=TODAY)
+    for table in TABLES:
+        assert _dump(again, table) == _dump(path, table), table
+
+
+def test_another_seed_another_salon(demo, tmp_path):
+    path, _engine, _stats, _stages = demo
+    other = tmp_path / "other.db"
+    build_demo(f"sqlite:///{other}", customers=CUSTOMERS, seed=8, today=TODAY)
+    assert _dump(other, "customer") != _dump(path, "customer")
+    assert _dump(other, "invoice") != _dump(path, "invoice")
+
+
+def test_settings_staff_and_catalog(demo):
+    _path, engine, _stats, _stages = demo
+    with read_session(engine) as s:
+        settings = get_settings(s)
+        kinds = dict(s.connection().exec_driver_sql(
+            "SELECT kind, count(*) FROM catalog_item GROUP BY kind").all())
+        plans = {r[0] for r in s.connection().exec_driver_sql(
+            "SELECT package_kind FROM catalog_item WHERE kind = 'package'")}
+        roles = Counter(r[0] for r in s.connection().exec_driver_sql("SELECT role FROM staff"))
+    assert settings.name == "Salon Hoa Mai" and "Đà Nẵng" in settings.address
+    assert (settings.currency, settings.currency_exponent, settings.phone_region) == (
+        "VND", 0, "VN")
+    assert settings.receipt_footer
+    assert roles["owner"] == 1 and roles["manager"] >= 1
+    assert roles["receptionist"] >= 2 and roles["technician"] >= 5
+    assert kinds["service"] >= 10 and kinds["product"] >= 5 and kinds["package"] >= 5
+    assert plans == {"count", "time", "gift"}
+
+
+def test_vietnamese_names_and_valid_unique_phones(demo):
+    path, _engine, _stats, _stages = demo
+    rows = _dump(path, "customer")
+    names = [r[2] for r in rows]
+    assert sum(name != fold(name) for name in names) > 0.9 * len(names)  # diacritics
+    surnames = Counter(name.split()[0] for name in names)
+    assert surnames.most_common(1)[0][0] == "Nguyễn"
+    assert {"Trần", "Lê", "Phạm"} <= set(surnames)
+    assert any(name.startswith("Đ") or " Đ" in name for name in names)
+    phones = [r[4] for r in rows]
+    assert len(set(phones)) == len(phones)
+    for _id, _code, _name, _norm, e164, national, rev, *_rest in rows:
+        parsed = parse_phone(national, region="VN")
+        assert (parsed.e164, parsed.national_digits, parsed.reversed_digits) == (
+            e164, national, rev)
+        assert len(national) == 10 and national[:2] in ("03", "05", "07", "08", "09")
+
+
+def test_packages_in_every_kind_and_status(demo):
+    _path, engine, _stats, _stages = demo
+    with read_session(engine) as s:
+        rows = s.connection().exec_driver_sql(
+            "SELECT kind, total_uses, used, expires_on, frozen_from, frozen_until "
+            "FROM customer_package").all()
+        statuses = Counter()
+        for kind, total, used, expires, frozen_from, frozen_until in rows:
+            def day(value):
+                return None if value is None else date.fromisoformat(value)
+            statuses[(kind, package_status(kind=kind, total_uses=total, used=used,
+                                           expires_on=day(expires), frozen_from=day(frozen_from),
+                                           frozen_until=day(frozen_until), today=TODAY))] += 1
+        # the worked examples of the paper-book customers
+        first = list_packages(s, customer_id=1, today=TODAY)
+    assert {status for _k, status in statuses} == {"in_use", "reserved", "expired", "used_up"}
+    assert {kind for kind, _s in statuses} == {"count", "time", "gift"}
+    assert ("gift", "in_use") in statuses and ("time", "in_use") in statuses
+    old = next(p for p in first if p.name.endswith("(sổ cũ)"))
+    assert (old.total_uses, old.used, old.remaining, old.per_session_value) == (10, 2, 8, 598_000)
+
+
+def test_appointments_in_every_status(demo):
+    _path, engine, _stats, _stages = demo
+    with read_session(engine) as s:
+        statuses = dict(s.connection().exec_driver_sql(
+            "SELECT status, count(*) FROM appointment GROUP BY status").all())
+        waiting = s.connection().exec_driver_sql(
+            "SELECT customer_id FROM appointment WHERE status = 'checked_in'").scalars().all()
+        unpaid_paid = s.connection().exec_driver_sql(
+            "SELECT count(*) FROM appointment WHERE (status = 'paid') != "
+            "(invoice_id IS NOT NULL)").scalar_one()
+        states = {a.invoice_state for cid in waiting
+                  for a in list_appointments(s, customer_id=cid)}
+    assert set(statuses) == {"booked", "checked_in", "paid", "cancelled", "no_show"}
+    assert unpaid_paid == 0
+    assert {"to_cashier", "view"} <= states
+
+
+def test_money_points_debt_cards_care_and_promotions(demo):
+    _path, engine, _stats, _stages = demo
+    with read_session(engine) as s:
+        conn = s.connection()
+        accounts = dict(conn.exec_driver_sql(
+            "SELECT account || ':' || kind, count(*) FROM ledger_entry "
+            "GROUP BY account, kind").all())
+        methods = {r[0] for r in conn.exec_driver_sql("SELECT DISTINCT method FROM payment")}
+        cards = {r[0] for r in conn.exec_driver_sql("SELECT DISTINCT name FROM value_card")}
+        kinds = {r[0] for r in conn.exec_driver_sql("SELECT DISTINCT kind FROM invoice")}
+        care = {r[0] for r in conn.exec_driver_sql("SELECT DISTINCT type FROM care_note")}
+        promos = conn.exec_driver_sql(
+            "SELECT count(*), count(used_on) FROM customer_promotion").one()
+        debtors = conn.exec_driver_sql(
+            "SELECT count(*) FROM (SELECT customer_id FROM ledger_entry WHERE account = 'debt' "
+            "GROUP BY customer_id HAVING sum(amount) > 0)").scalar_one()
+        audit = conn.exec_driver_sql("SELECT action FROM audit_log").scalars().all()
+    for kind in ("points:earn", "points:spend", "points:care", "value:topup", "value:pay",
+                 "debt:charge", "debt:repay"):
+        assert accounts.get(kind, 0) > 0, kind
+    assert {"cash", "card", "transfer", "ewallet", "value", "points", "account"} <= methods
+    assert {"General", "Thẻ Spa"} <= cards
+    assert kinds == {"sale", "refund", "repayment"}
+    assert care == {"care", "treatment", "call", "sms", "email"}
+    assert promos[0] > 0 and promos[1] > 0
+    assert debtors > 0
+    assert audit == ["demo_build"]
+
+
+def test_invoices_skewed_about_ten_per_customer(demo):
+    path, _engine, stats, _stages = demo
+    per_customer = Counter(r[2] for r in _dump(path, "invoice"))
+    assert max(per_customer.values()) >= 500  # a regular with about a thousand visits
+    ordinary = sorted(per_customer.values())[len(per_customer) // 2]
+    assert 3 <= ordinary <= 15
+    assert 8 <= stats.invoices / CUSTOMERS <= 16
+
+
+def test_the_store_works_on_the_demo(tmp_path):
+    """Counters are past the codes used; search, the header and the invoice tab work."""
+    url = f"sqlite:///{tmp_path / 'salon.db'}"
+    build_demo(url, customers=CUSTOMERS, seed=7, today=TODAY)
+    engine = make_engine(url)
+    with write_session(engine) as s:
+        created = create_customer(s, staff_id=1, name="Khách Mới", phone="0905 111 999")
+    assert created.code == f"KH{CUSTOMERS + 1:06d}"
+    with read_session(engine) as s:
+        found = search_customers(s, query="nguyen")
+        assert found and all("nguyen" in fold(r.name) for r in found)
+        regular = s.connection().exec_driver_sql(
+            "SELECT customer_id FROM invoice GROUP BY customer_id "
+            "ORDER BY count(*) DESC LIMIT 1").scalar_one()
+        summary = customer_summary(s, customer_id=regular, today=TODAY)
+        assert summary.total_spend > 0
+        page = list_invoices(s, customer_id=regular, limit=50, offset=100)
+        assert len(page) == 50
+        assert count_invoices(s, customer_id=regular) >= 500
+        detail = get_invoice(s, invoice_id=page[0].id)
+        assert sum(p.amount for p in detail.payments) == detail.total
+        assert detail.created_at < datetime(2026, 11, 23, 2, 0)
+    engine.dispose()
+
+
+def test_refuses_a_salon_with_customers_unless_replaced(demo, tmp_path):
+    path, _engine, _stats, _stages = demo
+    copy = tmp_path / "copy.db"
+    build_demo(f"sqlite:///{copy}", customers=50, seed=3, today=TODAY)
+    with pytest.raises(RuleViolation) as err:
+        build_demo(f"sqlite:///{copy}", customers=50, seed=3, today=TODAY)
+    assert "already holds a salon" in err.value.message
+    stats = build_demo(f"sqlite:///{copy}", customers=CUSTOMERS, seed=7, today=TODAY,
+                       replace=True)
+    assert stats.customers == CUSTOMERS
+    for table in ("customer", "invoice", "ledger_entry", "audit_log"):
+        assert _dump(copy, table) == _dump(path, table), table
+    with pytest.raises(ValidationError):
+        build_demo(f"sqlite:///{copy}", customers=0, replace=True)
+
+
+def test_the_engine_neutral_path_writes_the_same_rows(demo, tmp_path):
+    """Other engines (PostgreSQL) get the rows through SQLAlchemy Core, in dependency order:
+    on SQLite with foreign keys enforced, that path must write exactly the bulk path's rows."""
+    from salontui.store import demo as module
+    from salontui.store.schema import upgrade
+
+    path, _engine, _stats, _stages = demo
+    core = tmp_path / "core.db"
+    engine = make_engine(f"sqlite:///{core}")
+    upgrade(engine)
+    module._build_core(engine, lambda sink: module._Builder(
+        customers=CUSTOMERS, seed=7, today=TODAY, sink=sink, progress=None))
+    engine.dispose()
+    for table in TABLES:
+        assert _dump(core, table) == _dump(path, table), table
