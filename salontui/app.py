@@ -262,6 +262,7 @@ class SalonApp(App[None]):
 
 def read_state(engine):
     """(settings, active staff, empty?) of the database: empty = no customers and no staff."""
+    from salontui.store import clock
     from salontui.store.db import read_session
     from salontui.store.search import recent_customers
     from salontui.store.settings import get_settings
@@ -273,6 +274,7 @@ def read_state(engine):
         anyone = list_staff(session, include_inactive=True)
         customers = (recent_customers(session, limit=1)
                      or recent_customers(session, limit=1, deleted=True))
+    clock.use_salon_offset(settings.utc_offset_minutes)  # "today" is the salon's day
     return settings, staff, not anyone and not customers
 
 

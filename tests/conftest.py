@@ -17,6 +17,14 @@ def pytest_addoption(parser):
                      help="run the long soak versions (thousands of rounds)")
 
 
+@pytest.fixture(autouse=True)
+def _machine_calendar():
+    """Each test starts with the machine's calendar; a desk test may switch to the salon's."""
+    clock.use_salon_offset(None)
+    yield
+    clock.use_salon_offset(None)
+
+
 @pytest.fixture
 def soak(request) -> bool:
     """True when the long soak versions were asked for with --soak."""

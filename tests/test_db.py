@@ -202,3 +202,16 @@ def test_migrations_match_the_models(engine):
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, SQLModel.metadata) == []
+
+
+def test_today_follows_the_salon_offset_once_set():
+    """23:30 UTC is already tomorrow in Vietnam (+7 h): packages and reports use that day."""
+    from datetime import date, datetime
+
+    from salontui.store import clock
+
+    with clock.pinned(datetime(2026, 11, 23, 23, 30)):
+        assert clock.today() == date(2026, 11, 23)
+        clock.use_salon_offset(420)
+        assert clock.today() == date(2026, 11, 24)
+        clock.use_salon_offset(None)

@@ -1,16 +1,26 @@
 """The store's one source of "now" and "today", so tests can pin time.
 
-Timestamps are naive UTC; calendar dates (expiry, freeze) are the salon's
-local date. ``pinned`` fixes both for a test or a demo build.
+Timestamps are naive UTC; calendar dates (expiry, freeze, "before today") are
+the salon's date. Once the desk has read the salon's settings it calls
+:func:`use_salon_offset`, so an owner on a server in another time zone sees
+the same "today" as the counter PC; until then the machine's date is used.
+``pinned`` fixes both for a test or a demo build.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 _pinned: datetime | None = None
+_salon_offset: timedelta | None = None
+
+
+def use_salon_offset(minutes: int | None) -> None:
+    """Take calendar dates from UTC shifted by the salon's offset (None: the machine's)."""
+    global _salon_offset
+    _salon_offset = None if minutes is None else timedelta(minutes=minutes)
 
 
 def now() -> datetime:
@@ -22,9 +32,9 @@ def now() -> datetime:
 
 def today() -> date:
     """The salon's calendar date."""
-    if _pinned is not None:
-        return _pinned.date()
-    return date.today()
+    if _salon_offset is None:
+        return _pinned.date() if _pinned is not None else date.today()
+    return (now() + _salon_offset).date()
 
 
 @contextmanager
