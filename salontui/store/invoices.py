@@ -3,6 +3,9 @@
 A customer with 5,000 invoices lists as fast as one with 5: a page is an
 index range on ``(customer_id, created_at)`` with LIMIT/OFFSET, and only the
 lines of that page's invoices are read afterwards (one more indexed query).
+Paid invoices never change owner, so a customer's list also holds the
+invoices of the duplicates merged into them (found through ``customer_merge``,
+an index lookup; see :mod:`merge`).
 Dates are the salon's calendar days (``utc_offset_minutes`` of the settings),
 turned into UTC bounds, since timestamps are stored in UTC.
 
@@ -18,7 +21,15 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from salontui.store.errors import NotFound, ValidationError
-from salontui.store.models import Customer, Invoice, InvoiceLine, Payment, Staff, ValueCard
+from salontui.store.models import (
+    Customer,
+    CustomerMerge,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    Staff,
+    ValueCard,
+)
 from salontui.store.settings import get_settings
 
 MAX_PAGE = 1000
@@ -29,6 +40,7 @@ _P = Payment.__table__
 _S = Staff.__table__
 _C = Customer.__table__
 _V = ValueCard.__table__
+_M = CustomerMerge.__table__
 
 
 @dataclass(frozen=True)
@@ -98,8 +110,16 @@ def _utc_bounds(session: Session, date_from: date | None,
     return start, end
 
 
-def _where(customer_id: int, start: datetime | None, end: datetime | None) -> list:
-    conditions = [_I.c.customer_id == customer_id]
+def _owners(session: Session, customer_id: int) -> list[int]:
+    """The customer and the duplicates merged into them (a merge not undone)."""
+    merged = session.execute(select(_M.c.merged_id).where(
+        _M.c.kept_id == customer_id, _M.c.undone_at.is_(None)).order_by(_M.c.merged_id))
+    return [customer_id, *(r[0] for r in merged)]
+
+
+def _where(owners: list[int], start: datetime | None, end: datetime | None) -> list:
+    conditions = [_I.c.customer_id == owners[0] if len(owners) == 1
+                  else _I.c.customer_id.in_(owners)]
     if start is not None:
         conditions.append(_I.c.created_at >= start)
     if end is not None:
@@ -116,7 +136,8 @@ def count_invoices(session: Session, *, customer_id: int, date_from: date | None
                    date_to: date | None = None) -> int:
     """How many invoices the customer has (within the dates): an index-only count."""
     start, end = _utc_bounds(session, date_from, date_to)
-    statement = select(func.count()).select_from(_I).where(*_where(customer_id, start, end))
+    statement = select(func.count()).select_from(_I).where(
+        *_where(_owners(session, customer_id), start, end))
     return int(session.execute(statement).scalar_one())
 
 
@@ -126,17 +147,22 @@ def list_invoices(session: Session, *, customer_id: int, date_from: date | None 
     """A page of the customer's invoices, newest first, paged in SQL."""
     _check_paging(limit, offset)
     start, end = _utc_bounds(session, date_from, date_to)
+    # The page's ids from the index alone (skipping OFFSET rows costs index entries, not
+    # table rows: the last page of 5,000 invoices is as quick as the first), then the rows.
     page = (
-        select(_I.c.id, _I.c.code, _I.c.created_at, _I.c.kind, _I.c.total, _S.c.name)
-        .select_from(_I.outerjoin(_S, _S.c.id == _I.c.staff_id))
-        .where(*_where(customer_id, start, end))
+        select(_I.c.id)
+        .where(*_where(_owners(session, customer_id), start, end))
         .order_by(_I.c.created_at.desc(), _I.c.id.desc())
         .limit(min(limit, MAX_PAGE)).offset(offset)
     )
-    heads = session.execute(page).all()
-    if not heads:
+    ids = list(session.execute(page).scalars())
+    if not ids:
         return []
-    ids = [h[0] for h in heads]
+    found = {r[0]: r for r in session.execute(
+        select(_I.c.id, _I.c.code, _I.c.created_at, _I.c.kind, _I.c.total, _S.c.name)
+        .select_from(_I.outerjoin(_S, _S.c.id == _I.c.staff_id))
+        .where(_I.c.id.in_(ids)))}
+    heads = [found[i] for i in ids]
     lines: dict[int, list[tuple[str, str, int]]] = {i: [] for i in ids}
     statement = (select(_L.c.invoice_id, _L.c.kind, _L.c.description, _L.c.quantity)
                  .where(_L.c.invoice_id.in_(ids)).order_by(_L.c.invoice_id, _L.c.id))

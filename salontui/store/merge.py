@@ -42,7 +42,8 @@ class MergeResult:
 
 def related_customer_ids(session: Session, *, customer_id: int) -> list[int]:
     """The customer and every customer merged into them (whose invoices are theirs too)."""
-    rows = session.execute(text("SELECT id FROM customer WHERE merged_into_id = :c"),
+    rows = session.execute(text("SELECT merged_id FROM customer_merge "
+                                "WHERE kept_id = :c AND undone_at IS NULL ORDER BY id"),
                            {"c": customer_id})
     return [customer_id, *(r[0] for r in rows)]
 
