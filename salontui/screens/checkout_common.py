@@ -1,0 +1,86 @@
+"""What the checkout screens share: payment method names and keys, line labels, amounts
+typed back into a field, and where printed documents (receipts, day close) are written.
+
+Nothing here imports the store or SQLAlchemy, so importing a checkout screen stays light.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from salontui.i18n import _
+
+# (method, label, Alt+letter). The order is the order of the payment panel: money first.
+# Not Alt+B nor Alt+F: terminals send them as ESC b / ESC f, which Textual reads as
+# Ctrl+Left / Ctrl+Right (word moves), so they would never arrive.
+PAYMENT_METHODS = (
+    ("cash", "Cash", "c"),
+    ("card", "Bank card", "k"),
+    ("transfer", "Transfer", "t"),
+    ("ewallet", "E-wallet", "e"),
+    ("value", "Stored value", "v"),
+    ("points", "Points", "p"),
+    ("account", "On account", "a"),
+    ("free", "Waived", "w"),
+)
+METHOD_LABELS = {method: label for method, label, _key in PAYMENT_METHODS}
+# Letters that jump to a method inside the payment panel (plain letters reach the field
+# unharmed, so b and f work there too).
+METHOD_KEYS = {key: method for method, _label, key in PAYMENT_METHODS} | {"b": "card",
+                                                                          "f": "free"}
+# What a palette entry for each method says (each begins with its verb).
+METHOD_COMMANDS = {
+    "cash": "Pay cash", "card": "Pay by card", "transfer": "Pay by transfer",
+    "ewallet": "Pay by e-wallet", "value": "Pay with stored value", "points": "Pay with points",
+    "account": "Put on account", "free": "Waive the rest",
+}
+KIND_LABELS = {
+    "service": "service", "product": "product", "package": "package", "redeem": "session",
+    "topup": "top-up", "repay": "repay",
+}
+APP_DIR = "salontui"
+
+
+def method_label(method: str) -> str:
+    return _(METHOD_LABELS.get(method, method))
+
+
+def plain_amount(minor: int, exponent: int) -> str:
+    """An amount as the receptionist would type it back: 1500000, or 59.80 (no grouping, no
+    currency sign, so the money parser reads it again exactly)."""
+    from salontui.store.money import to_decimal_string
+
+    return to_decimal_string(minor, exponent)
+
+
+def documents_dir(kind: str) -> Path:
+    """Where printed documents of ``kind`` ("receipts", "day-close") are written.
+
+    The user's documents folder (platformdirs; ``XDG_DOCUMENTS_DIR`` honoured) when
+    there is one, else the program's data folder (a server reached over SSH often
+    has no ~/Documents). The folder is created.
+    """
+    from platformdirs import user_data_path, user_documents_path
+
+    docs = user_documents_path()
+    if docs.is_dir() or os.environ.get("XDG_DOCUMENTS_DIR"):
+        base = docs / APP_DIR
+    else:
+        base = user_data_path(APP_DIR, appauthor=False) / "documents"
+    target = base / kind
+    target.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def safe_name(text: str) -> str:
+    """A file name made of ``text`` (an invoice code, a date): letters, digits, - and _."""
+    cleaned = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in text.strip())
+    return cleaned or "document"
+
+
+def write_text_file(kind: str, name: str, text: str) -> Path:
+    """Write ``text`` as ``<documents>/<kind>/<name>.txt`` (UTF-8) and return the path."""
+    path = documents_dir(kind) / f"{safe_name(name)}.txt"
+    path.write_text(text, encoding="utf-8")
+    return path

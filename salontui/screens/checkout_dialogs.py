@@ -1,0 +1,243 @@
+"""Small dialogs of the checkout: pick one of a list, pick a customer, and the forms of a
+top-up and a debt repayment (which only read what was typed: the checkout screen
+prices the cart and the store refuses what is wrong).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from salontui.i18n import _
+from salontui.screens.base import StoreCalls
+from salontui.screens.dialogs.base import FormDialog
+from salontui.store.errors import SalonError
+from salontui.widgets import fmt as cached
+from salontui.widgets.inputs import DeskInput, Field
+from salontui.widgets.tables import Col, DeskTable
+
+WALK_IN = "walk-in"
+CUSTOMER_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    text: str
+    enabled: bool = True
+
+
+class PickerDialog(ModalScreen):
+    """One of a short list (a technician, a package, a card, a promotion). Up/Down, Enter;
+    Escape answers None. Choices that cannot be taken are shown dimmed with the reason."""
+
+    BINDINGS = [Binding("escape", "cancel", _("Cancel"))]
+
+    def __init__(self, title: str, choices: list[Choice], *, hint: str = "",
+                 current: str | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = list(choices)
+        self.hint = hint or _("Up/Down to choose, Enter to take, Esc to cancel")
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = self.title_text
+            yield OptionList(*(Option(Content(c.text), id=c.key, disabled=not c.enabled)
+                               for c in self.choices), id="choices")
+            yield Static(self.hint, classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.focus()
+        keys = [c.key for c in self.choices if c.enabled]
+        wanted = self.current if self.current in keys else (keys[0] if keys else None)
+        for index, choice in enumerate(self.choices):
+            if choice.key == wanted:
+                options.highlighted = index
+                break
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CustomerPickerDialog(StoreCalls, ModalScreen):
+    """Choose the customer of a checkout: type a name, phone digits or a code; Enter takes
+    the highlighted row. The first row is always "Walk-in". Answers a customer id,
+    :data:`WALK_IN`, or None (Escape)."""
+
+    DEFAULT_CSS = """
+    CustomerPickerDialog #customer-results { height: 12; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", _("Cancel")),
+        Binding("enter", "pick", _("Choose"), priority=True),
+        Binding("down", "move(1)", _("Next"), show=False),
+        Binding("up", "move(-1)", _("Previous"), show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog checkout-picker") as box:
+            box.border_title = _("Customer of this checkout")
+            yield DeskInput(placeholder=_("Name, phone digits or code"), id="customer-query")
+            yield DeskTable([
+                Col("code", _("Code"), 8),
+                Col("name", _("Name"), None, min_width=12),
+                Col("phone", _("Phone"), 12),
+                Col("debt", _("Debt"), 11, justify="right"),
+            ], id="customer-results")
+            yield Static(_("Enter takes the highlighted customer · Esc cancels"),
+                         classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(DeskTable).can_focus = False
+        self.query_one(DeskInput).focus()
+        self.search("")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.search(event.value)
+
+    def search(self, query: str) -> None:
+        def find(session):
+            from salontui.store.search import search_customers
+
+            return search_customers(session, query=query, limit=CUSTOMER_LIMIT)
+
+        self.call_store("search", find)
+
+    def store_result(self, tag: str, value) -> None:
+        self.rows = list(value)
+        fmt = self.app.formatter
+        rows = [(WALK_IN, ["", _("Walk-in (no customer)"), "", ""])]
+        for r in self.rows:
+            rows.append((r.id, [r.code, r.name, cached.phone(fmt, r.phone),
+                                cached.money(fmt, r.debt) if r.debt else ""]))
+        table = self.query_one(DeskTable)
+        table.set_rows(rows, keep_cursor=False)
+        if self.rows and self.query_one(DeskInput).value.strip():
+            table.move_cursor(row=1)
+
+    def action_move(self, step: int) -> None:
+        table = self.query_one(DeskTable)
+        table.move_cursor(row=table.cursor_row + step)
+
+    def action_pick(self) -> None:
+        key = self.query_one(DeskTable).current_key
+        if key is None:
+            return
+        self.dismiss(WALK_IN if key == WALK_IN else int(key))
+
+    def on_desk_table_row_selected(self, event) -> None:
+        event.stop()
+        self.action_pick()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class LocalFormDialog(FormDialog):
+    """A form whose answer is what was typed (read by ``read``); nothing is written here."""
+
+    def read(self):
+        raise NotImplementedError
+
+    def prepare(self):  # pragma: no cover - not used: confirm answers at once
+        return None
+
+    def action_confirm(self) -> None:
+        self.clear_errors()
+        try:
+            value = self.read()
+        except SalonError as error:
+            self.show_error(error)
+            return
+        self.dismiss(value)
+
+
+@dataclass(frozen=True)
+class TopUp:
+    card_name: str
+    paid: int
+    credit: int
+
+
+class TopUpDialog(LocalFormDialog):
+    """Top up a stored-value card: which card, what is paid now, what the card is credited
+    (blank: the same; e.g. pay 10,000,000 and get 11,000,000)."""
+
+    def __init__(self, cards: list[str]) -> None:
+        super().__init__()
+        self.cards = cards or ["General"]
+        self.title_text = _("Top up card")
+        self.confirm_label = _("Add top-up")
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(_("Cards: {cards}").format(cards=", ".join(self.cards)), classes="intro")
+        yield Field(_("Card"), DeskInput(value=self.cards[0], id="card-name"), key="card",
+                    aliases=("card_name",), required=True)
+        yield Field(_("Paid now"), DeskInput(id="paid", placeholder="10.000.000"), key="paid",
+                    required=True)
+        yield Field(_("Value credited"), DeskInput(id="credit", placeholder=_("same as paid")),
+                    key="credit", hint=_("Blank: the amount paid"))
+
+    def focus_first(self) -> None:
+        self.query_one("#paid", DeskInput).focus()
+
+    def read(self) -> TopUp:
+        from salontui.store.errors import ValidationError
+
+        fmt = self.formatter
+        name = " ".join(self.value("card").split())
+        if not name:
+            raise ValidationError(_("Enter the card's name."), field="card")
+        paid = fmt.parse_money(self.value("paid"), field="paid")
+        credit_text = self.value("credit")
+        credit = fmt.parse_money(credit_text, field="credit") if credit_text else paid
+        return TopUp(card_name=name, paid=paid, credit=credit)
+
+
+class RepayDialog(LocalFormDialog):
+    """Repay debt: how much (default: all of it)."""
+
+    def __init__(self, debt: int) -> None:
+        super().__init__()
+        self.debt = debt
+        self.title_text = _("Repay debt")
+        self.confirm_label = _("Add repayment")
+
+    def compose_body(self) -> ComposeResult:
+        from salontui.screens.checkout_common import plain_amount
+
+        fmt = self.app.formatter
+        yield Static(_("Owed now: {amount}").format(amount=fmt.money(self.debt)),
+                     classes="intro")
+        yield Field(_("Amount repaid"), DeskInput(
+            value=plain_amount(self.debt, fmt.exponent), id="repay-amount"),
+            key="amount", aliases=("price",), required=True)
+
+    def read(self) -> int:
+        from salontui.store.errors import RuleViolation
+
+        amount = self.formatter.parse_money(self.value("amount"), field="amount")
+        if amount > self.debt:
+            raise RuleViolation(_("That is more than the customer owes ({amount}).").format(
+                amount=self.formatter.money(self.debt)), field="amount")
+        return amount

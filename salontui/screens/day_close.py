@@ -1,0 +1,254 @@
+"""DayCloseScreen: the desk's end-of-day summary (``dayclose.day_close``).
+
+Takings per payment method with the day's refunds and the net, then the
+invoices and refunds counted, new debt and debt repaid, sessions redeemed and
+the revenue they recognise, and what each staff member's lines came to. The
+day is the salon's calendar day. ``[`` and ``]`` step a day back and forward,
+``t`` comes back to today, ``p`` writes the summary as a text file (in the
+user's documents folder) and says where. Escape goes back.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Header, Label, Static
+
+from salontui.i18n import _
+from salontui.screens.base import StoreCalls
+from salontui.screens.checkout_common import PAYMENT_METHODS, method_label
+from salontui.widgets.footer import DeskFooter
+from salontui.widgets.tables import Cell, Col, DeskTable
+
+TEXT_WIDTH = 48
+
+
+def day_close_text(close, fmt, salon_name: str = "", width: int = TEXT_WIDTH) -> str:
+    """The summary as plain text, ``width`` columns: for the printer and the .txt file."""
+    from salontui.store.text import cell_width
+
+    def pair(left: str, right: str) -> str:
+        gap = max(1, width - cell_width(left) - cell_width(right))
+        return left + " " * gap + right
+
+    rule = "-" * width
+    rows = method_rows(close)
+    out = []
+    if salon_name:
+        out.append(salon_name.upper())
+    out += [_("DAY CLOSE {day}").format(day=fmt.date(close.day)), rule]
+    sections = [(_("TAKINGS"), 1), (_("REFUNDS"), 2), (_("NET"), 3)]
+    for title, column in sections:
+        if column > 1 and not close.refunds:  # net = takings: said once
+            continue
+        out.append(title)
+        for row in rows:
+            if row[column] or column != 2:
+                out.append(pair("  " + method_label(row[0]), fmt.money(row[column])))
+        out.append(pair("  " + _("Total"), fmt.money(sum(r[column] for r in rows))))
+    out.append(rule)
+    out += [pair(label, figure) for label, figure in figure_rows(close, fmt)]
+    out += [rule, _("PER STAFF")]
+    for staff in close.per_staff:
+        out.append(pair(f"  {staff_name(staff.name)} ({staff.lines})", fmt.money(staff.amount)))
+    if not close.per_staff:
+        out.append("  " + _("no lines"))
+    return "\n".join(out) + "\n"
+
+
+def staff_name(name: str) -> str:
+    """The store names lines without a staff member "—"."""
+    return _("(no staff chosen)") if name in ("", "—") else name
+
+
+def method_rows(close) -> list[tuple[str, int, int, int]]:
+    """(method, takings, refunds, net) in the panel's order, methods of the day only."""
+    order = [m for m, _l, _k in PAYMENT_METHODS]
+    methods = sorted(set(close.takings) | set(close.refunds),
+                     key=lambda m: order.index(m) if m in order else len(order))
+    return [(m, close.takings.get(m, 0), close.refunds.get(m, 0),
+             close.takings.get(m, 0) + close.refunds.get(m, 0)) for m in methods]
+
+
+def figure_rows(close, fmt) -> list[tuple[str, str]]:
+    net = close.sales_total + close.refunds_total
+    return [
+        (_("Invoices ({n})").format(n=close.sales_count), fmt.money(close.sales_total)),
+        (_("Refunds ({n})").format(n=close.refunds_count), fmt.money(close.refunds_total)),
+        (_("Net"), fmt.money(net)),
+        (_("New debt (on account)"), fmt.money(close.new_debt)),
+        (_("Debt repaid"), fmt.money(close.debt_repaid)),
+        (_("Sessions redeemed ({n})").format(n=close.sessions_redeemed),
+         fmt.money(close.sessions_value)),
+    ]
+
+
+class DayCloseScreen(StoreCalls, Screen):
+    """One day's takings, refunds, debt and sessions; ``p`` writes it as text."""
+
+    help_title = _("Day close")
+
+    DEFAULT_CSS = """
+    DayCloseScreen #day-head { height: 1; padding: 0 1; text-style: bold; }
+    DayCloseScreen #day-body { height: 1fr; }
+    DayCloseScreen .day-title { padding: 0 1; margin-top: 1; text-style: bold;
+                                color: $text-muted; }
+    DayCloseScreen #methods { height: auto; max-height: 11; }
+    DayCloseScreen #figures { height: auto; max-height: 8; }
+    DayCloseScreen #staff { height: auto; min-height: 3; max-height: 20; }
+    DayCloseScreen #day-saved { height: auto; padding: 0 1; text-style: bold; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", _("Back")),
+        Binding("p", "print", _("Print"), tooltip=_("Print day close as a text file")),
+        Binding("left_square_bracket", "day(-1)", _("Prev day"),
+                tooltip=_("Show the previous day")),
+        Binding("right_square_bracket", "day(1)", _("Next day"),
+                tooltip=_("Show the next day")),
+        Binding("t", "today", _("Today"), tooltip=_("Show today")),
+        Binding("r", "reload", _("Reload"), show=False, tooltip=_("Read the day again")),
+    ]
+
+    def __init__(self, day: date | None = None) -> None:
+        super().__init__()
+        self.day = day
+        self.close = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="day-head")
+        with VerticalScroll(id="day-body"):
+            yield Label(_("Takings per method"), classes="day-title")
+            yield DeskTable([
+                Col("method", _("Method"), None, min_width=12),
+                Col("takings", _("Takings"), 14, justify="right"),
+                Col("refunds", _("Refunds"), 14, justify="right"),
+                Col("net", _("Net"), 14, justify="right"),
+            ], id="methods")
+            yield DeskTable([
+                Col("what", _("Figure"), None, min_width=20),
+                Col("value", _("Amount"), 16, justify="right"),
+            ], id="figures")
+            yield Label(_("Per staff"), classes="day-title")
+            yield DeskTable([
+                Col("name", _("Staff"), None, min_width=12),
+                Col("lines", _("Lines"), 6, justify="right"),
+                Col("amount", _("Amount"), 16, justify="right"),
+            ], id="staff")
+        yield Static("", id="day-saved")
+        yield DeskFooter(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        if self.day is None:
+            self.day = self.today()
+        self.query_one("#methods", DeskTable).focus()
+        self.load()
+
+    def today(self) -> date:
+        from salontui.store import clock
+
+        return self.app.formatter.local(clock.now()).date()
+
+    def load(self) -> None:
+        day = self.day
+        self.sub_title = _("Day close {day}").format(day=self.app.formatter.date(day))
+        self.query_one("#day-head", Static).update(Content(_("Loading…")))
+
+        def read(session):
+            from salontui.store.dayclose import day_close
+
+            return day_close(session, day=day)
+
+        self.call_store("day", read)
+
+    def store_result(self, tag: str, value) -> None:
+        if tag == "day":
+            self.close = value
+            self.render_day()
+
+    def store_error(self, tag: str, error) -> None:
+        self.query_one("#day-head", Static).update(Content(f"▲ {error.message}"))
+
+    def render_day(self) -> None:
+        fmt = self.app.formatter
+        c = self.close
+        day = fmt.date(c.day)
+        weekday = c.day.strftime("%A")
+        head = _("{weekday} {day} · [ previous day · ] next day · t today · p print").format(
+            weekday=_(weekday), day=day)
+        self.query_one("#day-head", Static).update(Content(head))
+        rows = [(m, [method_label(m), fmt.money(t), fmt.money(r) if r else "",
+                     Cell(fmt.money(n), "bold")]) for m, t, r, n in method_rows(c)]
+        total_takings = sum(c.takings.values())
+        total_refunds = sum(c.refunds.values())
+        rows.append(("total", [Cell(_("Total"), "bold"), Cell(fmt.money(total_takings), "bold"),
+                               Cell(fmt.money(total_refunds), "bold"),
+                               Cell(fmt.money(total_takings + total_refunds), "bold")]))
+        methods = self.query_one("#methods", DeskTable)
+        methods.set_rows(rows, keep_cursor=False)
+        methods.styles.height = len(rows) + 1
+        figures = self.query_one("#figures", DeskTable)
+        figure_list = figure_rows(c, fmt)
+        figures.set_rows(((i, [label, value]) for i, (label, value) in enumerate(figure_list)),
+                         keep_cursor=False)
+        figures.styles.height = len(figure_list) + 1
+        staff = self.query_one("#staff", DeskTable)
+        staff.set_rows(((i, [staff_name(s.name), s.lines, fmt.money(s.amount)])
+                        for i, s in enumerate(c.per_staff)), keep_cursor=False)
+        staff.styles.height = max(2, len(c.per_staff) + 1)
+
+    def action_day(self, step: int) -> None:
+        self.day = self.day + timedelta(days=step)
+        self.load()
+
+    def action_today(self) -> None:
+        self.day = self.today()
+        self.load()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_print(self) -> None:
+        from salontui.screens.checkout_common import write_text_file
+
+        if self.close is None:
+            return
+        settings = getattr(self.app, "settings", None)
+        text = day_close_text(self.close, self.app.formatter,
+                              getattr(settings, "name", "") or "")
+        name = f"day-close-{self.close.day.isoformat()}"
+        saved = self.query_one("#day-saved", Static)
+
+        def work():
+            try:
+                path = write_text_file("day-close", name, text)
+            except OSError as error:
+                self.app.call_from_thread(saved.update, Content(
+                    "▲ " + _("Not saved: {error}").format(error=error)))
+                return
+            self.app.call_from_thread(self.printed, path)
+
+        self.run_worker(work, thread=True, group="print", exit_on_error=False)
+
+    def printed(self, path) -> None:
+        self.saved_path = path
+        text = _("Day close saved: {path}").format(path=path)
+        self.query_one("#day-saved", Static).update(Content(text))
+        self.app.notify(text, timeout=6)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def palette_commands(self):
+        return [
+            (_("Print day close"), _("Write it as a text file (p)"), self.action_print),
+            (_("Show previous day"), _("[ "), lambda: self.action_day(-1)),
+            (_("Show next day"), _("]"), lambda: self.action_day(1)),
+            (_("Show today"), _("t"), self.action_today),
+        ]

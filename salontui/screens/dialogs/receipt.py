@@ -1,0 +1,76 @@
+"""ReceiptDialog: the receipt of any invoice (a refund, a reprint) as the printer prints it.
+
+The receipt is a :class:`~salontui.widgets.checkout_receipt.ReceiptView`: ``w``
+switches between 58 mm (32 columns) and 80 mm (48 columns), ``t`` writes the
+text file and ``p`` the PDF in the user's documents folder, and the dialog says
+where. Enter or Escape closes it. (Right after a checkout, the checkout screen
+shows the same view in place of the cart.)
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from salontui.i18n import _
+from salontui.widgets.checkout_receipt import ReceiptView, saved_text
+
+
+class ReceiptDialog(ModalScreen):
+    """The receipt on screen, with keys to switch width and to save it as text or PDF."""
+
+    # Opaque: the screen behind is not drawn again under a see-through veil (that
+    # blending costs more than the receipt itself on a slow PC).
+    DEFAULT_CSS = """
+    ReceiptDialog { background: $background; }
+    ReceiptDialog .receipt-dialog { width: auto; max-width: 100%; padding: 0; }
+    ReceiptDialog #receipt-saved { display: none; height: auto; padding: 0 1;
+                                   text-style: bold; }
+    ReceiptDialog #receipt-saved.-shown { display: block; }
+    """
+
+    BINDINGS = [Binding("escape", "close", _("Close"))]
+
+    def __init__(self, invoice, settings, *, change: int = 0) -> None:
+        super().__init__()
+        self.invoice = invoice
+        self.settings = settings
+        self.change = change
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog receipt-dialog") as box:
+            box.border_title = _("Receipt {code}").format(code=self.invoice.code)
+            box.border_subtitle = _("w 32/48 · t text · p PDF · Enter close")
+            yield ReceiptView(id="receipt-view")
+            yield Static("", id="receipt-saved")
+
+    def on_mount(self) -> None:
+        view = self.query_one(ReceiptView)
+        view.show(self.invoice, self.settings, change=self.change)
+        view.focus()
+
+    @property
+    def view(self) -> ReceiptView:
+        return self.query_one(ReceiptView)
+
+    @property
+    def saved(self) -> list:
+        return self.view.saved
+
+    def on_receipt_view_saved(self, message: ReceiptView.Saved) -> None:
+        text = saved_text(message)
+        label = self.query_one("#receipt-saved", Static)
+        label.update(Content(text))
+        label.add_class("-shown")
+        self.app.notify(text, timeout=6)
+
+    def on_receipt_view_closed(self, message: ReceiptView.Closed) -> None:
+        message.stop()
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,135 @@
+"""The payment panel of the checkout: one field per method, each with its Alt+letter.
+
+A :class:`PayInput` takes digits and separators; a letter typed in it jumps to
+that method's field instead (c cash, k or b bank card, t transfer, e e-wallet,
+v stored value, p points, a on account, w or f waived), so inside the panel the
+letters work even where the terminal does not send Alt. A :class:`PayField`
+shows its message under itself with a ``▲``, like the desk's form fields.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Label
+
+from salontui.i18n import _
+from salontui.screens.checkout_common import PAYMENT_METHODS
+from salontui.widgets.inputs import DeskInput
+
+# Shorter names where the panel is tight (80 columns: two columns of four).
+PANEL_LABELS = {"value": "Card value"}
+
+
+class PayInput(DeskInput):
+    """An amount field of the panel; a letter jumps to another method's field."""
+
+    class Jump(Message):
+        def __init__(self, letter: str) -> None:
+            super().__init__()
+            self.letter = letter
+
+    def __init__(self, method: str, **kwargs) -> None:
+        super().__init__(id=f"pay-{method}", **kwargs)
+        self.method = method
+
+    class Confirm(Message):
+        """Enter in a payment field: confirm, with the amounts as typed up to this key."""
+
+    async def _on_key(self, event) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Confirm())
+            return
+        char = event.character or ""
+        if len(char) == 1 and char.isalpha() and "+" not in event.key:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Jump(char.lower()))
+
+
+class PayField(Vertical):
+    """Label (with its key), amount, a hint (card, points' worth) and a message line."""
+
+    DEFAULT_CSS = """
+    PayField { height: auto; width: 1fr; }
+    PayField > Horizontal { height: 1; }
+    PayField .pay-label { width: 17; color: $text-muted; }
+    PayField:focus-within .pay-label { color: $text; text-style: bold; }
+    PayField PayInput { width: 11; }
+    PayField .pay-hint { width: 1fr; color: $text-muted; padding-left: 1;
+                         text-wrap: nowrap; text-overflow: ellipsis; }
+    PayField .pay-error { display: none; color: $error; text-style: bold; }
+    PayField.-invalid .pay-error { display: block; }
+    """
+
+    def __init__(self, method: str, label: str, letter: str) -> None:
+        super().__init__(id=f"field-{method}")
+        self.method = method
+        self.key = method
+        self.keys = {method}
+        self.label_text = f"Alt+{letter.upper()} {_(PANEL_LABELS.get(method, label))}"
+        self.control = PayInput(method, placeholder="0")
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Label(self.label_text, classes="pay-label")
+            yield self.control
+            yield Label("", classes="pay-hint")
+        yield Label("", classes="pay-error")
+
+    @property
+    def value(self) -> str:
+        return self.control.value or ""
+
+    def set_hint(self, text: str) -> None:
+        self.query_one(".pay-hint", Label).update(Content(text))
+
+    def show_error(self, message: str) -> None:
+        self.query_one(".pay-error", Label).update(Content(f"▲ {message}"))
+        self.add_class("-invalid")
+        self.control.add_class("-invalid")
+
+    def clear_error(self) -> None:
+        self.remove_class("-invalid")
+        self.control.remove_class("-invalid")
+
+    @property
+    def error_text(self) -> str:
+        if not self.has_class("-invalid"):
+            return ""
+        return str(self.query_one(".pay-error", Label).content)
+
+
+class PaymentPanel(Horizontal):
+    """Two columns of four methods: money on the left, the customer's own on the right."""
+
+    DEFAULT_CSS = """
+    PaymentPanel { height: auto; }
+    PaymentPanel > Vertical { height: auto; width: 1fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        methods = list(PAYMENT_METHODS)
+        for column in (methods[:4], methods[4:]):
+            with Vertical():
+                for method, label, letter in column:
+                    yield PayField(method, label, letter)
+
+    def field(self, method: str) -> PayField:
+        return self.by_method()[method]
+
+    def fields(self) -> list[PayField]:
+        return list(self.by_method().values())
+
+    def by_method(self) -> dict[str, PayField]:
+        """The fields by method (looked up once: they never change)."""
+        found = self.__dict__.get("_by_method")
+        if found is None:
+            found = {f.method: f for f in self.query(PayField)}
+            if len(found) == len(PAYMENT_METHODS):
+                self._by_method = found
+        return found
