@@ -14,10 +14,10 @@ import subprocess
 import sys
 import time
 
-from salontui.store.check import run_checks
 from sqlalchemy import text
 
 from salontui.store.catalog import create_item
+from salontui.store.check import run_checks
 from salontui.store.customers import create_customer
 from salontui.store.db import make_engine, read_session, write_session
 from salontui.store.ledger import adjust_card

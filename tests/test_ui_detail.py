@@ -176,9 +176,11 @@ async def test_open_an_invoice_from_invoices_and_from_appointments(app, world):
         assert isinstance(app.screen, InvoiceDialog)
         assert app.screen.invoice.code == "HD000001"
         await pilot.press("escape")
-        await pilot.press("up", "enter")  # checked in, not paid: to the cashier
+        await pilot.press("up", "enter")  # checked in, not paid: the checkout for that visit
         await settle(pilot)
-        assert app.screen is screen
+        from salontui.screens.checkout import CheckoutScreen
+
+        assert isinstance(app.screen, CheckoutScreen)
 
 
 async def test_package_history_on_request(app, world):

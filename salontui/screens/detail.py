@@ -103,6 +103,8 @@ class CustomerDetailScreen(StoreCalls, Screen):
                 tooltip=_("Delete care note")),
         Binding("t", "care_filter", _("Type"), tooltip=_("Filter care notes by type")),
         Binding("g", "give_promotion", _("Give promotion")),
+        Binding("o", "checkout", _("Checkout"), tooltip=_("Check out this customer")),
+        Binding("R", "repay_debt", _("Repay"), tooltip=_("Repay debt")),
         Binding("f", "date_range", _("Dates"), tooltip=_("Change the invoice dates")),
         Binding("left_square_bracket", "page(-1)", _("Prev page")),
         Binding("right_square_bracket", "page(1)", _("Next page")),
@@ -843,9 +845,31 @@ class CustomerDetailScreen(StoreCalls, Screen):
             if row.invoice_state == "view" and row.invoice_id:
                 self.app.push_screen(InvoiceDialog(row.invoice_id))
             elif row.invoice_state == "to_cashier":
-                self.app.notify(_("Checked in: take the payment at the cashier."), timeout=4)
+                from salontui.screens.checkout import CheckoutScreen
+
+                self.app.push_screen(CheckoutScreen(self.customer_id, appointment_id=row.id),
+                                     callback=self.after_dialog)
             else:
                 self.app.notify(_("No invoice for this appointment."), timeout=3)
+
+    # -- checkout ------------------------------------------------------------------
+    def action_checkout(self) -> None:
+        from salontui.screens.checkout import CheckoutScreen
+
+        self.app.push_screen(CheckoutScreen(self.customer_id), callback=self.after_dialog)
+
+    def action_repay_debt(self) -> None:
+        from salontui.screens.checkout import CheckoutScreen
+
+        self.app.push_screen(CheckoutScreen.repay_debt(self.customer_id),
+                             callback=self.after_dialog)
+
+    def action_refund_invoice(self) -> None:
+        from salontui.screens.dialogs.refund import RefundDialog
+
+        row = self.selected_row("invoices")
+        if row is not None:
+            self.app.push_screen(RefundDialog(row.id), callback=self.after_dialog)
 
     # -- paging and dates -----------------------------------------------------------
     def action_page(self, step: int) -> None:
@@ -971,6 +995,10 @@ class CustomerDetailScreen(StoreCalls, Screen):
              lambda: self.switch_to("invoices", self.action_open_row)),
             (_("Edit customer"), _("Change name, phone, birthday… (e)"),
              self.action_edit_customer),
+            (_("Check out customer"), _("Lines, payment, receipt (o)"), self.action_checkout),
+            (_("Repay debt"), _("A debt-repayment invoice (R)"), self.action_repay_debt),
+            (_("Refund invoice"), _("Refund the selected invoice"),
+             lambda: self.switch_to("invoices", self.action_refund_invoice)),
             (_("Go back to the search"), _("Escape"), lambda: self.dismiss(None)),
         ]
         deleted = self.summary is not None and self.summary.deleted_at is not None

@@ -55,6 +55,9 @@ class CustomerSearchScreen(StoreCalls, Screen):
         Binding("f5", "restore_customer", _("Restore"),
                 tooltip=_("Restore the selected deleted customer")),
         Binding("f2", "app.switch_staff", _("Staff"), tooltip=_("Switch staff member")),
+        Binding("f6", "checkout", _("Walk-in"), tooltip=_("Checkout for a walk-in")),
+        Binding("f7", "held_checkouts", _("Held"), tooltip=_("Resume held checkout")),
+        Binding("f8", "day_close", _("Day close")),
         Binding("escape", "clear_search", _("Clear search"), show=False),
         Binding("down", "move(1)", _("Next result"), show=False),
         Binding("up", "move(-1)", _("Previous result"), show=False),
@@ -212,6 +215,26 @@ class CustomerSearchScreen(StoreCalls, Screen):
             self.action_toggle_deleted()
 
     # -- new, deleted, restore ------------------------------------------------------
+    def action_checkout(self, draft_id: int | None = None) -> None:
+        from salontui.screens.checkout import CheckoutScreen
+
+        self.app.push_screen(CheckoutScreen(draft_id=draft_id),
+                             callback=lambda _result: self.run_search())
+
+    def action_held_checkouts(self) -> None:
+        from salontui.screens.dialogs.held_checkouts import HeldCheckoutsDialog
+
+        def chosen(draft_id) -> None:
+            if draft_id is not None:
+                self.action_checkout(draft_id)
+
+        self.app.push_screen(HeldCheckoutsDialog(), callback=chosen)
+
+    def action_day_close(self) -> None:
+        from salontui.screens.day_close import DayCloseScreen
+
+        self.app.push_screen(DayCloseScreen())
+
     def action_new_customer(self) -> None:
         from salontui.screens.dialogs.customer_form import CustomerFormDialog
 
