@@ -10,7 +10,7 @@ from sqlalchemy import text
 from salontui.store.cart import Cart, CartLine, CartPayment, quote
 from salontui.store.catalog import create_item
 from salontui.store.checkout import checkout
-from salontui.store.customers import set_member_state
+from salontui.store.customers import create_customer, set_member_state
 from salontui.store.dayclose import day_close
 from salontui.store.errors import NotFound, RuleViolation, SalonError, ValidationError
 from salontui.store.ledger import (
@@ -222,9 +222,16 @@ def test_whole_refund_restores_every_balance(writer, reader, staff_id, technicia
     assert after == before
 
 
+REFUSED_AT = {"frozen": "line0.package", "over_value": "value", "over_points": "points",
+              "others_package": "line0.package", "used_up_in_cart": "line1.package",
+              "negative_qty": "line0.quantity", "negative_price": "line0.price",
+              "unknown_item": "line0.item", "walkin_account": "account"}
+
+
 @pytest.mark.parametrize("case", ["frozen", "over_value", "over_points", "negative_qty",
                                   "negative_price", "unknown_item", "unbalanced",
-                                  "walkin_account", "repay_too_much", "refund_twice"])
+                                  "walkin_account", "repay_too_much", "refund_twice",
+                                  "others_package", "used_up_in_cart"])
 def test_refusals_write_nothing(writer, reader, staff_id, technician_id, customer_id, items,
                                 fixed_now, case):
     with writer() as s:
@@ -233,6 +240,13 @@ def test_refusals_write_nothing(writer, reader, staff_id, technician_id, custome
                                kind="count", price=5980, total_uses=10,
                                expires_on=date(2027, 6, 1))
         freeze_package(s, staff_id=staff_id, package_id=package.id, days=10, note="Đi xa")
+        last_one = sell_package(s, staff_id=staff_id, customer_id=customer_id, name="Gói 1",
+                                kind="count", price=100, total_uses=1,
+                                expires_on=date(2027, 6, 1))
+        other = create_customer(s, staff_id=staff_id, name="Lê Thị Mai", phone="0987 654 321")
+        others = sell_package(s, staff_id=staff_id, customer_id=other.id, name="Gói",
+                              kind="count", price=5980, total_uses=10,
+                              expires_on=date(2027, 6, 1))
     sale = _pay(writer, staff_id, Cart(customer_id=customer_id,
                                        lines=[CartLine(kind="service",
                                                        item_id=items["dye"].id)],
@@ -261,6 +275,12 @@ def test_refusals_write_nothing(writer, reader, staff_id, technician_id, custome
                            payments=[CartPayment("card", 400_000)]),
         "walkin_account": Cart(customer_id=None, lines=[dye],
                                payments=[CartPayment("account", 500_000)]),
+        "others_package": Cart(customer_id=customer_id,
+                               lines=[CartLine(kind="redeem", package_id=others.id,
+                                               staff_id=technician_id)]),
+        "used_up_in_cart": Cart(customer_id=customer_id,
+                                lines=[CartLine(kind="redeem", package_id=last_one.id,
+                                                staff_id=technician_id)] * 2),
         "repay_too_much": Cart(customer_id=customer_id,
                                lines=[CartLine(kind="repay", unit_price=1)],
                                payments=[CartPayment("cash", 1)]),
@@ -274,6 +294,8 @@ def test_refusals_write_nothing(writer, reader, staff_id, technician_id, custome
             checkout(s, staff_id=staff_id, cart=carts[case], idempotency_key="bad")
     assert str(caught.value)  # a message that says why
     assert _counts(reader) == before
+    if case in REFUSED_AT:  # the desk shows the message at this field
+        assert caught.value.field == REFUSED_AT[case]
     if case == "frozen":
         assert "frozen" in str(caught.value) or "reserved" in str(caught.value)
     if case == "unknown_item":

@@ -622,18 +622,9 @@ class CheckoutScreen(StoreCalls, Screen):
                 field.clear_error()
 
     def payment_field_for(self, error: SalonError) -> str | None:
-        """The payment field a refusal belongs to (the ledger says "amount" for a card or
-        points balance that would go below zero: the message says which)."""
+        """The payment field a refusal belongs to (the store names it: "points", "value"…)."""
         name = error.field or ""
-        if name in PAYMENT_FIELD_NAMES:
-            return name
-        if name == "amount":
-            text = error.message.lower()
-            if "points" in text and self.amounts.get("points"):
-                return "points"
-            if "card" in text and self.amounts.get("value"):
-                return "value"
-        return None
+        return name if name in PAYMENT_FIELD_NAMES else None
 
     def show_error(self, error: SalonError, *, target: str = "lines") -> None:
         """Show a refusal at its field: a payment field, the line being edited, the add line,
@@ -1451,7 +1442,7 @@ class CheckoutScreen(StoreCalls, Screen):
         self.query_one(DeskFooter).display = False  # the receipt's keys are in its title
         self.query_one("#receipt-area").display = True
         view = self.query_one(ReceiptView)
-        view.show(invoice, settings, change=result.change)
+        view.show(invoice, settings)
         # Lay out now, in the coming frame, not after a first repaint of what is going away;
         # the focus moves once that frame is out (moving it restyles and redraws again). The
         # receipt's keys are the screen's while paid, so they work from the first frame.

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.models import CatalogItem, CustomerPromotion, PromotionProgram
 from salontui.store.money import MAX_AMOUNT_MINOR
+from salontui.store.packages import check_redeemable
 
 LINE_KINDS = ("service", "product", "package", "redeem", "topup", "repay")
 PAYMENT_METHODS = ("cash", "card", "transfer", "ewallet", "value", "points", "account", "free")
@@ -143,6 +144,12 @@ def _price_line(session: Session, cart: Cart, index: int, line: CartLine) -> Pri
             raise ValidationError("Redeem one session per line.", field=f"{where}.quantity")
         if line.staff_id is None:
             raise ValidationError("Choose who did the service.", field=f"{where}.staff")
+        if cart.customer_id is not None:
+            same = sum(1 for other in cart.lines[:index + 1]
+                       if other.kind == "redeem" and other.package_id == line.package_id)
+            check_redeemable(session, package_id=line.package_id,
+                             customer_id=cart.customer_id, sessions=same,
+                             field=f"{where}.package")
         unit_price = 0
         description = description or "Package session"
     else:  # topup, repay

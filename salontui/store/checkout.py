@@ -6,7 +6,8 @@ The caller opens one ``write_session`` (BEGIN IMMEDIATE) and calls
 
 * the invoice with the next HD code (a code is never reused: a rolled-back
   checkout gives its number back);
-* its lines and payments (cash recorded net of the change given);
+* its lines and payments (cash recorded net of the change given, which the invoice
+  keeps so a receipt shows what was tendered);
 * ledger entries: stored value spent (per card), points spent, the part on
   account as debt, points earned, top-ups credited, debt repaid;
 * packages sold and sessions redeemed (with the service staff);
@@ -27,7 +28,7 @@ from salontui.store import audit, clock, codes
 from salontui.store.cart import SALES_KINDS, Cart, Quote, quote
 from salontui.store.customers import load_customer
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
-from salontui.store.ledger import debt_balance, ensure_card, post_entry
+from salontui.store.ledger import check_can_spend, debt_balance, ensure_card, post_entry
 from salontui.store.models import (
     Appointment,
     CustomerPromotion,
@@ -65,7 +66,8 @@ def _replay(session: Session, invoice: Invoice) -> CheckoutResult:
              "AND ref_id = :i AND account = 'points' AND kind = 'earn'"), {"i": invoice.id}
     ).scalar_one()
     return CheckoutResult(invoice_id=invoice.id, code=invoice.code, total=invoice.total,
-                          change=0, points_earned=int(earned), replayed=True)
+                          change=invoice.change_given, points_earned=int(earned),
+                          replayed=True)
 
 
 def _check_key(key: str) -> str:
@@ -114,6 +116,15 @@ def _validate_payments(session: Session, cart: Cart, q: Quote, *, point_value: i
             if point_value <= 0 or payment.amount % point_value:
                 raise ValidationError("Points pay in whole points: the amount must be a "
                                       "multiple of the value of one point.", field="points")
+    if cart.customer_id is not None:
+        points = sum(p.amount for p in cart.payments if p.method == "points") // max(
+            point_value, 1)
+        per_card: dict[int, int] = {}
+        for payment in cart.payments:
+            if payment.method == "value":
+                per_card[payment.card_id] = per_card.get(payment.card_id, 0) + payment.amount
+        check_can_spend(session, customer_id=cart.customer_id, points=points,
+                        card_amounts=per_card)
 
 
 def _write_lines(session: Session, invoice: Invoice, cart: Cart, q: Quote, *,
@@ -233,8 +244,8 @@ def checkout(session: Session, *, staff_id: int, cart: Cart,
     invoice = Invoice(
         code=codes.next_code(session, codes.INVOICE), customer_id=cart.customer_id,
         created_at=clock.now(), kind="repayment" if kinds == {"repay"} else "sale",
-        subtotal=q.subtotal, discount=q.discount, total=q.total, staff_id=staff_id,
-        idempotency_key=key, note=(cart.note or "")[:250],
+        subtotal=q.subtotal, discount=q.discount, total=q.total, change_given=q.change,
+        staff_id=staff_id, idempotency_key=key, note=(cart.note or "")[:250],
     )
     session.add(invoice)
     session.flush()

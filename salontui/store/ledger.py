@@ -175,24 +175,42 @@ def _money(session: Session, minor: int) -> str:
                         locale=s.locale)
 
 
-def _refuse_points_below_zero(current: int, amount: int, *, who: str = "") -> None:
+def _refuse_points_below_zero(current: int, amount: int, *, who: str = "",
+                              field: str = "amount") -> None:
     if current + amount < 0:
         prefix = f"{who}: only" if who else "Only"
         raise RuleViolation(
             f"{prefix} {_points(current)} points left; cannot deduct {_points(-amount)}.",
-            field="amount",
+            field=field,
         )
 
 
 def _refuse_card_below_zero(session: Session, current: int, amount: int, card_name: str,
-                            *, who: str = "") -> None:
+                            *, who: str = "", field: str = "amount") -> None:
     if current + amount < 0:
         prefix = f"{who}: only" if who else "Only"
         raise RuleViolation(
             f"{prefix} {_money(session, current)} left on the {card_name} card; "
             f"cannot deduct {_money(session, -amount)}.",
-            field="amount",
+            field=field,
         )
+
+
+def check_can_spend(session: Session, *, customer_id: int, points: int = 0,
+                    card_amounts: dict[int, int] | None = None) -> None:
+    """Refuse spending more points or stored value than the customer has, naming the
+    payment field ("points" or "value") so the checkout shows it where it was typed.
+
+    ``card_amounts`` maps a card id to the total to take from it. :func:`post_entry`
+    checks again while writing; this is the early, friendly refusal.
+    """
+    if points:
+        current = balance(session, customer_id=customer_id, account="points")
+        _refuse_points_below_zero(current, -points, field="points")
+    for card_id, amount in (card_amounts or {}).items():
+        name = _card_of_customer(session, customer_id, card_id)
+        current = balance(session, customer_id=customer_id, account="value", card_id=card_id)
+        _refuse_card_below_zero(session, current, -amount, name, field="value")
 
 
 # ---------------------------------------------------------------- balances

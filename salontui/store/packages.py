@@ -628,6 +628,28 @@ def _refuse_cancelled(session: Session, row: CustomerPackage) -> None:
         raise RuleViolation("This package was cancelled by a refund.", field="package")
 
 
+def check_redeemable(session: Session, *, package_id: int, customer_id: int | None,
+                     sessions: int = 1, field: str = "package") -> None:
+    """Refuse, before anything is written, redeeming ``sessions`` of a package that is not
+    this customer's or not in use (reserved, expired, used up, cancelled).
+
+    The checkout quote calls it so a bad redemption line is refused at its field
+    while the receptionist is still building the cart; :func:`redeem_session`
+    checks again under the write lock.
+    """
+    row = session.get(CustomerPackage, package_id)
+    if row is None or row.customer_id != customer_id:
+        raise NotFound("That package is not this customer's.", field=field)
+    status = _status_of(row, clock.today())
+    if status != IN_USE:
+        raise RuleViolation(_why_not_in_use(row, status), field=field)
+    if _cancelled(session, row.id):
+        raise RuleViolation("This package was cancelled by a refund.", field=field)
+    left = row.total_uses - row.used
+    if row.kind != "time" and sessions > left:
+        raise RuleViolation(f"Only {left} session(s) left on this package.", field=field)
+
+
 def restore_session(session: Session, *, staff_id: int, package_id: int,
                     invoice_id: int | None = None, note: str = "") -> PackageEventRow:
     """Give back one used session (the refund of a redemption), whatever the status.
