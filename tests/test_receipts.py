@@ -27,14 +27,14 @@ def paid(writer, reader, staff_id, technician_id, customer_id, fixed_now):
                             staff_id=technician_id)],
             payments=[CartPayment("cash", 500_000), CartPayment("card", 200_000)]))
     with reader() as s:
-        return get_invoice(s, invoice_id=result.invoice_id), get_settings(s), result.change
+        assert result.change == 50_000
+        return get_invoice(s, invoice_id=result.invoice_id), get_settings(s)
 
 
 @pytest.mark.parametrize("width", [32, 48])
 def test_receipt_fits_the_paper(paid, width):
-    invoice, settings, change = paid
-    text = receipt_text(invoice, settings, width=width, change=change,
-                        local_time="23/11/2026 16:30")
+    invoice, settings = paid
+    text = receipt_text(invoice, settings, width=width, local_time="23/11/2026 16:30")
     lines = text.splitlines()
     assert all(cell_width(line) <= width for line in lines), [
         line for line in lines if cell_width(line) > width]
@@ -44,8 +44,20 @@ def test_receipt_fits_the_paper(paid, width):
     assert "Cảm ơn quý khách!" in text
 
 
+def test_receipt_shows_the_cash_handed_over_and_the_change(paid):
+    """650,000 paid 500,000 cash + 200,000 card: the till keeps 450,000 cash, the receipt
+    (and any reprint, read back from the database) says 500,000 tendered, 50,000 change."""
+    invoice, settings = paid
+    cash = next(p for p in invoice.payments if p.method == "cash")
+    assert (cash.amount, invoice.change_given) == (450_000, 50_000)
+    lines = receipt_text(invoice, settings, width=48).splitlines()
+    cash_line = next(line for line in lines if line.startswith("  Cash"))
+    change_line = next(line for line in lines if line.startswith("Change"))
+    assert cash_line.endswith("500.000\xa0₫") and change_line.endswith(" 50.000\xa0₫")
+
+
 def test_receipt_pdf_is_written(paid, tmp_path):
-    invoice, settings, change = paid
-    path = receipt_pdf(invoice, settings, tmp_path / "HD000001.pdf", change=change)
+    invoice, settings = paid
+    path = receipt_pdf(invoice, settings, tmp_path / "HD000001.pdf")
     data = path.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 1000

@@ -462,8 +462,8 @@ class _Builder:
         self.s_card = S("value_card", ("id", "customer_id", "name", "created_at"))
         self.s_invoice = S("invoice", ("id", "code", "customer_id", "created_at", "kind",
                                        "subtotal", "discount", "total", "staff_id",
-                                       "refund_of_id", "note"), {"idempotency_key": None},
-                           nulls=("refund_of_id",))
+                                       "refund_of_id", "note"),
+                           {"idempotency_key": None, "change_given": 0}, nulls=("refund_of_id",))
         self.s_package = S("customer_package", ("id", "customer_id", "plan_id", "name", "kind",
                                                 "price", "purchased_on", "activated_on",
                                                 "expires_on", "total_uses", "used",

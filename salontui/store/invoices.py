@@ -70,9 +70,10 @@ class InvoiceLineRow:
 @dataclass(frozen=True)
 class PaymentRow:
     method: str
-    amount: int
+    amount: int  # what the invoice took (cash: net of the change given)
     card_name: str | None
     points: int
+    card_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class InvoiceDetail:
     note: str
     lines: list[InvoiceLineRow]
     payments: list[PaymentRow]
+    change_given: int = 0  # cash handed back: tendered = the cash payment + this
 
 
 def _utc_bounds(session: Session, date_from: date | None,
@@ -187,7 +189,8 @@ def get_invoice(session: Session, *, invoice_id: int) -> InvoiceDetail:
     original = _I.alias("original")
     head = session.execute(
         select(_I.c.id, _I.c.code, _I.c.created_at, _I.c.kind, _I.c.customer_id, _C.c.name,
-               _I.c.subtotal, _I.c.discount, _I.c.total, _S.c.name, original.c.code, _I.c.note)
+               _I.c.subtotal, _I.c.discount, _I.c.total, _S.c.name, original.c.code, _I.c.note,
+               _I.c.change_given)
         .select_from(
             _I.outerjoin(_C, _C.c.id == _I.c.customer_id)
             .outerjoin(_S, _S.c.id == _I.c.staff_id)
@@ -208,7 +211,7 @@ def get_invoice(session: Session, *, invoice_id: int) -> InvoiceDetail:
     payments = [
         PaymentRow(*r)
         for r in session.execute(
-            select(_P.c.method, _P.c.amount, _V.c.name, _P.c.points)
+            select(_P.c.method, _P.c.amount, _V.c.name, _P.c.points, _P.c.card_id)
             .select_from(_P.outerjoin(_V, _V.c.id == _P.c.card_id))
             .where(_P.c.invoice_id == invoice_id).order_by(_P.c.id))
     ]
@@ -216,4 +219,4 @@ def get_invoice(session: Session, *, invoice_id: int) -> InvoiceDetail:
                          customer_id=head[4], customer_name=head[5], subtotal=head[6],
                          discount=head[7], total=head[8], staff_name=head[9],
                          refund_of_code=head[10], note=head[11], lines=lines,
-                         payments=payments)
+                         payments=payments, change_given=head[12])

@@ -217,6 +217,7 @@ class Invoice(SQLModel, table=True):
     subtotal: int = 0
     discount: int = 0
     total: int = 0  # signed: a refund is negative
+    change_given: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # cash back
     staff_id: int | None = Field(default=None, foreign_key="staff.id")
     refund_of_id: int | None = Field(default=None, foreign_key="invoice.id")
     idempotency_key: str | None = Field(

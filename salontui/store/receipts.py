@@ -36,9 +36,12 @@ def _center(text: str, width: int) -> str:
     return " " * pad + text
 
 
-def receipt_lines(invoice, settings, *, width: int = 32, change: int = 0,
-                  local_time: str = "") -> list[str]:
-    """The receipt of ``invoice`` (an ``invoices.InvoiceDetail``), line by line."""
+def receipt_lines(invoice, settings, *, width: int = 32, local_time: str = "") -> list[str]:
+    """The receipt of ``invoice`` (an ``invoices.InvoiceDetail``), line by line.
+
+    Cash shows what the customer handed over, then the change given back (the
+    invoice records cash net of the change, which is what the till keeps).
+    """
     if width not in WIDTHS:
         raise ValueError(f"receipt width must be one of {WIDTHS}")
 
@@ -73,13 +76,20 @@ def receipt_lines(invoice, settings, *, width: int = 32, change: int = 0,
         out.append(_pair(_("Subtotal"), money(invoice.subtotal), width))
         out.append(_pair(_("Discount"), money(-invoice.discount), width))
     out.append(_pair(_("TOTAL"), money(invoice.total), width))
+    change = getattr(invoice, "change_given", 0)
+    cash_shown = False
     for payment in invoice.payments:
+        amount = payment.amount
+        if payment.method == "cash" and change and not cash_shown:
+            amount, cash_shown = amount + change, True
         label = _(METHOD_LABELS.get(payment.method, payment.method))
         if getattr(payment, "card_name", None):
             label = f"{label} ({payment.card_name})"
         if payment.method == "points" and getattr(payment, "points", 0):
             label = f"{label} {abs(payment.points)}"
-        out.append(_pair("  " + label, money(payment.amount), width))
+        out.append(_pair("  " + label, money(amount), width))
+    if change and not cash_shown:  # all of the cash went back as change
+        out.append(_pair("  " + _(METHOD_LABELS["cash"]), money(change), width))
     if change:
         out.append(_pair(_("Change"), money(change), width))
     if settings.receipt_footer:
@@ -88,9 +98,8 @@ def receipt_lines(invoice, settings, *, width: int = 32, change: int = 0,
     return [row for line in out for row in line.split("\n")]
 
 
-def receipt_text(invoice, settings, *, width: int = 32, change: int = 0,
-                 local_time: str = "") -> str:
-    return "\n".join(receipt_lines(invoice, settings, width=width, change=change,
+def receipt_text(invoice, settings, *, width: int = 32, local_time: str = "") -> str:
+    return "\n".join(receipt_lines(invoice, settings, width=width,
                                    local_time=local_time)) + "\n"
 
 
@@ -100,12 +109,11 @@ def _font_path() -> Path:
     return Path(font_roboto.__file__).parent / "files" / "Roboto-Regular.ttf"
 
 
-def receipt_pdf(invoice, settings, dest: Path, *, change: int = 0,
-                local_time: str = "") -> Path:
+def receipt_pdf(invoice, settings, dest: Path, *, local_time: str = "") -> Path:
     """Write the 80 mm receipt as a PDF page of the same lines."""
     from fpdf import FPDF
 
-    lines = receipt_lines(invoice, settings, width=48, change=change, local_time=local_time)
+    lines = receipt_lines(invoice, settings, width=48, local_time=local_time)
     pdf = FPDF(unit="mm", format=(80, 12 + 4.2 * len(lines)))
     pdf.set_margins(3, 3, 3)
     pdf.set_auto_page_break(False)

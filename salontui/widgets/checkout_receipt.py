@@ -59,15 +59,14 @@ class ReceiptView(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self.invoice = None
         self.settings = None
-        self.change = 0
         self.paper = ReceiptView.last_width
         self.saved: list[Path] = []
 
     def compose(self):
         yield Static("", id="receipt")
 
-    def show(self, invoice, settings, *, change: int = 0) -> None:
-        self.invoice, self.settings, self.change = invoice, settings, change
+    def show(self, invoice, settings) -> None:
+        self.invoice, self.settings = invoice, settings
         self.paper = ReceiptView.last_width
         self.saved = []
         self.render_receipt()
@@ -80,7 +79,7 @@ class ReceiptView(VerticalScroll, can_focus=True):
         from salontui.store.receipts import receipt_text
 
         return receipt_text(self.invoice, self.settings, width=width or self.paper,
-                            change=self.change, local_time=self.local_time)
+                            local_time=self.local_time)
 
     @property
     def plain_text(self) -> str:
@@ -109,14 +108,13 @@ class ReceiptView(VerticalScroll, can_focus=True):
     def action_save_pdf(self) -> None:
         from salontui.screens.checkout_common import documents_dir, safe_name
 
-        invoice, settings, change, local_time = (self.invoice, self.settings, self.change,
-                                                 self.local_time)
+        invoice, settings, local_time = self.invoice, self.settings, self.local_time
 
         def job():
             from salontui.store.receipts import receipt_pdf
 
             dest = documents_dir("receipts") / f"{safe_name(invoice.code)}.pdf"
-            return receipt_pdf(invoice, settings, dest, change=change, local_time=local_time)
+            return receipt_pdf(invoice, settings, dest, local_time=local_time)
 
         self.write_file("pdf", job)
 

@@ -35,11 +35,10 @@ class ReceiptDialog(ModalScreen):
 
     BINDINGS = [Binding("escape", "close", _("Close"))]
 
-    def __init__(self, invoice, settings, *, change: int = 0) -> None:
+    def __init__(self, invoice, settings) -> None:
         super().__init__()
         self.invoice = invoice
         self.settings = settings
-        self.change = change
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog receipt-dialog") as box:
@@ -50,7 +49,7 @@ class ReceiptDialog(ModalScreen):
 
     def on_mount(self) -> None:
         view = self.query_one(ReceiptView)
-        view.show(self.invoice, self.settings, change=self.change)
+        view.show(self.invoice, self.settings)
         view.focus()
 
     @property
