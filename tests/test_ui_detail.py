@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 from test_ui_helpers import (
     SIZE,
     fill,
@@ -181,6 +182,53 @@ async def test_open_an_invoice_from_invoices_and_from_appointments(app, world):
         from salontui.screens.checkout import CheckoutScreen
 
         assert isinstance(app.screen, CheckoutScreen)
+
+
+async def test_refund_and_reprint_from_the_invoice_dialog(app, world, engine):
+    """r in an open invoice refunds it; the detail under it lists the refund at once; a
+    refund cannot be refunded again; p shows the receipt again."""
+    from salontui.screens.dialogs.receipt import ReceiptDialog
+    from salontui.screens.dialogs.refund import RefundDialog
+
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        screen = await open_detail(app, pilot, world["customer"].id)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("end", "enter")
+        await settle(pilot)
+        assert app.screen.invoice.code == "HD000001"
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, ReceiptDialog)
+        assert "HD000001" in plain(app.screen.query_one("#receipt"))
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, RefundDialog)
+        await fill(pilot, "reason", "Khách không hài lòng")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReceiptDialog)  # the refund's own receipt
+        assert "REFUND" in plain(app.screen.query_one("#receipt"))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen  # the invoice dialog answered and closed
+        refund_id, code, total = read(engine, lambda s: s.execute(text(
+            "SELECT id, code, total FROM invoice WHERE refund_of_id = (SELECT id FROM invoice "
+            "WHERE code = 'HD000001')")).one())
+        assert total == -150_000
+        codes = [row[0] for row in table_rows(screen, "#invoices-table")]
+        assert code in codes  # the refund, listed without leaving the detail
+        await select_row(pilot, screen.query_one("#invoices-table"), refund_id)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.invoice.code == code
+        await pilot.press("r")  # a refund is not refunded
+        await settle(pilot)
+        assert isinstance(app.screen, InvoiceDialog)
+    assert read(engine, lambda s: s.execute(text("SELECT count(*) FROM invoice")).scalar()) == 4
 
 
 async def test_package_history_on_request(app, world):

@@ -840,10 +840,10 @@ class CustomerDetailScreen(StoreCalls, Screen):
         if row is None:
             return
         if tab == "invoices":
-            self.app.push_screen(InvoiceDialog(row.id))
+            self.app.push_screen(InvoiceDialog(row.id), callback=self.after_dialog)
         elif tab == "appointments":
             if row.invoice_state == "view" and row.invoice_id:
-                self.app.push_screen(InvoiceDialog(row.invoice_id))
+                self.app.push_screen(InvoiceDialog(row.invoice_id), callback=self.after_dialog)
             elif row.invoice_state == "to_cashier":
                 from salontui.screens.checkout import CheckoutScreen
 

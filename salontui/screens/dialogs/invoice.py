@@ -1,4 +1,10 @@
-"""InvoiceDialog: one invoice, read only: its lines and its payments."""
+"""InvoiceDialog: one invoice, read only: its lines and its payments.
+
+A paid invoice is never edited; from here it can be refunded (``r``, wholly
+or chosen lines, in the refund dialog) and its receipt shown again for
+reprinting (``p``). After a refund the dialog answers the refund's result, so
+the customer detail under it reads everything again.
+"""
 
 from __future__ import annotations
 
@@ -21,10 +27,14 @@ METHOD_LABELS = {
 }
 
 
-class InvoiceDialog(StoreCalls, ModalScreen[None]):
-    """Shows an invoice; Escape or Enter closes it."""
+class InvoiceDialog(StoreCalls, ModalScreen):
+    """Shows an invoice; Escape or Enter closes it, r refunds it, p shows its receipt."""
 
-    BINDINGS = [Binding("escape,enter", "close", _("Close"))]
+    BINDINGS = [
+        Binding("escape,enter", "close", _("Close")),
+        Binding("r", "refund", _("Refund"), tooltip=_("Refund this invoice, wholly or lines")),
+        Binding("p", "receipt", _("Receipt"), tooltip=_("Show the receipt to print again")),
+    ]
 
     def __init__(self, invoice_id: int) -> None:
         super().__init__()
@@ -48,7 +58,7 @@ class InvoiceDialog(StoreCalls, ModalScreen[None]):
                 Col("method", _("Payment"), None, min_width=12),
                 Col("amount", _("Amount"), 14, justify="right"),
             ], id="payments")
-            yield Static(_("Esc: close"), classes="dialog-hint")
+            yield Static(_("r refund · p receipt · Esc close"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         invoice_id = self.invoice_id
@@ -92,6 +102,30 @@ class InvoiceDialog(StoreCalls, ModalScreen[None]):
             rows.append((i, [label, fmt.money(pay.amount)]))
         self.query_one("#payments", DeskTable).set_rows(rows)
         self.query_one("#lines", DeskTable).focus()
+        self.refresh_bindings()
+        if inv.kind == "refund":
+            self.query_one(".dialog-hint", Static).update(_("p receipt · Esc close"))
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "refund":  # a refund is not refunded again; wait for the invoice
+            return self.invoice is not None and self.invoice.kind != "refund"
+        if action == "receipt":
+            return self.invoice is not None
+        return True
+
+    def action_refund(self) -> None:
+        from salontui.screens.dialogs.refund import RefundDialog
+
+        def refunded(result) -> None:
+            if result is not None:
+                self.dismiss(result)
+
+        self.app.push_screen(RefundDialog(self.invoice_id), callback=refunded)
+
+    def action_receipt(self) -> None:
+        from salontui.screens.dialogs.receipt import ReceiptDialog
+
+        self.app.push_screen(ReceiptDialog(self.invoice, self.app.settings))
 
     def store_error(self, tag: str, error) -> None:
         self.query_one("#invoice-head", Static).update(Content(f"▲ {error.message}"))
