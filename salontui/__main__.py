@@ -1,5 +1,5 @@
-"""``python -m salontui`` runs the same CLI as the ``salontui`` command."""
+"""``python -m salontui`` runs the same command as ``salontui``."""
 
-from salontui.cli import main
+from salontui.launch import main
 
 main()

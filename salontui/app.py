@@ -98,7 +98,9 @@ class SalonApp(App[None]):
     def on_mount(self) -> None:
         self.status = _("Loading…")
         self.sub_title = _("Loading…")
-        self._start_up()
+        # Load after the first frame is on the terminal: the loader's imports hold the GIL
+        # and would otherwise delay the first paint on a slow PC.
+        self.call_after_refresh(self._start_up)
 
     # -- start-up -------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="startup", exit_on_error=False)
@@ -280,4 +282,6 @@ def read_state(engine):
 
 def run_desk(db_url: str, *, demo_if_empty: bool = False, staff_id: int | None = None) -> None:
     """Open the desk on ``db_url`` and run it until the receptionist quits."""
-    SalonApp(db_url, demo_if_empty=demo_if_empty, staff_id=staff_id).run()
+    app = SalonApp(db_url, demo_if_empty=demo_if_empty, staff_id=staff_id)
+    app.freeze_gc = True
+    app.run()

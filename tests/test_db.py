@@ -162,7 +162,7 @@ def test_help_imports_neither_textual_nor_sqlalchemy():
     code = (
         "import sys\n"
         "sys.argv = ['salontui', '--help']\n"
-        "from salontui.cli import main\n"
+        "from salontui.launch import main\n"
         "try:\n"
         "    main()\n"
         "except SystemExit:\n"
@@ -175,6 +175,39 @@ def test_help_imports_neither_textual_nor_sqlalchemy():
                          timeout=60, cwd=Path(__file__).parent)
     assert "HEAVY []" in out.stdout, out.stdout + out.stderr
     assert "opens the desk" in out.stdout
+
+
+def test_desk_options_open_the_desk_without_typer(tmp_path):
+    """``salontui --db F --staff 1`` opens the desk without importing Typer (start-up time)."""
+    code = (
+        "import sys\n"
+        f"sys.argv = ['salontui', '--db', {str(tmp_path / 'x.db')!r}, '--staff', '1']\n"
+        "import salontui.app\n"
+        "salontui.app.run_desk = lambda url, **kw: print('DESK', url.endswith('x.db'), kw)\n"
+        "from salontui.launch import main\n"
+        "main()\n"
+        "print('TYPER', 'typer' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, cwd=Path(__file__).parent)
+    assert "DESK True {'demo_if_empty': False, 'staff_id': 1}" in out.stdout, out.stderr
+    assert "TYPER False" in out.stdout
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    ([], {"db": None, "demo_if_empty": False, "staff_id": None}),
+    (["--db=a.db", "--demo"], {"db": "a.db", "demo_if_empty": True, "staff_id": None}),
+    (["--staff", "7", "--db", "b.db"], {"db": "b.db", "demo_if_empty": False, "staff_id": 7}),
+    (["--staff", "x"], None),  # Typer says what is wrong
+    (["--db"], None),
+    (["--help"], None),
+    (["check"], None),
+    (["--db", "a.db", "backup", "copy.db"], None),
+])
+def test_only_the_desks_own_options_skip_typer(args, expected):
+    from salontui.launch import desk_options
+
+    assert desk_options(args) == expected
 
 
 def test_db_upgrade_command(tmp_path):
