@@ -6,10 +6,15 @@ from datetime import datetime
 
 import pytest
 
+from salontui import i18n
 from salontui.store import clock
 from salontui.store.db import make_engine, read_session, write_session
 from salontui.store.schema import upgrade
 from salontui.store.staff import create_staff
+
+# Tests read the English text whatever the machine's LANG; before any screen is imported
+# (their key labels are translated when the class is made).
+i18n.install("en")
 
 
 def pytest_addoption(parser):

@@ -266,3 +266,52 @@ async def test_f1_lists_the_keys_of_the_screen(app):
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, CustomerSearchScreen)
+
+
+@pytest.mark.parametrize(("typed", "error"), [
+    ("", "Enter the invoice code"),
+    ("HD999999", "No invoice HD999999"),
+    ("KH000001", "not an invoice code"),
+    ("12x", "not an invoice code"),
+])
+async def test_find_invoice_refuses_empty_unknown_and_malformed_codes(app, typed, error):
+    from salontui.screens.dialogs.find_invoice import FindInvoiceDialog
+
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, FindInvoiceDialog)
+        await type_text(pilot, typed)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert error.lower() in dialog.errors()["code"].lower()
+
+
+async def test_find_invoice_by_the_code_on_the_receipt(app, engine, staff_id, people):
+    """F9, the code as printed or just its number, Enter: the invoice, ready to refund."""
+    from test_ui_helpers import make_service, pay_service
+
+    from salontui.screens.dialogs.invoice import InvoiceDialog
+
+    service = make_service(engine, staff_id)
+    for n in range(3):
+        pay_service(engine, staff_id, people[0].id, service, key=f"k{n}")
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        for typed, code in (("hd000002", "HD000002"), ("3", "HD000003")):
+            await pilot.press("f9")
+            await settle(pilot)
+            await type_text(pilot, typed)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, InvoiceDialog)
+            assert app.screen.invoice.code == code
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, CustomerSearchScreen)
+        names = [name for name, _help, _cb in app.screen.palette_commands()]
+        assert {"Find invoice", "Check out a walk-in", "Resume held checkout",
+                "Close the day"} <= set(names)

@@ -9,20 +9,20 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from salontui.i18n import _
+from salontui.i18n import N_, _
 
 # (method, label, Alt+letter). The order is the order of the payment panel: money first.
 # Not Alt+B nor Alt+F: terminals send them as ESC b / ESC f, which Textual reads as
 # Ctrl+Left / Ctrl+Right (word moves), so they would never arrive.
 PAYMENT_METHODS = (
-    ("cash", "Cash", "c"),
-    ("card", "Bank card", "k"),
-    ("transfer", "Transfer", "t"),
-    ("ewallet", "E-wallet", "e"),
-    ("value", "Stored value", "v"),
-    ("points", "Points", "p"),
-    ("account", "On account", "a"),
-    ("free", "Waived", "w"),
+    ("cash", N_("Cash"), "c"),
+    ("card", N_("Bank card"), "k"),
+    ("transfer", N_("Transfer"), "t"),
+    ("ewallet", N_("E-wallet"), "e"),
+    ("value", N_("Stored value"), "v"),
+    ("points", N_("Points"), "p"),
+    ("account", N_("On account"), "a"),
+    ("free", N_("Waived"), "w"),
 )
 METHOD_LABELS = {method: label for method, label, _key in PAYMENT_METHODS}
 # Letters that jump to a method inside the payment panel (plain letters reach the field
@@ -31,13 +31,13 @@ METHOD_KEYS = {key: method for method, _label, key in PAYMENT_METHODS} | {"b": "
                                                                           "f": "free"}
 # What a palette entry for each method says (each begins with its verb).
 METHOD_COMMANDS = {
-    "cash": "Pay cash", "card": "Pay by card", "transfer": "Pay by transfer",
-    "ewallet": "Pay by e-wallet", "value": "Pay with stored value", "points": "Pay with points",
-    "account": "Put on account", "free": "Waive the rest",
+    "cash": N_("Pay cash"), "card": N_("Pay by card"), "transfer": N_("Pay by transfer"),
+    "ewallet": N_("Pay by e-wallet"), "value": N_("Pay with stored value"),
+    "points": N_("Pay with points"), "account": N_("Put on account"), "free": N_("Waive the rest"),
 }
 KIND_LABELS = {
-    "service": "service", "product": "product", "package": "package", "redeem": "session",
-    "topup": "top-up", "repay": "repay",
+    "service": N_("service"), "product": N_("product"), "package": N_("package"),
+    "redeem": N_("session"), "topup": N_("top-up"), "repay": N_("repay"),
 }
 APP_DIR = "salontui"
 

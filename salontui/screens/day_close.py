@@ -19,13 +19,15 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Header, Label, Static
 
-from salontui.i18n import _
+from salontui.i18n import N_, _
 from salontui.screens.base import StoreCalls
 from salontui.screens.checkout_common import PAYMENT_METHODS, method_label
 from salontui.widgets.footer import DeskFooter
 from salontui.widgets.tables import Cell, Col, DeskTable
 
 TEXT_WIDTH = 48
+WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
+            N_("Saturday"), N_("Sunday"))
 
 
 def day_close_text(close, fmt, salon_name: str = "", width: int = TEXT_WIDTH) -> str:
@@ -179,7 +181,7 @@ class DayCloseScreen(StoreCalls, Screen):
         fmt = self.app.formatter
         c = self.close
         day = fmt.date(c.day)
-        weekday = c.day.strftime("%A")
+        weekday = WEEKDAYS[c.day.weekday()]
         head = _("{weekday} {day} · [ previous day · ] next day · t today · p print").format(
             weekday=_(weekday), day=day)
         self.query_one("#day-head", Static).update(Content(head))

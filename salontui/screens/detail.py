@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Static, TabbedContent, TabPane
 
 from salontui.formatting import parse_date
-from salontui.i18n import _, ngettext
+from salontui.i18n import N_, _, ngettext
 from salontui.screens.base import StoreCalls
 from salontui.screens.dialogs.care_note import care_type_label
 from salontui.screens.dialogs.packages_common import KIND_LABELS, status_label
@@ -42,23 +42,24 @@ PAGED = ("appointments", "invoices", "debt", "points", "care")
 CARE_FILTERS = (None, "care", "treatment", "call", "sms", "email")
 
 CHANGE_LABELS = {
-    "sell": "Sold", "backfill": "Back-filled", "redeem": "Redeemed", "extend": "Extended",
-    "freeze": "Reserved", "resume": "Resumed", "adjust_total": "Adjusted total",
-    "adjust_used": "Adjusted used", "refund": "Refunded",
+    "sell": N_("Sold"), "backfill": N_("Back-filled"), "redeem": N_("Redeemed"),
+    "extend": N_("Extended"), "freeze": N_("Reserved"), "resume": N_("Resumed"),
+    "adjust_total": N_("Adjusted total"), "adjust_used": N_("Adjusted used"),
+    "refund": N_("Refunded"),
 }
 APPOINTMENT_STATUS = {
-    "booked": "booked", "checked_in": "checked in", "paid": "paid", "cancelled": "cancelled",
-    "no_show": "no-show",
+    "booked": N_("booked"), "checked_in": N_("checked in"), "paid": N_("paid"),
+    "cancelled": N_("cancelled"), "no_show": N_("no-show"),
 }
 LEDGER_KINDS = {
-    "earn": "Earned", "spend": "Spent", "adjust": "Adjustment", "topup": "Top-up",
-    "pay": "Paid with card", "charge": "On account", "repay": "Repaid", "refund": "Refund",
-    "care": "Care action",
+    "earn": N_("Earned"), "spend": N_("Spent"), "adjust": N_("Adjustment"), "topup": N_("Top-up"),
+    "pay": N_("Paid with card"), "charge": N_("On account"), "repay": N_("Repaid"),
+    "refund": N_("Refund"), "care": N_("Care action"),
 }
-INVOICE_KINDS = {"sale": "sale", "refund": "refund", "repayment": "repayment"}
+INVOICE_KINDS = {"sale": N_("sale"), "refund": N_("refund"), "repayment": N_("repayment")}
 USAGE_LABELS = {
-    "service": "service", "product": "product", "package": "package", "redeem": "redeem",
-    "topup": "top-up", "repay": "repay",
+    "service": N_("service"), "product": N_("product"), "package": N_("package"),
+    "redeem": N_("redeem"), "topup": N_("top-up"), "repay": N_("repay"),
 }
 
 

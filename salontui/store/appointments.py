@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
+from salontui.i18n import _
 from salontui.store import audit, clock
 from salontui.store.customers import load_customer
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
@@ -85,7 +86,8 @@ def get_appointment(session: Session, *, appointment_id: int) -> AppointmentRow:
         select(*_columns()).select_from(_from()).where(_A.c.id == appointment_id)
     ).first()
     if found is None:
-        raise NotFound(f"No appointment #{appointment_id}.", field="appointment")
+        raise NotFound(_("No appointment #{id}.").format(id=appointment_id),
+                       field="appointment")
     return _to_row(found)
 
 
@@ -93,7 +95,7 @@ def list_appointments(session: Session, *, customer_id: int, limit: int = 100,
                       offset: int = 0) -> list[AppointmentRow]:
     """A page of the customer's appointments, newest first (an index range, any page)."""
     if limit < 0 or offset < 0:
-        raise ValidationError("Paging must not be negative.", field="limit")
+        raise ValidationError(_("Paging must not be negative."), field="limit")
     statement = (
         select(*_columns()).select_from(_from())
         .where(_A.c.customer_id == customer_id)
@@ -103,14 +105,23 @@ def list_appointments(session: Session, *, customer_id: int, limit: int = 100,
     return [_to_row(r) for r in session.execute(statement)]
 
 
-def _clean(value: str | None, *, field: str, label: str, limit: int,
-           required: bool = False) -> str:
+def _clean(value: str | None, *, field: str, limit: int, too_long: str,
+           required: str | None = None) -> str:
+    """One line of text, spaces tidied. ``required``: the message when it is empty and must
+    not be; ``too_long``: the message (with ``{limit}``) when it is too long."""
     text = " ".join((value or "").split())
     if required and not text:
-        raise ValidationError(f"{label} is required.", field=field)
+        raise ValidationError(required, field=field)
     if len(text) > limit:
-        raise ValidationError(f"{label} is longer than {limit} characters.", field=field)
+        raise ValidationError(too_long.format(limit=limit), field=field)
     return text
+
+
+def _status_words(status: str) -> str:
+    """A status as the words a message says ("checked in")."""
+    words = {"booked": _("booked"), "checked_in": _("checked in"), "paid": _("paid"),
+             "cancelled": _("cancelled"), "no_show": _("no show")}
+    return words.get(status, status.replace("_", " "))
 
 
 def book_appointment(session: Session, *, staff_id: int, customer_id: int, starts_at: datetime,
@@ -119,24 +130,28 @@ def book_appointment(session: Session, *, staff_id: int, customer_id: int, start
     """Book a visit: when, what, optionally with whom. Status "booked"."""
     require_staff(session, staff_id)
     if not isinstance(starts_at, datetime):
-        raise ValidationError("Enter the date and time of the appointment.", field="starts_at")
+        raise ValidationError(_("Enter the date and time of the appointment."),
+                              field="starts_at")
     if starts_at.tzinfo is not None:
-        raise ValidationError("The appointment time must be a UTC time without zone.",
+        raise ValidationError(_("The appointment time must be a UTC time without zone."),
                               field="starts_at")
     now = clock.now()
     if starts_at < now - MAX_PAST:
-        raise ValidationError("An appointment cannot be booked in the past.",
+        raise ValidationError(_("An appointment cannot be booked in the past."),
                               field="starts_at")
     if starts_at > now + MAX_AHEAD:
-        raise ValidationError("That is too far ahead to book.", field="starts_at")
-    services = _clean(services, field="services", label="Services", limit=MAX_SERVICES,
-                      required=True)
-    note = _clean(note, field="note", label="Note", limit=MAX_NOTE)
+        raise ValidationError(_("That is too far ahead to book."), field="starts_at")
+    services = _clean(services, field="services", limit=MAX_SERVICES,
+                      required=_("Services is required."),
+                      too_long=_("Services is longer than {limit} characters."))
+    note = _clean(note, field="note", limit=MAX_NOTE,
+                  too_long=_("Note is longer than {limit} characters."))
     if staff_member_id is not None:
         require_staff(session, staff_member_id, field="staff_member")
     customer = load_customer(session, customer_id)
     if customer.deleted_at is not None:
-        raise RuleViolation("This customer is deleted; restore them first.", field="customer")
+        raise RuleViolation(_("This customer is deleted; restore them first."),
+                            field="customer")
     row = Appointment(customer_id=customer_id, starts_at=starts_at, services=services,
                       staff_id=staff_member_id, status="booked", note=note, created_at=now)
     session.add(row)
@@ -152,21 +167,24 @@ def set_appointment_status(session: Session, *, staff_id: int, appointment_id: i
     paid only once its invoice is linked (the checkout does that)."""
     require_staff(session, staff_id)
     if status not in STATUSES:
-        raise ValidationError(f"Status must be one of {', '.join(STATUSES)}.", field="status")
+        raise ValidationError(_("Status must be one of {statuses}.").format(
+            statuses=", ".join(STATUSES)), field="status")
     row = session.get(Appointment, appointment_id)
     if row is None:
-        raise NotFound(f"No appointment #{appointment_id}.", field="appointment")
+        raise NotFound(_("No appointment #{id}.").format(id=appointment_id),
+                       field="appointment")
     if row.status == status:
-        raise RuleViolation(f"The appointment is already {status.replace('_', ' ')}.",
-                            field="status")
+        raise RuleViolation(_("The appointment is already {status}.").format(
+            status=_status_words(status)), field="status")
     allowed = TRANSITIONS.get(row.status, ())
     if status not in allowed:
         raise RuleViolation(
-            f"A {row.status.replace('_', ' ')} appointment cannot become "
-            f"{status.replace('_', ' ')}.", field="status")
+            _("A {status} appointment cannot become {new_status}.").format(
+                status=_status_words(row.status), new_status=_status_words(status)),
+            field="status")
     if status == "paid" and row.invoice_id is None:
-        raise RuleViolation("Take the payment at the cashier: the invoice marks the "
-                            "appointment paid.", field="status")
+        raise RuleViolation(_("Take the payment at the cashier: the invoice marks the "
+                              "appointment paid."), field="status")
     before = audit.snapshot(row, fields=("status",))
     row.status = status
     session.add(row)

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from salontui.i18n import _
 from salontui.store.errors import RuleViolation, ValidationError
 
 
@@ -55,25 +56,26 @@ def _counts(conn: sqlite3.Connection, tables: list[str]) -> dict[str, int]:
 
 def _source_file(engine: Engine) -> Path:
     if engine.dialect.name != "sqlite":
-        raise ValidationError("Backups here are for SQLite files; back up PostgreSQL with "
-                              "pg_dump.", field="path")
+        raise ValidationError(_("Backups here are for SQLite files; back up PostgreSQL with "
+                                "pg_dump."), field="path")
     return Path(engine.url.database or "").resolve()
 
 
 def _check_destination(dest: Path, source: Path, overwrite: bool) -> Path:
     dest = Path(dest).expanduser()
     if dest.exists() and dest.is_dir():
-        raise ValidationError(f"{dest} is a folder; give the name of the backup file.",
-                              field="path")
+        raise ValidationError(_("{path} is a folder; give the name of the backup file.").format(
+            path=dest), field="path")
     dest = dest.resolve()
     if dest == source:
-        raise ValidationError("That is the database itself; choose another file.",
+        raise ValidationError(_("That is the database itself; choose another file."),
                               field="path")
     if not dest.parent.is_dir():
-        raise ValidationError(f"The folder {dest.parent} does not exist.", field="path")
+        raise ValidationError(_("The folder {path} does not exist.").format(path=dest.parent),
+                              field="path")
     if dest.exists() and not overwrite:
-        raise RuleViolation(f"{dest} already exists; choose another name or allow "
-                            "overwriting it.", field="path")
+        raise RuleViolation(_("{path} already exists; choose another name or allow "
+                              "overwriting it.").format(path=dest), field="path")
     return dest
 
 
@@ -100,16 +102,16 @@ def _verify(partial: Path, expected: dict[str, int]) -> None:
     try:
         result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         if result != ["ok"]:
-            raise RuleViolation("The backup copy failed its integrity check: "
-                                + "; ".join(result[:3]), field="path")
+            raise RuleViolation(_("The backup copy failed its integrity check: {details}")
+                                .format(details="; ".join(result[:3])), field="path")
         got = _counts(conn, _tables(conn))
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
     if got != expected:
         wrong = sorted(t for t in set(got) | set(expected) if got.get(t) != expected.get(t))
-        raise RuleViolation("The backup copy does not hold the same rows as the database "
-                            f"({', '.join(wrong)}).", field="path")
+        raise RuleViolation(_("The backup copy does not hold the same rows as the database "
+                              "({tables}).").format(tables=", ".join(wrong)), field="path")
 
 
 def _remove(path: Path) -> None:

@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
+from salontui.i18n import _
 from salontui.store import audit, clock
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.models import CareNote, Customer, Staff
@@ -47,40 +48,43 @@ class CareRow:
 def _clean_type(value: str | None) -> str:
     kind = (value or "").strip().lower()
     if kind not in CARE_TYPES:
-        raise ValidationError(f"Type must be one of {', '.join(CARE_TYPES)}.", field="type")
+        raise ValidationError(_("Type must be one of {types}.").format(
+            types=", ".join(CARE_TYPES)), field="type")
     return kind
 
 
 def _clean_title(value: str | None) -> str:
     title = " ".join((value or "").split())
     if not title:
-        raise ValidationError("Title is required.", field="title")
+        raise ValidationError(_("Title is required."), field="title")
     if len(title) > MAX_TITLE:
-        raise ValidationError(f"Title is longer than {MAX_TITLE} characters.", field="title")
+        raise ValidationError(_("Title is longer than {limit} characters.").format(
+            limit=MAX_TITLE), field="title")
     return title
 
 
 def _clean_description(value: str | None) -> str:
     text = (value or "").strip()
     if len(text) > MAX_DESCRIPTION:
-        raise ValidationError(f"Description is longer than {MAX_DESCRIPTION} characters.",
-                              field="description")
+        raise ValidationError(_("Description is longer than {limit} characters.").format(
+            limit=MAX_DESCRIPTION), field="description")
     return text
 
 
 def _live_customer(session: Session, customer_id: int) -> Customer:
     row = session.get(Customer, customer_id)
     if row is None:
-        raise NotFound(f"No customer #{customer_id}.", field="customer")
+        raise NotFound(_("No customer #{id}.").format(id=customer_id), field="customer")
     if row.deleted_at is not None:
-        raise RuleViolation(f"{row.name} is deleted; restore them first.", field="customer")
+        raise RuleViolation(_("{name} is deleted; restore them first.").format(name=row.name),
+                            field="customer")
     return row
 
 
 def _load_note(session: Session, note_id: int) -> CareNote:
     row = session.get(CareNote, note_id)
     if row is None:
-        raise NotFound(f"No care note #{note_id}.", field="note")
+        raise NotFound(_("No care note #{id}.").format(id=note_id), field="note")
     return row
 
 
@@ -135,7 +139,7 @@ def edit_care_note(session: Session, *, staff_id: int, note_id: int, type: str, 
     clean_description = _clean_description(description)
     note = _load_note(session, note_id)
     if note.deleted_at is not None:
-        raise RuleViolation("This care note is deleted; restore it first.", field="note")
+        raise RuleViolation(_("This care note is deleted; restore it first."), field="note")
     _live_customer(session, note.customer_id)
     if (note.type, note.title, note.description) == (kind, clean_title, clean_description):
         return _to_row(session, note)
@@ -155,7 +159,7 @@ def delete_care_note(session: Session, *, staff_id: int, note_id: int) -> CareRo
     require_staff(session, staff_id)
     note = _load_note(session, note_id)
     if note.deleted_at is not None:
-        raise RuleViolation("This care note is already deleted.", field="note")
+        raise RuleViolation(_("This care note is already deleted."), field="note")
     before = audit.snapshot(note, fields=AUDITED_FIELDS)
     note.deleted_at = clock.now()
     note.updated_at = note.deleted_at
@@ -172,7 +176,7 @@ def restore_care_note(session: Session, *, staff_id: int, note_id: int) -> CareR
     require_staff(session, staff_id)
     note = _load_note(session, note_id)
     if note.deleted_at is None:
-        raise RuleViolation("This care note is not deleted.", field="note")
+        raise RuleViolation(_("This care note is not deleted."), field="note")
     before = audit.snapshot(note, fields=AUDITED_FIELDS)
     note.deleted_at = None
     note.updated_at = clock.now()
@@ -190,7 +194,7 @@ def list_care_notes(session: Session, *, customer_id: int, type: str | None = No
     """A page of a customer's care history, newest first; ``type`` filters one kind.
     Deleted notes only with ``include_deleted`` (their ``deleted`` flag is set)."""
     if limit < 0 or offset < 0:
-        raise ValidationError("Paging must not be negative.", field="limit")
+        raise ValidationError(_("Paging must not be negative."), field="limit")
     statement = (
         select(_NOTE.c.id, _NOTE.c.customer_id, _NOTE.c.type, _NOTE.c.title,
                _NOTE.c.description, _STAFF.c.name, _NOTE.c.created_at, _NOTE.c.updated_at,

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 
 from sqlmodel import Session
 
+from salontui.i18n import _
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.models import CatalogItem, CustomerPromotion, PromotionProgram
 from salontui.store.money import MAX_AMOUNT_MINOR
@@ -104,46 +105,65 @@ class Quote:
         return self.due == 0 and self.overpaid == 0
 
 
-def _whole(value, *, field: str, label: str, low: int, high: int) -> int:
+@dataclass(frozen=True)
+class _NumberTexts:
+    """The messages about one number of the cart, each a whole sentence."""
+
+    not_whole: str
+    too_low: str  # with {low}
+    too_high: str
+
+
+def _whole(value, *, field: str, texts: _NumberTexts, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(f"{label} must be a whole number.", field=field)
+        raise ValidationError(texts.not_whole, field=field)
     if value < low:
-        raise ValidationError(f"{label} cannot be less than {low}.", field=field)
+        raise ValidationError(texts.too_low.format(low=low), field=field)
     if value > high:
-        raise ValidationError(f"{label} is too large.", field=field)
+        raise ValidationError(texts.too_high, field=field)
     return value
+
+
+def _discount_texts() -> _NumberTexts:
+    return _NumberTexts(not_whole=_("The discount must be a whole number."),
+                        too_low=_("The discount cannot be less than {low}."),
+                        too_high=_("The discount is too large."))
 
 
 def _price_line(session: Session, cart: Cart, index: int, line: CartLine) -> PricedLine:
     where = f"line{index}"
     if line.kind not in LINE_KINDS:
-        raise ValidationError(f"Unknown line kind '{line.kind}'.", field=where)
-    quantity = _whole(line.quantity, field=f"{where}.quantity", label="Quantity", low=1,
-                      high=MAX_QUANTITY)
+        raise ValidationError(_("Unknown line kind '{kind}'.").format(kind=line.kind),
+                              field=where)
+    quantity = _whole(line.quantity, field=f"{where}.quantity", low=1, high=MAX_QUANTITY,
+                      texts=_NumberTexts(not_whole=_("Quantity must be a whole number."),
+                                         too_low=_("Quantity cannot be less than {low}."),
+                                         too_high=_("Quantity is too large.")))
     description = (line.description or "").strip()
     unit_price = line.unit_price
     credit = 0
     if line.kind in SALES_KINDS:
         item = session.get(CatalogItem, line.item_id) if line.item_id is not None else None
         if item is None:
-            raise NotFound("Unknown item code.", field=f"{where}.item")
+            raise NotFound(_("Unknown item code."), field=f"{where}.item")
         expected = "package" if line.kind == "package" else line.kind
         if item.kind != expected:
-            raise ValidationError(f"{item.code} is a {item.kind}, not a {expected}.",
-                                  field=f"{where}.item")
+            raise ValidationError(_("{code} is a {kind}, not a {expected}.").format(
+                code=item.code, kind=item.kind, expected=expected), field=f"{where}.item")
         if not item.active:
-            raise RuleViolation(f"{item.name} is no longer sold.", field=f"{where}.item")
+            raise RuleViolation(_("{name} is no longer sold.").format(name=item.name),
+                                field=f"{where}.item")
         if line.kind == "package" and quantity != 1:
-            raise ValidationError("Sell one package per line.", field=f"{where}.quantity")
+            raise ValidationError(_("Sell one package per line."), field=f"{where}.quantity")
         description = description or item.name
         unit_price = item.price if unit_price is None else unit_price
     elif line.kind == "redeem":
         if line.package_id is None:
-            raise ValidationError("Choose the package to redeem.", field=f"{where}.package")
+            raise ValidationError(_("Choose the package to redeem."), field=f"{where}.package")
         if quantity != 1:
-            raise ValidationError("Redeem one session per line.", field=f"{where}.quantity")
+            raise ValidationError(_("Redeem one session per line."), field=f"{where}.quantity")
         if line.staff_id is None:
-            raise ValidationError("Choose who did the service.", field=f"{where}.staff")
+            raise ValidationError(_("Choose who did the service."), field=f"{where}.staff")
         if cart.customer_id is not None:
             same = sum(1 for other in cart.lines[:index + 1]
                        if other.kind == "redeem" and other.package_id == line.package_id)
@@ -151,33 +171,41 @@ def _price_line(session: Session, cart: Cart, index: int, line: CartLine) -> Pri
                              customer_id=cart.customer_id, sessions=same,
                              field=f"{where}.package")
         unit_price = 0
-        description = description or "Package session"
+        description = description or _("Package session")
     else:  # topup, repay
         if unit_price is None:
-            raise ValidationError("Enter the amount.", field=f"{where}.price")
+            raise ValidationError(_("Enter the amount."), field=f"{where}.price")
         if quantity != 1:
-            raise ValidationError("Quantity must be 1.", field=f"{where}.quantity")
-        description = description or ("Card top-up" if line.kind == "topup" else "Debt repayment")
-    unit_price = _whole(unit_price, field=f"{where}.price", label="The price", low=0,
-                        high=MAX_AMOUNT_MINOR)
+            raise ValidationError(_("Quantity must be 1."), field=f"{where}.quantity")
+        description = description or (_("Card top-up") if line.kind == "topup"
+                                      else _("Debt repayment"))
+    unit_price = _whole(unit_price, field=f"{where}.price", low=0, high=MAX_AMOUNT_MINOR,
+                        texts=_NumberTexts(not_whole=_("The price must be a whole number."),
+                                           too_low=_("The price cannot be less than {low}."),
+                                           too_high=_("The price is too large.")))
     if line.kind in ("topup", "repay") and unit_price == 0:
-        raise ValidationError("The amount must be more than zero.", field=f"{where}.price")
+        raise ValidationError(_("The amount must be more than zero."), field=f"{where}.price")
     gross = quantity * unit_price
-    discount = _whole(line.discount, field=f"{where}.discount", label="The discount", low=0,
+    discount = _whole(line.discount, field=f"{where}.discount", texts=_discount_texts(), low=0,
                       high=MAX_AMOUNT_MINOR)
     if discount > gross:
-        raise ValidationError("The discount is more than the line.", field=f"{where}.discount")
+        raise ValidationError(_("The discount is more than the line."),
+                              field=f"{where}.discount")
     if discount and line.kind not in SALES_KINDS:
-        raise ValidationError("Only sales lines take a discount.", field=f"{where}.discount")
+        raise ValidationError(_("Only sales lines take a discount."),
+                              field=f"{where}.discount")
     if line.kind == "topup":
         credit = unit_price if line.credit is None else line.credit
-        credit = _whole(credit, field=f"{where}.credit", label="The value credited", low=1,
-                        high=MAX_AMOUNT_MINOR)
+        credit = _whole(credit, field=f"{where}.credit", low=1, high=MAX_AMOUNT_MINOR,
+                        texts=_NumberTexts(
+                            not_whole=_("The value credited must be a whole number."),
+                            too_low=_("The value credited cannot be less than {low}."),
+                            too_high=_("The value credited is too large.")))
     if line.kind in ("redeem", "topup", "repay") and cart.customer_id is None:
-        raise RuleViolation("Choose the customer first: a walk-in has no packages, cards "
-                            "or debt.", field="customer")
+        raise RuleViolation(_("Choose the customer first: a walk-in has no packages, cards "
+                              "or debt."), field="customer")
     if line.kind == "package" and cart.customer_id is None:
-        raise RuleViolation("Choose the customer who buys the package.", field="customer")
+        raise RuleViolation(_("Choose the customer who buys the package."), field="customer")
     return PricedLine(index=index, kind=line.kind, item_id=line.item_id,
                       package_id=line.package_id, description=description[:200],
                       quantity=quantity, unit_price=unit_price, discount=discount,
@@ -193,11 +221,13 @@ def promotion_discount(session: Session, cart: Cart, sales_total: int) -> int:
 
     given = session.get(CustomerPromotion, cart.promotion_id)
     if given is None or given.customer_id != cart.customer_id:
-        raise NotFound("That promotion was not given to this customer.", field="promotion")
+        raise NotFound(_("That promotion was not given to this customer."), field="promotion")
     if given.used_on is not None:
-        raise RuleViolation(f"Promotion {given.code} was already used.", field="promotion")
+        raise RuleViolation(_("Promotion {code} was already used.").format(code=given.code),
+                            field="promotion")
     if given.expires_on is not None and given.expires_on < clock.today():
-        raise RuleViolation(f"Promotion {given.code} has expired.", field="promotion")
+        raise RuleViolation(_("Promotion {code} has expired.").format(code=given.code),
+                            field="promotion")
     program = session.get(PromotionProgram, given.program_id)
     off = sales_total * program.discount_percent // 100 + program.discount_amount
     return min(off, sales_total)
@@ -207,26 +237,28 @@ def quote(session: Session, *, cart: Cart) -> Quote:
     """Price the cart and weigh its payments. Raises on anything that could not be checked out
     except an unbalanced payment, which the quote reports as ``due``."""
     if len(cart.lines) > MAX_LINES:
-        raise ValidationError("Too many lines on one invoice.", field="lines")
+        raise ValidationError(_("Too many lines on one invoice."), field="lines")
     lines = [_price_line(session, cart, i, line) for i, line in enumerate(cart.lines)]
     subtotal = sum(p.amount for p in lines)
     sales = sum(p.amount for p in lines if p.kind in SALES_KINDS)
-    manual = _whole(cart.discount, field="discount", label="The discount", low=0,
+    manual = _whole(cart.discount, field="discount", texts=_discount_texts(), low=0,
                     high=MAX_AMOUNT_MINOR)
     discount = manual + promotion_discount(session, cart, sales - manual if manual <= sales
                                            else 0)
     if discount > sales:
-        raise ValidationError("The discount is more than the services and products.",
+        raise ValidationError(_("The discount is more than the services and products."),
                               field="discount")
     total = subtotal - discount
     paid = 0
     cash = 0
     for i, payment in enumerate(cart.payments):
         if payment.method not in PAYMENT_METHODS:
-            raise ValidationError(f"Unknown payment method '{payment.method}'.",
-                                  field=f"payment{i}")
-        _whole(payment.amount, field=payment.method, label="The amount", low=0,
-               high=MAX_AMOUNT_MINOR)
+            raise ValidationError(_("Unknown payment method '{method}'.").format(
+                method=payment.method), field=f"payment{i}")
+        _whole(payment.amount, field=payment.method, low=0, high=MAX_AMOUNT_MINOR,
+               texts=_NumberTexts(not_whole=_("The amount must be a whole number."),
+                                  too_low=_("The amount cannot be less than {low}."),
+                                  too_high=_("The amount is too large.")))
         paid += payment.amount
         if payment.method == "cash":
             cash += payment.amount

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from salontui.i18n import _
 from salontui.store import audit, codes
 from salontui.store.errors import NotFound, ValidationError
 from salontui.store.models import CatalogItem
@@ -47,19 +48,20 @@ def _validate_package(kind: str, package_kind: str | None, sessions: int | None,
                       validity_days: int | None, price: int) -> None:
     if kind != "package":
         if package_kind or sessions:
-            raise ValidationError("Only a package plan has sessions.", field="sessions")
+            raise ValidationError(_("Only a package plan has sessions."), field="sessions")
         return
     if package_kind not in PACKAGE_KINDS:
-        raise ValidationError("A package plan is a count, time or gift card.",
+        raise ValidationError(_("A package plan is a count, time or gift card."),
                               field="package_kind")
     if package_kind in ("count", "gift") and not (sessions and 0 < sessions <= MAX_SESSIONS):
-        raise ValidationError(f"Sessions must be 1 to {MAX_SESSIONS}.", field="sessions")
+        raise ValidationError(_("Sessions must be 1 to {max}.").format(max=MAX_SESSIONS),
+                              field="sessions")
     if package_kind == "time" and sessions:
-        raise ValidationError("A time card has no session count.", field="sessions")
+        raise ValidationError(_("A time card has no session count."), field="sessions")
     if package_kind == "gift" and price != 0:
-        raise ValidationError("A gift package has price 0.", field="price")
+        raise ValidationError(_("A gift package has price 0."), field="price")
     if not (validity_days and 0 < validity_days <= MAX_VALIDITY_DAYS):
-        raise ValidationError(f"Validity must be 1 to {MAX_VALIDITY_DAYS} days.",
+        raise ValidationError(_("Validity must be 1 to {max} days.").format(max=MAX_VALIDITY_DAYS),
                               field="validity_days")
 
 
@@ -79,17 +81,18 @@ def create_item(
     require_staff(session, staff_id)
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationError("Name is required.", field="name")
+        raise ValidationError(_("Name is required."), field="name")
     if len(name) > MAX_NAME:
-        raise ValidationError(f"Name is longer than {MAX_NAME} characters.", field="name")
+        raise ValidationError(_("Name is longer than {limit} characters.").format(limit=MAX_NAME),
+                              field="name")
     if kind not in ITEM_KINDS:
-        raise ValidationError("Kind must be service, product or package.", field="kind")
+        raise ValidationError(_("Kind must be service, product or package."), field="kind")
     if not isinstance(price, int) or price < 0:
-        raise ValidationError("Price cannot be negative.", field="price")
+        raise ValidationError(_("Price cannot be negative."), field="price")
     _validate_package(kind, package_kind, sessions, validity_days, price)
     code = (code or "").strip().upper() or codes.next_code(session, codes.CATALOG)
     if session.exec(select(CatalogItem.id).where(CatalogItem.code == code)).first():
-        raise ValidationError(f"Code {code} is already used.", field="code")
+        raise ValidationError(_("Code {code} is already used.").format(code=code), field="code")
     row = CatalogItem(code=code, name=name, name_norm=fold(name), kind=kind, price=price,
                       package_kind=package_kind if kind == "package" else None,
                       sessions=sessions if kind == "package" else None,
@@ -111,7 +114,7 @@ def get_item(session: Session, *, item_id: int | None = None,
         row = session.exec(select(CatalogItem).where(
             CatalogItem.code == code.strip().upper())).first()
     if row is None:
-        raise NotFound(f"Unknown code '{code or item_id}'.", field="code")
+        raise NotFound(_("Unknown code '{code}'.").format(code=code or item_id), field="code")
     return _plain(row)
 
 
@@ -151,7 +154,7 @@ def set_item_active(session: Session, *, staff_id: int, item_id: int,
     require_staff(session, staff_id)
     row = session.get(CatalogItem, item_id)
     if row is None:
-        raise NotFound(f"No catalog item #{item_id}.", field="code")
+        raise NotFound(_("No catalog item #{id}.").format(id=item_id), field="code")
     before = {"active": row.active}
     row.active = active
     session.add(row)

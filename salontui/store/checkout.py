@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from salontui.i18n import _
 from salontui.store import audit, clock, codes
 from salontui.store.cart import SALES_KINDS, Cart, Quote, quote
 from salontui.store.customers import load_customer
@@ -73,7 +74,7 @@ def _replay(session: Session, invoice: Invoice) -> CheckoutResult:
 def _check_key(key: str) -> str:
     key = (key or "").strip()
     if not key or len(key) > MAX_KEY:
-        raise ValidationError("A checkout needs an idempotency key (1 to 64 characters).",
+        raise ValidationError(_("A checkout needs an idempotency key (1 to 64 characters)."),
                               field="idempotency_key")
     return key
 
@@ -97,25 +98,25 @@ def _validate_payments(session: Session, cart: Cart, q: Quote, *, point_value: i
                        member_state: str | None) -> None:
     if not q.balanced:
         if q.overpaid:
-            raise ValidationError("Only cash can be more than the total.", field="payments")
-        raise ValidationError("The payments do not add up to the total.", field="payments")
+            raise ValidationError(_("Only cash can be more than the total."), field="payments")
+        raise ValidationError(_("The payments do not add up to the total."), field="payments")
     for payment in cart.payments:
         if payment.amount <= 0:
-            raise ValidationError("A payment must be more than zero.", field=payment.method)
+            raise ValidationError(_("A payment must be more than zero."), field=payment.method)
         if payment.method in ("value", "points", "account") and cart.customer_id is None:
-            raise RuleViolation("A walk-in cannot pay with a card, points or on account.",
+            raise RuleViolation(_("A walk-in cannot pay with a card, points or on account."),
                                 field=payment.method)
         if payment.method == "value":
             card = session.get(ValueCard, payment.card_id) if payment.card_id else None
             if card is None or card.customer_id != cart.customer_id:
-                raise NotFound("Choose one of the customer's cards.", field="value")
+                raise NotFound(_("Choose one of the customer's cards."), field="value")
         if payment.method == "points":
             if member_state != "active":
-                raise RuleViolation("This customer cannot pay with points (membership not "
-                                    "active).", field="points")
+                raise RuleViolation(_("This customer cannot pay with points (membership not "
+                                      "active)."), field="points")
             if point_value <= 0 or payment.amount % point_value:
-                raise ValidationError("Points pay in whole points: the amount must be a "
-                                      "multiple of the value of one point.", field="points")
+                raise ValidationError(_("Points pay in whole points: the amount must be a "
+                                        "multiple of the value of one point."), field="points")
     if cart.customer_id is not None:
         points = sum(p.amount for p in cart.payments if p.method == "points") // max(
             point_value, 1)
@@ -195,9 +196,9 @@ def _check_repayments(session: Session, cart: Cart, q: Quote) -> None:
         return
     owed = debt_balance(session, customer_id=cart.customer_id)
     if repaying > owed:
-        raise RuleViolation("That is more than the customer owes.", field="line0.price")
+        raise RuleViolation(_("That is more than the customer owes."), field="line0.price")
     if any(p.method == "account" for p in cart.payments):
-        raise RuleViolation("A debt cannot be repaid on account.", field="account")
+        raise RuleViolation(_("A debt cannot be repaid on account."), field="account")
 
 
 def _link_extras(session: Session, invoice: Invoice, cart: Cart) -> None:
@@ -209,9 +210,9 @@ def _link_extras(session: Session, invoice: Invoice, cart: Cart) -> None:
     if cart.appointment_id is not None:
         booking = session.get(Appointment, cart.appointment_id)
         if booking is None or booking.customer_id != cart.customer_id:
-            raise NotFound("That appointment is not this customer's.", field="appointment")
+            raise NotFound(_("That appointment is not this customer's."), field="appointment")
         if booking.invoice_id is not None or booking.status in ("cancelled", "no_show"):
-            raise RuleViolation("That appointment cannot be paid.", field="appointment")
+            raise RuleViolation(_("That appointment cannot be paid."), field="appointment")
         booking.status = "paid"
         booking.invoice_id = invoice.id
         session.add(booking)
@@ -227,12 +228,12 @@ def checkout(session: Session, *, staff_id: int, cart: Cart,
         return _replay(session, found)
     require_staff(session, staff_id)
     if not cart.lines:
-        raise ValidationError("Add at least one line.", field="lines")
+        raise ValidationError(_("Add at least one line."), field="lines")
     member_state = None
     if cart.customer_id is not None:
         customer = load_customer(session, cart.customer_id)
         if customer.deleted_at is not None:
-            raise RuleViolation("This customer is deleted; restore them first.",
+            raise RuleViolation(_("This customer is deleted; restore them first."),
                                 field="customer")
         member_state = customer.member_state
     settings = get_settings(session)

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, or_
 from sqlmodel import Session, select
 
+from salontui.i18n import _
 from salontui.store import audit, clock, codes
 from salontui.store.errors import (
     ConcurrentEdit,
@@ -67,13 +68,15 @@ def to_record(row: Customer) -> CustomerRecord:
     )
 
 
-def _clean_text(value: str | None, *, field: str, label: str, limit: int,
-                required: bool = False) -> str:
+def _clean_text(value: str | None, *, field: str, limit: int, too_long: str,
+                required: str | None = None) -> str:
+    """The text tidied (a note keeps its lines). ``required``: the message when it is empty
+    and must not be; ``too_long``: the message (with ``{limit}``) when it is too long."""
     text = " ".join((value or "").split()) if field != "note" else (value or "").strip()
     if required and not text:
-        raise ValidationError(f"{label} is required.", field=field)
+        raise ValidationError(required, field=field)
     if len(text) > limit:
-        raise ValidationError(f"{label} is longer than {limit} characters.", field=field)
+        raise ValidationError(too_long.format(limit=limit), field=field)
     return text
 
 
@@ -81,17 +84,23 @@ def _validate(session: Session, *, name: str, phone: str, gender: str, email: st
               address: str, note: str, birthday: date | None) -> dict:
     region = get_settings(session).phone_region
     clean = {
-        "name": _clean_text(name, field="name", label="Name", limit=MAX_NAME, required=True),
-        "email": _clean_text(email, field="email", label="Email", limit=MAX_EMAIL),
-        "address": _clean_text(address, field="address", label="Address", limit=MAX_ADDRESS),
-        "note": _clean_text(note, field="note", label="Note", limit=MAX_NOTE),
+        "name": _clean_text(name, field="name", limit=MAX_NAME,
+                            required=_("Name is required."),
+                            too_long=_("Name is longer than {limit} characters.")),
+        "email": _clean_text(email, field="email", limit=MAX_EMAIL,
+                             too_long=_("Email is longer than {limit} characters.")),
+        "address": _clean_text(address, field="address", limit=MAX_ADDRESS,
+                               too_long=_("Address is longer than {limit} characters.")),
+        "note": _clean_text(note, field="note", limit=MAX_NOTE,
+                            too_long=_("Note is longer than {limit} characters.")),
     }
     if clean["email"] and ("@" not in clean["email"] or " " in clean["email"]):
-        raise ValidationError(f"'{clean['email']}' is not an email address.", field="email")
+        raise ValidationError(_("'{email}' is not an email address.").format(
+            email=clean["email"]), field="email")
     if gender not in GENDERS:
-        raise ValidationError("Gender must be female, male or other.", field="gender")
+        raise ValidationError(_("Gender must be female, male or other."), field="gender")
     if birthday is not None and birthday > clock.today():
-        raise ValidationError("Birthday cannot be in the future.", field="birthday")
+        raise ValidationError(_("Birthday cannot be in the future."), field="birthday")
     parsed = parse_phone(phone, region=region)
     clean.update(
         name_norm=fold(clean["name"]), phone=parsed.e164, phone_national=parsed.national_digits,
@@ -125,9 +134,12 @@ def _raise_if_duplicate(session: Session, clean: dict, exclude_id: int | None) -
         return
     first = matches[0]
     same_phone = any(m.phone == clean["phone"] for m in matches)
-    what = "phone" if same_phone else "name"
+    if same_phone:
+        message = _("{code} {name} already has this phone.")
+    else:
+        message = _("{code} {name} already has this name.")
     raise DuplicateCustomer(
-        f"{first.code} {first.name} already has this {what}.",
+        message.format(code=first.code, name=first.name),
         matches=matches, field="phone" if same_phone else "name",
     )
 
@@ -166,7 +178,7 @@ def load_customer(session: Session, customer_id: int) -> Customer:
     """The customer row (for store modules); NotFound if there is none."""
     row = session.get(Customer, customer_id)
     if row is None:
-        raise NotFound(f"No customer #{customer_id}.", field="customer")
+        raise NotFound(_("No customer #{id}.").format(id=customer_id), field="customer")
     return row
 
 
@@ -177,7 +189,7 @@ def get_customer(session: Session, *, customer_id: int) -> CustomerRecord:
 def get_customer_by_code(session: Session, *, code: str) -> CustomerRecord:
     row = session.exec(select(Customer).where(Customer.code == code.strip().upper())).first()
     if row is None:
-        raise NotFound(f"No customer with code '{code}'.", field="code")
+        raise NotFound(_("No customer with code '{code}'.").format(code=code), field="code")
     return to_record(row)
 
 
@@ -200,10 +212,10 @@ def update_customer(
     require_staff(session, staff_id)
     row = load_customer(session, customer_id)
     if row.deleted_at is not None:
-        raise RuleViolation("This customer is deleted; restore them first.", field="customer")
+        raise RuleViolation(_("This customer is deleted; restore them first."), field="customer")
     if expected_updated_at is not None and row.updated_at != expected_updated_at:
         raise ConcurrentEdit(
-            "Somebody else changed this customer meanwhile; reopen to see their change.",
+            _("Somebody else changed this customer meanwhile; reopen to see their change."),
             field="name",
         )
     clean = _validate(session, name=name, phone=phone, gender=gender, email=email,
@@ -229,7 +241,7 @@ def set_member_state(session: Session, *, staff_id: int, customer_id: int,
     """Loyalty membership: not activated, active, or excluded (earns and spends nothing)."""
     require_staff(session, staff_id)
     if state not in MEMBER_STATES:
-        raise ValidationError("Unknown membership state.", field="member_state")
+        raise ValidationError(_("Unknown membership state."), field="member_state")
     row = load_customer(session, customer_id)
     before = audit.snapshot(row, fields=("member_state",))
     row.member_state = state
@@ -245,7 +257,7 @@ def delete_customer(session: Session, *, staff_id: int, customer_id: int) -> Cus
     require_staff(session, staff_id)
     row = load_customer(session, customer_id)
     if row.deleted_at is not None:
-        raise RuleViolation("This customer is already deleted.", field="customer")
+        raise RuleViolation(_("This customer is already deleted."), field="customer")
     row.deleted_at = clock.now()
     row.updated_at = row.deleted_at
     session.add(row)
@@ -260,9 +272,10 @@ def restore_customer(session: Session, *, staff_id: int, customer_id: int) -> Cu
     require_staff(session, staff_id)
     row = load_customer(session, customer_id)
     if row.deleted_at is None:
-        raise RuleViolation("This customer is not deleted.", field="customer")
+        raise RuleViolation(_("This customer is not deleted."), field="customer")
     if row.merged_into_id is not None:
-        raise RuleViolation("This customer was merged; undo the merge instead.", field="customer")
+        raise RuleViolation(_("This customer was merged; undo the merge instead."),
+                            field="customer")
     before = {"deleted_at": row.deleted_at}
     row.deleted_at = None
     row.updated_at = clock.now()

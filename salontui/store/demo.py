@@ -52,6 +52,7 @@ from datetime import date, datetime, timedelta
 from itertools import chain, islice
 from typing import Any
 
+from salontui.i18n import _
 from salontui.store import clock
 from salontui.store.errors import RuleViolation, ValidationError
 from salontui.store.money import share_of
@@ -341,7 +342,7 @@ class _SqliteSink:
         if whole:
             flat = chain.from_iterable(rows)
             self.conn.executemany(shape.multi_sql, (tuple(islice(flat, per * len(shape.bound)))
-                                                    for _ in range(whole // per)))
+                                                    for _chunk in range(whole // per)))
         if whole < len(rows):
             self.conn.executemany(shape.sql, rows[whole:])
         self.counts[shape.table] = self.counts.get(shape.table, 0) + len(rows)
@@ -641,7 +642,7 @@ class _Builder:
                     count = max(count, 3)
             if count:
                 append((join << shift) | k)  # the first visit: the day they joined
-            for _ in range(count - 1):
+            for _visit in range(count - 1):
                 day = join_day + 1 + int(rand() * days)
                 if day >= end_day:
                     day = end_day - 1
@@ -649,7 +650,7 @@ class _Builder:
                 if t > join:
                     append((t << shift) | k)
             if rand() < 0.35:  # care notes
-                for _ in range(1 + int(rand() * 3)):
+                for _line in range(1 + int(rand() * 3)):
                     t = join + int(rand() * (self.now_t - join))
                     append((t << shift) | (1 << _KEY_BITS) | k)
             if rand() < 0.12:  # promotions given
@@ -837,7 +838,7 @@ class _Builder:
                 else:
                     r = (bits >> 12) & 63
                     services = 1 if r < 55 else 2 if r < 62 else 3
-                for _ in range(services):
+                for _service in range(services):
                     name, item, price = service_lines[service_table[int(rand() * n_service)]]
                     line_id += 1
                     row = (line_id, inv_id, "service", item, 0, 0, name, 1, price, 0, price, 0,
@@ -1180,9 +1181,11 @@ def _refuse_if_not_empty(engine, replace: bool) -> None:
         invoices = _count(conn, "invoice")
     if (customers or staff or invoices) and not replace:
         raise RuleViolation(
-            f"This database already holds a salon ({customers:,} customers, {staff:,} staff, "
-            f"{invoices:,} invoices); the demo is not built over it. Use a new file, or "
-            "replace it (this deletes everything in it).", field="replace")
+            _("This database already holds a salon ({customers} customers, {staff} staff, "
+              "{invoices} invoices); the demo is not built over it. Use a new file, or "
+              "replace it (this deletes everything in it).").format(
+                customers=f"{customers:,}", staff=f"{staff:,}", invoices=f"{invoices:,}"),
+            field="replace")
 
 
 def _model_tables() -> list[str]:
@@ -1303,7 +1306,8 @@ def build_demo(url: str, *, customers: int = 500, seed: int = 1,
     """
     if isinstance(customers, bool) or not isinstance(customers, int) or not (
             1 <= customers <= MAX_CUSTOMERS):
-        raise ValidationError(f"The demo has 1 to {MAX_CUSTOMERS:,} customers.",
+        raise ValidationError(_("The demo has 1 to {n} customers.").format(
+            n=f"{MAX_CUSTOMERS:,}"),
                               field="customers")
     started = _time.perf_counter()
     today = today or clock.today()

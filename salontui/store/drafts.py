@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlmodel import Session
 
+from salontui.i18n import _
 from salontui.store import audit, clock
 from salontui.store.cart import Cart
 from salontui.store.errors import NotFound, ValidationError
@@ -36,12 +37,12 @@ def park_cart(session: Session, *, staff_id: int, cart: Cart, label: str = "",
     """Save ``cart`` as a draft (a new one, or over ``draft_id``); returns the draft id."""
     require_staff(session, staff_id)
     if not cart.lines:
-        raise ValidationError("There is nothing to hold: the cart is empty.", field="lines")
+        raise ValidationError(_("There is nothing to hold: the cart is empty."), field="lines")
     label = " ".join((label or "").split())[:MAX_LABEL]
     moment = clock.now()
     row = session.get(CheckoutDraft, draft_id) if draft_id is not None else None
     if draft_id is not None and row is None:
-        raise NotFound("That held checkout is gone (resumed or cancelled elsewhere).",
+        raise NotFound(_("That held checkout is gone (resumed or cancelled elsewhere)."),
                        field="draft")
     if row is None:
         row = CheckoutDraft(created_at=moment, cart="{}")
@@ -60,7 +61,7 @@ def park_cart(session: Session, *, staff_id: int, cart: Cart, label: str = "",
 def load_draft(session: Session, *, draft_id: int) -> Cart:
     row = session.get(CheckoutDraft, draft_id)
     if row is None:
-        raise NotFound("That held checkout is gone (resumed or cancelled elsewhere).",
+        raise NotFound(_("That held checkout is gone (resumed or cancelled elsewhere)."),
                        field="draft")
     return Cart.from_json(row.cart)
 
@@ -70,7 +71,7 @@ def delete_draft(session: Session, *, staff_id: int, draft_id: int) -> None:
     require_staff(session, staff_id)
     row = session.get(CheckoutDraft, draft_id)
     if row is None:
-        raise NotFound("That held checkout is gone already.", field="draft")
+        raise NotFound(_("That held checkout is gone already."), field="draft")
     before = {"label": row.label, "cart": row.cart}
     session.delete(row)
     audit.record(session, staff_id=staff_id, action="delete_draft", entity="checkout_draft",

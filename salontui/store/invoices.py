@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from salontui.i18n import _
 from salontui.store.errors import NotFound, ValidationError
 from salontui.store.models import (
     Customer,
@@ -102,9 +103,9 @@ def _utc_bounds(session: Session, date_from: date | None,
         return None, None
     for value, field in ((date_from, "date_from"), (date_to, "date_to")):
         if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
-            raise ValidationError("Enter a date (DD/MM/YYYY).", field=field)
+            raise ValidationError(_("Enter a date (DD/MM/YYYY)."), field=field)
     if date_from is not None and date_to is not None and date_to < date_from:
-        raise ValidationError("The end date is before the start date.", field="date_to")
+        raise ValidationError(_("The end date is before the start date."), field="date_to")
     offset = timedelta(minutes=get_settings(session).utc_offset_minutes)
     start = datetime.combine(date_from, time()) - offset if date_from is not None else None
     end = (datetime.combine(date_to + timedelta(days=1), time()) - offset
@@ -131,7 +132,7 @@ def _where(owners: list[int], start: datetime | None, end: datetime | None) -> l
 
 def _check_paging(limit: int, offset: int) -> None:
     if limit < 0 or offset < 0:
-        raise ValidationError("Paging must not be negative.", field="limit")
+        raise ValidationError(_("Paging must not be negative."), field="limit")
 
 
 def count_invoices(session: Session, *, customer_id: int, date_from: date | None = None,
@@ -176,7 +177,7 @@ def list_invoices(session: Session, *, customer_id: int, date_from: date | None 
         kinds = list(dict.fromkeys(k for k, _d, _q in own))
         item = own[0][1] if own else ""
         if len(own) > 1:
-            item = f"{item} +{len(own) - 1} more"
+            item = _("{item} +{n} more").format(item=item, n=len(own) - 1)
         rows.append(InvoiceRow(id=invoice_id, code=code, created_at=created_at, kind=kind,
                                usage_type=",".join(kinds), item=item,
                                quantity=sum(q for _k, _d, q in own), total=total,
@@ -198,7 +199,7 @@ def get_invoice(session: Session, *, invoice_id: int) -> InvoiceDetail:
         .where(_I.c.id == invoice_id)
     ).first()
     if head is None:
-        raise NotFound(f"No invoice #{invoice_id}.", field="invoice")
+        raise NotFound(_("No invoice #{id}.").format(id=invoice_id), field="invoice")
     line_staff = _S.alias("line_staff")
     lines = [
         InvoiceLineRow(*r)
@@ -220,3 +221,23 @@ def get_invoice(session: Session, *, invoice_id: int) -> InvoiceDetail:
                          discount=head[7], total=head[8], staff_name=head[9],
                          refund_of_code=head[10], note=head[11], lines=lines,
                          payments=payments, change_given=head[12])
+
+
+def invoice_id_by_code(session: Session, code: str) -> int:
+    """The id of the invoice whose code is on a receipt: "HD000123", "hd123" or just "123"
+    (the number is padded to the code's width)."""
+    from salontui.store.codes import INVOICE, format_code
+
+    _name, prefix, width = INVOICE
+    raw = (code or "").strip().upper().replace(" ", "")
+    if not raw:
+        raise ValidationError(_("Enter the invoice code."), field="code")
+    number = raw[len(prefix):] if raw.startswith(prefix) else raw
+    if not number.isdigit() or len(number) > 12:
+        raise ValidationError(_("'{code}' is not an invoice code (like {example}).").format(
+            code=code.strip(), example=format_code(prefix, width, 123)), field="code")
+    wanted = format_code(prefix, width, int(number))
+    found = session.execute(select(_I.c.id).where(_I.c.code == wanted)).first()
+    if found is None:
+        raise NotFound(_("No invoice {code}.").format(code=wanted), field="code")
+    return found[0]

@@ -35,6 +35,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from salontui.i18n import _
 from salontui.store import audit, clock
 from salontui.store.care import CARE_TYPES, insert_care_note
 from salontui.store.db import for_update
@@ -97,29 +98,38 @@ class _CustomerState:
 
 def _check_account(account: str, *, allowed: Sequence[str] = ACCOUNTS) -> str:
     if account not in allowed:
-        raise ValidationError(f"Account must be one of {', '.join(allowed)}.", field="account")
+        raise ValidationError(_("Account must be one of {accounts}.").format(
+            accounts=", ".join(allowed)), field="account")
     return account
 
 
 def _check_amount(amount: int, *, account: str, field: str = "amount") -> int:
     if isinstance(amount, bool) or not isinstance(amount, int):
-        raise ValidationError("The amount must be a whole number.", field=field)
+        raise ValidationError(_("The amount must be a whole number."), field=field)
     if amount == 0:
-        raise ValidationError("The amount cannot be zero.", field=field)
+        raise ValidationError(_("The amount cannot be zero."), field=field)
     limit = MAX_POINTS if account == "points" else MAX_AMOUNT_MINOR
     if abs(amount) > limit:
-        raise ValidationError("That amount is too large.", field=field)
+        raise ValidationError(_("That amount is too large."), field=field)
     return amount
 
 
-def _clean_line(value: str | None, *, field: str, label: str, limit: int,
-                required: bool = False) -> str:
+def _clean_line(value: str | None, *, field: str, limit: int, too_long: str,
+                required: str | None = None) -> str:
+    """One line of text, spaces tidied. ``required``: the message when it is empty and must
+    not be; ``too_long``: the message (with ``{limit}``) when it is too long."""
     text = " ".join((value or "").split())
     if required and not text:
-        raise ValidationError(f"{label} is required.", field=field)
+        raise ValidationError(required, field=field)
     if len(text) > limit:
-        raise ValidationError(f"{label} is longer than {limit} characters.", field=field)
+        raise ValidationError(too_long.format(limit=limit), field=field)
     return text
+
+
+def _clean_reason(value: str | None, *, required: bool = False) -> str:
+    return _clean_line(value, field="reason", limit=MAX_REASON,
+                       required=_("Reason is required.") if required else None,
+                       too_long=_("Reason is longer than {limit} characters."))
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -143,26 +153,26 @@ def _lock_customers(session: Session, customer_ids: Sequence[int]) -> dict[int, 
 
 def _lock_customer(session: Session, customer_id: int) -> _CustomerState:
     if isinstance(customer_id, bool) or not isinstance(customer_id, int):
-        raise NotFound(f"No customer #{customer_id}.", field="customer")
+        raise NotFound(_("No customer #{id}.").format(id=customer_id), field="customer")
     found = _lock_customers(session, [customer_id])
     if customer_id not in found:
-        raise NotFound(f"No customer #{customer_id}.", field="customer")
+        raise NotFound(_("No customer #{id}.").format(id=customer_id), field="customer")
     return found[customer_id]
 
 
 def _refuse_excluded(customer: _CustomerState) -> None:
     if customer.member_state == "excluded":
         raise RuleViolation(
-            f"{customer.name} is excluded from the loyalty program: "
-            "no points can be given or taken.",
+            _("{name} is excluded from the loyalty program: "
+              "no points can be given or taken.").format(name=customer.name),
             field="customer",
         )
 
 
 def _refuse_deleted(customer: _CustomerState) -> None:
     if customer.deleted:
-        raise RuleViolation(f"{customer.name} is deleted; restore them first.",
-                            field="customer")
+        raise RuleViolation(_("{name} is deleted; restore them first.").format(
+            name=customer.name), field="customer")
 
 
 def _points(n: int) -> str:
@@ -178,22 +188,23 @@ def _money(session: Session, minor: int) -> str:
 def _refuse_points_below_zero(current: int, amount: int, *, who: str = "",
                               field: str = "amount") -> None:
     if current + amount < 0:
-        prefix = f"{who}: only" if who else "Only"
-        raise RuleViolation(
-            f"{prefix} {_points(current)} points left; cannot deduct {_points(-amount)}.",
-            field=field,
-        )
+        if who:
+            message = _("{who}: only {left} points left; cannot deduct {n}.")
+        else:
+            message = _("Only {left} points left; cannot deduct {n}.")
+        raise RuleViolation(message.format(who=who, left=_points(current), n=_points(-amount)),
+                            field=field)
 
 
 def _refuse_card_below_zero(session: Session, current: int, amount: int, card_name: str,
                             *, who: str = "", field: str = "amount") -> None:
     if current + amount < 0:
-        prefix = f"{who}: only" if who else "Only"
-        raise RuleViolation(
-            f"{prefix} {_money(session, current)} left on the {card_name} card; "
-            f"cannot deduct {_money(session, -amount)}.",
-            field=field,
-        )
+        if who:
+            message = _("{who}: only {left} left on the {card} card; cannot deduct {n}.")
+        else:
+            message = _("Only {left} left on the {card} card; cannot deduct {n}.")
+        raise RuleViolation(message.format(who=who, left=_money(session, current), card=card_name,
+                                           n=_money(session, -amount)), field=field)
 
 
 def check_can_spend(session: Session, *, customer_id: int, points: int = 0,
@@ -259,8 +270,9 @@ def card_balances(session: Session, *, customer_id: int) -> list[CardBalance]:
 
 
 def _normalise_card_name(name: str | None) -> str:
-    clean = _clean_line(name, field="card_name", label="Card name", limit=MAX_CARD_NAME,
-                        required=True)
+    clean = _clean_line(name, field="card_name", limit=MAX_CARD_NAME,
+                        required=_("Card name is required."),
+                        too_long=_("Card name is longer than {limit} characters."))
     return GENERAL_CARD if clean.casefold() == GENERAL_CARD.casefold() else clean
 
 
@@ -303,7 +315,7 @@ def _card_of_customer(session: Session, customer_id: int, card_id: int) -> str:
         select(_CARD.c.customer_id, _CARD.c.name).where(_CARD.c.id == card_id)
     ).first()
     if row is None or row[0] != customer_id:
-        raise NotFound("That stored-value card does not belong to this customer.",
+        raise NotFound(_("That stored-value card does not belong to this customer."),
                        field="card")
     return row[1]
 
@@ -348,17 +360,19 @@ def post_entry(
     """
     _check_account(account)
     _check_amount(amount, account=account)
-    kind = _clean_line(kind, field="kind", label="Kind", limit=MAX_KIND, required=True)
-    reason = _clean_line(reason, field="reason", label="Reason", limit=MAX_REASON)
+    kind = _clean_line(kind, field="kind", limit=MAX_KIND, required=_("Kind is required."),
+                       too_long=_("Kind is longer than {limit} characters."))
+    reason = _clean_reason(reason)
     if ref_type is not None:
-        ref_type = _clean_line(ref_type, field="ref_type", label="Reference type",
-                               limit=MAX_REF_TYPE, required=True)
+        ref_type = _clean_line(ref_type, field="ref_type", limit=MAX_REF_TYPE,
+                               required=_("Reference type is required."),
+                               too_long=_("Reference type is longer than {limit} characters."))
     customer = _lock_customer(session, customer_id)
     if account == "points" and not allow_excluded:
         _refuse_excluded(customer)
     if account != "value":
         if card_id is not None:
-            raise ValidationError("Only stored-value entries have a card.", field="card")
+            raise ValidationError(_("Only stored-value entries have a card."), field="card")
         if account == "points":
             current = balance(session, customer_id=customer_id, account="points")
             _refuse_points_below_zero(current, amount)
@@ -402,8 +416,7 @@ def adjust_points(session: Session, *, staff_id: int, customer_id: int, amount: 
     """
     staff = require_staff(session, staff_id)
     _check_amount(amount, account="points")
-    reason = _clean_line(reason, field="reason", label="Reason", limit=MAX_REASON,
-                         required=True)
+    reason = _clean_reason(reason, required=True)
     customer = _lock_customer(session, customer_id)
     _refuse_deleted(customer)
     _refuse_excluded(customer)
@@ -432,8 +445,7 @@ def adjust_card(session: Session, *, staff_id: int, customer_id: int, card_name:
     staff = require_staff(session, staff_id)
     name = _normalise_card_name(card_name)
     _check_amount(amount, account="value")
-    reason = _clean_line(reason, field="reason", label="Reason", limit=MAX_REASON,
-                         required=True)
+    reason = _clean_reason(reason, required=True)
     customer = _lock_customer(session, customer_id)
     _refuse_deleted(customer)
     existing = _find_card(session, customer_id, name)
@@ -469,7 +481,7 @@ def ledger_history(session: Session, *, customer_id: int, account: str,
     """
     _check_account(account)
     if limit < 0 or offset < 0:
-        raise ValidationError("Paging must not be negative.", field="limit")
+        raise ValidationError(_("Paging must not be negative."), field="limit")
     conditions = [_LE.c.customer_id == customer_id, _LE.c.account == account]
     if account == "value" and card_id is not None:
         conditions.append(_LE.c.card_id == card_id)
@@ -535,25 +547,25 @@ def care_action(session: Session, *, staff_id: int, customer_ids: list[int], acc
     _check_amount(amount, account=account)
     kind = (care_type or "").strip().lower()
     if kind not in CARE_TYPES:
-        raise ValidationError(f"Care type must be one of {', '.join(CARE_TYPES)}.",
-                              field="care_type")
-    reason = _clean_line(reason, field="reason", label="Reason", limit=MAX_REASON,
-                         required=True)
+        raise ValidationError(_("Care type must be one of {types}.").format(
+            types=", ".join(CARE_TYPES)), field="care_type")
+    reason = _clean_reason(reason, required=True)
     ids: list[int] = []
     seen: set[int] = set()
     for cid in customer_ids or []:
         if isinstance(cid, bool) or not isinstance(cid, int):
-            raise NotFound(f"No customer #{cid}.", field="customers")
+            raise NotFound(_("No customer #{id}.").format(id=cid), field="customers")
         if cid not in seen:
             seen.add(cid)
             ids.append(cid)
     if not ids:
-        raise ValidationError("Choose at least one customer.", field="customers")
+        raise ValidationError(_("Choose at least one customer."), field="customers")
     found = _lock_customers(session, ids)
     missing = [cid for cid in ids if cid not in found]
     if missing:
         listed = ", ".join(f"#{cid}" for cid in missing[:5])
-        raise NotFound(f"No customer {listed}; nothing was given.", field="customers")
+        raise NotFound(_("No customer {ids}; nothing was given.").format(ids=listed),
+                       field="customers")
     current = _balances_of(session, ids, account)
     for cid in ids:
         customer = found[cid]
@@ -565,12 +577,12 @@ def care_action(session: Session, *, staff_id: int, customer_ids: list[int], acc
             _refuse_card_below_zero(session, current.get(cid, 0), amount, GENERAL_CARD,
                                     who=customer.name)
     if account == "points":
-        verb = "Gave" if amount > 0 else "Deducted"
-        title = f"{verb} {_points(abs(amount))} points"
+        title = (_("Gave {n} points") if amount > 0 else _("Deducted {n} points")).format(
+            n=_points(abs(amount)))
     else:
-        shown = _money(session, abs(amount))
-        title = (f"Added {shown} to the {GENERAL_CARD} card" if amount > 0
-                 else f"Deducted {shown} from the {GENERAL_CARD} card")
+        title = (_("Added {amount} to the {card} card") if amount > 0
+                 else _("Deducted {amount} from the {card} card")).format(
+            amount=_money(session, abs(amount)), card=GENERAL_CARD)
     for cid in ids:
         card_id = ensure_card(session, customer_id=cid) if account == "value" else None
         note = insert_care_note(session, staff_id=staff.id, customer_id=cid, type=kind,

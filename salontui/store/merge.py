@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from salontui.i18n import _
 from salontui.store import audit, clock
 from salontui.store.customers import load_customer
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
@@ -76,13 +77,14 @@ def merge_customers(session: Session, *, staff_id: int, keep_id: int,
     """Merge customer ``merge_id`` (the duplicate) into ``keep_id``."""
     require_staff(session, staff_id)
     if keep_id == merge_id:
-        raise ValidationError("Choose two different customers.", field="customer")
+        raise ValidationError(_("Choose two different customers."), field="customer")
     kept = load_customer(session, keep_id)
     duplicate = load_customer(session, merge_id)
     if kept.deleted_at is not None:
-        raise RuleViolation(f"{kept.code} is deleted; restore them first.", field="customer")
+        raise RuleViolation(_("{name} is deleted; restore them first.").format(name=kept.code),
+                            field="customer")
     if duplicate.deleted_at is not None:
-        raise RuleViolation(f"{duplicate.code} is deleted or merged already.",
+        raise RuleViolation(_("{code} is deleted or merged already.").format(code=duplicate.code),
                             field="customer")
     record = CustomerMerge(kept_id=keep_id, merged_id=merge_id, staff_id=staff_id, moved="{}",
                            created_at=clock.now())
@@ -98,7 +100,8 @@ def merge_customers(session: Session, *, staff_id: int, keep_id: int,
         moved[table] = ids
     moved["balances"] = _move_balances(session, source=merge_id, target=keep_id,
                                        staff_id=staff_id, ref_id=record.id,
-                                       reason=f"Merged {duplicate.code} into {kept.code}")
+                                       reason=_("Merged {merged} into {kept}").format(
+                                           merged=duplicate.code, kept=kept.code))
     record.moved = json.dumps(moved)
     duplicate.deleted_at = clock.now()
     duplicate.merged_into_id = keep_id
@@ -116,11 +119,11 @@ def undo_merge(session: Session, *, staff_id: int, merge_id: int) -> MergeResult
     require_staff(session, staff_id)
     record = session.get(CustomerMerge, merge_id)
     if record is None:
-        raise NotFound("No such merge.", field="merge")
+        raise NotFound(_("No such merge."), field="merge")
     if record.undone_at is not None:
-        raise RuleViolation("This merge was undone already.", field="merge")
+        raise RuleViolation(_("This merge was undone already."), field="merge")
     moved = json.loads(record.moved)
-    reason = f"Undo merge #{record.id}"
+    reason = _("Undo merge #{id}").format(id=record.id)
     ref = {"ref_type": "merge", "ref_id": record.id, "operator_id": staff_id, "reason": reason}
     for table in MOVED_TABLES:
         ids = [int(i) for i in moved.get(table, [])]
@@ -139,7 +142,7 @@ def undo_merge(session: Session, *, staff_id: int, merge_id: int) -> MergeResult
                        kind="merge", allow_excluded=True, **ref)
     for source_card, target_card, amount in balances.get("cards", []):
         if session.get(ValueCard, source_card) is None:
-            raise NotFound("A card of the merge is missing.", field="merge")
+            raise NotFound(_("A card of the merge is missing."), field="merge")
         post_entry(session, customer_id=record.kept_id, account="value", amount=-amount,
                    kind="merge", card_id=target_card, **ref)
         post_entry(session, customer_id=record.merged_id, account="value", amount=amount,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from salontui.i18n import _
 from salontui.store.errors import ValidationError
 
 MAX_AMOUNT_MINOR = 10**15  # far beyond any salon bill; stops typos like 15 zeros
@@ -82,9 +83,9 @@ def parse_amount(
     """
     raw = (text or "").strip()
     if not raw:
-        raise ValidationError("Enter an amount.", field=field)
+        raise ValidationError(_("Enter an amount."), field=field)
     if not _NUMBER.match(raw) or not any(ch.isdigit() for ch in raw):
-        raise ValidationError(f"'{raw}' is not an amount.", field=field)
+        raise ValidationError(_("'{text}' is not an amount.").format(text=raw), field=field)
     sign = -1 if raw.startswith("-") else 1
     body = raw.lstrip("+-").replace(" ", "").replace("_", "").replace("'", "")
     whole, frac = body, ""
@@ -96,24 +97,25 @@ def parse_amount(
         if exponent == 0 or is_thousands:
             if len(tail) != 3 and exponent == 0:
                 raise ValidationError(
-                    f"'{raw}' is not an amount: this currency has no decimals.", field=field
+                    _("'{text}' is not an amount: this currency has no decimals.").format(
+                        text=raw), field=field
                 )
             whole, frac = body, ""
         else:
             whole, frac = body[:last_sep], tail
     whole = whole.replace(".", "").replace(",", "")
     if frac and (len(frac) > exponent or not frac.isdigit()):
-        raise ValidationError(f"'{raw}' has too many decimals.", field=field)
+        raise ValidationError(_("'{text}' has too many decimals.").format(text=raw), field=field)
     if not whole and not frac:
-        raise ValidationError(f"'{raw}' is not an amount.", field=field)
+        raise ValidationError(_("'{text}' is not an amount.").format(text=raw), field=field)
     minor = int(whole or "0") * 10**exponent + int((frac or "0").ljust(exponent, "0") or "0")
     minor *= sign
     if minor > MAX_AMOUNT_MINOR or minor < -MAX_AMOUNT_MINOR:
-        raise ValidationError("That amount is too large.", field=field)
+        raise ValidationError(_("That amount is too large."), field=field)
     if minor < 0 and not allow_negative:
-        raise ValidationError("The amount cannot be negative.", field=field)
+        raise ValidationError(_("The amount cannot be negative."), field=field)
     if minor == 0 and not allow_zero:
-        raise ValidationError("The amount must be more than zero.", field=field)
+        raise ValidationError(_("The amount must be more than zero."), field=field)
     return minor
 
 

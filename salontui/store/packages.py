@@ -32,6 +32,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from salontui.i18n import _
 from salontui.store import audit, clock
 from salontui.store.customers import load_customer
 from salontui.store.db import for_update
@@ -126,24 +127,25 @@ def _session_value(kind: str, price: int, total: int, index: int) -> int:
 
 def _freeze_days(*, days: int | None, until: date | None, today: date) -> int:
     if days is not None and until is not None:
-        raise ValidationError("Give either a number of days or an end date, not both.",
+        raise ValidationError(_("Give either a number of days or an end date, not both."),
                               field="days")
     if until is not None:
         if not isinstance(until, date):
-            raise ValidationError("Enter the end date of the freeze.", field="until")
+            raise ValidationError(_("Enter the end date of the freeze."), field="until")
         days = (until - today).days
         if days < 1:
-            raise ValidationError("The freeze must end after today.", field="until")
+            raise ValidationError(_("The freeze must end after today."), field="until")
         if days > MAX_FREEZE_DAYS:
-            raise ValidationError(f"A freeze lasts at most {MAX_FREEZE_DAYS} days.",
-                                  field="until")
+            raise ValidationError(_("A freeze lasts at most {days} days.").format(
+                days=MAX_FREEZE_DAYS), field="until")
         return days
     if days is None:
-        raise ValidationError("Enter how many days to freeze the package.", field="days")
+        raise ValidationError(_("Enter how many days to freeze the package."), field="days")
     if not isinstance(days, int) or isinstance(days, bool):
-        raise ValidationError("The number of days must be a whole number.", field="days")
+        raise ValidationError(_("The number of days must be a whole number."), field="days")
     if not 1 <= days <= MAX_FREEZE_DAYS:
-        raise ValidationError(f"Freeze for 1 to {MAX_FREEZE_DAYS} days.", field="days")
+        raise ValidationError(_("Freeze for 1 to {days} days.").format(days=MAX_FREEZE_DAYS),
+                              field="days")
     return days
 
 
@@ -205,7 +207,7 @@ def _to_row(values, today: date) -> PackageRow:
 def get_package(session: Session, *, package_id: int, today: date | None = None) -> PackageRow:
     found = session.execute(sa_select(*_COLUMNS).where(CustomerPackage.id == package_id)).first()
     if found is None:
-        raise NotFound(f"No package #{package_id}.", field="package")
+        raise NotFound(_("No package #{id}.").format(id=package_id), field="package")
     return _to_row(found, today or clock.today())
 
 
@@ -264,37 +266,60 @@ def package_history(session: Session, *, package_id: int) -> list[PackageEventRo
 # --- validation helpers --------------------------------------------------------------------
 
 
-def _clean_note(value: str | None, *, field: str = "note", label: str = "Note",
-                required: bool = False) -> str:
+def _clean_note(value: str | None, *, field: str = "note", required: str | None = None,
+                too_long: str | None = None) -> str:
+    """The note stripped. ``required`` is the message when it is empty and must not be;
+    ``too_long`` the message (with ``{limit}``) when it is too long (default: the note's)."""
     text = (value or "").strip()
     if required and not text:
-        raise ValidationError(f"{label} is required.", field=field)
+        raise ValidationError(required, field=field)
     if len(text) > MAX_NOTE:
-        raise ValidationError(f"{label} is longer than {MAX_NOTE} characters.", field=field)
+        message = too_long or _("Note is longer than {limit} characters.")
+        raise ValidationError(message.format(limit=MAX_NOTE), field=field)
     return text
 
 
-def _whole(value, *, field: str, label: str, low: int, high: int) -> int:
+@dataclass(frozen=True)
+class _NumberTexts:
+    """The messages about one number a form asks for, each a whole sentence."""
+
+    not_whole: str
+    negative: str
+    too_high: str  # with {high}
+    too_low: str = ""  # with {low}; needed only when the least allowed is above 0
+
+
+def _sessions_texts() -> _NumberTexts:
+    return _NumberTexts(
+        not_whole=_("The number of sessions must be a whole number."),
+        negative=_("The number of sessions cannot be negative."),
+        too_low=_("The number of sessions must be at least {low}."),
+        too_high=_("The number of sessions cannot be more than {high}."),
+    )
+
+
+def _whole(value, *, field: str, texts: _NumberTexts, low: int, high: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
-        raise ValidationError(f"{label} must be a whole number.", field=field)
+        raise ValidationError(texts.not_whole, field=field)
     if value < 0:
-        raise ValidationError(f"{label} cannot be negative.", field=field)
+        raise ValidationError(texts.negative, field=field)
     if value < low:
-        raise ValidationError(f"{label} must be at least {low}.", field=field)
+        raise ValidationError((texts.too_low or texts.negative).format(low=low), field=field)
     if value > high:
-        raise ValidationError(f"{label} cannot be more than {high}.", field=field)
+        raise ValidationError(texts.too_high.format(high=high), field=field)
     return value
 
 
-def _date(value, *, field: str, label: str) -> date:
+def _date(value, *, field: str, message: str) -> date:
+    """``value`` if it is a date; else ``message`` ("Enter the … date (DD/MM/YYYY).")."""
     if not isinstance(value, date) or isinstance(value, datetime):
-        raise ValidationError(f"Enter the {label} (DD/MM/YYYY).", field=field)
+        raise ValidationError(message, field=field)
     return value
 
 
 def _check_invoice(session: Session, invoice_id: int | None) -> None:
     if invoice_id is not None and session.get(Invoice, invoice_id) is None:
-        raise NotFound(f"No invoice #{invoice_id}.", field="invoice")
+        raise NotFound(_("No invoice #{id}.").format(id=invoice_id), field="invoice")
 
 
 def _load_for_write(session: Session, package_id: int) -> CustomerPackage:
@@ -302,7 +327,7 @@ def _load_for_write(session: Session, package_id: int) -> CustomerPackage:
                            session)
     row = session.exec(statement).first()
     if row is None:
-        raise NotFound(f"No package #{package_id}.", field="package")
+        raise NotFound(_("No package #{id}.").format(id=package_id), field="package")
     return row
 
 
@@ -314,10 +339,11 @@ def _status_of(row: CustomerPackage, today: date) -> str:
 
 def _why_not_in_use(row: CustomerPackage, status: str) -> str:
     if status == RESERVED:
-        return f"Package is reserved (frozen) until {show_date(row.frozen_until)}."
+        return _("Package is reserved (frozen) until {date}.").format(
+            date=show_date(row.frozen_until))
     if status == EXPIRED:
-        return f"Package expired on {show_date(row.expires_on)}."
-    return "Package is used up."
+        return _("Package expired on {date}.").format(date=show_date(row.expires_on))
+    return _("Package is used up.")
 
 
 def _event(session: Session, row: CustomerPackage, *, change: str, operator_id: int,
@@ -377,15 +403,17 @@ def sell_package(
     require_staff(session, staff_id)
     customer = load_customer(session, customer_id)
     if customer.deleted_at is not None:
-        raise RuleViolation("This customer is deleted; restore them first.", field="customer")
+        raise RuleViolation(_("This customer is deleted; restore them first."),
+                            field="customer")
     today = clock.today()
     plan_days: int | None = None
     if plan_id is not None:
         plan = session.get(CatalogItem, plan_id)
         if plan is None or plan.kind != "package":
-            raise NotFound("That package plan does not exist.", field="plan")
+            raise NotFound(_("That package plan does not exist."), field="plan")
         if not plan.active:
-            raise RuleViolation(f"The plan '{plan.name}' is no longer sold.", field="plan")
+            raise RuleViolation(_("The plan '{name}' is no longer sold.").format(name=plan.name),
+                                field="plan")
         name = plan.name if name is None else name
         kind = plan.package_kind if kind is None else kind
         price = plan.price if price is None else price
@@ -395,51 +423,63 @@ def sell_package(
 
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationError("Name is required.", field="name")
+        raise ValidationError(_("Name is required."), field="name")
     if len(name) > MAX_NAME:
-        raise ValidationError(f"Name is longer than {MAX_NAME} characters.", field="name")
+        raise ValidationError(_("Name is longer than {limit} characters.").format(limit=MAX_NAME),
+                              field="name")
     if kind not in PACKAGE_KINDS:
-        raise ValidationError("Choose the kind: count card, time card or gift.", field="kind")
+        raise ValidationError(_("Choose the kind: count card, time card or gift."), field="kind")
     if kind == "gift":
         price = 0 if price is None else price
         if price != 0:
-            raise ValidationError("A gift package is free: its price must be 0.", field="price")
+            raise ValidationError(_("A gift package is free: its price must be 0."),
+                                  field="price")
     if price is None:
-        raise ValidationError("Enter the price.", field="price")
-    price = _whole(price, field="price", label="The price", low=0, high=MAX_AMOUNT_MINOR)
+        raise ValidationError(_("Enter the price."), field="price")
+    price = _whole(price, field="price", low=0, high=MAX_AMOUNT_MINOR, texts=_NumberTexts(
+        not_whole=_("The price must be a whole number."),
+        negative=_("The price cannot be negative."),
+        too_high=_("The price cannot be more than {high}.")))
     if kind == "time":
         if total_uses:
-            raise ValidationError("A time card has no session count: it is used any number "
-                                  "of times until it expires.", field="total_uses")
+            raise ValidationError(_("A time card has no session count: it is used any number "
+                                    "of times until it expires."), field="total_uses")
         total_uses = 0
     else:
         if total_uses is None:
-            raise ValidationError("Enter the number of sessions.", field="total_uses")
-        total_uses = _whole(total_uses, field="total_uses", label="The number of sessions",
-                            low=1, high=MAX_SESSIONS)
-    used = _whole(used, field="used", label="Sessions already used", low=0, high=MAX_SESSIONS)
+            raise ValidationError(_("Enter the number of sessions."), field="total_uses")
+        total_uses = _whole(total_uses, field="total_uses", texts=_sessions_texts(), low=1,
+                            high=MAX_SESSIONS)
+    used = _whole(used, field="used", low=0, high=MAX_SESSIONS, texts=_NumberTexts(
+        not_whole=_("Sessions already used must be a whole number."),
+        negative=_("Sessions already used cannot be negative."),
+        too_high=_("Sessions already used cannot be more than {high}.")))
     if kind != "time" and used > total_uses:
-        raise ValidationError(f"Sessions already used cannot be more than the {total_uses} "
-                              "sessions of the package.", field="used")
+        raise ValidationError(_("Sessions already used cannot be more than the {total} "
+                                "sessions of the package.").format(total=total_uses),
+                              field="used")
 
-    purchased_on = _date(purchased_on or today, field="purchased_on", label="purchase date")
+    purchased_on = _date(purchased_on or today, field="purchased_on",
+                         message=_("Enter the purchase date (DD/MM/YYYY)."))
     if purchased_on > today:
-        raise ValidationError("The purchase date cannot be in the future.", field="purchased_on")
+        raise ValidationError(_("The purchase date cannot be in the future."),
+                              field="purchased_on")
     activated_on = _date(activated_on or purchased_on, field="activated_on",
-                         label="activation date")
+                         message=_("Enter the activation date (DD/MM/YYYY)."))
     if activated_on < purchased_on:
-        raise ValidationError("The activation date cannot be before the purchase date.",
+        raise ValidationError(_("The activation date cannot be before the purchase date."),
                               field="activated_on")
     if expires_on is None and plan_days:
         expires_on = activated_on + timedelta(days=plan_days)
     if expires_on is None:
-        raise ValidationError("Enter the expiry date.", field="expires_on")
-    expires_on = _date(expires_on, field="expires_on", label="expiry date")
+        raise ValidationError(_("Enter the expiry date."), field="expires_on")
+    expires_on = _date(expires_on, field="expires_on",
+                       message=_("Enter the expiry date (DD/MM/YYYY)."))
     if expires_on < today:
-        raise ValidationError(f"The expiry date {show_date(expires_on)} is already past.",
-                              field="expires_on")
+        raise ValidationError(_("The expiry date {date} is already past.").format(
+            date=show_date(expires_on)), field="expires_on")
     if expires_on < activated_on:
-        raise ValidationError("The expiry date cannot be before the activation date.",
+        raise ValidationError(_("The expiry date cannot be before the activation date."),
                               field="expires_on")
     note = _clean_note(note)
     _check_invoice(session, invoice_id)
@@ -469,7 +509,7 @@ def redeem_session(session: Session, *, staff_id: int, package_id: int, service_
     """
     require_staff(session, staff_id)
     if service_staff_id is None:
-        raise ValidationError("Choose the staff member who did the service.",
+        raise ValidationError(_("Choose the staff member who did the service."),
                               field="service_staff")
     require_staff(session, service_staff_id, field="service_staff")
     row = _load_for_write(session, package_id)
@@ -496,15 +536,16 @@ def extend_package(session: Session, *, staff_id: int, package_id: int, new_expi
     require_staff(session, staff_id)
     row = _load_for_write(session, package_id)
     _refuse_cancelled(session, row)
-    new_expiry = _date(new_expiry, field="new_expiry", label="new expiry date")
+    new_expiry = _date(new_expiry, field="new_expiry",
+                       message=_("Enter the new expiry date (DD/MM/YYYY)."))
     today = clock.today()
     if new_expiry < today:
-        raise ValidationError(f"The new expiry cannot be before today ({show_date(today)}).",
-                              field="new_expiry")
+        raise ValidationError(_("The new expiry cannot be before today ({date}).").format(
+            date=show_date(today)), field="new_expiry")
     if new_expiry <= row.expires_on:
-        raise ValidationError("The new expiry must be after the current expiry, "
-                              f"{show_date(row.expires_on)}.", field="new_expiry")
-    note = _clean_note(note, required=True)
+        raise ValidationError(_("The new expiry must be after the current expiry, {date}.")
+                              .format(date=show_date(row.expires_on)), field="new_expiry")
+    note = _clean_note(note, required=_("Note is required."))
     before = audit.snapshot(row)
     old_expiry = row.expires_on
     row.expires_on = new_expiry
@@ -526,11 +567,11 @@ def freeze_package(session: Session, *, staff_id: int, package_id: int, days: in
     _refuse_cancelled(session, row)
     today = clock.today()
     days = _freeze_days(days=days, until=until, today=today)
-    note = _clean_note(note, required=True)
+    note = _clean_note(note, required=_("Note is required."))
     status = _status_of(row, today)
     if status == RESERVED:
-        raise RuleViolation("Package is already reserved (frozen) until "
-                            f"{show_date(row.frozen_until)}.", field="package")
+        raise RuleViolation(_("Package is already reserved (frozen) until {date}.").format(
+            date=show_date(row.frozen_until)), field="package")
     if status != IN_USE:
         raise RuleViolation(_why_not_in_use(row, status), field="package")
     before = audit.snapshot(row)
@@ -554,7 +595,7 @@ def resume_package(session: Session, *, staff_id: int, package_id: int,
     note = _clean_note(note)
     today = clock.today()
     if _status_of(row, today) != RESERVED:
-        raise RuleViolation("Package is not frozen.", field="package")
+        raise RuleViolation(_("Package is not frozen."), field="package")
     before = audit.snapshot(row)
     old_expiry = row.expires_on
     back = _unused_frozen_days(row.frozen_from, row.frozen_until, today)
@@ -578,26 +619,31 @@ def adjust_package(session: Session, *, staff_id: int, package_id: int,
     row = _load_for_write(session, package_id)
     _refuse_cancelled(session, row)
     if total_uses is None and used is None:
-        raise ValidationError("Enter the new number of sessions or of sessions used.",
+        raise ValidationError(_("Enter the new number of sessions or of sessions used."),
                               field="total_uses")
     new_total = row.total_uses
     if total_uses is not None:
         if row.kind == "time":
-            raise RuleViolation("A time card has no session count to adjust.",
+            raise RuleViolation(_("A time card has no session count to adjust."),
                                 field="total_uses")
-        new_total = _whole(total_uses, field="total_uses", label="The number of sessions",
-                           low=1, high=MAX_SESSIONS)
+        new_total = _whole(total_uses, field="total_uses", texts=_sessions_texts(), low=1,
+                           high=MAX_SESSIONS)
     new_used = row.used
     if used is not None:
-        new_used = _whole(used, field="used", label="Sessions used", low=0, high=MAX_SESSIONS)
+        new_used = _whole(used, field="used", low=0, high=MAX_SESSIONS, texts=_NumberTexts(
+            not_whole=_("Sessions used must be a whole number."),
+            negative=_("Sessions used cannot be negative."),
+            too_high=_("Sessions used cannot be more than {high}.")))
     if row.kind != "time" and new_used > new_total:
         field = "used" if used is not None else "total_uses"
-        raise ValidationError(f"Sessions used ({new_used}) cannot be more than the total "
-                              f"({new_total}).", field=field)
+        raise ValidationError(_("Sessions used ({used}) cannot be more than the total "
+                                "({total}).").format(used=new_used, total=new_total),
+                              field=field)
     if new_total == row.total_uses and new_used == row.used:
-        raise ValidationError("Nothing to change: the figures are the same as now.",
+        raise ValidationError(_("Nothing to change: the figures are the same as now."),
                               field="total_uses" if total_uses is not None else "used")
-    reason = _clean_note(reason, field="reason", label="Reason", required=True)
+    reason = _clean_note(reason, field="reason", required=_("Reason is required."),
+                         too_long=_("Reason is longer than {limit} characters."))
     today = clock.today()
     before = audit.snapshot(row)
     events = []
@@ -625,7 +671,7 @@ def _cancelled(session: Session, package_id: int) -> bool:
 
 def _refuse_cancelled(session: Session, row: CustomerPackage) -> None:
     if _cancelled(session, row.id):
-        raise RuleViolation("This package was cancelled by a refund.", field="package")
+        raise RuleViolation(_("This package was cancelled by a refund."), field="package")
 
 
 def check_redeemable(session: Session, *, package_id: int, customer_id: int | None,
@@ -639,15 +685,16 @@ def check_redeemable(session: Session, *, package_id: int, customer_id: int | No
     """
     row = session.get(CustomerPackage, package_id)
     if row is None or row.customer_id != customer_id:
-        raise NotFound("That package is not this customer's.", field=field)
+        raise NotFound(_("That package is not this customer's."), field=field)
     status = _status_of(row, clock.today())
     if status != IN_USE:
         raise RuleViolation(_why_not_in_use(row, status), field=field)
     if _cancelled(session, row.id):
-        raise RuleViolation("This package was cancelled by a refund.", field=field)
+        raise RuleViolation(_("This package was cancelled by a refund."), field=field)
     left = row.total_uses - row.used
     if row.kind != "time" and sessions > left:
-        raise RuleViolation(f"Only {left} session(s) left on this package.", field=field)
+        raise RuleViolation(_("Only {left} session(s) left on this package.").format(left=left),
+                            field=field)
 
 
 def restore_session(session: Session, *, staff_id: int, package_id: int,
@@ -661,7 +708,8 @@ def restore_session(session: Session, *, staff_id: int, package_id: int,
     note = _clean_note(note)
     _check_invoice(session, invoice_id)
     if row.used < 1:
-        raise RuleViolation("No used session to give back on this package.", field="package")
+        raise RuleViolation(_("No used session to give back on this package."),
+                            field="package")
     today = clock.today()
     before = audit.snapshot(row)
     value = -_session_value(row.kind, row.price, row.total_uses, row.used - 1)
@@ -684,8 +732,8 @@ def cancel_package(session: Session, *, staff_id: int, package_id: int,
     note = _clean_note(note)
     _check_invoice(session, invoice_id)
     if row.used > 0:
-        raise RuleViolation(f"{row.used} session(s) of this package were used; give those "
-                            "back first.", field="package")
+        raise RuleViolation(_("{used} session(s) of this package were used; give those "
+                              "back first.").format(used=row.used), field="package")
     _refuse_cancelled(session, row)
     today = clock.today()
     before = audit.snapshot(row)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from salontui.i18n import _
 from salontui.store.errors import ValidationError
 
 MAX_PHONE_LENGTH = 32
@@ -35,15 +36,17 @@ def parse_phone(text: str, *, region: str = "VN", field: str = "phone") -> Phone
 
     raw = (text or "").strip()
     if not raw:
-        raise ValidationError("Phone is required.", field=field)
+        raise ValidationError(_("Phone is required."), field=field)
     if len(raw) > MAX_PHONE_LENGTH:
-        raise ValidationError("Phone is too long.", field=field)
+        raise ValidationError(_("Phone is too long."), field=field)
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
-        raise ValidationError(f"'{raw}' is not a phone number.", field=field) from None
+        raise ValidationError(_("'{text}' is not a phone number.").format(text=raw),
+                              field=field) from None
     if not phonenumbers.is_valid_number(number):
-        raise ValidationError(f"'{raw}' is not a valid phone number.", field=field)
+        raise ValidationError(_("'{text}' is not a valid phone number.").format(text=raw),
+                              field=field)
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     national = digits_of(
         phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
+from salontui.i18n import _
 from salontui.store import audit, clock, codes
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.models import Customer, CustomerPromotion, PromotionProgram
@@ -68,19 +69,21 @@ def _program_row(row: PromotionProgram) -> ProgramRow:
                       discount_amount=row.discount_amount)
 
 
-def _whole(value: int, *, field: str, label: str) -> int:
+def _whole(value: int, *, field: str, not_whole: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(f"{label} must be a whole number.", field=field)
+        raise ValidationError(not_whole, field=field)
     return value
 
 
-def _text(value: str | None, *, field: str, label: str, limit: int,
-          required: bool = False) -> str:
+def _text(value: str | None, *, field: str, limit: int, too_long: str,
+          required: str | None = None) -> str:
+    """One line of text, spaces tidied. ``required``: the message when it is empty and must
+    not be; ``too_long``: the message (with ``{limit}``) when it is too long."""
     text = " ".join((value or "").split())
     if required and not text:
-        raise ValidationError(f"{label} is required.", field=field)
+        raise ValidationError(required, field=field)
     if len(text) > limit:
-        raise ValidationError(f"{label} is longer than {limit} characters.", field=field)
+        raise ValidationError(too_long.format(limit=limit), field=field)
     return text
 
 
@@ -89,11 +92,12 @@ def detail_text(session: Session, *, description: str, discount_percent: int,
     """What a promotion gives, in words: "10% off · Hair services only"."""
     parts = []
     if discount_percent:
-        parts.append(f"{discount_percent}% off")
+        parts.append(_("{discount} off").format(discount=f"{discount_percent}%"))
     if discount_amount:
         s = get_settings(session)
-        parts.append(format_money(discount_amount, currency=s.currency,
-                                  exponent=s.currency_exponent, locale=s.locale) + " off")
+        parts.append(_("{discount} off").format(discount=format_money(
+            discount_amount, currency=s.currency, exponent=s.currency_exponent,
+            locale=s.locale)))
     if description:
         parts.append(description)
     return " · ".join(parts)
@@ -104,23 +108,26 @@ def create_program(session: Session, *, staff_id: int, name: str, description: s
                    discount_percent: int = 0, discount_amount: int = 0) -> ProgramRow:
     """Add a promotion program (active). ``valid_from`` defaults to today."""
     require_staff(session, staff_id)
-    clean_name = _text(name, field="name", label="Name", limit=MAX_NAME, required=True)
-    clean_description = _text(description, field="description", label="Description",
-                              limit=MAX_DESCRIPTION)
+    clean_name = _text(name, field="name", limit=MAX_NAME, required=_("Name is required."),
+                       too_long=_("Name is longer than {limit} characters."))
+    clean_description = _text(description, field="description", limit=MAX_DESCRIPTION,
+                              too_long=_("Description is longer than {limit} characters."))
     start = valid_from or clock.today()
     if valid_until is not None and valid_until < start:
-        raise ValidationError("The end date is before the start date.", field="valid_until")
-    percent = _whole(discount_percent, field="discount_percent", label="Discount percentage")
+        raise ValidationError(_("The end date is before the start date."), field="valid_until")
+    percent = _whole(discount_percent, field="discount_percent",
+                     not_whole=_("Discount percentage must be a whole number."))
     if not 0 <= percent <= 100:
-        raise ValidationError("Discount percentage must be between 0 and 100.",
+        raise ValidationError(_("Discount percentage must be between 0 and 100."),
                               field="discount_percent")
-    amount = _whole(discount_amount, field="discount_amount", label="Discount amount")
+    amount = _whole(discount_amount, field="discount_amount",
+                    not_whole=_("Discount amount must be a whole number."))
     if amount < 0:
-        raise ValidationError("Discount amount cannot be negative.", field="discount_amount")
+        raise ValidationError(_("Discount amount cannot be negative."), field="discount_amount")
     if amount > MAX_AMOUNT_MINOR:
-        raise ValidationError("That amount is too large.", field="discount_amount")
+        raise ValidationError(_("That amount is too large."), field="discount_amount")
     if percent and amount:
-        raise ValidationError("Give a percentage or an amount off, not both.",
+        raise ValidationError(_("Give a percentage or an amount off, not both."),
                               field="discount_amount")
     row = PromotionProgram(name=clean_name, description=clean_description, valid_from=start,
                            valid_until=valid_until, discount_percent=percent,
@@ -135,7 +142,7 @@ def create_program(session: Session, *, staff_id: int, name: str, description: s
 def _load_program(session: Session, program_id: int) -> PromotionProgram:
     row = session.get(PromotionProgram, program_id)
     if row is None:
-        raise NotFound(f"No promotion program #{program_id}.", field="program")
+        raise NotFound(_("No promotion program #{id}.").format(id=program_id), field="program")
     return row
 
 
@@ -176,14 +183,17 @@ def list_programs(session: Session, *, active_only: bool = True,
 
 def _refuse_unavailable(program: PromotionProgram, day: date) -> None:
     if not program.active:
-        raise RuleViolation(f"The program '{program.name}' is switched off.", field="program")
+        raise RuleViolation(_("The program '{name}' is switched off.").format(
+            name=program.name), field="program")
     if program.valid_from > day:
         raise RuleViolation(
-            f"The program '{program.name}' starts on {program.valid_from.isoformat()}.",
+            _("The program '{name}' starts on {date}.").format(
+                name=program.name, date=program.valid_from.isoformat()),
             field="program")
     if program.valid_until is not None and program.valid_until < day:
         raise RuleViolation(
-            f"The program '{program.name}' ended on {program.valid_until.isoformat()}.",
+            _("The program '{name}' ended on {date}.").format(
+                name=program.name, date=program.valid_until.isoformat()),
             field="program")
 
 
@@ -208,24 +218,25 @@ def give_promotion(session: Session, *, staff_id: int, customer_id: int, program
     after the program's end.
     """
     require_staff(session, staff_id)
-    clean_note = _text(note, field="note", label="Note", limit=MAX_NOTE)
+    clean_note = _text(note, field="note", limit=MAX_NOTE,
+                       too_long=_("Note is longer than {limit} characters."))
     customer = session.get(Customer, customer_id)
     if customer is None:
-        raise NotFound(f"No customer #{customer_id}.", field="customer")
+        raise NotFound(_("No customer #{id}.").format(id=customer_id), field="customer")
     if customer.deleted_at is not None:
-        raise RuleViolation(f"{customer.name} is deleted; restore them first.",
-                            field="customer")
+        raise RuleViolation(_("{name} is deleted; restore them first.").format(
+            name=customer.name), field="customer")
     program = _load_program(session, program_id)
     day = clock.today()
     _refuse_unavailable(program, day)
     expiry = expires_on if expires_on is not None else program.valid_until
     if expiry is not None:
         if expiry < day:
-            raise ValidationError("The expiry date is in the past.", field="expires_on")
+            raise ValidationError(_("The expiry date is in the past."), field="expires_on")
         if program.valid_until is not None and expiry > program.valid_until:
             raise ValidationError(
-                f"The expiry cannot be after the program ends "
-                f"({program.valid_until.isoformat()}).", field="expires_on")
+                _("The expiry cannot be after the program ends ({date}).").format(
+                    date=program.valid_until.isoformat()), field="expires_on")
     promo = CustomerPromotion(customer_id=customer_id, program_id=program.id,
                               code=codes.next_code(session, codes.PROMOTION),
                               created_at=clock.now(), expires_on=expiry, note=clean_note)

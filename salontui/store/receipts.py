@@ -11,14 +11,15 @@ import textwrap
 import unicodedata
 from pathlib import Path
 
-from salontui.i18n import _
+from salontui.i18n import N_, _
 from salontui.store.money import format_money
 from salontui.store.text import cell_width, fit
 
 WIDTHS = (32, 48)
 METHOD_LABELS = {
-    "cash": "Cash", "card": "Bank card", "transfer": "Bank transfer", "ewallet": "E-wallet",
-    "value": "Stored value", "points": "Points", "account": "On account", "free": "Waived",
+    "cash": N_("Cash"), "card": N_("Bank card"), "transfer": N_("Bank transfer"),
+    "ewallet": N_("E-wallet"), "value": N_("Stored value"), "points": N_("Points"),
+    "account": N_("On account"), "free": N_("Waived"),
 }
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from salontui.i18n import _
 from salontui.store import audit, clock, codes
 from salontui.store.cart import PAYMENT_METHODS, SALES_KINDS, CartPayment
 from salontui.store.checkout import CheckoutResult, _check_key, _existing, _replay
@@ -73,7 +74,7 @@ def refundable_lines(session: Session, *, invoice_id: int) -> list[RefundableLin
     """The lines of an invoice that can still be refunded, with what each pays back."""
     invoice = session.get(Invoice, invoice_id)
     if invoice is None:
-        raise NotFound("No such invoice.", field="invoice")
+        raise NotFound(_("No such invoice."), field="invoice")
     lines = _lines_of(session, invoice_id)
     shares = _discount_shares(lines, invoice.discount)
     done = _refunded_line_ids(session, invoice_id)
@@ -107,39 +108,45 @@ def default_refund_payments(session: Session, *, invoice_id: int, amount: int,
             payments.append(CartPayment(method=method, amount=take, card_id=card_id))
             remaining -= take
     if remaining > 0:
-        raise RuleViolation("That is more than was paid.", field="payments")
+        raise RuleViolation(_("That is more than was paid."), field="payments")
     return payments
 
 
 def _check_refund_payments(session: Session, invoice: Invoice, payments: list[CartPayment],
                            amount: int, point_value: int) -> None:
     if sum(p.amount for p in payments) != amount:
-        raise ValidationError("The refund payments do not add up to the refund.",
+        raise ValidationError(_("The refund payments do not add up to the refund."),
                               field="payments")
     left = _paid_by_method(session, invoice.id)
     for payment in payments:
         if payment.method not in PAYMENT_METHODS or payment.amount <= 0:
-            raise ValidationError("Each refund payment must be a method and an amount above "
-                                  "zero.", field="payments")
+            raise ValidationError(_("Each refund payment must be a method and an amount above "
+                                    "zero."), field="payments")
         if payment.method in ("value", "points", "free", "account"):
             available = left.get((payment.method, payment.card_id), 0)
             if payment.amount > available:
-                raise RuleViolation(f"Only {available} was paid by {payment.method}.",
-                                    field=payment.method)
+                raise RuleViolation(_("Only {amount} was paid by {method}.").format(
+                    amount=available, method=payment.method), field=payment.method)
             if payment.method == "points" and payment.amount % point_value:
-                raise ValidationError("Points are refunded in whole points.", field="points")
+                raise ValidationError(_("Points are refunded in whole points."), field="points")
+
+
+def _refund_reason(refund: Invoice) -> str:
+    """The reason on the ledger entries of a refund ("HD000012 refund")."""
+    return _("{code} refund").format(code=refund.code)
 
 
 def _reverse_line(session: Session, refund: Invoice, line: InvoiceLine, amount: int,
                   customer_id: int | None, staff_id: int) -> None:
     ref = {"ref_type": "invoice", "ref_id": refund.id, "operator_id": staff_id,
-           "reason": f"{refund.code} refund"}
+           "reason": _refund_reason(refund)}
+    note = _("Refund {code}").format(code=refund.code)
     if line.kind == "redeem":
         restore_session(session, staff_id=staff_id, package_id=line.package_id,
-                        invoice_id=refund.id, note=f"Refund {refund.code}")
+                        invoice_id=refund.id, note=note)
     elif line.kind == "package":
         cancel_package(session, staff_id=staff_id, package_id=line.package_id,
-                       invoice_id=refund.id, note=f"Refund {refund.code}")
+                       invoice_id=refund.id, note=note)
     elif line.kind == "topup":
         # Same kinds as the lines they reverse, so each kind's entries sum to its lines.
         post_entry(session, customer_id=customer_id, account="value", amount=-line.credit,
@@ -158,7 +165,7 @@ def _reverse_line(session: Session, refund: Invoice, line: InvoiceLine, amount: 
 def _pay_back(session: Session, refund: Invoice, payments: list[CartPayment],
               customer_id: int | None, staff_id: int, point_value: int) -> None:
     ref = {"ref_type": "invoice", "ref_id": refund.id, "operator_id": staff_id,
-           "reason": f"{refund.code} refund"}
+           "reason": _refund_reason(refund)}
     for payment in payments:
         points = payment.amount // point_value if payment.method == "points" else 0
         session.add(Payment(invoice_id=refund.id, method=payment.method, amount=-payment.amount,
@@ -191,7 +198,7 @@ def _take_back_points(session: Session, invoice: Invoice, refund: Invoice, amoun
     share = min(share, points_balance(session, customer_id=invoice.customer_id))
     if share > 0:
         post_entry(session, customer_id=invoice.customer_id, account="points", amount=-share,
-                   kind="unearn", reason=f"{refund.code} refund", ref_type="invoice",
+                   kind="unearn", reason=_refund_reason(refund), ref_type="invoice",
                    ref_id=refund.id, operator_id=staff_id, allow_excluded=True)
 
 
@@ -219,21 +226,21 @@ def refund_invoice(
     require_staff(session, staff_id)
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ValidationError("Give the reason for the refund.", field="reason")
+        raise ValidationError(_("Give the reason for the refund."), field="reason")
     if len(reason) > MAX_REASON:
-        raise ValidationError("The reason is too long.", field="reason")
+        raise ValidationError(_("The reason is too long."), field="reason")
     invoice = session.get(Invoice, invoice_id)
     if invoice is None:
-        raise NotFound("No such invoice.", field="invoice")
+        raise NotFound(_("No such invoice."), field="invoice")
     if invoice.kind == "refund":
-        raise RuleViolation("A refund cannot itself be refunded.", field="invoice")
+        raise RuleViolation(_("A refund cannot itself be refunded."), field="invoice")
     open_lines = {r.line_id: r for r in refundable_lines(session, invoice_id=invoice_id)}
     chosen = list(open_lines) if line_ids is None else list(dict.fromkeys(line_ids))
     if not chosen:
-        raise RuleViolation("Everything on this invoice was refunded already.", field="lines")
+        raise RuleViolation(_("Everything on this invoice was refunded already."), field="lines")
     for line_id in chosen:
         if line_id not in open_lines:
-            raise RuleViolation("That line is not on the invoice or was refunded already.",
+            raise RuleViolation(_("That line is not on the invoice or was refunded already."),
                                 field="lines")
     amount = sum(open_lines[i].amount for i in chosen)
     settings = get_settings(session)

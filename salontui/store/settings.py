@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 
 from sqlmodel import Session
 
+from salontui.i18n import _
 from salontui.store import audit
 from salontui.store.errors import ValidationError
 from salontui.store.models import SalonSettings
@@ -46,15 +47,17 @@ def update_settings(session: Session, *, staff_id: int | None, **changes) -> Set
     if "currency" in changes:
         currency = str(changes["currency"]).upper()
         if currency not in CURRENCY_EXPONENTS and "currency_exponent" not in changes:
-            raise ValidationError(f"Unknown currency '{currency}'.", field="currency")
+            raise ValidationError(_("Unknown currency '{currency}'.").format(currency=currency),
+                                  field="currency")
         changes["currency"] = currency
         changes.setdefault("currency_exponent", CURRENCY_EXPONENTS.get(currency, 2))
     for key, value in changes.items():
         if key == "id" or not hasattr(row, key):
-            raise ValidationError(f"Unknown setting '{key}'.", field=key)
+            raise ValidationError(_("Unknown setting '{key}'.").format(key=key), field=key)
         setattr(row, key, value)
     if row.points_per_amount <= 0:
-        raise ValidationError("Points rule must be a positive amount.", field="points_per_amount")
+        raise ValidationError(_("Points rule must be a positive amount."),
+                              field="points_per_amount")
     session.add(row)
     after = asdict(_to_plain(row))
     audit.record(session, staff_id=staff_id, action="update_settings", entity="settings",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from salontui.i18n import _
 from salontui.store import audit, clock
 from salontui.store.errors import NotFound, ValidationError
 from salontui.store.models import Staff
@@ -31,11 +32,13 @@ def create_staff(session: Session, *, name: str, role: str = "receptionist",
     """Add a staff member. ``staff_id`` is who adds them (None for the first owner)."""
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationError("Name is required.", field="name")
+        raise ValidationError(_("Name is required."), field="name")
     if len(name) > MAX_NAME:
-        raise ValidationError(f"Name is longer than {MAX_NAME} characters.", field="name")
+        raise ValidationError(_("Name is longer than {limit} characters.").format(limit=MAX_NAME),
+                              field="name")
     if role not in ROLES:
-        raise ValidationError(f"Role must be one of {', '.join(ROLES)}.", field="role")
+        raise ValidationError(_("Role must be one of {roles}.").format(roles=", ".join(ROLES)),
+                              field="role")
     row = Staff(name=name, role=role, active=True, created_at=clock.now())
     session.add(row)
     session.flush()
@@ -57,15 +60,15 @@ def list_staff(session: Session, *, include_inactive: bool = False,
 def get_staff(session: Session, staff_id: int) -> StaffMember:
     row = session.get(Staff, staff_id)
     if row is None:
-        raise NotFound(f"No staff member #{staff_id}.", field="staff")
+        raise NotFound(_("No staff member #{id}.").format(id=staff_id), field="staff")
     return _plain(row)
 
 
 def require_staff(session: Session, staff_id: int | None, *, field: str = "staff") -> Staff:
     """The acting staff member of a write; refused if unknown or inactive."""
     if staff_id is None:
-        raise ValidationError("Sign in as a staff member first.", field=field)
+        raise ValidationError(_("Sign in as a staff member first."), field=field)
     row = session.get(Staff, staff_id)
     if row is None or not row.active:
-        raise NotFound("That staff member does not exist or is inactive.", field=field)
+        raise NotFound(_("That staff member does not exist or is inactive."), field=field)
     return row

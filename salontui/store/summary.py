@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
+from salontui.i18n import _
 from salontui.store import clock
 from salontui.store.db import fetch_all
 from salontui.store.errors import NotFound
@@ -90,7 +91,7 @@ def customer_summary(session: Session, *, customer_id: int,
     today = today or clock.today()
     found = fetch_all(session, _CUSTOMER, {"c": customer_id})
     if not found:
-        raise NotFound(f"No customer #{customer_id}.", field="customer")
+        raise NotFound(_("No customer #{id}.").format(id=customer_id), field="customer")
     r = found[0]
     cards = sorted((CardBalance(card_id=cid, name=name, balance=int(balance))
                     for cid, name, balance in fetch_all(session, _CARDS, {"c": customer_id})),

@@ -15,12 +15,12 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Label
 
-from salontui.i18n import _
+from salontui.i18n import N_, _
 from salontui.screens.checkout_common import PAYMENT_METHODS
 from salontui.widgets.inputs import DeskInput
 
 # Shorter names where the panel is tight (80 columns: two columns of four).
-PANEL_LABELS = {"value": "Card value"}
+PANEL_LABELS = {"value": N_("Card value")}
 
 
 class PayInput(DeskInput):

@@ -11,10 +11,11 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from salontui.i18n import _
+from salontui.i18n import N_, _
 from salontui.widgets import fmt as cached
 
-MEMBER_STATE_LABELS = {"not_activated": "not activated", "active": "", "excluded": "excluded"}
+MEMBER_STATE_LABELS = {"not_activated": N_("not activated"), "active": "",
+                       "excluded": N_("excluded")}
 
 
 def points_text(formatter, value: int) -> str:

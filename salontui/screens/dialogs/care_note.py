@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 
-from salontui.i18n import _
+from salontui.i18n import N_, _
 from salontui.screens.dialogs.base import FormDialog
 from salontui.widgets.inputs import Choice, DeskInput, Field
 
 # The store's care.CARE_TYPES, labelled for the desk (kept here: importing the store
 # module would pull SQLAlchemy into the first paint).
-CARE_TYPE_LABELS = {"care": "Care", "treatment": "Treatment", "call": "Call", "sms": "SMS",
-                    "email": "Email"}
+CARE_TYPE_LABELS = {
+    "care": N_("Care"), "treatment": N_("Treatment"), "call": N_("Call"), "sms": N_("SMS"),
+    "email": N_("Email"),
+}
 
 
 def care_type_label(value: str) -> str:

@@ -16,15 +16,12 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from salontui.i18n import _
+from salontui.i18n import N_, _
 from salontui.screens.base import StoreCalls
+from salontui.screens.checkout_common import method_label
 from salontui.widgets.tables import Col, DeskTable
 
-KIND_LABELS = {"sale": "Sale", "refund": "Refund", "repayment": "Debt repayment"}
-METHOD_LABELS = {
-    "cash": "Cash", "card": "Bank card", "transfer": "Transfer", "ewallet": "E-wallet",
-    "value": "Stored value", "points": "Points", "account": "On account", "free": "Free",
-}
+KIND_LABELS = {"sale": N_("Sale"), "refund": N_("Refund"), "repayment": N_("Debt repayment")}
 
 
 class InvoiceDialog(StoreCalls, ModalScreen):
@@ -94,7 +91,7 @@ class InvoiceDialog(StoreCalls, ModalScreen):
         self.query_one("#invoice-totals", Static).update(Text(totals, style="bold"))
         rows = []
         for i, pay in enumerate(inv.payments):
-            label = _(METHOD_LABELS.get(pay.method, pay.method))
+            label = method_label(pay.method)
             if pay.card_name:
                 label += f" ({pay.card_name})"
             if pay.points:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from salontui.i18n import _
+from salontui.i18n import N_, _
 
 STATUS_LABELS = {
-    "in_use": "in use", "reserved": "reserved", "expired": "expired", "used_up": "used up",
+    "in_use": N_("in use"), "reserved": N_("reserved"), "expired": N_("expired"),
+    "used_up": N_("used up"),
 }
-KIND_LABELS = {"count": "count card", "time": "time card", "gift": "gift"}
+KIND_LABELS = {"count": N_("count card"), "time": N_("time card"), "gift": N_("gift")}
 
 
 def status_label(status: str) -> str:

@@ -10,11 +10,11 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from salontui.i18n import _
+from salontui.i18n import N_, _
 
 ROLE_LABELS = {
-    "owner": "owner", "manager": "manager", "receptionist": "receptionist",
-    "technician": "technician",
+    "owner": N_("owner"), "manager": N_("manager"), "receptionist": N_("receptionist"),
+    "technician": N_("technician"),
 }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import text
 from test_ui_helpers import (
     SIZE,
@@ -14,41 +13,15 @@ from test_ui_helpers import (
     settle,
     start,
     table_rows,
-    world_copy,
-    world_template,  # noqa: F401  (a fixture)
 )
 
-from salontui.app import SalonApp
 from salontui.screens import detail as detail_module
 from salontui.screens.dialogs.confirm import ConfirmDialog
 from salontui.screens.dialogs.customer_form import CustomerFormDialog
 from salontui.screens.dialogs.invoice import InvoiceDialog
 from salontui.screens.search import CustomerSearchScreen
 from salontui.store.customers import delete_customer, get_customer
-from salontui.store.db import make_engine, write_session
-
-
-@pytest.fixture
-def world(world_template, db_url, fixed_now):  # noqa: F811
-    return world_copy(world_template, db_url)
-
-
-@pytest.fixture
-def engine(db_url, world):
-    """This module's engine: the copied world (it shadows the conftest's empty salon)."""
-    eng = make_engine(db_url)
-    yield eng
-    eng.dispose()
-
-
-@pytest.fixture
-def staff_id(world):
-    return world["staff_id"]
-
-
-@pytest.fixture
-def app(db_url, staff_id, world):
-    return SalonApp(db_url, staff_id=staff_id)
+from salontui.store.db import write_session
 
 
 async def test_header_card_and_every_tab(app, world):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from test_ui_helpers import (
     SIZE,
     fill,
@@ -19,11 +18,8 @@ from test_ui_helpers import (
     start,
     table_rows,
     type_text,
-    world_copy,
-    world_template,  # noqa: F401  (a fixture)
 )
 
-from salontui.app import SalonApp
 from salontui.screens.dialogs.adjust_package import AdjustPackageDialog
 from salontui.screens.dialogs.adjust_points import AdjustPointsDialog
 from salontui.screens.dialogs.care_note import CareNoteDialog
@@ -33,33 +29,9 @@ from salontui.screens.dialogs.give_promotion import GivePromotionDialog
 from salontui.screens.dialogs.reserve_package import ReservePackageDialog
 from salontui.screens.dialogs.resume_package import ResumePackageDialog
 from salontui.store.care import list_care_notes
-from salontui.store.db import make_engine
 from salontui.store.ledger import points_balance
 from salontui.store.packages import get_package, package_history
 from salontui.store.promotions import list_customer_promotions
-
-
-@pytest.fixture
-def world(world_template, db_url, fixed_now):  # noqa: F811
-    return world_copy(world_template, db_url)
-
-
-@pytest.fixture
-def engine(db_url, world):
-    """This module's engine: the copied world (it shadows the conftest's empty salon)."""
-    eng = make_engine(db_url)
-    yield eng
-    eng.dispose()
-
-
-@pytest.fixture
-def staff_id(world):
-    return world["staff_id"]
-
-
-@pytest.fixture
-def app(db_url, staff_id, world):
-    return SalonApp(db_url, staff_id=staff_id)
 
 
 def package_state(engine, package_id):
