@@ -54,10 +54,12 @@ class CustomerSearchScreen(StoreCalls, Screen):
                 tooltip=_("Show deleted customers (again: back to the others)")),
         Binding("f5", "restore_customer", _("Restore"),
                 tooltip=_("Restore the selected deleted customer")),
-        Binding("f2", "app.switch_staff", _("Staff"), tooltip=_("Switch staff member")),
+        Binding("f2", "app.switch_staff", _("Staff"), tooltip=_("Switch staff member"),
+                show=False),  # who is signed in is in the header; F1 lists the key
         Binding("f6", "checkout", _("Walk-in"), tooltip=_("Checkout for a walk-in")),
         Binding("f7", "held_checkouts", _("Held"), tooltip=_("Resume held checkout")),
         Binding("f8", "day_close", _("Day close")),
+        Binding("f9", "find_invoice", _("Invoice"), tooltip=_("Find an invoice by its code")),
         Binding("escape", "clear_search", _("Clear search"), show=False),
         Binding("down", "move(1)", _("Next result"), show=False),
         Binding("up", "move(-1)", _("Previous result"), show=False),
@@ -167,7 +169,7 @@ class CustomerSearchScreen(StoreCalls, Screen):
             text = _("{status} · {n} deleted customers · F5 restores the selected one").format(
                 status=status, n=count)
         elif not self.query_text.strip():
-            text = _("{status} · newest customers · type a name, phone digits or code").format(
+            text = _("{status} · newest customers · type a name, phone or code · F1 keys").format(
                 status=status)
         else:
             text = _("{status} · {n} found").format(status=status, n=count)
@@ -235,6 +237,16 @@ class CustomerSearchScreen(StoreCalls, Screen):
 
         self.app.push_screen(DayCloseScreen())
 
+    def action_find_invoice(self) -> None:
+        from salontui.screens.dialogs.find_invoice import FindInvoiceDialog
+        from salontui.screens.dialogs.invoice import InvoiceDialog
+
+        def found(invoice_id) -> None:
+            if invoice_id is not None:
+                self.app.push_screen(InvoiceDialog(invoice_id))
+
+        self.app.push_screen(FindInvoiceDialog(), callback=found)
+
     def action_new_customer(self) -> None:
         from salontui.screens.dialogs.customer_form import CustomerFormDialog
 
@@ -301,4 +313,12 @@ class CustomerSearchScreen(StoreCalls, Screen):
              self.action_restore_customer),
             (_("Open customer"), _("Open the selected customer (Enter)"),
              self.action_open_customer),
+            (_("Check out a walk-in"), _("A checkout without a customer (F6)"),
+             self.action_checkout),
+            (_("Resume held checkout"), _("Pick a parked checkout (F7)"),
+             self.action_held_checkouts),
+            (_("Close the day"), _("Takings per method, refunds, debt, sessions (F8)"),
+             self.action_day_close),
+            (_("Find invoice"), _("Open an invoice by the code on its receipt (F9)"),
+             self.action_find_invoice),
         ]

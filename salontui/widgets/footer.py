@@ -17,6 +17,9 @@ class DeskFooter(Footer):
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("compact", True)
+        # No "^p palette" at the right: at 80 columns it pushed real keys off the line.
+        # F1 lists every key of the screen, Ctrl+P included; the search status says so.
+        kwargs.setdefault("show_command_palette", False)
         super().__init__(**kwargs)
         self._shown: tuple | None = None
         self._pending = False
