@@ -14,6 +14,8 @@ deleted customers (and back), F5 restore the selected deleted customer.
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -32,6 +34,11 @@ from salontui.widgets.tables import Cell, Col, DeskTable
 
 RESULT_LIMIT = 50
 DETAIL_SCREEN = "customer-detail"
+
+
+def debt_cell(fmt, minor: int) -> Cell:
+    """A debt in the results: bold, so it is seen without relying on colour."""
+    return Cell(cached.money(fmt, minor), "bold")
 
 
 class SearchResults(Message):
@@ -152,11 +159,11 @@ class CustomerSearchScreen(StoreCalls, Screen):
         self.rows = message.rows
         fmt = self.app.formatter
         table_rows = []
-        for r in self.rows:
-            debt = Cell(cached.money(fmt, r.debt), "bold") if r.debt else ""
+        for r in self.rows:  # phones and amounts: formatted for the rows drawn (lazy cells)
+            debt = partial(debt_cell, fmt, r.debt) if r.debt else ""
             table_rows.append((r.id, [
-                r.code, r.name, cached.phone(fmt, r.phone), r.tier, cached.points(fmt, r.points),
-                debt, fmt.date(r.last_visit),
+                r.code, r.name, partial(cached.phone, fmt, r.phone), r.tier,
+                partial(cached.points, fmt, r.points), debt, fmt.date(r.last_visit),
             ]))
         self.query_one(DeskTable).set_rows(table_rows, keep_cursor=False)
         self._show_status(self.app.status)

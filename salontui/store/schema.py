@@ -11,6 +11,10 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# The newest migration's revision, written here so that opening an up-to-date database
+# (every start of the desk) needs no Alembic import, about 0.3 s on a counter PC.
+# A test checks it against the migrations folder.
+HEAD_REVISION = "0002"
 
 
 def _config(connection=None):
@@ -47,9 +51,21 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(_config(conn), revision)
 
 
+def stored_revision(engine: Engine) -> str | None:
+    """The revision recorded in the database, read with plain SQL (None: never migrated)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    with engine.connect() as conn:
+        try:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except DBAPIError:  # no such table: an empty database
+            return None
+
+
 def ensure_current(engine: Engine) -> bool:
     """Upgrade if the database is behind the code; return True if anything was applied."""
-    if current_revision(engine) == head_revision():
+    if stored_revision(engine) == HEAD_REVISION:
         return False
     upgrade(engine)
     return True
