@@ -122,6 +122,10 @@ DAMAGE = {
         "UPDATE invoice_line SET unit_price = unit_price + 1000, amount = amount + 1000 "
         f"WHERE id = {SERVICE_LINE}",
     ],
+    "invoice change": [
+        "DROP TRIGGER invoice_no_update",
+        f"UPDATE invoice SET change_given = -500 WHERE id = {SALE}",
+    ],
     "invoice totals": [
         "DROP TRIGGER invoice_no_update",
         f"UPDATE invoice SET discount = discount + 1000 WHERE id = {SALE}",
@@ -183,6 +187,7 @@ def test_every_check_can_fail():
         "package_counts": "package sessions", "package_history": "package history",
         "line_amounts": "invoice lines", "invoice_subtotals": "invoice subtotals",
         "invoice_totals": "invoice totals", "invoice_payments": "invoice payments",
+        "invoice_change": "invoice change",
         "refund_links": "refunds", "ledger_matches_documents": "ledger vs invoices",
         "ledger_owners": "ledger owners", "balances": "balances", "counters": "counters",
         "search_keys": "name search",

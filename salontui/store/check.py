@@ -10,7 +10,8 @@ invariants (Beancount's idea: a validation pass over everything):
 * packages: sessions used never above the total, never negative, and both
   equal to the sums of the package's history;
 * invoices: each line's amount, subtotal = its lines, total = subtotal −
-  discount, payments = total, refunds point to their invoice;
+  discount, change given never negative (none on a refund), payments =
+  total, refunds point to their invoice;
 * ledgers against documents (the contract's table): stored value paid,
   points spent, amounts on account, top-ups and debt repaid each have the
   ledger entries their invoice says, on the invoice's customer; value entries
@@ -191,6 +192,13 @@ class _Checker:
         self.report("invoice totals", rows, "{n} invoice{s} whose total is not subtotal − discount",
                     lambda r: f"{r[0]} ({r[1]:,} − {r[2]:,} ≠ {r[3]:,})")
 
+    def invoice_change(self) -> None:
+        rows = self.rows("SELECT code, change_given FROM invoice WHERE change_given < 0 "
+                         "OR (kind = 'refund' AND change_given != 0) ORDER BY id")
+        self.report("invoice change", rows,
+                    "{n} invoice{s} with change given that is negative or on a refund",
+                    lambda r: f"{r[0]} (change {r[1]:,})")
+
     def invoice_payments(self) -> None:
         rows = self.rows(
             "SELECT code, total, paid FROM (SELECT i.id, i.code, i.total, "
@@ -314,7 +322,8 @@ class _Checker:
 
 CHECKS = (
     "integrity", "foreign_keys", "triggers", "no_holes", "package_counts", "package_history",
-    "line_amounts", "invoice_subtotals", "invoice_totals", "invoice_payments", "refund_links",
+    "line_amounts", "invoice_subtotals", "invoice_totals", "invoice_change", "invoice_payments",
+    "refund_links",
     "ledger_matches_documents", "ledger_owners", "balances", "counters", "search_keys",
 )
 
