@@ -59,7 +59,9 @@ class SalonApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "salontui"
-    COMMANDS = App.COMMANDS | {DeskCommands}
+    # Only the desk's commands: Textual's own (theme, screenshot, maximize…) are for
+    # developers, and in English whatever the desk's language.
+    COMMANDS = {DeskCommands}
     BINDINGS = [
         Binding("f1", "help", _("Help")),
         Binding("f2", "switch_staff", _("Staff"), show=False),
@@ -259,7 +261,16 @@ class SalonApp(App[None]):
         return [
             (_("Switch staff member"), _("Who is at the desk (F2)"), self.action_switch_staff),
             (_("Show keys"), _("Every key of this screen (F1)"), self.action_help),
+            (_("Quit the desk"), _("Close salontui (Ctrl+Q)"), self.exit),
         ]
+
+    def action_command_palette(self) -> None:
+        """The command palette, with its prompt in the desk's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette",
+                                            placeholder=_("Type a command…")))
 
 
 def read_state(engine):

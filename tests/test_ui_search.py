@@ -245,7 +245,7 @@ async def test_palette_offers_the_screen_commands(app):
             assert wanted in names
         await pilot.press("ctrl+p")
         await settle(pilot)
-        await type_text(pilot, "new customer")
+        await type_text(pilot, "néw cùstomer")  # accents and case do not matter
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
@@ -263,6 +263,8 @@ async def test_f1_lists_the_keys_of_the_screen(app):
         described = {text for _key, text, _on in app.screen.keys}
         assert {"New customer", "Show deleted customers (again: back to the others)", "Open",
                 "Help", "Switch staff member", "Quit"} <= described
+        keys = [key for key, _text, _on in app.screen.keys]
+        assert keys.count("f2") == 1 and keys.count("f1") == 1  # the app's keys once
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, CustomerSearchScreen)

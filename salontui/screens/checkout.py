@@ -142,7 +142,7 @@ class CheckoutScreen(StoreCalls, Screen):
     CheckoutScreen #receipt-saved.-shown { display: block; }
     CheckoutScreen #strip { height: auto; max-height: 4; padding: 0 1; background: $boost; }
     CheckoutScreen #add-row { height: 1; margin-top: 1; }
-    CheckoutScreen #add-label { width: 5; padding-left: 1; text-style: bold; }
+    CheckoutScreen #add-label { width: auto; padding: 0 1; text-style: bold; }
     CheckoutScreen #add { width: 1fr; }
     CheckoutScreen #completions { height: 7; border-left: thick $primary; }
     CheckoutScreen #lines { height: 1fr; min-height: 4; }
@@ -160,19 +160,21 @@ class CheckoutScreen(StoreCalls, Screen):
     CheckoutScreen #due.-balanced { color: $success; }
     """
 
+    # The footer shows the keys in this order and cuts what does not fit at 80 columns:
+    # paying and holding first; F1 (every key) and Esc are in the hint line above.
     BINDINGS = [
-        Binding("f1", "app.help", _("Help")),
+        Binding("f1", "app.help", _("Help"), show=False),
         Binding("f10", "confirm", _("Confirm"), tooltip=_("Confirm payment")),
         Binding("f9", "fill_remainder", _("Fill"), tooltip=_("Fill remainder into the field")),
-        Binding("f5", "set_quantity", _("Qty"), tooltip=_("Set quantity of the line")),
-        Binding("f6", "set_price", _("Price"), tooltip=_("Set price of the line")),
-        Binding("f7", "set_discount", _("Disc"), tooltip=_("Set discount of the line")),
-        Binding("f8", "choose_staff", _("Staff"), tooltip=_("Choose who did the service")),
         Binding("f4", "redeem", _("Redeem"), tooltip=_("Redeem a package session")),
         Binding("f3", "change_customer", _("Customer"), tooltip=_("Change the customer")),
         Binding("f11", "hold", _("Hold"), tooltip=_("Hold checkout")),
         Binding("f12", "resume", _("Held"), tooltip=_("Resume held checkout")),
-        Binding("escape", "back", _("Back")),
+        Binding("f5", "set_quantity", _("Qty"), tooltip=_("Set quantity of the line")),
+        Binding("f6", "set_price", _("Price"), tooltip=_("Set price of the line")),
+        Binding("f7", "set_discount", _("Disc"), tooltip=_("Set discount of the line")),
+        Binding("f8", "choose_staff", _("Staff"), tooltip=_("Choose who did the service")),
+        Binding("escape", "back", _("Back"), show=False),
         *(Binding(f"alt+{key}", f"pay('{method}')", _(METHOD_COMMANDS[method]), show=False,
                   priority=True) for method, _label, key in PAYMENT_METHODS),
         Binding("alt+u", "top_up", _("Top up card"), show=False, priority=True),

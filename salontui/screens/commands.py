@@ -25,8 +25,12 @@ class DeskCommands(Provider):
             yield DiscoveryHit(name, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
+        """Match ignoring case and diacritics ("gia han goi" finds "Gia hạn gói"), as the
+        customer search does."""
+        from salontui.store.text import fold
+
+        matcher = self.matcher(fold(query))
         for name, help_text, callback in commands_for(self.screen):
-            score = matcher.match(name)
+            score = matcher.match(fold(name))
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+                yield Hit(score, name, callback, help=help_text)

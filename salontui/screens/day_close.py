@@ -11,6 +11,7 @@ user's documents folder) and says where. Escape goes back.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -78,14 +79,18 @@ def method_rows(close) -> list[tuple[str, int, int, int]]:
 
 
 def figure_rows(close, fmt) -> list[tuple[str, str]]:
+    from salontui.widgets import fmt as cached
+
     net = close.sales_total + close.refunds_total
+    count = partial(cached.points, fmt)  # a count with the locale's grouping: 2.677
     return [
-        (_("Invoices ({n})").format(n=close.sales_count), fmt.money(close.sales_total)),
-        (_("Refunds ({n})").format(n=close.refunds_count), fmt.money(close.refunds_total)),
+        (_("Invoices ({n})").format(n=count(close.sales_count)), fmt.money(close.sales_total)),
+        (_("Refunds ({n})").format(n=count(close.refunds_count)),
+         fmt.money(close.refunds_total)),
         (_("Net"), fmt.money(net)),
         (_("New debt (on account)"), fmt.money(close.new_debt)),
         (_("Debt repaid"), fmt.money(close.debt_repaid)),
-        (_("Sessions redeemed ({n})").format(n=close.sessions_redeemed),
+        (_("Sessions redeemed ({n})").format(n=count(close.sessions_redeemed)),
          fmt.money(close.sessions_value)),
     ]
 
@@ -108,7 +113,8 @@ class DayCloseScreen(StoreCalls, Screen):
 
     BINDINGS = [
         Binding("escape", "back", _("Back")),
-        Binding("p", "print", _("Print"), tooltip=_("Print day close as a text file")),
+        Binding("p", "print", _("Save text"),
+                tooltip=_("Save the day close as a text file to print")),
         Binding("left_square_bracket", "day(-1)", _("Prev day"),
                 tooltip=_("Show the previous day")),
         Binding("right_square_bracket", "day(1)", _("Next day"),

@@ -87,7 +87,7 @@ class CustomerDetailScreen(StoreCalls, Screen):
     help_title = _("Customer")
 
     BINDINGS = [
-        Binding("escape", "back", _("Back")),
+        Binding("escape", "back", _("Back"), show=False),  # Esc goes back everywhere; F1 says so
         Binding("enter", "open_row", _("Open"), priority=True, tooltip=_("Open invoice")),
         Binding("enter", "edit_care_note", _("Edit note"), priority=True,
                 tooltip=_("Edit care note")),
@@ -198,7 +198,7 @@ class CustomerDetailScreen(StoreCalls, Screen):
         if tab == "packages":
             history = DeskTable([
                 Col("time", _("Time"), 16),
-                Col("change", _("Change"), 14),
+                Col("change", _("Event"), 14),
                 Col("detail", _("Detail"), 12),
                 Col("note", _("Note"), None, min_width=8),
                 Col("by", _("By"), 12, grow=1, max_width=20),
@@ -258,7 +258,7 @@ class CustomerDetailScreen(StoreCalls, Screen):
                 DeskTable([
                     Col("time", _("Date"), 16),
                     Col("content", _("Content"), None, min_width=10),
-                    Col("change", _("Change"), 12, justify="right"),
+                    Col("change", _("+/−"), 12, justify="right"),
                     Col("balance", _("Balance"), 12, justify="right"),
                     Col("by", _("By"), 12, grow=1, max_width=20),
                 ], id=f"{tab}-table"),
@@ -677,6 +677,8 @@ class CustomerDetailScreen(StoreCalls, Screen):
             "date_range": tab == "invoices",
             "edit_customer": not deleted,
             "delete_customer": not deleted,
+            "checkout": not deleted,  # the store refuses it: do not offer it
+            "repay_debt": not deleted,
             "restore_customer": deleted,
         }
         if action == "page":
@@ -854,14 +856,25 @@ class CustomerDetailScreen(StoreCalls, Screen):
                 self.app.notify(_("No invoice for this appointment."), timeout=3)
 
     # -- checkout ------------------------------------------------------------------
+    def refuse_if_deleted(self) -> bool:
+        """True (and says why) when the customer is deleted: nothing can be sold to them."""
+        if self.summary is not None and self.summary.deleted_at is not None:
+            self.app.notify(_("This customer is deleted; restore them first (F5)."), timeout=4)
+            return True
+        return False
+
     def action_checkout(self) -> None:
         from salontui.screens.checkout import CheckoutScreen
 
+        if self.refuse_if_deleted():
+            return
         self.app.push_screen(CheckoutScreen(self.customer_id), callback=self.after_dialog)
 
     def action_repay_debt(self) -> None:
         from salontui.screens.checkout import CheckoutScreen
 
+        if self.refuse_if_deleted():
+            return
         self.app.push_screen(CheckoutScreen.repay_debt(self.customer_id),
                              callback=self.after_dialog)
 

@@ -172,6 +172,9 @@ class CustomerSearchScreen(StoreCalls, Screen):
         count = len(self.rows)
         if self.app.engine is None:
             text = status
+        elif self.deleted and count >= RESULT_LIMIT:
+            text = _("{status} · the latest {n} deleted customers (type to find others) · F5 "
+                     "restores").format(status=status, n=count)
         elif self.deleted:
             text = _("{status} · {n} deleted customers · F5 restores the selected one").format(
                 status=status, n=count)
@@ -306,6 +309,8 @@ class CustomerSearchScreen(StoreCalls, Screen):
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "restore_customer":
             return self.deleted
+        if action in ("checkout", "held_checkouts", "day_close", "find_invoice"):
+            return not self.deleted  # the deleted list is for restoring: its keys only
         return True
 
     def help_extra(self):

@@ -317,4 +317,12 @@ async def test_a_deleted_customer_shows_in_the_bin_detail(app, engine, staff_id,
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert "DELETED 23/11/2026" in plain(app.screen.query_one("#card"))
+        screen = app.screen
+        assert "DELETED 23/11/2026" in plain(screen.query_one("#card"))
+        # Nothing can be sold to a deleted customer: o and R are not offered, and do nothing.
+        assert screen.check_action("checkout", ()) is False
+        assert screen.check_action("repay_debt", ()) is False
+        for key in ("o", "R"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.screen is screen

@@ -232,11 +232,11 @@ async def test_adjust_points(app, engine, world):
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, AdjustPointsDialog)
-        assert dialog.focused.id == "direction"
+        assert dialog.focused.id == "amount"  # typing goes straight into the amount
         preview = dialog.query_one("#preview")
         assert plain(preview) == "Balance after: 1.545"
         await pilot.press("tab")
-        assert dialog.focused.id == "amount"
+        assert dialog.focused.id == "direction"
         await fill(pilot, "note", "Birthday gift")
         await refused(pilot, dialog, "amount", "Enter an amount.")
         for typed, message in (("abc", "'abc' is not an amount."),
@@ -298,13 +298,14 @@ async def test_care_notes_add_edit_delete_filter(app, engine, world):
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, CareNoteDialog)
+        assert dialog.focused.id == "title"
+        await pilot.press("tab")
         assert dialog.focused.id == "type"
         await pilot.press("s")  # the first letter picks: SMS
         assert dialog.query_one("#type").value == "sms"
-        await pilot.press("tab")
-        assert dialog.focused.id == "title"
         await refused(pilot, dialog, "title", "Title is required.")
         assert len(notes()) == 2
+        assert dialog.focused.id == "title"
         await type_text(pilot, "Reminder sent")
         await pilot.press("enter")
         await settle(pilot)

@@ -43,10 +43,11 @@ class AdjustPointsDialog(FormDialog):
         intro = _("{name}: {points} points now").format(
             name=self.customer_name, points=points_text(fmt, self.balance))
         yield Static(Content(intro), classes="intro")
-        yield Field(_("Change"), Choice([(INCREASE, _("Increase")), (DECREASE, _("Decrease"))],
-                                        id="direction"), key="direction")
+        # The amount first: what the receptionist types at once ("-500" decreases too).
         yield Field(_("Points"), DeskInput(placeholder=_("e.g. 500 or -500"), id="amount"),
                     key="amount", aliases=("points",), required=True)
+        yield Field(_("Kind"), Choice([(INCREASE, _("Increase")), (DECREASE, _("Decrease"))],
+                                      id="direction"), key="direction")
         yield Field(_("Note"), DeskInput(id="note"), key="reason", aliases=("note",),
                     required=True)
         yield Static("", id="preview", classes="preview")

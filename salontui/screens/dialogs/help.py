@@ -18,6 +18,7 @@ def screen_keys(screen: Screen) -> list[tuple[str, str, bool]]:
 
     app = screen.app
     rows: list[tuple[str, str, bool]] = []
+    seen: set[tuple[str, str]] = set()  # (key, action): a screen may re-bind an app key
     for node in (screen, app):
         ours = [b for cls in type(node).__mro__ if cls.__module__.startswith("salontui")
                 for b in cls.__dict__.get("BINDINGS", [])]
@@ -27,11 +28,12 @@ def screen_keys(screen: Screen) -> list[tuple[str, str, bool]]:
                         binding.action == getattr(b, "action", None) for b in ours):
                     continue
                 _namespace, action, params = parse(binding.action)
+                key = app.get_key_display(binding)
+                if (key, action) in seen:
+                    continue
+                seen.add((key, action))
                 enabled = bool(node.check_action(action, params))
-                row = (app.get_key_display(binding), binding.tooltip or binding.description,
-                       enabled)
-                if row not in rows:
-                    rows.append(row)
+                rows.append((key, binding.tooltip or binding.description, enabled))
     extra = getattr(screen, "help_extra", None)
     if callable(extra):
         rows.extend((key, text, True) for key, text in extra())
@@ -55,7 +57,7 @@ class HelpDialog(ModalScreen[None]):
             table.add_column(Text(_("Key")), key="key")
             table.add_column(Text(_("Does")), key="does")
             for key, description, enabled in self.keys:
-                note = "" if enabled else "  " + _("(not here now)")
+                note = "" if enabled else "  " + _("(not now)")
                 table.add_row(Text(key, style="bold"),
                               Text(description + note, style="" if enabled else "dim"))
             yield table
