@@ -167,3 +167,25 @@ async def test_the_reused_detail_shows_the_customer_asked_for(db_url, engine, st
             assert customer.name in plain(app.screen.query_one("#card"))
             await pilot.press("escape")
             await settle(pilot)
+
+
+async def test_the_linux_console_gets_its_16_colours_and_glyphs_it_can_draw(
+        db_url, staff_id, monkeypatch):
+    """TERM=linux: the ANSI theme (the console's own 16 colours), no ⭘ in the header and
+    no ⏎ in the footer (not in console fonts)."""
+    from textual.widgets import Header
+
+    monkeypatch.setenv("TERM", "linux")
+    app = SalonApp(db_url, staff_id=staff_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        assert app.theme == "ansi-dark"
+        assert app.screen.query_one(Header).icon == "*"
+        enter = next(b for b in CustomerSearchScreen.BINDINGS if b.key == "enter")
+        assert app.get_key_display(enter) == "enter"  # the footer's label for Enter
+    monkeypatch.setenv("TERM", "xterm-256color")
+    app = SalonApp(db_url, staff_id=staff_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        assert app.theme != "ansi-dark"
+        assert app.screen.query_one(Header).icon == "⭘"

@@ -43,7 +43,7 @@ from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Header, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from salontui.i18n import _, ngettext
 from salontui.screens.base import StoreCalls
@@ -60,6 +60,7 @@ from salontui.widgets import fmt as cached
 from salontui.widgets.checkout_payments import PayInput, PaymentPanel
 from salontui.widgets.checkout_receipt import ReceiptView, saved_text
 from salontui.widgets.footer import DeskFooter
+from salontui.widgets.header import desk_header
 from salontui.widgets.inputs import DeskInput
 from salontui.widgets.tables import Col, DeskTable
 
@@ -246,7 +247,7 @@ class CheckoutScreen(StoreCalls, Screen):
 
     # -- layout ---------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield desk_header()
         with Vertical(id="checkout-body"):
             yield Static(_("Loading…"), id="strip")
             with Horizontal(id="add-row"):
@@ -811,7 +812,8 @@ class CheckoutScreen(StoreCalls, Screen):
     def open_prompt(self, label: str, value: str, apply: Callable[[str], None]) -> None:
         self.clear_store_errors()
         self.prompt_apply = apply
-        self.query_one("#prompt-label", Label).update(Content(label))
+        # "Quantity of line 1: 2", not "Quantity of line 1 2".
+        self.query_one("#prompt-label", Label).update(Content(f"{label}:"))
         box = self.query_one("#prompt-input", DeskInput)
         box.value = value
         self.query_one("#prompt").display = True

@@ -18,12 +18,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Header, Label, Static
+from textual.widgets import Label, Static
 
 from salontui.i18n import N_, _
 from salontui.screens.base import StoreCalls
 from salontui.screens.checkout_common import PAYMENT_METHODS, method_label
 from salontui.widgets.footer import DeskFooter
+from salontui.widgets.header import desk_header
 from salontui.widgets.tables import Cell, Col, DeskTable
 
 TEXT_WIDTH = 48
@@ -129,7 +130,7 @@ class DayCloseScreen(StoreCalls, Screen):
         self.close = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield desk_header()
         yield Static("", id="day-head")
         with VerticalScroll(id="day-body"):
             yield Label(_("Takings per method"), classes="day-title")

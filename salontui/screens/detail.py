@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Header, Input, Label, Static, TabbedContent, TabPane
+from textual.widgets import Input, Label, Static, TabbedContent, TabPane
 
 from salontui.formatting import parse_date
 from salontui.i18n import N_, _, ngettext
@@ -31,6 +31,7 @@ from salontui.screens.dialogs.care_note import care_type_label
 from salontui.screens.dialogs.packages_common import KIND_LABELS, status_label
 from salontui.store.errors import SalonError
 from salontui.widgets.footer import DeskFooter
+from salontui.widgets.header import desk_header
 from salontui.widgets.header_card import HeaderCard, points_text
 from salontui.widgets.inputs import DeskInput
 from salontui.widgets.tables import Col, DeskTable
@@ -183,7 +184,7 @@ class CustomerDetailScreen(StoreCalls, Screen):
     # -- layout ---------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         titles = tab_titles()
-        yield Header()
+        yield desk_header()
         yield HeaderCard(id="card")
         with TabbedContent(initial="packages", id="tabs"):
             for number, tab in enumerate(TABS, start=1):

@@ -22,13 +22,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Header, Label, Static
+from textual.widgets import Label, Static
 from textual.worker import get_current_worker
 
 from salontui.i18n import _
 from salontui.screens.base import StoreCalls
 from salontui.widgets import fmt as cached
 from salontui.widgets.footer import DeskFooter
+from salontui.widgets.header import desk_header
 from salontui.widgets.inputs import DeskInput
 from salontui.widgets.tables import Cell, Col, DeskTable
 
@@ -83,7 +84,7 @@ class CustomerSearchScreen(StoreCalls, Screen):
         self.detail = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield desk_header()
         yield DeskInput(placeholder=_("Search: name, phone digits or code"), id="query")
         yield Label("", id="mode")
         yield DeskTable(self._columns(), id="results")
