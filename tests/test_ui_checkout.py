@@ -391,6 +391,17 @@ async def test_promotion_and_invoice_discount(app, salon):
         await keys(pilot, "enter")
         assert screen.quote.discount == 30_000 + 164_000  # 20% of what is left after 30,000
         assert "Discount (promotion" in plain(screen.query_one("#totals"))
+        await keys(pilot, "alt+c", "f9", "f10")  # paid: the receipt names the promotion
+        code = salon["promo"].code
+        assert f"Promotion {code}" in plain(screen.query_one("#receipt"))
+
+    def detail(s):
+        from salontui.store.invoices import get_invoice
+
+        invoice_id = s.execute(text("SELECT max(id) FROM invoice")).scalar()
+        return get_invoice(s, invoice_id=invoice_id).promotion_code
+
+    assert read(app.engine, detail) == code  # the invoice dialog says it too
 
 
 async def test_receipt_width_text_and_pdf(app, salon):

@@ -25,6 +25,7 @@ from salontui.store.errors import NotFound, ValidationError
 from salontui.store.models import (
     Customer,
     CustomerMerge,
+    CustomerPromotion,
     Invoice,
     InvoiceLine,
     Payment,
@@ -94,6 +95,7 @@ class InvoiceDetail:
     lines: list[InvoiceLineRow]
     payments: list[PaymentRow]
     change_given: int = 0  # cash handed back: tendered = the cash payment + this
+    promotion_code: str | None = None  # the promotion used on it (part of its discount)
 
 
 def _utc_bounds(session: Session, date_from: date | None,
@@ -188,10 +190,13 @@ def list_invoices(session: Session, *, customer_id: int, date_from: date | None 
 def get_invoice(session: Session, *, invoice_id: int) -> InvoiceDetail:
     """One invoice with its lines (and who did each service) and its payments."""
     original = _I.alias("original")
+    promotion = (select(CustomerPromotion.__table__.c.code)
+                 .where(CustomerPromotion.__table__.c.invoice_id == _I.c.id)
+                 .limit(1).scalar_subquery())
     head = session.execute(
         select(_I.c.id, _I.c.code, _I.c.created_at, _I.c.kind, _I.c.customer_id, _C.c.name,
                _I.c.subtotal, _I.c.discount, _I.c.total, _S.c.name, original.c.code, _I.c.note,
-               _I.c.change_given)
+               _I.c.change_given, promotion)
         .select_from(
             _I.outerjoin(_C, _C.c.id == _I.c.customer_id)
             .outerjoin(_S, _S.c.id == _I.c.staff_id)
@@ -220,7 +225,8 @@ def get_invoice(session: Session, *, invoice_id: int) -> InvoiceDetail:
                          customer_id=head[4], customer_name=head[5], subtotal=head[6],
                          discount=head[7], total=head[8], staff_name=head[9],
                          refund_of_code=head[10], note=head[11], lines=lines,
-                         payments=payments, change_given=head[12])
+                         payments=payments, change_given=head[12],
+                         promotion_code=head[13])
 
 
 def invoice_id_by_code(session: Session, code: str) -> int:

@@ -76,6 +76,9 @@ def receipt_lines(invoice, settings, *, width: int = 32, local_time: str = "") -
     if invoice.discount:
         out.append(_pair(_("Subtotal"), money(invoice.subtotal), width))
         out.append(_pair(_("Discount"), money(-invoice.discount), width))
+        if getattr(invoice, "promotion_code", None):
+            out.append(fit("  " + _("Promotion {code}").format(code=invoice.promotion_code),
+                           width))
     out.append(_pair(_("TOTAL"), money(invoice.total), width))
     change = getattr(invoice, "change_given", 0)
     cash_shown = False

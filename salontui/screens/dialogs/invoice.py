@@ -88,6 +88,8 @@ class InvoiceDialog(StoreCalls, ModalScreen):
         totals = _("Subtotal {subtotal} · Discount {discount} · Total {total}").format(
             subtotal=fmt.money(inv.subtotal), discount=fmt.money(inv.discount),
             total=fmt.money(inv.total))
+        if inv.promotion_code:  # say where the discount came from
+            totals += "\n" + _("Promotion {code} applied").format(code=inv.promotion_code)
         self.query_one("#invoice-totals", Static).update(Text(totals, style="bold"))
         rows = []
         for i, pay in enumerate(inv.payments):
