@@ -24,6 +24,7 @@ from salontui.store.customers import load_customer
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.models import Appointment, Invoice, Staff
 from salontui.store.staff import require_staff
+from salontui.store.text import clean_line
 
 STATUSES = ("booked", "checked_in", "paid", "cancelled", "no_show")
 # What the desk may do by hand; "paid" comes from the checkout (see set_appointment_status).
@@ -105,18 +106,6 @@ def list_appointments(session: Session, *, customer_id: int, limit: int = 100,
     return [_to_row(r) for r in session.execute(statement)]
 
 
-def _clean(value: str | None, *, field: str, limit: int, too_long: str,
-           required: str | None = None) -> str:
-    """One line of text, spaces tidied. ``required``: the message when it is empty and must
-    not be; ``too_long``: the message (with ``{limit}``) when it is too long."""
-    text = " ".join((value or "").split())
-    if required and not text:
-        raise ValidationError(required, field=field)
-    if len(text) > limit:
-        raise ValidationError(too_long.format(limit=limit), field=field)
-    return text
-
-
 def _status_words(status: str) -> str:
     """A status as the words a message says ("checked in")."""
     words = {"booked": _("booked"), "checked_in": _("checked in"), "paid": _("paid"),
@@ -141,11 +130,11 @@ def book_appointment(session: Session, *, staff_id: int, customer_id: int, start
                               field="starts_at")
     if starts_at > now + MAX_AHEAD:
         raise ValidationError(_("That is too far ahead to book."), field="starts_at")
-    services = _clean(services, field="services", limit=MAX_SERVICES,
-                      required=_("Services is required."),
-                      too_long=_("Services is longer than {limit} characters."))
-    note = _clean(note, field="note", limit=MAX_NOTE,
-                  too_long=_("Note is longer than {limit} characters."))
+    services = clean_line(services, field="services", limit=MAX_SERVICES,
+                          required=_("Services is required."),
+                          too_long=_("Services is longer than {limit} characters."))
+    note = clean_line(note, field="note", limit=MAX_NOTE,
+                      too_long=_("Note is longer than {limit} characters."))
     if staff_member_id is not None:
         require_staff(session, staff_member_id, field="staff_member")
     customer = load_customer(session, customer_id)

@@ -44,6 +44,7 @@ from salontui.store.models import Customer, LedgerEntry, Staff, ValueCard
 from salontui.store.money import MAX_AMOUNT_MINOR, format_money
 from salontui.store.settings import get_settings
 from salontui.store.staff import require_staff
+from salontui.store.text import clean_line
 
 ACCOUNTS = ("points", "value", "debt")
 GENERAL_CARD = "General"
@@ -114,22 +115,10 @@ def _check_amount(amount: int, *, account: str, field: str = "amount") -> int:
     return amount
 
 
-def _clean_line(value: str | None, *, field: str, limit: int, too_long: str,
-                required: str | None = None) -> str:
-    """One line of text, spaces tidied. ``required``: the message when it is empty and must
-    not be; ``too_long``: the message (with ``{limit}``) when it is too long."""
-    text = " ".join((value or "").split())
-    if required and not text:
-        raise ValidationError(required, field=field)
-    if len(text) > limit:
-        raise ValidationError(too_long.format(limit=limit), field=field)
-    return text
-
-
 def _clean_reason(value: str | None, *, required: bool = False) -> str:
-    return _clean_line(value, field="reason", limit=MAX_REASON,
-                       required=_("Reason is required.") if required else None,
-                       too_long=_("Reason is longer than {limit} characters."))
+    return clean_line(value, field="reason", limit=MAX_REASON,
+                      required=_("Reason is required.") if required else None,
+                      too_long=_("Reason is longer than {limit} characters."))
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -270,9 +259,9 @@ def card_balances(session: Session, *, customer_id: int) -> list[CardBalance]:
 
 
 def _normalise_card_name(name: str | None) -> str:
-    clean = _clean_line(name, field="card_name", limit=MAX_CARD_NAME,
-                        required=_("Card name is required."),
-                        too_long=_("Card name is longer than {limit} characters."))
+    clean = clean_line(name, field="card_name", limit=MAX_CARD_NAME,
+                       required=_("Card name is required."),
+                       too_long=_("Card name is longer than {limit} characters."))
     return GENERAL_CARD if clean.casefold() == GENERAL_CARD.casefold() else clean
 
 
@@ -360,13 +349,13 @@ def post_entry(
     """
     _check_account(account)
     _check_amount(amount, account=account)
-    kind = _clean_line(kind, field="kind", limit=MAX_KIND, required=_("Kind is required."),
-                       too_long=_("Kind is longer than {limit} characters."))
+    kind = clean_line(kind, field="kind", limit=MAX_KIND, required=_("Kind is required."),
+                      too_long=_("Kind is longer than {limit} characters."))
     reason = _clean_reason(reason)
     if ref_type is not None:
-        ref_type = _clean_line(ref_type, field="ref_type", limit=MAX_REF_TYPE,
-                               required=_("Reference type is required."),
-                               too_long=_("Reference type is longer than {limit} characters."))
+        ref_type = clean_line(ref_type, field="ref_type", limit=MAX_REF_TYPE,
+                              required=_("Reference type is required."),
+                              too_long=_("Reference type is longer than {limit} characters."))
     customer = _lock_customer(session, customer_id)
     if account == "points" and not allow_excluded:
         _refuse_excluded(customer)

@@ -27,6 +27,7 @@ from salontui.store.models import Customer, CustomerPromotion, PromotionProgram
 from salontui.store.money import MAX_AMOUNT_MINOR, format_money
 from salontui.store.settings import get_settings
 from salontui.store.staff import require_staff
+from salontui.store.text import clean_line
 
 MAX_NAME = 120
 MAX_DESCRIPTION = 500
@@ -75,18 +76,6 @@ def _whole(value: int, *, field: str, not_whole: str) -> int:
     return value
 
 
-def _text(value: str | None, *, field: str, limit: int, too_long: str,
-          required: str | None = None) -> str:
-    """One line of text, spaces tidied. ``required``: the message when it is empty and must
-    not be; ``too_long``: the message (with ``{limit}``) when it is too long."""
-    text = " ".join((value or "").split())
-    if required and not text:
-        raise ValidationError(required, field=field)
-    if len(text) > limit:
-        raise ValidationError(too_long.format(limit=limit), field=field)
-    return text
-
-
 def detail_text(session: Session, *, description: str, discount_percent: int,
                 discount_amount: int) -> str:
     """What a promotion gives, in words: "10% off · Hair services only"."""
@@ -108,10 +97,10 @@ def create_program(session: Session, *, staff_id: int, name: str, description: s
                    discount_percent: int = 0, discount_amount: int = 0) -> ProgramRow:
     """Add a promotion program (active). ``valid_from`` defaults to today."""
     require_staff(session, staff_id)
-    clean_name = _text(name, field="name", limit=MAX_NAME, required=_("Name is required."),
-                       too_long=_("Name is longer than {limit} characters."))
-    clean_description = _text(description, field="description", limit=MAX_DESCRIPTION,
-                              too_long=_("Description is longer than {limit} characters."))
+    clean_name = clean_line(name, field="name", limit=MAX_NAME, required=_("Name is required."),
+                            too_long=_("Name is longer than {limit} characters."))
+    clean_description = clean_line(description, field="description", limit=MAX_DESCRIPTION,
+                                   too_long=_("Description is longer than {limit} characters."))
     start = valid_from or clock.today()
     if valid_until is not None and valid_until < start:
         raise ValidationError(_("The end date is before the start date."), field="valid_until")
@@ -218,8 +207,8 @@ def give_promotion(session: Session, *, staff_id: int, customer_id: int, program
     after the program's end.
     """
     require_staff(session, staff_id)
-    clean_note = _text(note, field="note", limit=MAX_NOTE,
-                       too_long=_("Note is longer than {limit} characters."))
+    clean_note = clean_line(note, field="note", limit=MAX_NOTE,
+                            too_long=_("Note is longer than {limit} characters."))
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise NotFound(_("No customer #{id}.").format(id=customer_id), field="customer")

@@ -60,3 +60,21 @@ def fit(text: str, width: int) -> str:
         out.append(ch)
         used += w
     return "".join(out)
+
+
+def clean_line(value: str | None, *, field: str, limit: int, too_long: str,
+               required: str | None = None) -> str:
+    """One line of typed text, spaces tidied, or a ValidationError at ``field``.
+
+    ``required``: the message when it is empty and must not be; ``too_long``: the
+    message (with ``{limit}``) when it is longer than ``limit`` characters. The
+    messages come translated from the caller, whole sentences.
+    """
+    from salontui.store.errors import ValidationError
+
+    text = " ".join((value or "").split())
+    if required and not text:
+        raise ValidationError(required, field=field)
+    if len(text) > limit:
+        raise ValidationError(too_long.format(limit=limit), field=field)
+    return text
