@@ -227,23 +227,17 @@ def test_db_upgrade_command(tmp_path):
 def test_head_revision_constant_is_the_newest_migration(engine, tmp_path):
     """schema.HEAD_REVISION spares the desk an Alembic import; it must name the newest
     migration, and an older database is still upgraded when opened."""
-    from salontui.store.schema import (
-        HEAD_REVISION,
-        ensure_current,
-        head_revision,
-        stored_revision,
-        upgrade,
-    )
+    from salontui.store.schema import HEAD_REVISION, upgrade
 
     assert head_revision() == HEAD_REVISION
-    assert stored_revision(engine) == HEAD_REVISION
+    assert current_revision(engine) == HEAD_REVISION
     assert ensure_current(engine) is False
     old = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    assert stored_revision(old) is None
+    assert current_revision(old) is None
     upgrade(old, "0001")
-    assert stored_revision(old) == "0001"
+    assert current_revision(old) == "0001"
     assert ensure_current(old) is True
-    assert stored_revision(old) == HEAD_REVISION
+    assert current_revision(old) == HEAD_REVISION
 
 
 def test_migrations_match_the_models(engine):

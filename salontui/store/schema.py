@@ -33,13 +33,6 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(_config()).get_current_head()
 
 
-def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
-
-
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to ``revision`` in one transaction."""
     from alembic import command
@@ -51,7 +44,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(_config(conn), revision)
 
 
-def stored_revision(engine: Engine) -> str | None:
+def current_revision(engine: Engine) -> str | None:
     """The revision recorded in the database, read with plain SQL (None: never migrated)."""
     from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError
@@ -65,7 +58,7 @@ def stored_revision(engine: Engine) -> str | None:
 
 def ensure_current(engine: Engine) -> bool:
     """Upgrade if the database is behind the code; return True if anything was applied."""
-    if stored_revision(engine) == HEAD_REVISION:
+    if current_revision(engine) == HEAD_REVISION:
         return False
     upgrade(engine)
     return True
