@@ -58,7 +58,7 @@ from salontui.screens.checkout_dialogs import Choice, PickerDialog
 from salontui.store.errors import SalonError, ValidationError
 from salontui.widgets import fmt as cached
 from salontui.widgets.checkout_payments import PayInput, PaymentPanel
-from salontui.widgets.checkout_receipt import ReceiptView, saved_text
+from salontui.widgets.checkout_receipt import ReceiptView, announce_saved
 from salontui.widgets.footer import DeskFooter
 from salontui.widgets.header import desk_header
 from salontui.widgets.inputs import DeskInput
@@ -1461,11 +1461,7 @@ class CheckoutScreen(StoreCalls, Screen):
         return self.result is not None and self.query_one("#receipt-area").display
 
     def on_receipt_view_saved(self, message: ReceiptView.Saved) -> None:
-        text = saved_text(message)
-        label = self.query_one("#receipt-saved", Static)
-        label.update(Content(text))
-        label.add_class("-shown")
-        self.app.notify(text, timeout=6)
+        announce_saved(self, message)
 
     def on_receipt_view_closed(self, message: ReceiptView.Closed) -> None:
         message.stop()

@@ -142,3 +142,13 @@ def saved_text(message: ReceiptView.Saved) -> str:
         return "▲ " + _("Not saved: {error}").format(error=message.error)
     label = _("PDF saved: {path}") if message.kind == "pdf" else _("Text saved: {path}")
     return label.format(path=message.path)
+
+
+def announce_saved(screen, message: ReceiptView.Saved) -> None:
+    """Say where a receipt file went: under the receipt (``#receipt-saved`` of ``screen``)
+    and in a notification. The checkout and the receipt dialog both show receipts."""
+    text = saved_text(message)
+    label = screen.query_one("#receipt-saved", Static)
+    label.update(Content(text))
+    label.add_class("-shown")
+    screen.app.notify(text, timeout=6)

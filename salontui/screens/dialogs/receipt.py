@@ -12,12 +12,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from salontui.i18n import _
-from salontui.widgets.checkout_receipt import ReceiptView, saved_text
+from salontui.widgets.checkout_receipt import ReceiptView, announce_saved
 
 
 class ReceiptDialog(ModalScreen):
@@ -61,11 +60,7 @@ class ReceiptDialog(ModalScreen):
         return self.view.saved
 
     def on_receipt_view_saved(self, message: ReceiptView.Saved) -> None:
-        text = saved_text(message)
-        label = self.query_one("#receipt-saved", Static)
-        label.update(Content(text))
-        label.add_class("-shown")
-        self.app.notify(text, timeout=6)
+        announce_saved(self, message)
 
     def on_receipt_view_closed(self, message: ReceiptView.Closed) -> None:
         message.stop()
