@@ -5,6 +5,9 @@ the packages about to expire), run on the session's own cursor: the header
 is redrawn after every change, so it is a hot path (target ≤ 5 ms at 100k
 customers and 1M invoices; see bench/). Balances come from the ledgers,
 never from a stored total.
+
+Spend ("Spent" in the header, and what tiers rank) is :data:`INVOICE_SPEND`
+summed over the customer's invoices: see :func:`total_spend` for the rule.
 """
 
 from __future__ import annotations
@@ -47,14 +50,27 @@ class CustomerSummary:
     expiring: list[PackageRow]
 
 
-_CUSTOMER = """
+# Each of the customer's sales and refunds with ``paid``: its total less the debt repaid
+# on it and less what was paid by stored value, points or waived (see total_spend).
+_PAID_BY_INVOICE = """SELECT i.kind AS kind, i.total
+  - coalesce((SELECT sum(l.amount) FROM invoice_line l
+              WHERE l.invoice_id = i.id AND l.kind = 'repay'), 0)
+  - coalesce((SELECT sum(p.amount) FROM payment p
+              WHERE p.invoice_id = i.id AND p.method IN ('value', 'points', 'free')), 0)
+  AS paid
+FROM invoice i WHERE i.customer_id = :c AND i.kind IN ('sale', 'refund')"""
+# What one such row ``s`` adds to spend: a sale never lowers it, a refund never raises it.
+INVOICE_SPEND = ("CASE WHEN s.kind = 'sale' AND s.paid > 0 THEN s.paid "
+                 "WHEN s.kind = 'refund' AND s.paid < 0 THEN s.paid ELSE 0 END")
+_SPEND = f"(SELECT coalesce(sum({INVOICE_SPEND}), 0) FROM ({_PAID_BY_INVOICE}) s)"
+
+_CUSTOMER = f"""
 SELECT c.id, c.code, c.name, c.phone, c.tier, c.member_state,
   (SELECT coalesce(sum(amount), 0) FROM ledger_entry
     WHERE customer_id = c.id AND account = 'points'),
   (SELECT coalesce(sum(amount), 0) FROM ledger_entry
     WHERE customer_id = c.id AND account = 'debt'),
-  (SELECT coalesce(sum(total), 0) FROM invoice
-    WHERE customer_id = c.id AND kind IN ('sale', 'refund')),
+  {_SPEND},
   c.created_at, c.deleted_at, c.birthday, c.gender, c.email, c.address, c.note, c.updated_at
 FROM customer c WHERE c.id = :c
 """
@@ -80,10 +96,26 @@ def _d(value) -> date | None:
 
 
 def total_spend(session: Session, *, customer_id: int) -> int:
-    """What the customer has spent: sales less refunds (debt repayments are not spend)."""
-    sql = ("SELECT coalesce(sum(total), 0) FROM invoice "
-           "WHERE customer_id = :c AND kind IN ('sale', 'refund')")
-    return int(fetch_all(session, sql, {"c": customer_id})[0][0])
+    """What the customer has paid for services, products and packages, net of refunds.
+
+    The one rule of spend, for the header's "Spent" and for tiers:
+
+    * Money put on a stored-value card counts **when it is put on the card**, at
+      the price paid (a 10,000,000 top-up crediting 11,000,000 adds 10,000,000);
+      paying later from the card adds nothing, so the money counts once.
+    * A sale on account counts when it is sold (the customer owes it); repaying
+      the debt adds nothing, alone or on the same invoice as a sale.
+    * Paid with points, or waived by the salon: not money the customer paid, so
+      not spend (the same base points are earned on).
+    * A refund subtracts what it pays back in money; a refund back onto a card
+      subtracts nothing (paying from the card added nothing). A sale never
+      lowers spend and a refund never raises it.
+
+    Per invoice: total − debt repaid on it − paid by card, points or waived, summed
+    over sales and refunds (one SQL, ``_SPEND``, that the header's statement
+    embeds; :data:`INVOICE_SPEND` is its per-invoice part).
+    """
+    return int(fetch_all(session, f"SELECT {_SPEND}", {"c": customer_id})[0][0])
 
 
 def customer_summary(session: Session, *, customer_id: int,
