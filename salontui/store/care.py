@@ -189,10 +189,11 @@ def restore_care_note(session: Session, *, staff_id: int, note_id: int) -> CareR
 
 
 def list_care_notes(session: Session, *, customer_id: int, type: str | None = None,
-                    include_deleted: bool = False, limit: int = 200,
-                    offset: int = 0) -> list[CareRow]:
+                    include_deleted: bool = False, only_deleted: bool = False,
+                    limit: int = 200, offset: int = 0) -> list[CareRow]:
     """A page of a customer's care history, newest first; ``type`` filters one kind.
-    Deleted notes only with ``include_deleted`` (their ``deleted`` flag is set)."""
+    Deleted notes only with ``include_deleted`` (their ``deleted`` flag is set);
+    ``only_deleted`` lists just those (the desk's list of notes to restore)."""
     if limit < 0 or offset < 0:
         raise ValidationError(_("Paging must not be negative."), field="limit")
     statement = (
@@ -205,7 +206,9 @@ def list_care_notes(session: Session, *, customer_id: int, type: str | None = No
     )
     if type:
         statement = statement.where(_NOTE.c.type == _clean_type(type))
-    if not include_deleted:
+    if only_deleted:
+        statement = statement.where(_NOTE.c.deleted_at.is_not(None))
+    elif not include_deleted:
         statement = statement.where(_NOTE.c.deleted_at.is_(None))
     statement = statement.order_by(_NOTE.c.created_at.desc(), _NOTE.c.id.desc())
     statement = statement.limit(limit).offset(offset)

@@ -208,7 +208,10 @@ def update_customer(
     expected_updated_at: datetime | None = None,
     allow_duplicate: bool = False,
 ) -> CustomerRecord:
-    """Change a customer's fields. ``expected_updated_at`` guards against a concurrent edit."""
+    """Change a customer's fields. ``expected_updated_at`` guards against a concurrent edit.
+
+    Saving what is already there writes nothing (no audit row, ``updated_at`` unchanged):
+    the record comes back as it was, so the desk can say "Nothing changed"."""
     require_staff(session, staff_id)
     row = load_customer(session, customer_id)
     if row.deleted_at is not None:
@@ -220,6 +223,8 @@ def update_customer(
         )
     clean = _validate(session, name=name, phone=phone, gender=gender, email=email,
                       address=address, note=note, birthday=birthday)
+    if all(getattr(row, key) == value for key, value in clean.items()):
+        return to_record(row)
     if not allow_duplicate and (clean["phone"] != row.phone or clean["name_norm"] != row.name_norm):
         _raise_if_duplicate(session, clean, exclude_id=row.id)
     before = audit.snapshot(row)

@@ -24,6 +24,7 @@ exactly (5980 over 7: six of 854 and a last of 856).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
@@ -32,12 +33,19 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from salontui.i18n import _
+from salontui.i18n import _, ngettext
 from salontui.store import audit, clock
 from salontui.store.customers import load_customer
 from salontui.store.db import for_update
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
-from salontui.store.models import CatalogItem, CustomerPackage, Invoice, PackageEvent, Staff
+from salontui.store.models import (
+    AuditLog,
+    CatalogItem,
+    CustomerPackage,
+    Invoice,
+    PackageEvent,
+    Staff,
+)
 from salontui.store.money import MAX_AMOUNT_MINOR, share_of, split_minor
 from salontui.store.staff import require_staff
 
@@ -72,6 +80,7 @@ class PackageRow:
     frozen_until: date | None
     per_session_value: int | None  # what the next redemption recognises; None for time cards
     plan_id: int | None
+    invoice_id: int | None = None  # the invoice that sold it (None: back-filled, imported)
 
 
 @dataclass(frozen=True)
@@ -86,9 +95,10 @@ class PackageEventRow:
     old_expiry: date | None
     new_expiry: date | None
     note: str
-    operator_name: str
-    service_staff_name: str
+    operator_name: str  # who did it at the desk (signed in)
+    service_staff_name: str  # who did the service (a redemption's technician), or ""
     invoice_id: int | None
+    frozen_until: date | None = None  # a freeze ("Reserved"): the day it ends, as planned
 
 
 # --- pure rules --------------------------------------------------------------------------
@@ -177,6 +187,7 @@ _COLUMNS = (
     CustomerPackage.price, CustomerPackage.purchased_on, CustomerPackage.activated_on,
     CustomerPackage.expires_on, CustomerPackage.total_uses, CustomerPackage.used,
     CustomerPackage.frozen_from, CustomerPackage.frozen_until, CustomerPackage.plan_id,
+    CustomerPackage.invoice_id,
 )
 
 
@@ -200,7 +211,7 @@ def _to_row(values, today: date) -> PackageRow:
         frozen_from=values.frozen_from, frozen_until=values.frozen_until,
         per_session_value=(_session_value(kind, values.price, total, min(used, total - 1))
                            if counted and total > 0 else None),
-        plan_id=values.plan_id,
+        plan_id=values.plan_id, invoice_id=getattr(values, "invoice_id", None),
     )
 
 
@@ -236,8 +247,28 @@ def expiring_packages(session: Session, *, customer_id: int, within_days: int = 
     return [row for row in rows if row.status == IN_USE]
 
 
+def _freeze_ends(session: Session, package_id: int) -> dict[int, date]:
+    """The planned end of each freeze of a package, by its event id. The event keeps the
+    expiry before and after; the end of the freeze is in the audit row of the freeze
+    (the package as it was after it), so it is read from there."""
+    statement = sa_select(AuditLog.after).where(
+        AuditLog.entity == ENTITY, AuditLog.entity_id == package_id,
+        AuditLog.action == "freeze_package")
+    ends: dict[int, date] = {}
+    for (after,) in session.execute(statement):
+        try:
+            data = json.loads(after or "{}")
+            until = date.fromisoformat(str(data.get("frozen_until"))[:10])
+        except (TypeError, ValueError):
+            continue
+        for event_id in data.get("events") or ():
+            ends[event_id] = until
+    return ends
+
+
 def package_history(session: Session, *, package_id: int) -> list[PackageEventRow]:
-    """Every action on a package, newest first, with who did it and who did the service."""
+    """Every action on a package, newest first, with who did it at the desk (the operator)
+    and who did the service (a redemption's technician); a freeze with the day it ends."""
     operator, service = aliased(Staff), aliased(Staff)
     statement = (
         sa_select(PackageEvent.id, PackageEvent.package_id, PackageEvent.created_at,
@@ -251,16 +282,36 @@ def package_history(session: Session, *, package_id: int) -> list[PackageEventRo
         .where(PackageEvent.package_id == package_id)
         .order_by(PackageEvent.id.desc())
     )
+    rows = list(session.execute(statement))
+    ends = _freeze_ends(session, package_id) if any(r.change == "freeze" for r in rows) else {}
     return [
         PackageEventRow(
             id=r.id, package_id=r.package_id, created_at=r.created_at, change=r.change,
             delta_total=r.delta_total, delta_used=r.delta_used, value=r.value,
             old_expiry=r.old_expiry, new_expiry=r.new_expiry, note=r.note,
             operator_name=r.operator_name or "", service_staff_name=r.service_staff_name or "",
-            invoice_id=r.invoice_id,
+            invoice_id=r.invoice_id, frozen_until=_freeze_end(r, ends),
         )
-        for r in session.execute(statement)
+        for r in rows
     ]
+
+
+def _freeze_end(event, ends: dict[int, date]) -> date | None:
+    """The end of a freeze event: from its audit row, else its day plus the days it moved
+    the expiry by (a freeze moves the expiry out by exactly its length)."""
+    if event.change != "freeze":
+        return None
+    if event.id in ends:
+        return ends[event.id]
+    if event.old_expiry and event.new_expiry:
+        return _d(event.created_at) + (_d(event.new_expiry) - _d(event.old_expiry))
+    return None
+
+
+def _d(value) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 # --- validation helpers --------------------------------------------------------------------
@@ -693,8 +744,9 @@ def check_redeemable(session: Session, *, package_id: int, customer_id: int | No
         raise RuleViolation(_("This package was cancelled by a refund."), field=field)
     left = row.total_uses - row.used
     if row.kind != "time" and sessions > left:
-        raise RuleViolation(_("Only {left} session(s) left on this package.").format(left=left),
-                            field=field)
+        raise RuleViolation(ngettext("Only {left} session left on this package.",
+                                     "Only {left} sessions left on this package.",
+                                     left).format(left=left), field=field)
 
 
 def restore_session(session: Session, *, staff_id: int, package_id: int,
@@ -732,8 +784,10 @@ def cancel_package(session: Session, *, staff_id: int, package_id: int,
     note = _clean_note(note)
     _check_invoice(session, invoice_id)
     if row.used > 0:
-        raise RuleViolation(_("{used} session(s) of this package were used; give those "
-                              "back first.").format(used=row.used), field="package")
+        raise RuleViolation(ngettext(
+            "{used} session of this package was used; give it back first.",
+            "{used} sessions of this package were used; give those back first.",
+            row.used).format(used=row.used), field="package")
     _refuse_cancelled(session, row)
     today = clock.today()
     before = audit.snapshot(row)
