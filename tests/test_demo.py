@@ -255,3 +255,49 @@ def test_the_engine_neutral_path_writes_the_same_rows(demo, tmp_path):
     engine.dispose()
     for table in TABLES:
         assert _dump(core, table) == _dump(path, table), table
+
+
+def test_nothing_the_demo_writes_is_later_than_now(tmp_path):
+    """Built at 07:00 at the salon (00:00 UTC), before the demo's usual 09:00: no row is
+    stamped after the clock (bookings may start later: they are bookings)."""
+    from salontui.store import clock
+
+    now = datetime(2026, 11, 23, 0, 0)
+    path = tmp_path / "early.db"
+    with clock.pinned(now):
+        build_demo(f"sqlite:///{path}", customers=60, seed=7)
+    stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")  # as stored
+    conn = sqlite3.connect(path)
+    try:
+        later = []
+        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+            for column in conn.execute(f"PRAGMA table_info({table})"):
+                name, kind = column[1], column[2]
+                if kind != "DATETIME" or name == "next_reminder_at":
+                    continue
+                where = f"{name} > ?"
+                if (table, name) == ("appointment", "starts_at"):
+                    where += " AND status != 'booked'"
+                found = conn.execute(f"SELECT count(*), max({name}) FROM {table} "
+                                     f"WHERE {where}", (stamp,)).fetchone()
+                if found[0]:
+                    later.append((table, name, found))
+        checked_in = conn.execute("SELECT count(*) FROM appointment "
+                                  "WHERE status = 'checked_in'").fetchone()[0]
+    finally:
+        conn.close()
+    assert later == []
+    assert checked_in == 3  # still there, checked in before now
+
+
+def test_a_big_demo_built_early_has_nobody_joining_later_than_now():
+    """With many customers the last ones join minutes apart, up to "now": at 07:00 none
+    may join at 08:30."""
+    from salontui.store import demo as module
+
+    now = datetime(2026, 11, 23, 0, 0)
+    builder = module._Builder(customers=20_000, seed=1, today=TODAY, sink=None, progress=None,
+                              now=now)
+    builder.people()
+    assert builder.cal.ts(max(builder.join_t)) <= now.strftime("%Y-%m-%d %H:%M:%S.%f")
+    assert builder.cal.ts(max(builder.join_t)) > "2026-11-22"

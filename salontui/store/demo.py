@@ -33,8 +33,11 @@ go below zero because each customer's history is replayed in time order.
 
 Deterministic: one ``random.Random(seed)`` drives everything and every time
 derives from ``today`` (default: the store clock's today), so the same seed
-and day give the same rows. Times are whole minutes, naive UTC, in
-SQLAlchemy's storage format; the salon's day is UTC+7.
+and day give the same rows. The demo's "now" is 09:00 at the salon that day,
+or the clock's time when the demo is built earlier that morning: nothing it
+writes happened later than now (only bookings start in the future). Times
+are whole minutes, naive UTC, in SQLAlchemy's storage format; the salon's
+day is UTC+7.
 """
 
 from __future__ import annotations
@@ -429,7 +432,8 @@ class _Package:
 
 
 class _Builder:
-    def __init__(self, *, customers: int, seed: int, today: date, sink, progress):
+    def __init__(self, *, customers: int, seed: int, today: date, sink, progress,
+                 now: datetime | None = None):
         self.n = customers
         self.seed = seed
         self.rng = random.Random(seed)
@@ -439,8 +443,14 @@ class _Builder:
         self.first_day = today - timedelta(days=HISTORY_DAYS)
         self.cal = _Calendar(self.first_day, HISTORY_DAYS + 3000)
         self.today_i = HISTORY_DAYS
-        # "Now" for the demo: 09:00 at the salon this morning.
+        # "Now" for the demo: 09:00 at the salon this morning, or earlier if the clock
+        # (``now``, naive UTC) says it is earlier this morning: nothing is written later.
         self.now_t = self.cal.at_local(self.today_i, 9 * 60)
+        if now is not None:
+            elapsed = now - datetime.combine(self.first_day, datetime.min.time())
+            now_t = int(elapsed.total_seconds() // 60)
+            if self.cal.at_local(self.today_i, 0) <= now_t < self.now_t:
+                self.now_t = now_t
         self._shapes()
 
     # -- shapes (the INSERTs) ---------------------------------------------------------------
@@ -558,7 +568,10 @@ class _Builder:
         n = self.n
         rand = rng.random
         surnames = _weighted_table([w for _s, w in SURNAMES], 1000)
-        span = HISTORY_DAYS * 1440
+        # Joins spread from opening day to an hour before now (the last one may join at
+        # up to an hour past its slot, still before now).
+        start_t = self.cal.at_local(0, OPEN_LOCAL)
+        span = max(0, self.now_t - 61 - start_t)
         self.join_t = join_t = []
         self.state = []  # member_state per customer
         self.active = bytearray(n)  # 1: an active member (earns and spends points)
@@ -574,7 +587,6 @@ class _Builder:
             return found
 
         n_prefix = len(PHONE_PREFIXES)
-        start_t = self.cal.at_local(0, OPEN_LOCAL)
         for k in range(n):
             female = rand() < 0.78
             surname = SURNAMES[surnames[int(rand() * 1000)]][0]
@@ -1055,7 +1067,7 @@ class _Builder:
         appts = self.s_appointment.rows
         for j, k in enumerate((5, 6, 7)):  # checked in this morning, not paid yet: to cashier
             if k < n and k not in self.deleted:
-                starts = cal.at_local(today, 8 * 60 + 15 * j)
+                starts = min(cal.at_local(today, 8 * 60 + 15 * j), now_t - 15 * (3 - j))
                 appts.append((k + 1, cal.ts(starts), SERVICES[j * 4][0], TECHNICIANS[j],
                               "checked_in", 0, "", "", "", "", "",
                               cal.ts(max(self.join_t[k], starts - 2 * 1440))))
@@ -1319,7 +1331,7 @@ def build_demo(url: str, *, customers: int = 500, seed: int = 1,
 
     def make_builder(sink):
         return _Builder(customers=customers, seed=seed, today=today, sink=sink,
-                        progress=progress)
+                        progress=progress, now=clock.now())
 
     engine = make_engine(url)
     collecting = gc.isenabled()
