@@ -90,15 +90,20 @@ DAMAGE = {
         f"{LEDGER} (999999, 'debt', NULL, {NOW}, 5, 'adjust', 'x', 'adjustment', NULL, 1)",
     ],
     "append-only triggers": ["DROP TRIGGER ledger_entry_no_update"],
-    "deleted rows": [
+    "sealed books": [  # a row removed behind the triggers' back, and the triggers put back
         "DROP TRIGGER audit_log_no_delete",
-        "INSERT INTO audit_log (created_at, staff_id, action, entity) "
-        f"VALUES ({NOW}, 1, 'x', 'y')",
-        "INSERT INTO audit_log (created_at, staff_id, action, entity) "
-        f"VALUES ({NOW}, 1, 'x', 'y')",
         "DELETE FROM audit_log WHERE id = 2",
         "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
         "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+    ],
+    "points earned": [  # an earn entry rewritten upwards (the sums still agree)
+        "DROP TRIGGER ledger_entry_no_update",
+        "UPDATE ledger_entry SET amount = amount + 1000000 WHERE id = "
+        "(SELECT min(id) FROM ledger_entry WHERE kind = 'earn')",
+    ],
+    "adjustments": [  # points given by hand with no audit row saying who
+        f"{LEDGER} ({EARNER}, 'points', NULL, {NOW}, 5000, 'adjust', 'x', 'adjustment', "
+        "NULL, 1)",
     ],
     "package sessions": [
         "UPDATE customer_package SET used = total_uses + 1 WHERE id = "
@@ -183,7 +188,8 @@ def test_every_check_can_fail():
     """The cases above cover every check that run_checks runs."""
     covered = {
         "integrity": "integrity", "foreign_keys": "foreign keys",
-        "triggers": "append-only triggers", "no_holes": "deleted rows",
+        "triggers": "append-only triggers", "chains": "sealed books",
+        "points_earned": "points earned", "adjustments_audited": "adjustments",
         "package_counts": "package sessions", "package_history": "package history",
         "line_amounts": "invoice lines", "invoice_subtotals": "invoice subtotals",
         "invoice_totals": "invoice totals", "invoice_payments": "invoice payments",
@@ -232,3 +238,104 @@ def test_a_check_that_cannot_run_is_reported(salon):
     problems = _checks(salon)
     assert [p.check for p in problems] == ["counters"]
     assert "could not run" in problems[0].message
+
+
+# -- tamper-evidence: what the sums alone could not see ------------------------------------
+
+def _sealed_problems(path) -> list[Problem]:
+    return [p for p in _checks(path) if p.check == "sealed books"]
+
+
+def test_insert_or_replace_is_refused_on_every_append_only_table(salon):
+    """INSERT OR REPLACE deletes the row in the way without firing DELETE triggers; the
+    database refuses it (a points entry of 83,163 cannot become 1,083,163)."""
+    conn = sqlite3.connect(salon, isolation_level=None)
+    try:
+        for table in ("ledger_entry", "package_event", "invoice", "invoice_line", "payment",
+                      "audit_log"):
+            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+            row = conn.execute(f"SELECT * FROM {table} ORDER BY id LIMIT 1").fetchone()
+            marks = ", ".join("?" * len(columns))
+            with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+                conn.execute(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", row)
+            with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+                conn.execute(f"REPLACE INTO {table} VALUES ({marks})", row)
+        code = conn.execute("SELECT code FROM invoice ORDER BY id LIMIT 1").fetchone()[0]
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):  # by its unique code
+            conn.execute("INSERT OR REPLACE INTO invoice (code, created_at, kind) "
+                         f"VALUES ('{code}', {NOW}, 'sale')")
+    finally:
+        conn.close()
+    assert _checks(salon) == []
+
+
+def test_a_rewritten_amount_is_caught_even_with_the_triggers_put_back(salon):
+    _break(salon,
+           "DROP TRIGGER ledger_entry_no_update",
+           "UPDATE ledger_entry SET amount = amount + 1000000 WHERE id = 7",
+           "CREATE TRIGGER ledger_entry_no_update BEFORE UPDATE ON ledger_entry "
+           "BEGIN SELECT RAISE(ABORT, 'ledger_entry is append-only'); END")
+    problems = _sealed_problems(salon)
+    assert len(problems) == 1 and problems[0].count == 1
+    assert "ledger_entry" in problems[0].message and ": 7" in problems[0].message
+
+
+def test_a_cash_payment_switched_to_card_is_caught(salon):
+    """Both sides still add up; only the seal sees it."""
+    pid = _one(salon, "SELECT min(id) FROM payment WHERE method = 'cash'")[0]
+    _break(salon, "DROP TRIGGER payment_no_update",
+           f"UPDATE payment SET method = 'card' WHERE id = {pid}")
+    problems = [p for p in _checks(salon) if p.check != "append-only triggers"]
+    assert [p.check for p in problems] == ["sealed books"]
+    assert f": {pid}" in problems[0].message
+
+
+def test_a_made_up_adjustment_is_caught(salon):
+    """An adjust entry slipped in with a well-formed hash still has no audit row."""
+    from salontui.store import chain
+
+    conn = sqlite3.connect(salon, isolation_level=None)
+    try:
+        last_id, last_hash = conn.execute(
+            "SELECT id, row_hash FROM ledger_entry ORDER BY id DESC LIMIT 1").fetchone()
+        customer = conn.execute(EARNER[1:-1]).fetchone()[0]
+        values = (last_id + 1, customer, "points", None, "2026-11-23 02:00:00.000000", 5000,
+                  "adjust", "x", "adjustment", None, 1)
+        row_hash = chain.link(last_hash, chain.columns("ledger_entry"), values)
+        conn.execute(f"INSERT INTO ledger_entry ({', '.join(chain.columns('ledger_entry'))}, "
+                     "row_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     (*values, row_hash))
+    finally:
+        conn.close()
+    assert [p.check for p in _checks(salon)] == ["adjustments"]
+
+
+def test_rewriting_the_whole_chain_does_not_match_a_printed_seal(salon):
+    """Whoever rewrites a row and recomputes every hash after it passes the chain check,
+    but not the seal printed on an earlier day close."""
+    from salontui.store import chain
+
+    engine = make_engine(f"sqlite:///{salon}")
+    with engine.connect() as conn:
+        printed = chain.seal(conn)
+        assert chain.verify_seal(conn, printed) is None
+    engine.dispose()
+    conn = sqlite3.connect(salon, isolation_level=None)
+    try:
+        conn.execute("DROP TRIGGER payment_no_update")
+        pid = conn.execute("SELECT min(id) FROM payment WHERE method = 'cash'").fetchone()[0]
+        conn.execute(f"UPDATE payment SET method = 'card' WHERE id = {pid}")
+        names = chain.columns("payment")
+        sealer = chain.Sealer("payment")
+        for row in conn.execute(f"SELECT {', '.join(names)} FROM payment ORDER BY id")\
+                .fetchall():
+            conn.execute("UPDATE payment SET row_hash = ? WHERE id = ?",
+                         (sealer.seal(row), row[0]))
+    finally:
+        conn.close()
+    assert _sealed_problems(salon) == []  # a perfect forgery of the chain itself…
+    engine = make_engine(f"sqlite:///{salon}")
+    with engine.connect() as conn:
+        assert "rewritten" in chain.verify_seal(conn, printed)  # …but not of the seal
+        assert chain.verify_seal(conn, "nonsense") is not None
+    engine.dispose()

@@ -32,11 +32,13 @@ check that cannot run at all is reported as a problem too.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from salontui.store import chain
 from salontui.store.models import APPEND_ONLY_TABLES
 from salontui.store.text import fold, name_keys
 
@@ -122,8 +124,10 @@ class _Checker:
             have = self.rows("SELECT event_object_table, upper(event_manipulation || ' ' || "
                              "action_statement) FROM information_schema.triggers")
         missing = []
+        # SQLite: INSERT OR REPLACE is refused by a BEFORE INSERT guard; PostgreSQL: TRUNCATE.
+        verbs = ("UPDATE", "DELETE", "INSERT" if self.sqlite else "TRUNCATE")
         for table in APPEND_ONLY_TABLES:
-            for verb in ("UPDATE", "DELETE"):
+            for verb in verbs:
                 guarded = any(t == table and verb in sql and ("RAISE" in sql or "APPEND_ONLY"
                                                               in sql)
                               for t, sql in have)
@@ -132,18 +136,72 @@ class _Checker:
         self.report("append-only triggers", missing,
                     "{n} append-only guard{s} missing (the table can be rewritten)")
 
-    def no_holes(self) -> None:
-        """Rows of append-only tables are never deleted: on SQLite their ids are 1..N (an id
-        is taken as max + 1, so a rolled-back insert leaves no hole either)."""
-        if not self.sqlite:
-            return  # sequences skip numbers on rollback there
-        found = []
+    def chains(self) -> None:
+        """Every append-only row's hash follows from the row before and its own content
+        (``chain.py``): a row rewritten, removed or slipped in breaks its table's chain,
+        even with the triggers dropped and put back around the edit."""
         for table in APPEND_ONLY_TABLES:
-            count, top = self.rows(f"SELECT count(*), coalesce(max(id), 0) FROM {table}")[0]
-            if count != top:
-                found.append((table, top - count))
-        self.report("deleted rows", found, "{n} row{s} deleted from append-only tables",
-                    lambda r: f"{r[0]} ({r[1]:,} missing)", count=sum(r[1] for r in found))
+            cursor = self.cursor(chain.select_sql(table))
+            broken: list[int] = []
+            count = 0
+
+            def rows(cursor=cursor):
+                while batch := cursor.fetchmany(10_000):
+                    yield from batch
+
+            for row_id in chain.broken_links(table, rows()):
+                count += 1
+                if len(broken) < EXAMPLES + 1:
+                    broken.append(row_id)
+            self.report("sealed books", [(i,) for i in broken],
+                        f"{{n}} row{{s}} of {table} rewritten, removed or inserted out of "
+                        f"turn (the row, or the one before it, does not match its seal; ids)",
+                        count=count)
+
+    def points_earned(self) -> None:
+        """Points earned by each sale, recomputed from the invoice: one point per
+        ``points_rate`` (kept on the invoice) of sales lines after the discount, less what
+        was paid with points or waived."""
+        rows = self.rows(
+            "SELECT i.code, i.points_rate, "
+            " (SELECT coalesce(sum(amount), 0) FROM invoice_line l WHERE l.invoice_id = i.id"
+            "  AND l.kind IN ('service', 'product', 'package')) - i.discount"
+            " - (SELECT coalesce(sum(amount), 0) FROM payment p WHERE p.invoice_id = i.id"
+            "  AND p.method IN ('points', 'free')),"
+            " (SELECT coalesce(sum(amount), 0) FROM ledger_entry e WHERE e.ref_type = 'invoice'"
+            "  AND e.ref_id = i.id AND e.account = 'points' AND e.kind = 'earn') "
+            "FROM invoice i WHERE i.kind != 'refund' ORDER BY i.id")
+        wrong = [(code, earned, max(0, base) // rate if rate > 0 else 0)
+                 for code, rate, base, earned in rows
+                 if earned != (max(0, base) // rate if rate > 0 else 0)]
+        self.report("points earned", wrong,
+                    "{n} invoice{s} whose points earned are not what the sale earns",
+                    lambda r: f"{r[0]} (earned {r[1]:,}, should be {r[2]:,})")
+
+    def adjustments_audited(self) -> None:
+        """Every entry made by hand (an adjustment or a care action) has the audit row that
+        says who made it, naming that entry and its amount."""
+        by_entry: dict[int, int] = {}
+        by_note: dict[int, int] = {}  # a care action's entry, by its care note
+        for (after,) in self.cursor(
+                "SELECT after FROM audit_log WHERE action IN "
+                "('adjust_points', 'adjust_card', 'care_action')"):
+            try:
+                data = json.loads(after or "{}")
+                if "entry_id" in data:
+                    by_entry[int(data["entry_id"])] = int(data["amount"])
+                elif "care_note_id" in data:
+                    by_note[int(data["care_note_id"])] = int(data["amount"])
+            except (ValueError, KeyError, TypeError):
+                continue
+        wrong = [(entry_id, amount) for entry_id, amount, kind, ref_id in self.cursor(
+            "SELECT id, amount, kind, ref_id FROM ledger_entry WHERE kind IN ('adjust', 'care') "
+            "ORDER BY id")
+            if by_entry.get(entry_id, by_note.get(ref_id) if kind == "care" else None)
+            != amount]
+        self.report("adjustments", wrong,
+                    "{n} ledger {entries} made by hand without an audit row that matches",
+                    lambda r: f"entry #{r[0]} ({r[1]:+,})")
 
     # -- packages ----------------------------------------------------------------------------
     def package_counts(self) -> None:
@@ -321,10 +379,11 @@ class _Checker:
 
 
 CHECKS = (
-    "integrity", "foreign_keys", "triggers", "no_holes", "package_counts", "package_history",
+    "integrity", "foreign_keys", "triggers", "chains", "package_counts", "package_history",
     "line_amounts", "invoice_subtotals", "invoice_totals", "invoice_change", "invoice_payments",
     "refund_links",
-    "ledger_matches_documents", "ledger_owners", "balances", "counters", "search_keys",
+    "ledger_matches_documents", "ledger_owners", "points_earned", "adjustments_audited",
+    "balances", "counters", "search_keys",
 )
 
 

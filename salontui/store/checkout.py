@@ -15,12 +15,16 @@ The caller opens one ``write_session`` (BEGIN IMMEDIATE) and calls
 * one audit row for the invoice.
 
 ``idempotency_key`` makes a double Enter or a retry after a crash harmless:
-the second call finds the first invoice and returns it instead of writing.
+the second call finds the first invoice and returns it instead of writing. Only
+the identical request replays (its fingerprint is kept on the invoice); the
+same key with another cart is refused, and keys are scoped by operation.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import asdict, dataclass
 
 from sqlmodel import Session, select
 
@@ -55,8 +59,28 @@ class CheckoutResult:
     replayed: bool  # True: this key was confirmed before; nothing new was written
 
 
-def _existing(session: Session, key: str) -> Invoice | None:
-    return session.exec(select(Invoice).where(Invoice.idempotency_key == key)).first()
+def _existing(session: Session, key: str, fingerprint: str) -> Invoice | None:
+    """The invoice confirmed before under ``key`` (scoped), if any; refused when it was
+    confirmed for a different request: a replay repeats only the identical request."""
+    found = session.exec(select(Invoice).where(Invoice.idempotency_key == key)).first()
+    if found is not None and found.request_hash != fingerprint:
+        raise RuleViolation(_("This confirmation was already used for a different request "
+                              "({code}); nothing new was written. Start again to make a new "
+                              "one.").format(code=found.code), field="idempotency_key")
+    return found
+
+
+def scoped_key(operation: str, key: str) -> str:
+    """The stored form of a caller's key: scoped by operation (a sale's key is not a
+    refund's) and of fixed length (64 hex digits, the column's width)."""
+    return hashlib.sha256(f"{operation}\x1f{key}".encode()).hexdigest()
+
+
+def fingerprint(operation: str, **request) -> str:
+    """SHA-256 of a request as canonical JSON: what a replay must match exactly."""
+    body = json.dumps({"operation": operation, **request}, sort_keys=True,
+                      ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(body.encode()).hexdigest()
 
 
 def _replay(session: Session, invoice: Invoice) -> CheckoutResult:
@@ -222,8 +246,9 @@ def checkout(session: Session, *, staff_id: int, cart: Cart,
              idempotency_key: str) -> CheckoutResult:
     """Write the invoice for ``cart``; or, if ``idempotency_key`` was confirmed before, return
     that invoice untouched."""
-    key = _check_key(idempotency_key)
-    found = _existing(session, key)
+    key = scoped_key("checkout", _check_key(idempotency_key))
+    request = fingerprint("checkout", staff_id=staff_id, cart=asdict(cart))
+    found = _existing(session, key, request)
     if found is not None:
         return _replay(session, found)
     require_staff(session, staff_id)
@@ -247,6 +272,9 @@ def checkout(session: Session, *, staff_id: int, cart: Cart,
         created_at=clock.now(), kind="repayment" if kinds == {"repay"} else "sale",
         subtotal=q.subtotal, discount=q.discount, total=q.total, change_given=q.change,
         staff_id=staff_id, idempotency_key=key, note=(cart.note or "")[:250],
+        request_hash=request,
+        points_rate=(settings.points_per_amount
+                     if cart.customer_id is not None and member_state == "active" else 0),
     )
     session.add(invoice)
     session.flush()

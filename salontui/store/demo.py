@@ -62,6 +62,7 @@ from salontui.store.money import share_of
 from salontui.store.text import MAX_NAME_WORDS, fold
 
 MAX_CUSTOMERS = 2_000_000
+MAX_BUSIEST = 200_000  # visits of the benchmarks' busiest customer
 HISTORY_DAYS = 3 * 365
 UTC_OFFSET_MINUTES = 420  # Vietnam
 POINTS_PER_AMOUNT = 10_000
@@ -263,6 +264,9 @@ def _weighted_table(weights: list[int], size: int = 4096) -> list[int]:
 # ------------------------------------------------------------------------------ sinks
 
 
+_NO_SENTINEL = object()  # a column that is never NULL in the demo's rows
+
+
 def _literal(value: Any) -> str:
     if value is None:
         return "NULL"
@@ -287,9 +291,14 @@ class _Shape:
         from sqlmodel import SQLModel
 
         import salontui.store.models  # noqa: F401  (registers the tables)
+        from salontui.store import chain
 
         self.table = table
-        self.bound = bound
+        # Rows of an append-only table are sealed (chain.py) when flushed: the builder
+        # appends them without their hash, :meth:`seal_rows` adds it in id order.
+        self.sealer = chain.Sealer(table) if table in chain.SEALED_TABLES else None
+        self.bound = (*bound, chain.HASH_COLUMN) if self.sealer else bound
+        bound = self.bound
         self.fixed = fixed or {}
         columns = SQLModel.metadata.tables[table].columns
         given = set(bound) | set(self.fixed)
@@ -318,6 +327,40 @@ class _Shape:
         self.multi_sql = (f"INSERT INTO {table} ({', '.join(self.columns)}) VALUES "
                           + ", ".join([row] * self.per_statement))
         self.rows: list[tuple] = []
+        if self.sealer:
+            self._sealing = self._sealing_plan(columns)
+
+    def _sealing_plan(self, columns) -> list[tuple[int, Any, Any]]:
+        """Per sealed column, in table order: (index in the row or -1, fixed value, NULL
+        sentinel); the id, when SQLite numbers the rows, is index -2."""
+        plan = []
+        for name in self.sealer.names:
+            if name in self.bound:
+                plan.append((self.bound.index(name), None, self.nulls.get(name, _NO_SENTINEL)))
+            elif name in self.fixed:
+                plan.append((-1, self.fixed[name], _NO_SENTINEL))
+            elif name == "id":
+                plan.append((-2, None, _NO_SENTINEL))
+            else:
+                raise RuntimeError(f"demo shape {self.table}: cannot seal column {name}")
+        return plan
+
+    def seal_rows(self) -> None:
+        """Append each pending row's hash (rows are in id order: the chain's order)."""
+        if not self.sealer:
+            return
+        sealer, plan, rows = self.sealer, self._sealing, self.rows
+        for r, row in enumerate(rows):
+            values = []
+            for index, fixed, sentinel in plan:
+                if index >= 0:
+                    value = row[index]
+                    values.append(None if value == sentinel else value)
+                elif index == -1:
+                    values.append(fixed)
+                else:
+                    values.append(sealer.last_id + 1)
+            rows[r] = (*row, sealer.seal(values))
 
     def as_dict(self, row: tuple) -> dict[str, Any]:
         """A row as a dict of column values for SQLAlchemy (sentinels back to None)."""
@@ -340,6 +383,7 @@ class _SqliteSink:
         rows = shape.rows
         if not rows:
             return
+        shape.seal_rows()
         per = shape.per_statement
         whole = len(rows) - len(rows) % per
         if whole:
@@ -372,6 +416,7 @@ class _CoreSink:
 
         for shape in shapes:
             table = SQLModel.metadata.tables[shape.table]
+            shape.seal_rows()
             for start in range(0, len(shape.rows), 5000):
                 chunk = shape.rows[start:start + 5000]
                 self.conn.execute(table.insert(), [shape.as_dict(row) for row in chunk])
@@ -433,8 +478,9 @@ class _Package:
 
 class _Builder:
     def __init__(self, *, customers: int, seed: int, today: date, sink, progress,
-                 now: datetime | None = None):
+                 now: datetime | None = None, busiest: int = 0):
         self.n = customers
+        self.busiest = busiest
         self.seed = seed
         self.rng = random.Random(seed)
         self.today = today
@@ -473,8 +519,9 @@ class _Builder:
         self.s_card = S("value_card", ("id", "customer_id", "name", "created_at"))
         self.s_invoice = S("invoice", ("id", "code", "customer_id", "created_at", "kind",
                                        "subtotal", "discount", "total", "staff_id",
-                                       "refund_of_id", "note"),
-                           {"idempotency_key": None, "change_given": 0}, nulls=("refund_of_id",))
+                                       "refund_of_id", "note", "points_rate"),
+                           {"idempotency_key": None, "change_given": 0, "request_hash": None},
+                           nulls=("refund_of_id",))
         self.s_package = S("customer_package", ("id", "customer_id", "plan_id", "name", "kind",
                                                 "price", "purchased_on", "activated_on",
                                                 "expires_on", "total_uses", "used",
@@ -652,6 +699,9 @@ class _Builder:
                 count = min(300, int(rng.expovariate(1.0 / mean))) if mean > 0 else 0
                 if k < SHOWCASE:
                     count = max(count, 3)
+            busiest = k == 0 and self.busiest > 0
+            if busiest:  # a benchmark's customer: many visits, notes and promotions
+                count = self.busiest
             if count:
                 append((join << shift) | k)  # the first visit: the day they joined
             for _visit in range(count - 1):
@@ -661,13 +711,14 @@ class _Builder:
                 t = cal.at_local(day, OPEN_LOCAL + int(rand() * (CLOSE_LOCAL - OPEN_LOCAL)))
                 if t > join:
                     append((t << shift) | k)
-            if rand() < 0.35:  # care notes
-                for _line in range(1 + int(rand() * 3)):
+            if busiest or rand() < 0.35:  # care notes
+                for _line in range(count // 10 if busiest else 1 + int(rand() * 3)):
                     t = join + int(rand() * (self.now_t - join))
                     append((t << shift) | (1 << _KEY_BITS) | k)
-            if rand() < 0.12:  # promotions given
-                t = join + int(rand() * (self.now_t - join))
-                append((t << shift) | (2 << _KEY_BITS) | k)
+            if busiest or rand() < 0.12:  # promotions given
+                for _given in range(count // 50 if busiest else 1):
+                    t = join + int(rand() * (self.now_t - join))
+                    append((t << shift) | (2 << _KEY_BITS) | k)
         keys.sort()
         self.progress("schedule", 0.15)
         return array("q", keys)  # no million int objects scattered in memory to chase
@@ -753,6 +804,12 @@ class _Builder:
                     title = f"Tặng {gift} điểm tri ân"
                     ledger_rows.append((cid, "points", 0, stamp, gift, "care",
                                         "Tri ân khách hàng", "care", care_id, writer))
+                    # the audit row care_points writes (check matches it to the entry)
+                    self.s_audit.rows.append((stamp, writer, "care_action", "customer", cid,
+                                              f'{{"points": {st[b + _PTS]}}}',
+                                              f'{{"amount": {gift}, "care_note_id": {care_id}, '
+                                              f'"care_type": "care", "points": '
+                                              f'{st[b + _PTS] + gift}}}'))
                     st[b + _PTS] += gift
                 care_rows.append((care_id, cid, ctype, title,
                                   CARE_DESCRIPTIONS[int(rand() * 5)], writer, stamp,
@@ -997,7 +1054,8 @@ class _Builder:
                                         "invoice", inv_id, cashier))
                     st[b + _PTS] += earned
             invoice_rows.append((inv_id, code, cid, stamp, "repayment" if repay_only else "sale",
-                                 subtotal, discount, total, cashier, 0, ""))
+                                 subtotal, discount, total, cashier, 0, "",
+                                 POINTS_PER_AMOUNT if member else 0))
             st[b + _SPEND] += total - repaid
             # the appointment this visit was booked as, or one that never happened
             r = rand()
@@ -1042,7 +1100,7 @@ class _Builder:
                         st[b + _PTS] -= back
                 invoice_rows.append((inv_id, rcode, cid, rstamp, "refund", -subtotal, -discount,
                                      -total, MANAGER, inv_id - 1,
-                                     REFUND_REASONS[int(rand() * len(REFUND_REASONS))]))
+                                     REFUND_REASONS[int(rand() * len(REFUND_REASONS))], 0))
                 st[b + _SPEND] -= total
                 if rt > st[b]:
                     st[b] = rt
@@ -1308,19 +1366,25 @@ def _build_core(engine, make_builder) -> dict[str, int]:
 
 def build_demo(url: str, *, customers: int = 500, seed: int = 1,
                progress: Progress | None = None, replace: bool = False,
-               today: date | None = None) -> DemoStats:
+               today: date | None = None, busiest: int = 0) -> DemoStats:
     """Build the demo salon into ``url`` (migrated first) and say what was written.
 
     Refuses (RuleViolation) a database that already has customers, staff or invoices
     unless ``replace=True``, which deletes everything in it first. ``progress(stage,
     fraction)`` is called now and then. ``today`` (default: the store clock's) anchors
-    every date, so the same seed and day give the same rows.
+    every date, so the same seed and day give the same rows. ``busiest`` (for
+    benchmarks) gives the first customer that many visits, a tenth as many care
+    notes and a fiftieth as many promotions.
     """
     if isinstance(customers, bool) or not isinstance(customers, int) or not (
             1 <= customers <= MAX_CUSTOMERS):
         raise ValidationError(_("The demo has 1 to {n} customers.").format(
             n=f"{MAX_CUSTOMERS:,}"),
                               field="customers")
+    if isinstance(busiest, bool) or not isinstance(busiest, int) or not (
+            0 <= busiest <= MAX_BUSIEST):
+        raise ValidationError(_("The busiest customer has 0 to {n} visits.").format(
+            n=f"{MAX_BUSIEST:,}"), field="busiest")
     started = _time.perf_counter()
     today = today or clock.today()
     if isinstance(today, datetime):
@@ -1331,7 +1395,7 @@ def build_demo(url: str, *, customers: int = 500, seed: int = 1,
 
     def make_builder(sink):
         return _Builder(customers=customers, seed=seed, today=today, sink=sink,
-                        progress=progress, now=clock.now())
+                        progress=progress, now=clock.now(), busiest=busiest)
 
     engine = make_engine(url)
     collecting = gc.isenabled()

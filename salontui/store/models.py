@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import date
 
 from pydantic import NaiveDatetime
-from sqlalchemy import Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -156,6 +156,7 @@ class LedgerEntry(SQLModel, table=True):
     ref_type: str | None = Field(default=None, max_length=20)  # invoice / adjustment / care
     ref_id: int | None = None
     operator_id: int | None = Field(default=None, foreign_key="staff.id")
+    row_hash: bytes | None = Field(default=None, sa_column=Column(LargeBinary(16)))  # chain.py
 
 
 class CustomerPackage(SQLModel, table=True):
@@ -201,6 +202,7 @@ class PackageEvent(SQLModel, table=True):
     operator_id: int | None = Field(default=None, foreign_key="staff.id")
     service_staff_id: int | None = Field(default=None, foreign_key="staff.id")
     invoice_id: int | None = Field(default=None, foreign_key="invoice.id")
+    row_hash: bytes | None = Field(default=None, sa_column=Column(LargeBinary(16)))  # chain.py
 
 
 class Invoice(SQLModel, table=True):
@@ -224,6 +226,12 @@ class Invoice(SQLModel, table=True):
         default=None, sa_column=Column(String(64), unique=True, nullable=True)
     )
     note: str = Field(default="", max_length=250)
+    # Points per this many minor units the sale earned at (0: it could earn none), so
+    # ``check`` can recompute the points earned whatever the scheme is today.
+    points_rate: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # SHA-256 of the request confirmed under ``idempotency_key``: a replay must match it.
+    request_hash: str | None = Field(default=None, max_length=64)
+    row_hash: bytes | None = Field(default=None, sa_column=Column(LargeBinary(16)))  # chain.py
 
 
 class InvoiceLine(SQLModel, table=True):
@@ -244,6 +252,7 @@ class InvoiceLine(SQLModel, table=True):
     staff_id: int | None = Field(default=None, foreign_key="staff.id")
     picked_up: bool = True
     refund_of_line_id: int | None = Field(default=None, foreign_key="invoice_line.id")
+    row_hash: bytes | None = Field(default=None, sa_column=Column(LargeBinary(16)))  # chain.py
 
 
 class Payment(SQLModel, table=True):
@@ -255,6 +264,7 @@ class Payment(SQLModel, table=True):
     amount: int  # minor units (signed: refunds are negative)
     card_id: int | None = Field(default=None, foreign_key="value_card.id")
     points: int = 0  # points spent, for method=points
+    row_hash: bytes | None = Field(default=None, sa_column=Column(LargeBinary(16)))  # chain.py
 
 
 class Appointment(SQLModel, table=True):
@@ -337,6 +347,7 @@ class AuditLog(SQLModel, table=True):
     entity_id: int | None = None
     before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    row_hash: bytes | None = Field(default=None, sa_column=Column(LargeBinary(16)))  # chain.py
 
 
 APPEND_ONLY_TABLES = (
@@ -371,3 +382,12 @@ class CustomerMerge(SQLModel, table=True):
     moved: str = Field(sa_column=Column(Text, nullable=False))  # JSON: table -> ids, balances
     created_at: NaiveDatetime
     undone_at: NaiveDatetime | None = None
+
+
+def _seal_append_only_rows() -> None:
+    from salontui.store import chain
+
+    chain.install()
+
+
+_seal_append_only_rows()

@@ -17,7 +17,7 @@ day-close total simply adds up.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import text
 from sqlmodel import Session, select
@@ -25,7 +25,14 @@ from sqlmodel import Session, select
 from salontui.i18n import _
 from salontui.store import audit, clock, codes
 from salontui.store.cart import PAYMENT_METHODS, SALES_KINDS, CartPayment
-from salontui.store.checkout import CheckoutResult, _check_key, _existing, _replay
+from salontui.store.checkout import (
+    CheckoutResult,
+    _check_key,
+    _existing,
+    _replay,
+    fingerprint,
+    scoped_key,
+)
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.ledger import points_balance, post_entry
 from salontui.store.models import Invoice, InvoiceLine, Payment
@@ -219,8 +226,11 @@ def refund_invoice(
     payments: list[CartPayment] | None = None,
 ) -> CheckoutResult:
     """Refund ``line_ids`` of an invoice (default: every line not refunded yet)."""
-    key = _check_key(idempotency_key)
-    found = _existing(session, key)
+    key = scoped_key("refund", _check_key(idempotency_key))
+    request = fingerprint("refund", staff_id=staff_id, invoice_id=invoice_id, reason=reason,
+                          line_ids=line_ids,
+                          payments=None if payments is None else [asdict(p) for p in payments])
+    found = _existing(session, key, request)
     if found is not None:
         return _replay(session, found)
     require_staff(session, staff_id)
@@ -256,7 +266,7 @@ def refund_invoice(
         created_at=clock.now(), kind="refund",
         subtotal=-sum(line.amount for line in chosen_lines), discount=-discount_back,
         total=-amount, staff_id=staff_id, refund_of_id=invoice.id, idempotency_key=key,
-        note=reason,
+        note=reason, request_hash=request,
     )
     session.add(refund)
     session.flush()
