@@ -79,3 +79,25 @@ def test_debt_counts_when_sold_not_when_repaid_and_points_are_not_money(
          lines=[CartLine(kind="service", item_id=service)],
          payments=[CartPayment("cash", 100_000), CartPayment("free", 80_000)])
     assert _spent(reader, customer_id) == 460_000
+
+
+def test_a_sale_and_a_debt_paid_from_the_card_add_nothing(writer, reader, staff_id, customer_id,
+                                                          service, fixed_now):
+    with writer() as s:
+        card = ensure_card(s, customer_id=customer_id)
+    _pay(writer, staff_id, "top", customer_id=customer_id,
+         lines=[CartLine(kind="topup", unit_price=1_000_000)],
+         payments=[CartPayment("cash", 1_000_000)])
+    _pay(writer, staff_id, "owe", customer_id=customer_id,
+         lines=[CartLine(kind="service", item_id=service)],
+         payments=[CartPayment("account", 180_000)])
+    assert _spent(reader, customer_id) == 1_180_000
+    both = _pay(writer, staff_id, "both", customer_id=customer_id,
+                lines=[CartLine(kind="service", item_id=service),
+                       CartLine(kind="repay", unit_price=180_000)],
+                payments=[CartPayment("value", 360_000, card_id=card)])
+    assert _spent(reader, customer_id) == 1_180_000  # the card's money counted when put on it
+    with writer() as s:  # everything back onto the card and the debt: still nothing changes
+        refund_invoice(s, staff_id=staff_id, invoice_id=both.invoice_id, reason="Nhầm",
+                       idempotency_key="r1")
+    assert _spent(reader, customer_id) == 1_180_000

@@ -6,8 +6,8 @@ is redrawn after every change, so it is a hot path (target ≤ 5 ms at 100k
 customers and 1M invoices; see bench/). Balances come from the ledgers,
 never from a stored total.
 
-Spend ("Spent" in the header, and what tiers rank) is :data:`INVOICE_SPEND`
-summed over the customer's invoices: see :func:`total_spend` for the rule.
+Spend ("Spent" in the header, and what tiers rank) is :data:`SPEND_SQL`: see
+:func:`total_spend` for the rule.
 """
 
 from __future__ import annotations
@@ -50,19 +50,28 @@ class CustomerSummary:
     expiring: list[PackageRow]
 
 
-# Each of the customer's sales and refunds with ``paid``: its total less the debt repaid
-# on it and less what was paid by stored value, points or waived (see total_spend).
-_PAID_BY_INVOICE = """SELECT i.kind AS kind, i.total
-  - coalesce((SELECT sum(l.amount) FROM invoice_line l
-              WHERE l.invoice_id = i.id AND l.kind = 'repay'), 0)
-  - coalesce((SELECT sum(p.amount) FROM payment p
-              WHERE p.invoice_id = i.id AND p.method IN ('value', 'points', 'free')), 0)
-  AS paid
-FROM invoice i WHERE i.customer_id = :c AND i.kind IN ('sale', 'refund')"""
-# What one such row ``s`` adds to spend: a sale never lowers it, a refund never raises it.
-INVOICE_SPEND = ("CASE WHEN s.kind = 'sale' AND s.paid > 0 THEN s.paid "
-                 "WHEN s.kind = 'refund' AND s.paid < 0 THEN s.paid ELSE 0 END")
-_SPEND = f"(SELECT coalesce(sum({INVOICE_SPEND}), 0) FROM ({_PAID_BY_INVOICE}) s)"
+# Spend (see total_spend) in one scalar SQL of the customer ``:c``: the totals of their
+# sales and refunds, corrected on the few invoices with something that is not spend on
+# them (paid by stored value, points or waived; debt repaid, as the debt ledger records
+# it per invoice): on those, total − that part, and a sale never lowers spend nor a
+# refund raises it. Joins, not a subquery per invoice: 9 ms at 20,000 invoices.
+_NOT_SPEND = """SELECT x.id AS id, sum(x.a) AS off FROM (
+    SELECT p.invoice_id AS id, p.amount AS a FROM invoice j
+      JOIN payment p ON p.invoice_id = j.id
+      WHERE j.customer_id = :c AND p.method IN ('value', 'points', 'free')
+    UNION ALL
+    SELECT e.ref_id, -e.amount FROM ledger_entry e
+      WHERE e.customer_id = :c AND e.account = 'debt' AND e.kind = 'repay'
+        AND e.ref_type = 'invoice') x
+  GROUP BY x.id"""
+SPEND_SQL = f"""((SELECT coalesce(sum(total), 0) FROM invoice
+    WHERE customer_id = :c AND kind IN ('sale', 'refund'))
+  + (SELECT coalesce(sum(CASE WHEN s.kind = 'sale' AND s.paid > 0 THEN s.paid
+                              WHEN s.kind = 'refund' AND s.paid < 0 THEN s.paid
+                              ELSE 0 END - s.total), 0)
+     FROM (SELECT i.kind AS kind, i.total AS total, i.total - o.off AS paid
+           FROM ({_NOT_SPEND}) o JOIN invoice i ON i.id = o.id
+           WHERE i.kind IN ('sale', 'refund')) s))"""
 
 _CUSTOMER = f"""
 SELECT c.id, c.code, c.name, c.phone, c.tier, c.member_state,
@@ -70,7 +79,7 @@ SELECT c.id, c.code, c.name, c.phone, c.tier, c.member_state,
     WHERE customer_id = c.id AND account = 'points'),
   (SELECT coalesce(sum(amount), 0) FROM ledger_entry
     WHERE customer_id = c.id AND account = 'debt'),
-  {_SPEND},
+  {SPEND_SQL},
   c.created_at, c.deleted_at, c.birthday, c.gender, c.email, c.address, c.note, c.updated_at
 FROM customer c WHERE c.id = :c
 """
@@ -112,10 +121,10 @@ def total_spend(session: Session, *, customer_id: int) -> int:
       lowers spend and a refund never raises it.
 
     Per invoice: total − debt repaid on it − paid by card, points or waived, summed
-    over sales and refunds (one SQL, ``_SPEND``, that the header's statement
-    embeds; :data:`INVOICE_SPEND` is its per-invoice part).
+    over sales and refunds: one SQL, :data:`SPEND_SQL`, of the customer ``:c``,
+    which the header's statement embeds.
     """
-    return int(fetch_all(session, f"SELECT {_SPEND}", {"c": customer_id})[0][0])
+    return int(fetch_all(session, f"SELECT {SPEND_SQL}", {"c": customer_id})[0][0])
 
 
 def customer_summary(session: Session, *, customer_id: int,
