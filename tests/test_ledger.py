@@ -560,3 +560,71 @@ def test_care_action_validation(writer, staff_id, customer_id, kwargs, error, fi
             care_action(s, staff_id=staff_id, **args)
         assert caught.value.field == field
         assert count(s, "ledger_entry") == count(s, "care_note") == 0
+
+
+def test_any_page_carries_the_same_running_balance_as_the_whole_history(
+        writer, reader, staff_id, customer_id):
+    """The balance before a page plus the page's own entries equals the running sum over
+    the whole history, for every page of points and of each card (two cards interleaved,
+    another customer's entries in between)."""
+    other = new_customer(writer, staff_id, "Trần Văn Bình", "0912 345 678")
+    with writer() as s:
+        nails = ensure_card(s, customer_id=customer_id, name="Nails")
+        general = ensure_card(s, customer_id=customer_id)
+        for i in range(120):
+            post_entry(s, customer_id=customer_id, account="points", amount=7 + i % 5,
+                       kind="earn", operator_id=staff_id)
+            if i % 4 == 3:
+                post_entry(s, customer_id=customer_id, account="points", amount=-9,
+                           kind="spend", operator_id=staff_id)
+            post_entry(s, customer_id=customer_id, account="value", amount=1_000 * (i + 1),
+                       kind="topup", card_id=general if i % 3 else nails,
+                       operator_id=staff_id)
+            post_entry(s, customer_id=other, account="points", amount=3, kind="earn",
+                       operator_id=staff_id)
+    with reader() as s:
+        for account, card in (("points", None), ("value", None), ("value", nails),
+                              ("value", general)):
+            whole = ledger_history(s, customer_id=customer_id, account=account, card_id=card,
+                                   limit=1000)
+            expected: dict[int, int] = {}
+            running: dict = {}
+            for row in reversed(whole):  # recomputed from scratch, oldest first
+                running[row.card_id] = running.get(row.card_id, 0) + row.amount
+                expected[row.id] = running[row.card_id]
+            assert len(whole) == {None: {"points": 150, "value": 120}[account], nails: 40,
+                                  general: 80}[card]
+            for offset in range(0, len(whole), 17):  # every page, the middle ones included
+                page = ledger_history(s, customer_id=customer_id, account=account,
+                                      card_id=card, limit=17, offset=offset)
+                assert [r.id for r in page] == [r.id for r in whole[offset:offset + 17]]
+                assert [r.balance_after for r in page] == [expected[r.id] for r in page]
+
+
+def test_card_history_lists_one_card_with_its_invoice_codes(writer, reader, staff_id,
+                                                            customer_id, fixed_now):
+    from salontui.store.cart import Cart, CartLine, CartPayment
+    from salontui.store.checkout import checkout
+    from salontui.store.ledger import card_history
+
+    other = new_customer(writer, staff_id, "Trần Văn Bình", "0912 345 678")
+    with writer() as s:
+        general = ensure_card(s, customer_id=customer_id)
+        strangers = ensure_card(s, customer_id=other)
+        checkout(s, staff_id=staff_id, idempotency_key="top", cart=Cart(
+            customer_id=customer_id, lines=[CartLine(kind="topup", unit_price=10_000_000,
+                                                     credit=11_000_000)],
+            payments=[CartPayment("transfer", 10_000_000)]))
+        adjust_card(s, staff_id=staff_id, customer_id=customer_id, card_name="Nails",
+                    amount=50_000, reason="Quà sinh nhật")
+        adjust_card(s, staff_id=staff_id, customer_id=customer_id, card_name="General",
+                    amount=-1_000_000, reason="Nhập nhầm")
+    with reader() as s:
+        rows = card_history(s, customer_id=customer_id, card_id=general)
+        with pytest.raises(NotFound) as err:
+            card_history(s, customer_id=customer_id, card_id=strangers)
+    assert err.value.field == "card"
+    assert [(r.kind, r.amount, r.balance_after, r.invoice_code, r.operator_name)
+            for r in rows] == [
+        ("adjust", -1_000_000, 10_000_000, None, "Trần Thu Hà"),
+        ("topup", 11_000_000, 11_000_000, "HD000001", "Trần Thu Hà")]

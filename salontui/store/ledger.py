@@ -3,8 +3,8 @@
 Every change is a new row of ``ledger_entry``; rows are never updated or
 deleted (the database's triggers refuse it). A balance is the SQL sum of a
 customer's entries for one account (and one card, for stored value); a
-running balance is a window ``sum() over (order by id)``. Nothing stores a
-total that could drift from its entries.
+running balance is the sum of the entries before a page plus the page's own
+entries in order. Nothing stores a total that could drift from its entries.
 
 Rules:
 
@@ -40,7 +40,7 @@ from salontui.store import audit, clock
 from salontui.store.care import CARE_TYPES, insert_care_note
 from salontui.store.db import for_update
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
-from salontui.store.models import Customer, LedgerEntry, Staff, ValueCard
+from salontui.store.models import Customer, Invoice, LedgerEntry, Staff, ValueCard
 from salontui.store.money import MAX_AMOUNT_MINOR, format_money
 from salontui.store.settings import get_settings
 from salontui.store.staff import require_staff
@@ -59,6 +59,7 @@ _LE = LedgerEntry.__table__
 _CARD = ValueCard.__table__
 _STAFF = Staff.__table__
 _CUSTOMER = Customer.__table__
+_INVOICE = Invoice.__table__
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class LedgerRow:
     ref_id: int | None
     operator_name: str | None
     balance_after: int
+    invoice_code: str | None = None  # the invoice it belongs to (ref_type "invoice")
 
 
 @dataclass(frozen=True)
@@ -463,10 +465,13 @@ def ledger_history(session: Session, *, customer_id: int, account: str,
                    card_id: int | None = None, limit: int = 200,
                    offset: int = 0) -> list[LedgerRow]:
     """A page of a customer's entries of ``account``, newest first, each with the running
-    balance after it (a window sum over all older entries, so any page is right).
+    balance after it and the code of its invoice, if any.
 
     For "value", ``card_id`` None lists every card; each row's balance is then that
-    row's card's balance.
+    row's card's balance. Any page costs about the same, however long the history
+    (a customer with 20,000 invoices): the page's rows come from the index, the
+    balance before its oldest row is one indexed SUM (per card), and the running
+    balance is carried through the page's rows only.
     """
     _check_account(account)
     if limit < 0 or offset < 0:
@@ -474,29 +479,49 @@ def ledger_history(session: Session, *, customer_id: int, account: str,
     conditions = [_LE.c.customer_id == customer_id, _LE.c.account == account]
     if account == "value" and card_id is not None:
         conditions.append(_LE.c.card_id == card_id)
-    running = func.sum(_LE.c.amount).over(partition_by=_LE.c.card_id, order_by=_LE.c.id)
-    inner = (
-        select(_LE.c.id, _LE.c.created_at, _LE.c.account, _LE.c.card_id, _LE.c.amount,
-               _LE.c.kind, _LE.c.reason, _LE.c.ref_type, _LE.c.ref_id, _LE.c.operator_id,
-               running.label("balance_after"))
-        .where(*conditions)
-        .subquery()
-    )
-    page = select(inner).order_by(inner.c.id.desc()).limit(limit).offset(offset).subquery()
+    ids = list(session.execute(
+        select(_LE.c.id).where(*conditions).order_by(_LE.c.id.desc())
+        .limit(limit).offset(offset)).scalars())
+    if not ids:
+        return []
     statement = (
-        select(page, _CARD.c.name.label("card_name"), _STAFF.c.name.label("operator_name"))
-        .select_from(page)
-        .outerjoin(_CARD, _CARD.c.id == page.c.card_id)
-        .outerjoin(_STAFF, _STAFF.c.id == page.c.operator_id)
-        .order_by(page.c.id.desc())
+        select(_LE.c.id, _LE.c.created_at, _LE.c.account, _LE.c.card_id, _LE.c.amount,
+               _LE.c.kind, _LE.c.reason, _LE.c.ref_type, _LE.c.ref_id,
+               _CARD.c.name.label("card_name"), _STAFF.c.name.label("operator_name"),
+               _INVOICE.c.code.label("invoice_code"))
+        .select_from(_LE)
+        .outerjoin(_CARD, _CARD.c.id == _LE.c.card_id)
+        .outerjoin(_STAFF, _STAFF.c.id == _LE.c.operator_id)
+        .outerjoin(_INVOICE, (_LE.c.ref_type == "invoice") & (_INVOICE.c.id == _LE.c.ref_id))
+        .where(_LE.c.id.in_(ids))
+        .order_by(_LE.c.id)
     )
-    return [
-        LedgerRow(id=r.id, created_at=r.created_at, account=r.account, card_id=r.card_id,
-                  card_name=r.card_name, amount=r.amount, kind=r.kind, reason=r.reason,
-                  ref_type=r.ref_type, ref_id=r.ref_id, operator_name=r.operator_name,
-                  balance_after=int(r.balance_after))
-        for r in session.execute(statement)
-    ]
+    page = list(session.execute(statement))
+    before = session.execute(
+        select(_LE.c.card_id, func.sum(_LE.c.amount))
+        .where(*conditions, _LE.c.id < page[0].id).group_by(_LE.c.card_id))
+    running = {cid: int(total or 0) for cid, total in before}
+    rows = []
+    for r in page:  # oldest first: carry each card's balance through the page
+        running[r.card_id] = running.get(r.card_id, 0) + r.amount
+        rows.append(LedgerRow(
+            id=r.id, created_at=r.created_at, account=r.account, card_id=r.card_id,
+            card_name=r.card_name, amount=r.amount, kind=r.kind, reason=r.reason,
+            ref_type=r.ref_type, ref_id=r.ref_id, operator_name=r.operator_name,
+            balance_after=running[r.card_id], invoice_code=r.invoice_code))
+    rows.reverse()
+    return rows
+
+
+def card_history(session: Session, *, customer_id: int, card_id: int, limit: int = 200,
+                 offset: int = 0) -> list[LedgerRow]:
+    """A page of one stored-value card's history, newest first: top-ups, payments,
+    refunds, adjustments and care actions, each with the card's balance after it, the
+    invoice code and the operator. Refused (NotFound, field "card") when the card is
+    not the customer's."""
+    _card_of_customer(session, customer_id, card_id)
+    return ledger_history(session, customer_id=customer_id, account="value", card_id=card_id,
+                          limit=limit, offset=offset)
 
 
 # ---------------------------------------------------------------- care actions
