@@ -93,11 +93,27 @@ def demo_command(
 
 
 @app.command("check")
-def check_command(ctx: typer.Context, db: DbOption = None) -> None:
-    """Prove the database consistent: integrity, foreign keys and the ledgers' invariants."""
-    from salontui.store.check import run_checks
+def check_command(
+    ctx: typer.Context,
+    db: DbOption = None,
+    seal: Annotated[str | None, typer.Option(
+        help="A seal printed on a day close: also prove nothing before it was rewritten.")]
+    = None,
+) -> None:
+    """Prove the database consistent: integrity, foreign keys, the ledgers' invariants and
+    the sealed books (every append-only row's hash chain)."""
+    from salontui.store import chain
+    from salontui.store.check import Problem, run_checks
 
-    problems = run_checks(_engine(_url(ctx, db)))
+    engine = _engine(_url(ctx, db))
+    problems = run_checks(engine)
+    if seal is not None:
+        with engine.connect() as conn:
+            wrong = chain.verify_seal(conn, seal.replace(" ", ""))
+        if wrong:
+            problems.append(Problem("seal", wrong))
+        else:
+            typer.echo("OK: the books still pass through that seal.")
     if not problems:
         typer.echo("OK: the database is consistent.")
         return

@@ -299,8 +299,11 @@ def test_a_made_up_adjustment_is_caught(salon):
         last_id, last_hash = conn.execute(
             "SELECT id, row_hash FROM ledger_entry ORDER BY id DESC LIMIT 1").fetchone()
         customer = conn.execute(EARNER[1:-1]).fetchone()[0]
-        values = (last_id + 1, customer, "points", None, "2026-11-23 02:00:00.000000", 5000,
-                  "adjust", "x", "adjustment", None, 1)
+        given = {"id": last_id + 1, "customer_id": customer, "account": "points",
+                 "card_id": None, "created_at": "2026-11-23 02:00:00.000000", "amount": 5000,
+                 "kind": "adjust", "reason": "x", "ref_type": "adjustment", "ref_id": None,
+                 "operator_id": 1}
+        values = tuple(given[name] for name in chain.columns("ledger_entry"))
         row_hash = chain.link(last_hash, chain.columns("ledger_entry"), values)
         conn.execute(f"INSERT INTO ledger_entry ({', '.join(chain.columns('ledger_entry'))}, "
                      "row_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -344,3 +344,60 @@ def test_day_close_summarises_the_day(writer, reader, staff_id, technician_id, c
     assert dc.net["card"] == 0
     assert dc.per_staff[0].name == "Lê Văn Tài" and dc.per_staff[0].amount == 1_000_000
     assert other_day.sales_count == 0
+
+
+def test_a_key_replays_only_the_identical_request(writer, reader, staff_id, customer_id,
+                                                  items, fixed_now):
+    """The same key with another cart (another payment, another customer) is refused, not
+    answered with the old invoice as 'replayed' while the new sale is silently dropped."""
+    cart = Cart(customer_id=customer_id, lines=[CartLine(kind="service",
+                                                         item_id=items["dye"].id)],
+                payments=[CartPayment("card", 500_000)])
+    first = _pay(writer, staff_id, cart, key="k")
+    before = _counts(reader)
+    other_payment = Cart(customer_id=customer_id, lines=cart.lines,
+                         payments=[CartPayment("cash", 500_000)])
+    walk_in = Cart(customer_id=None, lines=cart.lines, payments=[CartPayment("card", 500_000)])
+    for different in (other_payment, walk_in):
+        with pytest.raises(RuleViolation) as refused:
+            _pay(writer, staff_id, different, key="k")
+        assert refused.value.field == "idempotency_key" and first.code in refused.value.message
+    assert _counts(reader) == before
+    assert _pay(writer, staff_id, cart, key="k").replayed
+
+
+def test_keys_are_scoped_by_operation(writer, reader, staff_id, customer_id, items, fixed_now):
+    """A refund given the sale's own key makes a refund; it does not return the sale."""
+    sale = _pay(writer, staff_id, Cart(customer_id=customer_id,
+                                       lines=[CartLine(kind="product", item_id=items["oil"].id)],
+                                       payments=[CartPayment("card", 250_000)]), key="shared")
+    with writer() as s:
+        refund = refund_invoice(s, staff_id=staff_id, invoice_id=sale.invoice_id,
+                                reason="Lỗi", idempotency_key="shared")
+    assert not refund.replayed and refund.invoice_id != sale.invoice_id
+    assert refund.total == -250_000
+    with writer() as s:  # the identical refund request replays…
+        again = refund_invoice(s, staff_id=staff_id, invoice_id=sale.invoice_id,
+                               reason="Lỗi", idempotency_key="shared")
+    assert again.replayed and again.invoice_id == refund.invoice_id
+    with writer() as s, pytest.raises(RuleViolation):  # …a different one is refused
+        refund_invoice(s, staff_id=staff_id, invoice_id=sale.invoice_id,
+                       reason="Another reason", idempotency_key="shared")
+
+
+def test_the_day_close_prints_the_books_seal(writer, reader, staff_id, customer_id, items,
+                                             fixed_now, engine):
+    """The close carries the chains' head; later the seal proves the past unchanged."""
+    from salontui.store import chain
+
+    _pay(writer, staff_id, Cart(customer_id=customer_id,
+                                lines=[CartLine(kind="product", item_id=items["oil"].id)],
+                                payments=[CartPayment("cash", 250_000)]), key="s1")
+    with reader() as s:
+        printed = day_close(s, day=date(2026, 11, 23)).seal
+    assert chain.parse_seal(printed) is not None
+    _pay(writer, staff_id, Cart(customer_id=customer_id,
+                                lines=[CartLine(kind="product", item_id=items["oil"].id)],
+                                payments=[CartPayment("cash", 250_000)]), key="s2")
+    with engine.connect() as conn:  # later writes do not disturb an earlier seal
+        assert chain.verify_seal(conn, printed) is None

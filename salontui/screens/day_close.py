@@ -62,6 +62,11 @@ def day_close_text(close, fmt, salon_name: str = "", width: int = TEXT_WIDTH) ->
         out.append(pair(f"  {staff_name(staff.name)} ({staff.lines})", fmt.money(staff.amount)))
     if not close.per_staff:
         out.append("  " + _("no lines"))
+    if close.seal:
+        digest, _at, ids = close.seal.partition("@")
+        out += [rule, _("BOOKS SEALED"), "  " + digest, "  @" + ids,
+                _("Keep this page: 'salontui check --seal' with these two lines joined "
+                  "proves later that nothing before them was rewritten.")]
     return "\n".join(out) + "\n"
 
 
@@ -110,6 +115,7 @@ class DayCloseScreen(StoreCalls, Screen):
     DayCloseScreen #figures { height: auto; max-height: 8; }
     DayCloseScreen #staff { height: auto; min-height: 3; max-height: 20; }
     DayCloseScreen #day-saved { height: auto; padding: 0 1; text-style: bold; }
+    DayCloseScreen #day-seal { height: auto; padding: 0 1; }
     """
 
     BINDINGS = [
@@ -150,6 +156,8 @@ class DayCloseScreen(StoreCalls, Screen):
                 Col("lines", _("Lines"), 6, justify="right"),
                 Col("amount", _("Amount"), 16, justify="right"),
             ], id="staff")
+            yield Label(_("Books sealed"), classes="day-title")
+            yield Static("", id="day-seal")
         yield Static("", id="day-saved")
         yield DeskFooter(show_command_palette=False)
 
@@ -211,6 +219,7 @@ class DayCloseScreen(StoreCalls, Screen):
         staff.set_rows(((i, [staff_name(s.name), s.lines, fmt.money(s.amount)])
                         for i, s in enumerate(c.per_staff)), keep_cursor=False)
         staff.styles.height = max(2, len(c.per_staff) + 1)
+        self.query_one("#day-seal", Static).update(Content(c.seal))
 
     def action_day(self, step: int) -> None:
         self.day = self.day + timedelta(days=step)

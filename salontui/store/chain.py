@@ -11,7 +11,7 @@ after it still cannot match a seal printed before (the day close prints
 :func:`seal`), so a printed close proves later that the past was not rewritten.
 
 How a hash is made, the same way from an ORM object, a raw SQLite row or a
-PostgreSQL row: each column that is not NULL (table order, ``id`` included,
+PostgreSQL row: each column that is not NULL (``id`` first, then by name;
 ``row_hash`` excluded) is written ``name=value``, the value as text the way
 SQLite stores it (times ``YYYY-MM-DD HH:MM:SS.ffffff``, dates ISO, booleans
 1/0), joined with a unit separator; H is SHA-256 cut to 16 bytes (a forger
@@ -63,7 +63,7 @@ def _text(value: Any) -> str:
 
 
 def link(prev: bytes, names: Sequence[str], values: Iterable[Any]) -> bytes:
-    """The hash of a row whose columns ``names`` (table order, without ``row_hash``) hold
+    """The hash of a row whose columns ``names`` (:func:`columns` order) hold
     ``values``, following a row whose hash is ``prev``."""
     content = _SEP.join(f"{name}={_text(value)}" for name, value in zip(names, values,
                                                                         strict=True)
@@ -73,13 +73,19 @@ def link(prev: bytes, names: Sequence[str], values: Iterable[Any]) -> bytes:
 
 @cache
 def columns(table: str) -> tuple[str, ...]:
-    """The sealed columns of ``table``, in table order."""
+    """The sealed columns of ``table``, in the order they are hashed."""
     from sqlmodel import SQLModel
 
     import salontui.store.models  # noqa: F401  (registers the tables)
 
-    return tuple(c.name for c in SQLModel.metadata.tables[table].columns
-                 if c.name != HASH_COLUMN)
+    return canonical_order(c.name for c in SQLModel.metadata.tables[table].columns)
+
+
+def canonical_order(names: Iterable[str]) -> tuple[str, ...]:
+    """Sealed columns in the order they are hashed: ``id`` first, then by name (not the
+    table's physical order, which differs between a new and an upgraded database)."""
+    rest = sorted(n for n in names if n not in ("id", HASH_COLUMN))
+    return ("id", *rest)
 
 
 class Sealer:
@@ -90,10 +96,10 @@ class Sealer:
         self.table = table
         self.last_id = last_id
         self.last_hash = last_hash
-        self.names = tuple(names) if names is not None else columns(table)
+        self.names = canonical_order(names) if names is not None else columns(table)
 
     def seal(self, values: Sequence[Any]) -> bytes:
-        """Seal the next row (its columns in table order, ``id`` first and set)."""
+        """Seal the next row: its values in :attr:`names` order (``id`` first, set)."""
         self.last_hash = link(self.last_hash, self.names, values)
         self.last_id = values[0]
         return self.last_hash

@@ -2,7 +2,8 @@
 
 A day is the salon's calendar day (``utc_offset_minutes`` from settings),
 since timestamps are stored in UTC. Every figure is a set-based sum over the
-day's documents, so it always agrees with the invoices and the ledgers.
+day's documents, so it always agrees with the invoices and the ledgers. It ends
+with the books' seal (the head of every hash chain), for the printout.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import text
 from sqlmodel import Session
 
+from salontui.store import chain
 from salontui.store.settings import get_settings
 
 
@@ -37,6 +39,9 @@ class DayClose:
     sessions_redeemed: int
     sessions_value: int  # revenue recognised by the redemptions
     per_staff: list[StaffTotal]
+    # The books' seal when this close was made (chain.py): printed, it proves later with
+    # ``salontui check --seal`` that nothing written before it was rewritten.
+    seal: str = ""
 
     @property
     def net(self) -> dict[str, int]:
@@ -83,4 +88,5 @@ def day_close(session: Session, *, day: date) -> DayClose:
         takings=takings, refunds=refunds, new_debt=takings.get("account", 0),
         debt_repaid=int(repaid), sessions_redeemed=int(redeemed[0]),
         sessions_value=int(redeemed[1]), per_staff=staff,
+        seal=chain.seal(session.connection()),
     )

@@ -81,9 +81,9 @@ def _seal_existing(bind) -> None:
     for table in SEALED:
         # The columns the table has now (not the models', which a later migration may
         # widen): a column added later is NULL on these rows and left out of their hash.
-        names = [c["name"] for c in sa.inspect(bind).get_columns(table)
-                 if c["name"] != "row_hash"]
-        sealer = chain.Sealer(table, names=names)
+        sealer = chain.Sealer(table, names=[c["name"] for c in
+                                            sa.inspect(bind).get_columns(table)])
+        names = sealer.names
         result = bind.exec_driver_sql(
             f"SELECT {', '.join(names)} FROM {table} ORDER BY id").yield_per(BATCH)
         pending: list[dict] = []
