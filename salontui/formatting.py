@@ -62,17 +62,25 @@ class Formatter:
 
 
 def parse_date(text: str, *, field: str = "date", required: bool = True) -> date | None:
-    """Accept YYYY-MM-DD and DD/MM/YYYY; raise ValidationError with a message otherwise."""
+    """Accept YYYY-MM-DD and DD/MM/YYYY between 1900 and 2100; raise ValidationError with a
+    message otherwise (the length is checked before parsing; the message repeats at most
+    the start of what was typed)."""
+    from salontui.i18n import _
+    from salontui.store.bounds import MAX_DATE_TEXT, check_date
     from salontui.store.errors import ValidationError
+    from salontui.store.text import quote
 
     raw = (text or "").strip()
     if not raw:
         if required:
-            raise ValidationError("Enter a date (DD/MM/YYYY or YYYY-MM-DD).", field=field)
+            raise ValidationError(_("Enter a date (DD/MM/YYYY or YYYY-MM-DD)."), field=field)
         return None
-    for fmt in DATE_INPUT_FORMATS:
-        try:
-            return datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    raise ValidationError(f"'{raw}' is not a date: use DD/MM/YYYY or YYYY-MM-DD.", field=field)
+    if len(raw) <= MAX_DATE_TEXT and raw.isascii():
+        for fmt in DATE_INPUT_FORMATS:
+            try:
+                parsed = datetime.strptime(raw, fmt).date()
+            except ValueError:
+                continue
+            return check_date(parsed, field=field)
+    raise ValidationError(_("'{text}' is not a date: use DD/MM/YYYY or YYYY-MM-DD.").format(
+        text=quote(raw)), field=field)

@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from salontui.i18n import _
 from salontui.store import audit, clock
+from salontui.store.bounds import boundary
 from salontui.store.customers import load_customer
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.models import Appointment, Invoice, Staff
@@ -82,6 +83,7 @@ def _to_row(r) -> AppointmentRow:
                           invoice_state=invoice_state(r[5], r[6]), note=r[8])
 
 
+@boundary
 def get_appointment(session: Session, *, appointment_id: int) -> AppointmentRow:
     found = session.execute(
         select(*_columns()).select_from(_from()).where(_A.c.id == appointment_id)
@@ -92,6 +94,7 @@ def get_appointment(session: Session, *, appointment_id: int) -> AppointmentRow:
     return _to_row(found)
 
 
+@boundary
 def list_appointments(session: Session, *, customer_id: int, limit: int = 100,
                       offset: int = 0) -> list[AppointmentRow]:
     """A page of the customer's appointments, newest first (an index range, any page)."""
@@ -113,6 +116,7 @@ def _status_words(status: str) -> str:
     return words.get(status, status.replace("_", " "))
 
 
+@boundary
 def book_appointment(session: Session, *, staff_id: int, customer_id: int, starts_at: datetime,
                      services: str, staff_member_id: int | None = None,
                      note: str = "") -> AppointmentRow:
@@ -150,6 +154,7 @@ def book_appointment(session: Session, *, staff_id: int, customer_id: int, start
     return get_appointment(session, appointment_id=row.id)
 
 
+@boundary
 def set_appointment_status(session: Session, *, staff_id: int, appointment_id: int,
                            status: str) -> AppointmentRow:
     """Move an appointment along: booked → checked in, cancelled or no-show; checked in →

@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from salontui.i18n import _
 from salontui.store import audit, clock
+from salontui.store.bounds import boundary
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.models import CareNote, Customer, Staff
 from salontui.store.staff import require_staff
@@ -99,6 +100,7 @@ def _to_row(session: Session, note: CareNote) -> CareRow:
                    deleted=note.deleted_at is not None)
 
 
+@boundary
 def insert_care_note(session: Session, *, staff_id: int | None, customer_id: int, type: str,
                      title: str, description: str = "") -> CareNote:
     """Validate and add a note without an audit row (for operations that audit themselves,
@@ -115,6 +117,7 @@ def insert_care_note(session: Session, *, staff_id: int | None, customer_id: int
     return note
 
 
+@boundary
 def add_care_note(session: Session, *, staff_id: int, customer_id: int, type: str,
                   title: str, description: str = "") -> CareRow:
     """Add a note to a customer's care history (type care/treatment/call/sms/email)."""
@@ -130,6 +133,7 @@ def add_care_note(session: Session, *, staff_id: int, customer_id: int, type: st
     return _to_row(session, note)
 
 
+@boundary
 def edit_care_note(session: Session, *, staff_id: int, note_id: int, type: str, title: str,
                    description: str) -> CareRow:
     """Change a note's type, title and description; the audit row has before and after."""
@@ -154,6 +158,7 @@ def edit_care_note(session: Session, *, staff_id: int, note_id: int, type: str, 
     return _to_row(session, note)
 
 
+@boundary
 def delete_care_note(session: Session, *, staff_id: int, note_id: int) -> CareRow:
     """Soft delete: hidden from the history, kept, restorable."""
     require_staff(session, staff_id)
@@ -171,6 +176,7 @@ def delete_care_note(session: Session, *, staff_id: int, note_id: int) -> CareRo
     return _to_row(session, note)
 
 
+@boundary
 def restore_care_note(session: Session, *, staff_id: int, note_id: int) -> CareRow:
     """Bring a deleted note back."""
     require_staff(session, staff_id)
@@ -188,6 +194,7 @@ def restore_care_note(session: Session, *, staff_id: int, note_id: int) -> CareR
     return _to_row(session, note)
 
 
+@boundary
 def list_care_notes(session: Session, *, customer_id: int, type: str | None = None,
                     include_deleted: bool = False, only_deleted: bool = False,
                     limit: int = 200, offset: int = 0) -> list[CareRow]:

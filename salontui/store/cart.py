@@ -15,10 +15,12 @@ from dataclasses import asdict, dataclass, field
 from sqlmodel import Session
 
 from salontui.i18n import _
+from salontui.store.bounds import boundary
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.models import CatalogItem, CustomerPromotion, PromotionProgram
 from salontui.store.money import MAX_AMOUNT_MINOR
 from salontui.store.packages import check_redeemable
+from salontui.store.text import quote as quote_text
 
 LINE_KINDS = ("service", "product", "package", "redeem", "topup", "repay")
 PAYMENT_METHODS = ("cash", "card", "transfer", "ewallet", "value", "points", "account", "free")
@@ -26,6 +28,7 @@ PAYMENT_METHODS = ("cash", "card", "transfer", "ewallet", "value", "points", "ac
 SALES_KINDS = ("service", "product", "package")
 MAX_QUANTITY = 999
 MAX_LINES = 200
+MAX_NOTE = 250  # the invoice's note
 
 
 @dataclass
@@ -133,7 +136,7 @@ def _discount_texts() -> _NumberTexts:
 def _price_line(session: Session, cart: Cart, index: int, line: CartLine) -> PricedLine:
     where = f"line{index}"
     if line.kind not in LINE_KINDS:
-        raise ValidationError(_("Unknown line kind '{kind}'.").format(kind=line.kind),
+        raise ValidationError(_("Unknown line kind '{kind}'.").format(kind=quote_text(line.kind)),
                               field=where)
     quantity = _whole(line.quantity, field=f"{where}.quantity", low=1, high=MAX_QUANTITY,
                       texts=_NumberTexts(not_whole=_("Quantity must be a whole number."),
@@ -233,11 +236,15 @@ def promotion_discount(session: Session, cart: Cart, sales_total: int) -> int:
     return min(off, sales_total)
 
 
+@boundary
 def quote(session: Session, *, cart: Cart) -> Quote:
     """Price the cart and weigh its payments. Raises on anything that could not be checked out
     except an unbalanced payment, which the quote reports as ``due``."""
     if len(cart.lines) > MAX_LINES:
         raise ValidationError(_("Too many lines on one invoice."), field="lines")
+    if len(cart.note) > MAX_NOTE:  # refused, never cut: the invoice keeps the note whole
+        raise ValidationError(_("Note is longer than {limit} characters.").format(
+            limit=MAX_NOTE), field="note")
     lines = [_price_line(session, cart, i, line) for i, line in enumerate(cart.lines)]
     subtotal = sum(p.amount for p in lines)
     sales = sum(p.amount for p in lines if p.kind in SALES_KINDS)
@@ -254,7 +261,7 @@ def quote(session: Session, *, cart: Cart) -> Quote:
     for i, payment in enumerate(cart.payments):
         if payment.method not in PAYMENT_METHODS:
             raise ValidationError(_("Unknown payment method '{method}'.").format(
-                method=payment.method), field=f"payment{i}")
+                method=quote_text(payment.method)), field=f"payment{i}")
         _whole(payment.amount, field=payment.method, low=0, high=MAX_AMOUNT_MINOR,
                texts=_NumberTexts(not_whole=_("The amount must be a whole number."),
                                   too_low=_("The amount cannot be less than {low}."),

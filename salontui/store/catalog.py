@@ -13,10 +13,11 @@ from sqlmodel import Session, select
 
 from salontui.i18n import _
 from salontui.store import audit, codes
+from salontui.store.bounds import boundary
 from salontui.store.errors import NotFound, ValidationError
 from salontui.store.models import CatalogItem
 from salontui.store.staff import require_staff
-from salontui.store.text import fold, prefix_upper_bound
+from salontui.store.text import fold, prefix_upper_bound, quote
 
 ITEM_KINDS = ("service", "product", "package")
 PACKAGE_KINDS = ("count", "time", "gift")
@@ -65,6 +66,7 @@ def _validate_package(kind: str, package_kind: str | None, sessions: int | None,
                               field="validity_days")
 
 
+@boundary
 def create_item(
     session: Session,
     *,
@@ -92,7 +94,8 @@ def create_item(
     _validate_package(kind, package_kind, sessions, validity_days, price)
     code = (code or "").strip().upper() or codes.next_code(session, codes.CATALOG)
     if session.exec(select(CatalogItem.id).where(CatalogItem.code == code)).first():
-        raise ValidationError(_("Code {code} is already used.").format(code=code), field="code")
+        raise ValidationError(_("Code {code} is already used.").format(code=quote(code)),
+                              field="code")
     row = CatalogItem(code=code, name=name, name_norm=fold(name), kind=kind, price=price,
                       package_kind=package_kind if kind == "package" else None,
                       sessions=sessions if kind == "package" else None,
@@ -104,6 +107,7 @@ def create_item(
     return _plain(row)
 
 
+@boundary
 def get_item(session: Session, *, item_id: int | None = None,
              code: str | None = None) -> CatalogRow:
     """One item by id or by code (case-insensitive); NotFound names the unknown code."""
@@ -114,10 +118,12 @@ def get_item(session: Session, *, item_id: int | None = None,
         row = session.exec(select(CatalogItem).where(
             CatalogItem.code == code.strip().upper())).first()
     if row is None:
-        raise NotFound(_("Unknown code '{code}'.").format(code=code or item_id), field="code")
+        raise NotFound(_("Unknown code '{code}'.").format(code=quote(code or item_id)),
+                       field="code")
     return _plain(row)
 
 
+@boundary
 def find_items(session: Session, *, query: str, kind: str | None = None,
                limit: int = 20) -> list[CatalogRow]:
     """Active items whose code starts with, or whose name contains a word starting with, query."""
@@ -138,6 +144,7 @@ def find_items(session: Session, *, query: str, kind: str | None = None,
     return [CatalogRow(*r[:8], bool(r[8])) for r in session.execute(sql, params)]
 
 
+@boundary
 def list_items(session: Session, *, kind: str | None = None, include_inactive: bool = False,
                limit: int = 500) -> list[CatalogRow]:
     statement = select(CatalogItem).order_by(CatalogItem.kind, CatalogItem.name_norm)
@@ -148,6 +155,7 @@ def list_items(session: Session, *, kind: str | None = None, include_inactive: b
     return [_plain(row) for row in session.exec(statement.limit(limit))]
 
 
+@boundary
 def set_item_active(session: Session, *, staff_id: int, item_id: int,
                     active: bool) -> CatalogRow:
     """Retire an item (or bring it back); sold packages keep their own copy of the terms."""

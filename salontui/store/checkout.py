@@ -30,6 +30,7 @@ from sqlmodel import Session, select
 
 from salontui.i18n import _
 from salontui.store import audit, clock, codes
+from salontui.store.bounds import boundary
 from salontui.store.cart import SALES_KINDS, Cart, Quote, quote
 from salontui.store.customers import load_customer
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
@@ -242,6 +243,7 @@ def _link_extras(session: Session, invoice: Invoice, cart: Cart) -> None:
         session.add(booking)
 
 
+@boundary
 def checkout(session: Session, *, staff_id: int, cart: Cart,
              idempotency_key: str) -> CheckoutResult:
     """Write the invoice for ``cart``; or, if ``idempotency_key`` was confirmed before, return

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from salontui.i18n import _
 from salontui.store import audit, clock, codes
+from salontui.store.bounds import boundary, check_email
 from salontui.store.errors import (
     ConcurrentEdit,
     DuplicateCustomer,
@@ -28,7 +29,7 @@ from salontui.store.models import Customer, CustomerNameKey
 from salontui.store.phones import parse_phone
 from salontui.store.settings import get_settings
 from salontui.store.staff import require_staff
-from salontui.store.text import fold, name_keys
+from salontui.store.text import fold, name_keys, quote
 
 MAX_NAME = 120
 MAX_EMAIL = 120
@@ -94,9 +95,9 @@ def _validate(session: Session, *, name: str, phone: str, gender: str, email: st
         "note": _clean_text(note, field="note", limit=MAX_NOTE,
                             too_long=_("Note is longer than {limit} characters.")),
     }
-    if clean["email"] and ("@" not in clean["email"] or " " in clean["email"]):
+    if clean["email"] and not check_email(clean["email"]):
         raise ValidationError(_("'{email}' is not an email address.").format(
-            email=clean["email"]), field="email")
+            email=quote(clean["email"])), field="email")
     if gender not in GENDERS:
         raise ValidationError(_("Gender must be female, male or other."), field="gender")
     if birthday is not None and birthday > clock.today():
@@ -144,6 +145,7 @@ def _raise_if_duplicate(session: Session, clean: dict, exclude_id: int | None) -
     )
 
 
+@boundary
 def create_customer(
     session: Session,
     *,
@@ -182,17 +184,21 @@ def load_customer(session: Session, customer_id: int) -> Customer:
     return row
 
 
+@boundary
 def get_customer(session: Session, *, customer_id: int) -> CustomerRecord:
     return to_record(load_customer(session, customer_id))
 
 
+@boundary
 def get_customer_by_code(session: Session, *, code: str) -> CustomerRecord:
     row = session.exec(select(Customer).where(Customer.code == code.strip().upper())).first()
     if row is None:
-        raise NotFound(_("No customer with code '{code}'.").format(code=code), field="code")
+        raise NotFound(_("No customer with code '{code}'.").format(code=quote(code)),
+                       field="code")
     return to_record(row)
 
 
+@boundary
 def update_customer(
     session: Session,
     *,
@@ -241,6 +247,7 @@ def update_customer(
     return to_record(row)
 
 
+@boundary
 def set_member_state(session: Session, *, staff_id: int, customer_id: int,
                      state: str) -> CustomerRecord:
     """Loyalty membership: not activated, active, or excluded (earns and spends nothing)."""
@@ -257,6 +264,7 @@ def set_member_state(session: Session, *, staff_id: int, customer_id: int,
     return to_record(row)
 
 
+@boundary
 def delete_customer(session: Session, *, staff_id: int, customer_id: int) -> CustomerRecord:
     """Soft delete: the customer disappears from search but every record stays."""
     require_staff(session, staff_id)
@@ -272,6 +280,7 @@ def delete_customer(session: Session, *, staff_id: int, customer_id: int) -> Cus
     return to_record(row)
 
 
+@boundary
 def restore_customer(session: Session, *, staff_id: int, customer_id: int) -> CustomerRecord:
     """Bring a soft-deleted customer back."""
     require_staff(session, staff_id)

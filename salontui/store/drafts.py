@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from salontui.i18n import _
 from salontui.store import audit, clock
+from salontui.store.bounds import boundary
 from salontui.store.cart import Cart
 from salontui.store.errors import NotFound, ValidationError
 from salontui.store.models import CheckoutDraft
@@ -32,6 +33,7 @@ class DraftRow:
     updated_at: datetime
 
 
+@boundary
 def park_cart(session: Session, *, staff_id: int, cart: Cart, label: str = "",
               draft_id: int | None = None) -> int:
     """Save ``cart`` as a draft (a new one, or over ``draft_id``); returns the draft id."""
@@ -58,6 +60,7 @@ def park_cart(session: Session, *, staff_id: int, cart: Cart, label: str = "",
     return row.id
 
 
+@boundary
 def load_draft(session: Session, *, draft_id: int) -> Cart:
     row = session.get(CheckoutDraft, draft_id)
     if row is None:
@@ -66,6 +69,7 @@ def load_draft(session: Session, *, draft_id: int) -> Cart:
     return Cart.from_json(row.cart)
 
 
+@boundary
 def delete_draft(session: Session, *, staff_id: int, draft_id: int) -> None:
     """Cancel a held checkout (or drop it once it has been paid)."""
     require_staff(session, staff_id)

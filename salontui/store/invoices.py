@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from salontui.i18n import _
+from salontui.store.bounds import boundary
 from salontui.store.errors import NotFound, ValidationError
 from salontui.store.models import (
     Customer,
@@ -33,6 +34,7 @@ from salontui.store.models import (
     ValueCard,
 )
 from salontui.store.settings import get_settings
+from salontui.store.text import quote
 
 MAX_PAGE = 1000
 
@@ -137,6 +139,7 @@ def _check_paging(limit: int, offset: int) -> None:
         raise ValidationError(_("Paging must not be negative."), field="limit")
 
 
+@boundary
 def count_invoices(session: Session, *, customer_id: int, date_from: date | None = None,
                    date_to: date | None = None) -> int:
     """How many invoices the customer has (within the dates): an index-only count."""
@@ -146,6 +149,7 @@ def count_invoices(session: Session, *, customer_id: int, date_from: date | None
     return int(session.execute(statement).scalar_one())
 
 
+@boundary
 def list_invoices(session: Session, *, customer_id: int, date_from: date | None = None,
                   date_to: date | None = None, limit: int = 100,
                   offset: int = 0) -> list[InvoiceRow]:
@@ -187,6 +191,7 @@ def list_invoices(session: Session, *, customer_id: int, date_from: date | None 
     return rows
 
 
+@boundary
 def get_invoice(session: Session, *, invoice_id: int) -> InvoiceDetail:
     """One invoice with its lines (and who did each service) and its payments."""
     original = _I.alias("original")
@@ -229,6 +234,7 @@ def get_invoice(session: Session, *, invoice_id: int) -> InvoiceDetail:
                          promotion_code=head[13])
 
 
+@boundary
 def invoice_id_by_code(session: Session, code: str) -> int:
     """The id of the invoice whose code is on a receipt: "HD000123", "hd123" or just "123"
     (the number is padded to the code's width)."""
@@ -239,9 +245,9 @@ def invoice_id_by_code(session: Session, code: str) -> int:
     if not raw:
         raise ValidationError(_("Enter the invoice code."), field="code")
     number = raw[len(prefix):] if raw.startswith(prefix) else raw
-    if not number.isdigit() or len(number) > 12:
+    if not (number.isascii() and number.isdigit()) or len(number) > 12:
         raise ValidationError(_("'{code}' is not an invoice code (like {example}).").format(
-            code=code.strip(), example=format_code(prefix, width, 123)), field="code")
+            code=quote(code), example=format_code(prefix, width, 123)), field="code")
     wanted = format_code(prefix, width, int(number))
     found = session.execute(select(_I.c.id).where(_I.c.code == wanted)).first()
     if found is None:

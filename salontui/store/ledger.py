@@ -37,6 +37,7 @@ from sqlmodel import Session
 
 from salontui.i18n import _
 from salontui.store import audit, clock
+from salontui.store.bounds import boundary
 from salontui.store.care import CARE_TYPES, insert_care_note
 from salontui.store.db import for_update
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
@@ -198,6 +199,7 @@ def _refuse_card_below_zero(session: Session, current: int, amount: int, card_na
                                            n=_money(session, -amount)), field=field)
 
 
+@boundary
 def check_can_spend(session: Session, *, customer_id: int, points: int = 0,
                     card_amounts: dict[int, int] | None = None) -> None:
     """Refuse spending more points or stored value than the customer has, naming the
@@ -218,6 +220,7 @@ def check_can_spend(session: Session, *, customer_id: int, points: int = 0,
 # ---------------------------------------------------------------- balances
 
 
+@boundary
 def balance(session: Session, *, customer_id: int, account: str,
             card_id: int | None = None) -> int:
     """Sum of a customer's entries of ``account``. For "value", ``card_id`` None sums all
@@ -231,10 +234,12 @@ def balance(session: Session, *, customer_id: int, account: str,
     return int(session.execute(statement).scalar_one())
 
 
+@boundary
 def points_balance(session: Session, *, customer_id: int) -> int:
     return balance(session, customer_id=customer_id, account="points")
 
 
+@boundary
 def debt_balance(session: Session, *, customer_id: int) -> int:
     return balance(session, customer_id=customer_id, account="debt")
 
@@ -244,6 +249,7 @@ def card_sort_key(card: CardBalance) -> tuple[bool, str, int]:
     return (card.name != GENERAL_CARD, card.name.casefold(), card.card_id)
 
 
+@boundary
 def card_balances(session: Session, *, customer_id: int) -> list[CardBalance]:
     """Every stored-value card of the customer with its balance: General first, then by name.
     A card without entries shows 0."""
@@ -277,6 +283,7 @@ def _find_card(session: Session, customer_id: int, name: str) -> int | None:
     return None
 
 
+@boundary
 def ensure_card(session: Session, *, customer_id: int, name: str = GENERAL_CARD,
                 staff_id: int | None = None) -> int:
     """The id of the customer's card called ``name`` (ignoring case); created if missing.
@@ -325,6 +332,7 @@ def _insert(session: Session, *, customer_id: int, account: str, card_id: int | 
     return entry
 
 
+@boundary
 def post_entry(
     session: Session,
     *,
@@ -396,6 +404,7 @@ def _to_row(entry: LedgerEntry, *, card_name: str | None, operator_name: str | N
     )
 
 
+@boundary
 def adjust_points(session: Session, *, staff_id: int, customer_id: int, amount: int,
                   reason: str) -> LedgerRow:
     """Give (amount > 0) or take back (amount < 0) points by hand, with a reason.
@@ -424,6 +433,7 @@ def adjust_points(session: Session, *, staff_id: int, customer_id: int, amount: 
     return _to_row(entry, card_name=None, operator_name=staff.name, balance_after=after)
 
 
+@boundary
 def adjust_card(session: Session, *, staff_id: int, customer_id: int, card_name: str,
                 amount: int, reason: str) -> LedgerRow:
     """Add to (amount > 0) or take from (amount < 0) one stored-value card, with a reason.
@@ -461,6 +471,7 @@ def adjust_card(session: Session, *, staff_id: int, customer_id: int, card_name:
 # ---------------------------------------------------------------- history
 
 
+@boundary
 def ledger_history(session: Session, *, customer_id: int, account: str,
                    card_id: int | None = None, limit: int = 200,
                    offset: int = 0) -> list[LedgerRow]:
@@ -542,6 +553,7 @@ def _balances_of(session: Session, customer_ids: Sequence[int], account: str) ->
     return totals
 
 
+@boundary
 def care_action(session: Session, *, staff_id: int, customer_ids: list[int], account: str,
                 amount: int, care_type: str, reason: str) -> int:
     """Give (amount > 0) or deduct (amount < 0) points or stored money (the General card)

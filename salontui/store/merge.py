@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 
 from salontui.i18n import _
 from salontui.store import audit, clock
+from salontui.store.bounds import boundary
 from salontui.store.customers import load_customer
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.ledger import balance, card_balances, ensure_card, post_entry
@@ -72,6 +73,7 @@ def _move_balances(session: Session, *, source: int, target: int, staff_id: int,
     return moved
 
 
+@boundary
 def merge_customers(session: Session, *, staff_id: int, keep_id: int,
                     merge_id: int) -> MergeResult:
     """Merge customer ``merge_id`` (the duplicate) into ``keep_id``."""
@@ -114,6 +116,7 @@ def merge_customers(session: Session, *, staff_id: int, keep_id: int,
     return MergeResult(merge_id=record.id, kept_id=keep_id, merged_id=merge_id, moved=moved)
 
 
+@boundary
 def undo_merge(session: Session, *, staff_id: int, merge_id: int) -> MergeResult:
     """Give the duplicate back what the merge moved, and bring them back to search."""
     require_staff(session, staff_id)

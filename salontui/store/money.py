@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass
 
 from salontui.i18n import _
+from salontui.store.bounds import MAX_NUMBER_TEXT
 from salontui.store.errors import ValidationError
+from salontui.store.text import quote
 
 MAX_AMOUNT_MINOR = 10**15  # far beyond any salon bill; stops typos like 15 zeros
 
@@ -63,7 +65,8 @@ def share_of(total: int, parts: int, index: int) -> int:
     return total - share * (parts - 1) if index >= parts - 1 else share
 
 
-_NUMBER = re.compile(r"^[+-]?[\d.,\s_']+$")
+_DIGITS = frozenset("0123456789")
+_NUMBER = re.compile(r"^[+-]?[0-9.,\s_']+$")
 
 
 def parse_amount(
@@ -80,14 +83,23 @@ def parse_amount(
     currencies with a minor unit, "59.80" or "59,80". A separator followed by
     exactly three digits is a thousands separator; otherwise, where the
     currency has a minor unit, the last separator is the decimal point.
+
+    The length and the shape are checked before any conversion (``int`` of a
+    pasted page of digits is slow, and refused past 4,300 digits), and a
+    message repeats at most the start of what was typed (:func:`text.quote`).
     """
+    if not isinstance(text, str | None):
+        raise ValidationError(_("Enter an amount."), field=field)
     raw = (text or "").strip()
     if not raw:
         raise ValidationError(_("Enter an amount."), field=field)
-    if not _NUMBER.match(raw) or not any(ch.isdigit() for ch in raw):
-        raise ValidationError(_("'{text}' is not an amount.").format(text=raw), field=field)
+    if not _NUMBER.match(raw) or not any(ch in _DIGITS for ch in raw):
+        raise ValidationError(_("'{text}' is not an amount.").format(text=quote(raw)),
+                              field=field)
+    if len(raw) > MAX_NUMBER_TEXT:
+        raise ValidationError(_("That amount is too large."), field=field)
     sign = -1 if raw.startswith("-") else 1
-    body = raw.lstrip("+-").replace(" ", "").replace("_", "").replace("'", "")
+    body = "".join(raw.lstrip("+-").split()).replace("_", "").replace("'", "")
     whole, frac = body, ""
     last_sep = max(body.rfind("."), body.rfind(","))
     if last_sep >= 0:
@@ -98,16 +110,18 @@ def parse_amount(
             if len(tail) != 3 and exponent == 0:
                 raise ValidationError(
                     _("'{text}' is not an amount: this currency has no decimals.").format(
-                        text=raw), field=field
+                        text=quote(raw)), field=field
                 )
             whole, frac = body, ""
         else:
             whole, frac = body[:last_sep], tail
     whole = whole.replace(".", "").replace(",", "")
     if frac and (len(frac) > exponent or not frac.isdigit()):
-        raise ValidationError(_("'{text}' has too many decimals.").format(text=raw), field=field)
+        raise ValidationError(_("'{text}' has too many decimals.").format(text=quote(raw)),
+                              field=field)
     if not whole and not frac:
-        raise ValidationError(_("'{text}' is not an amount.").format(text=raw), field=field)
+        raise ValidationError(_("'{text}' is not an amount.").format(text=quote(raw)),
+                              field=field)
     minor = int(whole or "0") * 10**exponent + int((frac or "0").ljust(exponent, "0") or "0")
     minor *= sign
     if minor > MAX_AMOUNT_MINOR or minor < -MAX_AMOUNT_MINOR:

@@ -35,6 +35,7 @@ from sqlmodel import Session, select
 
 from salontui.i18n import _, ngettext
 from salontui.store import audit, clock
+from salontui.store.bounds import MAX_DATE, boundary, check_expiry
 from salontui.store.customers import load_customer
 from salontui.store.db import for_update
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
@@ -163,7 +164,20 @@ def expiry_after_freeze(package: PackageRow, *, days: int | None = None,
                         until: date | None = None, today: date | None = None) -> date:
     """The expiry a freeze would give (for the dialog to show before confirming)."""
     today = today or clock.today()
-    return package.expires_on + timedelta(days=_freeze_days(days=days, until=until, today=today))
+    return _moved(package.expires_on, _freeze_days(days=days, until=until, today=today))
+
+
+def _moved(expiry: date, days: int) -> date:
+    """The expiry moved out by a freeze; refused past 2100 (an expiry of 31/12/9999 saved
+    before expiries were bounded cannot move: correct it first)."""
+    try:
+        moved = expiry + timedelta(days=days)
+    except OverflowError:
+        moved = None
+    if moved is None or moved > MAX_DATE:
+        raise ValidationError(_("The expiry {date} cannot move further out; correct it "
+                                "first.").format(date=show_date(expiry)), field="days")
+    return moved
 
 
 def _unused_frozen_days(frozen_from: date | None, frozen_until: date | None, today: date) -> int:
@@ -215,6 +229,7 @@ def _to_row(values, today: date) -> PackageRow:
     )
 
 
+@boundary
 def get_package(session: Session, *, package_id: int, today: date | None = None) -> PackageRow:
     found = session.execute(sa_select(*_COLUMNS).where(CustomerPackage.id == package_id)).first()
     if found is None:
@@ -222,6 +237,7 @@ def get_package(session: Session, *, package_id: int, today: date | None = None)
     return _to_row(found, today or clock.today())
 
 
+@boundary
 def list_packages(session: Session, *, customer_id: int,
                   today: date | None = None) -> list[PackageRow]:
     """A customer's packages: those in use first, then by expiry."""
@@ -232,6 +248,7 @@ def list_packages(session: Session, *, customer_id: int,
     return sorted(rows, key=lambda row: row.status != IN_USE)  # stable: keeps expiry order
 
 
+@boundary
 def expiring_packages(session: Session, *, customer_id: int, within_days: int = 30,
                       today: date | None = None) -> list[PackageRow]:
     """Packages in use whose expiry falls within the next ``within_days`` days."""
@@ -266,6 +283,7 @@ def _freeze_ends(session: Session, package_id: int) -> dict[int, date]:
     return ends
 
 
+@boundary
 def package_history(session: Session, *, package_id: int) -> list[PackageEventRow]:
     """Every action on a package, newest first, with who did it at the desk (the operator)
     and who did the service (a redemption's technician); a freeze with the day it ends."""
@@ -427,6 +445,7 @@ def _finish(session: Session, row: CustomerPackage, *, staff_id: int, action: st
 # --- writing ------------------------------------------------------------------------------
 
 
+@boundary
 def sell_package(
     session: Session,
     *,
@@ -532,6 +551,7 @@ def sell_package(
     if expires_on < activated_on:
         raise ValidationError(_("The expiry date cannot be before the activation date."),
                               field="expires_on")
+    check_expiry(expires_on, field="expires_on", today=today)
     note = _clean_note(note)
     _check_invoice(session, invoice_id)
 
@@ -551,6 +571,7 @@ def sell_package(
                    events=events, today=today)
 
 
+@boundary
 def redeem_session(session: Session, *, staff_id: int, package_id: int, service_staff_id: int,
                    note: str = "", invoice_id: int | None = None) -> PackageEventRow:
     """Use one session of a package in use, recording who did the service.
@@ -581,6 +602,7 @@ def redeem_session(session: Session, *, staff_id: int, package_id: int, service_
     return package_history(session, package_id=row.id)[0]
 
 
+@boundary
 def extend_package(session: Session, *, staff_id: int, package_id: int, new_expiry: date,
                    note: str) -> PackageRow:
     """Move the expiry later (never before today, always after the current expiry)."""
@@ -596,6 +618,7 @@ def extend_package(session: Session, *, staff_id: int, package_id: int, new_expi
     if new_expiry <= row.expires_on:
         raise ValidationError(_("The new expiry must be after the current expiry, {date}.")
                               .format(date=show_date(row.expires_on)), field="new_expiry")
+    check_expiry(new_expiry, field="new_expiry", today=today)
     note = _clean_note(note, required=_("Note is required."))
     before = audit.snapshot(row)
     old_expiry = row.expires_on
@@ -606,6 +629,7 @@ def extend_package(session: Session, *, staff_id: int, package_id: int, new_expi
                    events=[event], today=today)
 
 
+@boundary
 def freeze_package(session: Session, *, staff_id: int, package_id: int, days: int | None = None,
                    until: date | None = None, note: str) -> PackageRow:
     """Reserve (freeze) a package from today for ``days`` days or until ``until``.
@@ -627,7 +651,7 @@ def freeze_package(session: Session, *, staff_id: int, package_id: int, days: in
         raise RuleViolation(_why_not_in_use(row, status), field="package")
     before = audit.snapshot(row)
     old_expiry = row.expires_on
-    row.expires_on = old_expiry + timedelta(days=days)
+    row.expires_on = _moved(old_expiry, days)
     row.frozen_from = today
     row.frozen_until = today + timedelta(days=days)
     event = _event(session, row, change="freeze", operator_id=staff_id, old_expiry=old_expiry,
@@ -636,6 +660,7 @@ def freeze_package(session: Session, *, staff_id: int, package_id: int, days: in
                    events=[event], today=today)
 
 
+@boundary
 def resume_package(session: Session, *, staff_id: int, package_id: int,
                    note: str = "") -> PackageRow:
     """End a freeze today. The unused frozen days come off the expiry again, so in
@@ -659,6 +684,7 @@ def resume_package(session: Session, *, staff_id: int, package_id: int,
                    events=[event], today=today)
 
 
+@boundary
 def adjust_package(session: Session, *, staff_id: int, package_id: int,
                    total_uses: int | None = None, used: int | None = None,
                    reason: str) -> PackageRow:
@@ -725,6 +751,7 @@ def _refuse_cancelled(session: Session, row: CustomerPackage) -> None:
         raise RuleViolation(_("This package was cancelled by a refund."), field="package")
 
 
+@boundary
 def check_redeemable(session: Session, *, package_id: int, customer_id: int | None,
                      sessions: int = 1, field: str = "package") -> None:
     """Refuse, before anything is written, redeeming ``sessions`` of a package that is not
@@ -749,6 +776,7 @@ def check_redeemable(session: Session, *, package_id: int, customer_id: int | No
                                      left).format(left=left), field=field)
 
 
+@boundary
 def restore_session(session: Session, *, staff_id: int, package_id: int,
                     invoice_id: int | None = None, note: str = "") -> PackageEventRow:
     """Give back one used session (the refund of a redemption), whatever the status.
@@ -772,6 +800,7 @@ def restore_session(session: Session, *, staff_id: int, package_id: int,
     return package_history(session, package_id=row.id)[0]
 
 
+@boundary
 def cancel_package(session: Session, *, staff_id: int, package_id: int,
                    invoice_id: int | None = None, note: str = "") -> PackageRow:
     """Void a package whose purchase is refunded: only if none of its sessions was used.

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from salontui.i18n import _
 from salontui.store.errors import ValidationError
+from salontui.store.text import quote
 
 MAX_PHONE_LENGTH = 32
 
@@ -42,10 +43,11 @@ def parse_phone(text: str, *, region: str = "VN", field: str = "phone") -> Phone
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
-        raise ValidationError(_("'{text}' is not a phone number.").format(text=raw),
+        raise ValidationError(_("'{text}' is not a phone number.").format(text=quote(raw)),
                               field=field) from None
     if not phonenumbers.is_valid_number(number):
-        raise ValidationError(_("'{text}' is not a valid phone number.").format(text=raw),
+        raise ValidationError(_("'{text}' is not a valid phone number.").format(
+            text=quote(raw)),
                               field=field)
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     national = digits_of(

@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from salontui.i18n import _
 from salontui.store import audit, clock, codes
+from salontui.store.bounds import boundary, check_expiry
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.models import Customer, CustomerPromotion, PromotionProgram
 from salontui.store.money import MAX_AMOUNT_MINOR, format_money
@@ -92,6 +93,7 @@ def detail_text(session: Session, *, description: str, discount_percent: int,
     return " · ".join(parts)
 
 
+@boundary
 def create_program(session: Session, *, staff_id: int, name: str, description: str = "",
                    valid_from: date | None = None, valid_until: date | None = None,
                    discount_percent: int = 0, discount_amount: int = 0) -> ProgramRow:
@@ -104,6 +106,8 @@ def create_program(session: Session, *, staff_id: int, name: str, description: s
     start = valid_from or clock.today()
     if valid_until is not None and valid_until < start:
         raise ValidationError(_("The end date is before the start date."), field="valid_until")
+    if valid_until is not None:
+        check_expiry(valid_until, field="valid_until", today=clock.today())
     percent = _whole(discount_percent, field="discount_percent",
                      not_whole=_("Discount percentage must be a whole number."))
     if not 0 <= percent <= 100:
@@ -135,6 +139,7 @@ def _load_program(session: Session, program_id: int) -> PromotionProgram:
     return row
 
 
+@boundary
 def set_program_active(session: Session, *, staff_id: int, program_id: int,
                        active: bool) -> ProgramRow:
     """Switch a program on or off (off: it can no longer be given; given ones stay)."""
@@ -151,6 +156,7 @@ def set_program_active(session: Session, *, staff_id: int, program_id: int,
     return _program_row(row)
 
 
+@boundary
 def list_programs(session: Session, *, active_only: bool = True,
                   today: date | None = None) -> list[ProgramRow]:
     """Programs by name. ``active_only``: switched on and running today (what can be given)."""
@@ -199,6 +205,7 @@ def _promotion_row(session: Session, promo: CustomerPromotion,
     )
 
 
+@boundary
 def give_promotion(session: Session, *, staff_id: int, customer_id: int, program_id: int,
                    expires_on: date | None = None, note: str = "") -> CustomerPromotionRow:
     """Give a running program to a customer, with the next KM code.
@@ -222,6 +229,8 @@ def give_promotion(session: Session, *, staff_id: int, customer_id: int, program
     if expiry is not None:
         if expiry < day:
             raise ValidationError(_("The expiry date is in the past."), field="expires_on")
+        if expires_on is not None:
+            check_expiry(expires_on, field="expires_on", today=day)
         if program.valid_until is not None and expiry > program.valid_until:
             raise ValidationError(
                 _("The expiry cannot be after the program ends ({date}).").format(
@@ -236,6 +245,7 @@ def give_promotion(session: Session, *, staff_id: int, customer_id: int, program
     return _promotion_row(session, promo, program)
 
 
+@boundary
 def list_customer_promotions(session: Session, *,
                              customer_id: int) -> list[CustomerPromotionRow]:
     """A customer's promotions, newest first, with the program's name and what it gives."""

@@ -24,6 +24,7 @@ from sqlmodel import Session, select
 
 from salontui.i18n import _
 from salontui.store import audit, clock, codes
+from salontui.store.bounds import boundary
 from salontui.store.cart import PAYMENT_METHODS, SALES_KINDS, CartPayment
 from salontui.store.checkout import (
     CheckoutResult,
@@ -77,6 +78,7 @@ def _refunded_line_ids(session: Session, invoice_id: int) -> set[int]:
     return {r[0] for r in session.execute(sql, {"i": invoice_id}) if r[0] is not None}
 
 
+@boundary
 def refundable_lines(session: Session, *, invoice_id: int) -> list[RefundableLine]:
     """The lines of an invoice that can still be refunded, with what each pays back."""
     invoice = session.get(Invoice, invoice_id)
@@ -98,6 +100,7 @@ def _paid_by_method(session: Session, invoice_id: int) -> dict[tuple[str, int | 
     return {(m, c): int(a) for m, c, a in session.execute(sql, {"i": invoice_id}) if a}
 
 
+@boundary
 def default_refund_payments(session: Session, *, invoice_id: int, amount: int,
                             point_value: int) -> list[CartPayment]:
     """Back the way it was paid: each method up to what it paid, debt first, cash last."""
@@ -215,6 +218,7 @@ def _refunded_so_far(session: Session, invoice_id: int) -> int:
                                      "WHERE refund_of_id = :i"), {"i": invoice_id}).scalar_one())
 
 
+@boundary
 def refund_invoice(
     session: Session,
     *,

@@ -26,12 +26,13 @@ from itertools import permutations
 
 from sqlmodel import Session
 
+from salontui.store.bounds import MAX_QUERY, MAX_QUERY_WORDS, boundary
 from salontui.store.db import fetch_all
 from salontui.store.phones import digits_of
 from salontui.store.text import fold, prefix_upper_bound
 
 DEFAULT_LIMIT = 50
-MAX_QUERY = 100
+MAX_LIMIT = 500
 _CODE = re.compile(r"^\s*([a-zA-Z]{2})\s*0*(\d+)\s*$")
 _PHONEISH = re.compile(r"^[\d\s+().-]+$")
 
@@ -89,11 +90,17 @@ def classify(query: str) -> str:
     return "name"
 
 
+@boundary
 def search_customers(
     session: Session, *, query: str, limit: int = DEFAULT_LIMIT, deleted: bool = False
 ) -> list[CustomerRow]:
-    """The best ``limit`` customers for what was typed. ``deleted=True`` searches the bin."""
-    query = (query or "")[:MAX_QUERY]
+    """The best ``limit`` customers for what was typed. ``deleted=True`` searches the bin.
+
+    Bounded before any work: the first ``MAX_QUERY`` characters, the first
+    ``MAX_QUERY_WORDS`` words of a name (a pasted page costs what a name costs).
+    """
+    query = query[:MAX_QUERY]
+    limit = max(0, min(limit, MAX_LIMIT))
     kind = classify(query)
     if kind == "empty":
         return recent_customers(session, limit=limit, deleted=deleted)
@@ -101,7 +108,7 @@ def search_customers(
         return _by_code(session, query, limit, deleted)
     if kind == "phone":
         return _by_phone(session, digits_of(query), limit, deleted)
-    return _by_name(session, fold(query), limit, deleted)
+    return _by_name(session, " ".join(fold(query).split()[:MAX_QUERY_WORDS]), limit, deleted)
 
 
 def recent_customers(session: Session, *, limit: int = DEFAULT_LIMIT,

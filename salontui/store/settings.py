@@ -10,6 +10,7 @@ from salontui.i18n import _
 from salontui.store import audit
 from salontui.store.errors import ValidationError
 from salontui.store.models import SalonSettings
+from salontui.store.text import quote
 
 # Minor-unit exponents of the currencies a salon is likely to use.
 CURRENCY_EXPONENTS = {"VND": 0, "CNY": 2, "USD": 2, "EUR": 2, "THB": 2, "JPY": 0, "KRW": 0}
@@ -47,7 +48,8 @@ def update_settings(session: Session, *, staff_id: int | None, **changes) -> Set
     if "currency" in changes:
         currency = str(changes["currency"]).upper()
         if currency not in CURRENCY_EXPONENTS and "currency_exponent" not in changes:
-            raise ValidationError(_("Unknown currency '{currency}'.").format(currency=currency),
+            raise ValidationError(_("Unknown currency '{currency}'.").format(
+                currency=quote(currency)),
                                   field="currency")
         changes["currency"] = currency
         changes.setdefault("currency_exponent", CURRENCY_EXPONENTS.get(currency, 2))

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from salontui.i18n import _
 from salontui.store import audit, clock
+from salontui.store.bounds import boundary
 from salontui.store.errors import NotFound, ValidationError
 from salontui.store.models import Staff
 
@@ -27,6 +28,7 @@ def _plain(row: Staff) -> StaffMember:
     return StaffMember(id=row.id, name=row.name, role=row.role, active=row.active)
 
 
+@boundary
 def create_staff(session: Session, *, name: str, role: str = "receptionist",
                  staff_id: int | None = None) -> StaffMember:
     """Add a staff member. ``staff_id`` is who adds them (None for the first owner)."""

@@ -78,3 +78,25 @@ def clean_line(value: str | None, *, field: str, limit: int, too_long: str,
     if len(text) > limit:
         raise ValidationError(too_long.format(limit=limit), field=field)
     return text
+
+
+QUOTE_LIMIT = 30
+
+
+def quote(text: object, *, limit: int = QUOTE_LIMIT) -> str:
+    """What was typed, for a message that repeats it: at most ``limit`` characters, then
+    '…' ("abcdefghij…"), spaces tidied and control characters shown as '�', so a pasted
+    page never makes a message (and its dialog) grow off the screen.
+
+    The quote marks belong to the sentence, translated with it ("'{text}' is not an
+    amount." in English, "“{text}”不是有效金额。" in Chinese): every message that
+    repeats an input formats it with ``text=quote(raw)``.
+    """
+    raw = (text if isinstance(text, str) else str(text)).strip()
+    head = raw[: limit * 4]  # enough to fill ``limit`` after tidying; never the whole paste
+    visible = "".join("\ufffd" if unicodedata.category(ch) in ("Cc", "Cs") and ch not in
+                      "\t\n\r" else ch for ch in head)
+    tidy = " ".join(visible.split())
+    if len(tidy) > limit or len(raw) > len(head):
+        return tidy[: limit - 1].rstrip() + "…"
+    return tidy

@@ -11,6 +11,7 @@ dialog stays open. On success the dialog answers with ``result(value)``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -178,23 +179,39 @@ class FormDialog(StoreCalls, ModalScreen):
 
 def parse_count(text: str, *, field: str, label: str, allow_zero: bool = True,
                 required: bool = True) -> int | None:
-    """A whole number typed in a form (sessions, days); a message at ``field`` otherwise."""
-    from salontui.store.errors import ValidationError
+    """A whole number typed in a form (sessions, days); a message at ``field`` otherwise.
 
-    raw = (text or "").strip().replace(".", "").replace(",", "").replace(" ", "")
+    Length and shape first, then ``int``: only ASCII digits (with dots, commas or
+    spaces grouping them) and at most ``MAX_NUMBER_TEXT`` characters, so a pasted page
+    of digits is refused at once instead of converted. "-0" is zero, not negative.
+    """
+    from salontui.store.bounds import MAX_NUMBER_TEXT
+    from salontui.store.errors import ValidationError
+    from salontui.store.text import quote
+
+    typed = (text or "").strip()
+    raw = "".join(typed.split()).replace(".", "").replace(",", "")
     if not raw:
         if required:
-            raise ValidationError(_("Enter {label}.").format(label=label.lower()), field=field)
+            raise ValidationError(_("Enter a number."), field=field)
         return None
-    if raw.startswith("-") and raw[1:].isdigit():
-        raise ValidationError(_("{label} cannot be negative.").format(label=label), field=field)
-    if not raw.isdigit():
-        raise ValidationError(_("'{text}' is not a whole number.").format(text=text.strip()),
+    sign, digits = ("-", raw[1:]) if raw[0] in "+-" else ("", raw)
+    if raw[0] == "+":
+        sign = ""
+    if not digits or not _ASCII_DIGITS.fullmatch(digits):
+        raise ValidationError(_("'{text}' is not a whole number.").format(text=quote(typed)),
                               field=field)
-    number = int(raw)
+    if len(digits) > MAX_NUMBER_TEXT or len(digits.lstrip("0")) > 7:
+        raise ValidationError(_("{label} is too large.").format(label=label), field=field)
+    number = int(digits)
+    if sign and number:
+        raise ValidationError(_("{label} cannot be negative.").format(label=label), field=field)
     if number == 0 and not allow_zero:
         raise ValidationError(_("{label} must be more than zero.").format(label=label),
                               field=field)
     if number > 1_000_000:
         raise ValidationError(_("{label} is too large.").format(label=label), field=field)
     return number
+
+
+_ASCII_DIGITS = re.compile(r"[0-9]+")
