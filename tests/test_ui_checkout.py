@@ -136,7 +136,8 @@ async def test_whole_checkout_by_keys(app, engine, salon):
         await type_text(pilot, "1000")  # points at 100 ₫ each = 100,000
         await keys(pilot, "alt+a", "f9")  # the rest on account
         assert screen.amounts["account"] == 650_000
-        assert "PAID IN FULL" in plain(screen.query_one("#due"))
+        # The debt it makes is named, not "PAID IN FULL".
+        assert "650.000 ₫ ON ACCOUNT (debt) · F10 confirms" in plain(screen.query_one("#due"))
         await keys(pilot, "f10")
         assert screen.receipt_shown and app.screen is screen
         receipt = plain(screen.query_one("#receipt"))
@@ -606,3 +607,152 @@ async def test_checkout_of_a_checked_in_appointment_marks_it_paid(app, engine, s
         assert screen.receipt_shown
     row = read(engine, lambda s: get_appointment(s, appointment_id=visit.id))
     assert (row.status, row.invoice_id) == ("paid", screen.result.invoice_id)
+
+
+async def paste(pilot, text: str) -> None:
+    """Paste ``text`` as a terminal would (bracketed paste into the focused widget)."""
+    from textual import events
+
+    pilot.app.post_message(events.Paste(text))
+    await settle(pilot)
+
+
+async def test_a_huge_paste_is_refused_at_each_field_and_the_cart_stays(app, engine, salon):
+    """10,000 digits pasted into an amount, the quantity, the price, the discount or the
+    points: a message at that field, the cart as it was, nothing written, the app alive."""
+    huge = "9" * 10_000
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_checkout(app, pilot, salon["customer"].id)
+        await add_codes(pilot, "DV01")
+        before = counts(engine)
+        for key, method in (("alt+c", "cash"), ("alt+k", "card"), ("alt+p", "points"),
+                            ("alt+v", "value")):
+            await keys(pilot, key)
+            await paste(pilot, huge)
+            assert "too long" in screen.errors()[method], method
+            assert len(screen.query_one(f"#pay-{method}").value) <= 24
+        for key in ("f5", "f6", "f7", "alt+i"):
+            await keys(pilot, "escape", key)
+            box = screen.query_one("#prompt-input")
+            kept = box.value
+            await paste(pilot, huge)
+            assert "too long" in screen.errors()["prompt"], key
+            assert box.value == kept
+            box.value = huge  # filled some other way: still read safely
+            await keys(pilot, "enter")
+            assert "too long" in screen.errors()["prompt"], key
+        await keys(pilot, "escape")  # the prompt closes; on to the Add field
+        await paste(pilot, huge)
+        assert "too long" in screen.errors()["add"]
+        assert app.is_running and app.screen is screen
+        assert len(screen.cart.lines) == 1 and screen.cart.lines[0].quantity == 1
+        assert screen.quote.total == 150_000
+        await keys(pilot, "f10")
+        assert screen.result is None and counts(engine) == before
+
+
+def notes(app) -> list[str]:
+    """The notifications shown now."""
+    return [n.message for n in app._notifications]
+
+
+async def test_the_payment_line_says_what_f10_will_do(app, engine, salon):
+    """Never "PAID IN FULL" or "CHANGE TO GIVE …" while a field shows an error; F10 refuses
+    then and says why; "1e9" is refused at the field, never read as 19; a debt is named."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_checkout(app, pilot, salon["customer"].id)
+        await add_codes(pilot, "DV01")  # 150,000
+        before = counts(engine)
+        await keys(pilot, "alt+c")
+        await type_text(pilot, "999999999999999")
+        assert "CHANGE TO GIVE 999.999.999.849.999 ₫ · F10 confirms" in plain(
+            screen.query_one("#due"))
+        await keys(pilot, "alt+k")
+        await type_text(pilot, "12.5")
+        assert "not an amount" in screen.errors()["card"]
+        due = plain(screen.query_one("#due"))
+        assert "CHANGE" not in due and "PAID IN FULL" not in due and "F10 confirms" not in due
+        assert "Bank card" in due
+        await keys(pilot, "alt+c", "f10")
+        assert screen.result is None and counts(engine) == before
+        assert any("not an amount" in text for text in notes(app))
+        assert app.focused is screen.query_one("#pay-card")
+        # Letters are not dropped: "1e9" typed in the e-wallet field is refused there.
+        await keys(pilot, "ctrl+u", "alt+c", "ctrl+u", "alt+e")
+        await type_text(pilot, "1e9")
+        assert screen.query_one("#pay-ewallet").value == "1e9"
+        assert "not an amount" in screen.errors()["ewallet"]
+        assert screen.amounts["ewallet"] != 19
+        await keys(pilot, "f10")
+        assert screen.result is None and counts(engine) == before
+        # What is left on account is named as the debt it makes.
+        await keys(pilot, "ctrl+u", "alt+c")
+        await type_text(pilot, "130000")
+        await keys(pilot, "alt+a")
+        await type_text(pilot, "20000")
+        assert screen.errors() == {}
+        assert "20.000 ₫ ON ACCOUNT (debt) · F10 confirms" in plain(screen.query_one("#due"))
+        await keys(pilot, "f10")
+        assert screen.result is not None
+    assert read(engine, lambda s: debt_balance(s, customer_id=salon["customer"].id)) == (
+        350_000 + 20_000)
+
+
+async def test_a_walk_in_is_never_offered_a_card_points_or_account(app, engine, salon):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_checkout(app, pilot, None)
+        await add_codes(pilot, "DV01")
+        before = counts(engine)
+        panel = screen.query_one("#payments")
+        for method in ("value", "points", "account"):
+            assert "walk-in" in plain(panel.field(method).query_one(".pay-hint")), method
+        await keys(pilot, "alt+a")  # said at once, at the field
+        assert "walk-in cannot pay on account" in screen.errors()["account"]
+        assert "F10 confirms" not in plain(screen.query_one("#due"))
+        await type_text(pilot, "150000")  # typed anyway: refused, never "PAID IN FULL"
+        assert "walk-in cannot pay on account" in screen.errors()["account"]
+        due = plain(screen.query_one("#due"))
+        assert "PAID IN FULL" not in due and "NOT PAID ▲ On account" in due
+        await keys(pilot, "f10")
+        assert screen.result is None and counts(engine) == before
+        assert any("walk-in" in text for text in notes(app))
+        await keys(pilot, "alt+v", "f9")
+        assert "stored-value card" in screen.errors()["value"]
+        await keys(pilot, "alt+a", "ctrl+u", "alt+c", "f9")
+        assert "PAID IN FULL · F10 confirms" in plain(screen.query_one("#due"))
+        await keys(pilot, "f10")
+        assert screen.result is not None
+
+
+async def test_paying_from_a_second_card_is_a_key_f1_and_the_palette_list(app, engine, salon,
+                                                                        staff_id):
+    """Alt+N takes the next card (Alt+V again too); the key is in F1 and the palette, and
+    the line under the field that says so fits at 80 columns."""
+    from salontui.screens.dialogs.help import HelpDialog
+
+    cid = salon["customer"].id
+    top_up(engine, staff_id, cid, 2_000_000, card="VIP")
+    cards = {c.name: c.card_id for c in read(engine, lambda s: card_balances(s, customer_id=cid))}
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_checkout(app, pilot, cid)
+        names = [name for name, _help, _callback in screen.palette_commands()]
+        assert "Next stored-value card" in names
+        await keys(pilot, "f1")
+        assert isinstance(app.screen, HelpDialog)
+        assert any("next stored-value card" in does for _key, does, _on in app.screen.keys)
+        await keys(pilot, "escape")
+        await add_codes(pilot, "DV03")  # 850,000
+        note = screen.query_one("#field-value").query_one(".pay-note")
+        first = plain(note)
+        assert first == "Alt+N next card · General (1/2)"
+        assert note.region.width >= len(first) and note.region.right <= SIZE[0]
+        await keys(pilot, "alt+n")
+        assert plain(note) == "Alt+N next card · VIP (2/2)"
+        assert app.focused is screen.query_one("#pay-value")
+        await type_text(pilot, "850000")
+        assert "PAID IN FULL · F10 confirms" in plain(screen.query_one("#due"))
+        await keys(pilot, "f10")
+        assert screen.result is not None
+    paid = read(engine, lambda s: s.execute(text(
+        "SELECT card_id, amount FROM payment")).all())
+    assert [tuple(p) for p in paid] == [(cards["VIP"], 850_000)]

@@ -48,16 +48,25 @@ from textual.widgets import Input, Label, Static
 from salontui.i18n import _, ngettext
 from salontui.screens.base import StoreCalls
 from salontui.screens.checkout_common import (
+    AMOUNT_CHARS,
     METHOD_COMMANDS,
     METHOD_KEYS,
     PAYMENT_METHODS,
+    PERCENT_CHARS,
+    QUANTITY_CHARS,
+    TEXT_CHARS,
+    check_length,
     method_label,
+    parse_points,
+    parse_typed_amount,
+    parse_whole,
     plain_amount,
+    too_long,
 )
 from salontui.screens.checkout_dialogs import Choice, PickerDialog
 from salontui.store.errors import SalonError, ValidationError
 from salontui.widgets import fmt as cached
-from salontui.widgets.checkout_payments import PayInput, PaymentPanel
+from salontui.widgets.checkout_payments import BoundedInput, PayInput, PaymentPanel
 from salontui.widgets.checkout_receipt import ReceiptView, announce_saved
 from salontui.widgets.footer import DeskFooter
 from salontui.widgets.header import desk_header
@@ -79,6 +88,23 @@ class Edit:
 
 
 @dataclass(frozen=True)
+class Verdict:
+    """What F10 would do with the checkout as it stands, and the payment line that says it.
+
+    Both come from :meth:`CheckoutScreen.verdict`, so the line never reads "PAID IN FULL"
+    while F10 would refuse, and F10 never refuses without saying why."""
+
+    ready: bool  # F10 writes the invoice
+    text: str  # the payment line under the panel
+    field: str | None = None  # where F10 says why not: a payment method, "payments", "lines"
+    reason: str = ""  # why not, as F10 says it
+
+
+# Methods that take from what a customer holds or owes: never a walk-in's.
+CUSTOMER_METHODS = ("value", "points", "account")
+
+
+@dataclass(frozen=True)
 class CustomerInfo:
     summary: Any  # summary.CustomerSummary
     packages: list
@@ -86,7 +112,7 @@ class CustomerInfo:
     appointment: Any
 
 
-class AddInput(DeskInput):
+class AddInput(BoundedInput):
     """The Add field. Enter hands over what was typed and empties the field at once, in the
     field's own order of keys (see ``_on_key``), so a fast typist (or a barcode scanner) sending
     "DV0001⏎DV0002⏎" adds two lines, never "DV0001DV0002"."""
@@ -178,6 +204,9 @@ class CheckoutScreen(StoreCalls, Screen):
         Binding("escape", "back", _("Back"), show=False),
         *(Binding(f"alt+{key}", f"pay('{method}')", _(METHOD_COMMANDS[method]), show=False,
                   priority=True) for method, _label, key in PAYMENT_METHODS),
+        Binding("alt+n", "next_card", _("Next card"),
+                tooltip=_("Pay from the customer's next stored-value card"), show=False,
+                priority=True),
         Binding("alt+u", "top_up", _("Top up card"), show=False, priority=True),
         Binding("alt+d", "repay_debt", _("Repay debt"), show=False, priority=True),
         Binding("alt+o", "apply_promotion", _("Apply promotion"), show=False, priority=True),
@@ -231,6 +260,7 @@ class CheckoutScreen(StoreCalls, Screen):
         self.result = None
         self.amounts: dict[str, int] = {m: 0 for m, _l, _k in PAYMENT_METHODS}
         self.bad_amounts: set[str] = set()
+        self.refused_pastes: set[str] = set()  # a paste too long, not taken: said at the field
         self.typed: dict[str, str] = {}  # the text each payment amount was read from
         self.value_card_id: int | None = None
         self.completions: list = []
@@ -253,7 +283,7 @@ class CheckoutScreen(StoreCalls, Screen):
             with Horizontal(id="add-row"):
                 yield Label(_("Add"), id="add-label")
                 yield AddInput(placeholder=_("code or name · Enter adds · ↑↓ line · F1 keys"),
-                               id="add")
+                               id="add", max_length=TEXT_CHARS)
             yield Label("", id="add-error", classes="checkout-error")
             yield DeskTable([
                 Col("code", _("Code"), 7),
@@ -273,7 +303,7 @@ class CheckoutScreen(StoreCalls, Screen):
             with Vertical(id="prompt"):
                 with Horizontal():
                     yield Label("", id="prompt-label")
-                    yield DeskInput(id="prompt-input")
+                    yield BoundedInput(id="prompt-input", max_length=AMOUNT_CHARS)
                     yield Label(_("Enter applies · Esc cancels"), id="prompt-hint")
                 yield Label("", id="prompt-error", classes="checkout-error")
             yield Label("", id="lines-error", classes="checkout-error")
@@ -357,6 +387,7 @@ class CheckoutScreen(StoreCalls, Screen):
             self.info = value
             self.show_strip()
             self.show_payment_hints()
+            self.recheck_payments()
             if self.repay and not self.repay_preset:
                 self.preset_repayment()
         elif tag == "staff":
@@ -562,51 +593,117 @@ class CheckoutScreen(StoreCalls, Screen):
             amount=fmt.money(q.total)))
         totals.update(line)
 
-    def show_due(self) -> None:
+    def verdict(self) -> Verdict:
+        """What F10 does now: write the invoice, or refuse and say why (see :class:`Verdict`).
+        The payment line shows exactly this."""
         fmt = self.app.formatter
         q = self.quote
-        due = self.query_one("#due", Static)
-        due.remove_class("-balanced")
-        if q is None or not q.lines:
-            due.update("")
-            return
+        if q is None or not self.cart.lines:
+            return Verdict(False, "", "lines", _("Add at least one line."))
+        panel = self.query_one(PaymentPanel)
+        for field in panel.fields():  # a field showing a message pays nothing as typed
+            if field.error_text and (field.method in self.bad_amounts
+                                     or self.amounts.get(field.method, 0) > 0):
+                return Verdict(False, _("NOT PAID ▲ {method}: see the message under it; F10 "
+                                        "waits").format(method=method_label(field.method)),
+                               field.method, field.error_text[2:])
+        for method in CUSTOMER_METHODS:
+            why = self.payment_refusal(method, self.amounts.get(method, 0))
+            if why:
+                return Verdict(False, _("NOT PAID ▲ {method}: {reason}").format(
+                    method=method_label(method), reason=why), method, why)
         if q.due:
-            text = _("STILL DUE {amount} ▲ · F9 fills it into the payment field").format(
-                amount=fmt.money(q.due))
-        elif q.overpaid:
-            text = _("PAID {amount} TOO MUCH ▲ · only cash can be more than the total").format(
-                amount=fmt.money(q.overpaid))
-        elif q.change:
-            text = _("CHANGE TO GIVE {amount} · F10 confirms").format(
-                amount=fmt.money(q.change))
-            due.add_class("-balanced")
-        else:
-            text = _("PAID IN FULL · F10 confirms")
-            due.add_class("-balanced")
-        due.update(Content.from_markup("[b reverse] $text [/]", text=text))
+            return Verdict(False, _("STILL DUE {amount} ▲ · F9 fills it into the payment "
+                                    "field").format(amount=fmt.money(q.due)), "payments",
+                           _("Still due {amount}: enter a payment (F9 fills the "
+                             "remainder).").format(amount=fmt.money(q.due)))
+        if q.overpaid:
+            return Verdict(False, _("PAID {amount} TOO MUCH ▲ · only cash can be more than the "
+                                    "total").format(amount=fmt.money(q.overpaid)), "payments",
+                           _("Only cash can be more than the total: {amount} too "
+                             "much.").format(amount=fmt.money(q.overpaid)))
+        parts = []
+        on_account = sum(p.amount for p in self.current_payments() if p.method == "account")
+        if on_account:
+            parts.append(_("{amount} ON ACCOUNT (debt)").format(amount=fmt.money(on_account)))
+        if q.change:
+            parts.append(_("CHANGE TO GIVE {amount}").format(amount=fmt.money(q.change)))
+        if not parts:
+            parts.append(_("PAID IN FULL"))
+        return Verdict(True, _("{state} · F10 confirms").format(state=" · ".join(parts)))
+
+    def payment_refusal(self, method: str, amount: int) -> str | None:
+        """Why ``amount`` cannot be paid by ``method`` here (the store would refuse it at
+        F10), or None. Read from the customer as loaded; the store checks again."""
+        if amount <= 0:
+            return None
+        if method in CUSTOMER_METHODS and self.cart.customer_id is None:
+            return {"value": _("A walk-in has no stored-value card: choose the customer "
+                               "first (F3)."),
+                    "points": _("A walk-in has no points: choose the customer first (F3)."),
+                    "account": _("A walk-in cannot pay on account: choose the customer "
+                                 "first (F3).")}[method]
+        info = self.info
+        if info is None or info.summary.id != self.cart.customer_id:
+            return None  # still loading: F10 waits for it, then the store decides
+        summary = info.summary
+        if method == "account" and any(line.kind == "repay" for line in self.cart.lines):
+            return _("A debt cannot be repaid on account.")
+        if method == "points":
+            if summary.member_state != "active":
+                return _("This customer cannot pay with points (membership not active).")
+            if amount > summary.points:
+                return _("Only {left} points left; cannot deduct {n}.").format(
+                    left=f"{max(summary.points, 0):,}", n=f"{amount:,}")
+        if method == "value":
+            card = self.value_card()
+            if card is None:
+                return _("This customer has no stored-value card.")
+            if amount > card.balance:
+                fmt = self.app.formatter
+                return _("Only {left} left on the {card} card; cannot deduct {n}.").format(
+                    left=fmt.money(card.balance), card=card.name, n=fmt.money(amount))
+        return None
+
+    def show_due(self) -> None:
+        due = self.query_one("#due", Static)
+        verdict = self.verdict()
+        due.set_class(verdict.ready, "-balanced")
+        due.update(Content.from_markup("[b reverse] $text [/]", text=verdict.text)
+                   if verdict.text else "")
 
     def show_payment_hints(self) -> None:
         fmt = self.app.formatter
         panel = self.query_one(PaymentPanel)
         summary = self.info.summary if self.info is not None else None
+        walk_in = self.cart.customer_id is None
         card = self.value_card()
-        if summary is None:
-            panel.field("value").set_hint(_("walk-in"))
+        value = panel.field("value")
+        note = ""
+        if walk_in:  # nothing of a customer's is offered to a walk-in as if it would work
+            value.set_hint("▲ " + _("walk-in"))
+        elif summary is None:
+            value.set_hint("…")
         elif card is None:
-            panel.field("value").set_hint(_("no card"))
+            value.set_hint(_("no card"))
         else:
-            hint = f"{fmt.money(card.balance)} · {card.name}"
-            if len(summary.cards) > 1:
-                hint += " · " + _("Alt+V: next card")
-            panel.field("value").set_hint(hint)
+            value.set_hint(f"{fmt.money(card.balance)} · {card.name}")
+            cards = summary.cards
+            if len(cards) > 1:  # the key first: the card's name may be cut, the key never
+                index = next(i for i, c in enumerate(cards) if c.card_id == card.card_id)
+                note = _("Alt+N next card · {card} ({n}/{m})").format(
+                    card=card.name, n=index + 1, m=len(cards))
+        value.set_note(note)
         points = self.amounts.get("points", 0)
-        if summary is None:
-            panel.field("points").set_hint(_("walk-in"))
+        if walk_in:
+            panel.field("points").set_hint("▲ " + _("walk-in"))
+        elif summary is None:
+            panel.field("points").set_hint("…")
         else:
             worth = fmt.money(points * self.point_value) if points else ""
             has = _("has {n}").format(n=cached.points(fmt, summary.points))
             panel.field("points").set_hint(f"= {worth} · {has}" if worth else has)
-        panel.field("account").set_hint(_("walk-in") if summary is None else "")
+        panel.field("account").set_hint("▲ " + _("walk-in") if walk_in else "")
 
     # -- messages -------------------------------------------------------------------
     def show_message(self, message: str, where: str) -> None:
@@ -675,6 +772,22 @@ class CheckoutScreen(StoreCalls, Screen):
         elif isinstance(event.input, PayInput):
             event.stop()
             self.payment_changed(event.input.method, event.value)
+
+    def on_bounded_input_too_long(self, event: BoundedInput.TooLong) -> None:
+        """A paste longer than the field: not taken, and said at the field. A payment field
+        keeps its message (and F10 waits) until it is typed in again."""
+        event.stop()
+        message = too_long(event.limit)
+        box = event.box
+        if isinstance(box, PayInput):
+            self.query_one(PaymentPanel).field(box.method).show_error(message)
+            self.bad_amounts.add(box.method)
+            self.refused_pastes.add(box.method)
+            self.show_due()
+        elif box.id == "prompt-input":
+            self.show_message(message, "#prompt-error")
+        else:
+            self.show_message(message, "#add-error")
 
     def complete(self, text: str) -> None:
         query = text.strip()
@@ -809,12 +922,14 @@ class CheckoutScreen(StoreCalls, Screen):
 
         return op
 
-    def open_prompt(self, label: str, value: str, apply: Callable[[str], None]) -> None:
+    def open_prompt(self, label: str, value: str, apply: Callable[[str], None], *,
+                    limit: int = AMOUNT_CHARS) -> None:
         self.clear_store_errors()
         self.prompt_apply = apply
         # "Quantity of line 1: 2", not "Quantity of line 1 2".
         self.query_one("#prompt-label", Label).update(Content(f"{label}:"))
-        box = self.query_one("#prompt-input", DeskInput)
+        box = self.query_one("#prompt-input", BoundedInput)
+        box.max_length = limit
         box.value = value
         self.query_one("#prompt").display = True
         self.query_one("#prompt-error", Label).remove_class("-shown")
@@ -831,15 +946,6 @@ class CheckoutScreen(StoreCalls, Screen):
     def prompt_error(self, error: SalonError) -> None:
         self.show_message(error.message, "#prompt-error")
 
-    def parse_whole(self, text: str, *, field: str, label: str) -> int:
-        raw = text.strip().replace(" ", "")
-        sign = -1 if raw.startswith("-") else 1
-        digits = raw.lstrip("+-")
-        if not digits.isdigit():
-            raise ValidationError(_("'{text}' is not a whole number.").format(text=text.strip()),
-                                  field=field)
-        return sign * int(digits)
-
     @before_paying
     def action_set_quantity(self) -> None:
         index, line = self.selected_line()
@@ -848,8 +954,7 @@ class CheckoutScreen(StoreCalls, Screen):
 
         def apply(text: str) -> None:
             try:
-                quantity = self.parse_whole(text, field=f"line{index}.quantity",
-                                            label=_("Quantity"))
+                quantity = parse_whole(text, field=f"line{index}.quantity")
             except SalonError as error:
                 self.prompt_error(error)
                 return
@@ -860,7 +965,7 @@ class CheckoutScreen(StoreCalls, Screen):
             self.edit(self.line_op(index, change), target="prompt", then=self.close_prompt)
 
         self.open_prompt(_("Quantity of line {n}").format(n=index + 1), str(line.quantity),
-                         apply)
+                         apply, limit=QUANTITY_CHARS)
 
     @before_paying
     def action_set_price(self) -> None:
@@ -875,8 +980,8 @@ class CheckoutScreen(StoreCalls, Screen):
 
         def apply(text: str) -> None:
             try:
-                price = fmt.parse_money(text, field=f"line{index}.price", allow_zero=True,
-                                        allow_negative=True)
+                price = parse_typed_amount(fmt, text, field=f"line{index}.price",
+                                           allow_zero=True, allow_negative=True)
             except SalonError as error:
                 self.prompt_error(error)
                 return
@@ -893,16 +998,16 @@ class CheckoutScreen(StoreCalls, Screen):
 
     def parse_discount(self, text: str, base: int, *, field: str) -> int:
         """An amount, or a percentage of ``base`` ("10%")."""
-        raw = text.strip()
+        raw = check_length(text, field=field, limit=PERCENT_CHARS)
         if raw.endswith("%"):
-            percent = self.parse_whole(raw[:-1], field=field, label=_("Percent"))
+            percent = parse_whole(raw[:-1], field=field)
             if not 0 <= percent <= 100:
                 raise ValidationError(_("A percentage is 0 to 100."), field=field)
             return base * percent // 100
         if not raw:
             return 0
-        return self.app.formatter.parse_money(raw, field=field, allow_zero=True,
-                                              allow_negative=True)
+        return parse_typed_amount(self.app.formatter, raw, field=field, allow_zero=True,
+                                  allow_negative=True)
 
     @before_paying
     def action_set_discount(self) -> None:
@@ -926,7 +1031,7 @@ class CheckoutScreen(StoreCalls, Screen):
 
         self.open_prompt(_("Discount of line {n} (amount or %)").format(n=index + 1),
                          plain_amount(line.discount, fmt.exponent) if line.discount else "",
-                         apply)
+                         apply, limit=PERCENT_CHARS)
 
     @before_paying
     def action_invoice_discount(self) -> None:
@@ -951,7 +1056,8 @@ class CheckoutScreen(StoreCalls, Screen):
             self.edit(op, target="prompt", then=self.close_prompt)
 
         current = plain_amount(self.cart.discount, fmt.exponent) if self.cart.discount else ""
-        self.open_prompt(_("Invoice discount (amount or %)"), current, apply)
+        self.open_prompt(_("Invoice discount (amount or %)"), current, apply,
+                         limit=PERCENT_CHARS)
 
     @before_paying
     def action_choose_staff(self) -> None:
@@ -969,7 +1075,7 @@ class CheckoutScreen(StoreCalls, Screen):
                  "receptionist": _("receptionist")}
         choices = [Choice(str(m.id), f"{m.name} ({roles.get(m.role, m.role)})")
                    for m in self.staff]
-        wanted = current or self.last_staff_id
+        wanted = current  # the line's own technician, else the first: never the last chosen
 
         def answer(key) -> None:
             if key is not None:
@@ -1263,26 +1369,37 @@ class CheckoutScreen(StoreCalls, Screen):
         field = self.query_one(PaymentPanel).field(method)
         fmt = self.app.formatter
         self.typed[method] = text
+        self.refused_pastes.discard(method)
         try:
             if method == "points":
-                raw = text.strip().replace(".", "").replace(",", "").replace(" ", "")
-                if raw and not raw.isdigit():
-                    raise ValidationError(_("Points are a whole number, not negative."),
-                                          field="points")
-                amount = int(raw) if raw else 0
+                amount = parse_points(text)
             else:
-                amount = fmt.parse_money(text, field=method, allow_zero=True) if text.strip() \
-                    else 0
+                amount = parse_typed_amount(fmt, text, field=method, allow_zero=True) \
+                    if text.strip() else 0
         except SalonError as error:
             field.show_error(error.message)
             self.bad_amounts.add(method)
+            self.show_due()
             return
-        self.bad_amounts.discard(method)
-        field.clear_error()
         self.amounts[method] = amount
+        why = self.payment_refusal(method, amount)
+        if why:  # typed right, but it cannot be paid so: said here, not first at F10
+            field.show_error(why)
+            self.bad_amounts.add(method)
+            self.show_due()
+        else:
+            self.bad_amounts.discard(method)
+            field.clear_error()
         if method == "points":
             self.show_payment_hints()
         self.requote()
+
+    def recheck_payments(self) -> None:
+        """The customer (or the card paid from) changed: read what they may pay with again."""
+        panel = self.query_one(PaymentPanel)
+        for method in CUSTOMER_METHODS:
+            if method not in self.refused_pastes:
+                self.payment_changed(method, panel.field(method).value)
 
     def sync_amounts(self) -> None:
         """Read the payment fields again: a change whose message is still on its way is
@@ -1290,7 +1407,9 @@ class CheckoutScreen(StoreCalls, Screen):
         for field in self.query_one(PaymentPanel).fields():
             method = field.method
             text = field.value
-            if method in self.bad_amounts or self.typed.get(method, "") != text:
+            if method in self.refused_pastes:
+                continue  # its message stays until the field is typed in again
+            if self.typed.get(method, "") != text:  # (the same text reads the same)
                 self.payment_changed(method, text)
 
     def current_payments(self) -> list:
@@ -1316,20 +1435,44 @@ class CheckoutScreen(StoreCalls, Screen):
         box.value = text
         box.cursor_position = len(text)
 
+    def walk_in_refusal(self, method: str) -> None:
+        """A walk-in asked to pay from a card, points or on account: say at once that it
+        cannot be, at that field (nothing is offered as if it would work)."""
+        field = self.query_one(PaymentPanel).field(method)
+        field.show_error(self.payment_refusal(method, 1) or "")
+        field.control.focus()
+        self.show_due()
+
     @before_paying
     def action_pay(self, method: str) -> None:
         field = self.query_one(PaymentPanel).field(method)
+        if method in CUSTOMER_METHODS and self.cart.customer_id is None:
+            self.pay_focus = method
+            self.walk_in_refusal(method)
+            return
         if method == "value" and self.focused is field.control and self.info is not None:
-            cards = self.info.summary.cards
-            if len(cards) > 1:  # Alt+V again: the next card
-                current = self.value_card()
-                index = next(i for i, c in enumerate(cards) if c.card_id == current.card_id)
-                self.value_card_id = cards[(index + 1) % len(cards)].card_id
-                self.show_payment_hints()
-                self.requote()
+            self.action_next_card()  # Alt+V again: the next card, as Alt+N
             return
         self.pay_focus = method  # F9 right behind this key fills this field
         field.control.focus()
+
+    @before_paying
+    def action_next_card(self) -> None:
+        """Pay from the customer's next stored-value card (Alt+N; Alt+V in the field too)."""
+        if self.cart.customer_id is None:
+            self.walk_in_refusal("value")
+            return
+        cards = self.info.summary.cards if self.info is not None else []
+        if len(cards) < 2:
+            self.show_message(_("This customer has only one stored-value card.") if cards else
+                              _("This customer has no stored-value card."), "#lines-error")
+            return
+        current = self.value_card()
+        index = next(i for i, c in enumerate(cards) if c.card_id == current.card_id)
+        self.value_card_id = cards[(index + 1) % len(cards)].card_id
+        self.show_payment_hints()
+        self.payment_changed("value", self.query_one(PaymentPanel).field("value").value)
+        self.query_one(PaymentPanel).field("value").control.focus()
 
     def on_descendant_focus(self, event) -> None:
         self.pay_focus = None
@@ -1351,6 +1494,9 @@ class CheckoutScreen(StoreCalls, Screen):
         method = self.pay_focus or (focused.method if isinstance(focused, PayInput) else "cash")
         if self.quote is None or not self.cart.lines:
             self.show_message(_("Add a line first."), "#lines-error")
+            return
+        if method in CUSTOMER_METHODS and self.cart.customer_id is None:
+            self.walk_in_refusal(method)
             return
         payments = self.current_payments()
         others = sum(p.amount for p in payments if p.method != method)
@@ -1377,24 +1523,10 @@ class CheckoutScreen(StoreCalls, Screen):
         if not self.idle:
             self.confirm_wanted = True
             return
-        if self.bad_amounts:
-            method = sorted(self.bad_amounts)[0]
-            self.query_one(PaymentPanel).field(method).control.focus()
-            return
-        q = self.quote
-        if not self.cart.lines or q is None:
-            self.show_message(_("Add at least one line."), "#lines-error")
-            return
-        fmt = self.app.formatter
-        if q.due:
-            self.show_error(SalonError(_("Still due {amount}: enter a payment (F9 fills the "
-                                         "remainder).").format(amount=fmt.money(q.due)),
-                                       field="payments"))
-            return
-        if q.overpaid:
-            self.show_error(SalonError(_("Only cash can be more than the total: {amount} too "
-                                         "much.").format(amount=fmt.money(q.overpaid)),
-                                       field="payments"))
+        verdict = self.verdict()
+        self.show_due()
+        if not verdict.ready:
+            self.refuse(verdict)
             return
         self.clear_store_errors()
         self.busy = True
@@ -1427,6 +1559,18 @@ class CheckoutScreen(StoreCalls, Screen):
                 settings or get_settings(session)
 
         self.call_store("confirm", job, write=True)
+
+    def refuse(self, verdict: Verdict) -> None:
+        """F10 refused: say why where it belongs (at the payment field, or under the lines)
+        and in a notification, so it is never a silent key."""
+        if verdict.field in PAYMENT_FIELD_NAMES and verdict.field != "payments":
+            field = self.query_one(PaymentPanel).field(verdict.field)
+            if not field.error_text:
+                field.show_error(verdict.reason)
+            field.control.focus()
+        else:
+            self.show_message(verdict.reason, "#lines-error")
+        self.app.notify(verdict.reason, title=_("Not paid"), severity="warning", timeout=5)
 
     def confirmed(self, value) -> None:
         """Paid: the receipt takes the cart's place (one frame; no new screen to build)."""
@@ -1650,6 +1794,8 @@ class CheckoutScreen(StoreCalls, Screen):
                                 method=method_label(method), key=key.upper()),
                             lambda m=method: self.action_pay(m)))
         entries += [
+            (_("Next stored-value card"), _("Pay from the customer's next card (Alt+N)"),
+             self.action_next_card),
             (_("Fill remainder"), _("What is still due, into the payment field (F9)"),
              self.action_fill_remainder),
             (_("Confirm payment"), _("Write the invoice and show the receipt (F10)"),

@@ -41,6 +41,62 @@ KIND_LABELS = {
 }
 APP_DIR = "salontui"
 
+# How long what is typed in a field of the checkout may be (its Input's max_length, and
+# checked again before anything is converted, since a field can be filled by code too).
+# An amount: up to 10^15 minor units with separators, decimals and a sign.
+AMOUNT_CHARS = 24
+PERCENT_CHARS = AMOUNT_CHARS + 1  # a discount: an amount, or "12%"
+POINTS_CHARS = 20
+QUANTITY_CHARS = 5
+TEXT_CHARS = 120  # a code or a name, a card's name, a search
+
+
+def too_long(limit: int) -> str:
+    return _("That is too long: {limit} characters at most.").format(limit=limit)
+
+
+def check_length(text: str, *, field: str, limit: int) -> str:
+    """``text`` stripped, or a ValidationError at ``field`` when it is longer than ``limit``
+    (before anything tries to read a number out of it)."""
+    from salontui.store.errors import ValidationError
+
+    raw = (text or "").strip()
+    if len(raw) > limit:
+        raise ValidationError(too_long(limit), field=field)
+    return raw
+
+
+def parse_whole(text: str, *, field: str, limit: int = QUANTITY_CHARS) -> int:
+    """A whole number as typed ("3", "-2"), its length checked first."""
+    from salontui.store.errors import ValidationError
+
+    raw = check_length(text, field=field, limit=limit).replace(" ", "")
+    sign = -1 if raw.startswith("-") else 1
+    digits = raw[1:] if raw[:1] in ("+", "-") else raw
+    if not digits.isascii() or not digits.isdigit():
+        raise ValidationError(_("'{text}' is not a whole number.").format(text=raw),
+                              field=field)
+    return sign * int(digits)
+
+
+def parse_points(text: str, *, field: str = "points") -> int:
+    """Points as typed: digits, maybe grouped ("1.500"); never negative."""
+    from salontui.store.errors import ValidationError
+
+    raw = check_length(text, field=field, limit=POINTS_CHARS)
+    digits = raw.replace(".", "").replace(",", "").replace(" ", "")
+    if digits and not (digits.isascii() and digits.isdigit()):
+        raise ValidationError(_("Points are a whole number, not negative."), field=field)
+    return int(digits) if digits else 0
+
+
+def parse_typed_amount(formatter, text: str, *, field: str, allow_zero: bool = False,
+                       allow_negative: bool = False) -> int:
+    """An amount typed at the checkout: its length checked, then the money parser."""
+    raw = check_length(text, field=field, limit=AMOUNT_CHARS)
+    return formatter.parse_money(raw, field=field, allow_zero=allow_zero,
+                                 allow_negative=allow_negative)
+
 
 def method_label(method: str) -> str:
     return _(METHOD_LABELS.get(method, method))

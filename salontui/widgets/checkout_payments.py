@@ -16,15 +16,48 @@ from textual.message import Message
 from textual.widgets import Label
 
 from salontui.i18n import N_, _
-from salontui.screens.checkout_common import PAYMENT_METHODS
+from salontui.screens.checkout_common import (
+    AMOUNT_CHARS,
+    METHOD_KEYS,
+    PAYMENT_METHODS,
+    POINTS_CHARS,
+)
 from salontui.widgets.inputs import DeskInput
 
 # Shorter names where the panel is tight (80 columns: two columns of four).
 PANEL_LABELS = {"value": N_("Card value")}
 
 
-class PayInput(DeskInput):
-    """An amount field of the panel; a letter jumps to another method's field."""
+class BoundedInput(DeskInput):
+    """A field with a ``max_length`` that says so when a paste is too long for it.
+
+    Textual drops such a paste without a word; here it is not taken either (nothing is
+    cut: a cut amount would be another amount) and :class:`TooLong` tells the host, which
+    shows the message at the field."""
+
+    class TooLong(Message):
+        def __init__(self, box: BoundedInput, limit: int) -> None:
+            super().__init__()
+            self.box = box
+            self.limit = limit
+
+        @property
+        def control(self) -> BoundedInput:
+            return self.box
+
+    def _on_paste(self, event) -> None:
+        line = event.text.splitlines()[0] if event.text else ""
+        start, end = sorted(self.selection)
+        if self.max_length and len(self.value) - (end - start) + len(line) > self.max_length:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.TooLong(self, self.max_length))
+
+
+class PayInput(BoundedInput):
+    """An amount field of the panel; a letter jumps to another method's field (a letter
+    that would not move anywhere, its own or one of no method, is typed, and the field
+    refuses it: "1e9" is not an amount, never 19)."""
 
     class Jump(Message):
         def __init__(self, letter: str) -> None:
@@ -32,6 +65,7 @@ class PayInput(DeskInput):
             self.letter = letter
 
     def __init__(self, method: str, **kwargs) -> None:
+        kwargs.setdefault("max_length", POINTS_CHARS if method == "points" else AMOUNT_CHARS)
         super().__init__(id=f"pay-{method}", **kwargs)
         self.method = method
 
@@ -46,6 +80,9 @@ class PayInput(DeskInput):
             return
         char = event.character or ""
         if len(char) == 1 and char.isalpha() and "+" not in event.key:
+            target = METHOD_KEYS.get(char.lower())
+            if target is None or target == self.method:
+                return  # typed into the field, which then says it is not an amount
             event.stop()
             event.prevent_default()
             self.post_message(self.Jump(char.lower()))
@@ -63,6 +100,8 @@ class PayField(Vertical):
     PayField .pay-hint { width: 1fr; color: $text-muted; padding-left: 1;
                          text-wrap: nowrap; text-overflow: ellipsis; }
     PayField .pay-error { display: none; color: $error; text-style: bold; }
+    PayField .pay-note { display: none; width: 1fr; color: $text-muted; text-wrap: nowrap;
+                         text-overflow: ellipsis; }
     PayField.-invalid .pay-error { display: block; }
     """
 
@@ -80,6 +119,7 @@ class PayField(Vertical):
             yield self.control
             yield Label("", classes="pay-hint")
         yield Label("", classes="pay-error")
+        yield Label("", classes="pay-note")
 
     @property
     def value(self) -> str:
@@ -87,6 +127,14 @@ class PayField(Vertical):
 
     def set_hint(self, text: str) -> None:
         self.query_one(".pay-hint", Label).update(Content(text))
+
+    def set_note(self, text: str) -> None:
+        """A line under the field (the card paid from, and the key to take the next one);
+        shown only when there is one."""
+        note = self.query_one(".pay-note", Label)
+        if str(note.content) != text:
+            note.update(Content(text))
+        note.display = bool(text)
 
     def show_error(self, message: str) -> None:
         self.query_one(".pay-error", Label).update(Content(f"▲ {message}"))
