@@ -756,3 +756,40 @@ async def test_paying_from_a_second_card_is_a_key_f1_and_the_palette_list(app, e
     paid = read(engine, lambda s: s.execute(text(
         "SELECT card_id, amount FROM payment")).all())
     assert [tuple(p) for p in paid] == [(cards["VIP"], 850_000)]
+
+
+async def test_alt_letters_never_type_into_a_dialog_of_the_checkout(app, engine, salon):
+    """The checkout's Alt+letter keys typed in a dialog opened from it (top-up, repay, the
+    customer picker) are not text; a paste too long for a field is said at that field."""
+    from textual import events
+
+    from salontui.screens.checkout_dialogs import RepayDialog, TopUpDialog
+
+    async def alt(*letters: str) -> None:
+        for letter in letters:  # as a terminal sends it: ESC + letter, read as alt+letter
+            app.post_message(events.Key(f"alt+{letter}", letter))
+        await settle(pilot)
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_checkout(app, pilot, salon["customer"].id)
+        await keys(pilot, "alt+u")
+        dialog = app.screen
+        assert isinstance(dialog, TopUpDialog)
+        await alt("c", "k", "p", "v", "a")
+        await type_text(pilot, "1000000")
+        assert dialog.query_one("#paid").value == "1000000"
+        await paste(pilot, "9" * 10_000)
+        assert "too long" in dialog.errors()["paid"]
+        assert dialog.query_one("#paid").value == "1000000"
+        await keys(pilot, "enter")
+        assert app.screen is screen and screen.cart.lines[0].kind == "topup"
+        await keys(pilot, "alt+d")
+        assert isinstance(app.screen, RepayDialog)
+        await alt("c", "w")
+        assert app.screen.query_one("#repay-amount").value == "350000"
+        await keys(pilot, "escape", "f3")
+        assert isinstance(app.screen, CustomerPickerDialog)
+        await alt("c", "e")
+        assert app.screen.query_one("#customer-query").value == ""
+        await keys(pilot, "escape")
+        assert app.screen is screen

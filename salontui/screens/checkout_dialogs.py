@@ -17,14 +17,23 @@ from textual.widgets.option_list import Option
 
 from salontui.i18n import _
 from salontui.screens.base import StoreCalls
+from salontui.screens.checkout_common import (
+    AMOUNT_CHARS,
+    TEXT_CHARS,
+    check_length,
+    parse_typed_amount,
+    too_long,
+)
 from salontui.screens.dialogs.base import FormDialog
 from salontui.store.errors import SalonError
 from salontui.widgets import fmt as cached
+from salontui.widgets.checkout_payments import BoundedInput
 from salontui.widgets.inputs import DeskInput, Field
 from salontui.widgets.tables import Col, DeskTable
 
 WALK_IN = "walk-in"
 CUSTOMER_LIMIT = 20
+CARD_NAME_CHARS = 60  # as long as a card's name may be
 
 
 @dataclass(frozen=True)
@@ -96,7 +105,8 @@ class CustomerPickerDialog(StoreCalls, ModalScreen):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog checkout-picker") as box:
             box.border_title = _("Customer of this checkout")
-            yield DeskInput(placeholder=_("Name, phone digits or code"), id="customer-query")
+            yield BoundedInput(placeholder=_("Name, phone digits or code"),
+                               id="customer-query", max_length=TEXT_CHARS)
             yield DeskTable([
                 Col("code", _("Code"), 8),
                 Col("name", _("Name"), None, min_width=12),
@@ -114,6 +124,10 @@ class CustomerPickerDialog(StoreCalls, ModalScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self.search(event.value)
+
+    def on_bounded_input_too_long(self, event: BoundedInput.TooLong) -> None:
+        event.stop()
+        self.app.notify(too_long(event.limit), severity="warning", timeout=4)
 
     def search(self, query: str) -> None:
         def find(session):
@@ -171,6 +185,12 @@ class LocalFormDialog(FormDialog):
             return
         self.dismiss(value)
 
+    def on_bounded_input_too_long(self, event: BoundedInput.TooLong) -> None:
+        """A paste too long for its field: not taken, and said under that field."""
+        event.stop()
+        field = next((f for f in self.query(Field) if f.control is event.box), None)
+        self.show_error(too_long(event.limit), field=field.key if field else None)
+
 
 @dataclass(frozen=True)
 class TopUp:
@@ -191,11 +211,14 @@ class TopUpDialog(LocalFormDialog):
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Cards: {cards}").format(cards=", ".join(self.cards)), classes="intro")
-        yield Field(_("Card"), DeskInput(value=self.cards[0], id="card-name"), key="card",
+        yield Field(_("Card"), BoundedInput(value=self.cards[0], id="card-name",
+                                            max_length=CARD_NAME_CHARS), key="card",
                     aliases=("card_name",), required=True)
-        yield Field(_("Paid now"), DeskInput(id="paid", placeholder="10.000.000"), key="paid",
+        yield Field(_("Paid now"), BoundedInput(id="paid", placeholder="10.000.000",
+                                                max_length=AMOUNT_CHARS), key="paid",
                     required=True)
-        yield Field(_("Value credited"), DeskInput(id="credit", placeholder=_("same as paid")),
+        yield Field(_("Value credited"), BoundedInput(id="credit", max_length=AMOUNT_CHARS,
+                                                      placeholder=_("same as paid")),
                     key="credit", hint=_("Blank: the amount paid"))
 
     def focus_first(self) -> None:
@@ -205,12 +228,13 @@ class TopUpDialog(LocalFormDialog):
         from salontui.store.errors import ValidationError
 
         fmt = self.formatter
-        name = " ".join(self.value("card").split())
+        name = " ".join(check_length(self.value("card"), field="card",
+                                     limit=CARD_NAME_CHARS).split())
         if not name:
             raise ValidationError(_("Enter the card's name."), field="card")
-        paid = fmt.parse_money(self.value("paid"), field="paid")
+        paid = parse_typed_amount(fmt, self.value("paid"), field="paid")
         credit_text = self.value("credit")
-        credit = fmt.parse_money(credit_text, field="credit") if credit_text else paid
+        credit = parse_typed_amount(fmt, credit_text, field="credit") if credit_text else paid
         return TopUp(card_name=name, paid=paid, credit=credit)
 
 
@@ -229,14 +253,15 @@ class RepayDialog(LocalFormDialog):
         fmt = self.app.formatter
         yield Static(_("Owed now: {amount}").format(amount=fmt.money(self.debt)),
                      classes="intro")
-        yield Field(_("Amount repaid"), DeskInput(
-            value=plain_amount(self.debt, fmt.exponent), id="repay-amount"),
+        yield Field(_("Amount repaid"), BoundedInput(
+            value=plain_amount(self.debt, fmt.exponent), id="repay-amount",
+            max_length=AMOUNT_CHARS),
             key="amount", aliases=("price",), required=True)
 
     def read(self) -> int:
         from salontui.store.errors import RuleViolation
 
-        amount = self.formatter.parse_money(self.value("amount"), field="amount")
+        amount = parse_typed_amount(self.formatter, self.value("amount"), field="amount")
         if amount > self.debt:
             raise RuleViolation(_("That is more than the customer owes ({amount}).").format(
                 amount=self.formatter.money(self.debt)), field="amount")

@@ -29,7 +29,8 @@ PANEL_LABELS = {"value": N_("Card value")}
 
 
 class BoundedInput(DeskInput):
-    """A field with a ``max_length`` that says so when a paste is too long for it.
+    """A field of the checkout and its dialogs: a ``max_length`` that says so when a paste
+    is too long for it, and Alt+letter never typed as text.
 
     Textual drops such a paste without a word; here it is not taken either (nothing is
     cut: a cut amount would be another amount) and :class:`TooLong` tells the host, which
@@ -44,6 +45,12 @@ class BoundedInput(DeskInput):
         @property
         def control(self) -> BoundedInput:
             return self.box
+
+    async def _on_key(self, event) -> None:
+        # Alt+letter is a key of the checkout (pay by a method, top up…), never text: in a
+        # dialog opened from the checkout it would otherwise type its letter into the field.
+        if "alt+" in event.key:
+            event.prevent_default()
 
     def _on_paste(self, event) -> None:
         line = event.text.splitlines()[0] if event.text else ""
