@@ -5,9 +5,13 @@ cost ~40 ms to draw on the desk's PCs, more than a keystroke's budget). This
 table pre-formats each row once into plain strings cut to their column
 widths and draws only the visible lines (Textual's line API), ~1 ms a frame.
 
-* Columns have fixed widths except one flexible column (the name, the note…)
-  that takes what is left, so 80 columns show everything and 120 give the
-  room to the text. Cells are plain text, never parsed as markup (a customer
+* Columns follow their data: each is as wide as its widest cell among the
+  rows loaded (a cell formatted only when drawn counts once it is drawn) and
+  its header, at least its given width, within the screen; one flexible
+  column (the name, the note…) takes what is left. When the data does not
+  fit, the flexible column gives way first (down to a few cells), then text
+  columns, and numbers and codes last, so "KH1000000" and "100.000" show whole
+  at 80 columns. Cells are plain text, never parsed as markup (a customer
   called "[VIP] Lan" stays as typed); ``Cell(text, style)`` adds bold/dim.
 * Up/Down/PgUp/PgDn/Home/End move the cursor, Enter or a click on the
   current row selects; the cursor row is reverse video so it shows without
@@ -32,6 +36,7 @@ from textual.widget import Widget
 
 GAP = 1  # blank cells in front of every column
 ELLIPSIS = "…"
+FLEX_FLOOR = 8  # the flexible column gives way to the data down to this many cells
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ class Col:
 
     key: str
     label: str
-    width: int | None = None  # None: the flexible column
+    width: int | None = None  # None: the flexible column; else the least width (data widens it)
     justify: str = "left"
     min_width: int = 10
     grow: int = 0
@@ -73,9 +78,36 @@ def fit(text: str, width: int, justify: str = "left") -> str:
     return text + " " * (width - length)
 
 
-def column_widths(specs: Sequence[Col], width: int) -> list[int]:
-    """The width of each column for a table ``width`` cells wide (see :class:`Col`)."""
-    widths = [c.width if c.width is not None else c.min_width for c in specs]
+def column_widths(specs: Sequence[Col], width: int,
+                  natural: Sequence[int] | None = None) -> list[int]:
+    """The width of each column for a table ``width`` cells wide (see :class:`Col`).
+
+    ``natural`` is each column's widest content (data and header): a fixed column
+    gets at least that, up to its ``max_width``; if everything does not fit, the
+    flexible column shrinks (down to :data:`FLEX_FLOOR`), then the left-aligned
+    columns, then the right-aligned ones (numbers), each no narrower than its width.
+    """
+    base = [c.width if c.width is not None else c.min_width for c in specs]
+    widths = list(base)
+    if natural is not None:
+        for i, c in enumerate(specs):
+            if c.width is not None:
+                widths[i] = max(base[i], min(natural[i], max(c.max_width, base[i])))
+    over = sum(widths) + GAP * len(specs) - width
+    if over > 0:
+        for i, c in enumerate(specs):  # the flexible column gives way to the data first
+            if c.width is None and over > 0:
+                take = min(over, max(0, widths[i] - min(FLEX_FLOOR, c.min_width)))
+                widths[i] -= take
+                over -= take
+        for justify in ("left", "center", "right"):  # then text, numbers last
+            for i in sorted(range(len(specs)), key=lambda i: base[i] - widths[i]):
+                if over <= 0:
+                    break
+                if specs[i].width is not None and specs[i].justify == justify:
+                    take = min(over, widths[i] - base[i])
+                    widths[i] -= take
+                    over -= take
     extra = width - sum(widths) - GAP * len(specs)
     flexible = [i for i, c in enumerate(specs) if c.width is None]
     growing = [i for i, c in enumerate(specs) if c.width is not None and c.grow]
@@ -155,6 +187,28 @@ class DeskTable(Widget, can_focus=True):
         self._widths: list[int] = []
         self._lines: dict[tuple[int, bool], Strip] = {}
         self._header: Strip | None = None
+        # The widest content per column (header and the cells measured so far) and the
+        # rows whose lazy cells are measured (lazy cells count once drawn).
+        self._natural = self._header_widths()
+        self._measured: set[int] = set()
+
+    def _header_widths(self) -> list[int]:
+        return [cell_len(c.label) for c in self.specs]
+
+    def _measure(self, cells: Sequence, *, lazy: bool) -> bool:
+        """Widen the columns' natural widths to ``cells``; True if any grew. Lazy cells
+        (functions) are skipped unless ``lazy`` (they are already resolved then)."""
+        grew = False
+        natural = self._natural
+        for i, value in enumerate(cells[:len(natural)]):
+            if not lazy and callable(value):
+                continue
+            text = value[0] if lazy else cell_parts(value)[0]
+            length = cell_len(text) if not text.isascii() else len(text)
+            if length > natural[i]:
+                natural[i] = length
+                grew = True
+        return grew
 
     # -- data -----------------------------------------------------------------------
     def set_rows(self, rows: Iterable[tuple[object, Sequence]], *,
@@ -166,7 +220,11 @@ class DeskTable(Widget, can_focus=True):
         previous = self.current_key
         self._rows = [(str(key), cells) for key, cells in rows]
         self._resolved = {}
-        self._lines.clear()
+        self._measured = set()
+        self._natural = self._header_widths()
+        for _key, cells in self._rows:
+            self._measure(cells, lazy=False)
+        self._lay_out()
         cursor = self.cursor_row if keep_cursor else 0
         if keep_cursor and previous is not None:
             cursor = next((i for i, (key, _cells) in enumerate(self._rows) if key == previous),
@@ -278,12 +336,31 @@ class DeskTable(Widget, can_focus=True):
         self.move_cursor(row=self.cursor_row - 3)
 
     # -- layout and drawing ---------------------------------------------------------
-    def on_resize(self) -> None:
-        self._widths = column_widths(self.specs, self.size.width)
+    def _lay_out(self) -> None:
+        """Column widths from the screen width and the content; drawn lines are dropped."""
+        self._widths = column_widths(self.specs, self.size.width, self._natural)
         self._lines.clear()
         self._header = None
+
+    def on_resize(self) -> None:
+        self._lay_out()
         self._scroll_to_cursor()
         self.refresh()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Measure the lazy cells of the rows on screen first: if they need wider columns,
+        every line of this frame is drawn with the new widths."""
+        grew = False
+        end = min(len(self._rows), self._top + self.page_height)
+        for row in range(self._top, end):
+            if row not in self._measured:
+                self._measured.add(row)
+                if any(callable(v) for v in self._rows[row][1]):
+                    grew = self._measure(self._cells(row), lazy=True) or grew
+        if grew:
+            self._lay_out()
+            self.refresh()
+        return super().render_lines(crop)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
