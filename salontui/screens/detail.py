@@ -235,10 +235,11 @@ class CustomerDetailScreen(StoreCalls, Screen):
             return [
                 Horizontal(
                     Label(_("From")),
-                    DeskInput(fmt.date(self.invoice_from), id="from",
+                    DeskInput(fmt.date(self.invoice_from), id="from", max_length=20,
                               placeholder=_("DD/MM/YYYY")),
                     Label(_("to")),
-                    DeskInput(fmt.date(self.invoice_to), id="to", placeholder=_("DD/MM/YYYY")),
+                    DeskInput(fmt.date(self.invoice_to), id="to", placeholder=_("DD/MM/YYYY"),
+                              max_length=20),
                     Label("", id="invoices-count"),
                     id="invoices-bar", classes="pane-bar",
                 ),

@@ -3,7 +3,8 @@
 :class:`DeskInput` never blinks: a blinking cursor redraws twice a second and
 costs ~2.3 KB/s over SSH while the desk sits idle. :class:`Field` is one form
 row: a label, the input and, under it, the message for that field (shown
-only when there is one, with a ``▲`` so it does not rely on colour).
+only when there is one, with a ``▲`` so it does not rely on colour; editing the
+field clears it).
 :class:`Choice` picks one of a few values with Left/Right/Space or the first
 letter, and lets Enter through to the dialog (which confirms).
 """
@@ -20,15 +21,37 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input, Label
 
+DEFAULT_MAX_LENGTH = 250  # the longest one-line text the store takes (reasons, notes)
+
 
 class DeskInput(Input):
-    """An :class:`Input` with a steady cursor (no blink timer, no idle traffic)."""
+    """An :class:`Input` with a steady cursor (no blink timer, no idle traffic).
+
+    Every one has a ``max_length`` (``DEFAULT_MAX_LENGTH`` unless given): an Input
+    redraws its whole value on every key, so a 10,000-character paste typed key by key
+    made each key slower than the last. A paste longer than the room left keeps what
+    fits (as a browser's ``maxlength`` does) instead of being dropped whole; a key
+    typed into a full field rings the bell.
+    """
 
     cursor_blink = reactive(False, init=False)
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("compact", True)
+        if not kwargs.get("max_length"):
+            kwargs["max_length"] = DEFAULT_MAX_LENGTH
         super().__init__(*args, **kwargs)
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        if self.max_length and text:
+            value = self.value
+            start, end = sorted((max(0, start), min(len(value), end)))
+            room = self.max_length - (len(value) - (end - start))
+            if room <= 0:
+                self.restricted()
+                return
+            text = text[:room]
+        super().replace(text, start, end)
 
 
 class Choice(Widget, can_focus=True):
@@ -163,6 +186,14 @@ class Field(Vertical):
     def error_text(self) -> str:
         label = self._error_label()
         return str(label.content) if label.display else ""
+
+    def on_input_changed(self, _event) -> None:
+        """A corrected field drops its old message at once (the form still hears the
+        change: the event goes on up)."""
+        self.clear_error()
+
+    def on_choice_changed(self, _event) -> None:
+        self.clear_error()
 
     def on_descendant_focus(self, _event) -> None:
         self.query_one(".field-label", Label).styles.text_style = "bold underline"

@@ -26,9 +26,10 @@ class AdjustPackageDialog(FormDialog):
     def compose_body(self) -> ComposeResult:
         p = self.package
         yield Static(Content(package_intro(p, self.app.formatter)), classes="intro")
-        yield Field(_("Total uses"), DeskInput(str(p.total_uses), id="total"),
+        yield Field(_("Total uses"), DeskInput(str(p.total_uses), id="total", max_length=12),
                     key="total_uses", aliases=("total",), required=True)
-        yield Field(_("Used"), DeskInput(str(p.used), id="used"), key="used", required=True)
+        yield Field(_("Used"), DeskInput(str(p.used), id="used", max_length=12), key="used",
+                    required=True)
         yield Field(_("Reason"), DeskInput(id="reason"), key="reason", aliases=("note",),
                     required=True)
         yield Static("", id="preview", classes="preview")

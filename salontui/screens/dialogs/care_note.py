@@ -35,11 +35,12 @@ class CareNoteDialog(FormDialog):
         options = [(value, care_type_label(value)) for value in CARE_TYPE_LABELS]
         # The title first, so typing goes straight into it; the type is one Tab away (its
         # first letter picks it: c, t, s, e).
-        yield Field(_("Title"), DeskInput(n.title if n else "", id="title"), key="title",
-                    required=True)
+        yield Field(_("Title"), DeskInput(n.title if n else "", id="title", max_length=120),
+                    key="title", required=True)
         yield Field(_("Type"), Choice(options, value=n.type if n else "care", id="type"),
                     key="type")
-        yield Field(_("Description"), DeskInput(n.description if n else "", id="description"),
+        yield Field(_("Description"), DeskInput(n.description if n else "", id="description",
+                                                      max_length=4000),
                     key="description")
 
     def prepare(self):

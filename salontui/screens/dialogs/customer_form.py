@@ -36,19 +36,23 @@ class CustomerFormDialog(FormDialog):
     def compose_body(self) -> ComposeResult:
         c = self.customer
         fmt = self.app.formatter
-        yield Field(_("Name"), DeskInput(c.name if c else "", id="name"), key="name",
-                    required=True)
-        yield Field(_("Phone"), DeskInput(fmt.phone(c.phone) if c else "", id="phone"),
+        yield Field(_("Name"), DeskInput(c.name if c else "", id="name", max_length=120),
+                    key="name", required=True)
+        yield Field(_("Phone"), DeskInput(fmt.phone(c.phone) if c else "", id="phone",
+                                              max_length=32),
                     key="phone", required=True)
         yield Field(_("Birthday"),
                     DeskInput(fmt.date(c.birthday) if c and c.birthday else "",
-                              placeholder=_("DD/MM/YYYY"), id="birthday"), key="birthday")
+                              placeholder=_("DD/MM/YYYY"), id="birthday", max_length=20),
+                    key="birthday")
         yield Field(_("Gender"), Choice(gender_options(), value=c.gender if c else "",
                                         id="gender"), key="gender")
-        yield Field(_("Email"), DeskInput(c.email if c else "", id="email"), key="email")
+        yield Field(_("Email"), DeskInput(c.email if c else "", id="email",
+                                              max_length=120), key="email")
         yield Field(_("Address"), DeskInput(c.address if c else "", id="address"),
                     key="address")
-        yield Field(_("Note"), DeskInput(c.note if c else "", id="note"), key="note")
+        yield Field(_("Note"), DeskInput(c.note if c else "", id="note",
+                                             max_length=1000), key="note")
 
     def prepare(self):
         values = {

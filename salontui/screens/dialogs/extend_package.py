@@ -25,7 +25,8 @@ class ExtendPackageDialog(FormDialog):
 
     def compose_body(self) -> ComposeResult:
         yield Static(Content(package_intro(self.package, self.app.formatter)), classes="intro")
-        yield Field(_("New expiry"), DeskInput(placeholder=_("DD/MM/YYYY"), id="new-expiry"),
+        yield Field(_("New expiry"), DeskInput(placeholder=_("DD/MM/YYYY"), id="new-expiry",
+                                                 max_length=20),
                     key="new_expiry", aliases=("expires_on", "expiry", "date"), required=True)
         yield Field(_("Note"), DeskInput(id="note"), key="note", aliases=("reason",),
                     required=True)

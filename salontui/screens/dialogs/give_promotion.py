@@ -29,7 +29,8 @@ class GivePromotionDialog(FormDialog):
         yield Field(_("Program"), OptionList(id="programs", compact=True), key="program",
                     aliases=("program_id",), required=True)
         yield Static(_("Loading programs…"), id="program-note", classes="dialog-hint")
-        yield Field(_("Expires"), DeskInput(placeholder=_("program's end date"), id="expires"),
+        yield Field(_("Expires"), DeskInput(placeholder=_("program's end date"), id="expires",
+                                                max_length=20),
                     key="expires_on", aliases=("expiry", "date"))
         yield Field(_("Note"), DeskInput(id="note"), key="note")
 

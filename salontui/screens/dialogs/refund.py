@@ -154,7 +154,7 @@ class RefundDialog(FormDialog):
             aliases = [method] + (["payments"] if index == 0 else [])
             amount = defaults.get((method, card), 0)
             box = DeskInput(value=plain_amount(amount, fmt.exponent) if amount else "",
-                            id=f"refund-pay{index}", placeholder="0")
+                            id=f"refund-pay{index}", placeholder="0", max_length=30)
             fields.append(Field(label, box, key=f"pay{index}", aliases=aliases))
         self.query_one("#refund-payments", Vertical).mount_all(fields)
         self.show_lines()

@@ -30,8 +30,10 @@ class ReservePackageDialog(FormDialog):
 
     def compose_body(self) -> ComposeResult:
         yield Static(Content(package_intro(self.package, self.app.formatter)), classes="intro")
-        yield Field(_("Days"), DeskInput(placeholder=_("e.g. 30"), id="days"), key="days")
-        yield Field(_("Or until"), DeskInput(placeholder=_("DD/MM/YYYY"), id="until"),
+        yield Field(_("Days"), DeskInput(placeholder=_("e.g. 30"), id="days", max_length=12),
+                    key="days")
+        yield Field(_("Or until"), DeskInput(placeholder=_("DD/MM/YYYY"), id="until",
+                                               max_length=20),
                     key="until", aliases=("frozen_until", "end", "date"))
         yield Field(_("Note"), DeskInput(id="note"), key="note", aliases=("reason",),
                     required=True)
