@@ -107,6 +107,8 @@ class CustomerDetailScreen(StoreCalls, Screen):
         Binding("g", "give_promotion", _("Give promotion")),
         Binding("o", "checkout", _("Checkout"), tooltip=_("Check out this customer")),
         Binding("R", "repay_debt", _("Repay"), tooltip=_("Repay debt")),
+        Binding("v", "card_history", _("Card history"),
+                tooltip=_("Show the history of a stored-value card")),
         Binding("f", "date_range", _("Dates"), tooltip=_("Change the invoice dates")),
         Binding("left_square_bracket", "page(-1)", _("Prev page")),
         Binding("right_square_bracket", "page(1)", _("Next page")),
@@ -780,6 +782,13 @@ class CustomerDetailScreen(StoreCalls, Screen):
             return
         self.switch_to("points", lambda: self.open_dialog(AdjustPointsDialog(
             self.customer_id, self.summary.points, customer_name=self.summary.name)))
+
+    def action_card_history(self) -> None:
+        from salontui.screens.dialogs.card_history import CardHistoryDialog
+
+        if self.summary is not None:
+            self.app.push_screen(CardHistoryDialog(self.customer_id, self.summary.cards,
+                                                   customer_name=self.summary.name))
 
     def action_add_care_note(self) -> None:
         from salontui.screens.dialogs.care_note import CareNoteDialog
