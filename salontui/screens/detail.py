@@ -253,7 +253,7 @@ class CustomerDetailScreen(StoreCalls, Screen):
                     Col("item", _("Item"), None, min_width=10),
                     Col("qty", _("Qty"), 3, justify="right"),
                     Col("total", _("Total"), 12, justify="right"),
-                    Col("staff", _("Staff"), 10, grow=1, max_width=20),
+                    Col("staff", _("Staff (cashier)"), 10, grow=1, max_width=24),
                 ], id="invoices-table"),
             ]
         if tab in ("debt", "points"):
@@ -533,6 +533,8 @@ class CustomerDetailScreen(StoreCalls, Screen):
                  or _("No appointments."))
 
     def render_invoices(self, rows: list) -> None:
+        from salontui.screens.dialogs.invoice import invoice_item, invoice_staff
+
         fmt = self.app.formatter
         table_rows = []
         for inv in rows:
@@ -541,8 +543,8 @@ class CustomerDetailScreen(StoreCalls, Screen):
             if inv.kind != "sale":
                 usage = f"{_(INVOICE_KINDS.get(inv.kind, inv.kind))}: {usage}"
             table_rows.append((inv.id, [
-                inv.code, fmt.date(inv.created_at), usage, inv.item, inv.quantity,
-                fmt.money(inv.total), inv.staff_name or "",
+                inv.code, fmt.date(inv.created_at), usage, invoice_item(inv), inv.quantity,
+                fmt.money(inv.total), invoice_staff(inv),
             ]))
         self.table("invoices").set_rows(table_rows)
         self.query_one("#invoices-error", Label).display = False

@@ -29,6 +29,7 @@ from salontui.store.models import (
     CustomerPromotion,
     Invoice,
     InvoiceLine,
+    LedgerEntry,
     Payment,
     Staff,
     ValueCard,
@@ -57,7 +58,10 @@ class InvoiceRow:
     item: str  # first line's description, "+N more" when there are others
     quantity: int  # sum of the lines' quantities
     total: int
-    staff_name: str | None
+    staff_name: str | None  # the cashier
+    technicians: str = ""  # who did its lines, comma separated, in line order
+    refund_state: str = ""  # "" / "partly" / "refunded" (every line refunded)
+    refund_codes: str = ""  # the refunds of it, comma separated: "HD000007, HD000009"
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,12 @@ class InvoiceLineRow:
     unit_price: int
     discount: int
     amount: int
-    staff_name: str | None
+    staff_name: str | None  # who did the service (the technician), not the cashier
+    id: int = 0
+    card_name: str | None = None  # a top-up: the card credited
+    credit: int = 0  # a top-up: the value credited (negative on its refund)
+    balance_after: int | None = None  # a top-up: that card's balance once this invoice was paid
+    refunded_by: str = ""  # the refund(s) of this line: "HD000007"
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,39 @@ class InvoiceDetail:
     payments: list[PaymentRow]
     change_given: int = 0  # cash handed back: tendered = the cash payment + this
     promotion_code: str | None = None  # the promotion used on it (part of its discount)
+    refund_state: str = ""  # "" / "partly" / "refunded" (every line refunded)
+    refund_codes: tuple[str, ...] = ()  # its refunds, oldest first
+
+
+def refund_state(line_ids: list[int], refunded: set[int]) -> str:
+    """"refunded" when every line was refunded, "partly" when some were, else ""."""
+    done = sum(1 for i in line_ids if i in refunded)
+    if not done:
+        return ""
+    return "refunded" if done == len(line_ids) else "partly"
+
+
+def _refunds_of(session: Session, ids: list[int], owners: list[int] | None):
+    """The refunds of the invoices ``ids``: {invoice id: [codes]} and {line id: [codes]}.
+
+    A refund belongs to the customer of the invoice it reverses, so ``owners`` (the
+    customer and their merged duplicates) keeps the read on the customer's index."""
+    refund = _I.alias("refund")
+    conditions = [refund.c.refund_of_id.in_(ids), refund.c.kind == "refund"]
+    if owners is not None:
+        conditions.append(refund.c.customer_id.in_(owners))
+    by_invoice: dict[int, list[str]] = {}
+    by_line: dict[int, list[str]] = {}
+    statement = (select(refund.c.refund_of_id, refund.c.code, _L.c.refund_of_line_id)
+                 .select_from(refund.outerjoin(_L, _L.c.invoice_id == refund.c.id))
+                 .where(*conditions).order_by(refund.c.id, _L.c.id))
+    for invoice_id, code, line_id in session.execute(statement):
+        codes = by_invoice.setdefault(invoice_id, [])
+        if code not in codes:
+            codes.append(code)
+        if line_id is not None and code not in by_line.setdefault(line_id, []):
+            by_line[line_id].append(code)
+    return by_invoice, by_line
 
 
 def _utc_bounds(session: Session, date_from: date | None,
@@ -158,9 +200,10 @@ def list_invoices(session: Session, *, customer_id: int, date_from: date | None 
     start, end = _utc_bounds(session, date_from, date_to)
     # The page's ids from the index alone (skipping OFFSET rows costs index entries, not
     # table rows: the last page of 5,000 invoices is as quick as the first), then the rows.
+    owners = _owners(session, customer_id)
     page = (
         select(_I.c.id)
-        .where(*_where(_owners(session, customer_id), start, end))
+        .where(*_where(owners, start, end))
         .order_by(_I.c.created_at.desc(), _I.c.id.desc())
         .limit(min(limit, MAX_PAGE)).offset(offset)
     )
@@ -173,10 +216,20 @@ def list_invoices(session: Session, *, customer_id: int, date_from: date | None 
         .where(_I.c.id.in_(ids)))}
     heads = [found[i] for i in ids]
     lines: dict[int, list[tuple[str, str, int]]] = {i: [] for i in ids}
-    statement = (select(_L.c.invoice_id, _L.c.kind, _L.c.description, _L.c.quantity)
+    line_ids: dict[int, list[int]] = {i: [] for i in ids}
+    technicians: dict[int, list[str]] = {i: [] for i in ids}
+    line_staff = _S.alias("line_staff")
+    statement = (select(_L.c.invoice_id, _L.c.kind, _L.c.description, _L.c.quantity, _L.c.id,
+                        line_staff.c.name)
+                 .select_from(_L.outerjoin(line_staff, line_staff.c.id == _L.c.staff_id))
                  .where(_L.c.invoice_id.in_(ids)).order_by(_L.c.invoice_id, _L.c.id))
-    for invoice_id, kind, description, quantity in session.execute(statement):
+    for invoice_id, kind, description, quantity, line_id, technician in session.execute(
+            statement):
         lines[invoice_id].append((kind, description, quantity))
+        line_ids[invoice_id].append(line_id)
+        if technician and technician not in technicians[invoice_id]:
+            technicians[invoice_id].append(technician)
+    refunds, refunded_lines = _refunds_of(session, ids, owners)
     rows = []
     for invoice_id, code, created_at, kind, total, staff_name in heads:
         own = lines[invoice_id]
@@ -187,7 +240,11 @@ def list_invoices(session: Session, *, customer_id: int, date_from: date | None 
         rows.append(InvoiceRow(id=invoice_id, code=code, created_at=created_at, kind=kind,
                                usage_type=",".join(kinds), item=item,
                                quantity=sum(q for _k, _d, q in own), total=total,
-                               staff_name=staff_name))
+                               staff_name=staff_name,
+                               technicians=", ".join(technicians[invoice_id]),
+                               refund_state=refund_state(line_ids[invoice_id],
+                                                         set(refunded_lines)),
+                               refund_codes=", ".join(refunds.get(invoice_id, []))))
     return rows
 
 
@@ -211,14 +268,19 @@ def get_invoice(session: Session, *, invoice_id: int) -> InvoiceDetail:
     if head is None:
         raise NotFound(_("No invoice #{id}.").format(id=invoice_id), field="invoice")
     line_staff = _S.alias("line_staff")
-    lines = [
-        InvoiceLineRow(*r)
-        for r in session.execute(
-            select(_L.c.kind, _L.c.description, _L.c.quantity, _L.c.unit_price, _L.c.discount,
-                   _L.c.amount, line_staff.c.name)
-            .select_from(_L.outerjoin(line_staff, line_staff.c.id == _L.c.staff_id))
-            .where(_L.c.invoice_id == invoice_id).order_by(_L.c.id))
-    ]
+    rows = session.execute(
+        select(_L.c.kind, _L.c.description, _L.c.quantity, _L.c.unit_price, _L.c.discount,
+               _L.c.amount, line_staff.c.name, _L.c.id, _V.c.name, _L.c.credit, _L.c.card_id)
+        .select_from(_L.outerjoin(line_staff, line_staff.c.id == _L.c.staff_id)
+                     .outerjoin(_V, _V.c.id == _L.c.card_id))
+        .where(_L.c.invoice_id == invoice_id).order_by(_L.c.id)).all()
+    refunds, refunded_lines = _refunds_of(session, [invoice_id],
+                                          [head[4]] if head[4] is not None else None)
+    lines = [InvoiceLineRow(*r[:9], credit=r[9],
+                            balance_after=_balance_after(session, invoice_id, r[10], head[4])
+                            if r[0] == "topup" and r[10] is not None else None,
+                            refunded_by=", ".join(refunded_lines.get(r[7], [])))
+             for r in rows]
     payments = [
         PaymentRow(*r)
         for r in session.execute(
@@ -231,7 +293,23 @@ def get_invoice(session: Session, *, invoice_id: int) -> InvoiceDetail:
                          discount=head[7], total=head[8], staff_name=head[9],
                          refund_of_code=head[10], note=head[11], lines=lines,
                          payments=payments, change_given=head[12],
-                         promotion_code=head[13])
+                         promotion_code=head[13],
+                         refund_state=refund_state([r[7] for r in rows], set(refunded_lines)),
+                         refund_codes=tuple(refunds.get(invoice_id, [])))
+
+
+def _balance_after(session: Session, invoice_id: int, card_id: int, customer_id: int) -> int:
+    """The card's balance once ``invoice_id`` was written: its entries up to the last one
+    this invoice made on it (a reprint months later says the same)."""
+    _E = LedgerEntry.__table__
+    last = (select(func.max(_E.c.id))
+            .where(_E.c.ref_type == "invoice", _E.c.ref_id == invoice_id,
+                   _E.c.card_id == card_id).scalar_subquery())
+    return int(session.execute(
+        select(func.coalesce(func.sum(_E.c.amount), 0))
+        .where(_E.c.customer_id == customer_id, _E.c.account == "value",
+               _E.c.card_id == card_id, _E.c.id <= last)
+    ).scalar_one())
 
 
 @boundary

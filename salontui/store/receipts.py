@@ -37,6 +37,45 @@ def _center(text: str, width: int) -> str:
     return " " * pad + text
 
 
+def topup_text(line, money) -> str:
+    """What a top-up line says: the card, the value credited and the card's balance after
+    ("Top-up: card 'General' +11.000.000 ₫ credited, balance 11.000.000 ₫")."""
+    card = getattr(line, "card_name", None) or _("General")
+    credit = getattr(line, "credit", 0) or 0
+    balance = getattr(line, "balance_after", None)
+    if credit < 0:  # its refund: the value taken back off the card
+        if balance is None:
+            return _("Top-up refunded: card '{card}' {credit} taken back").format(
+                card=card, credit=money(credit))
+        return _("Top-up refunded: card '{card}' {credit} taken back, balance "
+                 "{balance}").format(card=card, credit=money(credit), balance=money(balance))
+    if balance is None:
+        return _("Top-up: card '{card}' +{credit} credited").format(card=card,
+                                                                   credit=money(credit))
+    return _("Top-up: card '{card}' +{credit} credited, balance {balance}").format(
+        card=card, credit=money(credit), balance=money(balance))
+
+
+def line_text(line, money) -> str:
+    """A line's text on a receipt: its description; a top-up names its card and value."""
+    text = topup_text(line, money) if line.kind == "topup" else line.description
+    if getattr(line, "refunded_by", ""):
+        text = _("{item} (refunded {codes})").format(item=text, codes=line.refunded_by)
+    return text
+
+
+def refund_note(invoice) -> str:
+    """"REFUNDED by HD000007" / "PARTLY REFUNDED by …" for an invoice refunded since it was
+    paid (a refund itself, or an invoice never refunded: "")."""
+    codes = ", ".join(getattr(invoice, "refund_codes", ()) or ())
+    state = getattr(invoice, "refund_state", "")
+    if not codes or invoice.kind == "refund":
+        return ""
+    if state == "refunded":
+        return _("REFUNDED by {codes}").format(codes=codes)
+    return _("PARTLY REFUNDED by {codes}").format(codes=codes)
+
+
 def receipt_lines(invoice, settings, *, width: int = 32, local_time: str = "") -> list[str]:
     """The receipt of ``invoice`` (an ``invoices.InvoiceDetail``), line by line.
 
@@ -59,13 +98,16 @@ def receipt_lines(invoice, settings, *, width: int = 32, local_time: str = "") -
     out.append(_pair(f"{title} {invoice.code}", local_time, width))
     if getattr(invoice, "refund_of_code", None):
         out.append(fit(_("Refund of {code}").format(code=invoice.refund_of_code), width))
+    refunded = refund_note(invoice)
+    if refunded:  # a reprint of an invoice refunded since: said at the top
+        out += textwrap.wrap(refunded, width)
     if invoice.customer_name:
         out.append(fit(_("Customer: {name}").format(name=invoice.customer_name), width))
     if invoice.staff_name:
         out.append(fit(_("Cashier: {name}").format(name=invoice.staff_name), width))
     out.append(rule)
     for line in invoice.lines:
-        out += textwrap.wrap(line.description, width) or [""]
+        out += textwrap.wrap(line_text(line, money), width) or [""]
         qty = f"  {line.quantity} x {money(line.unit_price)}"
         out.append(_pair(qty, money(line.amount + line.discount), width))
         if line.discount:

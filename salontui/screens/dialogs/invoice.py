@@ -24,6 +24,36 @@ from salontui.widgets.tables import Col, DeskTable
 KIND_LABELS = {"sale": N_("Sale"), "refund": N_("Refund"), "repayment": N_("Debt repayment")}
 
 
+def refund_mark(row) -> str:
+    """How an invoice refunded since is marked in a list: "▲ refunded HD000007" or
+    "▲ partly refunded HD000007, HD000009" ("" if it was not)."""
+    state, codes = getattr(row, "refund_state", ""), getattr(row, "refund_codes", "")
+    if not state:
+        return ""
+    if not isinstance(codes, str):
+        codes = ", ".join(codes)
+    if state == "refunded":
+        return "▲ " + _("refunded {codes}").format(codes=codes)
+    return "▲ " + _("partly refunded {codes}").format(codes=codes)
+
+
+def invoice_item(row) -> str:
+    """The Item cell of an invoice in a list, its refund mark first."""
+    mark = refund_mark(row)
+    return f"{mark} · {row.item}" if mark else row.item
+
+
+def invoice_staff(row) -> str:
+    """Who, in a list of invoices: the technicians of its lines, then the cashier in
+    brackets ("Lê Văn Tài (Trần Thu Hà)"); one name when the cashier did it all; the
+    cashier in brackets when no line names anybody."""
+    cashier = row.staff_name or "—"
+    technicians = getattr(row, "technicians", "")
+    if technicians == cashier:
+        return cashier
+    return f"{technicians} ({cashier})" if technicians else f"({cashier})"
+
+
 class InvoiceDialog(StoreCalls, ModalScreen):
     """Shows an invoice; Escape or Enter closes it, r refunds it, p shows its receipt."""
 
@@ -48,7 +78,7 @@ class InvoiceDialog(StoreCalls, ModalScreen):
                 Col("price", _("Price"), 12, justify="right"),
                 Col("discount", _("Discount"), 10, justify="right"),
                 Col("amount", _("Amount"), 12, justify="right"),
-                Col("staff", _("Staff"), 10, grow=1, max_width=20),
+                Col("staff", _("Technician"), 10, grow=1, max_width=20),
             ], id="lines")
             yield Static("", id="invoice-totals")
             yield DeskTable([
@@ -72,16 +102,21 @@ class InvoiceDialog(StoreCalls, ModalScreen):
         fmt = self.app.formatter
         box = self.query_one(".dialog")
         box.border_title = _("Invoice {code}").format(code=inv.code)
-        head = _("{date} · {kind} · {customer} · by {staff}").format(
+        from salontui.store.receipts import line_text, refund_note
+
+        head = _("{date} · {kind} · {customer} · cashier {staff}").format(
             date=fmt.datetime(inv.created_at), kind=_(KIND_LABELS.get(inv.kind, inv.kind)),
             customer=inv.customer_name or _("walk-in"), staff=inv.staff_name or "—")
         if inv.refund_of_code:
             head += "\n" + _("Refund of {code}").format(code=inv.refund_of_code)
+        refunded = refund_note(inv)
+        if refunded:  # not as it was: refunded since, wholly or in part
+            head += "\n▲ " + refunded
         if inv.note:
             head += "\n" + _("Note: {note}").format(note=inv.note)
         self.query_one("#invoice-head", Static).update(Content(head))
         self.query_one("#lines", DeskTable).set_rows(
-            (i, [line.description, line.quantity, fmt.money(line.unit_price),
+            (i, [line_text(line, fmt.money), line.quantity, fmt.money(line.unit_price),
                  fmt.money(line.discount) if line.discount else "", fmt.money(line.amount),
                  line.staff_name or ""])
             for i, line in enumerate(inv.lines))
@@ -102,12 +137,13 @@ class InvoiceDialog(StoreCalls, ModalScreen):
         self.query_one("#payments", DeskTable).set_rows(rows)
         self.query_one("#lines", DeskTable).focus()
         self.refresh_bindings()
-        if inv.kind == "refund":
+        if inv.kind == "refund" or inv.refund_state == "refunded":
             self.query_one(".dialog-hint", Static).update(_("p receipt · Esc close"))
 
     def check_action(self, action: str, parameters) -> bool | None:
-        if action == "refund":  # a refund is not refunded again; wait for the invoice
-            return self.invoice is not None and self.invoice.kind != "refund"
+        if action == "refund":  # a refund is not refunded again, nor a refunded invoice
+            return self.invoice is not None and self.invoice.kind != "refund" and \
+                self.invoice.refund_state != "refunded"
         if action == "receipt":
             return self.invoice is not None
         return True
