@@ -793,3 +793,18 @@ async def test_alt_letters_never_type_into_a_dialog_of_the_checkout(app, engine,
         assert app.screen.query_one("#customer-query").value == ""
         await keys(pilot, "escape")
         assert app.screen is screen
+
+
+async def test_the_receipt_of_a_top_up_names_the_card_and_the_value(app, engine, salon):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_checkout(app, pilot, salon["customer"].id)
+        await keys(pilot, "alt+u")
+        await type_text(pilot, "10000000")
+        await keys(pilot, "tab")
+        await type_text(pilot, "11000000")
+        await keys(pilot, "enter", "alt+c", "f9", "f10")
+        assert screen.receipt_shown
+        receipt = " ".join(plain(screen.query_one("#receipt")).split())
+        # The card held 500,000 before: 11,000,000 credited makes 11,500,000.
+        assert ("Top-up: card 'General' +11.000.000 ₫ credited, balance 11.500.000 ₫"
+                in receipt)
