@@ -22,11 +22,14 @@ from textual.content import Content
 from textual.widgets import Static
 
 from salontui.i18n import _
-from salontui.screens.checkout_common import method_label, plain_amount
+from salontui.screens.checkout_common import method_label, parse_typed_amount, plain_amount
 from salontui.screens.dialogs.base import FormDialog
 from salontui.store.errors import ValidationError
+from salontui.store.text import cell_width
 from salontui.widgets.inputs import DeskInput, Field
 from salontui.widgets.tables import Cell, Col, DeskTable
+
+LABEL_WIDTH = 16  # a Field's label column
 
 
 class RefundDialog(FormDialog):
@@ -36,6 +39,8 @@ class RefundDialog(FormDialog):
     RefundDialog #refund-lines { height: 2; }
     RefundDialog #refund-amount { text-style: bold; margin-bottom: 1; }
     RefundDialog #refund-payments { height: auto; }
+    RefundDialog .field-label, RefundDialog .field-hint { text-wrap: nowrap;
+                                                          text-overflow: ellipsis; }
     """
 
     BINDINGS = [
@@ -148,14 +153,20 @@ class RefundDialog(FormDialog):
         defaults = {(p.method, p.card_id): p.amount for p in available}
         fields = []
         for index, (method, card) in enumerate(methods):
-            label = method_label(method)
+            label, hint = method_label(method), ""
             if method == "value" and len(set(value_cards)) == 1 and value_cards[0]:
-                label = _("{card} card").format(card=value_cards[0])
+                # The card in the label when it fits the label's 16 columns; else under the
+                # field, in full (a label never wraps: the dialog fits 80×24).
+                named = _("{card} card").format(card=value_cards[0])
+                if cell_width(named) <= LABEL_WIDTH:
+                    label = named
+                else:
+                    hint = _("Back to the card '{card}'").format(card=value_cards[0])
             aliases = [method] + (["payments"] if index == 0 else [])
             amount = defaults.get((method, card), 0)
             box = DeskInput(value=plain_amount(amount, fmt.exponent) if amount else "",
                             id=f"refund-pay{index}", placeholder="0", max_length=30)
-            fields.append(Field(label, box, key=f"pay{index}", aliases=aliases))
+            fields.append(Field(label, box, key=f"pay{index}", aliases=aliases, hint=hint))
         self.query_one("#refund-payments", Vertical).mount_all(fields)
         self.show_lines()
 
@@ -235,7 +246,7 @@ class RefundDialog(FormDialog):
             text = self.value(f"pay{index}")
             if not text:
                 continue
-            amount = fmt.parse_money(text, field=f"pay{index}", allow_zero=True)
+            amount = parse_typed_amount(fmt, text, field=f"pay{index}", allow_zero=True)
             if amount:
                 payments.append(CartPayment(method=method, amount=amount, card_id=card_id))
         reason = self.value("reason")
