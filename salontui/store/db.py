@@ -10,6 +10,12 @@ Why it looks like this (see DESIGN.md, "Facts measured"):
   only reads (so reading terminals never queue behind a writer).
 * Every connection gets WAL, foreign keys, a busy timeout and
   ``synchronous=FULL`` (a commit that says done survives a power cut).
+* Desks writing at once take turns fairly: ``BEGIN IMMEDIATE`` is preceded
+  by the file's write lock (:mod:`salontui.store.write_lock`: a waiting desk
+  is woken when the writer before it commits, instead of polling in SQLite's
+  busy handler), given back right after ``COMMIT`` or ``ROLLBACK``. A wait
+  too long ends in :class:`~salontui.store.write_lock.WriteBusy`, also when
+  SQLite's own busy timeout runs out ("database is locked").
 * One short session per unit of work with ``expire_on_commit=False``, so
   nothing lazy-loads after the session has closed.
 * No engine exists at import time; :func:`make_engine` makes one.
@@ -17,6 +23,7 @@ Why it looks like this (see DESIGN.md, "Facts measured"):
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -38,6 +45,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
         )
         _install_sqlite_hooks(engine)
+        _install_write_lock(engine)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
@@ -57,8 +65,73 @@ def _install_sqlite_hooks(engine: Engine) -> None:
     def _on_begin(conn) -> None:
         # Straight to the driver: SQLAlchemy's execution path would cost more than
         # the desk's hottest reads themselves.
-        verb = "BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN"
-        conn.connection.dbapi_connection.execute(verb)
+        dbapi_conn = conn.connection.dbapi_connection
+        if not conn.get_execution_options().get(WRITE_OPTION):
+            dbapi_conn.execute("BEGIN")
+            return
+        engine.dialect.salontui_write_lock.begin_immediate(dbapi_conn)
+
+
+class _HeldLocks:
+    """The file's write lock, held by the DBAPI connection whose write transaction is open.
+
+    Taken before ``BEGIN IMMEDIATE``; given back when that transaction ends:
+    after the dialect's commit or rollback (SQLAlchemy's own ``commit`` event
+    comes *before* the COMMIT, too early), or when the connection is closed.
+    A connection dropped while checked out is rolled back by the pool, through
+    the same dialect call.
+    """
+
+    def __init__(self, lock) -> None:
+        self.lock = lock
+        self._held: dict[int, object] = {}  # id → the DBAPI connection (kept: no id reuse)
+
+    def begin_immediate(self, dbapi_conn) -> None:
+        from salontui.store.write_lock import WriteBusy
+
+        self.lock.acquire()
+        try:
+            dbapi_conn.execute("BEGIN IMMEDIATE")
+        except BaseException as error:
+            self.lock.release()
+            if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+                raise WriteBusy() from error  # a writer outside salontui held it 10 s
+            raise
+        self._held[id(dbapi_conn)] = dbapi_conn
+
+    def done(self, dbapi_conn, *, closed: bool = False) -> None:
+        """Release the lock if ``dbapi_conn`` held it and its transaction is over."""
+        raw = getattr(dbapi_conn, "dbapi_connection", None) or dbapi_conn  # a pool's proxy
+        if id(raw) not in self._held or not (closed or not raw.in_transaction):
+            return
+        if self._held.pop(id(raw), None) is not None:
+            self.lock.release()
+
+
+def _install_write_lock(engine: Engine) -> None:
+    """Take the write lock at BEGIN IMMEDIATE (see ``_on_begin``); give it back after the
+    driver's commit, rollback or close: the dialect's calls are wrapped for this engine."""
+    from salontui.store.write_lock import lock_for
+
+    held = _HeldLocks(lock_for(engine.url.database))
+    dialect = engine.dialect
+    dialect.salontui_write_lock = held
+
+    def after(name: str, closed: bool = False):
+        inner = getattr(dialect, name)
+
+        def call(dbapi_conn, *args, **kwargs):
+            try:
+                return inner(dbapi_conn, *args, **kwargs)
+            finally:
+                held.done(dbapi_conn, closed=closed)
+
+        setattr(dialect, name, call)
+
+    after("do_commit")
+    after("do_rollback")
+    after("do_close", closed=True)
+    after("do_terminate", closed=True)
 
 
 def is_sqlite(engine: Engine) -> bool:
