@@ -267,9 +267,12 @@ async def test_adjust_points(app, engine, world):
         assert table_rows(screen, "#points-table")[0][1:4] == [
             "Adjustment: Birthday gift", "+500", "2.045"]
 
-        await pilot.press("p")  # a signed amount decreases whatever the choice says
+        await pilot.press("p")  # the choice says which way; the amount has no sign
         await settle(pilot)
-        await fill(pilot, "amount", "-200")
+        dialog = app.screen
+        dialog.query_one("#direction").focus()
+        await pilot.press("right")  # Decrease
+        await fill(pilot, "amount", "200")
         await fill(pilot, "note", "Typo yesterday")
         await pilot.press("enter")
         await settle(pilot)

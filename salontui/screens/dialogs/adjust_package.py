@@ -1,4 +1,9 @@
-"""AdjustPackageDialog: correct the total sessions or the used ones, with a reason."""
+"""AdjustPackageDialog: correct the total sessions or the used ones, with a reason.
+
+The sessions left after the change are shown as you type; more used than the total
+(fewer than none left) is warned at once at the field that was changed, and refused
+on confirming, before anything reaches the store.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ class AdjustPackageDialog(FormDialog):
     def __init__(self, package) -> None:
         super().__init__()
         self.package = package
+        self.warned: tuple[str, str] | None = None  # (field, message) warned while typing
 
     def compose_body(self) -> ComposeResult:
         p = self.package
@@ -47,6 +53,15 @@ class AdjustPackageDialog(FormDialog):
         used = parse_count(self.value("used"), field="used", label=_("Used"))
         return total, used
 
+    def overdrawn(self, total: int, used: int) -> ValidationError | None:
+        """More used than the total: the message, at the field the receptionist changed
+        (the used sessions, unless only the total moved)."""
+        if used <= total:
+            return None
+        field = "total_uses" if used == self.package.used else "used"
+        return ValidationError(_("Sessions used ({used}) cannot be more than the total "
+                                 "({total}).").format(used=used, total=total), field=field)
+
     def update_preview(self) -> None:
         preview = self.query_one("#preview", Static)
         try:
@@ -54,10 +69,24 @@ class AdjustPackageDialog(FormDialog):
         except SalonError:
             preview.update(_("Remaining after: —"))
             return
-        preview.update(_("Remaining after: {n}").format(n=total - used))
+        text = _("Remaining after: {n}").format(n=total - used)
+        problem = self.overdrawn(total, used)
+        warned, self.warned = self.warned, None
+        if warned is not None and (problem is None or problem.field != warned[0]):
+            field = self.field(warned[0])
+            if field.error_text[2:] == warned[1]:  # still our warning: answered now
+                field.clear_error()
+        if problem is not None:
+            text += "  ▲ " + _("more used than the total: not allowed")
+            self.field(problem.field).show_error(problem.message)  # the cursor stays put
+            self.warned = (problem.field, problem.message)
+        preview.update(Content(text))
 
     def prepare(self):
         total, used = self.read_counts()
+        problem = self.overdrawn(total, used)
+        if problem is not None:
+            raise problem
         p = self.package
         if total == p.total_uses and used == p.used:
             raise ValidationError(_("Nothing changed: change the total or the used sessions."),

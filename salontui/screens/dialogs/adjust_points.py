@@ -1,8 +1,10 @@
 """AdjustPointsDialog: increase or decrease a customer's points, with a note.
 
-A signed amount works too: "-5000" decreases by 5,000 whatever the choice
-says. The balance after the change is shown as you type; the store refuses
-a decrease below zero (the message appears at the amount).
+One way to say the direction: the Increase/Decrease choice; the amount is a
+number of points without a sign. A sign that agrees with the choice is taken
+("-500" with Decrease); one that disagrees ("-500" with Increase) is refused
+at the amount, never guessed. The balance after the change is shown as you
+type; the store refuses a decrease below zero (the message appears at the amount).
 """
 
 from __future__ import annotations
@@ -11,15 +13,23 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Static
 
-from salontui.i18n import _
+from salontui.i18n import _, ngettext
 from salontui.screens.dialogs.base import FormDialog
-from salontui.store.errors import SalonError
+from salontui.store.errors import SalonError, ValidationError
 from salontui.store.money import parse_amount
 from salontui.widgets import fmt as cached
 from salontui.widgets.inputs import Choice, DeskInput, Field
 
 INCREASE = "increase"
 DECREASE = "decrease"
+
+
+def sign_texts() -> tuple[str, str]:
+    """The messages for a sign that disagrees with the choice: a minus, a plus."""
+    return (_("A minus sign says decrease, but Increase is chosen: choose Decrease, or "
+              "type the number without a sign."),
+            _("A plus sign says increase, but Decrease is chosen: choose Increase, or "
+              "type the number without a sign."))
 
 
 def points_text(formatter, value: int) -> str:
@@ -40,11 +50,12 @@ class AdjustPointsDialog(FormDialog):
 
     def compose_body(self) -> ComposeResult:
         fmt = self.app.formatter
-        intro = _("{name}: {points} points now").format(
-            name=self.customer_name, points=points_text(fmt, self.balance))
+        intro = ngettext("{name}: {points} point now", "{name}: {points} points now",
+                         self.balance).format(name=self.customer_name,
+                                              points=points_text(fmt, self.balance))
         yield Static(Content(intro), classes="intro")
-        # The amount first: what the receptionist types at once ("-500" decreases too).
-        yield Field(_("Points"), DeskInput(placeholder=_("e.g. 500 or -500"), id="amount"),
+        # The amount first: what the receptionist types at once; the choice gives the sign.
+        yield Field(_("Points"), DeskInput(placeholder=_("e.g. 500"), id="amount"),
                     key="amount", aliases=("points",), required=True)
         yield Field(_("Kind"), Choice([(INCREASE, _("Increase")), (DECREASE, _("Decrease"))],
                                       id="direction"), key="direction")
@@ -64,21 +75,27 @@ class AdjustPointsDialog(FormDialog):
         self.update_preview()
 
     def signed_amount(self) -> int:
-        amount = parse_amount(self.value("amount"), exponent=0, field="amount",
-                              allow_negative=True)
-        if amount < 0:
-            return amount
-        direction = self.query_one("#direction", Choice).value
-        return -amount if direction == DECREASE else amount
+        """The change in points: the number typed, with the sign the choice gives."""
+        typed = self.value("amount")
+        amount = parse_amount(typed, exponent=0, field="amount", allow_negative=True)
+        decrease = self.query_one("#direction", Choice).value == DECREASE
+        minus, plus = sign_texts()
+        if amount < 0 and not decrease:
+            raise ValidationError(minus, field="amount")
+        if typed.startswith("+") and decrease:
+            raise ValidationError(plus, field="amount")
+        return -abs(amount) if decrease else abs(amount)
 
     def update_preview(self) -> None:
         preview = self.query_one("#preview", Static)
         fmt = self.app.formatter
         try:
             signed = self.signed_amount()
-        except SalonError:
-            preview.update(_("Balance after: {points}").format(
-                points=points_text(fmt, self.balance)))
+        except SalonError as error:
+            text = _("Balance after: {points}").format(points=points_text(fmt, self.balance))
+            if error.message in sign_texts():
+                text += "  ▲ " + _("the sign and the choice disagree")
+            preview.update(Content(text))
             return
         after = self.balance + signed
         text = _("Balance after: {points}").format(points=points_text(fmt, after))
