@@ -4,6 +4,9 @@ A phone or name another customer already has is not saved silently: the
 store raises DuplicateCustomer and :class:`DuplicateCustomerDialog` shows the
 existing customer(s); the receptionist opens that one instead (the dialog
 answers with it) or goes on (saved with ``allow_duplicate=True``).
+
+Saving an edit that changes nothing writes nothing (the store sees it) and says
+"Nothing changed."; the dialog then answers None, as if cancelled.
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from salontui.i18n import _
 from salontui.screens.dialogs.base import FormDialog
 from salontui.store.errors import DuplicateCustomer, SalonError
 from salontui.widgets.inputs import Choice, DeskInput, Field
+
+# The fields this form edits (the store writes nothing when none of them changes).
+EDITED = ("name", "phone", "birthday", "gender", "email", "address", "note")
 
 
 def gender_options() -> list[tuple[str, str]]:
@@ -80,12 +86,21 @@ class CustomerFormDialog(FormDialog):
 
         return save
 
+    def result(self, value):
+        before = self.customer
+        if before is not None and value.id == before.id and all(
+                getattr(value, key) == getattr(before, key, None) for key in EDITED):
+            self.app.notify(_("Nothing changed."), timeout=3)
+            return None
+        return value
+
     def store_error(self, tag: str, error: SalonError) -> None:
         if isinstance(error, DuplicateCustomer) and error.matches:
             self.busy = False
             from salontui.screens.dialogs.duplicate import DuplicateCustomerDialog
 
-            self.push_screen_answer(DuplicateCustomerDialog(error.message, error.matches))
+            self.push_screen_answer(DuplicateCustomerDialog(error.message, error.matches,
+                                                            editing=self.customer is not None))
             return
         super().store_error(tag, error)
 

@@ -1,4 +1,8 @@
-"""DuplicateCustomerDialog: "this phone/name is already KH000123": open that one, or go on."""
+"""DuplicateCustomerDialog: "this phone/name is already KH000123": open that one, or go on.
+
+Going on reads "Create anyway (c)" for a new customer and "Save anyway (s)" when an
+existing customer is edited (nothing is created then).
+"""
 
 from __future__ import annotations
 
@@ -22,12 +26,21 @@ class DuplicateCustomerDialog(ModalScreen):
         Binding("escape", "cancel", _("Back to the form")),
         Binding("o", "open", _("Open the existing customer")),
         Binding("c", "go_on", _("Create anyway")),
+        Binding("s", "save_anyway", _("Save anyway")),
     ]
 
-    def __init__(self, message: str, matches: list) -> None:
+    def __init__(self, message: str, matches: list, *, editing: bool = False) -> None:
         super().__init__()
         self.message = message
         self.matches = list(matches)
+        self.editing = editing
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "go_on":
+            return not self.editing
+        if action == "save_anyway":
+            return self.editing
+        return True
 
     def compose(self) -> ComposeResult:
         fmt = self.app.formatter
@@ -42,7 +55,8 @@ class DuplicateCustomerDialog(ModalScreen):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content(_("Open (Enter)")), id="open", compact=True,
                              variant="primary")
-                yield Button(Content(_("Create anyway (c)")), id="go-on", compact=True)
+                go_on = _("Save anyway (s)") if self.editing else _("Create anyway (c)")
+                yield Button(Content(go_on), id="go-on", compact=True)
                 yield Button(Content(_("Back (Esc)")), id="back", compact=True)
 
     def on_mount(self) -> None:
@@ -66,6 +80,9 @@ class DuplicateCustomerDialog(ModalScreen):
             self._open(option_list.get_option_at_index(index).id)
 
     def action_go_on(self) -> None:
+        self.dismiss(CONTINUE)
+
+    def action_save_anyway(self) -> None:
         self.dismiss(CONTINUE)
 
     def action_cancel(self) -> None:
