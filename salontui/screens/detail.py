@@ -9,6 +9,13 @@ dialog, the header, the tab and the package history are read again at once.
 The footer shows the keys that work on the current tab (a package action on
 the Packages tab, Adjust points on the Points tab…); the command palette
 offers every action from anywhere and switches to its tab first.
+
+Deleting the customer is ctrl+d, from any tab: a key no tab uses for its rows
+(it was ``D``, which a receptionist on the Invoices tab pressed meaning the
+invoice). The confirmation says what they still hold (stored value per card,
+points, debt, packages with sessions left) and, when they hold anything, asks
+for their code to be typed. The Packages tab opens the invoice that sold a
+package (``i``); the Care tab lists the deleted notes (F4) to restore one (F5).
 """
 
 from __future__ import annotations
@@ -99,11 +106,16 @@ class CustomerDetailScreen(StoreCalls, Screen):
         Binding("a", "adjust_package", _("Adjust"), tooltip=_("Adjust package")),
         Binding("h", "package_history", _("History"),
                 tooltip=_("Show package history")),
+        Binding("i", "package_invoice", _("Invoice"), show=False,  # the bar says it: 80 columns
+                tooltip=_("Open the invoice that sold the package")),
         Binding("p", "adjust_points", _("Adjust points")),
         Binding("c", "add_care_note", _("Add note"), tooltip=_("Add care note")),
         Binding("delete", "delete_care_note", _("Delete note"),
                 tooltip=_("Delete care note")),
         Binding("t", "care_filter", _("Type"), tooltip=_("Filter care notes by type")),
+        Binding("f4", "deleted_care_notes", _("Deleted"), show=False,  # the bar says it
+                tooltip=_("Show deleted care notes (again: back to the others)")),
+        Binding("f5", "restore_care_note", _("Restore"), tooltip=_("Restore care note")),
         Binding("g", "give_promotion", _("Give promotion")),
         Binding("o", "checkout", _("Checkout"), tooltip=_("Check out this customer")),
         Binding("R", "repay_debt", _("Repay"), tooltip=_("Repay debt")),
@@ -113,7 +125,9 @@ class CustomerDetailScreen(StoreCalls, Screen):
         Binding("left_square_bracket", "page(-1)", _("Prev page")),
         Binding("right_square_bracket", "page(1)", _("Next page")),
         Binding("e", "edit_customer", _("Edit"), tooltip=_("Edit customer")),
-        Binding("D", "delete_customer", _("Delete"), tooltip=_("Delete customer")),
+        # Not in the footer: rare and destructive; F1 and the palette list it.
+        Binding("ctrl+d", "delete_customer", _("Delete"), tooltip=_("Delete customer"),
+                show=False),
         Binding("f5", "restore_customer", _("Restore"), tooltip=_("Restore customer")),
         *(Binding(str(i + 1), f"tab('{tab}')", _("Tab: {name}").format(name=title), show=False)
           for i, (tab, title) in enumerate(tab_titles().items())),
@@ -136,6 +150,7 @@ class CustomerDetailScreen(StoreCalls, Screen):
         self.more: dict[str, bool] = dict.fromkeys(TABS, False)
         self.invoice_total = 0
         self.care_type: str | None = None
+        self.care_deleted = False  # the Care tab lists the deleted notes (F4), to restore (F5)
         self.history_visible = False
         self.history_for: int | None = None
         self.pending = None
@@ -199,12 +214,14 @@ class CustomerDetailScreen(StoreCalls, Screen):
         """The widgets of one tab. Only the first tab is built with the screen; the others
         when first shown, so opening a customer builds (and restyles) a seventh as much."""
         if tab == "packages":
+            # Who did it at the desk, and who did the service (a redemption's technician).
             history = DeskTable([
                 Col("time", _("Time"), 16),
                 Col("change", _("Event"), 14),
                 Col("detail", _("Detail"), 12),
-                Col("note", _("Note"), None, min_width=8),
-                Col("by", _("By"), 12, grow=1, max_width=20),
+                Col("note", _("Note"), None, min_width=6),
+                Col("by", _("By"), 10, grow=1, max_width=20),
+                Col("technician", _("Technician"), 10, grow=1, max_width=20),
             ], id="history")
             history.display = False
             return [
@@ -356,13 +373,14 @@ class CustomerDetailScreen(StoreCalls, Screen):
                 return ledger_history(session, customer_id=cid, account=tab, limit=PAGE + 1,
                                       offset=offset)
         elif tab == "care":
-            care_type = self.care_type
+            care_type, only_deleted = self.care_type, self.care_deleted
 
             def read(session):
                 from salontui.store.care import list_care_notes
 
                 return list_care_notes(session, customer_id=cid, type=care_type,
-                                       limit=PAGE + 1, offset=offset)
+                                       only_deleted=only_deleted, limit=PAGE + 1,
+                                       offset=offset)
         else:
             def read(session):
                 from salontui.store.promotions import list_customer_promotions
@@ -385,8 +403,13 @@ class CustomerDetailScreen(StoreCalls, Screen):
         self.call_store("history", read)
 
     def refresh_all(self) -> None:
-        """After a change: header, the tab in view and the history again, the rest on demand."""
+        """After a change: header, the tab in view and the history again, the rest on demand.
+
+        While the tab reloads its keys are off (no row is known); the footer may be redrawn
+        in that gap (the dialog closing refreshes it), so the keys' state is forgotten and
+        the footer is redrawn again once the rows are back."""
         self.loaded.clear()
+        self._keys_state = ()
         self.load_summary()
         self.load_tab(self.active)
         if self.history_visible:
@@ -434,8 +457,15 @@ class CustomerDetailScreen(StoreCalls, Screen):
                                                                  name=value.name), timeout=4)
             self.refresh_all()
         elif tag == "delete_note":
-            self.app.notify(_("Care note deleted."), timeout=3)
+            self.app.notify(_("Care note deleted. F4 lists the deleted notes to restore one."),
+                            timeout=4)
             self.refresh_all()
+        elif tag == "restore_note":
+            self.app.notify(_("Care note '{title}' restored.").format(title=value.title),
+                            timeout=4)
+            self.refresh_all()
+        elif tag == "delete_holdings":
+            self.confirm_delete_customer(*value)
 
     def store_error(self, tag: str, error: SalonError) -> None:
         if tag == "summary":
@@ -494,7 +524,7 @@ class CustomerDetailScreen(StoreCalls, Screen):
         elif self.history_visible:
             self.bar("packages", _("History of the selected package (h hides it)"))
         else:
-            self.bar("packages", _("h: history of the selected package"))
+            self.bar("packages", _("h: history of the selected package · i: its invoice"))
 
     def render_history(self, events: list) -> None:
         fmt = self.app.formatter
@@ -505,13 +535,13 @@ class CustomerDetailScreen(StoreCalls, Screen):
                 detail = _("{n:+d} used").format(n=e.delta_used)
             elif e.delta_total:
                 detail = _("{n:+d} total").format(n=e.delta_total)
-            if e.new_expiry and e.new_expiry != e.old_expiry:
+            if e.change == "freeze" and e.frozen_until:
+                detail = _("until {date}").format(date=fmt.date(e.frozen_until))
+            elif e.new_expiry and e.new_expiry != e.old_expiry:
                 detail = (detail + " " if detail else "") + "→ " + fmt.date(e.new_expiry)
-            by = e.operator_name
-            if e.service_staff_name:
-                by = e.service_staff_name
             rows.append((e.id, [fmt.datetime(e.created_at),
-                                _(CHANGE_LABELS.get(e.change, e.change)), detail, e.note, by]))
+                                _(CHANGE_LABELS.get(e.change, e.change)), detail, e.note,
+                                e.operator_name, e.service_staff_name]))
         self.query_one("#history", DeskTable).set_rows(rows, keep_cursor=False)
 
     def render_appointments(self, rows: list) -> None:
@@ -588,7 +618,13 @@ class CustomerDetailScreen(StoreCalls, Screen):
             for n in rows)
         kind = care_type_label(self.care_type) if self.care_type else _("all")
         text = _("Type: {kind} (t changes)").format(kind=kind)
-        paging = self.page_text("care", len(rows)) or _("No care notes.")
+        if self.care_deleted:  # 80 columns: the type only when one is chosen
+            text = _("Deleted notes · F5 restores the selected one · F4 back") + (
+                f" · {kind}" if self.care_type else "")
+            paging = self.page_text("care", len(rows)) or _("No deleted care notes.")
+        else:
+            text += " · " + _("F4 deleted notes")
+            paging = self.page_text("care", len(rows)) or _("No care notes.")
         self.bar("care", f"{text} · {paging}")
 
     def render_promotions(self, rows: list) -> None:
@@ -598,7 +634,9 @@ class CustomerDetailScreen(StoreCalls, Screen):
                     fmt.date(p.created_at), fmt.date(p.expires_on), fmt.date(p.used_on),
                     p.note])
             for p in rows)
-        self.bar("promotions", _("{n} promotions · g gives one").format(n=len(rows)) if rows
+        self.bar("promotions", ngettext("{n} promotion · g gives one",
+                                        "{n} promotions · g gives one",
+                                        len(rows)).format(n=len(rows)) if rows
                  else _("No promotions yet · g gives one"))
 
     # -- tabs -----------------------------------------------------------------------
@@ -671,12 +709,18 @@ class CustomerDetailScreen(StoreCalls, Screen):
             "resume_package": tab == "packages" and package is not None
                               and package.status == "reserved",
             "package_history": tab == "packages" and package is not None and not typing,
+            "package_invoice": tab == "packages" and package is not None
+                               and package.invoice_id is not None,
             "open_row": tab in ("appointments", "invoices") and not typing
                         and self.selected_row(tab) is not None,
             "edit_care_note": tab == "care" and self.selected_row("care") is not None
-                              and not typing,
-            "delete_care_note": tab == "care" and self.selected_row("care") is not None,
-            "add_care_note": tab == "care",
+                              and not typing and not self.care_deleted,
+            "delete_care_note": tab == "care" and self.selected_row("care") is not None
+                                and not self.care_deleted,
+            "restore_care_note": tab == "care" and self.care_deleted and not deleted
+                                 and self.selected_row("care") is not None,
+            "deleted_care_notes": tab == "care",
+            "add_care_note": tab == "care" and not self.care_deleted,
             "care_filter": tab == "care",
             "adjust_points": tab == "points",
             "give_promotion": tab == "promotions",
@@ -715,6 +759,8 @@ class CustomerDetailScreen(StoreCalls, Screen):
         row_id = getattr(result, "id", None)
         if row_id is not None:
             self.select_after_load = (self.active, str(row_id))
+        if self.active in self.built:  # the keys of the tab come back with its table
+            self.table(self.active).focus()
         self.refresh_all()
 
     def _with_package(self, make_dialog) -> None:
@@ -777,6 +823,24 @@ class CustomerDetailScreen(StoreCalls, Screen):
 
         self.switch_to("packages", toggle)
 
+    def action_package_invoice(self) -> None:
+        """i: the invoice that sold the selected package (the invoice dialog: refund, reprint)."""
+        from salontui.screens.dialogs.invoice import InvoiceDialog
+
+        def refunded(result) -> None:  # a refund from there may cancel the package
+            if result is not None:
+                self.refresh_all()
+
+        def show(package):
+            if package.invoice_id is None:
+                self.app.notify(_("This package was not sold on an invoice here (it was "
+                                  "entered or imported)."), timeout=4)
+                return None
+            self.app.push_screen(InvoiceDialog(package.invoice_id), callback=refunded)
+            return None
+
+        self.switch_to("packages", lambda: self._with_package(show))
+
     def action_adjust_points(self) -> None:
         from salontui.screens.dialogs.adjust_points import AdjustPointsDialog
 
@@ -795,6 +859,8 @@ class CustomerDetailScreen(StoreCalls, Screen):
     def action_add_care_note(self) -> None:
         from salontui.screens.dialogs.care_note import CareNoteDialog
 
+        if self.care_deleted:  # a new note belongs with the others: leave the deleted list
+            self.action_deleted_care_notes()
         self.switch_to("care", lambda: self.open_dialog(CareNoteDialog(self.customer_id)))
 
     def action_edit_care_note(self) -> None:
@@ -841,6 +907,40 @@ class CustomerDetailScreen(StoreCalls, Screen):
         self.care_type = CARE_FILTERS[(index + 1) % len(CARE_FILTERS)]
         self.page_offset["care"] = 0
         self.load_tab("care")
+
+    def action_deleted_care_notes(self) -> None:
+        """F4 on the Care tab: the deleted notes (to restore one with F5); again: the others."""
+        def toggle():
+            self.care_deleted = not self.care_deleted
+            self.page_offset["care"] = 0
+            self.loaded.discard("care")
+            self.load_tab("care")
+            self.update_keys()
+
+        if self.active != "care":
+            self.care_deleted = False
+        self.switch_to("care", toggle)
+
+    def action_restore_care_note(self) -> None:
+        def restore():
+            note = self.selected_row("care")
+            if note is None or not note.deleted:
+                self.app.notify(_("Choose a deleted care note first: F4 lists them."),
+                                timeout=4)
+                return
+            staff_id = self.app.staff_id
+
+            def write(session):
+                from salontui.store.care import restore_care_note
+
+                return restore_care_note(session, staff_id=staff_id, note_id=note.id)
+
+            self.call_store("restore_note", write, write=True)
+
+        if not self.care_deleted:
+            self.action_deleted_care_notes()
+            return
+        self.switch_to("care", restore)
 
     def action_give_promotion(self) -> None:
         from salontui.screens.dialogs.give_promotion import GivePromotionDialog
@@ -953,10 +1053,53 @@ class CustomerDetailScreen(StoreCalls, Screen):
         self.app.push_screen(CustomerFormDialog(self.summary), callback=answer)
 
     def action_delete_customer(self) -> None:
+        """ctrl+d, from any tab: a key no tab uses for its rows (``D`` was one letter from a
+        row key, and deleted the customer from the Invoices tab). The confirmation first
+        reads what the customer still holds; see :meth:`confirm_delete_customer`."""
+        s = self.summary
+        if s is None or s.deleted_at is not None:
+            return
+        customer_id = self.customer_id
+
+        def read(session):
+            from salontui.store.packages import list_packages
+            from salontui.store.summary import customer_summary
+
+            return (customer_summary(session, customer_id=customer_id),
+                    list_packages(session, customer_id=customer_id))
+
+        self.call_store("delete_holdings", read)
+
+    def holdings(self, summary, packages) -> list[str]:
+        """What the customer still holds, one line each: stored value per card, points,
+        debt, and the packages in use or reserved with what is left of them."""
+        fmt = self.app.formatter
+        lines = [_("{card} card: {amount} stored value").format(
+            card=card.name, amount=fmt.money(card.balance))
+            for card in summary.cards if card.balance]
+        if summary.points:
+            lines.append(ngettext("{points} point", "{points} points", summary.points).format(
+                points=points_text(fmt, summary.points)))
+        if summary.debt:
+            lines.append(_("Debt: {amount} owed to the salon").format(
+                amount=fmt.money(summary.debt)))
+        for p in packages:
+            if p.status not in ("in_use", "reserved"):
+                continue
+            if p.remaining is None:
+                lines.append(_("{name}: unlimited until {date}").format(
+                    name=p.name, date=fmt.date(p.expires_on)))
+            elif p.remaining > 0:
+                lines.append(ngettext("{name}: {n} session left", "{name}: {n} sessions left",
+                                      p.remaining).format(name=p.name, n=p.remaining))
+        return lines
+
+    def confirm_delete_customer(self, summary, packages) -> None:
+        """Ask before deleting, saying what they hold; when they hold anything, the
+        receptionist types the customer's code as a second, explicit confirmation."""
         from salontui.screens.dialogs.confirm import ConfirmDialog
 
-        s = self.summary
-        if s is None:
+        if summary.deleted_at is not None:
             return
         staff_id, customer_id = self.app.staff_id, self.customer_id
 
@@ -971,11 +1114,24 @@ class CustomerDetailScreen(StoreCalls, Screen):
 
             self.call_store("delete_customer", delete, write=True)
 
-        self.app.push_screen(ConfirmDialog(
-            _("Delete {code} {name}? Everything about them is kept, and they can be restored "
-              "from the deleted customers (F4 on the search screen).").format(
-                code=s.code, name=s.name),
-            title=_("Delete customer"), confirm_label=_("Delete")), callback=answer)
+        held = self.holdings(summary, packages)
+        if not held:
+            self.app.push_screen(ConfirmDialog(
+                _("Delete {code} {name}? Everything about them is kept, and they can be "
+                  "restored from the deleted customers (F4 on the search screen).").format(
+                    code=summary.code, name=summary.name),
+                title=_("Delete customer"), confirm_label=_("Delete")), callback=answer)
+            return
+        question = "\n".join([
+            _("Delete {code} {name}? They still hold:").format(code=summary.code,
+                                                             name=summary.name),
+            *(f"  • {line}" for line in held),
+            _("Everything is kept and they can be restored (F4 on the search screen). "
+              "Type their code {code} to delete them.").format(code=summary.code),
+        ])
+        self.app.push_screen(ConfirmDialog(question, title=_("Delete customer"),
+                                           confirm_label=_("Delete"),
+                                           type_to_confirm=summary.code), callback=answer)
 
     def action_restore_customer(self) -> None:
         staff_id, customer_id = self.app.staff_id, self.customer_id
@@ -1006,6 +1162,8 @@ class CustomerDetailScreen(StoreCalls, Screen):
              self.action_adjust_package),
             (_("Show package history"), _("What happened to the selected package (h)"),
              self.action_package_history),
+            (_("Open the package's invoice"), _("The invoice that sold the selected package (i)"),
+             self.action_package_invoice),
             (_("Adjust points"), _("Increase or decrease points (p)"),
              self.action_adjust_points),
             (_("Add care note"), _("A call, a treatment, a message… (c)"),
@@ -1014,6 +1172,10 @@ class CustomerDetailScreen(StoreCalls, Screen):
              self.action_edit_care_note),
             (_("Delete care note"), _("Delete the selected care note (Delete)"),
              self.action_delete_care_note),
+            (_("Show deleted care notes"), _("The deleted care notes, to restore one (F4)"),
+             self.action_deleted_care_notes),
+            (_("Restore care note"), _("Bring back the selected deleted care note (F5)"),
+             self.action_restore_care_note),
             (_("Filter care notes by type"), _("All, care, treatment, call, SMS, email (t)"),
              lambda: self.switch_to("care", self.action_care_filter)),
             (_("Give promotion"), _("Give a promotion from the programs list (g)"),
@@ -1033,7 +1195,8 @@ class CustomerDetailScreen(StoreCalls, Screen):
             entries.append((_("Restore customer"), _("Bring this customer back (F5)"),
                             self.action_restore_customer))
         else:
-            entries.append((_("Delete customer"), _("Delete this customer; restorable (D)"),
+            entries.append((_("Delete customer"),
+                            _("Delete this customer; restorable (ctrl+d)"),
                             self.action_delete_customer))
         return entries
 

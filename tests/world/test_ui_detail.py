@@ -13,6 +13,7 @@ from test_ui_helpers import (
     settle,
     start,
     table_rows,
+    type_text,
 )
 
 from salontui.screens import detail as detail_module
@@ -256,14 +257,15 @@ async def test_delete_customer_asks_first_and_can_be_restored(app, engine, staff
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot)
         await open_detail(app, pilot, cid)
-        await pilot.press("D")
+        await pilot.press("ctrl+d")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("escape")
         await settle(pilot)
         assert read(engine, lambda s: get_customer(s, customer_id=cid)).deleted_at is None
-        await pilot.press("D")
+        await pilot.press("ctrl+d")
         await settle(pilot)
+        await type_text(pilot, "KH000001")  # she holds value: her code, typed
         await pilot.press("enter")
         await settle(pilot)
         assert read(engine, lambda s: get_customer(s, customer_id=cid)).deleted_at is not None
