@@ -55,7 +55,8 @@ class AdjustPointsDialog(FormDialog):
                                               points=points_text(fmt, self.balance))
         yield Static(Content(intro), classes="intro")
         # The amount first: what the receptionist types at once; the choice gives the sign.
-        yield Field(_("Points"), DeskInput(placeholder=_("e.g. 500"), id="amount"),
+        yield Field(_("Points"), DeskInput(placeholder=_("e.g. 500"), id="amount",
+                                           max_length=30),
                     key="amount", aliases=("points",), required=True)
         yield Field(_("Kind"), Choice([(INCREASE, _("Increase")), (DECREASE, _("Decrease"))],
                                       id="direction"), key="direction")
