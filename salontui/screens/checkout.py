@@ -65,6 +65,7 @@ from salontui.screens.checkout_common import (
 )
 from salontui.screens.checkout_dialogs import Choice, PickerDialog
 from salontui.store.errors import SalonError, ValidationError
+from salontui.store.names import card_label
 from salontui.widgets import fmt as cached
 from salontui.widgets.checkout_payments import BoundedInput, PayInput, PaymentPanel
 from salontui.widgets.checkout_receipt import ReceiptView, announce_saved
@@ -510,7 +511,7 @@ class CheckoutScreen(StoreCalls, Screen):
         parts = [Content.from_markup(_("Points") + " [b]$p[/b]",
                                      p=cached.points(fmt, s.points))]
         for card in s.cards:
-            parts.append(Content.from_markup("$card [b]$amount[/b]", card=card.name,
+            parts.append(Content.from_markup("$card [b]$amount[/b]", card=card_label(card.name),
                                              amount=fmt.money(card.balance)))
         if s.member_state == "excluded":
             parts.append(Content(_("no loyalty (excluded)")))
@@ -549,7 +550,7 @@ class CheckoutScreen(StoreCalls, Screen):
         elif line.kind == "product" and not line.picked_up:
             text = _("{name} (kept at salon)").format(name=text)
         elif line.kind == "topup":
-            card = line.card_name or _("General")
+            card = card_label(line.card_name)
             text = _("Top-up {card}").format(card=card)
             if line.credit and line.credit != line.unit_price:
                 text += " " + _("(credits {amount})").format(amount=fmt.money(line.credit))
@@ -662,7 +663,8 @@ class CheckoutScreen(StoreCalls, Screen):
             if amount > card.balance:
                 fmt = self.app.formatter
                 return _("Only {left} left on the {card} card; cannot deduct {n}.").format(
-                    left=fmt.money(card.balance), card=card.name, n=fmt.money(amount))
+                    left=fmt.money(card.balance), card=card_label(card.name),
+                    n=fmt.money(amount))
         return None
 
     def show_due(self) -> None:
@@ -687,12 +689,12 @@ class CheckoutScreen(StoreCalls, Screen):
         elif card is None:
             value.set_hint(_("no card"))
         else:
-            value.set_hint(f"{fmt.money(card.balance)} · {card.name}")
+            value.set_hint(f"{fmt.money(card.balance)} · {card_label(card.name)}")
             cards = summary.cards
             if len(cards) > 1:  # the key first: the card's name may be cut, the key never
                 index = next(i for i, c in enumerate(cards) if c.card_id == card.card_id)
                 note = _("Alt+N next card · {card} ({n}/{m})").format(
-                    card=card.name, n=index + 1, m=len(cards))
+                    card=card_label(card.name), n=index + 1, m=len(cards))
         value.set_note(note)
         points = self.amounts.get("points", 0)
         if walk_in:
@@ -1726,7 +1728,9 @@ class CheckoutScreen(StoreCalls, Screen):
                 self.dismiss(None)
 
         self.app.push_screen(ConfirmDialog(text, title=_("Leave checkout"),
-                                           confirm_label=_("Leave")), callback=answer)
+                                           confirm_label=_("Leave"),
+                                           cancel_label=_("Stay in the checkout")),
+                             callback=answer)
 
     def action_back(self) -> None:
         if self.result is not None:  # paid: Escape is done, like Enter on the receipt

@@ -37,6 +37,7 @@ from salontui.screens.base import StoreCalls
 from salontui.screens.dialogs.care_note import care_type_label
 from salontui.screens.dialogs.packages_common import KIND_LABELS, status_label
 from salontui.store.errors import SalonError
+from salontui.store.names import card_label
 from salontui.widgets.footer import DeskFooter
 from salontui.widgets.header import desk_header
 from salontui.widgets.header_card import HeaderCard, points_text
@@ -82,6 +83,13 @@ def tab_titles() -> dict[str, str]:
 def signed(text: str, amount: int) -> Text:
     return Text(("+" if amount > 0 else "") + text)
 
+
+
+def technicians_cell(technicians: str | None) -> str:
+    """The first technician of an invoice and how many more ("Trần Văn Khoa +1"): a list
+    column stays narrow; the invoice itself names them all."""
+    names = [n.strip() for n in (technicians or "").split(",") if n.strip()]
+    return f"{names[0]} +{len(names) - 1}" if len(names) > 1 else "".join(names)
 
 class Bar(Static):
     """A one-line status of a tab (rows, pages, balance, the keys that matter there)."""
@@ -226,9 +234,9 @@ class CustomerDetailScreen(StoreCalls, Screen):
             history.display = False
             return [
                 DeskTable([
-                    Col("name", _("Package"), None, min_width=12),
-                    Col("bought", _("Bought"), 10),
-                    Col("activated", _("Activated"), 10),
+                    Col("name", _("Package"), None, min_width=24),
+                    Col("bought", _("Bought"), 10, drop=1),
+                    Col("activated", _("Activated"), 10, drop=2),
                     Col("status", _("Status"), 8),
                     Col("expires", _("Expires"), 10),
                     Col("total", _("Total"), 5, justify="right"),
@@ -266,11 +274,13 @@ class CustomerDetailScreen(StoreCalls, Screen):
                 DeskTable([
                     Col("code", _("Code"), 8),
                     Col("date", _("Date"), 10),
-                    Col("usage", _("Usage"), 9, grow=1, max_width=20),
+                    Col("usage", _("Usage"), 9, grow=1, max_width=20, drop=2),
                     Col("item", _("Item"), None, min_width=10),
                     Col("qty", _("Qty"), 3, justify="right"),
                     Col("total", _("Total"), 12, justify="right"),
-                    Col("staff", _("Staff (cashier)"), 10, grow=1, max_width=24),
+                    # Who did the lines, and who took the money (left out first when narrow).
+                    Col("technician", _("Technician"), 10, grow=1, max_width=24),
+                    Col("cashier", _("Cashier"), 10, grow=1, max_width=24, drop=1),
                 ], id="invoices-table"),
             ]
         if tab in ("debt", "points"):
@@ -291,8 +301,8 @@ class CustomerDetailScreen(StoreCalls, Screen):
                     Col("time", _("Date"), 16),
                     Col("by", _("By"), 12, grow=1, max_width=20),
                     Col("type", _("Type"), 9),
-                    Col("title", _("Title"), 16, grow=2, max_width=40),
-                    Col("description", _("Description"), None, min_width=10),
+                    Col("title", _("Title"), 16, grow=2, max_width=40, prose=True),
+                    Col("description", _("Description"), None, min_width=12),
                 ], id="care-table"),
             ]
         return [
@@ -303,7 +313,7 @@ class CustomerDetailScreen(StoreCalls, Screen):
                 Col("created", _("Created"), 10),
                 Col("expires", _("Expires"), 10),
                 Col("used", _("Used"), 10),
-                Col("note", _("Note"), 12, grow=2, max_width=40),
+                Col("note", _("Note"), 12, grow=2, max_width=40, prose=True),
             ], id="promotions-table"),
         ]
 
@@ -563,7 +573,7 @@ class CustomerDetailScreen(StoreCalls, Screen):
                  or _("No appointments."))
 
     def render_invoices(self, rows: list) -> None:
-        from salontui.screens.dialogs.invoice import invoice_item, invoice_staff
+        from salontui.screens.dialogs.invoice import invoice_item
 
         fmt = self.app.formatter
         table_rows = []
@@ -574,7 +584,8 @@ class CustomerDetailScreen(StoreCalls, Screen):
                 usage = f"{_(INVOICE_KINDS.get(inv.kind, inv.kind))}: {usage}"
             table_rows.append((inv.id, [
                 inv.code, fmt.date(inv.created_at), usage, invoice_item(inv), inv.quantity,
-                fmt.money(inv.total), invoice_staff(inv),
+                fmt.money(inv.total), technicians_cell(getattr(inv, "technicians", "")),
+                inv.staff_name or "",
             ]))
         self.table("invoices").set_rows(table_rows)
         self.query_one("#invoices-error", Label).display = False
@@ -1075,7 +1086,7 @@ class CustomerDetailScreen(StoreCalls, Screen):
         debt, and the packages in use or reserved with what is left of them."""
         fmt = self.app.formatter
         lines = [_("{card} card: {amount} stored value").format(
-            card=card.name, amount=fmt.money(card.balance))
+            card=card_label(card.name), amount=fmt.money(card.balance))
             for card in summary.cards if card.balance]
         if summary.points:
             lines.append(ngettext("{points} point", "{points} points", summary.points).format(

@@ -28,6 +28,7 @@ from textual.worker import get_current_worker
 from salontui.i18n import _, ngettext
 from salontui.screens.base import StoreCalls
 from salontui.store.bounds import MAX_QUERY
+from salontui.store.names import tier_label
 from salontui.widgets import fmt as cached
 from salontui.widgets.footer import DeskFooter
 from salontui.widgets.header import desk_header
@@ -185,7 +186,7 @@ class CustomerSearchScreen(StoreCalls, Screen):
         for r in self.rows:  # phones and amounts: formatted for the rows drawn (lazy cells)
             debt = partial(debt_cell, fmt, r.debt) if r.debt else ""
             table_rows.append((r.id, [
-                r.code, r.name, partial(cached.phone, fmt, r.phone), r.tier,
+                r.code, r.name, partial(cached.phone, fmt, r.phone), tier_label(r.tier),
                 partial(cached.points, fmt, r.points), debt, fmt.date(r.last_visit),
             ]))
         self.query_one(DeskTable).set_rows(table_rows, keep_cursor=False)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from salontui.i18n import N_, _
 from salontui.store.money import format_money
+from salontui.store.names import card_label
 from salontui.store.text import cell_width, fit
 
 WIDTHS = (32, 48)
@@ -40,7 +41,7 @@ def _center(text: str, width: int) -> str:
 def topup_text(line, money) -> str:
     """What a top-up line says: the card, the value credited and the card's balance after
     ("Top-up: card 'General' +11.000.000 ₫ credited, balance 11.000.000 ₫")."""
-    card = getattr(line, "card_name", None) or _("General")
+    card = card_label(getattr(line, "card_name", None))
     credit = getattr(line, "credit", 0) or 0
     balance = getattr(line, "balance_after", None)
     if credit < 0:  # its refund: the value taken back off the card
@@ -130,7 +131,7 @@ def receipt_lines(invoice, settings, *, width: int = 32, local_time: str = "") -
             amount, cash_shown = amount + change, True
         label = _(METHOD_LABELS.get(payment.method, payment.method))
         if getattr(payment, "card_name", None):
-            label = f"{label} ({payment.card_name})"
+            label = f"{label} ({card_label(payment.card_name)})"
         if payment.method == "points" and getattr(payment, "points", 0):
             label = f"{label} {abs(payment.points)}"
         out.append(_pair("  " + label, money(amount), width))

@@ -65,14 +65,17 @@ PostgreSQL has its own row locks and never comes here.
   the caller, refused at once with ``RuntimeError``.
 * **Fork.** A child process starts with nothing held (a lock held by another
   thread of the parent at the fork would never be released in the child).
-* **The price of fairness.** When desks write back to back (the benchmark),
-  turns alternate between processes and a write transaction holds the
-  database longer (checkout median 2.7 → 4.5 ms), most likely because each
-  new writer first reloads what the previous one changed (SQLite drops a
-  connection's page cache when another connection has written), where the
-  busy handler's winner is usually the desk that wrote last, cache warm. On
-  2 cores the benchmark then does about a third fewer operations a second.
-  The tail is what a receptionist feels: see the README (Performance).
+* **The price of fairness.** SQLite drops a connection's page cache when
+  another connection has written since its last transaction, so a write
+  after somebody else's reloads what it reads (measured with ``PRAGMA
+  data_version``: such a "cold" checkout holds the database 4.5 ms, a warm
+  one 2.9 ms). Under the busy handler the desk that wrote last usually wins
+  again, so 88% of the benchmark's writes were warm; taking turns makes 99%
+  of them cold. When desks write back to back (the benchmark, on 2 cores)
+  that costs about a quarter of the operations a second; the slowest wait
+  goes from seconds to tens of milliseconds, which is what a receptionist
+  feels (README, Performance). ``mmap_size`` barely changed the cold cost
+  (5–15%, within the noise) and was left out.
 
 Migrations (``schema.upgrade``) begin their transaction with the same write
 option and so take the lock too; ``backup`` and ``check`` only read (a

@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from salontui.i18n import N_, _
+from salontui.store.names import card_label, tier_label
 from salontui.widgets import fmt as cached
 
 MEMBER_STATE_LABELS = {"not_activated": N_("not activated"), "active": "",
@@ -37,7 +38,7 @@ class HeaderCard(Static):
 def card_content(s, fmt) -> Content:
     line1 = Content.from_markup("[b]$code[/b]  [b]$name[/b]  $phone  ·  $tier",
                                 code=s.code, name=s.name, phone=fmt.phone(s.phone),
-                                tier=s.tier)
+                                tier=tier_label(s.tier))
     state = MEMBER_STATE_LABELS.get(s.member_state, s.member_state)
     if state:
         line1 += Content.from_markup("  ($state)", state=_(state))
@@ -47,7 +48,7 @@ def card_content(s, fmt) -> Content:
 
     parts = [Content.from_markup(_("Points") + " [b]$p[/b]", p=points_text(fmt, s.points))]
     for card in s.cards:
-        parts.append(Content.from_markup("$card [b]$amount[/b]", card=card.name,
+        parts.append(Content.from_markup("$card [b]$amount[/b]", card=card_label(card.name),
                                          amount=fmt.money(card.balance)))
     if s.debt:
         parts.append(Content.from_markup("[reverse bold $error] $label $amount [/]",

@@ -54,6 +54,13 @@ class Col:
     min_width: int = 10
     grow: int = 0
     max_width: int = 40
+    # On a narrow screen, a column with ``drop`` > 0 is left out (highest first) rather than
+    # cut the flexible column below its ``min_width``: at 80 columns a package's name matters
+    # more than the day it was activated.
+    drop: int = 0
+    # Free text (a title, a note) that may be cut like the flexible column; a status, a
+    # date, an amount or a code never should be (see :meth:`DeskTable.cut_texts`).
+    prose: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,27 @@ def fit(text: str, width: int, justify: str = "left") -> str:
 
 def column_widths(specs: Sequence[Col], width: int,
                   natural: Sequence[int] | None = None) -> list[int]:
+    """The width of each column for a table ``width`` cells wide (see :class:`Col`); 0 for
+    a column left out because the flexible column would otherwise be cut below its
+    ``min_width`` (columns with ``drop``, the highest first)."""
+    shown = list(range(len(specs)))
+    droppable = sorted((i for i, c in enumerate(specs) if c.drop), key=lambda i: -specs[i].drop)
+    while True:
+        widths = _fit_widths([specs[i] for i in shown], width,
+                             None if natural is None else [natural[i] for i in shown])
+        squeezed = any(specs[i].width is None and w < specs[i].min_width
+                       for i, w in zip(shown, widths, strict=True))
+        if not squeezed or not droppable:
+            break
+        shown.remove(droppable.pop(0))
+    out = [0] * len(specs)
+    for i, w in zip(shown, widths, strict=True):
+        out[i] = w
+    return out
+
+
+def _fit_widths(specs: Sequence[Col], width: int,
+                natural: Sequence[int] | None = None) -> list[int]:
     """The width of each column for a table ``width`` cells wide (see :class:`Col`).
 
     ``natural`` is each column's widest content (data and header): a fixed column
@@ -95,6 +123,11 @@ def column_widths(specs: Sequence[Col], width: int,
                 widths[i] = max(base[i], min(natural[i], max(c.max_width, base[i])))
     over = sum(widths) + GAP * len(specs) - width
     if over > 0:
+        for i, c in enumerate(specs):  # free text widened by its data gives that back first
+            if c.prose and over > 0:
+                take = min(over, widths[i] - base[i])
+                widths[i] -= take
+                over -= take
         for i, c in enumerate(specs):  # the flexible column gives way to the data first
             if c.width is None and over > 0:
                 take = min(over, max(0, widths[i] - min(FLEX_FLOOR, c.min_width)))
@@ -260,6 +293,24 @@ class DeskTable(Widget, can_focus=True):
         """The cells of row ``index`` as plain text (for tests and copy)."""
         return [text for text, _style in self._cells(index)]
 
+    def cut_texts(self) -> list[str]:
+        """What this table cuts short as laid out now: a header, or a cell of a column other
+        than the flexible one on the rows on screen (the flexible column gives way by
+        design). For the layout tests in every language and size."""
+        if not self._widths:
+            return []
+        cut = []
+        shown = [(i, c, w) for i, (c, w) in enumerate(zip(self.specs, self._widths,
+                                                            strict=True)) if w or not c.drop]
+        cut += [c.label for _i, c, w in shown if cell_len(c.label) > w]
+        end = min(len(self._rows), self._top + self.page_height)
+        for row in range(self._top, end):
+            cells = self._cells(row)
+            cut += [cells[i][0] for i, c, w in shown
+                    if c.width is not None and not c.prose and i < len(cells)
+                    and cell_len(cells[i][0]) > w]
+        return cut
+
     def _cells(self, index: int) -> list[tuple[str, str]]:
         cells = self._resolved.get(index)
         if cells is None:
@@ -370,6 +421,8 @@ class DeskTable(Widget, can_focus=True):
     def _format(self, cells: list[tuple[str, str]], base: Style) -> list[Segment]:
         segments = []
         for col, width, (text, style) in zip(self.specs, self._widths, cells, strict=False):
+            if not width and col.drop:
+                continue  # left out on this screen (Col.drop)
             segments.append(Segment(" " * GAP, base))
             cell_style = base + Style.parse(style) if style else base
             segments.append(Segment(fit(text, width, col.justify), cell_style))

@@ -19,6 +19,7 @@ from textual.widgets import Static
 
 from salontui.i18n import _, ngettext
 from salontui.screens.base import StoreCalls
+from salontui.store.names import card_label
 from salontui.widgets.tables import Col, DeskTable
 
 PAGE = 100
@@ -83,7 +84,8 @@ class CardHistoryDialog(StoreCalls, ModalScreen):
                 _("This customer has no stored-value card yet."))
             return
         listing = self.query_one("#card-list", DeskTable)
-        listing.set_rows((c.card_id, [c.name, fmt.money(c.balance)]) for c in self.cards)
+        listing.set_rows((c.card_id, [card_label(c.name), fmt.money(c.balance)])
+                         for c in self.cards)
         listing.styles.height = 1 + min(len(self.cards), 4)  # the header and up to 4 cards
         (listing if len(self.cards) > 1 else self.query_one("#card-entries", DeskTable)).focus()
         self.load()
@@ -140,7 +142,8 @@ class CardHistoryDialog(StoreCalls, ModalScreen):
         self.query_one("#card-entries", DeskTable).set_rows(table_rows, keep_cursor=False)
         card = next((c for c in self.cards if c.card_id == self.card_id), None)
         head = _("{card} card: balance {balance}").format(
-            card=card.name if card else "", balance=fmt.money(card.balance if card else 0))
+            card=card_label(card.name) if card else "",
+            balance=fmt.money(card.balance if card else 0))
         head += " · " + self.page_text()
         self.query_one("#card-head", Static).update(Content(head))
 

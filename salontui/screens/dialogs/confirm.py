@@ -27,8 +27,11 @@ class ConfirmDialog(ModalScreen[bool | None]):
     ]
 
     def __init__(self, question: str, *, title: str = "", confirm_label: str = "",
-                 type_to_confirm: str | None = None) -> None:
+                 type_to_confirm: str | None = None, cancel_label: str = "") -> None:
         super().__init__()
+        # What Esc does, in words that cannot be read as the action itself: "Cancel" on
+        # "Leave checkout?" reads, in Vietnamese ("Hủy"), like cancelling the checkout.
+        self.cancel_label = cancel_label or _("Cancel")
         self.question = question
         self.title_text = title or _("Please confirm")
         self.confirm_label = confirm_label or _("Yes")
@@ -43,7 +46,8 @@ class ConfirmDialog(ModalScreen[bool | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content(f"{self.confirm_label} (Enter)"), id="confirm",
                              compact=True, variant="error")
-                yield Button(Content(_("Cancel (Esc)")), id="cancel", compact=True)
+                yield Button(Content(_("{label} (Esc)").format(label=self.cancel_label)),
+                             id="cancel", compact=True)
 
     def on_mount(self) -> None:
         if self.type_to_confirm:

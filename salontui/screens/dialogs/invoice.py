@@ -19,6 +19,7 @@ from textual.widgets import Static
 from salontui.i18n import N_, _
 from salontui.screens.base import StoreCalls
 from salontui.screens.checkout_common import method_label
+from salontui.store.names import card_label
 from salontui.widgets.tables import Col, DeskTable
 
 KIND_LABELS = {"sale": N_("Sale"), "refund": N_("Refund"), "repayment": N_("Debt repayment")}
@@ -41,17 +42,6 @@ def invoice_item(row) -> str:
     """The Item cell of an invoice in a list, its refund mark first."""
     mark = refund_mark(row)
     return f"{mark} · {row.item}" if mark else row.item
-
-
-def invoice_staff(row) -> str:
-    """Who, in a list of invoices: the technicians of its lines, then the cashier in
-    brackets ("Lê Văn Tài (Trần Thu Hà)"); one name when the cashier did it all; the
-    cashier in brackets when no line names anybody."""
-    cashier = row.staff_name or "—"
-    technicians = getattr(row, "technicians", "")
-    if technicians == cashier:
-        return cashier
-    return f"{technicians} ({cashier})" if technicians else f"({cashier})"
 
 
 class InvoiceDialog(StoreCalls, ModalScreen):
@@ -130,7 +120,7 @@ class InvoiceDialog(StoreCalls, ModalScreen):
         for i, pay in enumerate(inv.payments):
             label = method_label(pay.method)
             if pay.card_name:
-                label += f" ({pay.card_name})"
+                label += f" ({card_label(pay.card_name)})"
             if pay.points:
                 label += " " + _("({n} points)").format(n=pay.points)
             rows.append((i, [label, fmt.money(pay.amount)]))

@@ -25,6 +25,7 @@ from salontui.i18n import _
 from salontui.screens.checkout_common import method_label, parse_typed_amount, plain_amount
 from salontui.screens.dialogs.base import FormDialog
 from salontui.store.errors import ValidationError
+from salontui.store.names import card_label
 from salontui.store.text import cell_width
 from salontui.widgets.inputs import DeskInput, Field
 from salontui.widgets.tables import Cell, Col, DeskTable
@@ -149,7 +150,8 @@ class RefundDialog(FormDialog):
         if ("cash", None) not in methods:
             methods.append(("cash", None))
         self.methods = methods
-        value_cards = [p.card_name for p in detail.payments if p.method == "value"]
+        value_cards = [card_label(p.card_name) for p in detail.payments
+                       if p.method == "value" and p.card_name]
         defaults = {(p.method, p.card_id): p.amount for p in available}
         fields = []
         for index, (method, card) in enumerate(methods):
