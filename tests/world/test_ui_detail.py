@@ -54,7 +54,8 @@ async def test_header_card_and_every_tab(app, world):
         await settle(pilot)
         invoices = table_rows(screen, "#invoices-table")
         assert [r[0] for r in invoices] == ["HD000003", "HD000002", "HD000001"]
-        assert invoices[0][2:] == ["service", "Cắt tóc nữ", "1", "150.000 ₫", "Trần Thu Hà"]
+        assert invoices[0][2:] == ["service", "Cắt tóc nữ", "1", "150.000 ₫", "Trần Thu Hà",
+                                   "Trần Thu Hà"]  # the technician, then the cashier
         assert plain(screen.query_one("#invoices-count")) == "3 rows"
 
         await pilot.press("4")
