@@ -22,7 +22,8 @@ For every operation: its latency (from opening the unit of work to its
 end, commit included). For every write: its *wait*, the time from asking for
 the write transaction to holding it (the ``begin`` of the connection, from
 before salontui's own handler to after it: the write lock, if any, and
-``BEGIN IMMEDIATE`` with SQLite's busy handler). Errors are counted by kind,
+``BEGIN IMMEDIATE`` with SQLite's busy handler), and how long it then held
+the database (to the end of its COMMIT). Errors are counted by kind,
 "database is locked" separately.
 
 Prints a Markdown table (p50 / p95 / p99 / max in ms, per kind and in total),
