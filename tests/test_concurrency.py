@@ -212,6 +212,27 @@ def test_a_writer_outside_salontui_holding_the_database_gives_a_readable_error(e
         assert points_balance(s, customer_id=customer_id) == 3
 
 
+def test_thread_workers_of_one_desk_writing_at_once_lose_nothing(engine, staff_id,
+                                                                 customer_id):
+    errors = []
+
+    def worker() -> None:
+        try:
+            for _ in range(25):
+                _one_write(engine, staff_id, customer_id)
+        except Exception as error:  # every failure is the finding
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with read_session(engine) as s:
+        assert points_balance(s, customer_id=customer_id) == 4 * 25 * 2
+
+
 def test_without_a_usable_lock_file_writes_still_work(tmp_path):
     # A lock file that cannot be opened (here: a link into a missing folder; in life, a
     # read-only folder): the busy timeout alone orders the writers, as before.
