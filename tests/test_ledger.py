@@ -628,3 +628,11 @@ def test_card_history_lists_one_card_with_its_invoice_codes(writer, reader, staf
             for r in rows] == [
         ("adjust", -1_000_000, 10_000_000, None, "Trần Thu Hà"),
         ("topup", 11_000_000, 11_000_000, "HD000001", "Trần Thu Hà")]
+
+
+def test_one_point_left_is_said_in_the_singular(writer, staff_id, customer_id):
+    with writer() as s:
+        adjust_points(s, staff_id=staff_id, customer_id=customer_id, amount=1, reason="Visit")
+    with writer() as s, pytest.raises(RuleViolation) as caught:
+        adjust_points(s, staff_id=staff_id, customer_id=customer_id, amount=-5, reason="Gift")
+    assert str(caught.value) == "Only 1 point left; cannot deduct 5."

@@ -582,7 +582,7 @@ class CheckoutScreen(StoreCalls, Screen):
         if q is None or not q.lines:
             totals.update(Content(_("No lines yet: type a code or a name above.")))
             return
-        parts = [_("{n} lines").format(n=len(q.lines)) if len(q.lines) != 1 else _("1 line"),
+        parts = [ngettext("{n} line", "{n} lines", len(q.lines)).format(n=len(q.lines)),
                  _("Subtotal {amount}").format(amount=fmt.money(q.subtotal))]
         if q.discount:
             label = _("Discount")
@@ -654,7 +654,9 @@ class CheckoutScreen(StoreCalls, Screen):
             if summary.member_state != "active":
                 return _("This customer cannot pay with points (membership not active).")
             if amount > summary.points:
-                return _("Only {left} points left; cannot deduct {n}.").format(
+                return ngettext("Only {left} point left; cannot deduct {n}.",
+                                "Only {left} points left; cannot deduct {n}.",
+                                summary.points).format(
                     left=f"{max(summary.points, 0):,}", n=f"{amount:,}")
         if method == "value":
             card = self.value_card()

@@ -35,7 +35,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from salontui.i18n import _
+from salontui.i18n import _, ngettext
 from salontui.store import audit, clock
 from salontui.store.bounds import boundary
 from salontui.store.care import CARE_TYPES, insert_care_note
@@ -181,9 +181,11 @@ def _refuse_points_below_zero(current: int, amount: int, *, who: str = "",
                               field: str = "amount") -> None:
     if current + amount < 0:
         if who:
-            message = _("{who}: only {left} points left; cannot deduct {n}.")
+            message = ngettext("{who}: only {left} point left; cannot deduct {n}.",
+                               "{who}: only {left} points left; cannot deduct {n}.", current)
         else:
-            message = _("Only {left} points left; cannot deduct {n}.")
+            message = ngettext("Only {left} point left; cannot deduct {n}.",
+                               "Only {left} points left; cannot deduct {n}.", current)
         raise RuleViolation(message.format(who=who, left=_points(current), n=_points(-amount)),
                             field=field)
 
@@ -603,8 +605,9 @@ def care_action(session: Session, *, staff_id: int, customer_ids: list[int], acc
             _refuse_card_below_zero(session, current.get(cid, 0), amount, GENERAL_CARD,
                                     who=customer.name)
     if account == "points":
-        title = (_("Gave {n} points") if amount > 0 else _("Deducted {n} points")).format(
-            n=_points(abs(amount)))
+        title = (ngettext("Gave {n} point", "Gave {n} points", abs(amount)) if amount > 0
+                 else ngettext("Deducted {n} point", "Deducted {n} points", abs(amount))
+                 ).format(n=_points(abs(amount)))
     else:
         title = (_("Added {amount} to the {card} card") if amount > 0
                  else _("Deducted {amount} from the {card} card")).format(

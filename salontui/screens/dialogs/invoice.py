@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from salontui.i18n import N_, _
+from salontui.i18n import N_, _, ngettext
 from salontui.screens.base import StoreCalls
 from salontui.screens.checkout_common import method_label
 from salontui.store.names import card_label
@@ -122,7 +122,8 @@ class InvoiceDialog(StoreCalls, ModalScreen):
             if pay.card_name:
                 label += f" ({card_label(pay.card_name)})"
             if pay.points:
-                label += " " + _("({n} points)").format(n=pay.points)
+                label += " " + ngettext("({n} point)", "({n} points)", pay.points).format(
+                    n=pay.points)
             rows.append((i, [label, fmt.money(pay.amount)]))
         self.query_one("#payments", DeskTable).set_rows(rows)
         self.query_one("#lines", DeskTable).focus()

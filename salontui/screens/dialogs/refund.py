@@ -21,7 +21,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from salontui.i18n import _
+from salontui.i18n import _, ngettext
 from salontui.screens.checkout_common import method_label, parse_typed_amount, plain_amount
 from salontui.screens.dialogs.base import FormDialog
 from salontui.store.errors import ValidationError
@@ -189,7 +189,9 @@ class RefundDialog(FormDialog):
                             fmt.money(line.amount)])
             for line in self.lines)
         self.query_one("#refund-amount", Static).update(Content(
-            _("Refund {amount} · {n} of {m} lines · Space ticks, a: all or none").format(
+            ngettext("Refund {amount} · {n} of {m} line · Space ticks, a: all or none",
+                     "Refund {amount} · {n} of {m} lines · Space ticks, a: all or none",
+                     len(self.lines)).format(
                 amount=fmt.money(self.amount), n=len(self.ticked), m=len(self.lines))))
 
     def action_toggle(self) -> None:
