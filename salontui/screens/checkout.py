@@ -777,7 +777,7 @@ class CheckoutScreen(StoreCalls, Screen):
             event.stop()
             self.payment_changed(event.input.method, event.value)
 
-    def on_bounded_input_too_long(self, event: BoundedInput.TooLong) -> None:
+    def on_desk_input_too_long(self, event: DeskInput.TooLong) -> None:
         """A paste longer than the field: not taken, and said at the field. A payment field
         keeps its message (and F10 waits) until it is typed in again."""
         event.stop()

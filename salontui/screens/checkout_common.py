@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from salontui.i18n import N_, _
+from salontui.widgets.inputs import too_long  # one message for every field
 
 # (method, label, Alt+letter). The order is the order of the payment panel: money first.
 # Not Alt+B nor Alt+F: terminals send them as ESC b / ESC f, which Textual reads as
@@ -51,8 +52,6 @@ QUANTITY_CHARS = 5
 TEXT_CHARS = 120  # a code or a name, a card's name, a search
 
 
-def too_long(limit: int) -> str:
-    return _("That is too long: {limit} characters at most.").format(limit=limit)
 
 
 def check_length(text: str, *, field: str, limit: int) -> str:

@@ -125,7 +125,7 @@ class CustomerPickerDialog(StoreCalls, ModalScreen):
         event.stop()
         self.search(event.value)
 
-    def on_bounded_input_too_long(self, event: BoundedInput.TooLong) -> None:
+    def on_desk_input_too_long(self, event: DeskInput.TooLong) -> None:
         event.stop()
         self.app.notify(too_long(event.limit), severity="warning", timeout=4)
 
@@ -185,7 +185,7 @@ class LocalFormDialog(FormDialog):
             return
         self.dismiss(value)
 
-    def on_bounded_input_too_long(self, event: BoundedInput.TooLong) -> None:
+    def on_desk_input_too_long(self, event: DeskInput.TooLong) -> None:
         """A paste too long for its field: not taken, and said under that field."""
         event.stop()
         field = next((f for f in self.query(Field) if f.control is event.box), None)

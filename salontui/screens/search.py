@@ -90,7 +90,7 @@ class CustomerSearchScreen(StoreCalls, Screen):
     def compose(self) -> ComposeResult:
         yield desk_header()
         yield DeskInput(placeholder=_("Search: name, phone digits or code"), id="query",
-                        max_length=MAX_QUERY)
+                        max_length=MAX_QUERY, keep_what_fits=True)
         yield Label("", id="mode")
         yield DeskTable(self._columns(), id="results")
         yield Static("", id="status")

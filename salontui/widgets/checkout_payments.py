@@ -29,36 +29,14 @@ PANEL_LABELS = {"value": N_("Card value")}
 
 
 class BoundedInput(DeskInput):
-    """A field of the checkout and its dialogs: a ``max_length`` that says so when a paste
-    is too long for it, and Alt+letter never typed as text.
-
-    Textual drops such a paste without a word; here it is not taken either (nothing is
-    cut: a cut amount would be another amount) and :class:`TooLong` tells the host, which
-    shows the message at the field."""
-
-    class TooLong(Message):
-        def __init__(self, box: BoundedInput, limit: int) -> None:
-            super().__init__()
-            self.box = box
-            self.limit = limit
-
-        @property
-        def control(self) -> BoundedInput:
-            return self.box
+    """A field of the checkout and its dialogs: a paste too long is refused as in every
+    :class:`DeskInput` (``TooLong``), and Alt+letter is never typed as text."""
 
     async def _on_key(self, event) -> None:
         # Alt+letter is a key of the checkout (pay by a method, top up…), never text: in a
         # dialog opened from the checkout it would otherwise type its letter into the field.
         if "alt+" in event.key:
             event.prevent_default()
-
-    def _on_paste(self, event) -> None:
-        line = event.text.splitlines()[0] if event.text else ""
-        start, end = sorted(self.selection)
-        if self.max_length and len(self.value) - (end - start) + len(line) > self.max_length:
-            event.stop()
-            event.prevent_default()
-            self.post_message(self.TooLong(self, self.max_length))
 
 
 class PayInput(BoundedInput):

@@ -21,7 +21,14 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input, Label
 
+from salontui.i18n import _
+
 DEFAULT_MAX_LENGTH = 250  # the longest one-line text the store takes (reasons, notes)
+
+
+def too_long(limit: int) -> str:
+    """The message for a paste longer than its field."""
+    return _("That is too long: {limit} characters at most.").format(limit=limit)
 
 
 class DeskInput(Input):
@@ -29,18 +36,44 @@ class DeskInput(Input):
 
     Every one has a ``max_length`` (``DEFAULT_MAX_LENGTH`` unless given): an Input
     redraws its whole value on every key, so a 10,000-character paste typed key by key
-    made each key slower than the last. A paste longer than the room left keeps what
-    fits (as a browser's ``maxlength`` does) instead of being dropped whole; a key
-    typed into a full field rings the bell.
+    made each key slower than the last. A key typed into a full field rings the bell.
+    A paste longer than the room left is not taken, and :class:`TooLong` says so (a
+    :class:`Field` shows it under the field): what a person pasted is never cut without
+    a word, the store's own rule for text (a cut amount would be another amount, a cut
+    note loses its end). With ``keep_what_fits`` (the search box: nothing is kept) the
+    part that fits is taken instead, as a browser's ``maxlength`` does.
     """
 
     cursor_blink = reactive(False, init=False)
 
-    def __init__(self, *args, **kwargs) -> None:
+    class TooLong(Message):
+        """A paste longer than the room left in ``box``: not taken."""
+
+        def __init__(self, box: DeskInput, limit: int) -> None:
+            super().__init__()
+            self.box = box
+            self.limit = limit
+
+        @property
+        def control(self) -> DeskInput:
+            return self.box
+
+    def __init__(self, *args, keep_what_fits: bool = False, **kwargs) -> None:
         kwargs.setdefault("compact", True)
         if not kwargs.get("max_length"):
             kwargs["max_length"] = DEFAULT_MAX_LENGTH
         super().__init__(*args, **kwargs)
+        self.keep_what_fits = keep_what_fits
+
+    def _on_paste(self, event) -> None:
+        line = event.text.splitlines()[0] if event.text else ""
+        start, end = sorted(self.selection)
+        if (not self.keep_what_fits and self.max_length
+                and len(self.value) - (end - start) + len(line) > self.max_length):
+            event.stop()
+            event.prevent_default()
+            self.restricted()
+            self.post_message(self.TooLong(self, self.max_length))
 
     def replace(self, text: str, start: int, end: int) -> None:
         if self.max_length and text:
@@ -155,6 +188,9 @@ class Field(Vertical):
         self.label_text = f"{label} *" if required else label
         self.control = control
         self.hint = hint
+        # The limit a paste into this field was refused at, until the field is edited:
+        # the form is not saved without what the person meant to put there.
+        self.refused_paste = 0
 
     def compose(self):
         with Horizontal():
@@ -190,7 +226,14 @@ class Field(Vertical):
     def on_input_changed(self, _event) -> None:
         """A corrected field drops its old message at once (the form still hears the
         change: the event goes on up)."""
+        self.refused_paste = 0
         self.clear_error()
+
+    def on_desk_input_too_long(self, event: DeskInput.TooLong) -> None:
+        """A paste too long for this field: said under it (the form hears it too), and
+        the form waits until the field is typed in again (:attr:`refused_paste`)."""
+        self.refused_paste = event.limit
+        self.show_error(too_long(event.limit))
 
     def on_choice_changed(self, _event) -> None:
         self.clear_error()

@@ -68,7 +68,12 @@ async def test_a_pasted_page_in_a_dialog_field_is_answered_at_once(app, engine):
             box.post_message(events.Paste("x" * 10_000))
             await pilot.pause()
             pasted = time.perf_counter() - started
-            assert len(box.value) == box.max_length  # what fits is kept
+            assert box.value == ""  # not taken, and never cut without a word:
+            assert dialog.errors()[field_id] == (
+                f"That is too long: {box.max_length} characters at most.")
+            box.post_message(events.Paste("x" * box.max_length))  # what fits is taken
+            await pilot.pause()
+            assert len(box.value) == box.max_length
             box.cursor_position = len(box.value)
             after = [await timed_key(pilot, k) for k in ("backspace", "y", "z")]
             print(f"{field_id}: paste {pasted * 1000:.0f} ms, next keys "
@@ -150,6 +155,7 @@ async def test_bad_input_in_every_dialog_field_is_refused_at_a_field(app, engine
                 box.value = ""
                 box.post_message(events.Paste(value))
                 await pilot.pause()
+            typed = [box.value for box in boxes]  # a paste too long is not taken
             await pilot.press("enter")
             await settle(pilot)
             assert app.is_running
@@ -158,9 +164,35 @@ async def test_bad_input_in_every_dialog_field_is_refused_at_a_field(app, engine
                 assert all(len(m) < 200 for m in dialog.errors().values())
                 assert audit_rows(engine) == before, (which, values, dialog.errors())
             else:  # taken: every value was fit for its field ("abc" is a fine note)
-                assert not any("\x00" in v or len(v) > 5000 for v in values[:len(boxes)])
+                assert not any("\x00" in v or len(v) > 5000 for v in typed), (which, values)
+                assert all(len(v) <= 5000 for v in values[:len(boxes)])  # none was refused
                 before = audit_rows(engine)
             assert await timed_key(pilot, "tab") < 1
             while not isinstance(app.screen, CustomerSearchScreen):
                 await pilot.press("escape")
                 await settle(pilot)
+
+
+async def test_a_form_is_not_saved_without_what_was_pasted_into_it(app, engine):
+    """A note pasted too long is refused at its field, and Enter does not save the
+    customer without it; typing in the field again lets the form go."""
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        before = audit_rows(engine)
+        await pilot.press("f3")
+        await settle(pilot)
+        dialog = app.screen
+        await fill(pilot, "name", "Lê Thu Hà")
+        await fill(pilot, "phone", "0905 111 222")
+        note = dialog.query_one("#note", DeskInput)
+        note.focus()
+        note.post_message(events.Paste("x" * 10_000))
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog and "note" in dialog.errors()
+        assert audit_rows(engine) == before
+        await pilot.press("k")  # typed in again: the person has seen it
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is not dialog and audit_rows(engine) > before

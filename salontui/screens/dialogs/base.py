@@ -25,7 +25,7 @@ from textual.widgets import Button, Input, Label
 from salontui.i18n import _
 from salontui.screens.base import StoreCalls
 from salontui.store.errors import SalonError
-from salontui.widgets.inputs import Field
+from salontui.widgets.inputs import Field, too_long
 
 
 class DialogButtons(Horizontal):
@@ -141,6 +141,11 @@ class FormDialog(StoreCalls, ModalScreen):
 
     def action_confirm(self) -> None:
         if self.busy:
+            return
+        refused = next((f for f in self.query(Field) if f.refused_paste), None)
+        if refused is not None:  # not saved without what was pasted there
+            refused.show_error(too_long(refused.refused_paste))
+            refused.control.focus()
             return
         self.clear_errors()
         try:
