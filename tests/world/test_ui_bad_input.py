@@ -103,9 +103,10 @@ async def test_a_corrected_field_drops_its_old_message(app, engine):
 
 # -- every dialog, every field, the bad-input set ---------------------------------------------
 
-DETAIL_DIALOGS = [  # (tab key or None, package to select or None, key that opens it)
+DETAIL_DIALOGS = [  # (tab key or None, package to select or None, keys that open it)
     (None, "count", "x"), (None, "count", "r"), (None, "count", "a"), ("5", None, "p"),
     ("6", None, "c"), ("7", None, "g"), (None, None, "e"),
+    ("3", None, ("enter", "r")),  # an invoice, then its refund
 ]
 SEARCH_DIALOGS = ["f3", "f9"]
 
@@ -121,7 +122,9 @@ async def open_dialog(app, pilot, world, which: int) -> FormDialog:
             await settle(pilot)
         if package:
             await select_row(pilot, screen.query_one("#packages-table"), world[package].id)
-        await pilot.press(key)
+        for one in (key,) if isinstance(key, str) else key:
+            await pilot.press(one)
+            await settle(pilot)
     await settle(pilot)
     assert isinstance(app.screen, FormDialog), app.screen
     return app.screen
@@ -171,6 +174,74 @@ async def test_bad_input_in_every_dialog_field_is_refused_at_a_field(app, engine
             while not isinstance(app.screen, CustomerSearchScreen):
                 await pilot.press("escape")
                 await settle(pilot)
+
+
+def invoice_count(engine) -> int:
+    return read(engine, lambda s: s.execute(text("SELECT count(*) FROM invoice")).scalar())
+
+
+async def test_bad_input_in_every_checkout_field_never_writes_half(app, engine, world, soak):
+    """The checkout of a customer with one line: hypothesis pastes the bad-input set into
+    the payment fields and the line prompts (quantity, price, discount), then F10. The desk
+    keeps running and answering; a refused F10 writes no invoice, and the cart is kept."""
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        await open_detail(app, pilot, world["customer"].id)
+        await pilot.press("o")
+        await settle(pilot)
+        screen = app.screen
+        add = screen.query_one("#add", DeskInput)
+        add.focus()
+        add.value = world["item"].code
+        await pilot.press("enter")
+        await settle(pilot)
+        assert len(screen.cart.lines) == 1
+        boxes = [b for b in screen.query(DeskInput) if (b.id or "").startswith("pay-")]
+        assert len(boxes) >= 6
+
+        @settings(max_examples=40 if soak else 8, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        @given(st.lists(st.sampled_from(BAD), min_size=len(boxes) + 1,
+                        max_size=len(boxes) + 1), st.sampled_from(["f5", "f6", "f7"]))
+        def pick(values, prompt):
+            picks.append((values, prompt))
+
+        picks: list = []
+        pick()
+        plan = [([BAD[(i + k) % len(BAD)] for i in range(len(boxes) + 1)],
+                 ("f5", "f6", "f7")[k % 3]) for k in range(len(BAD))]
+        for values, prompt in plan + picks:
+            before = invoice_count(engine)
+            await pilot.press(prompt)  # a line prompt: quantity, price or discount
+            await settle(pilot)
+            prompt_box = screen.query_one("#prompt-input", DeskInput)
+            prompt_box.value = ""
+            prompt_box.post_message(events.Paste(values[-1]))
+            await pilot.pause()
+            assert screen.query_one("#prompt").display
+            await pilot.press("enter")
+            await settle(pilot)
+            if screen.query_one("#prompt").display:  # refused: it says why, Esc cancels
+                assert screen.errors().get("prompt"), (values[-1], prompt)
+                await pilot.press("escape")
+                await settle(pilot)
+            assert app.screen is screen and not screen.query_one("#prompt").display
+            assert app.is_running and len(screen.cart.lines) == 1, (values, prompt)
+            for box, value in zip(boxes, values, strict=False):
+                box.focus()
+                box.value = ""
+                box.post_message(events.Paste(value))
+                await pilot.pause()
+            await pilot.press("f10")
+            await settle(pilot)
+            assert app.is_running, values
+            if screen.result is None:  # refused: nothing written, the cart kept, it says why
+                assert invoice_count(engine) == before, values
+                assert len(screen.cart.lines) == 1
+                assert "F10 confirms" not in str(screen.query_one("#due").render()), values
+            else:
+                return  # a well-formed payment was taken: the walk ends with the receipt
+            assert await timed_key(pilot, "tab") < 1
 
 
 async def test_a_form_is_not_saved_without_what_was_pasted_into_it(app, engine):
