@@ -112,6 +112,13 @@ def read(engine, fn):
         return fn(s)
 
 
+def count_rows(engine, table: str = "audit_log") -> int:
+    """How many rows ``table`` holds (the audit log by default: one row per write)."""
+    from sqlalchemy import text
+
+    return read(engine, lambda s: s.execute(text(f"SELECT count(*) FROM {table}")).scalar())
+
+
 def make_service(engine, staff_id, name="Cắt tóc nữ", price=150_000):
     from salontui.store.catalog import create_item
 

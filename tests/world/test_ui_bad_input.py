@@ -9,8 +9,7 @@ import time
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
-from test_ui_helpers import SIZE, fill, open_detail, read, select_row, settle, start
+from test_ui_helpers import SIZE, count_rows, fill, open_detail, select_row, settle, start
 from textual import events
 
 from salontui.screens.dialogs.base import FormDialog
@@ -22,8 +21,6 @@ BAD = ["", "   ", "abc", "-0", "1e9", "9" * 20, "5,000", "5.000", "31/02/2026", 
        "💇‍♀️🧴", "a\x00b", "x" * 10_000, "'; DROP TABLE customer;--"]
 
 
-def audit_rows(engine) -> int:
-    return read(engine, lambda s: s.execute(text("SELECT count(*) FROM audit_log")).scalar())
 
 
 async def timed_key(pilot, key: str = "a") -> float:
@@ -137,7 +134,7 @@ async def test_bad_input_in_every_dialog_field_is_refused_at_a_field(app, engine
     and "-0" as a reason are fine text): never a NUL or 10,000 characters."""
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot)
-        before = audit_rows(engine)
+        before = count_rows(engine)
         n = len(SEARCH_DIALOGS) + len(DETAIL_DIALOGS)
 
         @settings(max_examples=60 if soak else 12, deadline=None, database=None,
@@ -165,19 +162,15 @@ async def test_bad_input_in_every_dialog_field_is_refused_at_a_field(app, engine
             if app.screen is dialog:  # refused: it says why, at a field or its own line
                 assert dialog.errors(), (which, values)
                 assert all(len(m) < 200 for m in dialog.errors().values())
-                assert audit_rows(engine) == before, (which, values, dialog.errors())
+                assert count_rows(engine) == before, (which, values, dialog.errors())
             else:  # taken: every value was fit for its field ("abc" is a fine note)
                 assert not any("\x00" in v or len(v) > 5000 for v in typed), (which, values)
                 assert all(len(v) <= 5000 for v in values[:len(boxes)])  # none was refused
-                before = audit_rows(engine)
+                before = count_rows(engine)
             assert await timed_key(pilot, "tab") < 1
             while not isinstance(app.screen, CustomerSearchScreen):
                 await pilot.press("escape")
                 await settle(pilot)
-
-
-def invoice_count(engine) -> int:
-    return read(engine, lambda s: s.execute(text("SELECT count(*) FROM invoice")).scalar())
 
 
 async def test_bad_input_in_every_checkout_field_never_writes_half(app, engine, world, soak):
@@ -211,7 +204,7 @@ async def test_bad_input_in_every_checkout_field_never_writes_half(app, engine, 
         plan = [([BAD[(i + k) % len(BAD)] for i in range(len(boxes) + 1)],
                  ("f5", "f6", "f7")[k % 3]) for k in range(len(BAD))]
         for values, prompt in plan + picks:
-            before = invoice_count(engine)
+            before = count_rows(engine, "invoice")
             await pilot.press(prompt)  # a line prompt: quantity, price or discount
             await settle(pilot)
             prompt_box = screen.query_one("#prompt-input", DeskInput)
@@ -236,7 +229,7 @@ async def test_bad_input_in_every_checkout_field_never_writes_half(app, engine, 
             await settle(pilot)
             assert app.is_running, values
             if screen.result is None:  # refused: nothing written, the cart kept, it says why
-                assert invoice_count(engine) == before, values
+                assert count_rows(engine, "invoice") == before, values
                 assert len(screen.cart.lines) == 1
                 assert "F10 confirms" not in str(screen.query_one("#due").render()), values
             else:
@@ -249,7 +242,7 @@ async def test_a_form_is_not_saved_without_what_was_pasted_into_it(app, engine):
     customer without it; typing in the field again lets the form go."""
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot)
-        before = audit_rows(engine)
+        before = count_rows(engine)
         await pilot.press("f3")
         await settle(pilot)
         dialog = app.screen
@@ -262,8 +255,8 @@ async def test_a_form_is_not_saved_without_what_was_pasted_into_it(app, engine):
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is dialog and "note" in dialog.errors()
-        assert audit_rows(engine) == before
+        assert count_rows(engine) == before
         await pilot.press("k")  # typed in again: the person has seen it
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen is not dialog and audit_rows(engine) > before
+        assert app.screen is not dialog and count_rows(engine) > before

@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from test_ui_helpers import (
     SIZE,
+    count_rows,
     fill,
     make_customer,
     open_detail,
@@ -35,10 +36,6 @@ from salontui.store.customers import get_customer
 from salontui.store.db import write_session
 from salontui.store.ledger import points_balance
 from salontui.store.packages import get_package
-
-
-def audit_count(engine) -> int:
-    return read(engine, lambda s: s.execute(text("SELECT count(*) FROM audit_log")).scalar())
 
 
 def notices(app) -> list[str]:
@@ -338,7 +335,7 @@ async def test_saving_an_unchanged_customer_says_nothing_changed(app, engine, wo
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot)
         screen = await open_detail(app, pilot, world["customer"].id)
-        before = audit_count(engine)
+        before = count_rows(engine)
         await pilot.press("e")
         await settle(pilot)
         assert isinstance(app.screen, CustomerFormDialog)
@@ -346,7 +343,7 @@ async def test_saving_an_unchanged_customer_says_nothing_changed(app, engine, wo
         await settle(pilot)
         assert app.screen is screen
         assert "Nothing changed." in notices(app)
-        assert audit_count(engine) == before
+        assert count_rows(engine) == before
 
 
 # --- counts --------------------------------------------------------------------------------
@@ -420,11 +417,11 @@ async def test_a_deleted_care_note_is_listed_and_restored(app, engine, world):
         assert [r[3] for r in table_rows(screen, "#care-table")] == ["Facial treatment"]
         assert "Deleted notes" in plain(screen.query_one("#care-bar"))
         assert "f5" in footer_keys(screen) and "c" not in footer_keys(screen)
-        before = audit_count(engine)
+        before = count_rows(engine)
         await pilot.press("f5")
         await settle(pilot)
         assert table_rows(screen, "#care-table") == []
-        assert audit_count(engine) == before + 1
+        assert count_rows(engine) == before + 1
         action = read(engine, lambda s: s.execute(text(
             "SELECT action FROM audit_log ORDER BY id DESC")).scalar())
         assert action == "restore_care_note"
