@@ -274,7 +274,7 @@ class CustomerDetailScreen(StoreCalls, Screen):
                 DeskTable([
                     Col("code", _("Code"), 8),
                     Col("date", _("Date"), 10),
-                    Col("usage", _("Usage"), 9, grow=1, max_width=20, drop=2),
+                    Col("usage", _("Usage"), 9, grow=1, max_width=32, drop=2),
                     Col("item", _("Item"), None, min_width=10),
                     Col("qty", _("Qty"), 3, justify="right"),
                     Col("total", _("Total"), 12, justify="right"),

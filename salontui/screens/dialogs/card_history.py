@@ -70,7 +70,7 @@ class CardHistoryDialog(StoreCalls, ModalScreen):
                 Col("change", _("+/−"), 10, justify="right"),  # the data widens them
                 Col("balance", _("Balance"), 10, justify="right"),
                 Col("invoice", _("Invoice"), 8),
-                Col("by", _("Operator"), 8, grow=1, max_width=20),
+                Col("by", _("Operator"), 8, grow=1, max_width=20, drop=1),
             ], id="card-entries")
             hint = _("[ ] pages · Esc close")
             if len(self.cards) > 1:
