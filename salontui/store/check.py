@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from salontui.store import chain
+from salontui.store import chain, rules
 from salontui.store.models import APPEND_ONLY_TABLES
 from salontui.store.text import fold, name_keys
 
@@ -171,9 +171,12 @@ class _Checker:
             " (SELECT coalesce(sum(amount), 0) FROM ledger_entry e WHERE e.ref_type = 'invoice'"
             "  AND e.ref_id = i.id AND e.account = 'points' AND e.kind = 'earn') "
             "FROM invoice i WHERE i.kind != 'refund' ORDER BY i.id")
-        wrong = [(code, earned, max(0, base) // rate if rate > 0 else 0)
-                 for code, rate, base, earned in rows
-                 if earned != (max(0, base) // rate if rate > 0 else 0)]
+        rule = rules.points_earned  # the checkout's rule, on the base summed in SQL
+        wrong = []
+        for code, rate, base, earned in rows:
+            should = rule(sales=base, rate=rate)
+            if earned != should:
+                wrong.append((code, earned, should))
         self.report("points earned", wrong,
                     "{n} invoice{s} whose points earned are not what the sale earns",
                     lambda r: f"{r[0]} (earned {r[1]:,}, should be {r[2]:,})")

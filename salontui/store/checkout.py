@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass
 from sqlmodel import Session, select
 
 from salontui.i18n import _
-from salontui.store import audit, clock, codes
+from salontui.store import audit, clock, codes, rules
 from salontui.store.bounds import boundary
 from salontui.store.cart import SALES_KINDS, Cart, Quote, quote
 from salontui.store.customers import load_customer
@@ -110,13 +110,12 @@ def points_earned(q: Quote, *, cart: Cart, points_per_amount: int, member_state:
     Only active members earn. The base is the sales lines (services, products,
     packages) after discounts, less what was paid with points or waived;
     top-ups and debt repayments earn nothing (the money is spent, and earns,
-    when the card or the debt is used).
+    when the card or the debt is used). The rule is ``rules.points_earned``.
     """
-    if member_state != "active" or points_per_amount <= 0:
-        return 0
-    sales = sum(p.amount for p in q.lines if p.kind in SALES_KINDS) - q.discount
+    rate = rules.points_rate(points_per_amount=points_per_amount, member_state=member_state)
+    sales = sum(p.amount for p in q.lines if p.kind in SALES_KINDS)
     not_money = sum(p.amount for p in cart.payments if p.method in ("points", "free"))
-    return max(0, sales - not_money) // points_per_amount
+    return rules.points_earned(sales=sales, discount=q.discount, not_money=not_money, rate=rate)
 
 
 def _validate_payments(session: Session, cart: Cart, q: Quote, *, point_value: int,
@@ -198,7 +197,8 @@ def _write_payments(session: Session, invoice: Invoice, cart: Cart, q: Quote, *,
             change_left -= taken
             if amount == 0:
                 continue
-        points = amount // point_value if payment.method == "points" else 0
+        points = (rules.points_for_amount(amount, point_value=point_value)
+                  if payment.method == "points" else 0)
         session.add(Payment(invoice_id=invoice.id, method=payment.method, amount=amount,
                             card_id=payment.card_id if payment.method == "value" else None,
                             points=points))
@@ -220,9 +220,11 @@ def _check_repayments(session: Session, cart: Cart, q: Quote) -> None:
     if not repaying:
         return
     owed = debt_balance(session, customer_id=cart.customer_id)
-    if repaying > owed:
+    problem = rules.repayment_problem(owed=owed, repaying=repaying,
+                                on_account=any(p.method == "account" for p in cart.payments))
+    if problem == rules.MORE_THAN_OWED:
         raise RuleViolation(_("That is more than the customer owes."), field="line0.price")
-    if any(p.method == "account" for p in cart.payments):
+    if problem is not None:
         raise RuleViolation(_("A debt cannot be repaid on account."), field="account")
 
 
@@ -275,8 +277,8 @@ def checkout(session: Session, *, staff_id: int, cart: Cart,
         subtotal=q.subtotal, discount=q.discount, total=q.total, change_given=q.change,
         staff_id=staff_id, idempotency_key=key, note=(cart.note or "")[:250],
         request_hash=request,
-        points_rate=(settings.points_per_amount
-                     if cart.customer_id is not None and member_state == "active" else 0),
+        points_rate=rules.points_rate(points_per_amount=settings.points_per_amount,
+                                member_state=member_state),
     )
     session.add(invoice)
     session.flush()

@@ -34,7 +34,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from salontui.i18n import _, ngettext
-from salontui.store import audit, clock
+from salontui.store import audit, clock, rules
 from salontui.store.bounds import MAX_DATE, boundary, check_expiry
 from salontui.store.customers import load_customer
 from salontui.store.db import for_update
@@ -47,7 +47,16 @@ from salontui.store.models import (
     PackageEvent,
     Staff,
 )
-from salontui.store.money import MAX_AMOUNT_MINOR, share_of, split_minor
+from salontui.store.money import MAX_AMOUNT_MINOR, split_minor
+from salontui.store.rules import (
+    expiry_from_validity,
+    freeze,
+    package_status,
+    plan_sessions,
+    plus_days,
+    session_value,
+    sessions_left,
+)
 from salontui.store.staff import require_staff
 
 PACKAGE_KINDS = ("count", "time", "gift")
@@ -110,16 +119,8 @@ def show_date(value: date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def package_status(*, kind: str, total_uses: int, used: int, expires_on: date,
-                   frozen_from: date | None, frozen_until: date | None, today: date) -> str:
-    """reserved (frozen today) > expired (after the expiry date) > used up > in use."""
-    if frozen_from is not None and frozen_until is not None and frozen_from <= today < frozen_until:
-        return RESERVED
-    if today > expires_on:
-        return EXPIRED
-    if kind != "time" and used >= total_uses:
-        return USED_UP
-    return IN_USE
+# package_status (reserved > expired > used up > in use) is rules.package_status, imported
+# above and kept importable from here.
 
 
 def per_session_values(price: int, total: int) -> list[int]:
@@ -130,10 +131,8 @@ def per_session_values(price: int, total: int) -> list[int]:
 
 
 def _session_value(kind: str, price: int, total: int, index: int) -> int:
-    """Value of session number ``index`` (0-based) of a package."""
-    if kind == "time" or total <= 0:
-        return 0
-    return share_of(price, total, index)
+    """Value of session number ``index`` (0-based) of a package (rules.session_value)."""
+    return session_value(kind=kind, price=price, total_uses=total, index=index)
 
 
 def _freeze_days(*, days: int | None, until: date | None, today: date) -> int:
@@ -171,7 +170,7 @@ def _moved(expiry: date, days: int) -> date:
     """The expiry moved out by a freeze; refused past 2100 (an expiry of 31/12/9999 saved
     before expiries were bounded cannot move: correct it first)."""
     try:
-        moved = expiry + timedelta(days=days)
+        moved = plus_days(expiry, days)
     except OverflowError:
         moved = None
     if moved is None or moved > MAX_DATE:
@@ -180,18 +179,13 @@ def _moved(expiry: date, days: int) -> date:
     return moved
 
 
-def _unused_frozen_days(frozen_from: date | None, frozen_until: date | None, today: date) -> int:
-    if frozen_from is None or frozen_until is None:
-        return 0
-    return max(0, (frozen_until - max(today, frozen_from)).days)
-
-
 def expiry_after_resume(package: PackageRow, *, today: date | None = None) -> date:
     """The expiry after resuming today: the frozen days not used are given back, so the
     net move is the days actually frozen. Unchanged if the package is not frozen."""
-    today = today or clock.today()
-    back = _unused_frozen_days(package.frozen_from, package.frozen_until, today)
-    return package.expires_on - timedelta(days=back)
+    return rules.expiry_after_resume(expires_on=package.expires_on,
+                                     frozen_from=package.frozen_from,
+                                     frozen_until=package.frozen_until,
+                                     today=today or clock.today())
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -218,7 +212,7 @@ def _to_row(values, today: date) -> PackageRow:
         id=values.id, customer_id=values.customer_id, name=values.name, kind=kind,
         price=values.price, purchased_on=values.purchased_on,
         activated_on=values.activated_on, expires_on=values.expires_on, total_uses=total,
-        used=used, remaining=total - used if counted else None,
+        used=used, remaining=sessions_left(kind=kind, total_uses=total, used=used),
         status=package_status(kind=kind, total_uses=total, used=used,
                               expires_on=values.expires_on, frozen_from=values.frozen_from,
                               frozen_until=values.frozen_until, today=today),
@@ -487,8 +481,8 @@ def sell_package(
         name = plan.name if name is None else name
         kind = plan.package_kind if kind is None else kind
         price = plan.price if price is None else price
-        if total_uses is None and kind != "time":
-            total_uses = plan.sessions
+        if total_uses is None:
+            total_uses = plan_sessions(kind=kind, sessions=plan.sessions)
         plan_days = plan.validity_days
 
     name = " ".join((name or "").split())
@@ -540,7 +534,7 @@ def sell_package(
         raise ValidationError(_("The activation date cannot be before the purchase date."),
                               field="activated_on")
     if expires_on is None and plan_days:
-        expires_on = activated_on + timedelta(days=plan_days)
+        expires_on = expiry_from_validity(activated_on=activated_on, validity_days=plan_days)
     if expires_on is None:
         raise ValidationError(_("Enter the expiry date."), field="expires_on")
     expires_on = _date(expires_on, field="expires_on",
@@ -651,9 +645,9 @@ def freeze_package(session: Session, *, staff_id: int, package_id: int, days: in
         raise RuleViolation(_why_not_in_use(row, status), field="package")
     before = audit.snapshot(row)
     old_expiry = row.expires_on
-    row.expires_on = _moved(old_expiry, days)
-    row.frozen_from = today
-    row.frozen_until = today + timedelta(days=days)
+    _moved(old_expiry, days)  # refuses an expiry that cannot move that far
+    row.expires_on, row.frozen_from, row.frozen_until = freeze(expires_on=old_expiry,
+                                                               today=today, days=days)
     event = _event(session, row, change="freeze", operator_id=staff_id, old_expiry=old_expiry,
                    new_expiry=row.expires_on, note=note)
     return _finish(session, row, staff_id=staff_id, action="freeze_package", before=before,
@@ -674,8 +668,9 @@ def resume_package(session: Session, *, staff_id: int, package_id: int,
         raise RuleViolation(_("Package is not frozen."), field="package")
     before = audit.snapshot(row)
     old_expiry = row.expires_on
-    back = _unused_frozen_days(row.frozen_from, row.frozen_until, today)
-    row.expires_on = old_expiry - timedelta(days=back)
+    row.expires_on = rules.expiry_after_resume(expires_on=old_expiry,
+                                               frozen_from=row.frozen_from,
+                                               frozen_until=row.frozen_until, today=today)
     row.frozen_from = None
     row.frozen_until = None
     event = _event(session, row, change="resume", operator_id=staff_id, old_expiry=old_expiry,
@@ -769,8 +764,8 @@ def check_redeemable(session: Session, *, package_id: int, customer_id: int | No
         raise RuleViolation(_why_not_in_use(row, status), field=field)
     if _cancelled(session, row.id):
         raise RuleViolation(_("This package was cancelled by a refund."), field=field)
-    left = row.total_uses - row.used
-    if row.kind != "time" and sessions > left:
+    left = sessions_left(kind=row.kind, total_uses=row.total_uses, used=row.used)
+    if left is not None and sessions > left:
         raise RuleViolation(ngettext("Only {left} session left on this package.",
                                      "Only {left} sessions left on this package.",
                                      left).format(left=left), field=field)

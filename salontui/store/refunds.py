@@ -23,7 +23,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from salontui.i18n import _
-from salontui.store import audit, clock, codes
+from salontui.store import audit, clock, codes, rules
 from salontui.store.bounds import boundary
 from salontui.store.cart import PAYMENT_METHODS, SALES_KINDS, CartPayment
 from salontui.store.checkout import (
@@ -177,7 +177,8 @@ def _pay_back(session: Session, refund: Invoice, payments: list[CartPayment],
     ref = {"ref_type": "invoice", "ref_id": refund.id, "operator_id": staff_id,
            "reason": _refund_reason(refund)}
     for payment in payments:
-        points = payment.amount // point_value if payment.method == "points" else 0
+        points = (rules.points_for_amount(payment.amount, point_value=point_value)
+                  if payment.method == "points" else 0)
         session.add(Payment(invoice_id=refund.id, method=payment.method, amount=-payment.amount,
                             card_id=payment.card_id if payment.method == "value" else None,
                             points=-points))
@@ -202,10 +203,10 @@ def _take_back_points(session: Session, invoice: Invoice, refund: Invoice, amoun
         {"i": invoice.id},
     ).scalar_one()
     if earned <= 0 or invoice.total <= 0:
-        return
-    left_to_refund = invoice.total + _refunded_so_far(session, invoice.id)
-    share = earned if amount >= left_to_refund else earned * amount // left_to_refund
-    share = min(share, points_balance(session, customer_id=invoice.customer_id))
+        return  # nothing to take back: spare the two reads below
+    share = rules.points_taken_back(
+        earned=earned, total=invoice.total, refunded_before=-_refunded_so_far(session, invoice.id),
+        refund=amount, balance=points_balance(session, customer_id=invoice.customer_id))
     if share > 0:
         post_entry(session, customer_id=invoice.customer_id, account="points", amount=-share,
                    kind="unearn", reason=_refund_reason(refund), ref_type="invoice",

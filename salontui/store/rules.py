@@ -1,0 +1,188 @@
+"""The desk's money, points, package and debt rules as pure functions.
+
+Each rule is written once here, on plain integers and days, and called both by
+the store's transactions (``checkout.py``, ``packages.py``, ``refunds.py``,
+``check.py``) and by the demo's bulk builder (``store/demo/``), so a rule
+changed here is changed for the desk, for the proof and for the demo alike.
+Nothing here touches a session, the clock or a translation: a rule says what
+the figure is, the caller says what to refuse and how.
+
+Days are either ``date`` objects (the desk) or day numbers (the demo counts
+days from the first day of its history, as plain ``int``, for speed): a rule
+that moves or compares days works on both and gives back the same kind.
+Amounts are integer minor units (money.py); never float.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TypeVar
+
+from salontui.store.money import share_of
+
+Day = TypeVar("Day", date, int)
+
+# Package statuses, in the order they win (see :func:`package_status`).
+IN_USE, RESERVED, EXPIRED, USED_UP = "in_use", "reserved", "expired", "used_up"
+# Why a debt repayment is refused (see :func:`repayment_problem`).
+MORE_THAN_OWED, ON_ACCOUNT = "more_than_owed", "on_account"
+
+
+# --- days -----------------------------------------------------------------------------------
+
+
+def plus_days(day: Day, days: int) -> Day:
+    """``day`` moved by ``days`` (negative: earlier); a date stays a date, a number a number."""
+    return day + days if isinstance(day, int) else day + timedelta(days=days)
+
+
+def days_between(start: Day, end: Day) -> int:
+    """Whole days from ``start`` to ``end`` (negative when ``end`` is earlier)."""
+    gap = end - start
+    return gap if isinstance(gap, int) else gap.days
+
+
+# --- invoice lines ----------------------------------------------------------------------------
+
+
+def line_amount(*, quantity: int, unit_price: int, discount: int) -> int:
+    """What a line costs: quantity × unit price, less the line's discount."""
+    return quantity * unit_price - discount
+
+
+def topup_credit(*, paid: int, credit: int | None = None) -> int:
+    """The value a top-up puts on the card: what was paid, unless a credit is given
+    (a bonus: 1,000,000 paid, 1,050,000 credited)."""
+    return paid if credit is None else credit
+
+
+def promotion_off(*, sales: int, percent: int, amount: int) -> int:
+    """What a promotion takes off the sales lines: ``percent`` of them (floored) plus a
+    fixed ``amount``, never more than the sales."""
+    return min(sales * percent // 100 + amount, sales)
+
+
+# --- points -------------------------------------------------------------------------------------
+
+
+def points_rate(*, points_per_amount: int, member_state: str | None) -> int:
+    """The earning rate an invoice keeps: the salon's ``points_per_amount`` for an active
+    member; 0 (earns nothing) for a walk-in (``None``), a member not activated or excluded,
+    or a salon that gives no points."""
+    return points_per_amount if member_state == "active" and points_per_amount > 0 else 0
+
+
+def points_earned(*, sales: int, discount: int = 0, not_money: int = 0, rate: int) -> int:
+    """Points a sale earns: one per ``rate`` (the invoice's :func:`points_rate`) of the sales
+    lines (services, products, packages) after the invoice discount, less what was paid with
+    points or waived (``not_money``), floored; 0 when the rate is 0 or the base is not
+    positive. Top-ups and repayments are not sales: they earn when the money is spent."""
+    if rate <= 0:
+        return 0
+    return max(0, sales - discount - not_money) // rate
+
+
+def points_for_amount(amount: int, *, point_value: int) -> int:
+    """The whole points ``amount`` is worth at ``point_value`` each (floored): what a points
+    payment of that amount takes off the balance."""
+    return amount // point_value
+
+
+def points_taken_back(*, earned: int, total: int, refunded_before: int, refund: int,
+                      balance: int) -> int:
+    """Points a refund takes back: the points the invoice earned (less any taken back
+    before) in proportion of ``refund`` to what was left to refund (``total`` less
+    ``refunded_before``), floored; all of them when the refund takes what is left; never
+    more than the customer's ``balance``, never below 0."""
+    if earned <= 0 or total <= 0:
+        return 0
+    left = total - refunded_before
+    share = earned if refund >= left else earned * refund // left
+    return max(0, min(share, balance))
+
+
+# --- debt ---------------------------------------------------------------------------------------
+
+
+def repayment_problem(*, owed: int, repaying: int, on_account: bool) -> str | None:
+    """Why an invoice's debt repayment of ``repaying`` cannot go through, or None: it may
+    not be more than the customer ``owed`` (:data:`MORE_THAN_OWED`), and a debt is not
+    repaid on account (:data:`ON_ACCOUNT`). No repayment (0) is never a problem."""
+    if repaying <= 0:
+        return None
+    if repaying > owed:
+        return MORE_THAN_OWED
+    if on_account:
+        return ON_ACCOUNT
+    return None
+
+
+def debt_after(*, owed: int, repaid: int = 0, charged: int = 0) -> int:
+    """The customer's debt after an invoice: what they owed, less what it repaid, plus the
+    part paid on account."""
+    return owed - repaid + charged
+
+
+# --- packages -----------------------------------------------------------------------------------
+
+
+def plan_sessions(*, kind: str, sessions: int | None) -> int | None:
+    """The sessions a package sold from a plan starts with: the plan's count (count cards,
+    gifts); 0 for a time card, which is used any number of times until it expires."""
+    return 0 if kind == "time" else sessions
+
+
+def expiry_from_validity(*, activated_on: Day, validity_days: int) -> Day:
+    """A package's expiry: its activation day plus the plan's days of validity."""
+    return plus_days(activated_on, validity_days)
+
+
+def sessions_left(*, kind: str, total_uses: int, used: int) -> int | None:
+    """Sessions still to use (total − used, never stored); None for a time card."""
+    return None if kind == "time" else total_uses - used
+
+
+def session_value(*, kind: str, price: int, total_uses: int, index: int) -> int:
+    """The value session ``index`` (0-based) of a package recognises: an equal share of
+    the price in minor units with the rounding remainder on the last session, so the
+    sessions add up to the price (5980 over 7: six of 854 and a last of 856); 0 for a time
+    card or a package without sessions."""
+    if kind == "time" or total_uses <= 0:
+        return 0
+    return share_of(price, total_uses, index)
+
+
+def package_status(*, kind: str, total_uses: int, used: int, expires_on: Day,
+                   frozen_from: Day | None, frozen_until: Day | None, today: Day) -> str:
+    """reserved (frozen today: ``frozen_from <= today < frozen_until``) > expired (today is
+    after the expiry day) > used up (a count or gift card with every session used) > in use.
+    Only a package in use can be redeemed."""
+    if frozen_from is not None and frozen_until is not None and frozen_from <= today < frozen_until:
+        return RESERVED
+    if today > expires_on:
+        return EXPIRED
+    if kind != "time" and used >= total_uses:
+        return USED_UP
+    return IN_USE
+
+
+def freeze(*, expires_on: Day, today: Day, days: int) -> tuple[Day, Day, Day]:
+    """A freeze (reserve) of ``days`` days from today: (new expiry, frozen from, frozen
+    until). The expiry moves out by the frozen days at once, so the desk can show it."""
+    return plus_days(expires_on, days), today, plus_days(today, days)
+
+
+def unused_frozen_days(*, frozen_from: Day | None, frozen_until: Day | None,
+                       today: Day) -> int:
+    """Days of a freeze not used yet if it ended today (0 when not frozen or over)."""
+    if frozen_from is None or frozen_until is None:
+        return 0
+    return max(0, days_between(max(today, frozen_from), frozen_until))
+
+
+def expiry_after_resume(*, expires_on: Day, frozen_from: Day | None, frozen_until: Day | None,
+                        today: Day) -> Day:
+    """The expiry when a freeze ends today: the frozen days not used are given back, so in
+    the end the expiry has moved out by the days actually frozen."""
+    back = unused_frozen_days(frozen_from=frozen_from, frozen_until=frozen_until, today=today)
+    return plus_days(expires_on, -back)
