@@ -1,0 +1,464 @@
+"""The demo's builder and its bulk load: what runs the steps, and what writes them.
+
+:class:`_Builder` holds the build's state (random stream, calendar, shapes) and
+runs the steps in order: the salon and its customers (``people.py``), the
+history (``history.py``), then this morning at the salon and the rows kept
+until the end (here). :func:`build_demo` migrates the database and loads the
+rows: on SQLite in one transaction on one raw connection, with the indexes that
+would slow the load dropped and built again afterwards (:func:`_build_sqlite`);
+on any other engine through SQLAlchemy Core (:func:`_build_core`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import random
+import sqlite3
+import time as _time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from salontui.i18n import _
+from salontui.store import clock
+from salontui.store.demo.calendar import _Calendar
+from salontui.store.demo.catalog_data import (
+    HISTORY_DAYS,
+    MANAGER,
+    OWNER,
+    SERVICES,
+    SETTINGS,
+    SHOWCASE,
+    TECHNICIANS,
+    _is_regular,
+)
+from salontui.store.demo.history import _History, _Package
+from salontui.store.demo.people import _People
+from salontui.store.demo.sinks import BATCH, _CoreSink, _Shape, _SqliteSink
+from salontui.store.errors import RuleViolation, ValidationError
+
+MAX_CUSTOMERS = 2_000_000
+MAX_BUSIEST = 200_000  # visits of the benchmarks' busiest customer
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class DemoStats:
+    customers: int
+    staff: int
+    catalog_items: int
+    invoices: int
+    invoice_lines: int
+    payments: int
+    ledger_entries: int
+    packages: int
+    package_events: int
+    value_cards: int
+    appointments: int
+    care_notes: int
+    promotions_given: int
+    seconds: float
+
+    def __str__(self) -> str:
+        return (f"{self.customers:,} customers, {self.invoices:,} invoices "
+                f"({self.invoice_lines:,} lines, {self.payments:,} payments), "
+                f"{self.ledger_entries:,} ledger entries, {self.packages:,} packages, "
+                f"{self.appointments:,} appointments, {self.care_notes:,} care notes, "
+                f"{self.staff} staff, {self.catalog_items} catalog items "
+                f"in {self.seconds:.1f} s")
+
+
+class _Builder(_People, _History):
+    """One build: its random stream, calendar and shapes, and the steps in order
+    (:meth:`run`); the steps themselves are in ``people.py`` and ``history.py``."""
+
+    def __init__(self, *, customers: int, seed: int, today: date, sink, progress,
+                 now: datetime | None = None, busiest: int = 0):
+        self.n = customers
+        self.busiest = busiest
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.today = today
+        self.sink = sink
+        self.progress = progress or (lambda stage, fraction: None)
+        self.first_day = today - timedelta(days=HISTORY_DAYS)
+        self.cal = _Calendar(self.first_day, HISTORY_DAYS + 3000)
+        self.today_i = HISTORY_DAYS
+        # "Now" for the demo: 09:00 at the salon this morning, or earlier if the clock
+        # (``now``, naive UTC) says it is earlier this morning: nothing is written later.
+        self.now_t = self.cal.at_local(self.today_i, 9 * 60)
+        if now is not None:
+            elapsed = now - datetime.combine(self.first_day, datetime.min.time())
+            now_t = int(elapsed.total_seconds() // 60)
+            if self.cal.at_local(self.today_i, 0) <= now_t < self.now_t:
+                self.now_t = now_t
+        self._shapes()
+
+    # -- shapes (the INSERTs) ---------------------------------------------------------------
+    def _shapes(self) -> None:
+        S = _Shape
+        self.s_settings = S("salon_settings", tuple(SETTINGS))
+        self.s_staff = S("staff", ("id", "name", "role", "active", "created_at"))
+        self.s_catalog = S("catalog_item", ("id", "code", "name", "name_norm", "kind", "price",
+                                            "package_kind", "sessions", "validity_days",
+                                            "service_id", "active"))
+        self.s_program = S("promotion_program", ("id", "name", "description", "valid_from",
+                                                 "valid_until", "discount_percent",
+                                                 "discount_amount", "active"))
+        self.s_customer = S("customer", ("id", "code", "name", "name_norm", "phone",
+                                         "phone_national", "phone_rev", "birthday", "gender",
+                                         "email", "address", "note", "tier", "member_state",
+                                         "created_at", "updated_at", "deleted_at"),
+                            {"merged_into_id": None}, nulls=("birthday", "deleted_at"))
+        self.s_name_key = S("customer_name_key", ("customer_id", "key"))
+        self.s_card = S("value_card", ("id", "customer_id", "name", "created_at"))
+        self.s_invoice = S("invoice", ("id", "code", "customer_id", "created_at", "kind",
+                                       "subtotal", "discount", "total", "staff_id",
+                                       "refund_of_id", "note", "points_rate"),
+                           {"idempotency_key": None, "change_given": 0, "request_hash": None},
+                           nulls=("refund_of_id",))
+        self.s_package = S("customer_package", ("id", "customer_id", "plan_id", "name", "kind",
+                                                "price", "purchased_on", "activated_on",
+                                                "expires_on", "total_uses", "used",
+                                                "frozen_from", "frozen_until", "invoice_id",
+                                                "created_at"),
+                           nulls=("plan_id", "frozen_from", "frozen_until", "invoice_id"))
+        # One shape per table, so ids (and the indexes kept during the load) only append.
+        self.s_line = S("invoice_line", ("id", "invoice_id", "kind", "item_id", "package_id",
+                                         "card_id", "description", "quantity", "unit_price",
+                                         "discount", "amount", "credit", "staff_id",
+                                         "refund_of_line_id"), {"picked_up": True},
+                        nulls=("item_id", "package_id", "card_id", "staff_id",
+                               "refund_of_line_id"))
+        self.s_payment = S("payment", ("invoice_id", "method", "amount", "card_id", "points"),
+                           nulls=("card_id",))
+        self.s_ledger = S("ledger_entry", ("customer_id", "account", "card_id", "created_at",
+                                           "amount", "kind", "reason", "ref_type", "ref_id",
+                                           "operator_id"), nulls=("card_id",))
+        self.s_event = S("package_event", ("package_id", "created_at", "change", "delta_total",
+                                           "delta_used", "value", "old_expiry", "new_expiry",
+                                           "note", "operator_id", "service_staff_id",
+                                           "invoice_id"),
+                         nulls=("old_expiry", "new_expiry", "service_staff_id", "invoice_id"))
+        self.s_appointment = S("appointment", ("customer_id", "starts_at", "services",
+                                               "staff_id", "status", "invoice_id", "note",
+                                               "service_notes", "next_focus",
+                                               "next_reminder_at", "next_step", "created_at"),
+                               nulls=("staff_id", "invoice_id", "next_reminder_at"))
+        self.s_care = S("care_note", ("id", "customer_id", "type", "title", "description",
+                                      "staff_id", "created_at", "updated_at", "deleted_at"),
+                        nulls=("deleted_at",))
+        self.s_promo = S("customer_promotion", ("id", "customer_id", "program_id", "code",
+                                                "created_at", "expires_on", "used_on",
+                                                "invoice_id", "note"),
+                          nulls=("expires_on", "used_on", "invoice_id"))
+        self.s_counter = S("counter", ("name", "value"))
+        self.s_audit = S("audit_log", ("created_at", "staff_id", "action", "entity",
+                                       "entity_id", "before", "after"))
+        # Dependency order (what a database checking foreign keys at once needs).
+        self.shapes = [
+            self.s_settings, self.s_staff, self.s_catalog, self.s_program, self.s_customer,
+            self.s_name_key, self.s_card, self.s_invoice, self.s_package, self.s_line,
+            self.s_payment, self.s_ledger, self.s_event, self.s_care, self.s_promo,
+            self.s_appointment, self.s_counter, self.s_audit,
+        ]
+
+    def _flush_full(self) -> None:
+        for shape in self.shapes:
+            if len(shape.rows) >= BATCH:
+                self.sink.flush(shape)
+    # -- this morning at the salon, and the rows kept until the end ----------------------------
+    def finish(self) -> None:
+        rng = self.rng
+        rand = rng.random
+        cal = self.cal
+        n = self.n
+        now_t = self.now_t
+        today = self.today_i
+        for k in range(SHOWCASE, n):
+            if not _is_regular(k, n) and rand() < 0.005:
+                last = self.st[k << 3]
+                self.deleted[k] = max(last + 1, min(now_t - 1, last + 30 * 1440))
+        self._showcase_packages()
+        appts = self.s_appointment.rows
+        for j, k in enumerate((5, 6, 7)):  # checked in this morning, not paid yet: to cashier
+            if k < n and k not in self.deleted:
+                starts = min(cal.at_local(today, 8 * 60 + 15 * j), now_t - 15 * (3 - j))
+                appts.append((k + 1, cal.ts(starts), SERVICES[j * 4][0], TECHNICIANS[j],
+                              "checked_in", 0, "", "", "", "", "",
+                              cal.ts(max(self.join_t[k], starts - 2 * 1440))))
+        for k in range(n):  # booked for today and the coming three weeks
+            if k in self.deleted or not (k == 8 or rand() < 0.04):
+                continue
+            day = today + (1 if k == 8 else int(rand() * 21))
+            starts = cal.at_local(day, 10 * 60 + 30 * int(rand() * 19))
+            staff = TECHNICIANS[int(rand() * len(TECHNICIANS))] if rand() < 0.7 else 0
+            note = "Khách muốn làm với kỹ thuật viên quen" if rand() < 0.1 else ""
+            booked = max(self.join_t[k], now_t - int(rand() * 5 * 1440))
+            appts.append((k + 1, cal.ts(starts), SERVICES[int(rand() * len(SERVICES))][0], staff,
+                          "booked", 0, note, "", "", "", "", cal.ts(booked)))
+        self._customers()
+        self._packages_and_promotions()
+        counters = (("customer", n), ("invoice", self.counters["invoice"]),
+                    ("promotion", self.counters["promotion"]), ("catalog", self.catalog_count))
+        self.s_counter.rows.extend(counters)
+        summary = {"customers": n, "invoices": self.counters["invoice"],
+                   "seed": self.seed, "today": self.today.isoformat()}
+        self.s_audit.rows.append((cal.ts(now_t), OWNER, "demo_build", "salon", None, None,
+                                  json.dumps(summary, sort_keys=True)))
+        self.progress("write", 0.9)
+        self.sink.close(self.shapes)
+    def _showcase_packages(self) -> None:
+        """Legacy packages typed in from the paper book this morning: one of each kind and
+        status, whatever the random history gave (the worked examples of the issue)."""
+        cal = self.cal
+        today = self.today_i
+        # (customer, name, kind, price, sessions, used, bought days ago, expires in, freeze)
+        specs = [
+            (0, "Gói 10 buổi chăm sóc da (sổ cũ)", "count", 5_980_000, 10, 2, 150, 20, False),
+            (1, "Tặng 8 buổi gội đầu (sổ cũ)", "gift", 0, 8, 4, 30, 60, False),
+            (2, "Thẻ năm chăm sóc tóc (sổ cũ)", "time", 1_980_000, 0, 0, 100, 265, False),
+            (3, "Liệu trình 7 buổi massage (sổ cũ)", "count", 1_980_000, 7, 7, 200, 30, False),
+            (4, "Gói 10 lần gội đầu (sổ cũ)", "count", 1_000_000, 10, 3, 60, 50, True),
+        ]
+        events = self.s_event.rows
+        for i, (k, name, kind, price, total, used, ago, expires_in, freeze) in enumerate(specs):
+            if k >= self.n:
+                continue
+            self.counters["package"] += 1
+            pid = self.counters["package"]
+            stamp = cal.ts(self.now_t - 30 + i)
+            p = _Package(pid, k + 1, None, name, kind, price, today - ago, today + expires_in,
+                         total, None, stamp)
+            p.used = used
+            self.all_packages.append(p)
+            note = "Chuyển từ sổ giấy"
+            events.append((pid, stamp, "sell", total, 0, 0, "", cal.date(p.expires), note,
+                           MANAGER, 0, 0))
+            if used:
+                events.append((pid, stamp, "backfill", 0, used, 0, "", "", note, MANAGER, 0,
+                               0))
+            if freeze:
+                old = p.expires
+                p.expires = old + 30
+                p.frozen_from, p.frozen_until = today, today + 30
+                events.append((pid, stamp, "freeze", 0, 0, 0, cal.date(old),
+                               cal.date(p.expires), "Khách về quê một tháng", MANAGER, 0, 0))
+    def _packages_and_promotions(self) -> None:
+        date_of = self.cal.date
+        rows = self.s_package.rows
+        for p in self.all_packages:
+            rows.append((p.id, p.customer, p.plan or 0, p.name, p.kind, p.price,
+                         date_of(p.purchased), date_of(p.purchased), date_of(p.expires), p.total,
+                         p.used, "" if p.frozen_from is None else date_of(p.frozen_from),
+                         "" if p.frozen_until is None else date_of(p.frozen_until),
+                         p.invoice_id or 0, p.created))
+        promos = self.s_promo.rows
+        for pid, cid, program, code, created, expires, used_on, invoice_id, note in self.promos:
+            promos.append((pid, cid, program, code, created,
+                           "" if expires is None else date_of(expires),
+                           "" if used_on is None else date_of(used_on), invoice_id or 0, note))
+
+    def run(self) -> None:
+        self.salon()
+        self.people()
+        keys = self.visits()
+        self.simulate(keys)
+        del keys
+        self.finish()
+
+
+# ------------------------------------------------------------------------------ entry point
+
+
+def _count(conn, table: str) -> int:
+    from sqlalchemy import text
+
+    return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
+def _refuse_if_not_empty(engine, replace: bool) -> None:
+    with engine.connect() as conn:
+        customers, staff = _count(conn, "customer"), _count(conn, "staff")
+        invoices = _count(conn, "invoice")
+    if (customers or staff or invoices) and not replace:
+        raise RuleViolation(
+            _("This database already holds a salon ({customers} customers, {staff} staff, "
+              "{invoices} invoices); the demo is not built over it. Use a new file, or "
+              "replace it (this deletes everything in it).").format(
+                customers=f"{customers:,}", staff=f"{staff:,}", invoices=f"{invoices:,}"),
+            field="replace")
+
+
+def _model_tables() -> list[str]:
+    from sqlmodel import SQLModel
+
+    import salontui.store.models  # noqa: F401
+
+    return [table.name for table in SQLModel.metadata.sorted_tables]
+
+
+# Indexes kept while loading: rows arrive in their order, so each insert is an append.
+# Every other secondary index is dropped for the load and created again afterwards from
+# the very SQL the migration stored (random inserts into a big index cost more than
+# building it once).
+KEEP_INDEXES = frozenset({"ix_invoice_line_invoice_id", "ix_payment_invoice_id", "ix_ledger_ref",
+                          "ix_customer_name_key_customer_id"})
+
+
+def _begin_bulk(conn: sqlite3.Connection, tables: list[str]) -> list[str]:
+    """Open the one transaction of the load, empty every table of the salon, drop the
+    indexes the load would slow down; return the SQL that puts them back.
+
+    The rollback journal is kept in memory: nearly free on a new file, and a failure still
+    rolls everything back (if another connection has the file open in WAL, it stays in
+    WAL). The append-only triggers are dropped only to empty the tables, and put back at
+    once from the SQL the migration stored.
+    """
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    with contextlib.suppress(sqlite3.OperationalError):
+        conn.execute("PRAGMA journal_mode = MEMORY")
+    conn.execute("PRAGMA cache_size = -1000000")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA threads = 2")
+    conn.execute("BEGIN IMMEDIATE")
+    triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                            "ORDER BY name").fetchall()
+    for name, _sql in triggers:
+        conn.execute(f'DROP TRIGGER "{name}"')
+    for table in tables:
+        conn.execute(f'DELETE FROM "{table}"')
+    for _name, sql in triggers:
+        conn.execute(sql)
+    indexes = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                           "AND sql IS NOT NULL ORDER BY name").fetchall()
+    dropped = []
+    for name, sql in indexes:
+        if name not in KEEP_INDEXES:
+            conn.execute(f'DROP INDEX "{name}"')
+            dropped.append(sql)
+    return dropped
+
+
+def _end_bulk(conn: sqlite3.Connection, dropped: list[str]) -> None:
+    for sql in dropped:
+        conn.execute(sql)
+    conn.execute("COMMIT")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA optimize")
+
+
+def _build_sqlite(path: str, make_builder) -> dict[str, int]:
+    """The bulk load: one raw connection, one transaction."""
+    tables = _model_tables()
+    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+    try:
+        dropped = _begin_bulk(conn, tables)
+        try:
+            builder = make_builder(_SqliteSink(conn))
+            builder.run()
+            builder.progress("indexes", 0.95)
+            _end_bulk(conn, dropped)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return builder.sink.counts
+    finally:
+        conn.close()
+
+
+def _build_core(engine, make_builder) -> dict[str, int]:
+    """Any other engine (PostgreSQL): the same rows through SQLAlchemy Core, in one
+    transaction; the id sequences are moved past the ids written."""
+    from sqlalchemy import text
+
+    from salontui.store.db import WRITE_OPTION
+
+    tables = _model_tables()
+    postgres = engine.dialect.name == "postgresql"
+    with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
+        if postgres:
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                              + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                conn.execute(text(f'DELETE FROM "{table}"'))
+        builder = make_builder(_CoreSink(conn))
+        builder.run()
+        if postgres:
+            for table in tables:
+                if table == "counter":
+                    continue
+                conn.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"coalesce(max(id), 1), max(id) IS NOT NULL) FROM \"{table}\""))
+    return builder.sink.counts
+
+
+def build_demo(url: str, *, customers: int = 500, seed: int = 1,
+               progress: Progress | None = None, replace: bool = False,
+               today: date | None = None, busiest: int = 0) -> DemoStats:
+    """Build the demo salon into ``url`` (migrated first) and say what was written.
+
+    Refuses (RuleViolation) a database that already has customers, staff or invoices
+    unless ``replace=True``, which deletes everything in it first. ``progress(stage,
+    fraction)`` is called now and then. ``today`` (default: the store clock's) anchors
+    every date, so the same seed and day give the same rows. ``busiest`` (for
+    benchmarks) gives the first customer that many visits, a tenth as many care
+    notes and a fiftieth as many promotions.
+    """
+    if isinstance(customers, bool) or not isinstance(customers, int) or not (
+            1 <= customers <= MAX_CUSTOMERS):
+        raise ValidationError(_("The demo has 1 to {n} customers.").format(
+            n=f"{MAX_CUSTOMERS:,}"),
+                              field="customers")
+    if isinstance(busiest, bool) or not isinstance(busiest, int) or not (
+            0 <= busiest <= MAX_BUSIEST):
+        raise ValidationError(_("The busiest customer has 0 to {n} visits.").format(
+            n=f"{MAX_BUSIEST:,}"), field="busiest")
+    started = _time.perf_counter()
+    today = today or clock.today()
+    if isinstance(today, datetime):
+        today = today.date()
+
+    from salontui.store.db import make_engine
+    from salontui.store.schema import upgrade
+
+    def make_builder(sink):
+        return _Builder(customers=customers, seed=seed, today=today, sink=sink,
+                        progress=progress, now=clock.now(), busiest=busiest)
+
+    engine = make_engine(url)
+    collecting = gc.isenabled()
+    gc.disable()  # millions of young tuples: the collector would walk them again and again
+    try:
+        upgrade(engine)
+        _refuse_if_not_empty(engine, replace)
+        if engine.dialect.name == "sqlite":
+            path = engine.url.database
+            engine.dispose()
+            counts = _build_sqlite(path, make_builder)
+        else:
+            counts = _build_core(engine, make_builder)
+    finally:
+        engine.dispose()
+        if collecting:
+            gc.enable()
+    if progress:
+        progress("done", 1.0)
+    return DemoStats(
+        customers=counts.get("customer", 0), staff=counts.get("staff", 0),
+        catalog_items=counts.get("catalog_item", 0), invoices=counts.get("invoice", 0),
+        invoice_lines=counts.get("invoice_line", 0), payments=counts.get("payment", 0),
+        ledger_entries=counts.get("ledger_entry", 0),
+        packages=counts.get("customer_package", 0),
+        package_events=counts.get("package_event", 0),
+        value_cards=counts.get("value_card", 0), appointments=counts.get("appointment", 0),
+        care_notes=counts.get("care_note", 0),
+        promotions_given=counts.get("customer_promotion", 0),
+        seconds=round(_time.perf_counter() - started, 2),
+    )

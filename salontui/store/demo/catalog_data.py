@@ -1,0 +1,170 @@
+"""The demo salon's data: who works there, what it sells and at what price, its
+promotions, and the names, streets and notes its customers are made from.
+
+Plain tables and constants only (no code that writes a row), so the salon can be
+read, and changed, in one place; the builder (``build.py``) and the simulation
+(``history.py``) pick from them. Weights say how often a visit picks an entry;
+:func:`_weighted_table` turns them into lookup tables for the hot loop.
+"""
+
+from __future__ import annotations
+
+HISTORY_DAYS = 3 * 365
+UTC_OFFSET_MINUTES = 420  # Vietnam
+POINTS_PER_AMOUNT = 10_000
+POINT_VALUE = 100
+OPEN_LOCAL = 8 * 60 + 30  # 08:30, minutes after local midnight
+CLOSE_LOCAL = 20 * 60 + 30  # 20:30
+
+
+SETTINGS = {
+    "id": 1, "name": "Salon Hoa Mai",
+    "address": "68 Nguyễn Văn Linh, phường Nam Dương, quận Hải Châu, Đà Nẵng",
+    "phone": "0236 3 888 168",
+    "receipt_footer": "Cảm ơn quý khách! Hẹn gặp lại tại Salon Hoa Mai.",
+    "currency": "VND", "currency_exponent": 0, "locale": "vi_VN", "phone_region": "VN",
+    "points_per_amount": POINTS_PER_AMOUNT, "point_value": POINT_VALUE,
+    "utc_offset_minutes": UTC_OFFSET_MINUTES,
+}
+
+# (name, role, active); ids are 1.. in this order.
+STAFF = [
+    ("Phạm Thị Hoa Mai", "owner", True),
+    ("Lê Minh Tuấn", "manager", True),
+    ("Nguyễn Thị Thu Trang", "receptionist", True),
+    ("Võ Ngọc Hân", "receptionist", True),
+    ("Trần Văn Khoa", "technician", True),
+    ("Huỳnh Thị Kim Ngân", "technician", True),
+    ("Đặng Thị Ly", "technician", True),
+    ("Bùi Minh Quân", "technician", True),
+    ("Ngô Thị Diễm", "technician", True),
+    ("Dương Thanh Tâm", "technician", True),
+    ("Hồ Thị Yến", "technician", True),
+    ("Lý Văn Phúc", "technician", False),  # left the salon half-way through the history
+]
+OWNER, MANAGER = 1, 2
+CASHIERS = (3, 3, 4, 4, 4, 2)
+TECHNICIANS = (5, 6, 7, 8, 9, 10, 11)
+FORMER_TECHNICIAN = 12
+
+# (name, price, weight) -- weights say how often a visit picks the service.
+SERVICES = [
+    ("Gội đầu dưỡng sinh", 120_000, 30),
+    ("Gội đầu thảo dược", 150_000, 12),
+    ("Cắt tóc nữ", 150_000, 14),
+    ("Cắt tóc nam", 80_000, 6),
+    ("Uốn tóc", 650_000, 4),
+    ("Duỗi tóc", 600_000, 3),
+    ("Nhuộm tóc", 550_000, 6),
+    ("Phục hồi tóc Keratin", 450_000, 3),
+    ("Massage body", 350_000, 10),
+    ("Massage chân", 200_000, 8),
+    ("Chăm sóc da mặt", 300_000, 10),
+    ("Trị mụn chuyên sâu", 450_000, 4),
+    ("Tẩy tế bào chết toàn thân", 250_000, 3),
+    ("Làm móng tay", 100_000, 6),
+    ("Sơn gel", 150_000, 6),
+    ("Nối mi", 300_000, 3),
+    ("Triệt lông nách", 200_000, 2),
+]
+PRODUCTS = [
+    ("Dầu gội bưởi 250ml", 180_000),
+    ("Dầu xả phục hồi 250ml", 220_000),
+    ("Serum dưỡng tóc", 350_000),
+    ("Sữa rửa mặt dịu nhẹ", 280_000),
+    ("Kem chống nắng SPF50", 320_000),
+    ("Mặt nạ dưỡng ẩm (hộp 10 miếng)", 250_000),
+    ("Tinh dầu massage sả chanh", 190_000),
+]
+# (name, package_kind, sessions, price, validity_days, base service index, weight)
+PLANS = [
+    ("Gói 10 lần gội đầu dưỡng sinh", "count", 10, 1_000_000, 180, 0, 30),
+    ("Gói 10 buổi massage body", "count", 10, 3_000_000, 365, 8, 12),
+    ("Liệu trình chăm sóc da 7 buổi", "count", 7, 1_980_000, 180, 10, 14),
+    ("Liệu trình trị mụn 5 buổi", "count", 5, 1_990_000, 120, 11, 6),
+    ("Thẻ tháng gội đầu không giới hạn", "time", None, 1_500_000, 30, 0, 10),
+    ("Thẻ năm spa", "time", None, 12_000_000, 365, 8, 3),
+    ("Tặng 3 buổi gội đầu", "gift", 3, 0, 90, 0, 0),
+    ("Quà sinh nhật: 1 buổi massage chân", "gift", 1, 0, 60, 9, 0),
+]
+GIFT_PLANS = (6, 7)
+SUB_CARD = "Thẻ Spa"
+TOPUPS = ((1_000_000, 1_050_000), (2_000_000, 2_150_000), (3_000_000, 3_300_000),
+          (5_000_000, 5_600_000), (10_000_000, 11_500_000))
+
+# (name, description, start day, end day (None: open), percent, amount); days from history start
+PROGRAMS = [
+    ("Khai trương chi nhánh mới", "Giảm 20% mọi dịch vụ", 30, 120, 20, 0),
+    ("Tri ân khách hàng thân thiết", "Giảm 100.000đ cho hoá đơn dịch vụ", 200, 400, 0, 100_000),
+    ("Tết Nguyên Đán", "Giảm 15% dịch vụ tóc dịp Tết", 420, 470, 15, 0),
+    ("Mừng sinh nhật", "Giảm 30% trong tháng sinh nhật", 0, None, 30, 0),
+    ("Giới thiệu bạn bè", "Giảm 50.000đ cho khách được giới thiệu", 600, None, 0, 50_000),
+]
+
+SURNAMES = [("Nguyễn", 380), ("Trần", 110), ("Lê", 95), ("Phạm", 70), ("Hoàng", 30),
+            ("Huỳnh", 25), ("Phan", 45), ("Vũ", 20), ("Võ", 20), ("Đặng", 21), ("Bùi", 20),
+            ("Đỗ", 14), ("Hồ", 13), ("Ngô", 13), ("Dương", 10), ("Lý", 5), ("Trương", 8),
+            ("Đinh", 6), ("Mai", 5), ("Cao", 4), ("Lâm", 4)]
+FEMALE_MIDDLE = ["Thị", "Thị", "Thị", "Thị", "Ngọc", "Thanh", "Thu", "Minh", "Kim", "Mỹ",
+                 "Bảo", "Hoài", "Phương", "Diễm", "Khánh", "Thuỳ", "Hồng", "Quỳnh"]
+MALE_MIDDLE = ["Văn", "Văn", "Minh", "Quốc", "Đức", "Hữu", "Thành", "Công", "Gia", "Hoàng",
+               "Anh", "Thanh", "Ngọc", "Tấn"]
+FEMALE_GIVEN = ["Hương", "Lan", "Linh", "Trang", "Hà", "Mai", "Ngọc", "Thảo", "Vy", "Nhung",
+                "Hạnh", "Hằng", "Yến", "Phương", "Anh", "Thuỷ", "Dung", "Loan", "Oanh",
+                "Quỳnh", "Nga", "Hoa", "Hiền", "Huyền", "Trinh", "Nhi", "My", "Châu", "Giang",
+                "Uyên", "Thư", "Tâm", "Diệp", "Tuyết", "Xuân", "Như", "Hồng", "Liên", "Đào",
+                "Ánh", "Bích", "Cúc", "Duyên", "Hậu", "Khuê", "Lệ", "Ly", "Nguyệt", "Phượng",
+                "Sương", "Thoa", "Trâm", "Vân", "Ý"]
+MALE_GIVEN = ["Hùng", "Dũng", "Tuấn", "Minh", "Nam", "Long", "Hải", "Sơn", "Phong", "Khoa",
+              "Đức", "Quân", "Huy", "Bảo", "Thắng", "Trung", "Tài", "Lâm", "Hiếu", "Phúc",
+              "Khánh", "Vinh", "Đạt", "Tùng", "Cường", "Hoàng", "Kiên", "Lộc", "Nhân", "Quang"]
+SECOND_GIVEN = ["Anh", "Giang", "Linh", "Vy", "Như", "Trâm", "Châu", "Nhi"]
+# Mobile prefixes that phonenumbers accepts for Vietnam (Viettel, Vinaphone, Mobifone, ...).
+PHONE_PREFIXES = ["090", "093", "070", "079", "077", "076", "078", "091", "094", "088", "081",
+                  "082", "083", "084", "085", "096", "097", "098", "086", "032", "033", "034",
+                  "035", "036", "037", "038", "039", "092", "056", "058", "059", "087"]
+STREETS = ["Nguyễn Văn Linh", "Lê Duẩn", "Hùng Vương", "Trần Phú", "Bạch Đằng", "Hàm Nghi",
+           "Điện Biên Phủ", "Ngũ Hành Sơn", "Võ Nguyên Giáp", "Lê Văn Hiến", "Tôn Đức Thắng",
+           "Nguyễn Tri Phương", "Phan Châu Trinh", "Ông Ích Khiêm", "Hoàng Diệu"]
+DISTRICTS = ["Hải Châu", "Thanh Khê", "Sơn Trà", "Ngũ Hành Sơn", "Liên Chiểu", "Cẩm Lệ",
+             "Hoà Vang"]
+CUSTOMER_NOTES = ["Da nhạy cảm, tránh sản phẩm có cồn.", "Thích gội đầu nước ấm.",
+                  "Dị ứng thuốc nhuộm có amoniac.", "Khách quen, hay đi cùng con gái.",
+                  "Chỉ đặt lịch buổi tối sau 18h.", "Thích kỹ thuật viên Ngân làm."]
+CARE_TITLES = {
+    "care": ["Hỏi thăm sau liệu trình", "Tặng điểm tri ân khách hàng", "Chúc mừng sinh nhật"],
+    "treatment": ["Tư vấn liệu trình trị mụn", "Theo dõi tình trạng da",
+                  "Phục hồi tóc hư tổn: buổi kiểm tra"],
+    "call": ["Gọi nhắc lịch hẹn", "Gọi chăm sóc sau dịch vụ", "Gọi mời dùng gói mới"],
+    "sms": ["SMS nhắc lịch hẹn", "SMS chúc mừng sinh nhật", "SMS thông báo khuyến mãi"],
+    "email": ["Email khuyến mãi tháng", "Email cảm ơn khách hàng"],
+}
+CARE_TYPES = ("care", "treatment", "call", "sms", "email")
+CARE_DESCRIPTIONS = ["Khách hài lòng, hẹn quay lại tuần sau.", "Da đã cải thiện rõ.",
+                     "Khách bận, gọi lại sau.", "Đã gửi thông tin ưu đãi.", ""]
+SERVICE_NOTES = ["Da khô, nên dưỡng ẩm thêm.", "Tóc yếu, tránh uốn trong 2 tháng.",
+                 "Vai gáy căng, tăng thời gian massage.", "Móng mỏng, dùng gel nhẹ."]
+NEXT_FOCUS = ["Dưỡng ẩm chuyên sâu", "Phục hồi tóc", "Massage vai gáy", "Trị mụn vùng cằm"]
+REFUND_REASONS = ["Khách không hài lòng với kiểu tóc", "Nhập nhầm dịch vụ",
+                  "Sản phẩm lỗi, khách trả lại"]
+TIERS = ((50_000_000, "Diamond"), (20_000_000, "Gold"), (5_000_000, "Silver"), (0, "Member"))
+
+
+SHOWCASE = 10  # the first customers carry the guaranteed examples (every status, ...)
+
+
+def _is_regular(k: int, n: int) -> bool:
+    """One customer in a thousand is a regular with ~1,000 invoices; regulars are among the
+    first tenth of customers, so they have been coming for years."""
+    return k < n // 10 and k % 100 == 7
+
+
+def _weighted_table(weights: list[int], size: int = 4096) -> list[int]:
+    """A lookup table: table[int(random() * size)] picks index i with probability ∝ weight."""
+    total = sum(weights)
+    table: list[int] = []
+    for i, w in enumerate(weights):
+        table += [i] * round(w * size / total)
+    while len(table) < size:
+        table.append(max(range(len(weights)), key=weights.__getitem__))
+    return table[:size]

@@ -1,0 +1,512 @@
+"""The salon's history, simulated visit by visit in time order.
+
+Every visit and desk event of every customer is one integer key (time, type,
+customer), sorted once (:meth:`_History.visits`); :meth:`_History.simulate`
+replays them, writing each visit's invoice, lines, payments, ledger entries and
+package events as the checkout would. It is one long loop on purpose: it runs
+about a million times, so per-customer figures live in one typed array (one
+cache line per customer), rows are plain tuples and the store's rules
+(``store/rules.py``) are called where they cost little (per invoice, not per
+row) or computed once beforehand.
+
+A part of the one builder (:class:`salontui.store.demo.build._Builder` mixes it
+in), sharing its random stream, calendar and shapes through ``self``.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+from salontui.store.demo.catalog_data import (
+    CARE_DESCRIPTIONS,
+    CARE_TITLES,
+    CARE_TYPES,
+    CASHIERS,
+    CLOSE_LOCAL,
+    FORMER_TECHNICIAN,
+    GIFT_PLANS,
+    HISTORY_DAYS,
+    MANAGER,
+    NEXT_FOCUS,
+    OPEN_LOCAL,
+    PLANS,
+    POINT_VALUE,
+    POINTS_PER_AMOUNT,
+    PRODUCTS,
+    REFUND_REASONS,
+    SERVICE_NOTES,
+    SERVICES,
+    SHOWCASE,
+    SUB_CARD,
+    TECHNICIANS,
+    TOPUPS,
+    _is_regular,
+)
+from salontui.store.money import share_of
+
+_KEY_BITS = 21  # customer index bits in a sort key (2**21 > MAX_CUSTOMERS)
+# Fields of a customer's figures while the history is replayed (8 per customer: one line).
+_LAST, _DEBT, _GENERAL, _SUB, _PTS, _SPEND, _ACTIVE, _FLAGS = range(8)
+_FIELDS = 8
+_TYPE_BITS = 2
+
+
+class _Package:
+    __slots__ = ("created", "customer", "expires", "frozen_from", "frozen_until", "id",
+                 "invoice_id", "kind", "name", "plan", "price", "purchased", "total", "used")
+
+    def __init__(self, pid, customer, plan, name, kind, price, purchased, expires, total,
+                 invoice_id, created):
+        self.id, self.customer, self.plan, self.name, self.kind = pid, customer, plan, name, kind
+        self.price, self.purchased, self.expires = price, purchased, expires
+        self.total, self.used = total, 0
+        self.frozen_from = self.frozen_until = None
+        self.invoice_id, self.created = invoice_id, created
+
+    def status(self, day: int) -> str:
+        if self.frozen_from is not None and self.frozen_from <= day < self.frozen_until:
+            return "reserved"
+        if day > self.expires:
+            return "expired"
+        if self.kind != "time" and self.used >= self.total:
+            return "used_up"
+        return "in_use"
+
+
+class _History:
+    """The visits and their replay (methods of the builder)."""
+
+    def visits(self) -> array:
+        """Every visit and desk event of the history as one sorted list of integer keys:
+        time << 23 | type << 21 | customer. Types: 0 visit, 1 care note, 2 promotion."""
+        rng = self.rng
+        rand = rng.random
+        n = self.n
+        keys: list[int] = []
+        append = keys.append
+        end_day = self.today_i  # visits up to yesterday evening
+        shift = _KEY_BITS + _TYPE_BITS
+        cal = self.cal
+        for k in range(n):
+            join = self.join_t[k]
+            join_day = cal.local_day(join)
+            days = end_day - join_day
+            if days <= 0:
+                continue
+            if _is_regular(k, n):
+                count = 700 + int(rand() * 600)  # the regulars: ~1,000 invoices each
+            else:
+                # ~9 visits on average, more for those who have been customers longer.
+                mean = 18.0 * days / HISTORY_DAYS
+                count = min(300, int(rng.expovariate(1.0 / mean))) if mean > 0 else 0
+                if k < SHOWCASE:
+                    count = max(count, 3)
+            busiest = k == 0 and self.busiest > 0
+            if busiest:  # a benchmark's customer: many visits, notes and promotions
+                count = self.busiest
+            if count:
+                append((join << shift) | k)  # the first visit: the day they joined
+            for _visit in range(count - 1):
+                day = join_day + 1 + int(rand() * days)
+                if day >= end_day:
+                    day = end_day - 1
+                t = cal.at_local(day, OPEN_LOCAL + int(rand() * (CLOSE_LOCAL - OPEN_LOCAL)))
+                if t > join:
+                    append((t << shift) | k)
+            if busiest or rand() < 0.35:  # care notes
+                for _line in range(count // 10 if busiest else 1 + int(rand() * 3)):
+                    t = join + int(rand() * (self.now_t - join))
+                    append((t << shift) | (1 << _KEY_BITS) | k)
+            if busiest or rand() < 0.12:  # promotions given
+                for _given in range(count // 50 if busiest else 1):
+                    t = join + int(rand() * (self.now_t - join))
+                    append((t << shift) | (2 << _KEY_BITS) | k)
+        keys.sort()
+        self.progress("schedule", 0.15)
+        return array("q", keys)  # no million int objects scattered in memory to chase
+
+    # -- the history, in time order ----------------------------------------------------------
+    def simulate(self, keys: array) -> None:
+        """Replay every visit and desk event in time order, writing rows as the store would.
+
+        Written for speed (a million visits): per-customer figures live in typed arrays
+        (one cache line each, no object to chase), rows are plain tuples, nullable
+        columns use the shapes' 0/"" sentinels, random draws are shared where harmless.
+        """
+        rng = self.rng
+        rand = rng.random
+        cal = self.cal
+        dates, tod = cal.dates, cal.tod
+        offset = cal.offset
+        n = self.n
+        half_day = HISTORY_DAYS // 2
+        # Per customer, one cache line of figures (fields _LAST, _DEBT, ... below): a visit
+        # touches one line instead of a list per figure.
+        self.st = st = array("q", bytes(8 * _FIELDS * n))
+        for k in range(n):
+            st[k << 3] = self.join_t[k]
+            st[(k << 3) + _ACTIVE] = self.active[k]
+        card_bal = [0]  # balance per card id
+        self.pkgs: list[list[_Package] | None] = [None] * n
+        pkgs = self.pkgs
+        self.all_packages: list[_Package] = []
+        self.promos: list[list] = []
+        promos_of: list[list | None] = [None] * n
+        programs = self.programs
+        service_ids, product_ids, plan_ids = self.service_ids, self.product_ids, self.plan_ids
+        service_table, plan_table = self.service_table, self.plan_table
+        line_rows = self.s_line.rows
+        invoice_rows = self.s_invoice.rows
+        pay_rows = self.s_payment.rows
+        ledger_rows = self.s_ledger.rows
+        event_rows = self.s_event.rows
+        card_rows, care_rows = self.s_card.rows, self.s_care.rows
+        appt_rows = self.s_appointment.rows
+        all_packages = self.all_packages
+        service_lines = [(name, service_ids[i], price) for i, (name, price, _w)
+                         in enumerate(SERVICES)]
+        n_service = len(service_table)
+        n_plan = len(plan_table)
+        n_product = len(PRODUCTS)
+        mask = (1 << _KEY_BITS) - 1
+        shift = _KEY_BITS + _TYPE_BITS
+        money_methods = ("cash", "cash", "cash", "cash", "transfer", "transfer", "transfer",
+                         "card", "card", "ewallet")
+        cashiers = CASHIERS * 3  # 18 entries: picked by 5 random bits below
+        inv_id = line_id = card_id = care_id = promo_id = package_id = 0
+        now_t = self.now_t
+        total_keys = len(keys)
+        tick = max(1, total_keys // 20)
+        getrandbits = rng.getrandbits
+        for index, key in enumerate(keys):
+            if not index & 4095:
+                self._flush_full()
+                if index % tick == 0:
+                    self.progress("history", 0.15 + 0.7 * index / total_keys)
+            k = key & mask
+            b = k << 3
+            t = key >> shift
+            cid = k + 1
+            stamp = dates[t // 1440] + tod[t % 1440]
+            day = (t + offset) // 1440
+            if t > st[b]:
+                st[b] = t
+            etype = (key >> _KEY_BITS) & 3
+            if etype == 1:  # a care note (sometimes with a points gift)
+                care_id += 1
+                ctype = CARE_TYPES[int(rand() * 5)]
+                titles = CARE_TITLES[ctype]
+                title = titles[int(rand() * len(titles))]
+                writer = CASHIERS[int(rand() * 6)]
+                deleted_at = ""
+                if rand() < 0.03 and t + 1440 < now_t:
+                    deleted_at = cal.ts(t + 1440)
+                if ctype == "care" and st[b + _ACTIVE] and rand() < 0.4:
+                    gift = (100, 200, 500)[int(rand() * 3)]
+                    title = f"Tặng {gift} điểm tri ân"
+                    ledger_rows.append((cid, "points", 0, stamp, gift, "care",
+                                        "Tri ân khách hàng", "care", care_id, writer))
+                    # the audit row care_points writes (check matches it to the entry)
+                    self.s_audit.rows.append((stamp, writer, "care_action", "customer", cid,
+                                              f'{{"points": {st[b + _PTS]}}}',
+                                              f'{{"amount": {gift}, "care_note_id": {care_id}, '
+                                              f'"care_type": "care", "points": '
+                                              f'{st[b + _PTS] + gift}}}'))
+                    st[b + _PTS] += gift
+                care_rows.append((care_id, cid, ctype, title,
+                                  CARE_DESCRIPTIONS[int(rand() * 5)], writer, stamp,
+                                  deleted_at or stamp, deleted_at))
+                continue
+            if etype == 2:  # a promotion given
+                running = [p for p in programs if p[1] <= day and (p[2] is None or p[2] >= day)]
+                if not running:
+                    continue
+                program = running[int(rand() * len(running))]
+                promo_id += 1
+                expires = program[2] if program[2] is not None else day + 90
+                record = [promo_id, cid, program[0], f"KM{promo_id:06d}", stamp, expires,
+                          None, None, ""]
+                self.promos.append(record)
+                if promos_of[k] is None:
+                    promos_of[k] = []
+                    st[b + _FLAGS] |= 2
+                promos_of[k].append(record)
+                continue
+
+            # ---- a visit: one invoice
+            inv_id += 1
+            code = f"HD{inv_id:06d}"
+            bits = getrandbits(32)  # shared draws: cashier, technician, how many services...
+            cashier = cashiers[bits & 15]
+            tech = TECHNICIANS[(bits >> 4) % 7]
+            if day < half_day and (bits >> 7) & 7 == 0:
+                tech = FORMER_TECHNICIAN
+            sales = subtotal = 0
+            simple = True  # only services and products: may be refunded below
+            mine: list[tuple] = []  # this invoice's service and product lines
+            owed = st[b + _DEBT]
+            repay_only = owed > 0 and (bits >> 10) & 3 == 0
+            topped = False
+            plist = pkgs[k] if st[b + _FLAGS] & 1 else None
+            if not repay_only:
+                redeemed = None
+                if plist:
+                    stale = False
+                    for p in plist:
+                        ps = p.status(day)
+                        if ps == "used_up" or (ps == "expired" and day - p.expires > 30):
+                            stale = True  # nothing more can happen to it: forget it
+                            continue
+                        if ps == "reserved" and rand() < 0.5:
+                            back = max(0, p.frozen_until - max(day, p.frozen_from))
+                            old = p.expires
+                            p.expires = old - back
+                            p.frozen_from = p.frozen_until = None
+                            event_rows.append((p.id, cal.ts(t - 5), "resume", 0, 0, 0,
+                                               dates[old], dates[p.expires],
+                                               "Khách quay lại sớm", cashier, 0, 0))
+                            ps = p.status(day)
+                        elif (ps == "expired" and p.kind != "time" and p.used < p.total
+                              and rand() < 0.4):
+                            old = p.expires
+                            p.expires = day + 60
+                            event_rows.append((p.id, stamp, "extend", 0, 0, 0, dates[old],
+                                               dates[p.expires], "Gia hạn theo yêu cầu khách",
+                                               MANAGER, 0, 0))
+                            ps = "in_use"
+                        if ps != "in_use" or redeemed is not None:
+                            continue
+                        r = rand()
+                        if r < 0.03:
+                            days = (14, 30, 60)[int(r * 100)]
+                            old = p.expires
+                            p.expires = old + days
+                            p.frozen_from, p.frozen_until = day, day + days
+                            event_rows.append((p.id, stamp, "freeze", 0, 0, 0, dates[old],
+                                               dates[p.expires], "Khách đi công tác", cashier,
+                                               0, 0))
+                        elif r < 0.035 and p.used > 0 and p.kind != "time":
+                            p.used -= 1
+                            event_rows.append((p.id, stamp, "adjust_used", 0, -1, 0, "", "",
+                                               "Ghi nhầm buổi, điều chỉnh lại", MANAGER, 0, 0))
+                        elif r < 0.85:
+                            redeemed = p
+                    if stale:
+                        plist[:] = [q for q in plist if not (
+                            q.status(day) == "used_up"
+                            or (q.status(day) == "expired" and day - q.expires > 30))]
+                if redeemed is not None:
+                    p = redeemed
+                    value = 0 if p.kind == "time" else share_of(p.price, p.total, p.used)
+                    p.used += 1
+                    line_id += 1
+                    line_rows.append((line_id, inv_id, "redeem", 0, p.id, 0, p.name, 1, 0, 0, 0, 0,
+                                      tech, 0))
+                    event_rows.append((p.id, stamp, "redeem", 0, 1, value, "", "", "",
+                                       cashier, tech, inv_id))
+                    simple = False
+                    services = 1 if (bits >> 12) & 7 == 0 else 0
+                else:
+                    r = (bits >> 12) & 63
+                    services = 1 if r < 55 else 2 if r < 62 else 3
+                for _service in range(services):
+                    name, item, price = service_lines[service_table[int(rand() * n_service)]]
+                    line_id += 1
+                    row = (line_id, inv_id, "service", item, 0, 0, name, 1, price, 0, price, 0,
+                           tech, 0)
+                    line_rows.append(row)
+                    mine.append(row)
+                    sales += price
+                if (bits >> 18) & 15 == 0:  # a product now and then (1 in 16)
+                    pi = int(rand() * n_product)
+                    name, price = PRODUCTS[pi]
+                    qty = 2 if (bits >> 22) & 7 == 0 else 1
+                    disc = (price * qty // 10_000) * 1000 if (bits >> 25) & 15 == 0 else 0
+                    line_id += 1
+                    row = (line_id, inv_id, "product", product_ids[pi], 0, 0, name, qty, price,
+                           disc, price * qty - disc, 0, cashier, 0)
+                    line_rows.append(row)
+                    mine.append(row)
+                    sales += price * qty - disc
+                r = rand()
+                if r < 0.075 or (k == 0 and plist is None):  # a package sold (or a gift)
+                    has_one = plist is not None and any(q.status(day) == "in_use" for q in plist)
+                    if k == 0 and plist is None:
+                        plan = 4  # showcase: a month card bought on opening day, long expired
+                    elif r < 0.012:
+                        plan = GIFT_PLANS[int(r * 1000) & 1]
+                    else:
+                        plan = plan_table[int(rand() * n_plan)]
+                    if not has_one or plan in GIFT_PLANS:
+                        pname, pkind, sessions, price, validity, _s, _w = PLANS[plan]
+                        package_id += 1
+                        line_id += 1
+                        p = _Package(package_id, cid, plan_ids[plan], pname, pkind, price, day,
+                                     day + validity, sessions or 0, inv_id, stamp)
+                        all_packages.append(p)
+                        if plist is None:
+                            pkgs[k] = plist = []
+                            st[b + _FLAGS] |= 1
+                        plist.append(p)
+                        line_rows.append((line_id, inv_id, "package", plan_ids[plan], package_id,
+                                          0, pname, 1, price, 0, price, 0, tech, 0))
+                        event_rows.append((package_id, stamp, "sell", sessions or 0, 0, 0, "",
+                                           dates[p.expires], "", cashier, 0, inv_id))
+                        sales += price
+                        simple = False
+                elif r < 0.105:  # a stored-value top-up
+                    amount, credit = TOPUPS[int(rand() * rand() * len(TOPUPS))]
+                    if r < 0.084:
+                        card_name, slot = SUB_CARD, b + _SUB
+                    else:
+                        card_name, slot = "General", b + _GENERAL
+                    if not st[slot]:
+                        card_id += 1
+                        st[slot] = card_id
+                        card_bal.append(0)
+                        card_rows.append((card_id, cid, card_name, stamp))
+                    card = st[slot]
+                    description = f"Nạp thẻ {card_name}"
+                    line_id += 1
+                    line_rows.append((line_id, inv_id, "topup", 0, 0, card, description, 1, amount,
+                                      0, amount, credit, 0, 0))
+                    ledger_rows.append((cid, "value", card, stamp, credit, "topup", description,
+                                        "invoice", inv_id, cashier))
+                    card_bal[card] += credit
+                    subtotal += amount
+                    topped = True
+                    simple = False
+            repaid = 0
+            if owed > 0 and (repay_only or rand() < 0.5):
+                repaid = owed if rand() < 0.7 or owed < 2000 else (owed // 2000) * 1000
+                line_id += 1
+                line_rows.append((line_id, inv_id, "repay", 0, 0, 0, "Trả nợ", 1, repaid, 0,
+                                  repaid, 0, 0, 0))
+                ledger_rows.append((cid, "debt", 0, stamp, -repaid, "repay", code, "invoice",
+                                    inv_id, cashier))
+                st[b + _DEBT] = owed - repaid
+                subtotal += repaid
+                simple = False
+            subtotal += sales
+            # discount: a promotion given earlier, or now and then a 10% courtesy
+            discount = 0
+            promo_used = False
+            if sales > 0:
+                mine_promos = promos_of[k] if st[b + _FLAGS] & 2 else None
+                if mine_promos:
+                    for record in mine_promos:
+                        if record[6] is None and record[5] >= day and rand() < 0.6:
+                            program = programs[record[2] - 1]
+                            discount = min(sales, sales * program[3] // 100 + program[4])
+                            record[6], record[7] = day, inv_id
+                            promo_used = True
+                            break
+                if not promo_used and (bits >> 28) & 15 == 0:
+                    discount = (sales // 10_000) * 1000
+            total = subtotal - discount
+            due = total
+            not_money = 0
+            member = st[b + _ACTIVE]
+            r = rand()
+            if due > 0 and not topped and r < 0.75 and (st[b + _GENERAL] or st[b + _SUB]):
+                for card in (st[b + _GENERAL], st[b + _SUB]):
+                    if card and card_bal[card] > 0 and due > 0:
+                        amount = min(card_bal[card], due)
+                        pay_rows.append((inv_id, "value", amount, card, 0))
+                        ledger_rows.append((cid, "value", card, stamp, -amount, "pay", code,
+                                            "invoice", inv_id, cashier))
+                        card_bal[card] -= amount
+                        due -= amount
+                        simple = False
+            if due > 0 and member and r < 0.25 and st[b + _PTS] >= 300:
+                spent = min(st[b + _PTS], due // POINT_VALUE)
+                if spent > 0:
+                    amount = spent * POINT_VALUE
+                    pay_rows.append((inv_id, "points", amount, 0, spent))
+                    ledger_rows.append((cid, "points", 0, stamp, -spent, "spend", code,
+                                        "invoice", inv_id, cashier))
+                    st[b + _PTS] -= spent
+                    due -= amount
+                    not_money += amount
+                    simple = False
+            if due > 0:
+                r = rand()
+                if r < 0.025 and not repaid:
+                    pay_rows.append((inv_id, "account", due, 0, 0))
+                    ledger_rows.append((cid, "debt", 0, stamp, due, "charge", code, "invoice",
+                                        inv_id, cashier))
+                    st[b + _DEBT] += due
+                    simple = False
+                elif r < 0.027:
+                    pay_rows.append((inv_id, "free", due, 0, 0))
+                    not_money += due
+                    simple = False
+                elif r < 0.1 and due >= 2000:
+                    first = (due // 2000) * 1000
+                    pay_rows.append((inv_id, "cash", first, 0, 0))
+                    pay_rows.append((inv_id, "transfer", due - first, 0, 0))
+                else:
+                    pay_rows.append((inv_id, money_methods[int(r * 10)], due, 0, 0))
+            earned = 0
+            if member:
+                base = sales - discount - not_money
+                if base >= POINTS_PER_AMOUNT:
+                    earned = base // POINTS_PER_AMOUNT
+                    ledger_rows.append((cid, "points", 0, stamp, earned, "earn", code,
+                                        "invoice", inv_id, cashier))
+                    st[b + _PTS] += earned
+            invoice_rows.append((inv_id, code, cid, stamp, "repayment" if repay_only else "sale",
+                                 subtotal, discount, total, cashier, 0, "",
+                                 POINTS_PER_AMOUNT if member else 0))
+            st[b + _SPEND] += total - repaid
+            # the appointment this visit was booked as, or one that never happened
+            r = rand()
+            if r < 0.075 and not repay_only:
+                starts = t - t % 15
+                services_text = ", ".join(row[6] for row in mine[:2]) or "Dùng gói dịch vụ"
+                notes = focus = step = reminder = ""
+                if r < 0.015:
+                    notes = SERVICE_NOTES[int(rand() * len(SERVICE_NOTES))]
+                    focus = NEXT_FOCUS[int(rand() * len(NEXT_FOCUS))]
+                    step = "visit" if rand() < 0.6 else "callback"
+                    reminder = cal.ts(starts + 30 * 1440)
+                if r < 0.06:
+                    booked = min(starts, max(self.join_t[k],
+                                             starts - 1440 * (1 + int(rand() * 6))))
+                    appt_rows.append((cid, cal.ts(starts), services_text, tech, "paid", inv_id,
+                                      "", notes, focus, reminder, step, cal.ts(booked)))
+                elif starts - 3 * 1440 > self.join_t[k]:
+                    status = "cancelled" if r < 0.07 else "no_show"
+                    earlier = starts - 3 * 1440
+                    appt_rows.append((cid, cal.ts(earlier), services_text, tech, status, 0,
+                                      "Khách báo bận" if status == "cancelled" else "", "", "",
+                                      "", "", cal.ts(earlier - 1440)))
+            # now and then a sale is refunded the same day
+            elif r > 0.996 and simple and not promo_used and mine:
+                rt = t + 10 + int(rand() * 50)
+                rstamp = cal.ts(rt)
+                inv_id += 1
+                rcode = f"HD{inv_id:06d}"
+                for row in mine:
+                    line_id += 1
+                    line_rows.append((line_id, inv_id, row[2], row[3], 0, 0, row[6],
+                                      -row[7], row[8], -row[9], -row[10], 0, row[12], row[0]))
+                for row in pay_rows[-2:]:
+                    if row[0] == inv_id - 1:
+                        pay_rows.append((inv_id, row[1], -row[2], 0, 0))
+                if earned:
+                    back = min(earned, st[b + _PTS])
+                    if back > 0:
+                        ledger_rows.append((cid, "points", 0, rstamp, -back, "unearn",
+                                            f"{rcode} refund", "invoice", inv_id, MANAGER))
+                        st[b + _PTS] -= back
+                invoice_rows.append((inv_id, rcode, cid, rstamp, "refund", -subtotal, -discount,
+                                     -total, MANAGER, inv_id - 1,
+                                     REFUND_REASONS[int(rand() * len(REFUND_REASONS))], 0))
+                st[b + _SPEND] -= total
+                if rt > st[b]:
+                    st[b] = rt
+        self.counters = {"invoice": inv_id, "line": line_id, "card": card_id, "care": care_id,
+                         "promotion": promo_id, "package": package_id}
+        self.card_bal = card_bal
+        self.progress("history", 0.85)

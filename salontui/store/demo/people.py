@@ -1,0 +1,166 @@
+"""The salon's fixed part (settings, staff, catalog, promotion programmes) and its
+customers: the first two steps of the build, and the customers' rows at the end.
+
+A part of the one builder (:class:`salontui.store.demo.build._Builder` mixes it
+in): the steps share its random stream, calendar and shapes through ``self``,
+and run in the same order every time, so a seed gives the same salon.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from salontui.store.demo.catalog_data import (
+    CUSTOMER_NOTES,
+    DISTRICTS,
+    FEMALE_GIVEN,
+    FEMALE_MIDDLE,
+    MALE_GIVEN,
+    MALE_MIDDLE,
+    OPEN_LOCAL,
+    PHONE_PREFIXES,
+    PLANS,
+    PRODUCTS,
+    PROGRAMS,
+    SECOND_GIVEN,
+    SERVICES,
+    SETTINGS,
+    STAFF,
+    STREETS,
+    SURNAMES,
+    TIERS,
+    _weighted_table,
+)
+from salontui.store.demo.history import _SPEND
+from salontui.store.demo.sinks import BATCH
+from salontui.store.text import MAX_NAME_WORDS, fold
+
+
+class _People:
+    """The salon and its customers (methods of the builder)."""
+
+    # -- the fixed part -------------------------------------------------------------------
+    def salon(self) -> None:
+        self.s_settings.rows.append(tuple(SETTINGS.values()))
+        opened = self.cal.ts(self.cal.at_local(0, 8 * 60))
+        for i, (name, role, active) in enumerate(STAFF, start=1):
+            self.s_staff.rows.append((i, name, role, active, opened))
+        code = 0
+        self.service_ids, self.product_ids, self.plan_ids = [], [], []
+        for name, price, _w in SERVICES:
+            code += 1
+            self.s_catalog.rows.append((code, f"DV{code:04d}", name, fold(name), "service",
+                                        price, None, None, None, None, True))
+            self.service_ids.append(code)
+        for name, price in PRODUCTS:
+            code += 1
+            self.s_catalog.rows.append((code, f"DV{code:04d}", name, fold(name), "product",
+                                        price, None, None, None, None, True))
+            self.product_ids.append(code)
+        for name, kind, sessions, price, days, service, _w in PLANS:
+            code += 1
+            self.s_catalog.rows.append((code, f"DV{code:04d}", name, fold(name), "package",
+                                        price, kind, sessions, days,
+                                        self.service_ids[service], True))
+            self.plan_ids.append(code)
+        self.catalog_count = code
+        self.service_table = _weighted_table([w for _n, _p, w in SERVICES])
+        self.plan_table = _weighted_table([p[6] for p in PLANS])
+        self.programs = []
+        for pid, (name, description, start, end, percent, amount) in enumerate(PROGRAMS, 1):
+            valid_until = None if end is None else end
+            active = end is None or end >= self.today_i
+            self.s_program.rows.append((pid, name, description, self.cal.date(start),
+                                        None if valid_until is None else
+                                        self.cal.date(valid_until), percent, amount, active))
+            self.programs.append((pid, start, end, percent, amount))
+
+    # -- customers ------------------------------------------------------------------------
+    def people(self) -> None:
+        rng = self.rng
+        n = self.n
+        rand = rng.random
+        surnames = _weighted_table([w for _s, w in SURNAMES], 1000)
+        # Joins spread from opening day to an hour before now (the last one may join at
+        # up to an hour past its slot, still before now).
+        start_t = self.cal.at_local(0, OPEN_LOCAL)
+        span = max(0, self.now_t - 61 - start_t)
+        self.join_t = join_t = []
+        self.state = []  # member_state per customer
+        self.active = bytearray(n)  # 1: an active member (earns and spends points)
+        self.deleted: dict[int, int] = {}  # customer index -> when deleted
+        self.cust = []  # (name, folded name, gender, birthday, email, address, note, national)
+        used_phones: set[int] = set()
+        words: dict[str, str] = {}
+
+        def fold_word(word: str) -> str:  # fold() works letter by letter: fold each word once
+            found = words.get(word)
+            if found is None:
+                found = words[word] = fold(word)
+            return found
+
+        n_prefix = len(PHONE_PREFIXES)
+        for k in range(n):
+            female = rand() < 0.78
+            surname = SURNAMES[surnames[int(rand() * 1000)]][0]
+            if female:
+                middle = FEMALE_MIDDLE[int(rand() * len(FEMALE_MIDDLE))]
+                given = FEMALE_GIVEN[int(rand() * len(FEMALE_GIVEN))]
+                if rand() < 0.08:
+                    given += " " + SECOND_GIVEN[int(rand() * len(SECOND_GIVEN))]
+            else:
+                middle = MALE_MIDDLE[int(rand() * len(MALE_MIDDLE))]
+                given = MALE_GIVEN[int(rand() * len(MALE_GIVEN))]
+            name = f"{surname} {middle} {given}"
+            folded = f"{fold_word(surname)} {fold_word(middle)} {fold_word(given)}"
+            while True:
+                number = int(rand() * n_prefix) * 10_000_000 + int(rand() * 10_000_000)
+                if number not in used_phones:
+                    used_phones.add(number)
+                    break
+            national = PHONE_PREFIXES[number // 10_000_000] + f"{number % 10_000_000:07d}"
+            birthday = ""
+            if rand() < 0.7:
+                birthday = (date(1962, 1, 1) + timedelta(days=int(rand() * 16000))).isoformat()
+            email = ""
+            if rand() < 0.2:
+                email = folded.replace(" ", "") + f"{int(rand() * 100):02d}@gmail.com"
+            address = ""
+            if rand() < 0.4:
+                address = (f"{1 + int(rand() * 300)} {STREETS[int(rand() * len(STREETS))]}, "
+                           f"{DISTRICTS[int(rand() * len(DISTRICTS))]}, Đà Nẵng")
+            note = CUSTOMER_NOTES[int(rand() * len(CUSTOMER_NOTES))] if rand() < 0.05 else ""
+            r = rand()
+            self.state.append("active" if r < 0.88 else "not_activated" if r < 0.97
+                              else "excluded")
+            self.active[k] = r < 0.88
+            # Customers arrive through the whole history; the first ones on opening day.
+            join_t.append(start_t + int(span * k / n) + int(rand() * 60))
+            self.cust.append((name, folded, "female" if female else "male", birthday, email,
+                              address, note, national))
+        self.progress("customers", 0.05)
+
+    # -- the customers' rows, written at the end (tier and deletion known by then) ---------
+    def _customers(self) -> None:
+        cal = self.cal
+        rows, key_rows = self.s_customer.rows, self.s_name_key.rows
+        keys_of: dict[str, list[str]] = {}
+        st = self.st
+        for k in range(self.n):
+            name, norm, gender, birthday, email, address, note, national = self.cust[k]
+            keys = keys_of.get(norm)
+            if keys is None:  # text.name_keys from the folded name (check.py verifies it)
+                parts = norm.split()[:MAX_NAME_WORDS]
+                keys = keys_of[norm] = [" ".join(parts[i:]) for i in range(len(parts))]
+            created = cal.ts(self.join_t[k])
+            deleted = cal.ts(self.deleted[k]) if k in self.deleted else ""
+            tier = next(label for floor, label in TIERS if st[(k << 3) + _SPEND] >= floor)
+            cid = k + 1
+            rows.append((cid, f"KH{cid:06d}", name, norm, "+84" + national[1:], national,
+                         national[::-1], birthday, gender, email, address, note, tier,
+                         self.state[k], created, deleted or created, deleted))
+            for key in keys:
+                key_rows.append((cid, key))
+            if len(rows) >= BATCH:
+                self.sink.flush(self.s_customer)
+                self.sink.flush(self.s_name_key)
