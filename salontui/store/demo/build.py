@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from salontui.i18n import _
-from salontui.store import clock
+from salontui.store import clock, rules
 from salontui.store.demo.calendar import _Calendar
 from salontui.store.demo.catalog_data import (
     HISTORY_DAYS,
@@ -170,6 +170,7 @@ class _Builder(_People, _History):
         for shape in self.shapes:
             if len(shape.rows) >= BATCH:
                 self.sink.flush(shape)
+
     # -- this morning at the salon, and the rows kept until the end ----------------------------
     def finish(self) -> None:
         rng = self.rng
@@ -211,6 +212,7 @@ class _Builder(_People, _History):
                                   json.dumps(summary, sort_keys=True)))
         self.progress("write", 0.9)
         self.sink.close(self.shapes)
+
     def _showcase_packages(self) -> None:
         """Legacy packages typed in from the paper book this morning: one of each kind and
         status, whatever the random history gave (the worked examples of the issue)."""
@@ -243,10 +245,11 @@ class _Builder(_People, _History):
                                0))
             if freeze:
                 old = p.expires
-                p.expires = old + 30
-                p.frozen_from, p.frozen_until = today, today + 30
+                p.expires, p.frozen_from, p.frozen_until = rules.freeze(expires_on=old,
+                                                                        today=today, days=30)
                 events.append((pid, stamp, "freeze", 0, 0, 0, cal.date(old),
                                cal.date(p.expires), "Khách về quê một tháng", MANAGER, 0, 0))
+
     def _packages_and_promotions(self) -> None:
         date_of = self.cal.date
         rows = self.s_package.rows

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from array import array
 
+from salontui.store import rules
 from salontui.store.demo.catalog_data import (
     CARE_DESCRIPTIONS,
     CARE_TITLES,
@@ -42,7 +43,6 @@ from salontui.store.demo.catalog_data import (
     TOPUPS,
     _is_regular,
 )
-from salontui.store.money import share_of
 
 _KEY_BITS = 21  # customer index bits in a sort key (2**21 > MAX_CUSTOMERS)
 # Fields of a customer's figures while the history is replayed (8 per customer: one line).
@@ -64,13 +64,10 @@ class _Package:
         self.invoice_id, self.created = invoice_id, created
 
     def status(self, day: int) -> str:
-        if self.frozen_from is not None and self.frozen_from <= day < self.frozen_until:
-            return "reserved"
-        if day > self.expires:
-            return "expired"
-        if self.kind != "time" and self.used >= self.total:
-            return "used_up"
-        return "in_use"
+        """The package's status on salon day ``day`` (the store's rule, on day numbers)."""
+        return rules.package_status(kind=self.kind, total_uses=self.total, used=self.used,
+                                    expires_on=self.expires, frozen_from=self.frozen_from,
+                                    frozen_until=self.frozen_until, today=day)
 
 
 class _History:
@@ -163,8 +160,15 @@ class _History:
         card_rows, care_rows = self.s_card.rows, self.s_care.rows
         appt_rows = self.s_appointment.rows
         all_packages = self.all_packages
-        service_lines = [(name, service_ids[i], price) for i, (name, price, _w)
-                         in enumerate(SERVICES)]
+        # A service line is one of the service at its price: its amount worked out once.
+        service_lines = [(name, service_ids[i], price,
+                          rules.line_amount(quantity=1, unit_price=price, discount=0))
+                         for i, (name, price, _w) in enumerate(SERVICES)]
+        topups = [(paid, rules.topup_credit(paid=paid, credit=credit)) for paid, credit in TOPUPS]
+        # The earning rate an invoice keeps, by st[_ACTIVE] (0: not an active member).
+        rates = (rules.points_rate(points_per_amount=POINTS_PER_AMOUNT, member_state=None),
+                 rules.points_rate(points_per_amount=POINTS_PER_AMOUNT, member_state="active"))
+        points_earned = rules.points_earned
         n_service = len(service_table)
         n_plan = len(plan_table)
         n_product = len(PRODUCTS)
@@ -258,15 +262,17 @@ class _History:
                             stale = True  # nothing more can happen to it: forget it
                             continue
                         if ps == "reserved" and rand() < 0.5:
-                            back = max(0, p.frozen_until - max(day, p.frozen_from))
                             old = p.expires
-                            p.expires = old - back
+                            p.expires = rules.expiry_after_resume(
+                                expires_on=old, frozen_from=p.frozen_from,
+                                frozen_until=p.frozen_until, today=day)
                             p.frozen_from = p.frozen_until = None
                             event_rows.append((p.id, cal.ts(t - 5), "resume", 0, 0, 0,
                                                dates[old], dates[p.expires],
                                                "Khách quay lại sớm", cashier, 0, 0))
                             ps = p.status(day)
-                        elif (ps == "expired" and p.kind != "time" and p.used < p.total
+                        elif (ps == "expired" and (rules.sessions_left(
+                                kind=p.kind, total_uses=p.total, used=p.used) or 0) > 0
                               and rand() < 0.4):
                             old = p.expires
                             p.expires = day + 60
@@ -280,8 +286,8 @@ class _History:
                         if r < 0.03:
                             days = (14, 30, 60)[int(r * 100)]
                             old = p.expires
-                            p.expires = old + days
-                            p.frozen_from, p.frozen_until = day, day + days
+                            p.expires, p.frozen_from, p.frozen_until = rules.freeze(
+                                expires_on=old, today=day, days=days)
                             event_rows.append((p.id, stamp, "freeze", 0, 0, 0, dates[old],
                                                dates[p.expires], "Khách đi công tác", cashier,
                                                0, 0))
@@ -297,7 +303,8 @@ class _History:
                             or (q.status(day) == "expired" and day - q.expires > 30))]
                 if redeemed is not None:
                     p = redeemed
-                    value = 0 if p.kind == "time" else share_of(p.price, p.total, p.used)
+                    value = rules.session_value(kind=p.kind, price=p.price, total_uses=p.total,
+                                                index=p.used)
                     p.used += 1
                     line_id += 1
                     line_rows.append((line_id, inv_id, "redeem", 0, p.id, 0, p.name, 1, 0, 0, 0, 0,
@@ -310,24 +317,26 @@ class _History:
                     r = (bits >> 12) & 63
                     services = 1 if r < 55 else 2 if r < 62 else 3
                 for _service in range(services):
-                    name, item, price = service_lines[service_table[int(rand() * n_service)]]
+                    name, item, price, amount = service_lines[
+                        service_table[int(rand() * n_service)]]
                     line_id += 1
-                    row = (line_id, inv_id, "service", item, 0, 0, name, 1, price, 0, price, 0,
+                    row = (line_id, inv_id, "service", item, 0, 0, name, 1, price, 0, amount, 0,
                            tech, 0)
                     line_rows.append(row)
                     mine.append(row)
-                    sales += price
+                    sales += amount
                 if (bits >> 18) & 15 == 0:  # a product now and then (1 in 16)
                     pi = int(rand() * n_product)
                     name, price = PRODUCTS[pi]
                     qty = 2 if (bits >> 22) & 7 == 0 else 1
                     disc = (price * qty // 10_000) * 1000 if (bits >> 25) & 15 == 0 else 0
+                    amount = rules.line_amount(quantity=qty, unit_price=price, discount=disc)
                     line_id += 1
                     row = (line_id, inv_id, "product", product_ids[pi], 0, 0, name, qty, price,
-                           disc, price * qty - disc, 0, cashier, 0)
+                           disc, amount, 0, cashier, 0)
                     line_rows.append(row)
                     mine.append(row)
-                    sales += price * qty - disc
+                    sales += amount
                 r = rand()
                 if r < 0.075 or (k == 0 and plist is None):  # a package sold (or a gift)
                     has_one = plist is not None and any(q.status(day) == "in_use" for q in plist)
@@ -339,10 +348,13 @@ class _History:
                         plan = plan_table[int(rand() * n_plan)]
                     if not has_one or plan in GIFT_PLANS:
                         pname, pkind, sessions, price, validity, _s, _w = PLANS[plan]
+                        sessions = rules.plan_sessions(kind=pkind, sessions=sessions)
                         package_id += 1
                         line_id += 1
                         p = _Package(package_id, cid, plan_ids[plan], pname, pkind, price, day,
-                                     day + validity, sessions or 0, inv_id, stamp)
+                                     rules.expiry_from_validity(activated_on=day,
+                                                                validity_days=validity),
+                                     sessions, inv_id, stamp)
                         all_packages.append(p)
                         if plist is None:
                             pkgs[k] = plist = []
@@ -350,12 +362,12 @@ class _History:
                         plist.append(p)
                         line_rows.append((line_id, inv_id, "package", plan_ids[plan], package_id,
                                           0, pname, 1, price, 0, price, 0, tech, 0))
-                        event_rows.append((package_id, stamp, "sell", sessions or 0, 0, 0, "",
+                        event_rows.append((package_id, stamp, "sell", sessions, 0, 0, "",
                                            dates[p.expires], "", cashier, 0, inv_id))
                         sales += price
                         simple = False
                 elif r < 0.105:  # a stored-value top-up
-                    amount, credit = TOPUPS[int(rand() * rand() * len(TOPUPS))]
+                    amount, credit = topups[int(rand() * rand() * len(topups))]
                     if r < 0.084:
                         card_name, slot = SUB_CARD, b + _SUB
                     else:
@@ -384,7 +396,7 @@ class _History:
                                   repaid, 0, 0, 0))
                 ledger_rows.append((cid, "debt", 0, stamp, -repaid, "repay", code, "invoice",
                                     inv_id, cashier))
-                st[b + _DEBT] = owed - repaid
+                st[b + _DEBT] = rules.debt_after(owed=owed, repaid=repaid)
                 subtotal += repaid
                 simple = False
             subtotal += sales
@@ -397,7 +409,8 @@ class _History:
                     for record in mine_promos:
                         if record[6] is None and record[5] >= day and rand() < 0.6:
                             program = programs[record[2] - 1]
-                            discount = min(sales, sales * program[3] // 100 + program[4])
+                            discount = rules.promotion_off(sales=sales, percent=program[3],
+                                                           amount=program[4])
                             record[6], record[7] = day, inv_id
                             promo_used = True
                             break
@@ -419,7 +432,7 @@ class _History:
                         due -= amount
                         simple = False
             if due > 0 and member and r < 0.25 and st[b + _PTS] >= 300:
-                spent = min(st[b + _PTS], due // POINT_VALUE)
+                spent = min(st[b + _PTS], rules.points_for_amount(due, point_value=POINT_VALUE))
                 if spent > 0:
                     amount = spent * POINT_VALUE
                     pay_rows.append((inv_id, "points", amount, 0, spent))
@@ -431,11 +444,12 @@ class _History:
                     simple = False
             if due > 0:
                 r = rand()
-                if r < 0.025 and not repaid:
+                if r < 0.025 and rules.repayment_problem(
+                        owed=owed, repaying=repaid, on_account=True) is None:
                     pay_rows.append((inv_id, "account", due, 0, 0))
                     ledger_rows.append((cid, "debt", 0, stamp, due, "charge", code, "invoice",
                                         inv_id, cashier))
-                    st[b + _DEBT] += due
+                    st[b + _DEBT] = rules.debt_after(owed=st[b + _DEBT], charged=due)
                     simple = False
                 elif r < 0.027:
                     pay_rows.append((inv_id, "free", due, 0, 0))
@@ -447,17 +461,18 @@ class _History:
                     pay_rows.append((inv_id, "transfer", due - first, 0, 0))
                 else:
                     pay_rows.append((inv_id, money_methods[int(r * 10)], due, 0, 0))
+            rate = rates[member]
             earned = 0
-            if member:
-                base = sales - discount - not_money
-                if base >= POINTS_PER_AMOUNT:
-                    earned = base // POINTS_PER_AMOUNT
+            if rate:  # one call per invoice of a member: the checkout's rule
+                earned = points_earned(sales=sales, discount=discount, not_money=not_money,
+                                       rate=rate)
+                if earned:
                     ledger_rows.append((cid, "points", 0, stamp, earned, "earn", code,
                                         "invoice", inv_id, cashier))
                     st[b + _PTS] += earned
             invoice_rows.append((inv_id, code, cid, stamp, "repayment" if repay_only else "sale",
                                  subtotal, discount, total, cashier, 0, "",
-                                 POINTS_PER_AMOUNT if member else 0))
+                                 rate))
             st[b + _SPEND] += total - repaid
             # the appointment this visit was booked as, or one that never happened
             r = rand()
@@ -495,7 +510,9 @@ class _History:
                     if row[0] == inv_id - 1:
                         pay_rows.append((inv_id, row[1], -row[2], 0, 0))
                 if earned:
-                    back = min(earned, st[b + _PTS])
+                    back = rules.points_taken_back(earned=earned, total=total,
+                                                   refunded_before=0, refund=total,
+                                                   balance=st[b + _PTS])
                     if back > 0:
                         ledger_rows.append((cid, "points", 0, rstamp, -back, "unearn",
                                             f"{rcode} refund", "invoice", inv_id, MANAGER))
