@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from sqlmodel import Session
 
 from salontui.i18n import _
+from salontui.store import rules
 from salontui.store.bounds import boundary
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.models import CatalogItem, CustomerPromotion, PromotionProgram
@@ -198,7 +199,7 @@ def _price_line(session: Session, cart: Cart, index: int, line: CartLine) -> Pri
         raise ValidationError(_("Only sales lines take a discount."),
                               field=f"{where}.discount")
     if line.kind == "topup":
-        credit = unit_price if line.credit is None else line.credit
+        credit = rules.topup_credit(paid=unit_price, credit=line.credit)
         credit = _whole(credit, field=f"{where}.credit", low=1, high=MAX_AMOUNT_MINOR,
                         texts=_NumberTexts(
                             not_whole=_("The value credited must be a whole number."),
@@ -209,10 +210,11 @@ def _price_line(session: Session, cart: Cart, index: int, line: CartLine) -> Pri
                               "or debt."), field="customer")
     if line.kind == "package" and cart.customer_id is None:
         raise RuleViolation(_("Choose the customer who buys the package."), field="customer")
+    amount = rules.line_amount(quantity=quantity, unit_price=unit_price, discount=discount)
     return PricedLine(index=index, kind=line.kind, item_id=line.item_id,
                       package_id=line.package_id, description=description[:200],
                       quantity=quantity, unit_price=unit_price, discount=discount,
-                      amount=gross - discount, credit=credit, staff_id=line.staff_id,
+                      amount=amount, credit=credit, staff_id=line.staff_id,
                       card_name=line.card_name, picked_up=line.picked_up)
 
 
@@ -232,8 +234,8 @@ def promotion_discount(session: Session, cart: Cart, sales_total: int) -> int:
         raise RuleViolation(_("Promotion {code} has expired.").format(code=given.code),
                             field="promotion")
     program = session.get(PromotionProgram, given.program_id)
-    off = sales_total * program.discount_percent // 100 + program.discount_amount
-    return min(off, sales_total)
+    return rules.promotion_off(sales=sales_total, percent=program.discount_percent,
+                               amount=program.discount_amount)
 
 
 @boundary
