@@ -6,7 +6,7 @@ Vietnamese names and mobile numbers, packages in every status, stored-value
 cards, points, debt, care notes, promotions, appointments in every status and
 about ten invoices per customer (a few regulars have about a thousand).
 
-How it stays fast (100,000 customers and ~950,000 invoices in about 45 s on
+How it stays fast (100,000 customers and ~950,000 invoices in about 35 s on
 this project's small 2-core test machine, where Python runs single-core): the
 history is *simulated in time order* in plain Python (every visit of every
 customer, sorted by time once; per-customer figures in one typed array, one
@@ -23,7 +23,9 @@ restored at the end. Other engines (PostgreSQL) get the same rows through
 SQLAlchemy Core bulk inserts, in dependency order (slower).
 
 What makes the data trustworthy: it is written the way the store writes it.
-Each simulated visit follows the checkout's rules (``checkout.py``): lines,
+Each simulated visit follows the checkout's rules, calling the very functions
+the desk calls (``store/rules.py``: line amounts, session values, package
+status, freeze and resume, points earned and taken back, debt): lines,
 payments adding up to the total, a ledger entry per stored-value, points or
 on-account payment, per top-up and per debt repayment, points earned by
 active members on what they paid with money; package sessions move only by
