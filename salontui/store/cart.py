@@ -223,14 +223,17 @@ def promotion_discount(session: Session, cart: Cart, sales_total: int) -> int:
     if cart.promotion_id is None:
         return 0
     from salontui.store import clock
+    from salontui.store.promotions import USED, promotion_problem
 
     given = session.get(CustomerPromotion, cart.promotion_id)
     if given is None or given.customer_id != cart.customer_id:
         raise NotFound(_("That promotion was not given to this customer."), field="promotion")
-    if given.used_on is not None:
+    problem = promotion_problem(used_on=given.used_on, expires_on=given.expires_on,
+                                today=clock.today())
+    if problem == USED:
         raise RuleViolation(_("Promotion {code} was already used.").format(code=given.code),
                             field="promotion")
-    if given.expires_on is not None and given.expires_on < clock.today():
+    if problem is not None:
         raise RuleViolation(_("Promotion {code} has expired.").format(code=given.code),
                             field="promotion")
     program = session.get(PromotionProgram, given.program_id)

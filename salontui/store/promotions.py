@@ -176,6 +176,29 @@ def list_programs(session: Session, *, active_only: bool = True,
     ]
 
 
+# Why a promotion given to a customer cannot be used (see :func:`promotion_problem`).
+USED, EXPIRED = "used", "expired"
+
+
+def promotion_problem(*, used_on: date | None, expires_on: date | None,
+                      today: date) -> str | None:
+    """Why a given promotion cannot be applied today: :data:`USED` (once only) or
+    :data:`EXPIRED` (its last day is before today); None when it can."""
+    if used_on is not None:
+        return USED
+    if expires_on is not None and expires_on < today:
+        return EXPIRED
+    return None
+
+
+def usable_promotions(promotions: list, *, today: date) -> list:
+    """The promotions of ``promotions`` (rows with ``used_on`` and ``expires_on``) that can
+    be applied today, in their order."""
+    return [p for p in promotions
+            if promotion_problem(used_on=p.used_on, expires_on=p.expires_on, today=today)
+            is None]
+
+
 def _refuse_unavailable(program: PromotionProgram, day: date) -> None:
     if not program.active:
         raise RuleViolation(_("The program '{name}' is switched off.").format(
