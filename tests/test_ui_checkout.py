@@ -26,7 +26,7 @@ from test_ui_helpers import (
 
 from salontui.app import SalonApp
 from salontui.screens.checkout import CheckoutScreen
-from salontui.screens.checkout_dialogs import CustomerPickerDialog, PickerDialog
+from salontui.screens.checkout.dialogs import CustomerPickerDialog, PickerDialog
 from salontui.screens.day_close import DayCloseScreen
 from salontui.screens.dialogs.confirm import ConfirmDialog
 from salontui.screens.dialogs.held_checkouts import HeldCheckoutsDialog
@@ -763,7 +763,7 @@ async def test_alt_letters_never_type_into_a_dialog_of_the_checkout(app, engine,
     customer picker) are not text; a paste too long for a field is said at that field."""
     from textual import events
 
-    from salontui.screens.checkout_dialogs import RepayDialog, TopUpDialog
+    from salontui.screens.checkout.dialogs import RepayDialog, TopUpDialog
 
     async def alt(*letters: str) -> None:
         for letter in letters:  # as a terminal sends it: ESC + letter, read as alt+letter

@@ -22,7 +22,7 @@ from textual.widgets import Label, Static
 
 from salontui.i18n import N_, _
 from salontui.screens.base import StoreCalls
-from salontui.screens.checkout_common import PAYMENT_METHODS, method_label
+from salontui.screens.checkout.common import PAYMENT_METHODS, method_label
 from salontui.widgets.footer import DeskFooter
 from salontui.widgets.header import desk_header
 from salontui.widgets.tables import Cell, Col, DeskTable
@@ -233,7 +233,7 @@ class DayCloseScreen(StoreCalls, Screen):
         self.load()
 
     def action_print(self) -> None:
-        from salontui.screens.checkout_common import write_text_file
+        from salontui.screens.checkout.common import write_text_file
 
         if self.close is None:
             return

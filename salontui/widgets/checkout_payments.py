@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import Label
 
 from salontui.i18n import N_, _
-from salontui.screens.checkout_common import (
+from salontui.widgets.checkout_fields import (
     AMOUNT_CHARS,
     METHOD_KEYS,
     PAYMENT_METHODS,

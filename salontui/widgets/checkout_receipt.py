@@ -2,7 +2,7 @@
 
 ``w`` switches between 58 mm (32 columns) and 80 mm (48 columns) paper, ``t``
 writes the text file and ``p`` the PDF (in the user's documents folder, see
-:func:`~salontui.screens.checkout_common.documents_dir`), in a thread; Enter
+:func:`~salontui.widgets.documents.documents_dir`), in a thread; Enter
 posts :class:`ReceiptView.Closed` (Escape is the host's: it closes the same way).
 The host shows where a file went (:class:`ReceiptView.Saved`). The checkout
 shows it in place of the cart right after confirming (no new screen to build:
@@ -100,13 +100,13 @@ class ReceiptView(VerticalScroll, can_focus=True):
         self.post_message(self.Closed())
 
     def action_save_text(self) -> None:
-        from salontui.screens.checkout_common import write_text_file
+        from salontui.widgets.documents import write_text_file
 
         text, name = self.text(), f"{self.invoice.code}-{self.paper}"
         self.write_file("text", lambda: write_text_file("receipts", name, text))
 
     def action_save_pdf(self) -> None:
-        from salontui.screens.checkout_common import documents_dir, safe_name
+        from salontui.widgets.documents import documents_dir, safe_name
 
         invoice, settings, local_time = self.invoice, self.settings, self.local_time
 

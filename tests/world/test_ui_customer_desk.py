@@ -214,7 +214,7 @@ async def test_after_adjusting_a_package_its_keys_come_back(app, engine, world, 
 async def test_technician_picker_starts_on_the_first_not_the_last_chosen(
         app, engine, staff_id, world):
     from salontui.screens.checkout import CheckoutScreen
-    from salontui.screens.checkout_dialogs import PickerDialog
+    from salontui.screens.checkout.dialogs import PickerDialog
 
     add_technician(engine, staff_id, "Lê Văn Tài")
     second = add_technician(engine, staff_id, "Phạm Thị Mai")

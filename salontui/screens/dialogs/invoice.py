@@ -18,7 +18,7 @@ from textual.widgets import Static
 
 from salontui.i18n import N_, _, ngettext
 from salontui.screens.base import StoreCalls
-from salontui.screens.checkout_common import method_label
+from salontui.screens.checkout.common import method_label
 from salontui.store.names import card_label
 from salontui.widgets.tables import Col, DeskTable
 

@@ -22,7 +22,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from salontui.i18n import _, ngettext
-from salontui.screens.checkout_common import method_label, parse_typed_amount, plain_amount
+from salontui.screens.checkout.common import method_label, parse_typed_amount, plain_amount
 from salontui.screens.dialogs.base import FormDialog
 from salontui.store.errors import ValidationError
 from salontui.store.names import card_label

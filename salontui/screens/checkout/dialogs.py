@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from salontui.i18n import _
 from salontui.screens.base import StoreCalls
-from salontui.screens.checkout_common import (
+from salontui.screens.checkout.common import (
     AMOUNT_CHARS,
     TEXT_CHARS,
     check_length,
@@ -248,7 +248,7 @@ class RepayDialog(LocalFormDialog):
         self.confirm_label = _("Add repayment")
 
     def compose_body(self) -> ComposeResult:
-        from salontui.screens.checkout_common import plain_amount
+        from salontui.screens.checkout.common import plain_amount
 
         fmt = self.app.formatter
         yield Static(_("Owed now: {amount}").format(amount=fmt.money(self.debt)),

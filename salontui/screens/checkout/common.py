@@ -1,0 +1,137 @@
+"""What the checkout's modules (and the day close, the refund and invoice dialogs) share:
+the payment methods and field lengths (from :mod:`salontui.widgets.checkout_fields`), line
+labels, reading what was typed (lengths, whole numbers, points, amounts) and an amount typed
+back into a field; and the pieces of the checkout screen's mixins: the customer as loaded,
+and the guard that keeps the cart's keys quiet once paid.
+
+Nothing here imports the store or SQLAlchemy, so importing a checkout screen stays light.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from salontui.i18n import N_, _
+from salontui.widgets.checkout_fields import (
+    AMOUNT_CHARS,
+    METHOD_COMMANDS,
+    METHOD_KEYS,
+    METHOD_LABELS,
+    PAYMENT_METHODS,
+    PERCENT_CHARS,
+    POINTS_CHARS,
+    QUANTITY_CHARS,
+    TEXT_CHARS,
+    method_label,
+)
+from salontui.widgets.documents import APP_DIR, documents_dir, safe_name, write_text_file
+from salontui.widgets.inputs import too_long  # one message for every field
+
+__all__ = [
+    "AMOUNT_CHARS",
+    "APP_DIR",
+    "COMPLETIONS",
+    "KIND_LABELS",
+    "METHOD_COMMANDS",
+    "METHOD_KEYS",
+    "METHOD_LABELS",
+    "PAYMENT_FIELD_NAMES",
+    "PAYMENT_METHODS",
+    "PERCENT_CHARS",
+    "POINTS_CHARS",
+    "QUANTITY_CHARS",
+    "TEXT_CHARS",
+    "CustomerInfo",
+    "before_paying",
+    "check_length",
+    "documents_dir",
+    "method_label",
+    "parse_points",
+    "parse_typed_amount",
+    "parse_whole",
+    "plain_amount",
+    "safe_name",
+    "too_long",
+    "write_text_file",
+]
+
+KIND_LABELS = {
+    "service": N_("service"), "product": N_("product"), "package": N_("package"),
+    "redeem": N_("session"), "topup": N_("top-up"), "repay": N_("repay"),
+}
+COMPLETIONS = 6
+PAYMENT_FIELD_NAMES = {m for m, _l, _k in PAYMENT_METHODS} | {"payments"}
+
+
+@dataclass(frozen=True)
+class CustomerInfo:
+    summary: Any  # summary.CustomerSummary
+    packages: list
+    promotions: list
+    appointment: Any
+
+
+def before_paying(action):
+    """An action of the cart: once paid (the receipt on screen) its key does nothing. (The
+    keys stay enabled, so the footer is not rebuilt in the middle of showing the receipt.)"""
+
+    @functools.wraps(action)
+    def guarded(self, *args, **kwargs):
+        if self.result is None:
+            return action(self, *args, **kwargs)
+        return None
+
+    return guarded
+
+
+def check_length(text: str, *, field: str, limit: int) -> str:
+    """``text`` stripped, or a ValidationError at ``field`` when it is longer than ``limit``
+    (before anything tries to read a number out of it)."""
+    from salontui.store.errors import ValidationError
+
+    raw = (text or "").strip()
+    if len(raw) > limit:
+        raise ValidationError(too_long(limit), field=field)
+    return raw
+
+
+def parse_whole(text: str, *, field: str, limit: int = QUANTITY_CHARS) -> int:
+    """A whole number as typed ("3", "-2"), its length checked first."""
+    from salontui.store.errors import ValidationError
+
+    raw = check_length(text, field=field, limit=limit).replace(" ", "")
+    sign = -1 if raw.startswith("-") else 1
+    digits = raw[1:] if raw[:1] in ("+", "-") else raw
+    if not digits.isascii() or not digits.isdigit():
+        raise ValidationError(_("'{text}' is not a whole number.").format(text=raw),
+                              field=field)
+    return sign * int(digits)
+
+
+def parse_points(text: str, *, field: str = "points") -> int:
+    """Points as typed: digits, maybe grouped ("1.500"); never negative."""
+    from salontui.store.errors import ValidationError
+
+    raw = check_length(text, field=field, limit=POINTS_CHARS)
+    digits = raw.replace(".", "").replace(",", "").replace(" ", "")
+    if digits and not (digits.isascii() and digits.isdigit()):
+        raise ValidationError(_("Points are a whole number, not negative."), field=field)
+    return int(digits) if digits else 0
+
+
+def parse_typed_amount(formatter, text: str, *, field: str, allow_zero: bool = False,
+                       allow_negative: bool = False) -> int:
+    """An amount typed at the checkout: its length checked, then the money parser."""
+    raw = check_length(text, field=field, limit=AMOUNT_CHARS)
+    return formatter.parse_money(raw, field=field, allow_zero=allow_zero,
+                                 allow_negative=allow_negative)
+
+
+def plain_amount(minor: int, exponent: int) -> str:
+    """An amount as the receptionist would type it back: 1500000, or 59.80 (no grouping, no
+    currency sign, so the money parser reads it again exactly)."""
+    from salontui.store.money import to_decimal_string
+
+    return to_decimal_string(minor, exponent)

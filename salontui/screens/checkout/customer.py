@@ -1,0 +1,278 @@
+"""The checkout's customer: the strip of what they hold and owe, the lines only a
+customer has (a package session, a card top-up, a debt repayment), their promotions, and
+changing the customer (what goes with the one before is a rule of
+:mod:`salontui.store.sales.cart_rules`).
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from salontui.i18n import _, ngettext
+from salontui.screens.checkout.common import (
+    before_paying,
+)
+from salontui.screens.checkout.dialogs import Choice, PickerDialog
+from salontui.store.names import card_label
+from salontui.store.sales import cart_rules
+from salontui.widgets import fmt as cached
+from salontui.widgets.checkout_payments import PaymentPanel
+
+
+class CustomerMixin:
+    """The customer of :class:`~salontui.screens.checkout.screen.CheckoutScreen`."""
+
+    def show_strip(self) -> None:
+        strip = self.query_one("#strip", Static)
+        if self.cart.customer_id is None:
+            self.sub_title = _("Checkout · walk-in")
+            strip.update(Content.from_markup(
+                "[b]$walk[/b] · $hint", walk=_("Walk-in"),
+                hint=_("F3 chooses a customer (needed for packages, cards, points, debt)")))
+            return
+        if self.info is None or self.info.summary.id != self.cart.customer_id:
+            strip.update(_("Loading the customer…"))
+            return
+        fmt = self.app.formatter
+        s = self.info.summary
+        self.sub_title = _("Checkout · {code} {name}").format(code=s.code, name=s.name)
+        line1 = Content.from_markup("[b]$name[/b]", name=s.name)
+        if s.debt:
+            line1 += Content.from_markup("  [reverse bold $error] $debt [/]",
+                                         debt=_("DEBT {amount} ▲").format(
+                                             amount=fmt.money(s.debt)))
+        parts = [Content.from_markup(_("Points") + " [b]$p[/b]",
+                                     p=cached.points(fmt, s.points))]
+        for card in s.cards:
+            parts.append(Content.from_markup("$card [b]$amount[/b]", card=card_label(card.name),
+                                             amount=fmt.money(card.balance)))
+        if s.member_state == "excluded":
+            parts.append(Content(_("no loyalty (excluded)")))
+        line1 += Content(" · ") + Content(" · ").join(parts)
+        packages = []
+        for p in self.info.packages:
+            if p.status != "in_use":
+                continue
+            if p.remaining is None:
+                packages.append(_("{name} (to {date})").format(
+                    name=p.name, date=fmt.date(p.expires_on)))
+            else:
+                packages.append(_("{name} ×{left}").format(name=p.name, left=p.remaining))
+        line2 = Content.from_markup(
+            "[b]$label[/b] $items", label=_("Sessions:"),
+            items="; ".join(packages) if packages else _("no package in use"))
+        usable = self.usable_promotions()
+        if usable:
+            line2 += Content(" · ") + Content(ngettext(
+                "{n} promotion (Alt+O)", "{n} promotions (Alt+O)", len(usable)).format(
+                n=len(usable)))
+        lines = [line1, line2]
+        a = self.info.appointment
+        if a is not None:
+            lines.append(Content(_("Appointment {time}: {services}").format(
+                time=fmt.datetime(a.starts_at), services=a.services)))
+        strip.update(Content("\n").join(lines))
+
+    def need_customer(self) -> bool:
+        if self.cart.customer_id is None:
+            self.show_message(_("Choose the customer first (F3): a walk-in has no packages, "
+                                "cards, points or debt."), "#lines-error")
+            return False
+        if self.info is None or self.info.summary.id != self.cart.customer_id:
+            self.show_message(_("The customer is still loading; try again in a moment."),
+                              "#lines-error")
+            return False
+        return True
+
+    @before_paying
+    def action_redeem(self) -> None:
+        if not self.need_customer():
+            return
+        from salontui.screens.dialogs.packages_common import status_label
+
+        fmt = self.app.formatter
+        packages = self.info.packages
+        if not packages:
+            self.show_message(_("This customer has no packages."), "#lines-error")
+            return
+        in_cart = cart_rules.sessions_in_cart(self.cart)
+        choices = []
+        for p in packages:
+            if p.status == "in_use":
+                left = p.remaining if p.remaining is None else p.remaining - in_cart.get(p.id, 0)
+                text = (_("{name} · time card to {date}") if left is None else
+                        _("{name} · {left} left · to {date}")).format(
+                    name=p.name, left=left, date=fmt.date(p.expires_on))
+                choices.append(Choice(str(p.id), text, enabled=left is None or left > 0))
+            else:
+                why = status_label(p.status)
+                if p.status == "reserved" and p.frozen_until:
+                    why = _("reserved until {date}").format(date=fmt.date(p.frozen_until))
+                elif p.status == "expired":
+                    why = _("expired {date}").format(date=fmt.date(p.expires_on))
+                choices.append(Choice(str(p.id), f"{p.name} · {why} ▲", enabled=False))
+
+        def chosen(key) -> None:
+            if key is None:
+                return
+            package = next(p for p in packages if str(p.id) == key)
+            self.pick_staff(_("Who did the session of {name}?").format(name=package.name),
+                            None, lambda staff_id: self.add_redemption(package, staff_id))
+
+        self.app.push_screen(PickerDialog(
+            _("Redeem a session"), choices,
+            hint=_("Only packages in use can be redeemed · Enter takes · Esc cancels")),
+            callback=chosen)
+
+    def add_redemption(self, package, staff_id: int) -> None:
+        def op(session, cart):
+            from salontui.store.cart import CartLine
+
+            cart.lines.append(CartLine(kind="redeem", package_id=package.id,
+                                       description=package.name, staff_id=staff_id))
+            return cart
+
+        self.edit(op, then=self.select_last_line)
+
+    @before_paying
+    def action_top_up(self) -> None:
+        if not self.need_customer():
+            return
+        from salontui.screens.checkout.dialogs import TopUpDialog
+
+        cards = [c.name for c in self.info.summary.cards]
+
+        def answer(top) -> None:
+            if top is None:
+                return
+
+            def op(session, cart):
+                from salontui.store.cart import CartLine
+
+                cart.lines.append(CartLine(kind="topup", card_name=top.card_name,
+                                           unit_price=top.paid, credit=top.credit))
+                return cart
+
+            self.edit(op, then=self.select_last_line)
+
+        self.app.push_screen(TopUpDialog(cards), callback=answer)
+
+    @before_paying
+    def action_repay_debt(self) -> None:
+        if not self.need_customer():
+            return
+        from salontui.screens.checkout.dialogs import RepayDialog
+
+        debt = self.info.summary.debt
+        if debt <= 0:
+            self.show_message(_("This customer owes nothing."), "#lines-error")
+            return
+        self.app.push_screen(RepayDialog(debt), callback=self.add_repayment)
+
+    def add_repayment(self, amount: int | None) -> None:
+        if amount is None:
+            return
+
+        def op(session, cart):
+            from salontui.store.cart import CartLine
+
+            cart.lines.append(CartLine(kind="repay", unit_price=amount))
+            return cart
+
+        self.edit(op, then=self.select_last_line)
+
+    def preset_repayment(self) -> None:
+        self.repay_preset = True
+        debt = self.info.summary.debt
+        if debt <= 0:
+            self.show_message(_("This customer owes nothing."), "#lines-error")
+            return
+        if not any(line.kind == "repay" for line in self.cart.lines):
+            self.add_repayment(debt)
+        self.query_one(PaymentPanel).field("cash").control.focus()
+
+    def usable_promotions(self) -> list:
+        if self.info is None:
+            return []
+        from salontui.store import clock
+        from salontui.store.promotions import usable_promotions
+
+        return usable_promotions(self.info.promotions, today=clock.today())
+
+    def promotion_code(self) -> str:
+        if self.info is None:
+            return ""
+        return next((p.code for p in self.info.promotions if p.id == self.cart.promotion_id),
+                    "")
+
+    @before_paying
+    def action_apply_promotion(self) -> None:
+        if not self.need_customer():
+            return
+        fmt = self.app.formatter
+        usable = {p.id for p in self.usable_promotions()}
+        choices = [Choice("none", _("No promotion"))]
+        for p in self.info.promotions:
+            text = f"{p.code} · {p.program_name}" + (f": {p.detail}" if p.detail else "")
+            if p.used_on is not None:
+                text += " · " + _("used {date}").format(date=fmt.date(p.used_on)) + " ▲"
+            elif p.id not in usable:
+                text += " · " + _("expired {date}").format(date=fmt.date(p.expires_on)) + " ▲"
+            choices.append(Choice(str(p.id), text, enabled=p.id in usable))
+        if len(choices) == 1:
+            self.show_message(_("No promotion was given to this customer."), "#lines-error")
+            return
+
+        def answer(key) -> None:
+            if key is None:
+                return
+            promotion_id = None if key == "none" else int(key)
+
+            def op(session, cart):
+                cart.promotion_id = promotion_id
+                return cart
+
+            self.edit(op)
+
+        current = str(self.cart.promotion_id) if self.cart.promotion_id else "none"
+        self.app.push_screen(PickerDialog(_("Apply promotion"), choices, current=current),
+                             callback=answer)
+
+    @before_paying
+    def action_change_customer(self) -> None:
+        from salontui.screens.checkout.dialogs import WALK_IN, CustomerPickerDialog
+
+        def answer(choice) -> None:
+            if choice is None:
+                return
+            customer_id = None if choice == WALK_IN else int(choice)
+            if customer_id == self.cart.customer_id:
+                return
+            self.set_customer(customer_id)
+
+        self.app.push_screen(CustomerPickerDialog(), callback=answer)
+
+    def set_customer(self, customer_id: int | None) -> None:
+        """Another customer: their own lines (sessions, top-ups, repayments), promotion,
+        appointment and card/points/account payments belong to the one before and go."""
+        dropped = cart_rules.customer_lines(self.cart)
+
+        def op(session, cart):
+            return cart_rules.change_customer(cart, customer_id)
+
+        for method in cart_rules.CUSTOMER_METHODS:
+            self.set_amount_text(method, "")
+        self.value_card_id = None
+        self.info = None
+
+        def loaded() -> None:
+            self.load_customer()
+            self.show_strip()
+            if dropped:
+                self.app.notify(ngettext(
+                    "{n} line of the previous customer was removed.",
+                    "{n} lines of the previous customer were removed.", dropped).format(
+                    n=dropped), timeout=5)
+
+        self.edit(op, then=loaded)

@@ -1,0 +1,481 @@
+"""CheckoutScreen: take a customer's payment without touching the mouse.
+
+This module owns the Screen itself: its layout (compose), key bindings, palette entries
+and help, its state, loading what it shows and wiring the store's answers and the
+fields' messages to the parts that handle them. Those parts are mixins, one per concern:
+:mod:`.edits` (the edit queue, messages at the fields), :mod:`.lines` (adding and
+editing lines), :mod:`.customer` (the customer strip, their sessions, cards, debt and
+promotions), :mod:`.payments` (the payment panel and the verdict), :mod:`.totals` and
+:mod:`.confirm` (F10, the receipt, hold and resume). The rules live in
+:mod:`salontui.store.sales.cart_rules`.
+
+Layout, top to bottom: what the customer has (packages in use with sessions
+left, stored-value cards, points and, unmissable, ``DEBT … ▲``); the line to
+add items by code or name (completion from the catalog, Enter adds the top
+match); the cart's lines; the totals; one payment field per method; and what
+is still due or the change to give.
+
+How the cart is kept right: every change is an *edit*, a function of the
+store session and the cart, run in a thread worker followed by
+``cart.quote``. Edits run one at a time, in the order they were asked (typing
+"DV0001 Enter DV0002 Enter" faster than the database answers adds both). An
+edit the store refuses changes nothing: the cart stays as it was and the
+message appears at the field it names (the add line, the line being edited,
+a payment field). Payment fields are read as they are typed and the quote
+follows (only the newest answer counts).
+
+Confirming (F10, or Enter in a payment field) writes through
+``checkout.checkout`` with one idempotency key made when the screen opened:
+a double F10, or a retry after a failure, never makes two invoices. Then the
+receipt takes the cart's place on this screen (w: 32/48 columns, t: text
+file, p: PDF; no new screen to build, so it is up in one frame); Enter or
+Escape closes the checkout with the
+:class:`~salontui.store.checkout.CheckoutResult` as the screen's answer.
+
+Keys: letters are for typing, so actions are function keys and Alt+letter
+(inside the payment panel a plain letter jumps to its method too). F1 lists
+them all; Ctrl+P finds every action by name.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import deque
+from collections.abc import Callable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Input, Label, Static
+
+from salontui.i18n import _
+from salontui.screens.base import StoreCalls
+from salontui.screens.checkout.common import (
+    AMOUNT_CHARS,
+    METHOD_COMMANDS,
+    PAYMENT_METHODS,
+    TEXT_CHARS,
+    CustomerInfo,
+    method_label,
+    too_long,
+)
+from salontui.screens.checkout.confirm import ConfirmMixin
+from salontui.screens.checkout.customer import CustomerMixin
+from salontui.screens.checkout.edits import Edit, EditsMixin
+from salontui.screens.checkout.lines import AddInput, LinesMixin
+from salontui.screens.checkout.payments import PaymentsMixin
+from salontui.screens.checkout.totals import TotalsMixin
+from salontui.store.errors import SalonError
+from salontui.widgets.checkout_payments import BoundedInput, PayInput, PaymentPanel
+from salontui.widgets.checkout_receipt import ReceiptView
+from salontui.widgets.footer import DeskFooter
+from salontui.widgets.header import desk_header
+from salontui.widgets.inputs import DeskInput
+from salontui.widgets.tables import Col, DeskTable
+
+
+class CheckoutScreen(EditsMixin, LinesMixin, CustomerMixin, PaymentsMixin, TotalsMixin,
+                     ConfirmMixin, StoreCalls, Screen):
+    """The cashier: lines, payments, confirm, receipt. Answers the CheckoutResult, or None."""
+
+    help_title = _("Checkout")
+
+    DEFAULT_CSS = """
+    CheckoutScreen #checkout-body { height: 1fr; }
+    CheckoutScreen #receipt-area { height: 1fr; }
+    CheckoutScreen #receipt-centre { height: 1fr; }
+    CheckoutScreen #receipt-title { width: 100%; height: 2; text-align: center; }
+    CheckoutScreen #receipt-view { border: round $primary; }
+    CheckoutScreen #receipt-saved { display: none; width: 100%; height: auto;
+                                    text-style: bold; text-align: center; }
+    CheckoutScreen #receipt-saved.-shown { display: block; }
+    CheckoutScreen #strip { height: auto; max-height: 4; padding: 0 1; background: $boost; }
+    CheckoutScreen #add-row { height: 1; margin-top: 1; }
+    CheckoutScreen #add-label { width: auto; padding: 0 1; text-style: bold; }
+    CheckoutScreen #add { width: 1fr; }
+    CheckoutScreen #completions { height: 7; border-left: thick $primary; }
+    CheckoutScreen #lines { height: 1fr; min-height: 4; }
+    CheckoutScreen #prompt { height: auto; }
+    CheckoutScreen #prompt > Horizontal { height: 1; }
+    CheckoutScreen #prompt-label { width: auto; padding: 0 1; text-style: bold; }
+    CheckoutScreen #prompt-input { width: 16; }
+    CheckoutScreen #prompt-hint { width: 1fr; padding-left: 1; color: $text-muted; }
+    CheckoutScreen .checkout-error { display: none; color: $error; text-style: bold;
+                                     padding: 0 1; height: auto; }
+    CheckoutScreen .checkout-error.-shown { display: block; }
+    CheckoutScreen #totals { height: auto; padding: 0 1; border-top: solid $primary; }
+    CheckoutScreen #payments { padding: 0 1; }
+    CheckoutScreen #due { height: 1; padding: 0 1; color: $warning; }
+    CheckoutScreen #due.-balanced { color: $success; }
+    """
+
+    # The footer shows the keys in this order and cuts what does not fit at 80 columns:
+    # paying and holding first; F1 (every key) and Esc are in the hint line above.
+    BINDINGS = [
+        Binding("f1", "app.help", _("Help"), show=False),
+        Binding("f10", "confirm", _("Confirm"), tooltip=_("Confirm payment")),
+        Binding("f9", "fill_remainder", _("Fill"), tooltip=_("Fill remainder into the field")),
+        Binding("f4", "redeem", _("Redeem"), tooltip=_("Redeem a package session")),
+        Binding("f3", "change_customer", _("Customer"), tooltip=_("Change the customer")),
+        Binding("f11", "hold", _("Hold"), tooltip=_("Hold checkout")),
+        Binding("f12", "resume", _("Held"), tooltip=_("Resume held checkout")),
+        Binding("f5", "set_quantity", _("Qty"), tooltip=_("Set quantity of the line")),
+        Binding("f6", "set_price", _("Price"), tooltip=_("Set price of the line")),
+        Binding("f7", "set_discount", _("Disc"), tooltip=_("Set discount of the line")),
+        Binding("f8", "choose_staff", _("Staff"), tooltip=_("Choose who did the service")),
+        Binding("escape", "back", _("Back"), show=False),
+        *(Binding(f"alt+{key}", f"pay('{method}')", _(METHOD_COMMANDS[method]), show=False,
+                  priority=True) for method, _label, key in PAYMENT_METHODS),
+        Binding("alt+n", "next_card", _("Next card"),
+                tooltip=_("Pay from the customer's next stored-value card"), show=False,
+                priority=True),
+        Binding("alt+u", "top_up", _("Top up card"), show=False, priority=True),
+        Binding("alt+d", "repay_debt", _("Repay debt"), show=False, priority=True),
+        Binding("alt+o", "apply_promotion", _("Apply promotion"), show=False, priority=True),
+        Binding("alt+i", "invoice_discount", _("Set invoice discount"), show=False,
+                priority=True),
+        Binding("alt+l", "toggle_picked_up", _("Toggle not yet picked up"), show=False,
+                priority=True),
+        Binding("alt+x", "remove_line", _("Remove line"), show=False, priority=True),
+        Binding("delete", "remove_line", _("Remove line"), show=False, priority=True),
+        Binding("alt+h", "hold", _("Hold checkout"), show=False, priority=True),
+        Binding("alt+r", "resume", _("Resume held checkout"), show=False, priority=True),
+        Binding("alt+q", "cancel_checkout", _("Cancel checkout"), show=False, priority=True),
+        Binding("alt+y", "day_close", _("Day close"), show=False, priority=True),
+        # The receipt's keys once paid (the receipt is not focused: see confirmed()).
+        Binding("enter", "receipt('close')", _("Done"), show=False, priority=True),
+        Binding("w", "receipt('switch_width')", _("Receipt width 32/48"), show=False,
+                priority=True),
+        Binding("t", "receipt('save_text')", _("Save receipt as text"), show=False,
+                priority=True),
+        Binding("p", "receipt('save_pdf')", _("Save receipt as PDF"), show=False,
+                priority=True),
+        Binding("down", "receipt('scroll_down')", _("Scroll the receipt"), show=False,
+                priority=True),
+        Binding("up", "receipt('scroll_up')", _("Scroll the receipt"), show=False,
+                priority=True),
+        Binding("down", "move(1)", _("Next line"), show=False),
+        Binding("up", "move(-1)", _("Previous line"), show=False),
+        Binding("pagedown", "move(5)", _("Five lines down"), show=False),
+        Binding("pageup", "move(-5)", _("Five lines up"), show=False),
+    ]
+
+    def __init__(self, customer_id: int | None = None, appointment_id: int | None = None,
+                 draft_id: int | None = None, *, repay: bool = False) -> None:
+        super().__init__()
+        self.customer_id = customer_id
+        self.appointment_id = appointment_id
+        self.draft_id = draft_id
+        self.repay = repay
+        self.idempotency_key = uuid.uuid4().hex
+        self.cart = None  # the accepted cart (store.cart.Cart)
+        self.quote = None  # its quote
+        self.info: CustomerInfo | None = None
+        self.staff: list = []  # who can be chosen for a line (technicians first)
+        self.staff_names: dict[int, str] = {}
+        self.last_staff_id: int | None = None
+        self.edits: deque[Edit] = deque()
+        self.in_flight: Edit | None = None
+        self.dirty = False
+        self.busy = False  # confirming
+        self.confirm_wanted = False
+        self.result = None
+        self.amounts: dict[str, int] = {m: 0 for m, _l, _k in PAYMENT_METHODS}
+        self.bad_amounts: set[str] = set()
+        self.refused_pastes: set[str] = set()  # a paste too long, not taken: said at the field
+        self.typed: dict[str, str] = {}  # the text each payment amount was read from
+        self.value_card_id: int | None = None
+        self.completions: list = []
+        self.completion_query = ""
+        self.completion_moved = False
+        self.prompt_apply: Callable[[str], None] | None = None
+        self.pay_focus: str | None = None
+        self.repay_preset = False
+
+    @classmethod
+    def repay_debt(cls, customer_id: int) -> CheckoutScreen:
+        """A checkout with one debt-repayment line of the whole debt (editable), ready to pay."""
+        return cls(customer_id, repay=True)
+
+    def compose(self) -> ComposeResult:
+        yield desk_header()
+        with Vertical(id="checkout-body"):
+            yield Static(_("Loading…"), id="strip")
+            with Horizontal(id="add-row"):
+                yield Label(_("Add"), id="add-label")
+                yield AddInput(placeholder=_("code or name · Enter adds · ↑↓ line · F1 keys"),
+                               id="add", max_length=TEXT_CHARS)
+            yield Label("", id="add-error", classes="checkout-error")
+            yield DeskTable([
+                Col("code", _("Code"), 7),
+                Col("name", _("Item"), None, min_width=12),
+                Col("kind", _("Kind"), 8),
+                Col("price", _("Price"), 13, justify="right"),
+            ], id="completions")
+            yield DeskTable([
+                Col("n", "#", 2, justify="right"),
+                Col("item", _("Item"), None, min_width=12),
+                Col("qty", _("Qty"), 3, justify="right"),
+                Col("price", _("Price"), 12, justify="right"),
+                Col("discount", _("Disc"), 10, justify="right"),
+                Col("amount", _("Amount"), 12, justify="right"),
+                Col("staff", _("Staff"), 9),
+            ], id="lines")
+            with Vertical(id="prompt"):
+                with Horizontal():
+                    yield Label("", id="prompt-label")
+                    yield BoundedInput(id="prompt-input", max_length=AMOUNT_CHARS)
+                    yield Label(_("Enter applies · Esc cancels"), id="prompt-hint")
+                yield Label("", id="prompt-error", classes="checkout-error")
+            yield Label("", id="lines-error", classes="checkout-error")
+            yield Static("", id="totals")
+            yield PaymentPanel(id="payments")
+            yield Static("", id="due")
+        with Vertical(id="receipt-area"):
+            yield Static("", id="receipt-title")
+            with Center(id="receipt-centre"):
+                yield ReceiptView(id="receipt-view")
+            yield Static("", id="receipt-saved")
+        yield DeskFooter(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        from salontui.store.cart import Cart
+
+        self.cart = Cart(customer_id=self.customer_id, appointment_id=self.appointment_id)
+        completions = self.query_one("#completions", DeskTable)
+        completions.can_focus = False
+        completions.display = False
+        self.query_one("#lines", DeskTable).can_focus = False
+        self.query_one("#prompt").display = False
+        self.query_one("#receipt-area").display = False
+        self.sub_title = _("Checkout")
+        self.load_staff()
+        if self.draft_id is not None:
+            self.load_draft(self.draft_id)
+        else:
+            self.load_customer()
+            self.render_cart()
+        self.query_one("#add", DeskInput).focus()
+
+    def load_staff(self) -> None:
+        def read(session):
+            from salontui.store.staff import list_staff
+
+            return list_staff(session, include_inactive=True)
+
+        self.call_store("staff", read)
+
+    def load_customer(self) -> None:
+        customer_id = self.cart.customer_id
+        appointment_id = self.cart.appointment_id
+        if customer_id is None:
+            self.info = None
+            self.show_strip()
+            return
+
+        def read(session):
+            from salontui.store.appointments import get_appointment
+            from salontui.store.packages import list_packages
+            from salontui.store.promotions import list_customer_promotions
+            from salontui.store.summary import customer_summary
+
+            appointment = None
+            if appointment_id is not None:
+                appointment = get_appointment(session, appointment_id=appointment_id)
+            return CustomerInfo(customer_summary(session, customer_id=customer_id),
+                                list_packages(session, customer_id=customer_id),
+                                list_customer_promotions(session, customer_id=customer_id),
+                                appointment)
+
+        self.call_store("customer", read)
+
+    def load_draft(self, draft_id: int) -> None:
+        def read(session):
+            from salontui.store.drafts import load_draft
+
+            return load_draft(session, draft_id=draft_id)
+
+        self.call_store("draft", read)
+
+    def store_result(self, tag: str, value) -> None:
+        if tag == "quote":
+            self.quote_answered(value)
+        elif tag == "complete":
+            self.show_completions(value)
+        elif tag == "customer":
+            self.info = value
+            self.show_strip()
+            self.show_payment_hints()
+            self.recheck_payments()
+            if self.repay and not self.repay_preset:
+                self.preset_repayment()
+        elif tag == "staff":
+            self.staff_names = {m.id: m.name for m in value}
+            active = [m for m in value if m.active]
+            technicians = [m for m in active if m.role == "technician"]
+            self.staff = technicians + [m for m in active if m.role != "technician"]
+            if self.quote is not None:
+                self.render_cart()
+        elif tag == "draft":
+            self.resume_cart(value)
+        elif tag == "confirm":
+            self.confirmed(value)
+        elif tag == "hold":
+            self.app.notify(_("Held. F12 on a checkout (or Resume held checkout) brings it "
+                              "back."), timeout=5)
+            self.dismiss(None)
+        elif tag == "cancel_draft":
+            self.app.notify(_("Held checkout cancelled."), timeout=3)
+            self.dismiss(None)
+
+    def store_error(self, tag: str, error: SalonError) -> None:
+        if tag == "quote":
+            edit, self.in_flight = self.in_flight, None
+            self.show_error(error, target=edit.target if edit else "lines")
+            if edit is not None and edit.on_error is not None:
+                edit.on_error()
+            self.dispatch()
+        elif tag == "confirm":
+            self.busy = False
+            self.show_error(error, target="lines")
+            self.dispatch()
+        elif tag == "customer":
+            self.query_one("#strip", Static).update(Content(f"▲ {error.message}"))
+        elif tag == "complete":
+            return
+        else:
+            self.show_error(error, target="lines")
+
+    def unexpected_error(self, tag: str, error: BaseException) -> None:
+        super().unexpected_error(tag, error)
+        if tag == "quote":
+            self.in_flight = None
+            self.dispatch()
+        elif tag == "confirm":
+            self.busy = False
+            self.show_message(_("Not saved: {error}. F10 tries again (it never pays "
+                                "twice).").format(error=error), "#lines-error")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "add":
+            event.stop()
+            self.complete(event.value)
+        elif isinstance(event.input, PayInput):
+            event.stop()
+            self.payment_changed(event.input.method, event.value)
+
+    def on_desk_input_too_long(self, event: DeskInput.TooLong) -> None:
+        """A paste longer than the field: not taken, and said at the field. A payment field
+        keeps its message (and F10 waits) until it is typed in again."""
+        event.stop()
+        message = too_long(event.limit)
+        box = event.box
+        if isinstance(box, PayInput):
+            self.query_one(PaymentPanel).field(box.method).show_error(message)
+            self.bad_amounts.add(box.method)
+            self.refused_pastes.add(box.method)
+            self.show_due()
+        elif box.id == "prompt-input":
+            self.show_message(message, "#prompt-error")
+        else:
+            self.show_message(message, "#add-error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        box = event.input
+        if box.id == "prompt-input" and self.prompt_apply is not None:
+            self.prompt_apply(event.value)
+
+    def on_descendant_focus(self, event) -> None:
+        self.pay_focus = None
+        # Gone elsewhere (a payment key, a click) while a line was being edited: drop the edit.
+        if self.prompt_apply is not None and getattr(event, "widget", None) is not \
+                self.query_one("#prompt-input"):
+            self.close_prompt(refocus=False)
+
+    def action_back(self) -> None:
+        if self.result is not None:  # paid: Escape is done, like Enter on the receipt
+            self.on_receipt_view_closed(ReceiptView.Closed())
+            return
+        if self.busy:
+            return
+        if self.query_one("#prompt").display:
+            self.close_prompt()
+            return
+        box = self.query_one("#add", DeskInput)
+        if self.focused is box and box.value:
+            box.value = ""
+            self.hide_completions()
+            return
+        if isinstance(self.focused, PayInput):
+            box.focus()
+            return
+        self.leave(ask=True)
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "receipt":  # its keys are letters: only while the receipt is shown
+            return self.result is not None
+        if action == "remove_line":
+            focused = self.focused
+            # Delete edits the text of a field that has some; Alt+X always removes the line.
+            if isinstance(focused, Input) and focused.value:
+                return False
+        return True
+
+    def palette_commands(self):
+        entries = [
+            (_("Add line"), _("Type a code or a name in the Add field, Enter"),
+             lambda: self.query_one("#add", DeskInput).focus()),
+            (_("Set quantity"), _("Of the selected line (F5)"), self.action_set_quantity),
+            (_("Set price"), _("Unit price of the selected line (F6)"), self.action_set_price),
+            (_("Set discount"), _("Of the selected line, amount or % (F7)"),
+             self.action_set_discount),
+            (_("Set invoice discount"), _("Off the whole invoice, amount or % (Alt+I)"),
+             self.action_invoice_discount),
+            (_("Choose staff"), _("Who did the selected line (F8)"), self.action_choose_staff),
+            (_("Redeem session"), _("One session of a package in use (F4)"),
+             self.action_redeem),
+            (_("Top up card"), _("Stored value: pay now, credit maybe more (Alt+U)"),
+             self.action_top_up),
+            (_("Repay debt"), _("Part or all of what the customer owes (Alt+D)"),
+             self.action_repay_debt),
+            (_("Apply promotion"), _("One given to this customer (Alt+O)"),
+             self.action_apply_promotion),
+            (_("Toggle not yet picked up"), _("A product left at the salon (Alt+L)"),
+             self.action_toggle_picked_up),
+            (_("Remove line"), _("The selected line (Alt+X or Delete)"),
+             self.action_remove_line),
+            (_("Change customer"), _("Or make it a walk-in (F3)"), self.action_change_customer),
+        ]
+        for method, _label, key in PAYMENT_METHODS:
+            entries.append((_(METHOD_COMMANDS[method]),
+                            _("{method} field (Alt+{key})").format(
+                                method=method_label(method), key=key.upper()),
+                            lambda m=method: self.action_pay(m)))
+        entries += [
+            (_("Next stored-value card"), _("Pay from the customer's next card (Alt+N)"),
+             self.action_next_card),
+            (_("Fill remainder"), _("What is still due, into the payment field (F9)"),
+             self.action_fill_remainder),
+            (_("Confirm payment"), _("Write the invoice and show the receipt (F10)"),
+             self.action_confirm),
+            (_("Hold checkout"), _("Park it; resume it later (F11 or Alt+H)"),
+             self.action_hold),
+            (_("Resume held checkout"), _("A checkout held earlier (F12 or Alt+R)"),
+             self.action_resume),
+            (_("Cancel checkout"), _("Leave it; a held one is deleted (Alt+Q)"),
+             self.action_cancel_checkout),
+            (_("Day close"), _("Today's takings, refunds, debt and sessions (Alt+Y)"),
+             self.action_day_close),
+        ]
+        return entries
+
+    def help_extra(self):
+        return [
+            (_("Enter"), _("Add the top match (Add field); confirm (payment field)")),
+            (_("Up/Down"), _("Choose a completion, a line, or a payment field")),
+            (_("c k t e v p a w"), _("In the payment panel: jump to that method")),
+            ("ctrl+p", _("All commands by name")),
+        ]
