@@ -1,0 +1,76 @@
+"""LedgerTab: a tab listing one ledger account of the customer (its entries, newest
+first, with the balance after each), paged; the Debt and Points tabs are two."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from salontui.i18n import N_, _
+from salontui.screens.detail.tab import Bar, DetailTab, page_size, paged
+from salontui.widgets.tables import Col, DeskTable
+
+LEDGER_KINDS = {
+    "earn": N_("Earned"), "spend": N_("Spent"), "adjust": N_("Adjustment"), "topup": N_("Top-up"),
+    "pay": N_("Paid with card"), "charge": N_("On account"), "repay": N_("Repaid"),
+    "refund": N_("Refund"), "care": N_("Care action"),
+}
+
+
+def signed(text: str, amount: int) -> Text:
+    return Text(("+" if amount > 0 else "") + text)
+
+
+class LedgerTab(DetailTab):
+    """The entries of the account named by ``tab_id`` ("debt", "points")."""
+
+    is_paged = True
+
+    def widgets(self) -> list:
+        return [
+            Bar(id=f"{self.tab_id}-bar"),
+            DeskTable([
+                Col("time", _("Date"), 16),
+                Col("content", _("Content"), None, min_width=10),
+                Col("change", _("+/−"), 12, justify="right"),
+                Col("balance", _("Balance"), 12, justify="right"),
+                Col("by", _("By"), 12, grow=1, max_width=20),
+            ], id=f"{self.tab_id}-table"),
+        ]
+
+    def reader(self):
+        cid, offset, size, account = self.customer_id, self.page_offset, page_size(), self.tab_id
+
+        def read(session):
+            from salontui.store.ledger import ledger_history
+
+            return paged(ledger_history(session, customer_id=cid, account=account,
+                                        limit=size + 1, offset=offset), size)
+        return read
+
+    def show_amount(self, value: int) -> str:
+        """An amount of the account: money (the points tab shows points)."""
+        return self.app.formatter.money(value)
+
+    def balance_text(self) -> str:  # pragma: no cover - every ledger tab has its own
+        """What the customer holds now, at the start of the bar."""
+        raise NotImplementedError
+
+    def bar_tail(self) -> str:
+        """The key that matters here, at the end of the bar."""
+        return ""
+
+    def render_rows(self) -> None:
+        fmt = self.app.formatter
+        show = self.show_amount
+        rows = self.rows
+        table_rows = []
+        for e in rows:
+            kind = _(LEDGER_KINDS.get(e.kind, e.kind))
+            content = f"{kind}: {e.reason}" if e.reason else kind
+            table_rows.append((e.id, [
+                fmt.datetime(e.created_at), content, signed(show(e.amount), e.amount),
+                show(e.balance_after), e.operator_name or "",
+            ]))
+        self.table().set_rows(table_rows)
+        paging = self.page_text(len(rows)) or _("No entries yet.")
+        self.bar(" · ".join(t for t in (self.balance_text(), paging, self.bar_tail()) if t))

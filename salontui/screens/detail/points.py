@@ -1,0 +1,39 @@
+"""The Points tab: the customer's points, entry by entry; p adjusts them."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from salontui.i18n import N_, _
+from salontui.screens.detail.ledger import LedgerTab
+from salontui.widgets.header_card import points_text
+
+
+class PointsTab(LedgerTab):
+    tab_id = "points"
+    title = N_("Points")
+    KEYS = (Binding("p", "adjust_points", _("Adjust points")),)
+
+    def show_amount(self, value: int) -> str:
+        return points_text(self.app.formatter, value)
+
+    def balance_text(self) -> str:
+        s = self.summary
+        return _("Points now: {n}").format(n=points_text(self.app.formatter,
+                                                         s.points if s else 0))
+
+    def bar_tail(self) -> str:
+        return _("p adjusts points")
+
+    def action_adjust_points(self) -> None:
+        from salontui.screens.dialogs.adjust_points import AdjustPointsDialog
+
+        detail = self.detail
+        if detail.summary is None:
+            return
+        self.show_then(lambda: detail.open_dialog(AdjustPointsDialog(
+            detail.customer_id, detail.summary.points, customer_name=detail.summary.name)))
+
+    def commands(self):
+        return [(_("Adjust points"), _("Increase or decrease points (p)"),
+                 self.action_adjust_points)]

@@ -1,0 +1,61 @@
+"""The Promotions tab: the promotions given to the customer; g gives one."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from salontui.i18n import N_, _, ngettext
+from salontui.screens.detail.tab import Bar, DetailTab, Page
+from salontui.widgets.tables import Col, DeskTable
+
+
+class PromotionsTab(DetailTab):
+    tab_id = "promotions"
+    title = N_("Promotions")
+    short_title = N_("Promos")
+    KEYS = (Binding("g", "give_promotion", _("Give promotion")),)
+
+    def widgets(self) -> list:
+        return [
+            Bar(id="promotions-bar"),
+            DeskTable([
+                Col("code", _("Code"), 10),
+                Col("detail", _("Detail"), None, min_width=10),
+                Col("created", _("Created"), 10),
+                Col("expires", _("Expires"), 10),
+                Col("used", _("Used"), 10),
+                Col("note", _("Note"), 12, grow=2, max_width=40, prose=True),
+            ], id="promotions-table"),
+        ]
+
+    def reader(self):
+        cid = self.customer_id
+
+        def read(session) -> Page:
+            from salontui.store.promotions import list_customer_promotions
+
+            return Page(list(list_customer_promotions(session, customer_id=cid)))
+        return read
+
+    def render_rows(self) -> None:
+        fmt = self.app.formatter
+        rows = self.rows
+        self.table().set_rows(
+            (p.id, [p.code, f"{p.program_name}: {p.detail}" if p.detail else p.program_name,
+                    fmt.date(p.created_at), fmt.date(p.expires_on), fmt.date(p.used_on),
+                    p.note])
+            for p in rows)
+        self.bar(ngettext("{n} promotion · g gives one",
+                          "{n} promotions · g gives one",
+                          len(rows)).format(n=len(rows)) if rows
+                 else _("No promotions yet · g gives one"))
+
+    def action_give_promotion(self) -> None:
+        from salontui.screens.dialogs.give_promotion import GivePromotionDialog
+
+        detail = self.detail
+        self.show_then(lambda: detail.open_dialog(GivePromotionDialog(detail.customer_id)))
+
+    def commands(self):
+        return [(_("Give promotion"), _("Give a promotion from the programs list (g)"),
+                 self.action_give_promotion)]
