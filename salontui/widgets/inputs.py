@@ -5,7 +5,7 @@ costs ~2.3 KB/s over SSH while the desk sits idle. :class:`Field` is one form
 row: a label, the input and, under it, the message for that field (shown
 only when there is one, with a ``▲`` so it does not rely on colour; editing the
 field clears it).
-:class:`Choice` picks one of a few values with Left/Right/Space or the first
+:class:`RadioChoice` picks one of a few values with Left/Right/Space or the first
 letter, and lets Enter through to the dialog (which confirms).
 """
 
@@ -87,36 +87,36 @@ class DeskInput(Input):
         super().replace(text, start, end)
 
 
-class Choice(Widget, can_focus=True):
+class RadioChoice(Widget, can_focus=True):
     """One value out of a few, shown as ``(•) Female ( ) Male``; Enter is left to the form."""
 
     DEFAULT_CSS = """
-    Choice { height: 1; width: 1fr; }
-    Choice:focus { text-style: bold; background: $boost; }
+    RadioChoice { height: 1; width: 1fr; }
+    RadioChoice:focus { text-style: bold; background: $boost; }
     """
 
     BINDINGS = [
-        Binding("right,space,down", "move(1)", "Next choice", show=False),
-        Binding("left,up", "move(-1)", "Previous choice", show=False),
+        Binding("right,space,down", "move(1)", "Next choice", id="choice.next", show=False),
+        Binding("left,up", "move(-1)", "Previous choice", id="choice.previous", show=False),
     ]
 
     value: reactive[str] = reactive("")
 
     class Changed(Message):
-        def __init__(self, choice: Choice, value: str) -> None:
+        def __init__(self, choice: RadioChoice, value: str) -> None:
             super().__init__()
             self.choice = choice
             self.value = value
 
         @property
-        def control(self) -> Choice:
+        def control(self) -> RadioChoice:
             return self.choice
 
     def __init__(self, options: Sequence[tuple[str, str]], *, value: str | None = None,
                  id: str | None = None) -> None:
         super().__init__(id=id)
         self.options = list(options)
-        self.set_reactive(Choice.value, value if value is not None else self.options[0][0])
+        self.set_reactive(RadioChoice.value, value if value is not None else self.options[0][0])
 
     def render(self) -> Content:
         parts: list[Content | str | tuple[str, str]] = []
@@ -235,7 +235,7 @@ class Field(Vertical):
         self.refused_paste = event.limit
         self.show_error(too_long(event.limit))
 
-    def on_choice_changed(self, _event) -> None:
+    def on_radio_choice_changed(self, _event) -> None:
         self.clear_error()
 
     def on_descendant_focus(self, _event) -> None:

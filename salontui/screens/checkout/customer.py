@@ -13,7 +13,7 @@ from salontui.i18n import _, ngettext
 from salontui.screens.checkout.common import (
     before_paying,
 )
-from salontui.screens.checkout.dialogs import Choice, PickerDialog
+from salontui.screens.checkout.dialogs import PickerDialog, PickerOption
 from salontui.store.names import card_label
 from salontui.store.sales import cart_rules
 from salontui.widgets import fmt as cached
@@ -104,14 +104,14 @@ class CustomerMixin:
                 text = (_("{name} · time card to {date}") if left is None else
                         _("{name} · {left} left · to {date}")).format(
                     name=p.name, left=left, date=fmt.date(p.expires_on))
-                choices.append(Choice(str(p.id), text, enabled=left is None or left > 0))
+                choices.append(PickerOption(str(p.id), text, enabled=left is None or left > 0))
             else:
                 why = status_label(p.status)
                 if p.status == "reserved" and p.frozen_until:
                     why = _("reserved until {date}").format(date=fmt.date(p.frozen_until))
                 elif p.status == "expired":
                     why = _("expired {date}").format(date=fmt.date(p.expires_on))
-                choices.append(Choice(str(p.id), f"{p.name} · {why} ▲", enabled=False))
+                choices.append(PickerOption(str(p.id), f"{p.name} · {why} ▲", enabled=False))
 
         def chosen(key) -> None:
             if key is None:
@@ -212,14 +212,14 @@ class CustomerMixin:
             return
         fmt = self.app.formatter
         usable = {p.id for p in self.usable_promotions()}
-        choices = [Choice("none", _("No promotion"))]
+        choices = [PickerOption("none", _("No promotion"))]
         for p in self.info.promotions:
             text = f"{p.code} · {p.program_name}" + (f": {p.detail}" if p.detail else "")
             if p.used_on is not None:
                 text += " · " + _("used {date}").format(date=fmt.date(p.used_on)) + " ▲"
             elif p.id not in usable:
                 text += " · " + _("expired {date}").format(date=fmt.date(p.expires_on)) + " ▲"
-            choices.append(Choice(str(p.id), text, enabled=p.id in usable))
+            choices.append(PickerOption(str(p.id), text, enabled=p.id in usable))
         if len(choices) == 1:
             self.show_message(_("No promotion was given to this customer."), "#lines-error")
             return

@@ -37,7 +37,7 @@ CARD_NAME_CHARS = 60  # as long as a card's name may be
 
 
 @dataclass(frozen=True)
-class Choice:
+class PickerOption:
     key: str
     text: str
     enabled: bool = True
@@ -47,9 +47,9 @@ class PickerDialog(ModalScreen):
     """One of a short list (a technician, a package, a card, a promotion). Up/Down, Enter;
     Escape answers None. Choices that cannot be taken are shown dimmed with the reason."""
 
-    BINDINGS = [Binding("escape", "cancel", _("Cancel"))]
+    BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="dialog.cancel")]
 
-    def __init__(self, title: str, choices: list[Choice], *, hint: str = "",
+    def __init__(self, title: str, choices: list[PickerOption], *, hint: str = "",
                  current: str | None = None) -> None:
         super().__init__()
         self.title_text = title
@@ -92,10 +92,10 @@ class CustomerPickerDialog(StoreCalls, ModalScreen):
     """
 
     BINDINGS = [
-        Binding("escape", "cancel", _("Cancel")),
-        Binding("enter", "pick", _("Choose"), priority=True),
-        Binding("down", "move(1)", _("Next"), show=False),
-        Binding("up", "move(-1)", _("Previous"), show=False),
+        Binding("escape", "cancel", _("Cancel"), id="dialog.cancel"),
+        Binding("enter", "pick", _("Choose"), id="picker.choose", priority=True),
+        Binding("down", "move(1)", _("Next"), id="picker.next", show=False),
+        Binding("up", "move(-1)", _("Previous"), id="picker.previous", show=False),
     ]
 
     def __init__(self) -> None:

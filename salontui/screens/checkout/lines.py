@@ -26,7 +26,7 @@ from salontui.screens.checkout.common import (
     parse_whole,
     plain_amount,
 )
-from salontui.screens.checkout.dialogs import Choice, PickerDialog
+from salontui.screens.checkout.dialogs import PickerDialog, PickerOption
 from salontui.store.errors import SalonError
 from salontui.store.names import card_label
 from salontui.store.sales import cart_rules
@@ -341,7 +341,7 @@ class LinesMixin:
             return
         roles = {"technician": _("technician"), "owner": _("owner"), "manager": _("manager"),
                  "receptionist": _("receptionist")}
-        choices = [Choice(str(m.id), f"{m.name} ({roles.get(m.role, m.role)})")
+        choices = [PickerOption(str(m.id), f"{m.name} ({roles.get(m.role, m.role)})")
                    for m in self.staff]
         wanted = current  # the line's own technician, else the first: never the last chosen
 

@@ -18,7 +18,7 @@ from salontui.screens.dialogs.base import FormDialog
 from salontui.store.errors import SalonError, ValidationError
 from salontui.store.money import parse_amount
 from salontui.widgets import fmt as cached
-from salontui.widgets.inputs import Choice, DeskInput, Field
+from salontui.widgets.inputs import DeskInput, Field, RadioChoice
 
 INCREASE = "increase"
 DECREASE = "decrease"
@@ -58,7 +58,7 @@ class AdjustPointsDialog(FormDialog):
         yield Field(_("Points"), DeskInput(placeholder=_("e.g. 500"), id="amount",
                                            max_length=30),
                     key="amount", aliases=("points",), required=True)
-        yield Field(_("Kind"), Choice([(INCREASE, _("Increase")), (DECREASE, _("Decrease"))],
+        yield Field(_("Kind"), RadioChoice([(INCREASE, _("Increase")), (DECREASE, _("Decrease"))],
                                       id="direction"), key="direction")
         yield Field(_("Note"), DeskInput(id="note"), key="reason", aliases=("note",),
                     required=True)
@@ -72,14 +72,14 @@ class AdjustPointsDialog(FormDialog):
         if event.input.id == "amount":
             self.update_preview()
 
-    def on_choice_changed(self, event: Choice.Changed) -> None:
+    def on_radio_choice_changed(self, event: RadioChoice.Changed) -> None:
         self.update_preview()
 
     def signed_amount(self) -> int:
         """The change in points: the number typed, with the sign the choice gives."""
         typed = self.value("amount")
         amount = parse_amount(typed, exponent=0, field="amount", allow_negative=True)
-        decrease = self.query_one("#direction", Choice).value == DECREASE
+        decrease = self.query_one("#direction", RadioChoice).value == DECREASE
         minus, plus = sign_texts()
         if amount < 0 and not decrease:
             raise ValidationError(minus, field="amount")

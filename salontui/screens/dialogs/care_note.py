@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 
 from salontui.i18n import N_, _
 from salontui.screens.dialogs.base import FormDialog
-from salontui.widgets.inputs import Choice, DeskInput, Field
+from salontui.widgets.inputs import DeskInput, Field, RadioChoice
 
 # The store's care.CARE_TYPES, labelled for the desk (kept here: importing the store
 # module would pull SQLAlchemy into the first paint).
@@ -37,7 +37,7 @@ class CareNoteDialog(FormDialog):
         # first letter picks it: c, t, s, e).
         yield Field(_("Title"), DeskInput(n.title if n else "", id="title", max_length=120),
                     key="title", required=True)
-        yield Field(_("Type"), Choice(options, value=n.type if n else "care", id="type"),
+        yield Field(_("Type"), RadioChoice(options, value=n.type if n else "care", id="type"),
                     key="type")
         yield Field(_("Description"), DeskInput(n.description if n else "", id="description",
                                                       max_length=4000),
@@ -45,7 +45,7 @@ class CareNoteDialog(FormDialog):
 
     def prepare(self):
         values = {
-            "type": self.query_one("#type", Choice).value,
+            "type": self.query_one("#type", RadioChoice).value,
             "title": self.value("title"),
             "description": self.value("description"),
         }

@@ -17,7 +17,7 @@ from salontui.formatting import parse_date
 from salontui.i18n import _
 from salontui.screens.dialogs.base import FormDialog
 from salontui.store.errors import DuplicateCustomer, SalonError
-from salontui.widgets.inputs import Choice, DeskInput, Field
+from salontui.widgets.inputs import DeskInput, Field, RadioChoice
 
 # The fields this form edits (the store writes nothing when none of them changes).
 EDITED = ("name", "phone", "birthday", "gender", "email", "address", "note")
@@ -51,7 +51,7 @@ class CustomerFormDialog(FormDialog):
                     DeskInput(fmt.date(c.birthday) if c and c.birthday else "",
                               placeholder=_("DD/MM/YYYY"), id="birthday", max_length=20),
                     key="birthday")
-        yield Field(_("Gender"), Choice(gender_options(), value=c.gender if c else "",
+        yield Field(_("Gender"), RadioChoice(gender_options(), value=c.gender if c else "",
                                         id="gender"), key="gender")
         yield Field(_("Email"), DeskInput(c.email if c else "", id="email",
                                               max_length=120), key="email")
@@ -65,7 +65,7 @@ class CustomerFormDialog(FormDialog):
             "name": self.value("name"),
             "phone": self.value("phone"),
             "birthday": parse_date(self.value("birthday"), field="birthday", required=False),
-            "gender": self.query_one("#gender", Choice).value,
+            "gender": self.query_one("#gender", RadioChoice).value,
             "email": self.value("email"),
             "address": self.value("address"),
             "note": self.value("note"),
