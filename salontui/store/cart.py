@@ -20,6 +20,7 @@ from salontui.store.bounds import boundary
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.models import CatalogItem, CustomerPromotion, PromotionProgram
 from salontui.store.money import MAX_AMOUNT_MINOR
+from salontui.store.numbers import NumberTexts, whole_number
 from salontui.store.packages import check_redeemable
 from salontui.store.text import quote as quote_text
 
@@ -109,29 +110,10 @@ class Quote:
         return self.due == 0 and self.overpaid == 0
 
 
-@dataclass(frozen=True)
-class _NumberTexts:
-    """The messages about one number of the cart, each a whole sentence."""
-
-    not_whole: str
-    too_low: str  # with {low}
-    too_high: str
-
-
-def _whole(value, *, field: str, texts: _NumberTexts, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(texts.not_whole, field=field)
-    if value < low:
-        raise ValidationError(texts.too_low.format(low=low), field=field)
-    if value > high:
-        raise ValidationError(texts.too_high, field=field)
-    return value
-
-
-def _discount_texts() -> _NumberTexts:
-    return _NumberTexts(not_whole=_("The discount must be a whole number."),
-                        too_low=_("The discount cannot be less than {low}."),
-                        too_high=_("The discount is too large."))
+def _discount_texts() -> NumberTexts:
+    return NumberTexts(not_whole=_("The discount must be a whole number."),
+                       too_low=_("The discount cannot be less than {low}."),
+                       too_high=_("The discount is too large."))
 
 
 def _price_line(session: Session, cart: Cart, index: int, line: CartLine) -> PricedLine:
@@ -139,10 +121,10 @@ def _price_line(session: Session, cart: Cart, index: int, line: CartLine) -> Pri
     if line.kind not in LINE_KINDS:
         raise ValidationError(_("Unknown line kind '{kind}'.").format(kind=quote_text(line.kind)),
                               field=where)
-    quantity = _whole(line.quantity, field=f"{where}.quantity", low=1, high=MAX_QUANTITY,
-                      texts=_NumberTexts(not_whole=_("Quantity must be a whole number."),
-                                         too_low=_("Quantity cannot be less than {low}."),
-                                         too_high=_("Quantity is too large.")))
+    quantity = whole_number(line.quantity, field=f"{where}.quantity", low=1, high=MAX_QUANTITY,
+                            texts=NumberTexts(not_whole=_("Quantity must be a whole number."),
+                                              too_low=_("Quantity cannot be less than {low}."),
+                                              too_high=_("Quantity is too large.")))
     description = (line.description or "").strip()
     unit_price = line.unit_price
     credit = 0
@@ -183,15 +165,16 @@ def _price_line(session: Session, cart: Cart, index: int, line: CartLine) -> Pri
             raise ValidationError(_("Quantity must be 1."), field=f"{where}.quantity")
         description = description or (_("Card top-up") if line.kind == "topup"
                                       else _("Debt repayment"))
-    unit_price = _whole(unit_price, field=f"{where}.price", low=0, high=MAX_AMOUNT_MINOR,
-                        texts=_NumberTexts(not_whole=_("The price must be a whole number."),
-                                           too_low=_("The price cannot be less than {low}."),
-                                           too_high=_("The price is too large.")))
+    unit_price = whole_number(unit_price, field=f"{where}.price", low=0, high=MAX_AMOUNT_MINOR,
+                              texts=NumberTexts(
+                                  not_whole=_("The price must be a whole number."),
+                                  too_low=_("The price cannot be less than {low}."),
+                                  too_high=_("The price is too large.")))
     if line.kind in ("topup", "repay") and unit_price == 0:
         raise ValidationError(_("The amount must be more than zero."), field=f"{where}.price")
     gross = quantity * unit_price
-    discount = _whole(line.discount, field=f"{where}.discount", texts=_discount_texts(), low=0,
-                      high=MAX_AMOUNT_MINOR)
+    discount = whole_number(line.discount, field=f"{where}.discount", texts=_discount_texts(),
+                            low=0, high=MAX_AMOUNT_MINOR)
     if discount > gross:
         raise ValidationError(_("The discount is more than the line."),
                               field=f"{where}.discount")
@@ -200,8 +183,8 @@ def _price_line(session: Session, cart: Cart, index: int, line: CartLine) -> Pri
                               field=f"{where}.discount")
     if line.kind == "topup":
         credit = rules.topup_credit(paid=unit_price, credit=line.credit)
-        credit = _whole(credit, field=f"{where}.credit", low=1, high=MAX_AMOUNT_MINOR,
-                        texts=_NumberTexts(
+        credit = whole_number(credit, field=f"{where}.credit", low=1, high=MAX_AMOUNT_MINOR,
+                              texts=NumberTexts(
                             not_whole=_("The value credited must be a whole number."),
                             too_low=_("The value credited cannot be less than {low}."),
                             too_high=_("The value credited is too large.")))
@@ -253,8 +236,8 @@ def quote(session: Session, *, cart: Cart) -> Quote:
     lines = [_price_line(session, cart, i, line) for i, line in enumerate(cart.lines)]
     subtotal = sum(p.amount for p in lines)
     sales = sum(p.amount for p in lines if p.kind in SALES_KINDS)
-    manual = _whole(cart.discount, field="discount", texts=_discount_texts(), low=0,
-                    high=MAX_AMOUNT_MINOR)
+    manual = whole_number(cart.discount, field="discount", texts=_discount_texts(), low=0,
+                          high=MAX_AMOUNT_MINOR)
     discount = manual + promotion_discount(session, cart, sales - manual if manual <= sales
                                            else 0)
     if discount > sales:
@@ -267,10 +250,10 @@ def quote(session: Session, *, cart: Cart) -> Quote:
         if payment.method not in PAYMENT_METHODS:
             raise ValidationError(_("Unknown payment method '{method}'.").format(
                 method=quote_text(payment.method)), field=f"payment{i}")
-        _whole(payment.amount, field=payment.method, low=0, high=MAX_AMOUNT_MINOR,
-               texts=_NumberTexts(not_whole=_("The amount must be a whole number."),
-                                  too_low=_("The amount cannot be less than {low}."),
-                                  too_high=_("The amount is too large.")))
+        whole_number(payment.amount, field=payment.method, low=0, high=MAX_AMOUNT_MINOR,
+                     texts=NumberTexts(not_whole=_("The amount must be a whole number."),
+                                       too_low=_("The amount cannot be less than {low}."),
+                                       too_high=_("The amount is too large.")))
         paid += payment.amount
         if payment.method == "cash":
             cash += payment.amount

@@ -43,6 +43,7 @@ from salontui.store.db import for_update
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.models import Customer, Invoice, LedgerEntry, Staff, ValueCard
 from salontui.store.money import MAX_AMOUNT_MINOR, format_money
+from salontui.store.numbers import is_whole
 from salontui.store.settings import get_settings
 from salontui.store.staff import require_staff
 from salontui.store.text import clean_line
@@ -108,7 +109,7 @@ def _check_account(account: str, *, allowed: Sequence[str] = ACCOUNTS) -> str:
 
 
 def _check_amount(amount: int, *, account: str, field: str = "amount") -> int:
-    if isinstance(amount, bool) or not isinstance(amount, int):
+    if not is_whole(amount):
         raise ValidationError(_("The amount must be a whole number."), field=field)
     if amount == 0:
         raise ValidationError(_("The amount cannot be zero."), field=field)

@@ -48,6 +48,7 @@ from salontui.store.models import (
     Staff,
 )
 from salontui.store.money import MAX_AMOUNT_MINOR, split_minor
+from salontui.store.numbers import NumberTexts, is_whole, whole_number
 from salontui.store.rules import (
     expiry_from_validity,
     freeze,
@@ -151,7 +152,7 @@ def _freeze_days(*, days: int | None, until: date | None, today: date) -> int:
         return days
     if days is None:
         raise ValidationError(_("Enter how many days to freeze the package."), field="days")
-    if not isinstance(days, int) or isinstance(days, bool):
+    if not is_whole(days):
         raise ValidationError(_("The number of days must be a whole number."), field="days")
     if not 1 <= days <= MAX_FREEZE_DAYS:
         raise ValidationError(_("Freeze for 1 to {days} days.").format(days=MAX_FREEZE_DAYS),
@@ -342,35 +343,13 @@ def _clean_note(value: str | None, *, field: str = "note", required: str | None 
     return text
 
 
-@dataclass(frozen=True)
-class _NumberTexts:
-    """The messages about one number a form asks for, each a whole sentence."""
-
-    not_whole: str
-    negative: str
-    too_high: str  # with {high}
-    too_low: str = ""  # with {low}; needed only when the least allowed is above 0
-
-
-def _sessions_texts() -> _NumberTexts:
-    return _NumberTexts(
+def _sessions_texts() -> NumberTexts:
+    return NumberTexts(
         not_whole=_("The number of sessions must be a whole number."),
         negative=_("The number of sessions cannot be negative."),
         too_low=_("The number of sessions must be at least {low}."),
         too_high=_("The number of sessions cannot be more than {high}."),
     )
-
-
-def _whole(value, *, field: str, texts: _NumberTexts, low: int, high: int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ValidationError(texts.not_whole, field=field)
-    if value < 0:
-        raise ValidationError(texts.negative, field=field)
-    if value < low:
-        raise ValidationError((texts.too_low or texts.negative).format(low=low), field=field)
-    if value > high:
-        raise ValidationError(texts.too_high.format(high=high), field=field)
-    return value
 
 
 def _date(value, *, field: str, message: str) -> date:
@@ -500,7 +479,7 @@ def sell_package(
                                   field="price")
     if price is None:
         raise ValidationError(_("Enter the price."), field="price")
-    price = _whole(price, field="price", low=0, high=MAX_AMOUNT_MINOR, texts=_NumberTexts(
+    price = whole_number(price, field="price", low=0, high=MAX_AMOUNT_MINOR, texts=NumberTexts(
         not_whole=_("The price must be a whole number."),
         negative=_("The price cannot be negative."),
         too_high=_("The price cannot be more than {high}.")))
@@ -512,9 +491,9 @@ def sell_package(
     else:
         if total_uses is None:
             raise ValidationError(_("Enter the number of sessions."), field="total_uses")
-        total_uses = _whole(total_uses, field="total_uses", texts=_sessions_texts(), low=1,
-                            high=MAX_SESSIONS)
-    used = _whole(used, field="used", low=0, high=MAX_SESSIONS, texts=_NumberTexts(
+        total_uses = whole_number(total_uses, field="total_uses", texts=_sessions_texts(),
+                                  low=1, high=MAX_SESSIONS)
+    used = whole_number(used, field="used", low=0, high=MAX_SESSIONS, texts=NumberTexts(
         not_whole=_("Sessions already used must be a whole number."),
         negative=_("Sessions already used cannot be negative."),
         too_high=_("Sessions already used cannot be more than {high}.")))
@@ -698,11 +677,11 @@ def adjust_package(session: Session, *, staff_id: int, package_id: int,
         if row.kind == "time":
             raise RuleViolation(_("A time card has no session count to adjust."),
                                 field="total_uses")
-        new_total = _whole(total_uses, field="total_uses", texts=_sessions_texts(), low=1,
-                           high=MAX_SESSIONS)
+        new_total = whole_number(total_uses, field="total_uses", texts=_sessions_texts(),
+                                 low=1, high=MAX_SESSIONS)
     new_used = row.used
     if used is not None:
-        new_used = _whole(used, field="used", low=0, high=MAX_SESSIONS, texts=_NumberTexts(
+        new_used = whole_number(used, field="used", low=0, high=MAX_SESSIONS, texts=NumberTexts(
             not_whole=_("Sessions used must be a whole number."),
             negative=_("Sessions used cannot be negative."),
             too_high=_("Sessions used cannot be more than {high}.")))

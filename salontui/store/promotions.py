@@ -26,6 +26,7 @@ from salontui.store.bounds import boundary, check_expiry
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.models import Customer, CustomerPromotion, PromotionProgram
 from salontui.store.money import MAX_AMOUNT_MINOR, format_money
+from salontui.store.numbers import NumberTexts, whole_number
 from salontui.store.settings import get_settings
 from salontui.store.staff import require_staff
 from salontui.store.text import clean_line
@@ -71,12 +72,6 @@ def _program_row(row: PromotionProgram) -> ProgramRow:
                       discount_amount=row.discount_amount)
 
 
-def _whole(value: int, *, field: str, not_whole: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(not_whole, field=field)
-    return value
-
-
 def detail_text(session: Session, *, description: str, discount_percent: int,
                 discount_amount: int) -> str:
     """What a promotion gives, in words: "10% off · Hair services only"."""
@@ -108,13 +103,13 @@ def create_program(session: Session, *, staff_id: int, name: str, description: s
         raise ValidationError(_("The end date is before the start date."), field="valid_until")
     if valid_until is not None:
         check_expiry(valid_until, field="valid_until", today=clock.today())
-    percent = _whole(discount_percent, field="discount_percent",
-                     not_whole=_("Discount percentage must be a whole number."))
+    percent = whole_number(discount_percent, field="discount_percent", texts=NumberTexts(
+        not_whole=_("Discount percentage must be a whole number.")))
     if not 0 <= percent <= 100:
         raise ValidationError(_("Discount percentage must be between 0 and 100."),
                               field="discount_percent")
-    amount = _whole(discount_amount, field="discount_amount",
-                    not_whole=_("Discount amount must be a whole number."))
+    amount = whole_number(discount_amount, field="discount_amount", texts=NumberTexts(
+        not_whole=_("Discount amount must be a whole number.")))
     if amount < 0:
         raise ValidationError(_("Discount amount cannot be negative."), field="discount_amount")
     if amount > MAX_AMOUNT_MINOR:
