@@ -63,8 +63,8 @@ class SalonApp(App[None]):
     # developers, and in English whatever the desk's language.
     COMMANDS = {DeskCommands}
     BINDINGS = [
-        Binding("f1", "help", _("Help")),
-        Binding("f2", "switch_staff", _("Staff"), show=False),
+        Binding("f1", "help", _("Help"), id="app.help"),
+        Binding("f2", "switch_staff", _("Staff"), id="app.switch_staff", show=False),
     ]
 
     status: reactive[str] = reactive("")

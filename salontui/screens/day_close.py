@@ -119,15 +119,16 @@ class DayCloseScreen(StoreCalls, Screen):
     """
 
     BINDINGS = [
-        Binding("escape", "back", _("Back")),
-        Binding("p", "print", _("Save text"),
+        Binding("escape", "back", _("Back"), id="day_close.back"),
+        Binding("p", "print", _("Save text"), id="day_close.save_text",
                 tooltip=_("Save the day close as a text file to print")),
-        Binding("left_square_bracket", "day(-1)", _("Prev day"),
+        Binding("left_square_bracket", "day(-1)", _("Prev day"), id="day_close.prev_day",
                 tooltip=_("Show the previous day")),
-        Binding("right_square_bracket", "day(1)", _("Next day"),
+        Binding("right_square_bracket", "day(1)", _("Next day"), id="day_close.next_day",
                 tooltip=_("Show the next day")),
-        Binding("t", "today", _("Today"), tooltip=_("Show today")),
-        Binding("r", "reload", _("Reload"), show=False, tooltip=_("Read the day again")),
+        Binding("t", "today", _("Today"), id="day_close.today", tooltip=_("Show today")),
+        Binding("r", "reload", _("Reload"),
+                id="day_close.reload", show=False, tooltip=_("Read the day again")),
     ]
 
     def __init__(self, day: date | None = None) -> None:

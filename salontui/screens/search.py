@@ -58,23 +58,27 @@ class CustomerSearchScreen(StoreCalls, Screen):
     help_title = _("Customer search")
 
     BINDINGS = [
-        Binding("enter", "open_customer", _("Open"), priority=True),
-        Binding("f3", "new_customer", _("New customer")),
-        Binding("f4", "toggle_deleted", _("Deleted"),
+        Binding("enter", "open_customer", _("Open"), id="search.open_customer", priority=True),
+        Binding("f3", "new_customer", _("New customer"), id="search.new_customer"),
+        Binding("f4", "toggle_deleted", _("Deleted"), id="search.deleted",
                 tooltip=_("Show deleted customers (again: back to the others)")),
-        Binding("f5", "restore_customer", _("Restore"),
+        Binding("f5", "restore_customer", _("Restore"), id="search.restore_customer",
                 tooltip=_("Restore the selected deleted customer")),
-        Binding("f2", "app.switch_staff", _("Staff"), tooltip=_("Switch staff member"),
+        Binding("f2", "app.switch_staff", _("Staff"),
+                id="app.switch_staff", tooltip=_("Switch staff member"),
                 show=False),  # who is signed in is in the header; F1 lists the key
-        Binding("f6", "checkout", _("Walk-in"), tooltip=_("Checkout for a walk-in")),
-        Binding("f7", "held_checkouts", _("Held"), tooltip=_("Resume held checkout")),
-        Binding("f8", "day_close", _("Day close")),
-        Binding("f9", "find_invoice", _("Invoice"), tooltip=_("Find an invoice by its code")),
-        Binding("escape", "clear_search", _("Clear search"), show=False),
-        Binding("down", "move(1)", _("Next result"), show=False),
-        Binding("up", "move(-1)", _("Previous result"), show=False),
-        Binding("pagedown", "move(10)", _("Ten results down"), show=False),
-        Binding("pageup", "move(-10)", _("Ten results up"), show=False),
+        Binding("f6", "checkout", _("Walk-in"),
+                id="search.walk_in", tooltip=_("Checkout for a walk-in")),
+        Binding("f7", "held_checkouts", _("Held"),
+                id="search.held", tooltip=_("Resume held checkout")),
+        Binding("f8", "day_close", _("Day close"), id="search.day_close"),
+        Binding("f9", "find_invoice", _("Invoice"),
+                id="search.find_invoice", tooltip=_("Find an invoice by its code")),
+        Binding("escape", "clear_search", _("Clear search"), id="search.clear", show=False),
+        Binding("down", "move(1)", _("Next result"), id="search.next", show=False),
+        Binding("up", "move(-1)", _("Previous result"), id="search.previous", show=False),
+        Binding("pagedown", "move(10)", _("Ten results down"), id="search.ten_down", show=False),
+        Binding("pageup", "move(-10)", _("Ten results up"), id="search.ten_up", show=False),
     ]
 
     def __init__(self) -> None:

@@ -32,15 +32,15 @@ class ReceiptView(VerticalScroll, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("enter", "close", _("Done"), show=False),
-        Binding("w", "switch_width", _("Width 32/48"), show=False,
+        Binding("enter", "close", _("Done"), id="receipt.done", show=False),
+        Binding("w", "switch_width", _("Width 32/48"), id="receipt.width", show=False,
                 tooltip=_("Switch 58 mm / 80 mm receipt")),
-        Binding("t", "save_text", _("Save text"), show=False,
+        Binding("t", "save_text", _("Save text"), id="receipt.save_text", show=False,
                 tooltip=_("Write the receipt as a .txt")),
-        Binding("p", "save_pdf", _("Save PDF"), show=False,
+        Binding("p", "save_pdf", _("Save PDF"), id="receipt.save_pdf", show=False,
                 tooltip=_("Write the receipt as a PDF")),
-        Binding("down", "scroll_down", _("Scroll down"), show=False),
-        Binding("up", "scroll_up", _("Scroll up"), show=False),
+        Binding("down", "scroll_down", _("Scroll down"), id="receipt.down", show=False),
+        Binding("up", "scroll_up", _("Scroll up"), id="receipt.up", show=False),
     ]
 
     last_width = 48  # the paper chosen last, for the next receipt

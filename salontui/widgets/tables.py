@@ -177,13 +177,13 @@ class DeskTable(Widget, can_focus=True):
     COMPONENT_CLASSES = {"desk-table--header", "desk-table--cursor"}
 
     BINDINGS = [
-        Binding("up", "move(-1)", "Up", show=False),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
-        Binding("enter", "select", "Select", show=False),
+        Binding("up", "move(-1)", "Up", id="table.up", show=False),
+        Binding("down", "move(1)", "Down", id="table.down", show=False),
+        Binding("pageup", "page(-1)", "Page up", id="table.page_up", show=False),
+        Binding("pagedown", "page(1)", "Page down", id="table.page_down", show=False),
+        Binding("home", "jump(0)", "First", id="table.first", show=False),
+        Binding("end", "jump(-1)", "Last", id="table.last", show=False),
+        Binding("enter", "select", "Select", id="table.select", show=False),
     ]
 
     cursor_row: reactive[int] = reactive(0, repaint=False, init=False)

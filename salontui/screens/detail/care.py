@@ -21,16 +21,21 @@ class CareTab(DetailTab):
     title = N_("Care history")
     short_title = N_("Care")
     is_paged = True
-    ROW_KEYS = (Binding("enter", "edit_care_note", _("Edit note"), priority=True,
+    ROW_KEYS = (Binding("enter", "edit_care_note", _("Edit note"),
+                        id="detail.care.edit", priority=True,
                         tooltip=_("Edit care note")),)
     KEYS = (
-        Binding("c", "add_care_note", _("Add note"), tooltip=_("Add care note")),
-        Binding("delete", "delete_care_note", _("Delete note"),
+        Binding("c", "add_care_note", _("Add note"),
+                id="detail.care.add", tooltip=_("Add care note")),
+        Binding("delete", "delete_care_note", _("Delete note"), id="detail.care.delete",
                 tooltip=_("Delete care note")),
-        Binding("t", "care_filter", _("Type"), tooltip=_("Filter care notes by type")),
-        Binding("f4", "deleted_care_notes", _("Deleted"), show=False,  # the bar says it
+        Binding("t", "care_filter", _("Type"),
+                id="detail.care.type", tooltip=_("Filter care notes by type")),
+        Binding("f4", "deleted_care_notes", _("Deleted"),
+                id="detail.care.deleted", show=False,  # the bar says it
                 tooltip=_("Show deleted care notes (again: back to the others)")),
-        Binding("f5", "restore_care_note", _("Restore"), tooltip=_("Restore care note")),
+        Binding("f5", "restore_care_note", _("Restore"),
+                id="detail.care.restore", tooltip=_("Restore care note")),
     )
 
     def reset(self) -> None:

@@ -14,15 +14,11 @@ from salontui.formatting import parse_date
 from salontui.i18n import N_, _
 from salontui.screens.detail.tab import OPEN_ROW, DetailTab, Page, page_size
 from salontui.store.errors import SalonError
+from salontui.store.kinds import INVOICE_KIND_LABELS, LINE_KIND_USAGE_LABELS
 from salontui.widgets.inputs import DeskInput
 from salontui.widgets.tables import Col, DeskTable
 
 INVOICE_RANGE_DAYS = 365
-INVOICE_KINDS = {"sale": N_("sale"), "refund": N_("refund"), "repayment": N_("repayment")}
-USAGE_LABELS = {
-    "service": N_("service"), "product": N_("product"), "package": N_("package"),
-    "redeem": N_("redeem"), "topup": N_("top-up"), "repay": N_("repay"),
-}
 
 
 def technicians_cell(technicians: str | None) -> str:
@@ -38,7 +34,8 @@ class InvoicesTab(DetailTab):
     is_paged = True
     palette_rank = 1  # "Open invoice" after the other tabs' commands
     ROW_KEYS = (OPEN_ROW,)
-    VIEW_KEYS = (Binding("f", "date_range", _("Dates"), tooltip=_("Change the invoice dates")),)
+    VIEW_KEYS = (Binding("f", "date_range", _("Dates"),
+                         id="detail.invoices.dates", tooltip=_("Change the invoice dates")),)
 
     def reset(self) -> None:
         super().reset()
@@ -110,10 +107,10 @@ class InvoicesTab(DetailTab):
         rows = self.rows
         table_rows = []
         for inv in rows:
-            usage = ", ".join(_(USAGE_LABELS.get(u.strip(), u.strip()))
+            usage = ", ".join(_(LINE_KIND_USAGE_LABELS.get(u.strip(), u.strip()))
                               for u in (inv.usage_type or "").split(",") if u.strip())
             if inv.kind != "sale":
-                usage = f"{_(INVOICE_KINDS.get(inv.kind, inv.kind))}: {usage}"
+                usage = f"{_(INVOICE_KIND_LABELS.get(inv.kind, inv.kind))}: {usage}"
             table_rows.append((inv.id, [
                 inv.code, fmt.date(inv.created_at), usage, invoice_item(inv), inv.quantity,
                 fmt.money(inv.total), technicians_cell(getattr(inv, "technicians", "")),

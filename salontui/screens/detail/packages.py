@@ -11,29 +11,29 @@ from textual.binding import Binding
 
 from salontui.i18n import N_, _
 from salontui.screens.detail.tab import Bar, DetailTab, Page
-from salontui.screens.dialogs.packages_common import KIND_LABELS, status_label
+from salontui.screens.dialogs.packages_common import status_label
+from salontui.store.kinds import PACKAGE_CHANGE_LABELS, PACKAGE_KIND_LABELS
 from salontui.widgets.tables import Col, DeskTable
-
-CHANGE_LABELS = {
-    "sell": N_("Sold"), "backfill": N_("Back-filled"), "redeem": N_("Redeemed"),
-    "extend": N_("Extended"), "freeze": N_("Reserved"), "resume": N_("Resumed"),
-    "adjust_total": N_("Adjusted total"), "adjust_used": N_("Adjusted used"),
-    "refund": N_("Refunded"),
-}
 
 
 class PackagesTab(DetailTab):
     tab_id = "packages"
     title = N_("Packages")
     KEYS = (
-        Binding("enter", "package_history", _("History"), priority=True, show=False),
-        Binding("x", "extend_package", _("Extend"), tooltip=_("Extend package")),
-        Binding("r", "reserve_package", _("Reserve"), tooltip=_("Reserve package")),
-        Binding("u", "resume_package", _("Resume"), tooltip=_("Resume package")),
-        Binding("a", "adjust_package", _("Adjust"), tooltip=_("Adjust package")),
-        Binding("h", "package_history", _("History"),
+        Binding("enter", "package_history", _("History"),
+                id="detail.packages.history.enter", priority=True, show=False),
+        Binding("x", "extend_package", _("Extend"),
+                id="detail.packages.extend", tooltip=_("Extend package")),
+        Binding("r", "reserve_package", _("Reserve"),
+                id="detail.packages.reserve", tooltip=_("Reserve package")),
+        Binding("u", "resume_package", _("Resume"),
+                id="detail.packages.resume", tooltip=_("Resume package")),
+        Binding("a", "adjust_package", _("Adjust"),
+                id="detail.packages.adjust", tooltip=_("Adjust package")),
+        Binding("h", "package_history", _("History"), id="detail.packages.history",
                 tooltip=_("Show package history")),
-        Binding("i", "package_invoice", _("Invoice"), show=False,  # the bar says it: 80 columns
+        Binding("i", "package_invoice", _("Invoice"),
+                id="detail.packages.invoice", show=False,  # the bar says it: 80 columns
                 tooltip=_("Open the invoice that sold the package")),
     )
 
@@ -86,8 +86,8 @@ class PackagesTab(DetailTab):
         rows = self.rows
         table_rows = []
         for p in rows:
-            name = p.name if p.kind == "count" else f"{p.name} ({_(KIND_LABELS[p.kind])})" \
-                if p.kind in KIND_LABELS else p.name
+            name = p.name if p.kind == "count" else f"{p.name} ({_(PACKAGE_KIND_LABELS[p.kind])})" \
+                if p.kind in PACKAGE_KIND_LABELS else p.name
             dim = "" if p.status in ("in_use", "reserved") else "dim"
             table_rows.append((p.id, [
                 Text(name, style=dim), fmt.date(p.purchased_on), fmt.date(p.activated_on),
@@ -141,7 +141,7 @@ class PackagesTab(DetailTab):
             elif e.new_expiry and e.new_expiry != e.old_expiry:
                 detail = (detail + " " if detail else "") + "→ " + fmt.date(e.new_expiry)
             rows.append((e.id, [fmt.datetime(e.created_at),
-                                _(CHANGE_LABELS.get(e.change, e.change)), detail, e.note,
+                                _(PACKAGE_CHANGE_LABELS.get(e.change, e.change)), detail, e.note,
                                 e.operator_name, e.service_staff_name]))
         self.query_one("#history", DeskTable).set_rows(rows, keep_cursor=False)
 

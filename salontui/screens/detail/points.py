@@ -12,7 +12,7 @@ from salontui.widgets.header_card import points_text
 class PointsTab(LedgerTab):
     tab_id = "points"
     title = N_("Points")
-    KEYS = (Binding("p", "adjust_points", _("Adjust points")),)
+    KEYS = (Binding("p", "adjust_points", _("Adjust points"), id="detail.points.adjust"),)
 
     def show_amount(self, value: int) -> str:
         return points_text(self.app.formatter, value)

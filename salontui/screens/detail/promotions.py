@@ -13,7 +13,7 @@ class PromotionsTab(DetailTab):
     tab_id = "promotions"
     title = N_("Promotions")
     short_title = N_("Promos")
-    KEYS = (Binding("g", "give_promotion", _("Give promotion")),)
+    KEYS = (Binding("g", "give_promotion", _("Give promotion"), id="detail.promotions.give"),)
 
     def widgets(self) -> list:
         return [

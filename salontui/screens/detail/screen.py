@@ -87,23 +87,29 @@ def detail_bindings(tabs: Sequence[type[DetailTab]]) -> list[Binding]:
         return found
 
     return [
-        Binding("escape", "back", _("Back"), show=False),  # Esc goes back everywhere; F1 says so
+        Binding("escape", "back", _("Back"),
+                id="detail.back", show=False),  # Esc goes back everywhere; F1 says so
         *gather("ROW_KEYS"),
         *gather("KEYS"),
-        Binding("o", "checkout", _("Checkout"), tooltip=_("Check out this customer")),
-        Binding("R", "repay_debt", _("Repay"), tooltip=_("Repay debt")),
-        Binding("v", "card_history", _("Card history"),
+        Binding("o", "checkout", _("Checkout"),
+                id="detail.checkout", tooltip=_("Check out this customer")),
+        Binding("R", "repay_debt", _("Repay"), id="detail.repay_debt", tooltip=_("Repay debt")),
+        Binding("v", "card_history", _("Card history"), id="detail.card_history",
                 tooltip=_("Show the history of a stored-value card")),
         *gather("VIEW_KEYS"),
-        Binding("left_square_bracket", "page(-1)", _("Prev page")),
-        Binding("right_square_bracket", "page(1)", _("Next page")),
-        Binding("e", "edit_customer", _("Edit"), tooltip=_("Edit customer")),
+        Binding("left_square_bracket", "page(-1)", _("Prev page"), id="detail.prev_page"),
+        Binding("right_square_bracket", "page(1)", _("Next page"), id="detail.next_page"),
+        Binding("e", "edit_customer", _("Edit"),
+                id="detail.edit_customer", tooltip=_("Edit customer")),
         # Not in the footer: rare and destructive; F1 and the palette list it.
-        Binding("ctrl+d", "delete_customer", _("Delete"), tooltip=_("Delete customer"),
+        Binding("ctrl+d", "delete_customer", _("Delete"),
+                id="detail.delete_customer", tooltip=_("Delete customer"),
                 show=False),
-        Binding("f5", "restore_customer", _("Restore"), tooltip=_("Restore customer")),
+        Binding("f5", "restore_customer", _("Restore"),
+                id="detail.restore_customer", tooltip=_("Restore customer")),
         *(Binding(str(number), f"tab('{tab.tab_id}')",
-                  _("Tab: {name}").format(name=_(tab.title)), show=False)
+                  _("Tab: {name}").format(name=_(tab.title)), id=f"detail.tab.{tab.tab_id}",
+                  show=False)
           for number, tab in enumerate(tabs, start=1)),
     ]
 

@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from salontui.screens.detail.screen import CustomerDetailScreen
 
 # Enter on a row that has an invoice to open (appointments, invoices).
-OPEN_ROW = Binding("enter", "open_row", _("Open"), priority=True, tooltip=_("Open invoice"))
+OPEN_ROW = Binding("enter", "open_row", _("Open"),
+                   id="detail.open_row", priority=True, tooltip=_("Open invoice"))
 
 
 def page_size() -> int:

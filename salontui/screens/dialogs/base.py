@@ -36,8 +36,8 @@ class FormDialog(StoreCalls, ModalScreen):
     """A modal form that writes through the store and shows refusals at their fields."""
 
     BINDINGS = [
-        Binding("escape", "cancel", _("Cancel")),
-        Binding("enter", "confirm", _("Confirm")),
+        Binding("escape", "cancel", _("Cancel"), id="dialog.cancel"),
+        Binding("enter", "confirm", _("Confirm"), id="dialog.confirm"),
     ]
 
     title_text = ""

@@ -19,6 +19,7 @@ from textual.widgets import Static
 
 from salontui.i18n import _, ngettext
 from salontui.screens.base import StoreCalls
+from salontui.store.kinds import LEDGER_ENTRY_KIND_LABELS
 from salontui.store.names import card_label
 from salontui.widgets.tables import Col, DeskTable
 
@@ -35,9 +36,9 @@ class CardHistoryDialog(StoreCalls, ModalScreen):
     """
 
     BINDINGS = [
-        Binding("escape", "close", _("Close")),
-        Binding("left_square_bracket", "page(-1)", _("Prev page")),
-        Binding("right_square_bracket", "page(1)", _("Next page")),
+        Binding("escape", "close", _("Close"), id="dialog.close"),
+        Binding("left_square_bracket", "page(-1)", _("Prev page"), id="card_history.prev_page"),
+        Binding("right_square_bracket", "page(1)", _("Next page"), id="card_history.next_page"),
     ]
 
     def __init__(self, customer_id: int, cards: list, *, customer_name: str = "") -> None:
@@ -127,12 +128,12 @@ class CardHistoryDialog(StoreCalls, ModalScreen):
 
     # -- rendering ------------------------------------------------------------------
     def render_rows(self) -> None:
-        from salontui.screens.detail import LEDGER_KINDS, signed
+        from salontui.screens.detail import signed
 
         fmt = self.app.formatter
         table_rows = []
         for e in self.rows:
-            event = _(LEDGER_KINDS.get(e.kind, e.kind))
+            event = _(LEDGER_ENTRY_KIND_LABELS.get(e.kind, e.kind))
             if e.reason and e.reason != e.invoice_code:
                 event = f"{event}: {e.reason}"
             table_rows.append((e.id, [

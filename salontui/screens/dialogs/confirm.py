@@ -22,8 +22,8 @@ class ConfirmDialog(ModalScreen[bool | None]):
     """Ask before something that matters (delete a customer, delete a care note)."""
 
     BINDINGS = [
-        Binding("escape,n", "cancel", _("Cancel")),
-        Binding("enter,y", "confirm", _("Confirm")),
+        Binding("escape,n", "cancel", _("Cancel"), id="confirm.no"),
+        Binding("enter,y", "confirm", _("Confirm"), id="confirm.yes"),
     ]
 
     def __init__(self, question: str, *, title: str = "", confirm_label: str = "",

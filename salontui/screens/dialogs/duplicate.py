@@ -23,10 +23,10 @@ class DuplicateCustomerDialog(ModalScreen):
     """Answers the chosen existing CustomerRecord, ``CONTINUE`` to save anyway, or None."""
 
     BINDINGS = [
-        Binding("escape", "cancel", _("Back to the form")),
-        Binding("o", "open", _("Open the existing customer")),
-        Binding("c", "go_on", _("Create anyway")),
-        Binding("s", "save_anyway", _("Save anyway")),
+        Binding("escape", "cancel", _("Back to the form"), id="duplicate.back"),
+        Binding("o", "open", _("Open the existing customer"), id="duplicate.open"),
+        Binding("c", "go_on", _("Create anyway"), id="duplicate.create"),
+        Binding("s", "save_anyway", _("Save anyway"), id="duplicate.save"),
     ]
 
     def __init__(self, message: str, matches: list, *, editing: bool = False) -> None:

@@ -28,9 +28,11 @@ class HeldCheckoutsDialog(StoreCalls, ModalScreen):
     """
 
     BINDINGS = [
-        Binding("escape", "cancel", _("Close")),
-        Binding("enter", "resume", _("Resume"), tooltip=_("Resume held checkout")),
-        Binding("delete", "cancel_draft", _("Cancel it"), tooltip=_("Cancel held checkout")),
+        Binding("escape", "cancel", _("Close"), id="dialog.close"),
+        Binding("enter", "resume", _("Resume"),
+                id="held.resume", tooltip=_("Resume held checkout")),
+        Binding("delete", "cancel_draft", _("Cancel it"),
+                id="held.cancel_it", tooltip=_("Cancel held checkout")),
     ]
 
     def __init__(self) -> None:

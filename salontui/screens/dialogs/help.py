@@ -43,7 +43,7 @@ def screen_keys(screen: Screen) -> list[tuple[str, str, bool]]:
 class HelpDialog(ModalScreen[None]):
     """The keys of the current screen; Escape, Enter or F1 close it."""
 
-    BINDINGS = [Binding("escape,enter,f1,q", "close", _("Close"))]
+    BINDINGS = [Binding("escape,enter,f1,q", "close", _("Close"), id="help.close")]
 
     def __init__(self, screen: Screen) -> None:
         super().__init__()

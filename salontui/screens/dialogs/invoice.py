@@ -16,13 +16,12 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from salontui.i18n import N_, _, ngettext
+from salontui.i18n import _, ngettext
 from salontui.screens.base import StoreCalls
 from salontui.screens.checkout.common import method_label
+from salontui.store.kinds import INVOICE_KIND_TITLES
 from salontui.store.names import card_label
 from salontui.widgets.tables import Col, DeskTable
-
-KIND_LABELS = {"sale": N_("Sale"), "refund": N_("Refund"), "repayment": N_("Debt repayment")}
 
 
 def refund_mark(row) -> str:
@@ -48,9 +47,11 @@ class InvoiceDialog(StoreCalls, ModalScreen):
     """Shows an invoice; Escape or Enter closes it, r refunds it, p shows its receipt."""
 
     BINDINGS = [
-        Binding("escape,enter", "close", _("Close")),
-        Binding("r", "refund", _("Refund"), tooltip=_("Refund this invoice, wholly or lines")),
-        Binding("p", "receipt", _("Receipt"), tooltip=_("Show the receipt to print again")),
+        Binding("escape,enter", "close", _("Close"), id="invoice.close"),
+        Binding("r", "refund", _("Refund"),
+                id="invoice.refund", tooltip=_("Refund this invoice, wholly or lines")),
+        Binding("p", "receipt", _("Receipt"),
+                id="invoice.receipt", tooltip=_("Show the receipt to print again")),
     ]
 
     def __init__(self, invoice_id: int) -> None:
@@ -95,7 +96,7 @@ class InvoiceDialog(StoreCalls, ModalScreen):
         from salontui.store.receipts import line_text, refund_note
 
         head = _("{date} · {kind} · {customer} · cashier {staff}").format(
-            date=fmt.datetime(inv.created_at), kind=_(KIND_LABELS.get(inv.kind, inv.kind)),
+            date=fmt.datetime(inv.created_at), kind=_(INVOICE_KIND_TITLES.get(inv.kind, inv.kind)),
             customer=inv.customer_name or _("walk-in"), staff=inv.staff_name or "—")
         if inv.refund_of_code:
             head += "\n" + _("Refund of {code}").format(code=inv.refund_of_code)

@@ -32,7 +32,7 @@ class ReceiptDialog(ModalScreen):
     ReceiptDialog #receipt-saved.-shown { display: block; }
     """
 
-    BINDINGS = [Binding("escape", "close", _("Close"))]
+    BINDINGS = [Binding("escape", "close", _("Close"), id="dialog.close")]
 
     def __init__(self, invoice, settings) -> None:
         super().__init__()

@@ -45,8 +45,10 @@ class RefundDialog(FormDialog):
     """
 
     BINDINGS = [
-        Binding("space", "toggle", _("Tick line"), tooltip=_("Tick or untick the line")),
-        Binding("a", "toggle_all", _("All/none"), tooltip=_("Tick all lines or none")),
+        Binding("space", "toggle", _("Tick line"),
+                id="refund.tick", tooltip=_("Tick or untick the line")),
+        Binding("a", "toggle_all", _("All/none"),
+                id="refund.all", tooltip=_("Tick all lines or none")),
     ]
 
     def __init__(self, invoice_id: int, *, show_receipt: bool = True) -> None:

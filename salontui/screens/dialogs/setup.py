@@ -19,7 +19,7 @@ EMPTY = "empty"
 class SetupDialog(ModalScreen[str | None]):
     """Answers ``"demo"`` or ``"empty"`` (Escape: None, asked again next start)."""
 
-    BINDINGS = [Binding("escape", "cancel", _("Cancel"))]
+    BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="dialog.cancel")]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:

@@ -10,18 +10,14 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from salontui.i18n import N_, _
-
-ROLE_LABELS = {
-    "owner": N_("owner"), "manager": N_("manager"), "receptionist": N_("receptionist"),
-    "technician": N_("technician"),
-}
+from salontui.i18n import _
+from salontui.store.kinds import STAFF_ROLE_LABELS
 
 
 class StaffPickerDialog(ModalScreen):
     """Choose the signed-in staff member; answers the chosen StaffMember, or None."""
 
-    BINDINGS = [Binding("escape", "cancel", _("Cancel"))]
+    BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="dialog.cancel")]
 
     def __init__(self, staff: list, *, current_id: int | None = None) -> None:
         super().__init__()
@@ -34,7 +30,7 @@ class StaffPickerDialog(ModalScreen):
             options = []
             for member in self.staff:
                 mark = "• " if member.id == self.current_id else "  "
-                role = _(ROLE_LABELS.get(member.role, member.role))
+                role = _(STAFF_ROLE_LABELS.get(member.role, member.role))
                 options.append(Option(Content(f"{mark}{member.name} ({role})"),
                                       id=str(member.id)))
             yield OptionList(*options, id="staff-list", compact=True)
