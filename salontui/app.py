@@ -98,11 +98,26 @@ class SalonApp(App[None]):
         return CustomerSearchScreen()
 
     def on_mount(self) -> None:
+        self.use_user_keys()
         self.status = _("Loading…")
         self.sub_title = _("Loading…")
         # Load after the first frame is on the terminal: the loader's imports hold the GIL
         # and would otherwise delay the first paint on a slow PC.
         self.call_after_refresh(self._start_up)
+
+    def use_user_keys(self) -> None:
+        """Apply the receptionist's keymap file (salontui/keymap.py); a bad entry is one
+        line at start, and the good ones apply all the same."""
+        from salontui.keymap import read_keymap
+
+        try:
+            keymap, report = read_keymap()
+        except Exception as error:  # a keymap never keeps the desk shut
+            keymap, report = {}, str(error)
+        if keymap:
+            self.set_keymap(keymap)
+        if report:
+            self.notify(report, severity="warning", timeout=15)
 
     # -- start-up -------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="startup", exit_on_error=False)
@@ -258,9 +273,13 @@ class SalonApp(App[None]):
         self.push_screen(HelpDialog(self.screen))
 
     def desk_commands(self):
+        from salontui.screens.commands import Command, binding_commands
+
         return [
-            (_("Switch staff member"), _("Who is at the desk (F2)"), self.action_switch_staff),
-            (_("Show keys"), _("Every key of this screen (F1)"), self.action_help),
+            *binding_commands(self, (
+                Command("app.switch_staff", _("Switch staff member"), _("Who is at the desk")),
+                Command("app.help", _("Show keys"), _("Every key of this screen")),
+            )),
             (_("Quit the desk"), _("Close salontui (Ctrl+Q)"), self.exit),
         ]
 

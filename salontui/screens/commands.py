@@ -1,14 +1,51 @@
 """The command palette (Ctrl+P): every action of the current screen, by a name that
 begins with its verb ("Extend package", "Adjust points", "New customer"…).
 
-A screen lists its commands in ``palette_commands()`` as (name, help, callback);
+A screen lists its commands in ``palette_commands()`` as (name, help, callback), made
+with :func:`binding_commands` from its bindings where one does what the entry does (the
+key shown in the help is read from the binding, after the user's keymap);
 the app adds its own (switch staff, help). Palette callbacks call the screen's
 methods directly, so a command works from any tab (it switches tab first).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+@dataclass(frozen=True)
+class Command:
+    """A palette entry made from a binding of the screen: its name (beginning with its
+    verb) and what it does; the keys it shows and the action it runs are the binding's
+    (after the user's keymap), or ``action``, another action of the screen, when the
+    palette means a variant of the key (F4 toggles; "Show deleted customers" shows)."""
+
+    binding_id: str
+    name: str
+    help: str = ""
+    action: str | None = None
+
+
+def binding_commands(node, commands: Sequence[Command]) -> list[tuple[str, str, Callable]]:
+    """(name, help with the binding's current keys, callback) of each of ``commands``."""
+    from textual.actions import parse
+
+    from salontui.keymap import keys_of
+
+    actions = {binding.id: binding.action
+               for bindings in node._bindings.key_to_bindings.values() for binding in bindings}
+    entries = []
+    for command in commands:
+        keys = ", ".join(keys_of(node, command.binding_id))
+        help_text = f"{command.help} ({keys})" if command.help and keys else command.help or keys
+        _namespace, name, params = parse(command.action or actions[command.binding_id])
+        method = getattr(node, f"action_{name}")
+        entries.append((command.name, help_text,
+                        lambda method=method, params=params: method(*params)))
+    return entries
 
 
 def commands_for(screen) -> list[tuple[str, str, object]]:

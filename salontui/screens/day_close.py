@@ -23,6 +23,7 @@ from textual.widgets import Label, Static
 from salontui.i18n import N_, _
 from salontui.screens.base import StoreCalls
 from salontui.screens.checkout.common import PAYMENT_METHODS, method_label
+from salontui.screens.commands import Command, binding_commands
 from salontui.widgets.footer import DeskFooter
 from salontui.widgets.header import desk_header
 from salontui.widgets.tables import Cell, Col, DeskTable
@@ -265,9 +266,9 @@ class DayCloseScreen(StoreCalls, Screen):
         self.dismiss(None)
 
     def palette_commands(self):
-        return [
-            (_("Print day close"), _("Write it as a text file (p)"), self.action_print),
-            (_("Show previous day"), _("[ "), lambda: self.action_day(-1)),
-            (_("Show next day"), _("]"), lambda: self.action_day(1)),
-            (_("Show today"), _("t"), self.action_today),
-        ]
+        return binding_commands(self, (
+            Command("day_close.save_text", _("Print day close"), _("Write it as a text file")),
+            Command("day_close.prev_day", _("Show previous day")),
+            Command("day_close.next_day", _("Show next day")),
+            Command("day_close.today", _("Show today")),
+        ))

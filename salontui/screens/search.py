@@ -27,6 +27,7 @@ from textual.worker import get_current_worker
 
 from salontui.i18n import _, ngettext
 from salontui.screens.base import StoreCalls
+from salontui.screens.commands import Command, binding_commands
 from salontui.store.bounds import MAX_QUERY
 from salontui.store.names import tier_label
 from salontui.widgets import fmt as cached
@@ -346,20 +347,17 @@ class CustomerSearchScreen(StoreCalls, Screen):
         return [("ctrl+p", _("All commands by name")), ("ctrl+q", _("Quit"))]
 
     def palette_commands(self):
-        return [
-            (_("New customer"), _("Add a customer (F3)"), self.action_new_customer),
-            (_("Show deleted customers"), _("Find a deleted customer to restore (F4)"),
-             self.action_show_deleted),
-            (_("Restore customer"), _("Restore the selected deleted customer (F5)"),
-             self.action_restore_customer),
-            (_("Open customer"), _("Open the selected customer (Enter)"),
-             self.action_open_customer),
-            (_("Check out a walk-in"), _("A checkout without a customer (F6)"),
-             self.action_checkout),
-            (_("Resume held checkout"), _("Pick a parked checkout (F7)"),
-             self.action_held_checkouts),
-            (_("Close the day"), _("Takings per method, refunds, debt, sessions (F8)"),
-             self.action_day_close),
-            (_("Find invoice"), _("Open an invoice by the code on its receipt (F9)"),
-             self.action_find_invoice),
-        ]
+        return binding_commands(self, (
+            Command("search.new_customer", _("New customer"), _("Add a customer")),
+            Command("search.deleted", _("Show deleted customers"),
+                    _("Find a deleted customer to restore"), action="show_deleted"),
+            Command("search.restore_customer", _("Restore customer"),
+                    _("Restore the selected deleted customer")),
+            Command("search.open_customer", _("Open customer"), _("Open the selected customer")),
+            Command("search.walk_in", _("Check out a walk-in"), _("A checkout without a customer")),
+            Command("search.held", _("Resume held checkout"), _("Pick a parked checkout")),
+            Command("search.day_close", _("Close the day"),
+                    _("Takings per method, refunds, debt, sessions")),
+            Command("search.find_invoice", _("Find invoice"),
+                    _("Open an invoice by the code on its receipt")),
+        ))

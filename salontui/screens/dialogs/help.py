@@ -16,13 +16,15 @@ def screen_keys(screen: Screen) -> list[tuple[str, str, bool]]:
     """(key, what it does, works here now?) for every key of ``screen`` and the app's own."""
     from textual.actions import parse
 
+    from salontui.keymap import live_bindings
+
     app = screen.app
     rows: list[tuple[str, str, bool]] = []
     seen: set[tuple[str, str]] = set()  # (key, action): a screen may re-bind an app key
     for node in (screen, app):
         ours = [b for cls in type(node).__mro__ if cls.__module__.startswith("salontui")
                 for b in cls.__dict__.get("BINDINGS", [])]
-        for bindings in node._bindings.key_to_bindings.values():
+        for bindings in live_bindings(node).key_to_bindings.values():
             for binding in bindings:
                 if not binding.description or binding.system or not any(
                         binding.action == getattr(b, "action", None) for b in ours):
