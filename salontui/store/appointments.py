@@ -23,11 +23,12 @@ from salontui.store import audit, clock
 from salontui.store.bounds import boundary
 from salontui.store.customers import load_customer
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
+from salontui.store.kinds import AppointmentStatus
 from salontui.store.models import Appointment, Invoice, Staff
 from salontui.store.staff import require_staff
 from salontui.store.text import clean_line
 
-STATUSES = ("booked", "checked_in", "paid", "cancelled", "no_show")
+STATUSES = tuple(AppointmentStatus)
 # What the desk may do by hand; "paid" comes from the checkout (see set_appointment_status).
 TRANSITIONS = {
     "booked": ("checked_in", "cancelled", "no_show"),

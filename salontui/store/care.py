@@ -21,10 +21,11 @@ from salontui.i18n import _
 from salontui.store import audit, clock
 from salontui.store.bounds import boundary
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
+from salontui.store.kinds import CareType
 from salontui.store.models import CareNote, Customer, Staff
 from salontui.store.staff import require_staff
 
-CARE_TYPES = ("care", "treatment", "call", "sms", "email")
+CARE_TYPES = tuple(CareType)
 MAX_TITLE = 120
 MAX_DESCRIPTION = 4000
 AUDITED_FIELDS = ("type", "title", "description", "deleted_at")

@@ -18,16 +18,17 @@ from salontui.i18n import _
 from salontui.store import rules
 from salontui.store.bounds import boundary
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
+from salontui.store.kinds import SALES_LINE_KINDS, LineKind, PaymentMethod
 from salontui.store.models import CatalogItem, CustomerPromotion, PromotionProgram
 from salontui.store.money import MAX_AMOUNT_MINOR
 from salontui.store.numbers import NumberTexts, whole_number
 from salontui.store.packages import check_redeemable
 from salontui.store.text import quote as quote_text
 
-LINE_KINDS = ("service", "product", "package", "redeem", "topup", "repay")
-PAYMENT_METHODS = ("cash", "card", "transfer", "ewallet", "value", "points", "account", "free")
+LINE_KINDS = tuple(LineKind)
+PAYMENT_METHODS = tuple(PaymentMethod)
 # Lines whose price counts as sales (discounts apply to these, points are earned on them).
-SALES_KINDS = ("service", "product", "package")
+SALES_KINDS = SALES_LINE_KINDS
 MAX_QUANTITY = 999
 MAX_LINES = 200
 MAX_NOTE = 250  # the invoice's note

@@ -15,12 +15,13 @@ from salontui.i18n import _
 from salontui.store import audit, codes
 from salontui.store.bounds import boundary
 from salontui.store.errors import NotFound, ValidationError
+from salontui.store.kinds import PackageKind
 from salontui.store.models import CatalogItem
 from salontui.store.staff import require_staff
 from salontui.store.text import fold, prefix_upper_bound, quote
 
 ITEM_KINDS = ("service", "product", "package")
-PACKAGE_KINDS = ("count", "time", "gift")
+PACKAGE_KINDS = tuple(PackageKind)
 MAX_NAME = 120
 MAX_SESSIONS = 1000
 MAX_VALIDITY_DAYS = 3660

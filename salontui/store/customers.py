@@ -25,6 +25,7 @@ from salontui.store.errors import (
     RuleViolation,
     ValidationError,
 )
+from salontui.store.kinds import MemberState
 from salontui.store.models import Customer, CustomerNameKey
 from salontui.store.phones import parse_phone
 from salontui.store.settings import get_settings
@@ -36,7 +37,7 @@ MAX_EMAIL = 120
 MAX_ADDRESS = 250
 MAX_NOTE = 1000
 GENDERS = ("", "female", "male", "other")
-MEMBER_STATES = ("not_activated", "active", "excluded")
+MEMBER_STATES = tuple(MemberState)
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from salontui.store.bounds import boundary
 from salontui.store.care import CARE_TYPES, insert_care_note
 from salontui.store.db import for_update
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
+from salontui.store.kinds import LedgerAccount
 from salontui.store.models import Customer, Invoice, LedgerEntry, Staff, ValueCard
 from salontui.store.money import MAX_AMOUNT_MINOR, format_money
 from salontui.store.numbers import is_whole
@@ -48,7 +49,7 @@ from salontui.store.settings import get_settings
 from salontui.store.staff import require_staff
 from salontui.store.text import clean_line
 
-ACCOUNTS = ("points", "value", "debt")
+ACCOUNTS = tuple(LedgerAccount)
 GENERAL_CARD = "General"
 MAX_REASON = 250
 MAX_KIND = 20

@@ -39,6 +39,7 @@ from salontui.store.bounds import MAX_DATE, boundary, check_expiry
 from salontui.store.customers import load_customer
 from salontui.store.db import for_update
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
+from salontui.store.kinds import PackageChange, PackageKind, PackageStatus
 from salontui.store.models import (
     AuditLog,
     CatalogItem,
@@ -60,11 +61,10 @@ from salontui.store.rules import (
 )
 from salontui.store.staff import require_staff
 
-PACKAGE_KINDS = ("count", "time", "gift")
-STATUSES = ("in_use", "reserved", "expired", "used_up")
+PACKAGE_KINDS = tuple(PackageKind)
+STATUSES = tuple(PackageStatus)
 IN_USE, RESERVED, EXPIRED, USED_UP = STATUSES
-EVENT_CHANGES = ("sell", "backfill", "redeem", "extend", "freeze", "resume", "adjust_total",
-                 "adjust_used", "refund")
+EVENT_CHANGES = tuple(PackageChange)
 
 MAX_NAME = 120
 MAX_NOTE = 250

@@ -11,17 +11,13 @@ import textwrap
 import unicodedata
 from pathlib import Path
 
-from salontui.i18n import N_, _
+from salontui.i18n import _
+from salontui.store.kinds import PAYMENT_METHOD_RECEIPT_LABELS, PaymentMethod
 from salontui.store.money import format_money
 from salontui.store.names import card_label
 from salontui.store.text import cell_width, fit
 
 WIDTHS = (32, 48)
-METHOD_LABELS = {
-    "cash": N_("Cash"), "card": N_("Bank card"), "transfer": N_("Bank transfer"),
-    "ewallet": N_("E-wallet"), "value": N_("Stored value"), "points": N_("Points"),
-    "account": N_("On account"), "free": N_("Waived"),
-}
 
 
 def _pair(left: str, right: str, width: int) -> str:
@@ -129,14 +125,15 @@ def receipt_lines(invoice, settings, *, width: int = 32, local_time: str = "") -
         amount = payment.amount
         if payment.method == "cash" and change and not cash_shown:
             amount, cash_shown = amount + change, True
-        label = _(METHOD_LABELS.get(payment.method, payment.method))
+        label = _(PAYMENT_METHOD_RECEIPT_LABELS.get(payment.method, payment.method))
         if getattr(payment, "card_name", None):
             label = f"{label} ({card_label(payment.card_name)})"
         if payment.method == "points" and getattr(payment, "points", 0):
             label = f"{label} {abs(payment.points)}"
         out.append(_pair("  " + label, money(amount), width))
     if change and not cash_shown:  # all of the cash went back as change
-        out.append(_pair("  " + _(METHOD_LABELS["cash"]), money(change), width))
+        cash = _(PAYMENT_METHOD_RECEIPT_LABELS[PaymentMethod.CASH])
+        out.append(_pair("  " + cash, money(change), width))
     if change:
         out.append(_pair(_("Change"), money(change), width))
     if settings.receipt_footer:

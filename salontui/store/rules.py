@@ -18,12 +18,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TypeVar
 
+from salontui.store.kinds import PackageStatus
 from salontui.store.money import share_of
 
 Day = TypeVar("Day", date, int)
 
 # Package statuses, in the order they win (see :func:`package_status`).
-IN_USE, RESERVED, EXPIRED, USED_UP = "in_use", "reserved", "expired", "used_up"
+IN_USE, RESERVED, EXPIRED, USED_UP = tuple(PackageStatus)
 # Why a debt repayment is refused (see :func:`repayment_problem`).
 MORE_THAN_OWED, ON_ACCOUNT = "more_than_owed", "on_account"
 

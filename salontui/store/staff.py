@@ -10,9 +10,10 @@ from salontui.i18n import _
 from salontui.store import audit, clock
 from salontui.store.bounds import boundary
 from salontui.store.errors import NotFound, ValidationError
+from salontui.store.kinds import StaffRole
 from salontui.store.models import Staff
 
-ROLES = ("owner", "manager", "receptionist", "technician")
+ROLES = tuple(StaffRole)
 MAX_NAME = 120
 
 

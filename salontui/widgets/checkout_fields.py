@@ -2,27 +2,28 @@
 and palette entries) and how long what is typed in a field may be.
 
 Widgets and screens both read these (the payment panel, the checkout, the day close, the
-refund and invoice dialogs); nothing here imports the store or SQLAlchemy.
+refund and invoice dialogs); nothing here imports SQLAlchemy (the methods and their
+labels are ``store/kinds.py``'s, which imports none).
 """
 
 from __future__ import annotations
 
 from salontui.i18n import N_, _
+from salontui.store.kinds import PAYMENT_METHOD_LABELS, PaymentMethod
 
 # (method, label, Alt+letter). The order is the order of the payment panel: money first.
 # Not Alt+B nor Alt+F: terminals send them as ESC b / ESC f, which Textual reads as
 # Ctrl+Left / Ctrl+Right (word moves), so they would never arrive.
-PAYMENT_METHODS = (
-    ("cash", N_("Cash"), "c"),
-    ("card", N_("Bank card"), "k"),
-    ("transfer", N_("Transfer"), "t"),
-    ("ewallet", N_("E-wallet"), "e"),
-    ("value", N_("Stored value"), "v"),
-    ("points", N_("Points"), "p"),
-    ("account", N_("On account"), "a"),
-    ("free", N_("Waived"), "w"),
-)
-METHOD_LABELS = {method: label for method, label, _key in PAYMENT_METHODS}
+PAYMENT_METHODS = tuple((method, PAYMENT_METHOD_LABELS[method], key) for method, key in (
+    (PaymentMethod.CASH, "c"),
+    (PaymentMethod.CARD, "k"),
+    (PaymentMethod.TRANSFER, "t"),
+    (PaymentMethod.EWALLET, "e"),
+    (PaymentMethod.VALUE, "v"),
+    (PaymentMethod.POINTS, "p"),
+    (PaymentMethod.ACCOUNT, "a"),
+    (PaymentMethod.FREE, "w"),
+))
 # Letters that jump to a method inside the payment panel (plain letters reach the field
 # unharmed, so b and f work there too).
 METHOD_KEYS = {key: method for method, _label, key in PAYMENT_METHODS} | {"b": "card",
@@ -45,4 +46,4 @@ TEXT_CHARS = 120  # a code or a name, a card's name, a search
 
 
 def method_label(method: str) -> str:
-    return _(METHOD_LABELS.get(method, method))
+    return _(PAYMENT_METHOD_LABELS.get(method, method))

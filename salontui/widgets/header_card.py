@@ -11,12 +11,10 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from salontui.i18n import N_, _
+from salontui.i18n import _
+from salontui.store.kinds import MEMBER_STATE_LABELS
 from salontui.store.names import card_label, tier_label
 from salontui.widgets import fmt as cached
-
-MEMBER_STATE_LABELS = {"not_activated": N_("not activated"), "active": "",
-                       "excluded": N_("excluded")}
 
 
 def points_text(formatter, value: int) -> str:

@@ -13,12 +13,11 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from salontui.i18n import N_, _
+from salontui.i18n import _
 from salontui.widgets.checkout_fields import (
     AMOUNT_CHARS,
     METHOD_COMMANDS,
     METHOD_KEYS,
-    METHOD_LABELS,
     PAYMENT_METHODS,
     PERCENT_CHARS,
     POINTS_CHARS,
@@ -33,10 +32,8 @@ __all__ = [
     "AMOUNT_CHARS",
     "APP_DIR",
     "COMPLETIONS",
-    "KIND_LABELS",
     "METHOD_COMMANDS",
     "METHOD_KEYS",
-    "METHOD_LABELS",
     "PAYMENT_FIELD_NAMES",
     "PAYMENT_METHODS",
     "PERCENT_CHARS",
@@ -57,10 +54,6 @@ __all__ = [
     "write_text_file",
 ]
 
-KIND_LABELS = {
-    "service": N_("service"), "product": N_("product"), "package": N_("package"),
-    "redeem": N_("session"), "topup": N_("top-up"), "repay": N_("repay"),
-}
 COMPLETIONS = 6
 PAYMENT_FIELD_NAMES = {m for m, _l, _k in PAYMENT_METHODS} | {"payments"}
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 PAGE = 100  # rows per page of a paged tab (one more is asked for, to know if more follow)
 
-from salontui.screens.detail.ledger import LEDGER_KINDS, signed  # noqa: E402
+from salontui.screens.detail.ledger import signed  # noqa: E402
 from salontui.screens.detail.screen import (  # noqa: E402
     DETAIL_TABS,
     CustomerDetailScreen,
@@ -18,5 +18,5 @@ from salontui.screens.detail.tab import DetailTab  # noqa: E402
 
 TABS = tab_ids(DETAIL_TABS)
 
-__all__ = ["DETAIL_TABS", "LEDGER_KINDS", "PAGE", "TABS", "CustomerDetailScreen", "DetailTab",
+__all__ = ["DETAIL_TABS", "PAGE", "TABS", "CustomerDetailScreen", "DetailTab",
            "signed"]

@@ -7,12 +7,8 @@ from rich.text import Text
 
 from salontui.i18n import N_, _
 from salontui.screens.detail.tab import OPEN_ROW, Bar, DetailTab, page_size, paged
+from salontui.store.kinds import APPOINTMENT_STATUS_LABELS
 from salontui.widgets.tables import Col, DeskTable
-
-APPOINTMENT_STATUS = {
-    "booked": N_("booked"), "checked_in": N_("checked in"), "paid": N_("paid"),
-    "cancelled": N_("cancelled"), "no_show": N_("no-show"),
-}
 
 
 class AppointmentsTab(DetailTab):
@@ -55,7 +51,7 @@ class AppointmentsTab(DetailTab):
                 invoice = _("none")
             table_rows.append((a.id, [
                 fmt.datetime(a.starts_at), a.services, a.staff_name or "",
-                _(APPOINTMENT_STATUS.get(a.status, a.status)), invoice,
+                _(APPOINTMENT_STATUS_LABELS.get(a.status, a.status)), invoice,
             ]))
         self.table().set_rows(table_rows)
         self.bar(self.page_text(len(self.rows)) or _("No appointments."))

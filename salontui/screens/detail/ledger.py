@@ -5,15 +5,10 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from salontui.i18n import N_, _
+from salontui.i18n import _
 from salontui.screens.detail.tab import Bar, DetailTab, page_size, paged
+from salontui.store.kinds import LEDGER_ENTRY_KIND_LABELS
 from salontui.widgets.tables import Col, DeskTable
-
-LEDGER_KINDS = {
-    "earn": N_("Earned"), "spend": N_("Spent"), "adjust": N_("Adjustment"), "topup": N_("Top-up"),
-    "pay": N_("Paid with card"), "charge": N_("On account"), "repay": N_("Repaid"),
-    "refund": N_("Refund"), "care": N_("Care action"),
-}
 
 
 def signed(text: str, amount: int) -> Text:
@@ -65,7 +60,7 @@ class LedgerTab(DetailTab):
         rows = self.rows
         table_rows = []
         for e in rows:
-            kind = _(LEDGER_KINDS.get(e.kind, e.kind))
+            kind = _(LEDGER_ENTRY_KIND_LABELS.get(e.kind, e.kind))
             content = f"{kind}: {e.reason}" if e.reason else kind
             table_rows.append((e.id, [
                 fmt.datetime(e.created_at), content, signed(show(e.amount), e.amount),

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 
-from salontui.i18n import N_, _
+from salontui.i18n import _
 from salontui.screens.dialogs.base import FormDialog
+from salontui.store.kinds import CARE_TYPE_LABELS, CareType
 from salontui.widgets.inputs import DeskInput, Field, RadioChoice
-
-# The store's care.CARE_TYPES, labelled for the desk (kept here: importing the store
-# module would pull SQLAlchemy into the first paint).
-CARE_TYPE_LABELS = {
-    "care": N_("Care"), "treatment": N_("Treatment"), "call": N_("Call"), "sms": N_("SMS"),
-    "email": N_("Email"),
-}
 
 
 def care_type_label(value: str) -> str:
@@ -37,8 +31,8 @@ class CareNoteDialog(FormDialog):
         # first letter picks it: c, t, s, e).
         yield Field(_("Title"), DeskInput(n.title if n else "", id="title", max_length=120),
                     key="title", required=True)
-        yield Field(_("Type"), RadioChoice(options, value=n.type if n else "care", id="type"),
-                    key="type")
+        yield Field(_("Type"), RadioChoice(options, value=n.type if n else CareType.CARE,
+                                           id="type"), key="type")
         yield Field(_("Description"), DeskInput(n.description if n else "", id="description",
                                                       max_length=4000),
                     key="description")

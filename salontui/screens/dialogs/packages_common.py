@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from salontui.i18n import N_, _
-
-STATUS_LABELS = {
-    "in_use": N_("in use"), "reserved": N_("reserved"), "expired": N_("expired"),
-    "used_up": N_("used up"),
-}
-KIND_LABELS = {"count": N_("count card"), "time": N_("time card"), "gift": N_("gift")}
+from salontui.i18n import _
+from salontui.store.kinds import PACKAGE_KIND_LABELS, PACKAGE_STATUS_LABELS
 
 
 def status_label(status: str) -> str:
-    return _(STATUS_LABELS.get(status, status))
+    return _(PACKAGE_STATUS_LABELS.get(status, status))
 
 
 def remaining_text(package) -> str:
@@ -23,7 +18,7 @@ def remaining_text(package) -> str:
 
 def package_intro(package, fmt) -> str:
     """Two lines: the package's name and kind, then status, expiry and sessions left."""
-    kind = _(KIND_LABELS.get(package.kind, package.kind))
+    kind = _(PACKAGE_KIND_LABELS.get(package.kind, package.kind))
     lines = [f"{package.name} ({kind})"]
     status = status_label(package.status)
     if package.status == "reserved" and package.frozen_until:

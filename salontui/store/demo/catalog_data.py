@@ -9,6 +9,8 @@ read, and changed, in one place; the builder (``build.py``) and the simulation
 
 from __future__ import annotations
 
+from salontui.store.kinds import CareType
+
 HISTORY_DAYS = 3 * 365
 UTC_OFFSET_MINUTES = 420  # Vietnam
 POINTS_PER_AMOUNT = 10_000
@@ -139,7 +141,7 @@ CARE_TITLES = {
     "sms": ["SMS nhắc lịch hẹn", "SMS chúc mừng sinh nhật", "SMS thông báo khuyến mãi"],
     "email": ["Email khuyến mãi tháng", "Email cảm ơn khách hàng"],
 }
-CARE_TYPES = ("care", "treatment", "call", "sms", "email")
+CARE_TYPES = tuple(t.value for t in CareType)  # plain strings: written as they are
 CARE_DESCRIPTIONS = ["Khách hài lòng, hẹn quay lại tuần sau.", "Da đã cải thiện rõ.",
                      "Khách bận, gọi lại sau.", "Đã gửi thông tin ưu đãi.", ""]
 SERVICE_NOTES = ["Da khô, nên dưỡng ẩm thêm.", "Tóc yếu, tránh uốn trong 2 tháng.",

@@ -32,14 +32,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from salontui.i18n import _
+from salontui.store import kinds
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 
 # Lines that belong to the customer of the cart (a walk-in has none of them).
-CUSTOMER_LINE_KINDS = ("redeem", "topup", "repay")
+CUSTOMER_LINE_KINDS = kinds.CUSTOMER_LINE_KINDS
 # Methods that take from what a customer holds or owes: never a walk-in's.
-CUSTOMER_METHODS = ("value", "points", "account")
+CUSTOMER_METHODS = kinds.CUSTOMER_PAYMENT_METHODS
 # The payment methods, in the order of the payment panel (money first).
-METHODS = ("cash", "card", "transfer", "ewallet", "value", "points", "account", "free")
+METHODS = tuple(kinds.PaymentMethod)
 
 # Why an amount cannot be paid by a method (see :func:`payment_problem`).
 WALK_IN = "walk_in"  # a walk-in has no card, no points, no account

@@ -1,0 +1,235 @@
+"""The kinds, statuses, methods and roles the salon's data is made of, and their labels.
+
+Each is a :class:`~enum.StrEnum` whose values are the very strings stored in the
+database (a member compares equal to its string, formats as it and is written as
+it), with the English label the desk shows for each, marked with ``N_()`` and
+translated where it is shown (``_(INVOICE_KIND_LABELS[kind])``). Labels live
+here once; a screen imports the mapping named for what it labels.
+
+Where the desk says one value two ways, both are here, named for where they are
+said: an invoice's kind is a lower-case word in the invoice list and a heading in
+the invoice dialog; a redemption is a "session" on the checkout and "redeem" in the
+invoice list; a bank transfer is "Transfer" on the desk and "Bank transfer" on the
+printed receipt.
+
+This module imports nothing but the standard library and ``salontui.i18n``: the
+desk's widgets read it before the database is opened.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from salontui.i18n import N_
+
+
+class InvoiceKind(StrEnum):
+    SALE = "sale"
+    REFUND = "refund"
+    REPAYMENT = "repayment"  # an invoice with nothing but debt repayments
+
+
+# The invoice list's cell.
+INVOICE_KIND_LABELS = {
+    InvoiceKind.SALE: N_("sale"), InvoiceKind.REFUND: N_("refund"),
+    InvoiceKind.REPAYMENT: N_("repayment"),
+}
+# The invoice dialog's heading.
+INVOICE_KIND_TITLES = {
+    InvoiceKind.SALE: N_("Sale"), InvoiceKind.REFUND: N_("Refund"),
+    InvoiceKind.REPAYMENT: N_("Debt repayment"),
+}
+
+
+class LineKind(StrEnum):
+    SERVICE = "service"
+    PRODUCT = "product"
+    PACKAGE = "package"  # a package bought
+    REDEEM = "redeem"  # a session of a package used
+    TOPUP = "topup"  # money put on a stored-value card
+    REPAY = "repay"  # debt paid back
+
+
+SALES_LINE_KINDS = (LineKind.SERVICE, LineKind.PRODUCT, LineKind.PACKAGE)
+CUSTOMER_LINE_KINDS = (LineKind.REDEEM, LineKind.TOPUP, LineKind.REPAY)
+
+# The checkout's lines.
+LINE_KIND_LABELS = {
+    LineKind.SERVICE: N_("service"), LineKind.PRODUCT: N_("product"),
+    LineKind.PACKAGE: N_("package"), LineKind.REDEEM: N_("session"),
+    LineKind.TOPUP: N_("top-up"), LineKind.REPAY: N_("repay"),
+}
+# The invoice list's usage column (what an invoice was for).
+LINE_KIND_USAGE_LABELS = LINE_KIND_LABELS | {LineKind.REDEEM: N_("redeem")}
+
+
+class PaymentMethod(StrEnum):
+    CASH = "cash"
+    CARD = "card"  # a bank card
+    TRANSFER = "transfer"
+    EWALLET = "ewallet"
+    VALUE = "value"  # a stored-value card
+    POINTS = "points"
+    ACCOUNT = "account"  # on account: becomes debt
+    FREE = "free"  # waived
+
+
+# Methods that need a known customer (a walk-in has no card, points or account).
+CUSTOMER_PAYMENT_METHODS = (PaymentMethod.VALUE, PaymentMethod.POINTS, PaymentMethod.ACCOUNT)
+
+# The desk (the payment panel, the day close, the invoice and refund dialogs).
+PAYMENT_METHOD_LABELS = {
+    PaymentMethod.CASH: N_("Cash"), PaymentMethod.CARD: N_("Bank card"),
+    PaymentMethod.TRANSFER: N_("Transfer"), PaymentMethod.EWALLET: N_("E-wallet"),
+    PaymentMethod.VALUE: N_("Stored value"), PaymentMethod.POINTS: N_("Points"),
+    PaymentMethod.ACCOUNT: N_("On account"), PaymentMethod.FREE: N_("Waived"),
+}
+# The printed receipt, where there is room to say it in full.
+PAYMENT_METHOD_RECEIPT_LABELS = PAYMENT_METHOD_LABELS | {
+    PaymentMethod.TRANSFER: N_("Bank transfer"),
+}
+
+
+class LedgerAccount(StrEnum):
+    POINTS = "points"
+    VALUE = "value"  # stored value: the general card and named sub-cards
+    DEBT = "debt"
+
+
+LEDGER_ACCOUNT_LABELS = {
+    LedgerAccount.POINTS: N_("Points"), LedgerAccount.VALUE: N_("Stored value"),
+    LedgerAccount.DEBT: N_("Debt"),
+}
+
+
+class LedgerEntryKind(StrEnum):
+    EARN = "earn"  # points earned by a sale
+    UNEARN = "unearn"  # points of a refunded sale taken back
+    SPEND = "spend"  # points paid with
+    ADJUST = "adjust"  # a correction by hand, with a reason
+    TOPUP = "topup"
+    PAY = "pay"  # stored value paid with
+    CHARGE = "charge"  # put on account
+    REPAY = "repay"
+    REFUND = "refund"
+    CARE = "care"  # given by a care action
+    MERGE = "merge"  # moved by a merge of customers, or by undoing one
+
+
+# The Points and Debt tabs. A merge and points taken back by a refund have no label
+# yet and are shown as stored.
+LEDGER_ENTRY_KIND_LABELS = {
+    LedgerEntryKind.EARN: N_("Earned"), LedgerEntryKind.SPEND: N_("Spent"),
+    LedgerEntryKind.ADJUST: N_("Adjustment"), LedgerEntryKind.TOPUP: N_("Top-up"),
+    LedgerEntryKind.PAY: N_("Paid with card"), LedgerEntryKind.CHARGE: N_("On account"),
+    LedgerEntryKind.REPAY: N_("Repaid"), LedgerEntryKind.REFUND: N_("Refund"),
+    LedgerEntryKind.CARE: N_("Care action"),
+}
+UNLABELLED_LEDGER_ENTRY_KINDS = (LedgerEntryKind.UNEARN, LedgerEntryKind.MERGE)
+
+
+class PackageKind(StrEnum):
+    COUNT = "count"  # a number of sessions
+    TIME = "time"  # unlimited use until expiry
+    GIFT = "gift"  # sessions given, price 0
+
+
+PACKAGE_KIND_LABELS = {
+    PackageKind.COUNT: N_("count card"), PackageKind.TIME: N_("time card"),
+    PackageKind.GIFT: N_("gift"),
+}
+
+
+class PackageStatus(StrEnum):
+    """Derived, never stored: see ``rules.package_status``."""
+
+    IN_USE = "in_use"
+    RESERVED = "reserved"  # frozen now
+    EXPIRED = "expired"
+    USED_UP = "used_up"
+
+
+PACKAGE_STATUS_LABELS = {
+    PackageStatus.IN_USE: N_("in use"), PackageStatus.RESERVED: N_("reserved"),
+    PackageStatus.EXPIRED: N_("expired"), PackageStatus.USED_UP: N_("used up"),
+}
+
+
+class PackageChange(StrEnum):
+    """A row of a package's history."""
+
+    SELL = "sell"
+    BACKFILL = "backfill"  # a package bought before the salon used the desk
+    REDEEM = "redeem"
+    EXTEND = "extend"
+    FREEZE = "freeze"
+    RESUME = "resume"
+    ADJUST_TOTAL = "adjust_total"
+    ADJUST_USED = "adjust_used"
+    REFUND = "refund"
+
+
+PACKAGE_CHANGE_LABELS = {
+    PackageChange.SELL: N_("Sold"), PackageChange.BACKFILL: N_("Back-filled"),
+    PackageChange.REDEEM: N_("Redeemed"), PackageChange.EXTEND: N_("Extended"),
+    PackageChange.FREEZE: N_("Reserved"), PackageChange.RESUME: N_("Resumed"),
+    PackageChange.ADJUST_TOTAL: N_("Adjusted total"),
+    PackageChange.ADJUST_USED: N_("Adjusted used"), PackageChange.REFUND: N_("Refunded"),
+}
+
+
+class AppointmentStatus(StrEnum):
+    BOOKED = "booked"
+    CHECKED_IN = "checked_in"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+
+
+APPOINTMENT_STATUS_LABELS = {
+    AppointmentStatus.BOOKED: N_("booked"), AppointmentStatus.CHECKED_IN: N_("checked in"),
+    AppointmentStatus.PAID: N_("paid"), AppointmentStatus.CANCELLED: N_("cancelled"),
+    AppointmentStatus.NO_SHOW: N_("no-show"),
+}
+
+
+class MemberState(StrEnum):
+    NOT_ACTIVATED = "not_activated"
+    ACTIVE = "active"
+    EXCLUDED = "excluded"  # earns and spends nothing
+
+
+# The customer's header card; an active member is the usual case and says nothing.
+MEMBER_STATE_LABELS = {
+    MemberState.NOT_ACTIVATED: N_("not activated"), MemberState.ACTIVE: "",
+    MemberState.EXCLUDED: N_("excluded"),
+}
+
+
+class StaffRole(StrEnum):
+    OWNER = "owner"
+    MANAGER = "manager"
+    RECEPTIONIST = "receptionist"
+    TECHNICIAN = "technician"
+
+
+STAFF_ROLE_LABELS = {
+    StaffRole.OWNER: N_("owner"), StaffRole.MANAGER: N_("manager"),
+    StaffRole.RECEPTIONIST: N_("receptionist"), StaffRole.TECHNICIAN: N_("technician"),
+}
+
+
+class CareType(StrEnum):
+    """The type of a care note (the care history)."""
+
+    CARE = "care"
+    TREATMENT = "treatment"
+    CALL = "call"
+    SMS = "sms"
+    EMAIL = "email"
+
+
+CARE_TYPE_LABELS = {
+    CareType.CARE: N_("Care"), CareType.TREATMENT: N_("Treatment"), CareType.CALL: N_("Call"),
+    CareType.SMS: N_("SMS"), CareType.EMAIL: N_("Email"),
+}

@@ -1,0 +1,118 @@
+"""store/kinds.py: every kind, status, method and role is defined once, with the strings
+stored today, and has a label in every catalogue."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import pytest
+from babel.messages.pofile import read_po
+
+from salontui.i18n import LOCALE_DIR
+from salontui.store import kinds
+
+CATALOGUES = sorted(LOCALE_DIR.glob("*/LC_MESSAGES/salontui.po"))
+
+# Each enum and the mappings that label it (a value said two ways has two).
+LABELS = {
+    kinds.InvoiceKind: (kinds.INVOICE_KIND_LABELS, kinds.INVOICE_KIND_TITLES),
+    kinds.LineKind: (kinds.LINE_KIND_LABELS, kinds.LINE_KIND_USAGE_LABELS),
+    kinds.PaymentMethod: (kinds.PAYMENT_METHOD_LABELS, kinds.PAYMENT_METHOD_RECEIPT_LABELS),
+    kinds.LedgerAccount: (kinds.LEDGER_ACCOUNT_LABELS,),
+    kinds.LedgerEntryKind: (kinds.LEDGER_ENTRY_KIND_LABELS,),
+    kinds.PackageKind: (kinds.PACKAGE_KIND_LABELS,),
+    kinds.PackageStatus: (kinds.PACKAGE_STATUS_LABELS,),
+    kinds.PackageChange: (kinds.PACKAGE_CHANGE_LABELS,),
+    kinds.AppointmentStatus: (kinds.APPOINTMENT_STATUS_LABELS,),
+    kinds.MemberState: (kinds.MEMBER_STATE_LABELS,),
+    kinds.StaffRole: (kinds.STAFF_ROLE_LABELS,),
+    kinds.CareType: (kinds.CARE_TYPE_LABELS,),
+}
+# Shown as stored until they are given a text (and its translations).
+UNLABELLED = {kinds.LedgerEntryKind: set(kinds.UNLABELLED_LEDGER_ENTRY_KINDS)}
+# Said by leaving it out (the header card names only an unusual state).
+SILENT = {kinds.MemberState.ACTIVE}
+
+# The strings the database holds today: changing one would need a migration.
+STORED = {
+    kinds.InvoiceKind: ["sale", "refund", "repayment"],
+    kinds.LineKind: ["service", "product", "package", "redeem", "topup", "repay"],
+    kinds.PaymentMethod: ["cash", "card", "transfer", "ewallet", "value", "points", "account",
+                          "free"],
+    kinds.LedgerAccount: ["points", "value", "debt"],
+    kinds.LedgerEntryKind: ["earn", "unearn", "spend", "adjust", "topup", "pay", "charge",
+                            "repay", "refund", "care", "merge"],
+    kinds.PackageKind: ["count", "time", "gift"],
+    kinds.PackageStatus: ["in_use", "reserved", "expired", "used_up"],
+    kinds.PackageChange: ["sell", "backfill", "redeem", "extend", "freeze", "resume",
+                          "adjust_total", "adjust_used", "refund"],
+    kinds.AppointmentStatus: ["booked", "checked_in", "paid", "cancelled", "no_show"],
+    kinds.MemberState: ["not_activated", "active", "excluded"],
+    kinds.StaffRole: ["owner", "manager", "receptionist", "technician"],
+    kinds.CareType: ["care", "treatment", "call", "sms", "email"],
+}
+
+
+def test_every_enum_of_the_module_is_checked_here():
+    defined = {v for v in vars(kinds).values()
+               if isinstance(v, type) and issubclass(v, StrEnum) and v is not StrEnum}
+    assert defined == set(LABELS) == set(STORED)
+
+
+@pytest.mark.parametrize("enum", list(STORED), ids=lambda e: e.__name__)
+def test_values_are_the_strings_stored_today(enum):
+    assert [m.value for m in enum] == STORED[enum]
+    for member in enum:
+        assert member == member.value and str(member) == member.value
+        assert f"{member}" == member.value
+
+
+@pytest.mark.parametrize("enum", list(LABELS), ids=lambda e: e.__name__)
+def test_every_member_has_a_label_and_nothing_else_does(enum):
+    for labels in LABELS[enum]:
+        missing = set(enum) - set(labels) - UNLABELLED.get(enum, set())
+        assert not missing, f"{enum.__name__}: no label for {sorted(missing)}"
+        assert set(labels) <= set(enum)
+        for member, text in labels.items():
+            assert text or member in SILENT, f"{member!r} has an empty label"
+        # A stored string finds its label as well as the member does.
+        for member in labels:
+            assert labels[member.value] == labels[member]
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: p.parts[-3])
+def test_every_label_is_translated(path):
+    with path.open("rb") as handle:
+        catalogue = read_po(handle)
+    texts = {text for mappings in LABELS.values() for labels in mappings
+             for text in labels.values() if text}
+    missing = sorted(t for t in texts if not (catalogue.get(t) and catalogue.get(t).string))
+    assert not missing, f"untranslated labels: {missing}"
+
+
+def test_the_store_checks_against_the_same_values():
+    from salontui.store import (
+        appointments,
+        care,
+        cart,
+        catalog,
+        customers,
+        ledger,
+        packages,
+        rules,
+        staff,
+    )
+    from salontui.store.sales import cart_rules
+
+    assert tuple(kinds.LineKind) == cart.LINE_KINDS
+    assert cart.PAYMENT_METHODS == cart_rules.METHODS == tuple(kinds.PaymentMethod)
+    assert set(cart.SALES_KINDS) | set(cart_rules.CUSTOMER_LINE_KINDS) == set(kinds.LineKind)
+    assert tuple(kinds.LedgerAccount) == ledger.ACCOUNTS
+    assert packages.PACKAGE_KINDS == catalog.PACKAGE_KINDS == tuple(kinds.PackageKind)
+    assert tuple(kinds.PackageStatus) == packages.STATUSES
+    assert (rules.IN_USE, rules.RESERVED, rules.EXPIRED, rules.USED_UP) == packages.STATUSES
+    assert tuple(kinds.PackageChange) == packages.EVENT_CHANGES
+    assert tuple(kinds.AppointmentStatus) == appointments.STATUSES
+    assert tuple(kinds.MemberState) == customers.MEMBER_STATES
+    assert tuple(kinds.StaffRole) == staff.ROLES
+    assert tuple(kinds.CareType) == care.CARE_TYPES
