@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 
 import pytest
@@ -15,6 +16,9 @@ from salontui.store.staff import create_staff
 # Tests read the English text whatever the machine's LANG; before any screen is imported
 # (their key labels are translated when the class is made).
 i18n.install("en")
+# And the desk's own keys, whatever keymap the developer keeps in their config folder (a
+# test of the keymap names its own file).
+os.environ["SALONTUI_KEYMAP"] = os.devnull
 
 
 def pytest_addoption(parser):
