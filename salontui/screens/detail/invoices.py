@@ -10,7 +10,6 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Input, Label
 
-from salontui.formatting import parse_date
 from salontui.i18n import N_, _
 from salontui.screens.detail.tab import OPEN_ROW, DetailTab, Page, page_size
 from salontui.store.errors import SalonError
@@ -60,9 +59,9 @@ class InvoicesTab(DetailTab):
             Horizontal(
                 Label(_("From")),
                 DeskInput(fmt.date(self.invoice_from), id="from", max_length=20,
-                          placeholder=_("DD/MM/YYYY")),
+                          placeholder=fmt.date_hint()),
                 Label(_("to")),
-                DeskInput(fmt.date(self.invoice_to), id="to", placeholder=_("DD/MM/YYYY"),
+                DeskInput(fmt.date(self.invoice_to), id="to", placeholder=fmt.date_hint(),
                           max_length=20),
                 Label("", id="invoices-count"),
                 id="invoices-bar", classes="pane-bar",
@@ -152,9 +151,10 @@ class InvoicesTab(DetailTab):
         error_label = self.query_one("#invoices-error", Label)
         error_label.display = False
         try:
-            date_from = parse_date(self.query_one("#from", DeskInput).value, field="from",
+            fmt = self.app.formatter
+            date_from = fmt.parse_date(self.query_one("#from", DeskInput).value, field="from",
                                    required=False)
-            date_to = parse_date(self.query_one("#to", DeskInput).value, field="to",
+            date_to = fmt.parse_date(self.query_one("#to", DeskInput).value, field="to",
                                  required=False)
             if date_from and date_to and date_from > date_to:
                 raise SalonError(_("The end date is before the start date."), field="to")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 
-from salontui.formatting import parse_date
 from salontui.i18n import _
 from salontui.screens.dialogs.base import FormDialog
 from salontui.store.errors import DuplicateCustomer, SalonError
@@ -49,7 +48,7 @@ class CustomerFormDialog(FormDialog):
                     key="phone", required=True)
         yield Field(_("Birthday"),
                     DeskInput(fmt.date(c.birthday) if c and c.birthday else "",
-                              placeholder=_("DD/MM/YYYY"), id="birthday", max_length=20),
+                              placeholder=fmt.date_hint(), id="birthday", max_length=20),
                     key="birthday")
         yield Field(_("Gender"), RadioChoice(gender_options(), value=c.gender if c else "",
                                         id="gender"), key="gender")
@@ -64,7 +63,8 @@ class CustomerFormDialog(FormDialog):
         values = {
             "name": self.value("name"),
             "phone": self.value("phone"),
-            "birthday": parse_date(self.value("birthday"), field="birthday", required=False),
+            "birthday": self.formatter.parse_date(self.value("birthday"), field="birthday",
+                                                  required=False),
             "gender": self.query_one("#gender", RadioChoice).value,
             "email": self.value("email"),
             "address": self.value("address"),

@@ -6,7 +6,6 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Static
 
-from salontui.formatting import parse_date
 from salontui.i18n import _
 from salontui.screens.dialogs.base import FormDialog
 from salontui.screens.dialogs.packages_common import package_intro
@@ -25,14 +24,14 @@ class ExtendPackageDialog(FormDialog):
 
     def compose_body(self) -> ComposeResult:
         yield Static(Content(package_intro(self.package, self.app.formatter)), classes="intro")
-        yield Field(_("New expiry"), DeskInput(placeholder=_("DD/MM/YYYY"), id="new-expiry",
-                                                 max_length=20),
+        yield Field(_("New expiry"), DeskInput(placeholder=self.formatter.date_hint(),
+                                                 id="new-expiry", max_length=20),
                     key="new_expiry", aliases=("expires_on", "expiry", "date"), required=True)
         yield Field(_("Note"), DeskInput(id="note"), key="note", aliases=("reason",),
                     required=True)
 
     def prepare(self):
-        new_expiry = parse_date(self.value("new_expiry"), field="new_expiry")
+        new_expiry = self.formatter.parse_date(self.value("new_expiry"), field="new_expiry")
         note = self.value("note")
         staff_id, package_id = self.staff_id, self.package.id
 

@@ -7,7 +7,6 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from salontui.formatting import parse_date
 from salontui.i18n import _
 from salontui.screens.dialogs.base import FormDialog
 from salontui.store.errors import ValidationError
@@ -84,7 +83,8 @@ class GivePromotionDialog(FormDialog):
         program = self.selected_program()
         if program is None:
             raise ValidationError(_("Choose a program."), field="program")
-        expires = parse_date(self.value("expires_on"), field="expires_on", required=False)
+        expires = self.formatter.parse_date(self.value("expires_on"), field="expires_on",
+                                            required=False)
         note = self.value("note")
         staff_id, customer_id = self.staff_id, self.customer_id
 

@@ -10,7 +10,6 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Static
 
-from salontui.formatting import parse_date
 from salontui.i18n import _
 from salontui.screens.dialogs.base import FormDialog, parse_count
 from salontui.screens.dialogs.packages_common import package_intro
@@ -32,7 +31,7 @@ class ReservePackageDialog(FormDialog):
         yield Static(Content(package_intro(self.package, self.app.formatter)), classes="intro")
         yield Field(_("Days"), DeskInput(placeholder=_("e.g. 30"), id="days", max_length=12),
                     key="days")
-        yield Field(_("Or until"), DeskInput(placeholder=_("DD/MM/YYYY"), id="until",
+        yield Field(_("Or until"), DeskInput(placeholder=self.formatter.date_hint(), id="until",
                                                max_length=20),
                     key="until", aliases=("frozen_until", "end", "date"))
         yield Field(_("Note"), DeskInput(id="note"), key="note", aliases=("reason",),
@@ -50,7 +49,7 @@ class ReservePackageDialog(FormDialog):
     def read_period(self) -> tuple[int | None, object]:
         days = parse_count(self.value("days"), field="days", label=_("Days"),
                            allow_zero=False, required=False)
-        until = parse_date(self.value("until"), field="until", required=False)
+        until = self.formatter.parse_date(self.value("until"), field="until", required=False)
         if days is None and until is None:
             raise ValidationError(_("Enter a number of days or an end date."), field="days")
         if days is not None and until is not None:
