@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -27,6 +28,11 @@ from textual.reactive import reactive
 from salontui.formatting import Formatter
 from salontui.i18n import _
 from salontui.screens.commands import DeskCommands
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from salontui.store.settings import Settings
 
 log = logging.getLogger("salontui.desk")
 
@@ -75,8 +81,8 @@ class SalonApp(App[None]):
                  demo_if_empty: bool = False) -> None:
         super().__init__()
         self.db_url = db_url
-        self.engine = None
-        self.settings = None
+        self.engine: Engine | None = None
+        self.settings: Settings | None = None
         self.formatter = Formatter()
         self.staff_id: int | None = None
         self.staff_name = ""

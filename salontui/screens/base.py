@@ -20,6 +20,7 @@ from typing import Any
 from textual.message import Message
 
 from salontui.i18n import _
+from salontui.screens.app_access import DeskApp
 from salontui.store.errors import SalonError
 
 log = logging.getLogger("salontui.desk")
@@ -46,16 +47,16 @@ def run_in_session(engine, fn: Callable, *, write: bool) -> Any:
         return fn(session)
 
 
-class StoreCalls:
+class StoreCalls(DeskApp):
     """Mixin for Screen / ModalScreen: store calls in thread workers, answered by message."""
 
     def call_store(self, tag: str, fn: Callable, *, write: bool = False) -> int:
         seqs = self.__dict__.setdefault("_store_seq", {})
         seq = seqs.get(tag, 0) + 1
         seqs[tag] = seq
-        engine = self.app.engine
-        app = self.app
-        app.pending_calls = getattr(app, "pending_calls", 0) + 1
+        app = self.desk
+        engine = app.engine
+        app.pending_calls += 1
         self.run_worker(partial(self._store_thread, engine, tag, seq, fn, write), thread=True,
                         exclusive=True, group=f"store-{tag}", name=f"store-{tag}",
                         exit_on_error=False)
@@ -79,8 +80,8 @@ class StoreCalls:
 
     def on_store_done(self, message: StoreDone) -> None:
         message.stop()
-        app = self.app
-        app.pending_calls = max(0, getattr(app, "pending_calls", 0) - 1)
+        app = self.desk
+        app.pending_calls = max(0, app.pending_calls - 1)
         if message.seq != self.__dict__.get("_store_seq", {}).get(message.tag):
             return  # a stale answer: a newer call of this tag is on its way
         if message.error is None:

@@ -172,11 +172,11 @@ class DayCloseScreen(StoreCalls, Screen):
     def today(self) -> date:
         from salontui.store import clock
 
-        return self.app.formatter.local(clock.now()).date()
+        return self.desk.formatter.local(clock.now()).date()
 
     def load(self) -> None:
         day = self.day
-        self.sub_title = _("Day close {day}").format(day=self.app.formatter.date(day))
+        self.sub_title = _("Day close {day}").format(day=self.desk.formatter.date(day))
         self.query_one("#day-head", Static).update(Content(_("Loading…")))
 
         def read(session):
@@ -195,7 +195,7 @@ class DayCloseScreen(StoreCalls, Screen):
         self.query_one("#day-head", Static).update(Content(f"▲ {error.message}"))
 
     def render_day(self) -> None:
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         c = self.close
         day = fmt.date(c.day)
         weekday = WEEKDAYS[c.day.weekday()]
@@ -239,8 +239,8 @@ class DayCloseScreen(StoreCalls, Screen):
 
         if self.close is None:
             return
-        settings = getattr(self.app, "settings", None)
-        text = day_close_text(self.close, self.app.formatter,
+        settings = self.desk.settings
+        text = day_close_text(self.close, self.desk.formatter,
                               getattr(settings, "name", "") or "")
         name = f"day-close-{self.close.day.isoformat()}"
         saved = self.query_one("#day-saved", Static)

@@ -31,7 +31,7 @@ class AdjustPackageDialog(FormDialog):
 
     def compose_body(self) -> ComposeResult:
         p = self.package
-        yield Static(Content(package_intro(p, self.app.formatter)), classes="intro")
+        yield Static(Content(package_intro(p, self.desk.formatter)), classes="intro")
         yield Field(_("Total uses"), DeskInput(str(p.total_uses), id="total", max_length=12),
                     key="total_uses", aliases=("total",), required=True)
         yield Field(_("Used"), DeskInput(str(p.used), id="used", max_length=12), key="used",

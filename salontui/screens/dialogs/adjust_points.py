@@ -49,7 +49,7 @@ class AdjustPointsDialog(FormDialog):
         self.customer_name = customer_name
 
     def compose_body(self) -> ComposeResult:
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         intro = ngettext("{name}: {points} point now", "{name}: {points} points now",
                          self.balance).format(name=self.customer_name,
                                               points=points_text(fmt, self.balance))
@@ -89,7 +89,7 @@ class AdjustPointsDialog(FormDialog):
 
     def update_preview(self) -> None:
         preview = self.query_one("#preview", Static)
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         try:
             signed = self.signed_amount()
         except SalonError as error:

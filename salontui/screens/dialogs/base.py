@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,6 +26,9 @@ from salontui.i18n import _
 from salontui.screens.base import StoreCalls
 from salontui.store.errors import SalonError
 from salontui.widgets.inputs import Field, too_long
+
+if TYPE_CHECKING:
+    from salontui.formatting import Formatter
 
 
 class DialogButtons(Horizontal):
@@ -175,11 +178,11 @@ class FormDialog(StoreCalls, ModalScreen):
     # -- helpers for subclasses -----------------------------------------------------
     @property
     def staff_id(self) -> int | None:
-        return getattr(self.app, "staff_id", None)
+        return self.desk.staff_id
 
     @property
-    def formatter(self):
-        return self.app.formatter
+    def formatter(self) -> Formatter:
+        return self.desk.formatter
 
 
 def parse_count(text: str, *, field: str, label: str, allow_zero: bool = True,

@@ -79,7 +79,7 @@ class CardHistoryDialog(StoreCalls, ModalScreen):
             yield Static(hint, classes="dialog-hint")
 
     def on_mount(self) -> None:
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         if not self.cards:
             self.query_one("#card-head", Static).update(
                 _("This customer has no stored-value card yet."))
@@ -130,7 +130,7 @@ class CardHistoryDialog(StoreCalls, ModalScreen):
     def render_rows(self) -> None:
         from salontui.screens.detail import signed
 
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         table_rows = []
         for e in self.rows:
             event = _(LEDGER_ENTRY_KIND_LABELS.get(e.kind, e.kind))

@@ -40,7 +40,7 @@ class CustomerFormDialog(FormDialog):
 
     def compose_body(self) -> ComposeResult:
         c = self.customer
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         yield Field(_("Name"), DeskInput(c.name if c else "", id="name", max_length=120),
                     key="name", required=True)
         yield Field(_("Phone"), DeskInput(fmt.phone(c.phone) if c else "", id="phone",

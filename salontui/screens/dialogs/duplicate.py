@@ -15,11 +15,12 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from salontui.i18n import _
+from salontui.screens.app_access import DeskApp
 
 CONTINUE = "continue"
 
 
-class DuplicateCustomerDialog(ModalScreen):
+class DuplicateCustomerDialog(DeskApp, ModalScreen):
     """Answers the chosen existing CustomerRecord, ``CONTINUE`` to save anyway, or None."""
 
     BINDINGS = [
@@ -43,7 +44,7 @@ class DuplicateCustomerDialog(ModalScreen):
         return True
 
     def compose(self) -> ComposeResult:
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         with Vertical(classes="dialog") as box:
             box.border_title = _("Already a customer?")
             yield Static(Content(f"▲ {self.message}"), classes="warning-text")

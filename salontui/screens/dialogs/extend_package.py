@@ -23,7 +23,7 @@ class ExtendPackageDialog(FormDialog):
         self.package = package
 
     def compose_body(self) -> ComposeResult:
-        yield Static(Content(package_intro(self.package, self.app.formatter)), classes="intro")
+        yield Static(Content(package_intro(self.package, self.desk.formatter)), classes="intro")
         yield Field(_("New expiry"), DeskInput(placeholder=self.formatter.date_hint(),
                                                  id="new-expiry", max_length=20),
                     key="new_expiry", aliases=("expires_on", "expiry", "date"), required=True)

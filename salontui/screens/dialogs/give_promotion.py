@@ -47,7 +47,7 @@ class GivePromotionDialog(FormDialog):
         if tag != "programs":
             super().store_result(tag, value)
             return
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         self.programs = list(value)
         option_list = self.query_one("#programs", OptionList)
         option_list.clear_options()

@@ -66,7 +66,7 @@ class HeldCheckoutsDialog(StoreCalls, ModalScreen):
 
     def store_result(self, tag: str, value) -> None:
         if tag == "list":
-            fmt = self.app.formatter
+            fmt = self.desk.formatter
             self.rows = list(value)
             table = self.query_one(DeskTable)
             table.styles.height = min(max(len(self.rows), 1), 12) + 1
@@ -103,7 +103,7 @@ class HeldCheckoutsDialog(StoreCalls, ModalScreen):
         draft = self.selected()
         if draft is None:
             return
-        staff_id = self.app.staff_id
+        staff_id = self.desk.staff_id
 
         def answer(yes) -> None:
             if not yes:

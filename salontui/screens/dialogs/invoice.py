@@ -90,7 +90,7 @@ class InvoiceDialog(StoreCalls, ModalScreen):
 
     def store_result(self, tag: str, value) -> None:
         self.invoice = inv = value
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         box = self.query_one(".dialog")
         box.border_title = _("Invoice {code}").format(code=inv.code)
         from salontui.store.receipts import line_text, refund_note
@@ -152,7 +152,7 @@ class InvoiceDialog(StoreCalls, ModalScreen):
     def action_receipt(self) -> None:
         from salontui.screens.dialogs.receipt import ReceiptDialog
 
-        self.app.push_screen(ReceiptDialog(self.invoice, self.app.settings))
+        self.app.push_screen(ReceiptDialog(self.invoice, self.desk.settings))
 
     def store_error(self, tag: str, error) -> None:
         self.query_one("#invoice-head", Static).update(Content(f"▲ {error.message}"))

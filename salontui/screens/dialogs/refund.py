@@ -137,7 +137,7 @@ class RefundDialog(FormDialog):
         super().store_error(tag, error)
 
     def loaded(self, detail, lines, settings, available) -> None:
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         self.invoice, self.lines, self.settings = detail, list(lines), settings
         box = self.query_one(".dialog")
         box.border_title = _("Refund invoice {code}").format(code=detail.code)
@@ -180,7 +180,7 @@ class RefundDialog(FormDialog):
         return sum(line.amount for line in self.lines if line.line_id in self.ticked)
 
     def show_lines(self) -> None:
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         kinds = {"service": _("service"), "product": _("product"), "package": _("package"),
                  "redeem": _("session"), "topup": _("top-up"), "repay": _("repay")}
         table = self.query_one("#refund-lines", DeskTable)
@@ -227,7 +227,7 @@ class RefundDialog(FormDialog):
         self.call_store("defaults", read)
 
     def fill_defaults(self, payments) -> None:
-        exponent = self.app.formatter.exponent
+        exponent = self.desk.formatter.exponent
         amounts = {(p.method, p.card_id): p.amount for p in payments}
         for index, key in enumerate(self.methods):
             box = self.query_one(f"#refund-pay{index}", DeskInput)
@@ -246,7 +246,7 @@ class RefundDialog(FormDialog):
             return None
         if not self.ticked:
             raise ValidationError(_("Tick at least one line to refund."), field="lines")
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         payments = []
         for index, (method, card_id) in enumerate(self.methods):
             text = self.value(f"pay{index}")

@@ -28,7 +28,7 @@ class ReservePackageDialog(FormDialog):
         self.package = package
 
     def compose_body(self) -> ComposeResult:
-        yield Static(Content(package_intro(self.package, self.app.formatter)), classes="intro")
+        yield Static(Content(package_intro(self.package, self.desk.formatter)), classes="intro")
         yield Field(_("Days"), DeskInput(placeholder=_("e.g. 30"), id="days", max_length=12),
                     key="days")
         yield Field(_("Or until"), DeskInput(placeholder=self.formatter.date_hint(), id="until",
@@ -76,7 +76,7 @@ class ReservePackageDialog(FormDialog):
             preview.update(_("Expires after resuming: —"))
             return
         preview.update(_("Expires after resuming: {date}").format(
-            date=self.app.formatter.date(after)))
+            date=self.desk.formatter.date(after)))
 
     def prepare(self):
         days, until = self.read_period()

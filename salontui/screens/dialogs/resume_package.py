@@ -23,12 +23,12 @@ class ResumePackageDialog(FormDialog):
         self.package = package
 
     def compose_body(self) -> ComposeResult:
-        yield Static(Content(package_intro(self.package, self.app.formatter)), classes="intro")
+        yield Static(Content(package_intro(self.package, self.desk.formatter)), classes="intro")
         yield Field(_("Note"), DeskInput(id="note"), key="note", aliases=("reason",))
         yield Static(Content(self.preview_text()), id="preview", classes="preview")
 
     def preview_text(self) -> str:
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         try:
             from salontui.store import clock
             from salontui.store.packages import expiry_after_resume
