@@ -24,7 +24,7 @@ from salontui.store.bounds import boundary
 from salontui.store.customers import load_customer
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.kinds import AppointmentStatus
-from salontui.store.models import Appointment, Invoice, Staff
+from salontui.store.models import Appointment, Invoice, Staff, table_of
 from salontui.store.staff import require_staff
 from salontui.store.text import clean_line
 
@@ -40,9 +40,9 @@ MAX_PAST = timedelta(days=1)  # a walk-in may be recorded late the same day, not
 MAX_AHEAD = timedelta(days=3 * 366)
 MAX_PAGE = 1000
 
-_A = Appointment.__table__
-_S = Staff.__table__
-_I = Invoice.__table__
+_A = table_of(Appointment)
+_S = table_of(Staff)
+_I = table_of(Invoice)
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any
+from typing import Any, overload
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from salontui.store import clock
 from salontui.store.models import AuditLog
 
 
+@overload
+def snapshot(row: SQLModel, *, fields: tuple[str, ...] | None = None) -> dict: ...
+@overload
+def snapshot(row: None, *, fields: tuple[str, ...] | None = None) -> None: ...
+@overload
+def snapshot(row: SQLModel | None, *, fields: tuple[str, ...] | None = None) -> dict | None: ...
 def snapshot(row: SQLModel | None, *, fields: tuple[str, ...] | None = None) -> dict | None:
     """A JSON-able dict of a row's columns (or of ``fields``), for before/after."""
     if row is None:
@@ -67,7 +73,7 @@ def history(session: Session, *, entity: str, entity_id: int, limit: int = 200) 
     statement = (
         select(AuditLog)
         .where(AuditLog.entity == entity, AuditLog.entity_id == entity_id)
-        .order_by(AuditLog.id.desc())
+        .order_by(col(AuditLog.id).desc())
         .limit(limit)
     )
     return list(session.exec(statement))

@@ -83,7 +83,9 @@ def _copy(engine: Engine, partial: Path) -> dict[str, int]:
     """Copy the database into ``partial`` in one backup step; return the row counts of
     the snapshot copied (same read transaction as the copy)."""
     with engine.connect() as conn:
-        source = conn.connection.dbapi_connection
+        from salontui.store.db import driver_connection
+
+        source = driver_connection(conn)
         source.execute("BEGIN")
         try:
             counts = _counts(source, _tables(source))
@@ -125,12 +127,13 @@ def backup(url_or_engine: str | Engine, dest: Path | str, *,
            overwrite: bool = False) -> BackupResult:
     """Write a verified copy of the database to ``dest`` (see the module's docstring)."""
     started = time.perf_counter()
-    engine = url_or_engine
     own_engine = isinstance(url_or_engine, str)
-    if own_engine:
+    if isinstance(url_or_engine, str):
         from salontui.store.db import make_engine
 
         engine = make_engine(url_or_engine)
+    else:
+        engine = url_or_engine
     try:
         source = _source_file(engine)
         dest = _check_destination(Path(dest), source, overwrite)

@@ -336,5 +336,6 @@ def boundary(fn: Callable) -> Callable:
                 check(value, fields[name])
         return fn(*args, **kwargs)
 
-    wrapper.__boundary__ = True
+    # A marker on the function object (what the tests of the boundaries look for).
+    wrapper.__boundary__ = True  # type: ignore[attr-defined]
     return wrapper

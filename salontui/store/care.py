@@ -22,7 +22,7 @@ from salontui.store import audit, clock
 from salontui.store.bounds import boundary
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.kinds import CareType
-from salontui.store.models import CareNote, Customer, Staff
+from salontui.store.models import CareNote, Customer, Staff, stored_id, table_of
 from salontui.store.staff import require_staff
 
 CARE_TYPES = tuple(CareType)
@@ -30,8 +30,8 @@ MAX_TITLE = 120
 MAX_DESCRIPTION = 4000
 AUDITED_FIELDS = ("type", "title", "description", "deleted_at")
 
-_NOTE = CareNote.__table__
-_STAFF = Staff.__table__
+_NOTE = table_of(CareNote)
+_STAFF = table_of(Staff)
 
 
 @dataclass(frozen=True)
@@ -95,8 +95,8 @@ def _to_row(session: Session, note: CareNote) -> CareRow:
     if note.staff_id is not None:
         staff_name = session.execute(
             select(_STAFF.c.name).where(_STAFF.c.id == note.staff_id)).scalar_one_or_none()
-    return CareRow(id=note.id, customer_id=note.customer_id, type=note.type, title=note.title,
-                   description=note.description, staff_name=staff_name,
+    return CareRow(id=stored_id(note), customer_id=note.customer_id, type=note.type,
+                   title=note.title, description=note.description, staff_name=staff_name,
                    created_at=note.created_at, updated_at=note.updated_at,
                    deleted=note.deleted_at is not None)
 

@@ -221,6 +221,7 @@ def promotion_discount(session: Session, cart: Cart, sales_total: int) -> int:
         raise RuleViolation(_("Promotion {code} has expired.").format(code=given.code),
                             field="promotion")
     program = session.get(PromotionProgram, given.program_id)
+    assert program is not None  # a foreign key: programmes are never deleted
     return rules.promotion_off(sales=sales_total, percent=program.discount_percent,
                                amount=program.discount_amount)
 

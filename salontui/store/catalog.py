@@ -7,6 +7,7 @@ diacritics, through the same folded-name index the customer search uses.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import text
 from sqlmodel import Session, select
@@ -16,7 +17,7 @@ from salontui.store import audit, codes
 from salontui.store.bounds import boundary
 from salontui.store.errors import NotFound, ValidationError
 from salontui.store.kinds import PackageKind
-from salontui.store.models import CatalogItem
+from salontui.store.models import CatalogItem, stored_id
 from salontui.store.staff import require_staff
 from salontui.store.text import fold, prefix_upper_bound, quote
 
@@ -40,9 +41,13 @@ class CatalogRow:
     active: bool
 
 
+# The columns before ``active`` (a row of a text query is typed as a tuple of any length).
+_CatalogColumns = tuple[int, str, str, str, int, str | None, int | None, int | None]
+
+
 def _plain(row: CatalogItem) -> CatalogRow:
-    return CatalogRow(id=row.id, code=row.code, name=row.name, kind=row.kind, price=row.price,
-                      package_kind=row.package_kind, sessions=row.sessions,
+    return CatalogRow(id=stored_id(row), code=row.code, name=row.name, kind=row.kind,
+                      price=row.price, package_kind=row.package_kind, sessions=row.sessions,
                       validity_days=row.validity_days, active=row.active)
 
 
@@ -142,7 +147,8 @@ def find_items(session: Session, *, query: str, kind: str | None = None,
         " ORDER BY (code = :c) DESC, (name_norm >= :p AND name_norm < :pu) DESC, name_norm"
         " LIMIT :lim"
     )
-    return [CatalogRow(*r[:8], bool(r[8])) for r in session.execute(sql, params)]
+    return [CatalogRow(*cast(_CatalogColumns, r[:8]), bool(r[8]))
+            for r in session.execute(sql, params)]
 
 
 @boundary

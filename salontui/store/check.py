@@ -399,6 +399,7 @@ def run_checks(engine: Engine, *, only: Iterable[str] | None = None) -> list[Pro
         raise ValueError(f"unknown checks: {', '.join(unknown)}")
     with engine.connect() as conn:
         raw = conn.connection.dbapi_connection  # plain DB-API: fast rows, our transaction
+        assert raw is not None  # checked out: the pool gave it its driver connection
         checker = _Checker(raw, engine.dialect.name)
         restore = []
         if checker.sqlite:

@@ -87,6 +87,8 @@ def fingerprint(operation: str, **request) -> str:
 def _replay(session: Session, invoice: Invoice) -> CheckoutResult:
     from sqlalchemy import text
 
+    assert invoice.id is not None  # read from the database
+
     earned = session.execute(
         text("SELECT coalesce(sum(amount), 0) FROM ledger_entry WHERE ref_type = 'invoice' "
              "AND ref_id = :i AND account = 'points' AND kind = 'earn'"), {"i": invoice.id}
@@ -104,7 +106,8 @@ def _check_key(key: str) -> str:
     return key
 
 
-def points_earned(q: Quote, *, cart: Cart, points_per_amount: int, member_state: str) -> int:
+def points_earned(q: Quote, *, cart: Cart, points_per_amount: int,
+                  member_state: str | None) -> int:
     """Points for this sale: one per ``points_per_amount`` of sales paid with money.
 
     Only active members earn. The base is the sales lines (services, products,
@@ -147,6 +150,8 @@ def _validate_payments(session: Session, cart: Cart, q: Quote, *, point_value: i
         per_card: dict[int, int] = {}
         for payment in cart.payments:
             if payment.method == "value":
+                assert payment.card_id is not None  # _validate_payments refused a value
+                # payment without one of the customer's cards
                 per_card[payment.card_id] = per_card.get(payment.card_id, 0) + payment.amount
         check_can_spend(session, customer_id=cart.customer_id, points=points,
                         card_amounts=per_card)
@@ -154,6 +159,7 @@ def _validate_payments(session: Session, cart: Cart, q: Quote, *, point_value: i
 
 def _write_lines(session: Session, invoice: Invoice, cart: Cart, q: Quote, *,
                  staff_id: int) -> None:
+    assert invoice.id is not None  # flushed by checkout
     for priced in q.lines:
         card_id = None
         package_id = priced.package_id
@@ -188,6 +194,7 @@ def _write_lines(session: Session, invoice: Invoice, cart: Cart, q: Quote, *,
 
 def _write_payments(session: Session, invoice: Invoice, cart: Cart, q: Quote, *,
                     staff_id: int, point_value: int) -> None:
+    assert invoice.id is not None  # flushed by checkout
     change_left = q.change
     for payment in cart.payments:
         amount = payment.amount
@@ -231,6 +238,7 @@ def _check_repayments(session: Session, cart: Cart, q: Quote) -> None:
 def _link_extras(session: Session, invoice: Invoice, cart: Cart) -> None:
     if cart.promotion_id is not None:
         given = session.get(CustomerPromotion, cart.promotion_id)
+        assert given is not None  # the quote's promotion_discount refused a missing one
         given.used_on = clock.today()
         given.invoice_id = invoice.id
         session.add(given)
@@ -295,6 +303,7 @@ def checkout(session: Session, *, staff_id: int, cart: Cart,
                        ref_id=invoice.id, operator_id=staff_id)
     _link_extras(session, invoice, cart)
     session.flush()
+    assert invoice.id is not None  # flushed above
     audit.record(session, staff_id=staff_id, action="checkout", entity="invoice",
                  entity_id=invoice.id, after={"code": invoice.code, "total": invoice.total,
                                               "cart": cart.to_json()})

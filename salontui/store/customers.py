@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import delete, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from salontui.i18n import _
 from salontui.store import audit, clock, codes
@@ -26,7 +27,7 @@ from salontui.store.errors import (
     ValidationError,
 )
 from salontui.store.kinds import MemberState
-from salontui.store.models import Customer, CustomerNameKey
+from salontui.store.models import Customer, CustomerNameKey, stored_id
 from salontui.store.phones import parse_phone
 from salontui.store.settings import get_settings
 from salontui.store.staff import require_staff
@@ -63,7 +64,7 @@ class CustomerRecord:
 
 def to_record(row: Customer) -> CustomerRecord:
     return CustomerRecord(
-        id=row.id, code=row.code, name=row.name, phone=row.phone, birthday=row.birthday,
+        id=stored_id(row), code=row.code, name=row.name, phone=row.phone, birthday=row.birthday,
         gender=row.gender, email=row.email, address=row.address, note=row.note,
         tier=row.tier, member_state=row.member_state, created_at=row.created_at,
         deleted_at=row.deleted_at, updated_at=row.updated_at,
@@ -85,7 +86,7 @@ def _clean_text(value: str | None, *, field: str, limit: int, too_long: str,
 def _validate(session: Session, *, name: str, phone: str, gender: str, email: str,
               address: str, note: str, birthday: date | None) -> dict:
     region = get_settings(session).phone_region
-    clean = {
+    clean: dict[str, Any] = {
         "name": _clean_text(name, field="name", limit=MAX_NAME,
                             required=_("Name is required."),
                             too_long=_("Name is longer than {limit} characters.")),
@@ -115,16 +116,16 @@ def find_duplicates(session: Session, *, name: str, phone_e164: str,
                     exclude_id: int | None = None) -> list[CustomerRecord]:
     """Live customers with this phone or exactly this (folded) name."""
     statement = select(Customer).where(
-        Customer.deleted_at.is_(None),
-        or_(Customer.phone == phone_e164, Customer.name_norm == fold(name)),
+        col(Customer.deleted_at).is_(None),
+        or_(col(Customer.phone) == phone_e164, col(Customer.name_norm) == fold(name)),
     )
     if exclude_id is not None:
         statement = statement.where(Customer.id != exclude_id)
-    return [to_record(row) for row in session.exec(statement.order_by(Customer.id).limit(10))]
+    return [to_record(row) for row in session.exec(statement.order_by(col(Customer.id)).limit(10))]
 
 
 def _write_name_keys(session: Session, customer_id: int, name: str) -> None:
-    session.execute(delete(CustomerNameKey).where(CustomerNameKey.customer_id == customer_id))
+    session.execute(delete(CustomerNameKey).where(col(CustomerNameKey.customer_id) == customer_id))
     for key in name_keys(name):
         session.add(CustomerNameKey(customer_id=customer_id, key=key))
 
@@ -171,7 +172,7 @@ def create_customer(
                    updated_at=moment, **clean)
     session.add(row)
     session.flush()
-    _write_name_keys(session, row.id, row.name)
+    _write_name_keys(session, stored_id(row), row.name)
     audit.record(session, staff_id=staff_id, action="create_customer", entity="customer",
                  entity_id=row.id, after=audit.snapshot(row))
     return to_record(row)
@@ -242,7 +243,7 @@ def update_customer(
     session.add(row)
     session.flush()
     if name_changed:
-        _write_name_keys(session, row.id, row.name)
+        _write_name_keys(session, stored_id(row), row.name)
     audit.record(session, staff_id=staff_id, action="update_customer", entity="customer",
                  entity_id=row.id, before=before, after=audit.snapshot(row))
     return to_record(row)

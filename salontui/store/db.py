@@ -27,8 +27,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import cast
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlmodel import Session
 
 BUSY_TIMEOUT_MS = 10_000
@@ -38,7 +39,9 @@ WRITE_OPTION = "salontui_write"
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Make an engine for ``url`` with the pragmas and transaction rules we rely on."""
     if url.startswith("sqlite"):
-        if url in ("sqlite://", "sqlite:///:memory:"):
+        # No file (sqlite://, sqlite+pysqlite://, sqlite:///) or :memory: is a database
+        # that vanishes; the demo and the write lock need its file name.
+        if make_url(url).database in (None, "", ":memory:"):
             raise ValueError("salontui needs a SQLite file, not an in-memory database")
         engine = create_engine(
             url,
@@ -70,7 +73,9 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         if not conn.get_execution_options().get(WRITE_OPTION):
             dbapi_conn.execute("BEGIN")
             return
-        engine.dialect.salontui_write_lock.begin_immediate(dbapi_conn)
+        # (our own attribute on this engine's dialect, set by _install_write_lock)
+        engine.dialect.salontui_write_lock.begin_immediate(  # type: ignore[attr-defined]
+            dbapi_conn)
 
 
 class _HeldLocks:
@@ -109,6 +114,13 @@ class _HeldLocks:
             self.lock.release()
 
 
+def driver_connection(connection: Connection) -> sqlite3.Connection:
+    """The ``sqlite3`` connection under a checked-out SQLAlchemy connection on SQLite."""
+    raw = connection.connection.dbapi_connection
+    assert raw is not None  # checked out: the pool gave it its driver connection
+    return cast(sqlite3.Connection, raw)  # the pysqlite driver's connection
+
+
 def _install_write_lock(engine: Engine) -> None:
     """Take the write lock at BEGIN IMMEDIATE (see ``_on_begin``); give it back after the
     driver's commit, rollback or close: the dialect's calls are wrapped for this engine."""
@@ -116,7 +128,8 @@ def _install_write_lock(engine: Engine) -> None:
 
     held = _HeldLocks(lock_for(engine.url.database))
     dialect = engine.dialect
-    dialect.salontui_write_lock = held
+    # The engine's dialect carries its lock (one dialect object per engine).
+    dialect.salontui_write_lock = held  # type: ignore[attr-defined]
 
     def after(name: str, closed: bool = False):
         inner = getattr(dialect, name)
@@ -183,7 +196,7 @@ def fetch_all(session: Session, sql: str, params: dict | None = None) -> list[tu
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         return [tuple(row) for row in connection.execute(text(sql), params or {})]
-    cursor = connection.connection.dbapi_connection.cursor()
+    cursor = driver_connection(connection).cursor()
     try:
         return cursor.execute(sql, params or {}).fetchall()
     finally:

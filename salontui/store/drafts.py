@@ -17,7 +17,7 @@ from salontui.store import audit, clock
 from salontui.store.bounds import boundary
 from salontui.store.cart import Cart
 from salontui.store.errors import NotFound, ValidationError
-from salontui.store.models import CheckoutDraft
+from salontui.store.models import CheckoutDraft, stored_id
 from salontui.store.staff import require_staff
 
 MAX_LABEL = 120
@@ -47,7 +47,7 @@ def park_cart(session: Session, *, staff_id: int, cart: Cart, label: str = "",
         raise NotFound(_("That held checkout is gone (resumed or cancelled elsewhere)."),
                        field="draft")
     if row is None:
-        row = CheckoutDraft(created_at=moment, cart="{}")
+        row = CheckoutDraft(created_at=moment, updated_at=moment, cart="{}")
     row.customer_id = cart.customer_id
     row.staff_id = staff_id
     row.label = label
@@ -57,7 +57,7 @@ def park_cart(session: Session, *, staff_id: int, cart: Cart, label: str = "",
     session.flush()
     audit.record(session, staff_id=staff_id, action="park_cart", entity="checkout_draft",
                  entity_id=row.id, after={"label": label, "lines": len(cart.lines)})
-    return row.id
+    return stored_id(row)
 
 
 @boundary

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -33,19 +34,20 @@ from salontui.store.models import (
     Payment,
     Staff,
     ValueCard,
+    table_of,
 )
 from salontui.store.settings import get_settings
 from salontui.store.text import quote
 
 MAX_PAGE = 1000
 
-_I = Invoice.__table__
-_L = InvoiceLine.__table__
-_P = Payment.__table__
-_S = Staff.__table__
-_C = Customer.__table__
-_V = ValueCard.__table__
-_M = CustomerMerge.__table__
+_I = table_of(Invoice)
+_L = table_of(InvoiceLine)
+_P = table_of(Payment)
+_S = table_of(Staff)
+_C = table_of(Customer)
+_V = table_of(ValueCard)
+_M = table_of(CustomerMerge)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,10 @@ class InvoiceLineRow:
     credit: int = 0  # a top-up: the value credited (negative on its refund)
     balance_after: int | None = None  # a top-up: that card's balance once this invoice was paid
     refunded_by: str = ""  # the refund(s) of this line: "HD000007"
+
+
+# The columns of a line's row before ``credit``: kind … staff name, id, card name.
+_LineColumns = tuple[str, str, int, int, int, int, str | None, int, str | None]
 
 
 @dataclass(frozen=True)
@@ -252,8 +258,8 @@ def list_invoices(session: Session, *, customer_id: int, date_from: date | None 
 def get_invoice(session: Session, *, invoice_id: int) -> InvoiceDetail:
     """One invoice with its lines (and who did each service) and its payments."""
     original = _I.alias("original")
-    promotion = (select(CustomerPromotion.__table__.c.code)
-                 .where(CustomerPromotion.__table__.c.invoice_id == _I.c.id)
+    promotion = (select(table_of(CustomerPromotion).c.code)
+                 .where(table_of(CustomerPromotion).c.invoice_id == _I.c.id)
                  .limit(1).scalar_subquery())
     head = session.execute(
         select(_I.c.id, _I.c.code, _I.c.created_at, _I.c.kind, _I.c.customer_id, _C.c.name,
@@ -276,7 +282,7 @@ def get_invoice(session: Session, *, invoice_id: int) -> InvoiceDetail:
         .where(_L.c.invoice_id == invoice_id).order_by(_L.c.id)).all()
     refunds, refunded_lines = _refunds_of(session, [invoice_id],
                                           [head[4]] if head[4] is not None else None)
-    lines = [InvoiceLineRow(*r[:9], credit=r[9],
+    lines = [InvoiceLineRow(*cast(_LineColumns, r[:9]), credit=r[9],
                             balance_after=_balance_after(session, invoice_id, r[10], head[4])
                             if r[0] == "topup" and r[10] is not None else None,
                             refunded_by=", ".join(refunded_lines.get(r[7], [])))
@@ -301,7 +307,7 @@ def get_invoice(session: Session, *, invoice_id: int) -> InvoiceDetail:
 def _balance_after(session: Session, invoice_id: int, card_id: int, customer_id: int) -> int:
     """The card's balance once ``invoice_id`` was written: its entries up to the last one
     this invoice made on it (a reprint months later says the same)."""
-    _E = LedgerEntry.__table__
+    _E = table_of(LedgerEntry)
     last = (select(func.max(_E.c.id))
             .where(_E.c.ref_type == "invoice", _E.c.ref_id == invoice_id,
                    _E.c.card_id == card_id).scalar_subquery())

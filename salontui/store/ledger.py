@@ -42,7 +42,15 @@ from salontui.store.care import CARE_TYPES, insert_care_note
 from salontui.store.db import for_update
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.kinds import LedgerAccount
-from salontui.store.models import Customer, Invoice, LedgerEntry, Staff, ValueCard
+from salontui.store.models import (
+    Customer,
+    Invoice,
+    LedgerEntry,
+    Staff,
+    ValueCard,
+    stored_id,
+    table_of,
+)
 from salontui.store.money import MAX_AMOUNT_MINOR, format_money
 from salontui.store.numbers import is_whole
 from salontui.store.settings import get_settings
@@ -58,11 +66,11 @@ MAX_CARD_NAME = 60
 MAX_POINTS = 10**12
 CHUNK = 500  # ids per IN (...) list: far below every engine's parameter limit
 
-_LE = LedgerEntry.__table__
-_CARD = ValueCard.__table__
-_STAFF = Staff.__table__
-_CUSTOMER = Customer.__table__
-_INVOICE = Invoice.__table__
+_LE = table_of(LedgerEntry)
+_CARD = table_of(ValueCard)
+_STAFF = table_of(Staff)
+_CUSTOMER = table_of(Customer)
+_INVOICE = table_of(Invoice)
 
 
 @dataclass(frozen=True)
@@ -309,7 +317,7 @@ def ensure_card(session: Session, *, customer_id: int, name: str = GENERAL_CARD,
     if staff_id is not None:
         audit.record(session, staff_id=staff_id, action="create_card", entity="value_card",
                      entity_id=card.id, after=audit.snapshot(card))
-    return card.id
+    return stored_id(card)
 
 
 def _card_of_customer(session: Session, customer_id: int, card_id: int) -> str:
@@ -395,14 +403,15 @@ def post_entry(
     entry = _insert(session, customer_id=customer_id, account=account, card_id=card_id,
                     amount=amount, kind=kind, reason=reason, ref_type=ref_type, ref_id=ref_id,
                     operator_id=operator_id)
-    return entry.id
+    return stored_id(entry)
 
 
 def _to_row(entry: LedgerEntry, *, card_name: str | None, operator_name: str | None,
             balance_after: int) -> LedgerRow:
     return LedgerRow(
-        id=entry.id, created_at=entry.created_at, account=entry.account, card_id=entry.card_id,
-        card_name=card_name, amount=entry.amount, kind=entry.kind, reason=entry.reason,
+        id=stored_id(entry), created_at=entry.created_at, account=entry.account,
+        card_id=entry.card_id, card_name=card_name, amount=entry.amount, kind=entry.kind,
+        reason=entry.reason,
         ref_type=entry.ref_type, ref_id=entry.ref_id, operator_name=operator_name,
         balance_after=balance_after,
     )

@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass
 
 from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from salontui.i18n import _
 from salontui.store import audit, clock
@@ -27,7 +27,7 @@ from salontui.store.bounds import boundary
 from salontui.store.customers import load_customer
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.ledger import balance, card_balances, ensure_card, post_entry
-from salontui.store.models import CustomerMerge, ValueCard
+from salontui.store.models import CustomerMerge, ValueCard, stored_id
 from salontui.store.staff import require_staff
 
 MOVED_TABLES = ("customer_package", "care_note", "appointment", "customer_promotion",
@@ -101,7 +101,7 @@ def merge_customers(session: Session, *, staff_id: int, keep_id: int,
                             {"k": keep_id, "m": merge_id})
         moved[table] = ids
     moved["balances"] = _move_balances(session, source=merge_id, target=keep_id,
-                                       staff_id=staff_id, ref_id=record.id,
+                                       staff_id=staff_id, ref_id=stored_id(record),
                                        reason=_("Merged {merged} into {kept}").format(
                                            merged=duplicate.code, kept=kept.code))
     record.moved = json.dumps(moved)
@@ -113,7 +113,7 @@ def merge_customers(session: Session, *, staff_id: int, keep_id: int,
     audit.record(session, staff_id=staff_id, action="merge_customers", entity="customer",
                  entity_id=keep_id, before={"merged": duplicate.code},
                  after={"merge_id": record.id, "moved": moved})
-    return MergeResult(merge_id=record.id, kept_id=keep_id, merged_id=merge_id, moved=moved)
+    return MergeResult(merge_id=stored_id(record), kept_id=keep_id, merged_id=merge_id, moved=moved)
 
 
 @boundary
@@ -159,12 +159,12 @@ def undo_merge(session: Session, *, staff_id: int, merge_id: int) -> MergeResult
     audit.record(session, staff_id=staff_id, action="undo_merge", entity="customer",
                  entity_id=record.kept_id, before={"merge_id": record.id},
                  after={"restored": duplicate.code})
-    return MergeResult(merge_id=record.id, kept_id=record.kept_id, merged_id=record.merged_id,
-                       moved=moved)
+    return MergeResult(merge_id=stored_id(record), kept_id=record.kept_id,
+                       merged_id=record.merged_id, moved=moved)
 
 
 def merges_of(session: Session, *, customer_id: int) -> list[CustomerMerge]:
     """Merges into a customer, newest first (the desk offers the latest to undo)."""
     statement = (select(CustomerMerge).where(CustomerMerge.kept_id == customer_id)
-                 .order_by(CustomerMerge.id.desc()))
+                 .order_by(col(CustomerMerge.id).desc()))
     return list(session.exec(statement))

@@ -17,9 +17,10 @@ Rules the schema carries:
 from __future__ import annotations
 
 from datetime import date
+from typing import Protocol
 
 from pydantic import NaiveDatetime
-from sqlalchemy import Column, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, String, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -382,6 +383,24 @@ class CustomerMerge(SQLModel, table=True):
     moved: str = Field(sa_column=Column(Text, nullable=False))  # JSON: table -> ids, balances
     created_at: NaiveDatetime
     undone_at: NaiveDatetime | None = None
+
+
+class _Stored(Protocol):
+    id: int | None
+
+
+def stored_id(row: _Stored) -> int:
+    """The id of a row read from, or flushed to, the database (None only before that)."""
+    assert row.id is not None, "the row was never flushed"
+    return row.id
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's Core table (``model.__table__``), typed for the checker."""
+    # SQLAlchemy's declarative mapping sets __table__ on every table=True class;
+    # SQLModel does not declare it.
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
 
 
 def _seal_append_only_rows() -> None:

@@ -31,7 +31,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from salontui.i18n import _, ngettext
 from salontui.store import audit, clock, rules
@@ -191,13 +191,13 @@ def expiry_after_resume(package: PackageRow, *, today: date | None = None) -> da
 
 # --- reading ------------------------------------------------------------------------------
 
-_COLUMNS = (
+_COLUMNS = tuple(col(column) for column in (
     CustomerPackage.id, CustomerPackage.customer_id, CustomerPackage.name, CustomerPackage.kind,
     CustomerPackage.price, CustomerPackage.purchased_on, CustomerPackage.activated_on,
     CustomerPackage.expires_on, CustomerPackage.total_uses, CustomerPackage.used,
     CustomerPackage.frozen_from, CustomerPackage.frozen_until, CustomerPackage.plan_id,
     CustomerPackage.invoice_id,
-)
+))
 
 
 def package_row(*, today: date, **columns) -> PackageRow:
@@ -226,7 +226,8 @@ def _to_row(values, today: date) -> PackageRow:
 
 @boundary
 def get_package(session: Session, *, package_id: int, today: date | None = None) -> PackageRow:
-    found = session.execute(sa_select(*_COLUMNS).where(CustomerPackage.id == package_id)).first()
+    found = session.execute(
+        sa_select(*_COLUMNS).where(col(CustomerPackage.id) == package_id)).first()
     if found is None:
         raise NotFound(_("No package #{id}.").format(id=package_id), field="package")
     return _to_row(found, today or clock.today())
@@ -237,8 +238,8 @@ def list_packages(session: Session, *, customer_id: int,
                   today: date | None = None) -> list[PackageRow]:
     """A customer's packages: those in use first, then by expiry."""
     today = today or clock.today()
-    statement = (sa_select(*_COLUMNS).where(CustomerPackage.customer_id == customer_id)
-                 .order_by(CustomerPackage.expires_on, CustomerPackage.id))
+    statement = (sa_select(*_COLUMNS).where(col(CustomerPackage.customer_id) == customer_id)
+                 .order_by(col(CustomerPackage.expires_on), col(CustomerPackage.id)))
     rows = [_to_row(values, today) for values in session.execute(statement)]
     return sorted(rows, key=lambda row: row.status != IN_USE)  # stable: keeps expiry order
 
@@ -250,10 +251,10 @@ def expiring_packages(session: Session, *, customer_id: int, within_days: int = 
     today = today or clock.today()
     statement = (
         sa_select(*_COLUMNS)
-        .where(CustomerPackage.customer_id == customer_id,
-               CustomerPackage.expires_on >= today,
-               CustomerPackage.expires_on <= today + timedelta(days=within_days))
-        .order_by(CustomerPackage.expires_on, CustomerPackage.id)
+        .where(col(CustomerPackage.customer_id) == customer_id,
+               col(CustomerPackage.expires_on) >= today,
+               col(CustomerPackage.expires_on) <= today + timedelta(days=within_days))
+        .order_by(col(CustomerPackage.expires_on), col(CustomerPackage.id))
     )
     rows = (_to_row(values, today) for values in session.execute(statement))
     return [row for row in rows if row.status == IN_USE]
@@ -263,9 +264,9 @@ def _freeze_ends(session: Session, package_id: int) -> dict[int, date]:
     """The planned end of each freeze of a package, by its event id. The event keeps the
     expiry before and after; the end of the freeze is in the audit row of the freeze
     (the package as it was after it), so it is read from there."""
-    statement = sa_select(AuditLog.after).where(
-        AuditLog.entity == ENTITY, AuditLog.entity_id == package_id,
-        AuditLog.action == "freeze_package")
+    statement = sa_select(col(AuditLog.after)).where(
+        col(AuditLog.entity) == ENTITY, col(AuditLog.entity_id) == package_id,
+        col(AuditLog.action) == "freeze_package")
     ends: dict[int, date] = {}
     for (after,) in session.execute(statement):
         try:
@@ -284,16 +285,17 @@ def package_history(session: Session, *, package_id: int) -> list[PackageEventRo
     and who did the service (a redemption's technician); a freeze with the day it ends."""
     operator, service = aliased(Staff), aliased(Staff)
     statement = (
-        sa_select(PackageEvent.id, PackageEvent.package_id, PackageEvent.created_at,
-                  PackageEvent.change, PackageEvent.delta_total, PackageEvent.delta_used,
-                  PackageEvent.value, PackageEvent.old_expiry, PackageEvent.new_expiry,
-                  PackageEvent.note, PackageEvent.invoice_id,
-                  operator.name.label("operator_name"),
-                  service.name.label("service_staff_name"))
-        .outerjoin(operator, operator.id == PackageEvent.operator_id)
-        .outerjoin(service, service.id == PackageEvent.service_staff_id)
-        .where(PackageEvent.package_id == package_id)
-        .order_by(PackageEvent.id.desc())
+        sa_select(*(col(column) for column in (
+                      PackageEvent.id, PackageEvent.package_id, PackageEvent.created_at,
+                      PackageEvent.change, PackageEvent.delta_total, PackageEvent.delta_used,
+                      PackageEvent.value, PackageEvent.old_expiry, PackageEvent.new_expiry,
+                      PackageEvent.note, PackageEvent.invoice_id)),
+                  col(operator.name).label("operator_name"),
+                  col(service.name).label("service_staff_name"))
+        .outerjoin(operator, col(operator.id) == PackageEvent.operator_id)
+        .outerjoin(service, col(service.id) == PackageEvent.service_staff_id)
+        .where(col(PackageEvent.package_id) == package_id)
+        .order_by(col(PackageEvent.id).desc())
     )
     rows = list(session.execute(statement))
     ends = _freeze_ends(session, package_id) if any(r.change == "freeze" for r in rows) else {}
@@ -381,6 +383,7 @@ def _status_of(row: CustomerPackage, today: date) -> str:
 
 def _why_not_in_use(row: CustomerPackage, status: str) -> str:
     if status == RESERVED:
+        assert row.frozen_until is not None  # reserved: frozen_from <= today < frozen_until
         return _("Package is reserved (frozen) until {date}.").format(
             date=show_date(row.frozen_until))
     if status == EXPIRED:
@@ -393,6 +396,7 @@ def _event(session: Session, row: CustomerPackage, *, change: str, operator_id: 
            old_expiry: date | None = None, new_expiry: date | None = None, note: str = "",
            service_staff_id: int | None = None, invoice_id: int | None = None) -> PackageEvent:
     """Append a history row and move the package's counters by exactly its deltas."""
+    assert row.id is not None  # a stored package
     event = PackageEvent(
         package_id=row.id, created_at=clock.now(), change=change, delta_total=delta_total,
         delta_used=delta_used, value=value, old_expiry=old_expiry, new_expiry=new_expiry,
@@ -618,6 +622,7 @@ def freeze_package(session: Session, *, staff_id: int, package_id: int, days: in
     note = _clean_note(note, required=_("Note is required."))
     status = _status_of(row, today)
     if status == RESERVED:
+        assert row.frozen_until is not None  # reserved: frozen_from <= today < frozen_until
         raise RuleViolation(_("Package is already reserved (frozen) until {date}.").format(
             date=show_date(row.frozen_until)), field="package")
     if status != IN_USE:
@@ -714,13 +719,14 @@ def adjust_package(session: Session, *, staff_id: int, package_id: int,
 def _cancelled(session: Session, package_id: int) -> bool:
     """A package is cancelled once its purchase was refunded (a "refund" event that gave
     no session back)."""
-    statement = sa_select(PackageEvent.id).where(
-        PackageEvent.package_id == package_id, PackageEvent.change == "refund",
-        PackageEvent.delta_used == 0).limit(1)
+    statement = sa_select(col(PackageEvent.id)).where(
+        col(PackageEvent.package_id) == package_id, col(PackageEvent.change) == "refund",
+        col(PackageEvent.delta_used) == 0).limit(1)
     return session.execute(statement).first() is not None
 
 
 def _refuse_cancelled(session: Session, row: CustomerPackage) -> None:
+    assert row.id is not None  # a stored package
     if _cancelled(session, row.id):
         raise RuleViolation(_("This package was cancelled by a refund."), field="package")
 
@@ -741,6 +747,7 @@ def check_redeemable(session: Session, *, package_id: int, customer_id: int | No
     status = _status_of(row, clock.today())
     if status != IN_USE:
         raise RuleViolation(_why_not_in_use(row, status), field=field)
+    assert row.id is not None  # read from the database
     if _cancelled(session, row.id):
         raise RuleViolation(_("This package was cancelled by a refund."), field=field)
     left = sessions_left(kind=row.kind, total_uses=row.total_uses, used=row.used)

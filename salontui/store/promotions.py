@@ -24,7 +24,7 @@ from salontui.i18n import _
 from salontui.store import audit, clock, codes
 from salontui.store.bounds import boundary, check_expiry
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
-from salontui.store.models import Customer, CustomerPromotion, PromotionProgram
+from salontui.store.models import Customer, CustomerPromotion, PromotionProgram, stored_id, table_of
 from salontui.store.money import MAX_AMOUNT_MINOR, format_money
 from salontui.store.numbers import NumberTexts, whole_number
 from salontui.store.settings import get_settings
@@ -35,8 +35,8 @@ MAX_NAME = 120
 MAX_DESCRIPTION = 500
 MAX_NOTE = 250
 
-_PROGRAM = PromotionProgram.__table__
-_PROMO = CustomerPromotion.__table__
+_PROGRAM = table_of(PromotionProgram)
+_PROMO = table_of(CustomerPromotion)
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class CustomerPromotionRow:
 
 
 def _program_row(row: PromotionProgram) -> ProgramRow:
-    return ProgramRow(id=row.id, name=row.name, description=row.description,
+    return ProgramRow(id=stored_id(row), name=row.name, description=row.description,
                       valid_from=row.valid_from, valid_until=row.valid_until, active=row.active,
                       discount_percent=row.discount_percent,
                       discount_amount=row.discount_amount)
@@ -213,7 +213,8 @@ def _refuse_unavailable(program: PromotionProgram, day: date) -> None:
 def _promotion_row(session: Session, promo: CustomerPromotion,
                    program: PromotionProgram) -> CustomerPromotionRow:
     return CustomerPromotionRow(
-        id=promo.id, customer_id=promo.customer_id, program_id=program.id, code=promo.code,
+        id=stored_id(promo), customer_id=promo.customer_id, program_id=stored_id(program),
+        code=promo.code,
         program_name=program.name,
         detail=detail_text(session, description=program.description,
                            discount_percent=program.discount_percent,
@@ -253,7 +254,7 @@ def give_promotion(session: Session, *, staff_id: int, customer_id: int, program
             raise ValidationError(
                 _("The expiry cannot be after the program ends ({date}).").format(
                     date=program.valid_until.isoformat()), field="expires_on")
-    promo = CustomerPromotion(customer_id=customer_id, program_id=program.id,
+    promo = CustomerPromotion(customer_id=customer_id, program_id=stored_id(program),
                               code=codes.next_code(session, codes.PROMOTION),
                               created_at=clock.now(), expires_on=expiry, note=clean_note)
     session.add(promo)

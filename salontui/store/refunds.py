@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from salontui.i18n import _
 from salontui.store import audit, clock, codes, rules
@@ -36,7 +36,7 @@ from salontui.store.checkout import (
 )
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.ledger import points_balance, post_entry
-from salontui.store.models import Invoice, InvoiceLine, Payment
+from salontui.store.models import Invoice, InvoiceLine, Payment, stored_id
 from salontui.store.money import split_minor
 from salontui.store.packages import cancel_package, restore_session
 from salontui.store.settings import get_settings
@@ -62,14 +62,14 @@ def _discount_shares(lines: list[InvoiceLine], discount: int) -> dict[int, int]:
     base = sum(line.amount for line in sales)
     if not discount or not base:
         return {}
-    shares = {line.id: discount * line.amount // base for line in sales}
-    shares[sales[-1].id] += discount - sum(shares.values())
+    shares = {stored_id(line): discount * line.amount // base for line in sales}
+    shares[stored_id(sales[-1])] += discount - sum(shares.values())
     return shares
 
 
 def _lines_of(session: Session, invoice_id: int) -> list[InvoiceLine]:
     return list(session.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice_id)
-                             .order_by(InvoiceLine.id)))
+                             .order_by(col(InvoiceLine.id))))
 
 
 def _refunded_line_ids(session: Session, invoice_id: int) -> set[int]:
@@ -87,8 +87,8 @@ def refundable_lines(session: Session, *, invoice_id: int) -> list[RefundableLin
     lines = _lines_of(session, invoice_id)
     shares = _discount_shares(lines, invoice.discount)
     done = _refunded_line_ids(session, invoice_id)
-    return [RefundableLine(line.id, line.kind, line.description,
-                           line.amount - shares.get(line.id, 0))
+    return [RefundableLine(stored_id(line), line.kind, line.description,
+                           line.amount - shares.get(stored_id(line), 0))
             for line in lines if line.id not in done]
 
 
@@ -127,7 +127,7 @@ def _check_refund_payments(session: Session, invoice: Invoice, payments: list[Ca
     if sum(p.amount for p in payments) != amount:
         raise ValidationError(_("The refund payments do not add up to the refund."),
                               field="payments")
-    left = _paid_by_method(session, invoice.id)
+    left = _paid_by_method(session, stored_id(invoice))
     for payment in payments:
         if payment.method not in PAYMENT_METHODS or payment.amount <= 0:
             raise ValidationError(_("Each refund payment must be a method and an amount above "
@@ -148,6 +148,7 @@ def _refund_reason(refund: Invoice) -> str:
 
 def _reverse_line(session: Session, refund: Invoice, line: InvoiceLine, amount: int,
                   customer_id: int | None, staff_id: int) -> None:
+    assert refund.id is not None  # flushed by refund_invoice
     ref = {"ref_type": "invoice", "ref_id": refund.id, "operator_id": staff_id,
            "reason": _refund_reason(refund)}
     note = _("Refund {code}").format(code=refund.code)
@@ -174,6 +175,7 @@ def _reverse_line(session: Session, refund: Invoice, line: InvoiceLine, amount: 
 
 def _pay_back(session: Session, refund: Invoice, payments: list[CartPayment],
               customer_id: int | None, staff_id: int, point_value: int) -> None:
+    assert refund.id is not None  # flushed by refund_invoice
     ref = {"ref_type": "invoice", "ref_id": refund.id, "operator_id": staff_id,
            "reason": _refund_reason(refund)}
     for payment in payments:
@@ -205,7 +207,8 @@ def _take_back_points(session: Session, invoice: Invoice, refund: Invoice, amoun
     if earned <= 0 or invoice.total <= 0:
         return  # nothing to take back: spare the two reads below
     share = rules.points_taken_back(
-        earned=earned, total=invoice.total, refunded_before=-_refunded_so_far(session, invoice.id),
+        earned=earned, total=invoice.total,
+        refunded_before=-_refunded_so_far(session, stored_id(invoice)),
         refund=amount, balance=points_balance(session, customer_id=invoice.customer_id))
     if share > 0:
         post_entry(session, customer_id=invoice.customer_id, account="points", amount=-share,
@@ -286,8 +289,8 @@ def refund_invoice(
                  entity_id=refund.id, before={"invoice": invoice.code},
                  after={"code": refund.code, "total": refund.total, "lines": chosen,
                         "reason": reason})
-    return CheckoutResult(invoice_id=refund.id, code=refund.code, total=refund.total, change=0,
-                          points_earned=0, replayed=False)
+    return CheckoutResult(invoice_id=stored_id(refund), code=refund.code, total=refund.total,
+                          change=0, points_earned=0, replayed=False)
 
 
 def split_evenly(amount: int, methods: list[str]) -> list[CartPayment]:

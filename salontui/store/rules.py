@@ -127,7 +127,7 @@ def debt_after(*, owed: int, repaid: int = 0, charged: int = 0) -> int:
 # --- packages -----------------------------------------------------------------------------------
 
 
-def plan_sessions(*, kind: str, sessions: int | None) -> int | None:
+def plan_sessions(*, kind: str | None, sessions: int | None) -> int | None:
     """The sessions a package sold from a plan starts with: the plan's count (count cards,
     gifts); 0 for a time card, which is used any number of times until it expires."""
     return 0 if kind == "time" else sessions

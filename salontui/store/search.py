@@ -120,6 +120,7 @@ def recent_customers(session: Session, *, limit: int = DEFAULT_LIMIT,
 
 def _by_code(session: Session, query: str, limit: int, deleted: bool) -> list[CustomerRow]:
     match = _CODE.match(query)
+    assert match is not None  # classify said "code": _CODE matched the stripped query
     prefix, number = match.group(1).upper(), match.group(2)
     exact = f"{prefix}{int(number):06d}"
     sql = (f"SELECT {_COLUMNS} FROM customer c WHERE c.code = :exact AND {_state(deleted)}")

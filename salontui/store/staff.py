@@ -11,7 +11,7 @@ from salontui.store import audit, clock
 from salontui.store.bounds import boundary
 from salontui.store.errors import NotFound, ValidationError
 from salontui.store.kinds import StaffRole
-from salontui.store.models import Staff
+from salontui.store.models import Staff, stored_id
 
 ROLES = tuple(StaffRole)
 MAX_NAME = 120
@@ -26,7 +26,7 @@ class StaffMember:
 
 
 def _plain(row: Staff) -> StaffMember:
-    return StaffMember(id=row.id, name=row.name, role=row.role, active=row.active)
+    return StaffMember(id=stored_id(row), name=row.name, role=row.role, active=row.active)
 
 
 @boundary

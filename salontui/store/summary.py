@@ -100,6 +100,11 @@ def _dt(value) -> datetime | None:
     return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
+def _moment(value) -> datetime:
+    """A NOT NULL time column (created_at, updated_at): :func:`_dt`, never None."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
 def _d(value) -> date | None:
     return date.fromisoformat(value[:10]) if isinstance(value, str) else value
 
@@ -150,6 +155,6 @@ def customer_summary(session: Session, *, customer_id: int,
     return CustomerSummary(
         id=r[0], code=r[1], name=r[2], phone=r[3], tier=r[4], member_state=r[5],
         points=int(r[6]), cards=cards, debt=int(r[7]), total_spend=int(r[8]),
-        created_at=_dt(r[9]), deleted_at=_dt(r[10]), birthday=_d(r[11]), gender=r[12],
-        email=r[13], address=r[14], note=r[15], updated_at=_dt(r[16]), expiring=expiring,
+        created_at=_moment(r[9]), deleted_at=_dt(r[10]), birthday=_d(r[11]), gender=r[12],
+        email=r[13], address=r[14], note=r[15], updated_at=_moment(r[16]), expiring=expiring,
     )

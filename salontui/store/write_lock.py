@@ -101,7 +101,8 @@ from salontui.store.errors import SalonError
 try:
     import fcntl
 except ImportError:  # Windows: threads of one process only; the busy timeout between desks
-    fcntl = None
+    # (the module is then None: every use checks "fcntl is None" first)
+    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger("salontui.store")
 
@@ -267,6 +268,7 @@ class WriteLock:
                 os.close(turn)
             log.debug("no write lock files at %s; the busy timeout orders writers", self.path)
             return None
+        assert turn is not None  # the line is opened only once the turn is
         in_line = _try(line)
         got = _try(turn) if in_line else False
         if in_line is None or got is None:  # flock refused here (some network file systems)

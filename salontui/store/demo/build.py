@@ -443,6 +443,7 @@ def build_demo(url: str, *, customers: int = 500, seed: int = 1,
         _refuse_if_not_empty(engine, replace)
         if engine.dialect.name == "sqlite":
             path = engine.url.database
+            assert path is not None  # make_engine refuses a SQLite URL without a file
             engine.dispose()
             counts = _build_sqlite(path, make_builder)
         else:

@@ -43,6 +43,7 @@ from salontui.store.demo.catalog_data import (
     TOPUPS,
     _is_regular,
 )
+from salontui.store.demo.state import _State
 
 _KEY_BITS = 21  # customer index bits in a sort key (2**21 > MAX_CUSTOMERS)
 # Fields of a customer's figures while the history is replayed (8 per customer: one line).
@@ -70,7 +71,7 @@ class _Package:
                                     frozen_until=self.frozen_until, today=day)
 
 
-class _History:
+class _History(_State):
     """The visits and their replay (methods of the builder)."""
 
     def visits(self) -> array:
@@ -506,9 +507,9 @@ class _History:
                     line_id += 1
                     line_rows.append((line_id, inv_id, row[2], row[3], 0, 0, row[6],
                                       -row[7], row[8], -row[9], -row[10], 0, row[12], row[0]))
-                for row in pay_rows[-2:]:
-                    if row[0] == inv_id - 1:
-                        pay_rows.append((inv_id, row[1], -row[2], 0, 0))
+                for paid in pay_rows[-2:]:
+                    if paid[0] == inv_id - 1:
+                        pay_rows.append((inv_id, paid[1], -paid[2], 0, 0))
                 if earned:
                     back = rules.points_taken_back(earned=earned, total=total,
                                                    refunded_before=0, refund=total,

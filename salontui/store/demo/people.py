@@ -33,10 +33,11 @@ from salontui.store.demo.catalog_data import (
 )
 from salontui.store.demo.history import _SPEND
 from salontui.store.demo.sinks import BATCH
+from salontui.store.demo.state import _State
 from salontui.store.text import MAX_NAME_WORDS, fold
 
 
-class _People:
+class _People(_State):
     """The salon and its customers (methods of the builder)."""
 
     # -- the fixed part -------------------------------------------------------------------

@@ -89,6 +89,7 @@ class _Shape:
     def _sealing_plan(self, columns) -> list[tuple[int, Any, Any]]:
         """Per sealed column, in table order: (index in the row or -1, fixed value, NULL
         sentinel); the id, when SQLite numbers the rows, is index -2."""
+        assert self.sealer is not None  # planned only for a sealed table
         plan = []
         for name in self.sealer.names:
             if name in self.bound:

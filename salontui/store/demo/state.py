@@ -1,0 +1,70 @@
+"""What the builder's parts share through ``self``, declared once for the type checker.
+
+:class:`salontui.store.demo.build._Builder` mixes in ``_People`` (people.py) and
+``_History`` (history.py); their methods read the random stream, calendar, shapes
+and per-customer figures that the builder's ``__init__`` and the earlier steps set.
+Both parts derive from :class:`_State`, which only annotates those attributes (it
+sets nothing: the builder still makes every one of them).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import random
+    from array import array
+    from collections.abc import Callable
+
+    from salontui.store.demo.calendar import _Calendar
+    from salontui.store.demo.sinks import _CoreSink, _Shape, _SqliteSink
+
+
+class _State:
+    """The attributes the builder's parts share (annotations only)."""
+
+    # Set by the builder's __init__.
+    n: int
+    busiest: int
+    rng: random.Random
+    sink: _SqliteSink | _CoreSink
+    progress: Callable[[str, float], object]
+    cal: _Calendar
+    today_i: int
+    now_t: int
+    # The shapes (one INSERT per table), made by the builder's _shapes.
+    s_settings: _Shape
+    s_staff: _Shape
+    s_catalog: _Shape
+    s_program: _Shape
+    s_customer: _Shape
+    s_name_key: _Shape
+    s_card: _Shape
+    s_invoice: _Shape
+    s_package: _Shape
+    s_line: _Shape
+    s_payment: _Shape
+    s_ledger: _Shape
+    s_event: _Shape
+    s_appointment: _Shape
+    s_care: _Shape
+    s_promo: _Shape
+    s_counter: _Shape
+    s_audit: _Shape
+    shapes: list[_Shape]
+    # The salon (people.py's salon): catalog ids, weighted lookup tables, programmes.
+    service_ids: list[int]
+    product_ids: list[int]
+    plan_ids: list[int]
+    service_table: list[int]
+    plan_table: list[int]
+    programs: list[tuple[int, int, int | None, int, int]]
+    # The customers (people.py's people) and their figures (history.py's simulate).
+    join_t: list[int]
+    active: bytearray
+    deleted: dict[int, int]
+    st: array[int]
+
+    if TYPE_CHECKING:
+
+        def _flush_full(self) -> None: ...
