@@ -14,7 +14,10 @@ import typer
 
 app = typer.Typer(
     help="salontui: the front desk of a hair salon, spa or beauty clinic, in a terminal. "
-    "With no command it opens the desk.",
+    "With no command it opens the desk.\n\n"
+    "Your own keys: keymap.toml in the config folder (or the file SALONTUI_KEYMAP names) "
+    "rebinds any key by its id, e.g. \"checkout.confirm\" = \"ctrl+s\"; F1 on a screen "
+    "shows its keys.",
     no_args_is_help=False,
     add_completion=False,
     rich_markup_mode=None,

@@ -142,6 +142,13 @@ def keys_of(node, binding_id: str) -> list[str]:
     return found
 
 
+def key_of(node, binding_id: str) -> str:
+    """The first key of the binding ``binding_id`` of ``node`` as shown ("F5"), after the
+    user's keymap: what a bar or a hint names ("F5 restores the selected one")."""
+    keys = keys_of(node, binding_id)
+    return keys[0] if keys else ""
+
+
 def key_label(key: str) -> str:
     """A key as the desk's texts write it: "F3", "Alt+I", "Ctrl+D", "e", "R", "Escape"."""
     from textual.keys import key_to_character

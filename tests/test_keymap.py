@@ -109,3 +109,63 @@ async def test_the_search_palette_is_as_it_was(app):
             ("Show keys", "Every key of this screen (F1)"),
             ("Quit the desk", "Close salontui (Ctrl+Q)"),
         ]
+
+
+async def test_detail_and_checkout_read_their_keys_from_the_bindings(app, engine, staff_id,
+                                                                     keymap_file):
+    """A rebound key of the customer detail and of the checkout is the key their palette
+    entries and their bars and hints name."""
+    from test_ui_helpers import make_customer, open_detail, plain
+
+    from salontui.screens.checkout import CheckoutScreen
+
+    keymap_file.write_text('"detail.care.deleted" = "ctrl+e"\n'
+                           '"checkout.customer" = "ctrl+u"\n', encoding="utf-8")
+    customer = make_customer(engine, staff_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        assert warnings(app) == []
+        detail = await open_detail(app, pilot, customer.id)
+        helps = {name: text for name, text, _cb in detail.palette_commands()}
+        assert helps["Show deleted care notes"] == "The deleted care notes, to restore one (Ctrl+E)"
+        assert helps["Restore care note"] == "Bring back the selected deleted care note (F5)"
+        detail.switch_to("care")
+        await settle(pilot)
+        bar = plain(detail.query_one("#care-bar"))
+        assert "Ctrl+E deleted notes" in bar and "F4" not in bar
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        bar = plain(detail.query_one("#care-bar"))
+        assert "F5 restores the selected one · Ctrl+E back" in bar
+
+        app.push_screen(CheckoutScreen())
+        await settle(pilot)
+        checkout = app.screen
+        assert isinstance(checkout, CheckoutScreen)
+        helps = {name: text for name, text, _cb in checkout.palette_commands()}
+        assert helps["Change customer"] == "Or make it a walk-in (Ctrl+U)"
+        assert helps["Hold checkout"] == "Park it; resume it later (F11, Alt+H)"
+        assert "Ctrl+U chooses a customer" in plain(checkout.query_one("#strip"))
+
+
+async def test_the_detail_and_checkout_palettes_name_the_default_keys(app, engine, staff_id):
+    from test_ui_helpers import make_customer, open_detail
+
+    from salontui.screens.checkout import CheckoutScreen
+
+    customer = make_customer(engine, staff_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        detail = await open_detail(app, pilot, customer.id)
+        helps = {name: text for name, text, _cb in detail.palette_commands()}
+        assert helps["Extend package"] == "New expiry for the selected package (x)"
+        assert helps["Edit care note"] == "Change the selected care note (Enter)"
+        assert helps["Delete customer"] == "Delete this customer; restorable (Ctrl+D)"
+        assert helps["Go back to the search"] == "Escape"
+        app.push_screen(CheckoutScreen())
+        await settle(pilot)
+        helps = {name: text for name, text, _cb in app.screen.palette_commands()}
+        assert helps["Confirm payment"] == "Write the invoice and show the receipt (F10)"
+        assert helps["Remove line"] == "The selected line (Alt+X, Delete)"
+        assert helps["Set invoice discount"] == "Off the whole invoice, amount or % (Alt+I)"
+        assert helps["Pay cash"].endswith(" field (Alt+C)")

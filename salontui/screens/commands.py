@@ -21,12 +21,16 @@ class Command:
     """A palette entry made from a binding of the screen: its name (beginning with its
     verb) and what it does; the keys it shows and the action it runs are the binding's
     (after the user's keymap), or ``action``, another action of the screen, when the
-    palette means a variant of the key (F4 toggles; "Show deleted customers" shows)."""
+    palette means a variant of the key (F4 toggles; "Show deleted customers" shows), or
+    ``run``, when the entry does more than the key (shows its tab first). ``also`` names
+    other bindings of the same action (F11 and Alt+H hold) whose keys are shown too."""
 
     binding_id: str
     name: str
     help: str = ""
     action: str | None = None
+    also: tuple[str, ...] = ()  # more bindings of the same action, their keys shown too
+    run: Callable[[], object] | None = None  # what the entry does, when not the action
 
 
 def binding_commands(node, commands: Sequence[Command]) -> list[tuple[str, str, Callable]]:
@@ -39,8 +43,12 @@ def binding_commands(node, commands: Sequence[Command]) -> list[tuple[str, str, 
                for bindings in node._bindings.key_to_bindings.values() for binding in bindings}
     entries = []
     for command in commands:
-        keys = ", ".join(keys_of(node, command.binding_id))
+        keys = ", ".join(key for binding_id in (command.binding_id, *command.also)
+                         for key in keys_of(node, binding_id))
         help_text = f"{command.help} ({keys})" if command.help and keys else command.help or keys
+        if command.run is not None:
+            entries.append((command.name, help_text, command.run))
+            continue
         _namespace, name, params = parse(command.action or actions[command.binding_id])
         method = getattr(node, f"action_{name}")
         entries.append((command.name, help_text,

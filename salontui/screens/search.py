@@ -26,6 +26,7 @@ from textual.widgets import Label, Static
 from textual.worker import get_current_worker
 
 from salontui.i18n import _, ngettext
+from salontui.keymap import key_of
 from salontui.screens.base import StoreCalls
 from salontui.screens.commands import Command, binding_commands
 from salontui.store.bounds import MAX_QUERY
@@ -202,12 +203,14 @@ class CustomerSearchScreen(StoreCalls, Screen):
         if self.app.engine is None:
             text = status
         elif self.deleted and count >= RESULT_LIMIT:
-            text = _("{status} · the latest {n} deleted customers (type to find others) · F5 "
-                     "restores").format(status=status, n=count)
+            text = _("{status} · the latest {n} deleted customers (type to find others) · "
+                     "{key} restores").format(status=status, n=count,
+                                              key=key_of(self, "search.restore_customer"))
         elif self.deleted:
-            text = ngettext("{status} · {n} deleted customer · F5 restores the selected one",
-                            "{status} · {n} deleted customers · F5 restores the selected one",
-                            count).format(status=status, n=count)
+            text = ngettext("{status} · {n} deleted customer · {key} restores the selected one",
+                            "{status} · {n} deleted customers · {key} restores the selected one",
+                            count).format(status=status, n=count,
+                                          key=key_of(self, "search.restore_customer"))
         elif not self.query_text.strip():
             text = _("{status} · newest customers · type a name, phone or code · F1 keys").format(
                 status=status)
@@ -301,8 +304,10 @@ class CustomerSearchScreen(StoreCalls, Screen):
         self.deleted = not self.deleted
         mode = self.query_one("#mode", Label)
         if self.deleted:
-            mode.update(Text(" " + _("DELETED CUSTOMERS: F5 restores the selected one, "
-                                     "F4 goes back") + " "))
+            mode.update(Text(" " + _("DELETED CUSTOMERS: {restore} restores the selected one, "
+                                     "{back} goes back").format(
+                restore=key_of(self, "search.restore_customer"),
+                back=key_of(self, "search.deleted")) + " "))
             mode.display = True
         else:
             mode.update("")

@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from salontui.i18n import _, ngettext
+from salontui.keymap import key_of
 from salontui.screens.checkout.common import (
     before_paying,
 )
@@ -29,7 +30,8 @@ class CustomerMixin:
             self.sub_title = _("Checkout · walk-in")
             strip.update(Content.from_markup(
                 "[b]$walk[/b] · $hint", walk=_("Walk-in"),
-                hint=_("F3 chooses a customer (needed for packages, cards, points, debt)")))
+                hint=_("{key} chooses a customer (needed for packages, cards, points, "
+                       "debt)").format(key=key_of(self, "checkout.customer"))))
             return
         if self.info is None or self.info.summary.id != self.cart.customer_id:
             strip.update(_("Loading the customer…"))
@@ -65,8 +67,8 @@ class CustomerMixin:
         usable = self.usable_promotions()
         if usable:
             line2 += Content(" · ") + Content(ngettext(
-                "{n} promotion (Alt+O)", "{n} promotions (Alt+O)", len(usable)).format(
-                n=len(usable)))
+                "{n} promotion ({key})", "{n} promotions ({key})", len(usable)).format(
+                n=len(usable), key=key_of(self, "checkout.promotion")))
         lines = [line1, line2]
         a = self.info.appointment
         if a is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from salontui.i18n import _, ngettext
+from salontui.keymap import key_of
 from salontui.screens.checkout.common import (
     METHOD_KEYS,
     before_paying,
@@ -66,8 +67,10 @@ class PaymentsMixin:
                     method=method_label(method), reason=why), method, why)
         if settled.state == cart_rules.DUE:
             due = settled.amount
-            return Verdict(False, _("STILL DUE {amount} ▲ · F9 fills it into the payment "
-                                    "field").format(amount=fmt.money(due)), "payments",
+            return Verdict(False, _("STILL DUE {amount} ▲ · {key} fills it into the payment "
+                                    "field").format(amount=fmt.money(due),
+                                                    key=key_of(self, "checkout.fill")),
+                           "payments",
                            _("Still due {amount}: enter a payment (F9 fills the "
                              "remainder).").format(amount=fmt.money(due)))
         if settled.state == cart_rules.OVERPAID:
@@ -84,7 +87,8 @@ class PaymentsMixin:
             parts.append(_("CHANGE TO GIVE {amount}").format(amount=fmt.money(settled.change)))
         if not parts:
             parts.append(_("PAID IN FULL"))
-        return Verdict(True, _("{state} · F10 confirms").format(state=" · ".join(parts)))
+        return Verdict(True, _("{state} · {key} confirms").format(
+            state=" · ".join(parts), key=key_of(self, "checkout.confirm")))
 
     def payment_refusal(self, method: str, amount: int) -> str | None:
         """Why ``amount`` cannot be paid by ``method`` here (the store would refuse it at
@@ -139,8 +143,9 @@ class PaymentsMixin:
             cards = summary.cards
             if len(cards) > 1:  # the key first: the card's name may be cut, the key never
                 index = next(i for i, c in enumerate(cards) if c.card_id == card.card_id)
-                note = _("Alt+N next card · {card} ({n}/{m})").format(
-                    card=card_label(card.name), n=index + 1, m=len(cards))
+                note = _("{key} next card · {card} ({n}/{m})").format(
+                    key=key_of(self, "checkout.next_card"), card=card_label(card.name),
+                    n=index + 1, m=len(cards))
         value.set_note(note)
         points = self.amounts.get("points", 0)
         if walk_in:

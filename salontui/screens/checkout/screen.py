@@ -67,6 +67,7 @@ from salontui.screens.checkout.edits import Edit, EditsMixin
 from salontui.screens.checkout.lines import AddInput, LinesMixin
 from salontui.screens.checkout.payments import PaymentsMixin
 from salontui.screens.checkout.totals import TotalsMixin
+from salontui.screens.commands import Command, binding_commands
 from salontui.store.errors import SalonError
 from salontui.widgets.checkout_payments import BoundedInput, PayInput, PaymentPanel
 from salontui.widgets.checkout_receipt import ReceiptView
@@ -455,49 +456,43 @@ class CheckoutScreen(EditsMixin, LinesMixin, CustomerMixin, PaymentsMixin, Total
         entries = [
             (_("Add line"), _("Type a code or a name in the Add field, Enter"),
              lambda: self.query_one("#add", DeskInput).focus()),
-            (_("Set quantity"), _("Of the selected line (F5)"), self.action_set_quantity),
-            (_("Set price"), _("Unit price of the selected line (F6)"), self.action_set_price),
-            (_("Set discount"), _("Of the selected line, amount or % (F7)"),
-             self.action_set_discount),
-            (_("Set invoice discount"), _("Off the whole invoice, amount or % (Alt+I)"),
-             self.action_invoice_discount),
-            (_("Choose staff"), _("Who did the selected line (F8)"), self.action_choose_staff),
-            (_("Redeem session"), _("One session of a package in use (F4)"),
-             self.action_redeem),
-            (_("Top up card"), _("Stored value: pay now, credit maybe more (Alt+U)"),
-             self.action_top_up),
-            (_("Repay debt"), _("Part or all of what the customer owes (Alt+D)"),
-             self.action_repay_debt),
-            (_("Apply promotion"), _("One given to this customer (Alt+O)"),
-             self.action_apply_promotion),
-            (_("Toggle not yet picked up"), _("A product left at the salon (Alt+L)"),
-             self.action_toggle_picked_up),
-            (_("Remove line"), _("The selected line (Alt+X or Delete)"),
-             self.action_remove_line),
-            (_("Change customer"), _("Or make it a walk-in (F3)"), self.action_change_customer),
         ]
-        for method, _label, key in PAYMENT_METHODS:
-            entries.append((_(METHOD_COMMANDS[method]),
-                            _("{method} field (Alt+{key})").format(
-                                method=method_label(method), key=key.upper()),
-                            lambda m=method: self.action_pay(m)))
-        entries += [
-            (_("Next stored-value card"), _("Pay from the customer's next card (Alt+N)"),
-             self.action_next_card),
-            (_("Fill remainder"), _("What is still due, into the payment field (F9)"),
-             self.action_fill_remainder),
-            (_("Confirm payment"), _("Write the invoice and show the receipt (F10)"),
-             self.action_confirm),
-            (_("Hold checkout"), _("Park it; resume it later (F11 or Alt+H)"),
-             self.action_hold),
-            (_("Resume held checkout"), _("A checkout held earlier (F12 or Alt+R)"),
-             self.action_resume),
-            (_("Cancel checkout"), _("Leave it; a held one is deleted (Alt+Q)"),
-             self.action_cancel_checkout),
-            (_("Day close"), _("Today's takings, refunds, debt and sessions (Alt+Y)"),
-             self.action_day_close),
-        ]
-        return entries
+        return entries + binding_commands(self, (
+            Command("checkout.quantity", _("Set quantity"), _("Of the selected line")),
+            Command("checkout.price", _("Set price"), _("Unit price of the selected line")),
+            Command("checkout.discount", _("Set discount"),
+                    _("Of the selected line, amount or %")),
+            Command("checkout.invoice_discount", _("Set invoice discount"),
+                    _("Off the whole invoice, amount or %")),
+            Command("checkout.staff", _("Choose staff"), _("Who did the selected line")),
+            Command("checkout.redeem", _("Redeem session"), _("One session of a package in use")),
+            Command("checkout.top_up", _("Top up card"),
+                    _("Stored value: pay now, credit maybe more")),
+            Command("checkout.repay_debt", _("Repay debt"),
+                    _("Part or all of what the customer owes")),
+            Command("checkout.promotion", _("Apply promotion"), _("One given to this customer")),
+            Command("checkout.picked_up", _("Toggle not yet picked up"),
+                    _("A product left at the salon")),
+            Command("checkout.remove_line", _("Remove line"), _("The selected line"),
+                    also=("checkout.remove_line.delete",)),
+            Command("checkout.customer", _("Change customer"), _("Or make it a walk-in")),
+            *(Command(f"checkout.pay.{method}", _(METHOD_COMMANDS[method]),
+                      _("{method} field").format(method=method_label(method)))
+              for method, _label, _key in PAYMENT_METHODS),
+            Command("checkout.next_card", _("Next stored-value card"),
+                    _("Pay from the customer's next card")),
+            Command("checkout.fill", _("Fill remainder"),
+                    _("What is still due, into the payment field")),
+            Command("checkout.confirm", _("Confirm payment"),
+                    _("Write the invoice and show the receipt")),
+            Command("checkout.hold", _("Hold checkout"), _("Park it; resume it later"),
+                    also=("checkout.hold.alt",)),
+            Command("checkout.resume", _("Resume held checkout"), _("A checkout held earlier"),
+                    also=("checkout.resume.alt",)),
+            Command("checkout.cancel", _("Cancel checkout"), _("Leave it; a held one is deleted")),
+            Command("checkout.day_close", _("Day close"),
+                    _("Today's takings, refunds, debt and sessions")),
+        ))
 
     def help_extra(self):
         return [

@@ -9,6 +9,8 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from salontui.i18n import N_, _
+from salontui.keymap import key_of
+from salontui.screens.commands import Command, binding_commands
 from salontui.screens.detail.tab import Bar, DetailTab, page_size, paged
 from salontui.screens.dialogs.care_note import care_type_label
 from salontui.widgets.tables import Col, DeskTable
@@ -77,11 +79,14 @@ class CareTab(DetailTab):
         kind = care_type_label(self.care_type) if self.care_type else _("all")
         text = _("Type: {kind} (t changes)").format(kind=kind)
         if self.care_deleted:  # 80 columns: the type only when one is chosen
-            text = _("Deleted notes · F5 restores the selected one · F4 back") + (
+            text = _("Deleted notes · {restore} restores the selected one · {back} back").format(
+                restore=key_of(self.detail, "detail.care.restore"),
+                back=key_of(self.detail, "detail.care.deleted")) + (
                 f" · {kind}" if self.care_type else "")
             paging = self.page_text(len(rows)) or _("No deleted care notes.")
         else:
-            text += " · " + _("F4 deleted notes")
+            text += " · " + _("{key} deleted notes").format(
+                key=key_of(self.detail, "detail.care.deleted"))
             paging = self.page_text(len(rows)) or _("No care notes.")
         self.bar(f"{text} · {paging}")
 
@@ -196,17 +201,20 @@ class CareTab(DetailTab):
         self.detail.refresh_all()
 
     def commands(self):
-        return [
-            (_("Add care note"), _("A call, a treatment, a message… (c)"),
-             self.action_add_care_note),
-            (_("Edit care note"), _("Change the selected care note (Enter)"),
-             self.action_edit_care_note),
-            (_("Delete care note"), _("Delete the selected care note (Delete)"),
-             self.action_delete_care_note),
-            (_("Show deleted care notes"), _("The deleted care notes, to restore one (F4)"),
-             self.action_deleted_care_notes),
-            (_("Restore care note"), _("Bring back the selected deleted care note (F5)"),
-             self.action_restore_care_note),
-            (_("Filter care notes by type"), _("All, care, treatment, call, SMS, email (t)"),
-             lambda: self.show_then(self.action_care_filter)),
-        ]
+        return binding_commands(self.detail, (
+            Command("detail.care.add", _("Add care note"), _("A call, a treatment, a message…"),
+                    run=self.action_add_care_note),
+            Command("detail.care.edit", _("Edit care note"), _("Change the selected care note"),
+                    run=self.action_edit_care_note),
+            Command("detail.care.delete", _("Delete care note"),
+                    _("Delete the selected care note"), run=self.action_delete_care_note),
+            Command("detail.care.deleted", _("Show deleted care notes"),
+                    _("The deleted care notes, to restore one"),
+                    run=self.action_deleted_care_notes),
+            Command("detail.care.restore", _("Restore care note"),
+                    _("Bring back the selected deleted care note"),
+                    run=self.action_restore_care_note),
+            Command("detail.care.type", _("Filter care notes by type"),
+                    _("All, care, treatment, call, SMS, email"),
+                    run=lambda: self.show_then(self.action_care_filter)),
+        ))

@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import Input, Label
 
 from salontui.i18n import N_, _
+from salontui.screens.commands import Command, binding_commands
 from salontui.screens.detail.tab import OPEN_ROW, DetailTab, Page, page_size
 from salontui.store.errors import SalonError
 from salontui.store.kinds import INVOICE_KIND_LABELS, LINE_KIND_USAGE_LABELS
@@ -169,8 +170,10 @@ class InvoicesTab(DetailTab):
         self.table().focus()
 
     def commands(self):
-        return [(_("Open invoice"), _("See the lines and payments of the selected invoice"),
-                 lambda: self.show_then(self.action_open_row))]
+        return binding_commands(self.detail, (
+            Command("detail.open_row", _("Open invoice"),
+                    _("See the lines and payments of the selected invoice"),
+                    run=lambda: self.show_then(self.action_open_row)),))
 
     def late_commands(self):
         return [(_("Refund invoice"), _("Refund the selected invoice"),

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.binding import Binding
 
 from salontui.i18n import N_, _
+from salontui.screens.commands import Command, binding_commands
 from salontui.screens.detail.tab import Bar, DetailTab, Page
 from salontui.screens.dialogs.packages_common import status_label
 from salontui.store.kinds import PACKAGE_CHANGE_LABELS, PACKAGE_KIND_LABELS
@@ -249,17 +250,21 @@ class PackagesTab(DetailTab):
         self.show_then(lambda: self._with_package(show))
 
     def commands(self):
-        return [
-            (_("Extend package"), _("New expiry for the selected package (x)"),
-             self.action_extend_package),
-            (_("Reserve package"), _("Freeze the selected package for a while (r)"),
-             self.action_reserve_package),
-            (_("Resume package"), _("End the reservation of the selected package (u)"),
-             self.action_resume_package),
-            (_("Adjust package"), _("Correct total or used sessions (a)"),
-             self.action_adjust_package),
-            (_("Show package history"), _("What happened to the selected package (h)"),
-             self.action_package_history),
-            (_("Open the package's invoice"), _("The invoice that sold the selected package (i)"),
-             self.action_package_invoice),
-        ]
+        return binding_commands(self.detail, (
+            Command("detail.packages.extend", _("Extend package"),
+                    _("New expiry for the selected package"), run=self.action_extend_package),
+            Command("detail.packages.reserve", _("Reserve package"),
+                    _("Freeze the selected package for a while"),
+                    run=self.action_reserve_package),
+            Command("detail.packages.resume", _("Resume package"),
+                    _("End the reservation of the selected package"),
+                    run=self.action_resume_package),
+            Command("detail.packages.adjust", _("Adjust package"),
+                    _("Correct total or used sessions"), run=self.action_adjust_package),
+            Command("detail.packages.history", _("Show package history"),
+                    _("What happened to the selected package"),
+                    run=self.action_package_history),
+            Command("detail.packages.invoice", _("Open the package's invoice"),
+                    _("The invoice that sold the selected package"),
+                    run=self.action_package_invoice),
+        ))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from salontui.i18n import N_, _
+from salontui.screens.commands import Command, binding_commands
 from salontui.screens.detail.ledger import LedgerTab
 from salontui.widgets.header_card import points_text
 
@@ -35,5 +36,6 @@ class PointsTab(LedgerTab):
             detail.customer_id, detail.summary.points, customer_name=detail.summary.name)))
 
     def commands(self):
-        return [(_("Adjust points"), _("Increase or decrease points (p)"),
-                 self.action_adjust_points)]
+        return binding_commands(self.detail, (
+            Command("detail.points.adjust", _("Adjust points"),
+                    _("Increase or decrease points"), run=self.action_adjust_points),))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from salontui.i18n import N_, _, ngettext
+from salontui.screens.commands import Command, binding_commands
 from salontui.screens.detail.tab import Bar, DetailTab, Page
 from salontui.widgets.tables import Col, DeskTable
 
@@ -57,5 +58,7 @@ class PromotionsTab(DetailTab):
         self.show_then(lambda: detail.open_dialog(GivePromotionDialog(detail.customer_id)))
 
     def commands(self):
-        return [(_("Give promotion"), _("Give a promotion from the programs list (g)"),
-                 self.action_give_promotion)]
+        return binding_commands(self.detail, (
+            Command("detail.promotions.give", _("Give promotion"),
+                    _("Give a promotion from the programs list"),
+                    run=self.action_give_promotion),))

@@ -44,6 +44,7 @@ from textual.screen import Screen
 from textual.widgets import Input, TabbedContent
 
 from salontui.i18n import _, ngettext
+from salontui.screens.commands import Command, binding_commands
 from salontui.screens.detail.appointments import AppointmentsTab
 from salontui.screens.detail.care import CareTab
 from salontui.screens.detail.debt import DebtTab
@@ -549,21 +550,21 @@ class CustomerDetailScreen(Answers, Screen):
     def palette_commands(self):
         ranked = sorted(self.tabs, key=lambda tab: tab.palette_rank)
         entries = [entry for tab in ranked for entry in tab.commands()]
-        entries += [
-            (_("Edit customer"), _("Change name, phone, birthday… (e)"),
-             self.action_edit_customer),
-            (_("Check out customer"), _("Lines, payment, receipt (o)"), self.action_checkout),
-            (_("Repay debt"), _("A debt-repayment invoice (R)"), self.action_repay_debt),
-        ]
+        entries += binding_commands(self, (
+            Command("detail.edit_customer", _("Edit customer"),
+                    _("Change name, phone, birthday…")),
+            Command("detail.checkout", _("Check out customer"), _("Lines, payment, receipt")),
+            Command("detail.repay_debt", _("Repay debt"), _("A debt-repayment invoice")),
+        ))
         entries += [entry for tab in self.tabs for entry in tab.late_commands()]
-        entries.append((_("Go back to the search"), _("Escape"), lambda: self.dismiss(None)))
-        if self.customer_deleted:
-            entries.append((_("Restore customer"), _("Bring this customer back (F5)"),
-                            self.action_restore_customer))
-        else:
-            entries.append((_("Delete customer"),
-                            _("Delete this customer; restorable (ctrl+d)"),
-                            self.action_delete_customer))
+        entries += binding_commands(self, (
+            Command("detail.back", _("Go back to the search"), run=lambda: self.dismiss(None)),
+            Command("detail.restore_customer", _("Restore customer"),
+                    _("Bring this customer back"))
+            if self.customer_deleted else
+            Command("detail.delete_customer", _("Delete customer"),
+                    _("Delete this customer; restorable")),
+        ))
         return entries
 
     def help_extra(self):
