@@ -43,6 +43,7 @@ from salontui.store.models import (
     Payment,
     ValueCard,
 )
+from salontui.store.names import GENERAL_CARD
 from salontui.store.packages import redeem_session, sell_package
 from salontui.store.settings import get_settings
 from salontui.store.staff import require_staff
@@ -165,7 +166,7 @@ def _write_lines(session: Session, invoice: Invoice, cart: Cart, q: Quote, *,
         package_id = priced.package_id
         if priced.kind == "topup":
             card_id = ensure_card(session, customer_id=cart.customer_id,
-                                  name=priced.card_name or "General", staff_id=staff_id)
+                                  name=priced.card_name or GENERAL_CARD, staff_id=staff_id)
         if priced.kind == "package":
             sold = sell_package(session, staff_id=staff_id, customer_id=cart.customer_id,
                                 plan_id=priced.item_id, price=priced.amount,

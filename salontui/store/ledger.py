@@ -52,13 +52,13 @@ from salontui.store.models import (
     table_of,
 )
 from salontui.store.money import MAX_AMOUNT_MINOR, format_money
+from salontui.store.names import GENERAL_CARD
 from salontui.store.numbers import is_whole
 from salontui.store.settings import get_settings
 from salontui.store.staff import require_staff
 from salontui.store.text import clean_line
 
 ACCOUNTS = tuple(LedgerAccount)
-GENERAL_CARD = "General"
 MAX_REASON = 250
 MAX_KIND = 20
 MAX_REF_TYPE = 20

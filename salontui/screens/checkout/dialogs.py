@@ -26,6 +26,7 @@ from salontui.screens.checkout.common import (
 )
 from salontui.screens.dialogs.base import FormDialog
 from salontui.store.errors import SalonError
+from salontui.store.names import GENERAL_CARD
 from salontui.widgets import fmt as cached
 from salontui.widgets.checkout_payments import BoundedInput
 from salontui.widgets.inputs import DeskInput, Field
@@ -205,7 +206,7 @@ class TopUpDialog(LocalFormDialog):
 
     def __init__(self, cards: list[str]) -> None:
         super().__init__()
-        self.cards = cards or ["General"]
+        self.cards = cards or [GENERAL_CARD]
         self.title_text = _("Top up card")
         self.confirm_label = _("Add top-up")
 
