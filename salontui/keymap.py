@@ -163,3 +163,14 @@ def key_label(key: str) -> str:
     elif modifiers:
         name = name.upper()
     return "+".join([m.capitalize() for m in modifiers] + [name])
+
+
+def key_on(node, owner: type, binding_id: str) -> str:
+    """The first key of the binding ``binding_id`` of the class ``owner`` (a screen not on
+    top, e.g. "the search screen's F4" named from the detail), after the user's keymap."""
+    keymap = getattr(node.app, "_keymap", None) or {}
+    for binding in getattr(owner, "BINDINGS", ()):
+        if getattr(binding, "id", None) == binding_id:
+            keys = keymap.get(binding_id, binding.key)
+            return key_label(keys.split(",")[0].strip())
+    return ""

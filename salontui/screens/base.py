@@ -1,21 +1,22 @@
-"""How screens talk to the store: in a thread worker, answering with a message.
+"""How screens talk to the store: in a thread worker, answering a handler.
 
-``call_store(tag, fn)`` runs ``fn(session)`` in a thread (the store is never
-called on the UI thread), inside ``read_session`` or ``write_session``, and
-posts a :class:`StoreDone` back to the screen (``app.pending_calls`` counts the answers not
-yet handled: tests wait on it). Only the newest call of each tag
-is answered: a slower, older answer is dropped (a sequence number per tag),
-so a result never overwrites a fresher one. Every exception is caught in the
-worker: a :class:`SalonError` goes to ``store_error`` (which shows it at its
-field); anything else becomes a notification and the desk keeps running.
+``ask(fn, then)`` runs ``fn(session)`` in a thread (the store is never called on the UI
+thread), inside ``read_session`` (or ``write_session`` with ``write=True``), and hands
+what it returns to ``then`` on the UI thread: the result is the store's own typed value
+(a dataclass or a model), never a tag matched in a ladder. A refusal (:class:`SalonError`)
+goes to ``failed`` (default: a notification); anything else to ``crashed`` (default: a
+notification; the desk keeps running). ``app.pending_calls`` counts the answers not yet
+handled (tests wait on it). Only the newest call of each handler (its name, or ``tag=``)
+is answered: a slower, older answer is dropped, so a result never overwrites a fresher one.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.message import Message
 
@@ -23,22 +24,38 @@ from salontui.i18n import _
 from salontui.screens.app_access import DeskApp
 from salontui.store.errors import SalonError
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+T = TypeVar("T")
+
 log = logging.getLogger("salontui.desk")
 
 
-class StoreDone(Message):
-    """The answer of one ``call_store``: a value or an error."""
+@dataclass(frozen=True)
+class Handlers:
+    """Where one call's answer goes."""
 
-    def __init__(self, tag: str, seq: int, value: Any = None,
+    then: Callable[[Any], None]
+    failed: Callable[[SalonError], None] | None = None
+    crashed: Callable[[BaseException], None] | None = None
+
+
+class StoreDone(Message):
+    """The answer of one store call: a value or an error, and where it goes."""
+
+    def __init__(self, tag: str, seq: int, handlers: Handlers, value: Any = None,
                  error: BaseException | None = None) -> None:
         super().__init__()
         self.tag = tag
         self.seq = seq
+        self.handlers = handlers
         self.value = value
         self.error = error
 
 
-def run_in_session(engine, fn: Callable, *, write: bool) -> Any:
+def run_in_session(engine: Engine, fn: Callable[[Session], T], *, write: bool) -> T:
     """Open the right unit of work on ``engine`` and call ``fn(session)`` in it."""
     from salontui.store.db import read_session, write_session
 
@@ -48,21 +65,31 @@ def run_in_session(engine, fn: Callable, *, write: bool) -> Any:
 
 
 class StoreCalls(DeskApp):
-    """Mixin for Screen / ModalScreen: store calls in thread workers, answered by message."""
+    """Mixin for Screen / ModalScreen / Widget: store calls in thread workers, answered on
+    the UI thread by the handler they name."""
 
-    def call_store(self, tag: str, fn: Callable, *, write: bool = False) -> int:
-        seqs = self.__dict__.setdefault("_store_seq", {})
-        seq = seqs.get(tag, 0) + 1
-        seqs[tag] = seq
+    def ask(self, fn: Callable[[Session], T], then: Callable[[T], None], *,
+            write: bool = False, failed: Callable[[SalonError], None] | None = None,
+            crashed: Callable[[BaseException], None] | None = None,
+            tag: str | None = None) -> int:
+        """Run ``fn(session)`` in a worker; hand its value to ``then`` (see the module)."""
+        tag = tag or then.__name__
+        seqs = self._store_seqs()
+        seq = seqs[tag] = seqs.get(tag, 0) + 1
         app = self.desk
-        engine = app.engine
         app.pending_calls += 1
-        self.run_worker(partial(self._store_thread, engine, tag, seq, fn, write), thread=True,
-                        exclusive=True, group=f"store-{tag}", name=f"store-{tag}",
-                        exit_on_error=False)
+        handlers = Handlers(then, failed, crashed)
+        work = partial(self._store_thread, app.engine, tag, seq, handlers, fn, write)
+        self.run_worker(work, thread=True, exclusive=True,  # type: ignore[attr-defined]
+                        group=f"store-{tag}", name=f"store-{tag}", exit_on_error=False)
         return seq
 
-    def _store_thread(self, engine, tag: str, seq: int, fn: Callable, write: bool) -> None:
+    def _store_seqs(self) -> dict[str, int]:
+        return self.__dict__.setdefault("_store_seq", {})
+
+    def _store_thread(self, engine: Engine | None, tag: str, seq: int, handlers: Handlers,
+                      fn: Callable[[Session], Any], write: bool) -> None:
+        post = self.post_message  # type: ignore[attr-defined]
         try:
             if engine is None:
                 raise SalonError(_("The salon is still loading; try again in a moment."))
@@ -70,34 +97,64 @@ class StoreCalls(DeskApp):
         except Exception as error:  # never let a worker take the desk down
             if not isinstance(error, SalonError):
                 log.exception("store call %s failed", tag)
-            self.post_message(StoreDone(tag, seq, error=error))
+            post(StoreDone(tag, seq, handlers, error=error))
             return
-        self.post_message(StoreDone(tag, seq, value=value))
+        post(StoreDone(tag, seq, handlers, value=value))
+
+    def drop_answers(self) -> None:
+        """Answers still on their way are dropped (e.g. another customer is shown)."""
+        seqs = self._store_seqs()
+        for tag in seqs:
+            seqs[tag] += 1
 
     def is_pending(self, tag: str) -> bool:
+        """Whether a call of ``tag`` (a handler's name) is still running."""
         return any(w.node is self and w.group == f"store-{tag}" and not w.is_finished
-                   for w in self.workers)
+                   for w in self.workers)  # type: ignore[attr-defined]
 
     def on_store_done(self, message: StoreDone) -> None:
         message.stop()
         app = self.desk
         app.pending_calls = max(0, app.pending_calls - 1)
-        if message.seq != self.__dict__.get("_store_seq", {}).get(message.tag):
-            return  # a stale answer: a newer call of this tag is on its way
-        if message.error is None:
-            self.store_result(message.tag, message.value)
-            return
-        if isinstance(message.error, SalonError):
-            self.store_error(message.tag, message.error)
+        if message.seq != self._store_seqs().get(message.tag):
+            return  # a stale answer: a newer call of this handler is on its way
+        handlers, error = message.handlers, message.error
+        if error is None:
+            handlers.then(message.value)
+        elif isinstance(error, SalonError):
+            (handlers.failed or self.store_refused)(error)
         else:
-            self.unexpected_error(message.tag, message.error)
+            (handlers.crashed or self.store_crashed)(error)
+
+    def store_refused(self, error: SalonError) -> None:
+        """A refusal no handler shows at a field: a notification."""
+        self.desk.notify(error.message, severity="error", timeout=6)
+
+    def store_crashed(self, error: BaseException) -> None:
+        """Anything but a refusal: said, logged (in the worker), and the desk goes on."""
+        self.desk.notify(_("Something went wrong: {error}").format(error=error),
+                         title=_("Error"), severity="error", timeout=8)
+
+    # -- the tag-ladder calls, until every screen answers by handler --------------------
+    def call_store(self, tag: str, fn: Callable, *, write: bool = False) -> int:
+        return self.ask(fn, partial(self._ladder_result, tag), write=write, tag=tag,
+                        failed=partial(self._ladder_error, tag),
+                        crashed=partial(self._ladder_crash, tag))
+
+    def _ladder_result(self, tag: str, value: Any) -> None:
+        self.store_result(tag, value)
+
+    def _ladder_error(self, tag: str, error: SalonError) -> None:
+        self.store_error(tag, error)
+
+    def _ladder_crash(self, tag: str, error: BaseException) -> None:
+        self.unexpected_error(tag, error)
 
     def store_result(self, tag: str, value: Any) -> None:  # pragma: no cover - overridden
         pass
 
     def store_error(self, tag: str, error: SalonError) -> None:
-        self.app.notify(error.message, severity="error", timeout=6)
+        self.store_refused(error)
 
     def unexpected_error(self, tag: str, error: BaseException) -> None:
-        self.app.notify(_("Something went wrong: {error}").format(error=error),
-                        title=_("Error"), severity="error", timeout=8)
+        self.store_crashed(error)

@@ -44,6 +44,7 @@ from textual.screen import Screen
 from textual.widgets import Input, TabbedContent
 
 from salontui.i18n import _, ngettext
+from salontui.screens.base import StoreCalls
 from salontui.screens.commands import Command, binding_commands
 from salontui.screens.detail.appointments import AppointmentsTab
 from salontui.screens.detail.care import CareTab
@@ -52,7 +53,7 @@ from salontui.screens.detail.invoices import InvoicesTab
 from salontui.screens.detail.packages import PackagesTab
 from salontui.screens.detail.points import PointsTab
 from salontui.screens.detail.promotions import PromotionsTab
-from salontui.screens.detail.tab import Answers, DetailTab
+from salontui.screens.detail.tab import DetailTab
 from salontui.store.errors import SalonError
 from salontui.store.names import card_label
 from salontui.widgets.footer import DeskFooter
@@ -133,7 +134,7 @@ def tab_action(name: str):
     return action
 
 
-class CustomerDetailScreen(Answers, Screen):
+class CustomerDetailScreen(StoreCalls, Screen):
     """Everything about one customer; Escape goes back to the search."""
 
     help_title = _("Customer")

@@ -71,37 +71,7 @@ class Bar(Static):
     DEFAULT_CSS = "Bar { height: 1; width: 1fr; padding: 0 1; color: $text-muted; }"
 
 
-class Answers(StoreCalls):
-    """Store calls answered by name: ``ask(fn, self.show_history)`` runs ``fn(session)`` in
-    a thread worker and hands what it returns to ``show_history`` (and a refusal to
-    ``failed``, or to a notification). The handler's name is the call's tag: only the
-    newest call of each is answered."""
-
-    def ask(self, fn: Callable, then: Callable[[Any], None], *, write: bool = False,
-            failed: Callable[[SalonError], None] | None = None) -> None:
-        tag = then.__name__
-        self.__dict__.setdefault("_answers", {})[tag] = (then, failed)
-        self.call_store(tag, fn, write=write)
-
-    def drop_answers(self) -> None:
-        """Answers still on their way are dropped (another customer is shown)."""
-        seqs = self.__dict__.setdefault("_store_seq", {})
-        for tag in seqs:
-            seqs[tag] += 1
-
-    def store_result(self, tag: str, value: Any) -> None:
-        then, _failed = self.__dict__["_answers"][tag]
-        then(value)
-
-    def store_error(self, tag: str, error: SalonError) -> None:
-        _then, failed = self.__dict__.get("_answers", {}).get(tag, (None, None))
-        if failed is not None:
-            failed(error)
-            return
-        super().store_error(tag, error)
-
-
-class DetailTab(Answers, TabPane):
+class DetailTab(StoreCalls, TabPane):
     """One tab of the customer detail (see the module's docstring)."""
 
     tab_id: ClassVar[str] = ""
