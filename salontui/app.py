@@ -184,9 +184,12 @@ class SalonApp(App[None]):
             return
         self._choose_staff(prefer_owner=message.demo_built)
 
-    def apply_settings(self, settings) -> None:
+    def apply_settings(self, settings: Settings) -> None:
+        from salontui.store.dates import use_salon_locale
+
         self.settings = settings
         self.formatter = Formatter.from_settings(settings)
+        use_salon_locale(settings.locale)  # the store's messages write dates as the desk does
         self.title = settings.name or "salontui"
 
     def _offer_setup(self) -> None:

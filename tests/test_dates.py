@@ -7,6 +7,8 @@ from datetime import date, datetime
 import pytest
 
 from salontui.formatting import Formatter, date_pattern, parse_date
+from salontui.store import dates
+from salontui.store.bounds import check_date, check_expiry
 from salontui.store.errors import ValidationError
 
 DAY = date(2026, 11, 3)
@@ -74,5 +76,54 @@ def test_the_messages_name_the_locale_pattern():
 def test_dates_stay_bounded(typed):
     with pytest.raises(ValidationError, match="between 01/01/1900 and 31/12/2100"):
         Formatter(locale="vi_VN").parse_date(typed)
-    with pytest.raises(ValidationError, match="between 01/01/1900 and 31/12/2100"):
+    with pytest.raises(ValidationError, match="between 1900/01/01 and 2100/12/31"):
         Formatter(locale="zh_CN").parse_date("-".join(reversed(typed.split("/"))))
+
+
+@pytest.fixture
+def chinese_salon():
+    """The store writes its dates as a zh_CN salon does (as the desk sets it from the
+    salon's settings), and back to the desk's own order after the test."""
+    dates.use_salon_locale("zh_CN")
+    yield
+    dates.use_salon_locale(None)
+
+
+def test_the_store_messages_name_the_desks_pattern_by_default():
+    with pytest.raises(ValidationError) as info:
+        check_date("31/12/2026", field="until")
+    assert info.value.message == "Enter a date (DD/MM/YYYY or YYYY-MM-DD)."
+    with pytest.raises(ValidationError, match=r"later than 23/11/2076 \(50 years"):
+        check_expiry(date(2099, 1, 1), field="expires_on", today=date(2026, 11, 23))
+
+
+def test_the_store_messages_name_the_salons_pattern(chinese_salon):
+    with pytest.raises(ValidationError) as info:
+        check_date("31/12/2026", field="until")
+    assert info.value.message == "Enter a date (YYYY/MM/DD or YYYY-MM-DD)."
+    assert "DD/MM/YYYY" not in info.value.message
+    with pytest.raises(ValidationError, match="between 1900/01/01 and 2100/12/31"):
+        check_date(date(1899, 12, 31), field="until")
+    with pytest.raises(ValidationError, match=r"later than 2076/11/23 \(50 years"):
+        check_expiry(date(2099, 1, 1), field="expires_on", today=date(2026, 11, 23))
+    assert parse_date("2026/11/23") == date(2026, 11, 23)  # and reads the salon's order
+    with pytest.raises(ValidationError, match="use YYYY/MM/DD or YYYY-MM-DD"):
+        parse_date("23/11/2026")
+
+
+def test_a_package_message_writes_its_dates_in_the_salons_order(
+        chinese_salon, fixed_now, writer, staff_id, customer_id):
+    from salontui.store.packages import extend_package, sell_package
+
+    with writer() as s:
+        package = sell_package(s, staff_id=staff_id, customer_id=customer_id, name="Gội đầu",
+                               kind="count", price=5980, total_uses=10,
+                               expires_on=date(2027, 1, 31))
+    with writer() as s, pytest.raises(ValidationError) as info:
+        extend_package(s, staff_id=staff_id, package_id=package.id,
+                       new_expiry=date(2026, 11, 22), note="Late")
+    assert "(2026/11/23)" in info.value.message
+    with writer() as s, pytest.raises(ValidationError) as info:
+        extend_package(s, staff_id=staff_id, package_id=package.id,
+                       new_expiry=datetime(2027, 3, 31, 9, 0), note="Late")  # not a date
+    assert "YYYY/MM/DD" in info.value.message and "DD/MM/YYYY" not in info.value.message

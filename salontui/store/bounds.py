@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 
 from salontui.i18n import _
+from salontui.store.dates import date_hint, show_date
 from salontui.store.errors import ValidationError
 
 MAX_TEXT = 4000  # the longest text the store takes (a care note's description)
@@ -53,10 +54,6 @@ MIN_DATE = date(1900, 1, 1)
 MAX_DATE = date(2100, 12, 31)
 MAX_EXPIRY_YEARS = 50  # an expiry further out than this is a typo (31/12/9999)
 ALLOWED_CONTROLS = "\t\n\r"
-
-
-def show(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
 
 
 # -- single fields ------------------------------------------------------------------------
@@ -97,13 +94,15 @@ def check_int(value: object, *, field: str) -> int:
     return value
 
 
-def check_date(value: object, *, field: str) -> date:
-    """A date (not a datetime) between 1900 and 2100."""
+def check_date(value: object, *, field: str, locale: str | None = None) -> date:
+    """A date (not a datetime) between 1900 and 2100; the messages write dates the way
+    ``locale`` does (the salon's if not given: store/dates.py)."""
     if not isinstance(value, date) or isinstance(value, datetime):
-        raise ValidationError(_("Enter a date (DD/MM/YYYY)."), field=field)
+        raise ValidationError(_("Enter a date ({pattern} or YYYY-MM-DD).").format(
+            pattern=date_hint(locale)), field=field)
     if not MIN_DATE <= value <= MAX_DATE:
         raise ValidationError(_("Enter a date between {low} and {high}.").format(
-            low=show(MIN_DATE), high=show(MAX_DATE)), field=field)
+            low=show_date(MIN_DATE, locale), high=show_date(MAX_DATE, locale)), field=field)
     return value
 
 
@@ -112,7 +111,7 @@ def check_datetime(value: object, *, field: str) -> datetime:
         raise ValidationError(_("Enter a date and time."), field=field)
     if not MIN_DATE.year <= value.year <= MAX_DATE.year:
         raise ValidationError(_("Enter a date between {low} and {high}.").format(
-            low=show(MIN_DATE), high=show(MAX_DATE)), field=field)
+            low=show_date(MIN_DATE), high=show_date(MAX_DATE)), field=field)
     return value
 
 
@@ -134,7 +133,7 @@ def check_expiry(value: date, *, field: str, today: date) -> date:
     latest = latest_expiry(today)
     if value > latest:
         raise ValidationError(_("An expiry cannot be later than {date} ({years} years "
-                                "from today).").format(date=show(latest),
+                                "from today).").format(date=show_date(latest),
                                                        years=MAX_EXPIRY_YEARS), field=field)
     return value
 

@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from salontui.i18n import _
 from salontui.store.bounds import boundary
+from salontui.store.dates import date_hint
 from salontui.store.errors import NotFound, ValidationError
 from salontui.store.models import (
     Customer,
@@ -155,7 +156,8 @@ def _utc_bounds(session: Session, date_from: date | None,
         return None, None
     for value, field in ((date_from, "date_from"), (date_to, "date_to")):
         if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
-            raise ValidationError(_("Enter a date (DD/MM/YYYY)."), field=field)
+            raise ValidationError(_("Enter a date ({pattern} or YYYY-MM-DD).").format(
+                pattern=date_hint()), field=field)
     if date_from is not None and date_to is not None and date_to < date_from:
         raise ValidationError(_("The end date is before the start date."), field="date_to")
     offset = timedelta(minutes=get_settings(session).utc_offset_minutes)

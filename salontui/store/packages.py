@@ -37,6 +37,7 @@ from salontui.i18n import _, ngettext
 from salontui.store import audit, clock, rules
 from salontui.store.bounds import MAX_DATE, boundary, check_expiry
 from salontui.store.customers import load_customer
+from salontui.store.dates import date_hint, show_date
 from salontui.store.db import for_update
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.kinds import PackageChange, PackageKind, PackageStatus
@@ -113,11 +114,6 @@ class PackageEventRow:
 
 
 # --- pure rules --------------------------------------------------------------------------
-
-
-def show_date(value: date) -> str:
-    """A date the way the desk shows it in messages: DD/MM/YYYY."""
-    return value.strftime("%d/%m/%Y")
 
 
 # package_status (reserved > expired > used up > in use) is rules.package_status, imported
@@ -355,9 +351,10 @@ def _sessions_texts() -> NumberTexts:
 
 
 def _date(value, *, field: str, message: str) -> date:
-    """``value`` if it is a date; else ``message`` ("Enter the … date (DD/MM/YYYY).")."""
+    """``value`` if it is a date; else ``message`` ("Enter the … date ({pattern} or
+    YYYY-MM-DD)."), its pattern the salon's."""
     if not isinstance(value, date) or isinstance(value, datetime):
-        raise ValidationError(message, field=field)
+        raise ValidationError(message.format(pattern=date_hint()), field=field)
     return value
 
 
@@ -507,12 +504,12 @@ def sell_package(
                               field="used")
 
     purchased_on = _date(purchased_on or today, field="purchased_on",
-                         message=_("Enter the purchase date (DD/MM/YYYY)."))
+                         message=_("Enter the purchase date ({pattern} or YYYY-MM-DD)."))
     if purchased_on > today:
         raise ValidationError(_("The purchase date cannot be in the future."),
                               field="purchased_on")
     activated_on = _date(activated_on or purchased_on, field="activated_on",
-                         message=_("Enter the activation date (DD/MM/YYYY)."))
+                         message=_("Enter the activation date ({pattern} or YYYY-MM-DD)."))
     if activated_on < purchased_on:
         raise ValidationError(_("The activation date cannot be before the purchase date."),
                               field="activated_on")
@@ -521,7 +518,7 @@ def sell_package(
     if expires_on is None:
         raise ValidationError(_("Enter the expiry date."), field="expires_on")
     expires_on = _date(expires_on, field="expires_on",
-                       message=_("Enter the expiry date (DD/MM/YYYY)."))
+                       message=_("Enter the expiry date ({pattern} or YYYY-MM-DD)."))
     if expires_on < today:
         raise ValidationError(_("The expiry date {date} is already past.").format(
             date=show_date(expires_on)), field="expires_on")
@@ -587,7 +584,7 @@ def extend_package(session: Session, *, staff_id: int, package_id: int, new_expi
     row = _load_for_write(session, package_id)
     _refuse_cancelled(session, row)
     new_expiry = _date(new_expiry, field="new_expiry",
-                       message=_("Enter the new expiry date (DD/MM/YYYY)."))
+                       message=_("Enter the new expiry date ({pattern} or YYYY-MM-DD)."))
     today = clock.today()
     if new_expiry < today:
         raise ValidationError(_("The new expiry cannot be before today ({date}).").format(
