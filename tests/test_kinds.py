@@ -28,8 +28,8 @@ LABELS = {
     kinds.StaffRole: (kinds.STAFF_ROLE_LABELS,),
     kinds.CareType: (kinds.CARE_TYPE_LABELS,),
 }
-# Shown as stored until they are given a text (and its translations).
-UNLABELLED = {kinds.LedgerEntryKind: set(kinds.UNLABELLED_LEDGER_ENTRY_KINDS)}
+# Labels given before the catalogues have them: translated next, then removed from here.
+AWAITING_TRANSLATION = {"Taken back (refund)", "Moved (merge)"}
 # Said by leaving it out (the header card names only an unusual state).
 SILENT = {kinds.MemberState.ACTIVE}
 
@@ -69,8 +69,10 @@ def test_values_are_the_strings_stored_today(enum):
 
 @pytest.mark.parametrize("enum", list(LABELS), ids=lambda e: e.__name__)
 def test_every_member_has_a_label_and_nothing_else_does(enum):
+    """Every member of every enum, the ledger's "unearn" and "merge" too: none is shown as
+    the string it is stored as."""
     for labels in LABELS[enum]:
-        missing = set(enum) - set(labels) - UNLABELLED.get(enum, set())
+        missing = set(enum) - set(labels)
         assert not missing, f"{enum.__name__}: no label for {sorted(missing)}"
         assert set(labels) <= set(enum)
         for member, text in labels.items():
@@ -86,7 +88,8 @@ def test_every_label_is_translated(path):
         catalogue = read_po(handle)
     texts = {text for mappings in LABELS.values() for labels in mappings
              for text in labels.values() if text}
-    missing = sorted(t for t in texts if not (catalogue.get(t) and catalogue.get(t).string))
+    missing = sorted(t for t in texts - AWAITING_TRANSLATION
+                     if not (catalogue.get(t) and catalogue.get(t).string))
     assert not missing, f"untranslated labels: {missing}"
 
 

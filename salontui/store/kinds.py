@@ -116,16 +116,18 @@ class LedgerEntryKind(StrEnum):
     MERGE = "merge"  # moved by a merge of customers, or by undoing one
 
 
-# The Points and Debt tabs. A merge and points taken back by a refund have no label
-# yet and are shown as stored.
+# The Points and Debt tabs and a card's history. "unearn": the points a sale earned, taken
+# back in proportion when it is refunded (store/refunds.py); "merge": a balance moved out
+# of a duplicate customer into the one kept, or back when the merge is undone
+# (store/merge.py).
 LEDGER_ENTRY_KIND_LABELS = {
-    LedgerEntryKind.EARN: N_("Earned"), LedgerEntryKind.SPEND: N_("Spent"),
+    LedgerEntryKind.EARN: N_("Earned"), LedgerEntryKind.UNEARN: N_("Taken back (refund)"),
+    LedgerEntryKind.SPEND: N_("Spent"),
     LedgerEntryKind.ADJUST: N_("Adjustment"), LedgerEntryKind.TOPUP: N_("Top-up"),
     LedgerEntryKind.PAY: N_("Paid with card"), LedgerEntryKind.CHARGE: N_("On account"),
     LedgerEntryKind.REPAY: N_("Repaid"), LedgerEntryKind.REFUND: N_("Refund"),
-    LedgerEntryKind.CARE: N_("Care action"),
+    LedgerEntryKind.CARE: N_("Care action"), LedgerEntryKind.MERGE: N_("Moved (merge)"),
 }
-UNLABELLED_LEDGER_ENTRY_KINDS = (LedgerEntryKind.UNEARN, LedgerEntryKind.MERGE)
 
 
 class PackageKind(StrEnum):
