@@ -27,6 +27,7 @@ from textual.reactive import reactive
 
 from salontui.formatting import Formatter
 from salontui.i18n import _
+from salontui.keymap import key_of
 from salontui.screens.commands import DeskCommands
 
 if TYPE_CHECKING:
@@ -202,7 +203,9 @@ class SalonApp(App[None]):
             elif choice is not None:
                 self._ask_owner()
             else:
-                self.status = _("Ready: empty salon. F3 adds a customer; F2 signs in.")
+                self.status = _("Ready: empty salon. {new} adds a customer; {staff} signs "
+                                "in.").format(new=self.key_on_search("search.new_customer"),
+                                              staff=key_of(self, "app.switch_staff"))
 
         self.push_screen(SetupDialog(), callback=answer)
 
@@ -227,7 +230,8 @@ class SalonApp(App[None]):
         if wanted is not None:
             self.sign_in(wanted)
             return
-        self.sub_title = _("nobody signed in (F2)")
+        self.sub_title = _("nobody signed in ({key})").format(
+            key=key_of(self, "app.switch_staff"))
         if active:
             self._pick_staff(active)
 
@@ -255,11 +259,14 @@ class SalonApp(App[None]):
 
     @work(thread=True, exclusive=True, group="staff", exit_on_error=False)
     def _load_staff(self) -> None:
+        engine = self.engine
+        if engine is None:  # action_switch_staff asks only once the salon is open
+            return
         try:
             from salontui.store.db import read_session
             from salontui.store.staff import list_staff
 
-            with read_session(self.engine) as session:
+            with read_session(engine) as session:
                 staff = list_staff(session)
         except Exception as error:
             self.call_from_thread(self.notify, str(error), severity="error")
@@ -289,14 +296,35 @@ class SalonApp(App[None]):
                 Command("app.switch_staff", _("Switch staff member"), _("Who is at the desk")),
                 Command("app.help", _("Show keys"), _("Every key of this screen")),
             )),
-            (_("Quit the desk"), _("Close salontui (Ctrl+Q)"), self.exit),
+            (_("Quit the desk"), _("Close salontui ({key})").format(key=self.quit_key()),
+             self.exit),
         ]
+
+    def quit_key(self) -> str:
+        """The key of Textual's own quit binding ("Ctrl+Q"), read from the app's bindings
+        (it has no id: it is found by its action)."""
+        from salontui.keymap import key_label, live_bindings
+
+        for bindings in live_bindings(self).key_to_bindings.values():
+            for binding in bindings:
+                if binding.action == "quit":
+                    return key_label(binding.key)
+        return "Ctrl+Q"
+
+    def key_on_search(self, binding_id: str) -> str:
+        """A key of the search screen (the desk's first), after the user's keymap."""
+        from salontui.keymap import key_on
+        from salontui.screens.search import CustomerSearchScreen
+
+        return key_on(self, CustomerSearchScreen, binding_id)
 
     def action_command_palette(self) -> None:
         """The command palette, with its prompt in the desk's language."""
         from textual.command import CommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        # Textual types is_open(app: App[object]) where App[Any] is meant: App is invariant
+        # in its return type, so an App[None] (this desk) does not match App[object].
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(CommandPalette(id="--command-palette",
                                             placeholder=_("Type a command…")))
 

@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+# One entry of the palette: (name, help, what it runs).
+PaletteEntry = tuple[str, str, Callable[[], object]]
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,7 @@ class Command:
     run: Callable[[], object] | None = None  # what the entry does, when not the action
 
 
-def binding_commands(node, commands: Sequence[Command]) -> list[tuple[str, str, Callable]]:
+def binding_commands(node, commands: Sequence[Command]) -> list[PaletteEntry]:
     """(name, help with the binding's current keys, callback) of each of ``commands``."""
     from textual.actions import parse
 
@@ -41,7 +45,7 @@ def binding_commands(node, commands: Sequence[Command]) -> list[tuple[str, str, 
 
     actions = {binding.id: binding.action
                for bindings in node._bindings.key_to_bindings.values() for binding in bindings}
-    entries = []
+    entries: list[PaletteEntry] = []
     for command in commands:
         keys = ", ".join(key for binding_id in (command.binding_id, *command.also)
                          for key in keys_of(node, binding_id))
@@ -51,12 +55,11 @@ def binding_commands(node, commands: Sequence[Command]) -> list[tuple[str, str, 
             continue
         _namespace, name, params = parse(command.action or actions[command.binding_id])
         method = getattr(node, f"action_{name}")
-        entries.append((command.name, help_text,
-                        lambda method=method, params=params: method(*params)))
+        entries.append((command.name, help_text, partial(method, *params)))
     return entries
 
 
-def commands_for(screen) -> list[tuple[str, str, object]]:
+def commands_for(screen) -> list[PaletteEntry]:
     found = list(getattr(screen, "palette_commands", lambda: [])())
     found += list(getattr(screen.app, "desk_commands", lambda: [])())
     return found

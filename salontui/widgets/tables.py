@@ -214,7 +214,7 @@ class DeskTable(Widget, can_focus=True):
         # (key, cells): a row's cells are resolved to (text, style) the first time the row
         # is drawn or read, so fifty results cost only the twenty on screen (a phone or an
         # amount takes 0.1-0.3 ms to format).
-        self._rows: list[tuple[str, list]] = []
+        self._rows: list[tuple[str, Sequence]] = []
         self._resolved: dict[int, list[tuple[str, str]]] = {}
         self._top = 0
         self._widths: list[int] = []
