@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import text
 from test_ui_helpers import (
@@ -17,10 +19,11 @@ from test_ui_helpers import (
 )
 
 from salontui.app import SalonApp
+from salontui.screens.base import Handlers, StoreDone
 from salontui.screens.detail import CustomerDetailScreen
 from salontui.screens.dialogs.customer_form import CustomerFormDialog
 from salontui.screens.dialogs.duplicate import DuplicateCustomerDialog
-from salontui.screens.search import CustomerSearchScreen, SearchResults
+from salontui.screens.search import SEARCH, CustomerSearchScreen
 from salontui.store.customers import delete_customer, get_customer
 from salontui.store.db import write_session
 from salontui.widgets.inputs import DeskInput
@@ -101,10 +104,77 @@ async def test_stale_answers_are_dropped(app, people):
         await start(app, pilot)
         screen = app.screen
         before = table_rows(screen, "#results")
-        screen.seq += 1  # a newer query is on its way: an older answer must not show
-        screen.post_message(SearchResults(screen.seq - 1, []))
+        gate = threading.Event()
+
+        def slow(_session):
+            gate.wait(10)
+            return []
+
+        newest = screen.ask(slow, screen.show_results, tag=SEARCH)
+        # An older answer arriving while the newest is on its way: it must not show.
+        app.pending_calls += 1  # counted as the store counts what it asks
+        screen.post_message(StoreDone(SEARCH, newest - 1, Handlers(screen.show_results),
+                                      value=screen.rows[:1]))
         await pilot.pause()
         assert table_rows(screen, "#results") == before
+        assert app.pending_calls == 1  # the newest, still on its way
+        gate.set()
+        await settle(pilot)
+        assert table_rows(screen, "#results") == []  # the newest answer: no rows
+        assert app.pending_calls == 0
+
+
+async def test_keys_typed_while_a_query_runs_start_one_more_query(app, monkeypatch):
+    """At most one query in flight: keys typed while it runs only mark the search as due,
+    and its answer starts one more query with what is typed by then (a 4,000-key paste
+    typed key by key costs a few queries, not 4,000)."""
+    from salontui.store import search
+
+    real = search.search_customers
+    gate = threading.Event()
+    queries = []
+
+    def held(session, *, query, **kw):
+        queries.append(query)
+        gate.wait(10)
+        return real(session, query=query, **kw)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        screen = app.screen
+        monkeypatch.setattr(search, "search_customers", held)
+        await type_text(pilot, "pham")  # "p" is asked; "h", "a", "m" wait for its answer
+        assert screen.searching and screen.search_due
+        assert app.pending_calls == 1
+        gate.set()
+        await settle(pilot)
+        assert queries == ["p", "pham"]
+        assert [r[1] for r in table_rows(screen, "#results")] == ["Phạm Minh Anh"]
+        assert app.pending_calls == 0 and not screen.searching and not screen.search_due
+
+
+async def test_a_refused_search_clears_the_results(app):
+    """A paste carrying a control character (a terminal's bell) is a query the store
+    refuses: the rows of the search before go, and the status says why."""
+    from textual.events import Paste
+
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        screen = app.screen
+        await type_text(pilot, "nguyen")
+        await settle(pilot)
+        assert [r[1] for r in table_rows(screen, "#results")] == ["Nguyễn Thị Hương"]
+        screen.query_one("#query", DeskInput).post_message(Paste(" thi\x07"))
+        await settle(pilot)
+        assert screen.query_one("#query", DeskInput).value == "nguyen thi\x07"
+        assert table_rows(screen, "#results") == []
+        assert screen.rows == []
+        status = plain(screen.query_one("#status"))
+        assert status.startswith("Search failed:") and "control character U+0007" in status
+        assert app.pending_calls == 0
+        await pilot.press("backspace")  # the query is good again: so are the results
+        await settle(pilot)
+        assert [r[1] for r in table_rows(screen, "#results")] == ["Nguyễn Thị Hương"]
 
 
 async def test_new_customer_is_saved_and_opened(app, engine):

@@ -2,10 +2,12 @@
 
 One input, searched as you type: a name or part of it (no case, no
 diacritics), phone digits (the last 4 are typical) or a code (KH123).
-Queries run in an exclusive thread worker; every query carries a sequence
-number and an answer older than the newest query is dropped, so a slow
-answer never overwrites a fresh one and no keystroke waits for the database.
-The results table is replaced in one batch. Focus stays in the input: Up,
+Queries go to the store through ``ask`` (screens/base.py), at most one at a
+time: keys typed while one runs mark the search as due, and its answer starts
+one more query with what is typed by then (its own rows are not shown), so a
+slow answer never overwrites a fresh one and no keystroke waits for the
+database. A query the store refuses clears the results and says why under
+them. The results table is replaced in one batch. Focus stays in the input: Up,
 Down, PgUp and PgDn move through the results from there.
 
 Keys are function keys (letters are for typing): F3 new customer, F4 show
@@ -15,21 +17,21 @@ deleted customers (and back), F5 restore the selected deleted customer.
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Label, Static
-from textual.worker import get_current_worker
 
+from salontui.formatting import Formatter
 from salontui.i18n import _, ngettext
 from salontui.keymap import key_of
 from salontui.screens.base import StoreCalls
-from salontui.screens.commands import Command, binding_commands
+from salontui.screens.commands import Command, PaletteEntry, binding_commands
 from salontui.store.bounds import MAX_QUERY
+from salontui.store.errors import SalonError
 from salontui.store.names import tier_label
 from salontui.widgets import fmt as cached
 from salontui.widgets.footer import DeskFooter
@@ -37,24 +39,24 @@ from salontui.widgets.header import desk_header
 from salontui.widgets.inputs import DeskInput
 from salontui.widgets.tables import Cell, Col, DeskTable
 
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from salontui.screens.detail import CustomerDetailScreen
+    from salontui.store.customers import CustomerRecord
+    from salontui.store.search import CustomerRow
+
 RESULT_LIMIT = 50
 DETAIL_SCREEN = "customer-detail"
+SEARCH = "search"  # the tag of the search's store calls (one in flight at a time)
 
 
-def debt_cell(fmt, minor: int) -> Cell:
+def debt_cell(fmt: Formatter, minor: int) -> Cell:
     """A debt in the results: bold, so it is seen without relying on colour."""
     return Cell(cached.money(fmt, minor), "bold")
 
 
-class SearchResults(Message):
-    def __init__(self, seq: int, rows: list | None, error: BaseException | None = None) -> None:
-        super().__init__()
-        self.seq = seq
-        self.rows = rows
-        self.error = error
-
-
-class CustomerSearchScreen(StoreCalls, Screen):
+class CustomerSearchScreen(StoreCalls, Screen[None]):
     """Find a customer in a few keystrokes; open, add or restore one."""
 
     help_title = _("Customer search")
@@ -86,10 +88,9 @@ class CustomerSearchScreen(StoreCalls, Screen):
     def __init__(self) -> None:
         super().__init__()
         self.deleted = False
-        self.rows: list = []
-        self.seq = 0
+        self.rows: list[CustomerRow] = []
         self.query_text = ""
-        self.detail = None
+        self.detail: CustomerDetailScreen | None = None
         self.searching = False  # a query is in flight
         self.search_due = False  # typed since it started: search again when it answers
 
@@ -122,7 +123,7 @@ class CustomerSearchScreen(StoreCalls, Screen):
 
     # -- searching ------------------------------------------------------------------
     def _on_data_version(self, _version: int) -> None:
-        if self.app.engine is not None:
+        if self.desk.engine is not None:
             self.run_search()
 
     def on_input_changed(self, event: DeskInput.Changed) -> None:
@@ -133,16 +134,15 @@ class CustomerSearchScreen(StoreCalls, Screen):
         self.query_one(DeskInput).focus()
 
     def run_search(self) -> None:
-        """Ask for the results of what is typed now; older answers will be dropped.
+        """Ask for the results of what is typed now.
 
         At most one query is in flight: keys typed meanwhile only mark the search as
         due again, and the answer starts one more query with what is typed by then.
         (A worker per key piled up thousands of cancelled workers on a long paste typed
         key by key, each new one cancelling all the others: 27 s for 4,000 keys.)
         """
-        if self.app.engine is None:
+        if self.desk.engine is None:
             return
-        self.seq += 1
         if self.searching:
             self.search_due = True
             return
@@ -151,43 +151,30 @@ class CustomerSearchScreen(StoreCalls, Screen):
     def _start_search(self) -> None:
         self.searching = True
         self.search_due = False
-        self.app.pending_calls = getattr(self.app, "pending_calls", 0) + 1
-        self._search(self.app.engine, self.seq, self.query_text, self.deleted)
+        query, deleted = self.query_text, self.deleted
 
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, engine, seq: int, query: str, deleted: bool) -> None:
-        from salontui.screens.base import run_in_session
-
-        if get_current_worker().is_cancelled:  # a newer keystroke came before this one
-            self.post_message(SearchResults(seq, None, None))  # started: skip the query
-            return
-
-        def find(session):
+        def find(session: Session) -> list[CustomerRow]:
             from salontui.store.search import search_customers
 
             return search_customers(session, query=query, limit=RESULT_LIMIT, deleted=deleted)
 
-        try:
-            rows = run_in_session(engine, find, write=False)
-        except Exception as error:
-            self.post_message(SearchResults(seq, None, error))
-            return
-        self.post_message(SearchResults(seq, rows))
+        self.ask(find, self.show_results, failed=self.search_failed,
+                 crashed=self.search_failed, tag=SEARCH)
 
-    def on_search_results(self, message: SearchResults) -> None:
-        self.app.pending_calls = max(0, getattr(self.app, "pending_calls", 0) - 1)
+    def _answered(self) -> bool:
+        """The query in flight has answered: True if that answer is the one to show, False
+        if keys were typed meanwhile (the next query has started instead)."""
         self.searching = False
         if self.search_due:  # typed more while this one ran: ask again with what is there now
             self._start_search()
+            return False
+        return True
+
+    def show_results(self, rows: list[CustomerRow]) -> None:
+        if not self._answered():
             return
-        if message.seq != self.seq or (message.rows is None and message.error is None):
-            return  # stale: the receptionist has typed more since
-        if message.error is not None:
-            self.query_one("#status", Static).update(
-                Text(_("Search failed: {error}").format(error=message.error)))
-            return
-        self.rows = message.rows
-        fmt = self.app.formatter
+        self.rows = rows
+        fmt = self.desk.formatter
         table_rows = []
         for r in self.rows:  # phones and amounts: formatted for the rows drawn (lazy cells)
             debt = partial(debt_cell, fmt, r.debt) if r.debt else ""
@@ -196,11 +183,22 @@ class CustomerSearchScreen(StoreCalls, Screen):
                 partial(cached.points, fmt, r.points), debt, fmt.date(r.last_visit),
             ]))
         self.query_one(DeskTable).set_rows(table_rows, keep_cursor=False)
-        self._show_status(self.app.status)
+        self._show_status(self.desk.status)
+
+    def search_failed(self, error: BaseException) -> None:
+        """A query refused (or failed): no rows are left from the one before, and the
+        status says why (a failure that is no refusal is logged by ``ask``)."""
+        if not self._answered():
+            return
+        self.rows = []
+        self.query_one(DeskTable).set_rows([], keep_cursor=False)
+        reason = error.message if isinstance(error, SalonError) else str(error)
+        self.query_one("#status", Static).update(
+            Text(_("Search failed: {error}").format(error=reason)))
 
     def _show_status(self, status: str) -> None:
         count = len(self.rows)
-        if self.app.engine is None:
+        if self.desk.engine is None:
             text = status
         elif self.deleted and count >= RESULT_LIMIT:
             text = _("{status} · the latest {n} deleted customers (type to find others) · "
@@ -212,8 +210,8 @@ class CustomerSearchScreen(StoreCalls, Screen):
                             count).format(status=status, n=count,
                                           key=key_of(self, "search.restore_customer"))
         elif not self.query_text.strip():
-            text = _("{status} · newest customers · type a name, phone or code · F1 keys").format(
-                status=status)
+            text = _("{status} · newest customers · type a name, phone or code · "
+                     "{key} keys").format(status=status, key=key_of(self.app, "app.help"))
         else:
             text = _("{status} · {n} found").format(status=status, n=count)
             if count >= RESULT_LIMIT:
@@ -221,7 +219,7 @@ class CustomerSearchScreen(StoreCalls, Screen):
         self.query_one("#status", Static).update(Text(text), layout=False)
 
     # -- selection ------------------------------------------------------------------
-    def selected(self):
+    def selected(self) -> CustomerRow | None:
         key = self.query_one(DeskTable).current_key
         return next((r for r in self.rows if str(r.id) == key), None)
 
@@ -322,24 +320,24 @@ class CustomerSearchScreen(StoreCalls, Screen):
     def action_restore_customer(self) -> None:
         row = self.selected()
         if not self.deleted or row is None:
-            self.app.notify(_("Show the deleted customers (F4) and choose one to restore."),
+            self.app.notify(_("Show the deleted customers ({key}) and choose one to "
+                              "restore.").format(key=key_of(self, "search.deleted")),
                             timeout=4)
             return
-        staff_id = self.app.staff_id
+        staff_id = self.desk.staff_id
         customer_id = row.id
 
-        def restore(session):
+        def restore(session: Session) -> CustomerRecord:
             from salontui.store.customers import restore_customer
 
             return restore_customer(session, staff_id=staff_id, customer_id=customer_id)
 
-        self.call_store("restore", restore, write=True)
+        self.ask(restore, self.restored, write=True)
 
-    def store_result(self, tag: str, value) -> None:
-        if tag == "restore":
-            self.app.notify(_("Restored {code} {name}.").format(code=value.code,
-                                                                 name=value.name), timeout=4)
-            self.run_search()
+    def restored(self, record: CustomerRecord) -> None:
+        self.app.notify(_("Restored {code} {name}.").format(code=record.code,
+                                                             name=record.name), timeout=4)
+        self.run_search()
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "restore_customer":
@@ -351,7 +349,7 @@ class CustomerSearchScreen(StoreCalls, Screen):
     def help_extra(self):
         return [("ctrl+p", _("All commands by name")), ("ctrl+q", _("Quit"))]
 
-    def palette_commands(self):
+    def palette_commands(self) -> list[PaletteEntry]:
         return binding_commands(self, (
             Command("search.new_customer", _("New customer"), _("Add a customer")),
             Command("search.deleted", _("Show deleted customers"),
