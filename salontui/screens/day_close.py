@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,9 +25,15 @@ from salontui.i18n import N_, _
 from salontui.screens.base import StoreCalls
 from salontui.screens.checkout.common import PAYMENT_METHODS, method_label
 from salontui.screens.commands import Command, binding_commands
+from salontui.store.errors import SalonError
 from salontui.widgets.footer import DeskFooter
 from salontui.widgets.header import desk_header
 from salontui.widgets.tables import Cell, Col, DeskTable
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from salontui.store.dayclose import DayClose
 
 TEXT_WIDTH = 48
 WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
@@ -135,7 +142,7 @@ class DayCloseScreen(StoreCalls, Screen):
     def __init__(self, day: date | None = None) -> None:
         super().__init__()
         self.day = day
-        self.close = None
+        self.close: DayClose | None = None
 
     def compose(self) -> ComposeResult:
         yield desk_header()
@@ -179,24 +186,19 @@ class DayCloseScreen(StoreCalls, Screen):
         self.sub_title = _("Day close {day}").format(day=self.desk.formatter.date(day))
         self.query_one("#day-head", Static).update(Content(_("Loading…")))
 
-        def read(session):
+        def read(session: Session) -> DayClose:
             from salontui.store.dayclose import day_close
 
             return day_close(session, day=day)
 
-        self.call_store("day", read)
+        self.ask(read, self.show_day, failed=self.day_failed)
 
-    def store_result(self, tag: str, value) -> None:
-        if tag == "day":
-            self.close = value
-            self.render_day()
-
-    def store_error(self, tag: str, error) -> None:
+    def day_failed(self, error: SalonError) -> None:
         self.query_one("#day-head", Static).update(Content(f"▲ {error.message}"))
 
-    def render_day(self) -> None:
+    def show_day(self, c: DayClose) -> None:
+        self.close = c
         fmt = self.desk.formatter
-        c = self.close
         day = fmt.date(c.day)
         weekday = WEEKDAYS[c.day.weekday()]
         head = _("{weekday} {day} · [ previous day · ] next day · t today · p print").format(

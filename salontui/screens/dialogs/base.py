@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,14 +28,18 @@ from salontui.store.errors import SalonError
 from salontui.widgets.inputs import Field, too_long
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from salontui.formatting import Formatter
+
+V = TypeVar("V")  # what the store call of the dialog returns
 
 
 class DialogButtons(Horizontal):
     """The Confirm / Cancel row under a dialog."""
 
 
-class FormDialog(StoreCalls, ModalScreen):
+class FormDialog(StoreCalls, ModalScreen, Generic[V]):
     """A modal form that writes through the store and shows refusals at their fields."""
 
     BINDINGS = [
@@ -54,11 +58,12 @@ class FormDialog(StoreCalls, ModalScreen):
     def compose_body(self) -> ComposeResult:
         yield from ()
 
-    def prepare(self) -> Callable[[Any], Any] | None:
+    def prepare(self) -> Callable[[Session], V] | None:
         """Read the fields; return the store call to make (or None to close at once)."""
         raise NotImplementedError
 
-    def result(self, value: Any) -> Any:
+    def result(self, value: V) -> object:
+        """What the dialog answers once the store call returned ``value``."""
         return value
 
     # -- layout ---------------------------------------------------------------------
@@ -159,20 +164,22 @@ class FormDialog(StoreCalls, ModalScreen):
         if job is None:
             return
         self.busy = True
-        self.call_store("save", job, write=True)
+        self.ask(job, self.saved, write=True, failed=self.save_refused,
+                 crashed=self.save_crashed)
 
-    def store_result(self, tag: str, value: Any) -> None:
-        if tag == "save":
-            self.busy = False
-            self.dismiss(self.result(value))
+    def saved(self, value: V) -> None:
+        """The store call of :meth:`prepare` is done: the dialog answers."""
+        self.busy = False
+        self.dismiss(self.result(value))
 
-    def store_error(self, tag: str, error: SalonError) -> None:
+    def save_refused(self, error: SalonError) -> None:
+        """The store (or :meth:`prepare`'s parsing) refused: the message at its field."""
         self.busy = False
         self.show_error(error)
 
-    def unexpected_error(self, tag: str, error: BaseException) -> None:
+    def save_crashed(self, error: BaseException) -> None:
         self.busy = False
-        super().unexpected_error(tag, error)
+        self.store_crashed(error)
         self.show_error(_("Not saved: {error}").format(error=error))
 
     # -- helpers for subclasses -----------------------------------------------------

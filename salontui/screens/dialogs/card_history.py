@@ -10,6 +10,8 @@ the history); with one card the list is not shown.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -19,9 +21,15 @@ from textual.widgets import Static
 
 from salontui.i18n import _, ngettext
 from salontui.screens.base import StoreCalls
+from salontui.store.errors import SalonError
 from salontui.store.kinds import LEDGER_ENTRY_KIND_LABELS
 from salontui.store.names import card_label
 from salontui.widgets.tables import Col, DeskTable
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from salontui.store.ledger import CardBalance, LedgerRow
 
 PAGE = 100
 
@@ -41,7 +49,8 @@ class CardHistoryDialog(StoreCalls, ModalScreen):
         Binding("right_square_bracket", "page(1)", _("Next page"), id="card_history.next_page"),
     ]
 
-    def __init__(self, customer_id: int, cards: list, *, customer_name: str = "") -> None:
+    def __init__(self, customer_id: int, cards: list[CardBalance], *,
+                 customer_name: str = "") -> None:
         """``cards``: the customer's cards (``CardBalance``, General first), as the header
         has them."""
         super().__init__()
@@ -51,7 +60,7 @@ class CardHistoryDialog(StoreCalls, ModalScreen):
         self.card_id = self.cards[0].card_id if self.cards else None
         self.start = 0
         self.more = False
-        self.rows: list = []
+        self.rows: list[LedgerRow] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog card-history-dialog") as box:
@@ -94,14 +103,16 @@ class CardHistoryDialog(StoreCalls, ModalScreen):
     # -- loading --------------------------------------------------------------------
     def load(self) -> None:
         customer_id, card_id, start = self.customer_id, self.card_id, self.start
+        if card_id is None:  # no card: nothing to read (on_mount says so)
+            return
 
-        def read(session):
+        def read(session: Session) -> list[LedgerRow]:
             from salontui.store.ledger import card_history
 
             return card_history(session, customer_id=customer_id, card_id=card_id,
                                 limit=PAGE + 1, offset=start)
 
-        self.call_store("history", read)
+        self.ask(read, self.show_entries, failed=self.entries_failed)
 
     def on_desk_table_row_highlighted(self, event: DeskTable.RowHighlighted) -> None:
         if event.table.id != "card-list" or event.key is None:
@@ -116,14 +127,14 @@ class CardHistoryDialog(StoreCalls, ModalScreen):
         if event.table.id == "card-list":
             self.query_one("#card-entries", DeskTable).focus()
 
-    def store_result(self, tag: str, value) -> None:
-        rows = list(value)
+    def show_entries(self, entries: list[LedgerRow]) -> None:
+        rows = list(entries)
         self.more = len(rows) > PAGE
         self.rows = rows[:PAGE]
         self.render_rows()
         self.refresh_bindings()
 
-    def store_error(self, tag: str, error) -> None:
+    def entries_failed(self, error: SalonError) -> None:
         self.query_one("#card-head", Static).update(Content(f"▲ {error.message}"))
 
     # -- rendering ------------------------------------------------------------------

@@ -94,7 +94,7 @@ class CustomerFormDialog(FormDialog):
             return None
         return value
 
-    def store_error(self, tag: str, error: SalonError) -> None:
+    def save_refused(self, error: SalonError) -> None:
         if isinstance(error, DuplicateCustomer) and error.matches:
             self.busy = False
             from salontui.screens.dialogs.duplicate import DuplicateCustomerDialog
@@ -102,7 +102,7 @@ class CustomerFormDialog(FormDialog):
             self.push_screen_answer(DuplicateCustomerDialog(error.message, error.matches,
                                                             editing=self.customer is not None))
             return
-        super().store_error(tag, error)
+        super().save_refused(error)
 
     def push_screen_answer(self, dialog) -> None:
         self.app.push_screen(dialog, callback=self._on_duplicate_answer)

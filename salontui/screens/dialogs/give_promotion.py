@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import OptionList, Static
@@ -9,8 +11,13 @@ from textual.widgets.option_list import Option
 
 from salontui.i18n import _
 from salontui.screens.dialogs.base import FormDialog
-from salontui.store.errors import ValidationError
+from salontui.store.errors import SalonError, ValidationError
 from salontui.widgets.inputs import DeskInput, Field
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from salontui.store.promotions import ProgramRow
 
 
 class GivePromotionDialog(FormDialog):
@@ -22,7 +29,7 @@ class GivePromotionDialog(FormDialog):
     def __init__(self, customer_id: int) -> None:
         super().__init__()
         self.customer_id = customer_id
-        self.programs: list = []
+        self.programs: list[ProgramRow] = []
 
     def compose_body(self) -> ComposeResult:
         yield Field(_("Program"), OptionList(id="programs", compact=True), key="program",
@@ -36,19 +43,16 @@ class GivePromotionDialog(FormDialog):
     def on_mount(self) -> None:
         super().on_mount()
 
-        def programs(session):
+        def programs(session: Session) -> list[ProgramRow]:
             from salontui.store.promotions import list_programs
 
             return list_programs(session, active_only=True)
 
-        self.call_store("programs", programs)
+        self.ask(programs, self.show_programs, failed=self.programs_failed)
 
-    def store_result(self, tag: str, value) -> None:
-        if tag != "programs":
-            super().store_result(tag, value)
-            return
+    def show_programs(self, programs: list[ProgramRow]) -> None:
         fmt = self.desk.formatter
-        self.programs = list(value)
+        self.programs = list(programs)
         option_list = self.query_one("#programs", OptionList)
         option_list.clear_options()
         for program in self.programs:
@@ -62,11 +66,8 @@ class GivePromotionDialog(FormDialog):
         else:
             note.update(_("No active promotion programs."))
 
-    def store_error(self, tag: str, error) -> None:
-        if tag == "programs":
-            self.query_one("#program-note", Static).update(Content(f"▲ {error.message}"))
-            return
-        super().store_error(tag, error)
+    def programs_failed(self, error: SalonError) -> None:
+        self.query_one("#program-note", Static).update(Content(f"▲ {error.message}"))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -8,6 +8,8 @@ document, nothing was paid, so it can go. Escape answers None.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -17,7 +19,13 @@ from textual.widgets import Static
 
 from salontui.i18n import _
 from salontui.screens.base import StoreCalls
+from salontui.store.errors import SalonError
 from salontui.widgets.tables import Col, DeskTable
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from salontui.store.drafts import DraftRow
 
 
 class HeldCheckoutsDialog(StoreCalls, ModalScreen):
@@ -37,7 +45,7 @@ class HeldCheckoutsDialog(StoreCalls, ModalScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list = []
+        self.rows: list[DraftRow] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
@@ -57,32 +65,34 @@ class HeldCheckoutsDialog(StoreCalls, ModalScreen):
         self.load()
 
     def load(self) -> None:
-        def read(session):
+        def read(session: Session) -> list[DraftRow]:
             from salontui.store.drafts import list_drafts
 
             return list_drafts(session)
 
-        self.call_store("list", read)
+        self.ask(read, self.show_drafts, failed=self.drafts_failed)
 
-    def store_result(self, tag: str, value) -> None:
-        if tag == "list":
-            fmt = self.desk.formatter
-            self.rows = list(value)
-            table = self.query_one(DeskTable)
-            table.styles.height = min(max(len(self.rows), 1), 12) + 1
-            table.set_rows(
-                (d.id, [fmt.datetime(d.updated_at), d.customer_name or _("Walk-in"), d.label,
-                        d.lines]) for d in self.rows)
-            note = "" if self.rows else _("Nothing is held.")
-            self.query_one("#drafts-note", Static).update(note)
-        elif tag == "delete":
-            self.app.notify(_("Held checkout cancelled."), timeout=3)
-            self.load()
+    def show_drafts(self, drafts: list[DraftRow]) -> None:
+        fmt = self.desk.formatter
+        self.rows = list(drafts)
+        table = self.query_one(DeskTable)
+        table.styles.height = min(max(len(self.rows), 1), 12) + 1
+        table.set_rows(
+            (d.id, [fmt.datetime(d.updated_at), d.customer_name or _("Walk-in"), d.label,
+                    d.lines]) for d in self.rows)
+        note = "" if self.rows else _("Nothing is held.")
+        self.query_one("#drafts-note", Static).update(note)
 
-    def store_error(self, tag: str, error) -> None:
+    def drafts_failed(self, error: SalonError) -> None:
         self.query_one("#drafts-note", Static).update(Content(f"▲ {error.message}"))
-        if tag == "delete":
-            self.load()
+
+    def draft_deleted(self, _nothing: None) -> None:
+        self.app.notify(_("Held checkout cancelled."), timeout=3)
+        self.load()
+
+    def delete_failed(self, error: SalonError) -> None:
+        self.drafts_failed(error)
+        self.load()
 
     def selected(self):
         key = self.query_one(DeskTable).current_key
@@ -114,7 +124,7 @@ class HeldCheckoutsDialog(StoreCalls, ModalScreen):
 
                 return delete_draft(session, staff_id=staff_id, draft_id=draft.id)
 
-            self.call_store("delete", job, write=True)
+            self.ask(job, self.draft_deleted, write=True, failed=self.delete_failed)
 
         who = draft.customer_name or _("a walk-in")
         self.app.push_screen(ConfirmDialog(

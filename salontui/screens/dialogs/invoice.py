@@ -8,6 +8,8 @@ the customer detail under it reads everything again.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,9 +21,15 @@ from textual.widgets import Static
 from salontui.i18n import _, ngettext
 from salontui.screens.base import StoreCalls
 from salontui.screens.checkout.common import method_label
+from salontui.store.errors import SalonError
 from salontui.store.kinds import INVOICE_KIND_TITLES
 from salontui.store.names import card_label
 from salontui.widgets.tables import Col, DeskTable
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from salontui.store.invoices import InvoiceDetail
 
 
 def refund_mark(row) -> str:
@@ -57,7 +65,7 @@ class InvoiceDialog(StoreCalls, ModalScreen):
     def __init__(self, invoice_id: int) -> None:
         super().__init__()
         self.invoice_id = invoice_id
-        self.invoice = None
+        self.invoice: InvoiceDetail | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog invoice-dialog") as box:
@@ -81,15 +89,15 @@ class InvoiceDialog(StoreCalls, ModalScreen):
     def on_mount(self) -> None:
         invoice_id = self.invoice_id
 
-        def load(session):
+        def load(session: Session) -> InvoiceDetail:
             from salontui.store.invoices import get_invoice
 
             return get_invoice(session, invoice_id=invoice_id)
 
-        self.call_store("invoice", load)
+        self.ask(load, self.show_invoice, failed=self.invoice_failed)
 
-    def store_result(self, tag: str, value) -> None:
-        self.invoice = inv = value
+    def show_invoice(self, inv: InvoiceDetail) -> None:
+        self.invoice = inv
         fmt = self.desk.formatter
         box = self.query_one(".dialog")
         box.border_title = _("Invoice {code}").format(code=inv.code)
@@ -154,7 +162,7 @@ class InvoiceDialog(StoreCalls, ModalScreen):
 
         self.app.push_screen(ReceiptDialog(self.invoice, self.desk.settings))
 
-    def store_error(self, tag: str, error) -> None:
+    def invoice_failed(self, error: SalonError) -> None:
         self.query_one("#invoice-head", Static).update(Content(f"▲ {error.message}"))
 
     def action_close(self) -> None:

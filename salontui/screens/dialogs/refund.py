@@ -14,6 +14,7 @@ cancelled).
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING, NamedTuple
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,13 +25,37 @@ from textual.widgets import Static
 from salontui.i18n import _, ngettext
 from salontui.screens.checkout.common import method_label, parse_typed_amount, plain_amount
 from salontui.screens.dialogs.base import FormDialog
-from salontui.store.errors import ValidationError
+from salontui.store.errors import SalonError, ValidationError
 from salontui.store.names import card_label
 from salontui.store.text import cell_width
 from salontui.widgets.inputs import DeskInput, Field
 from salontui.widgets.tables import Cell, Col, DeskTable
 
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from salontui.store.cart import CartPayment
+    from salontui.store.checkout import CheckoutResult
+    from salontui.store.invoices import InvoiceDetail
+    from salontui.store.refunds import RefundableLine
+    from salontui.store.settings import Settings
+
 LABEL_WIDTH = 16  # a Field's label column
+
+
+class Refundable(NamedTuple):
+    """What the dialog reads first: the invoice, its lines not refunded yet, the settings
+    and the store's default refund (back the way it was paid)."""
+
+    detail: InvoiceDetail
+    lines: list[RefundableLine]
+    settings: Settings
+    available: list[CartPayment]
+
+
+def no_payments(session: Session) -> list[CartPayment]:
+    """Nothing ticked: no refund payments (a call that answers the newest ticks)."""
+    return []
 
 
 class RefundDialog(FormDialog):
@@ -58,11 +83,11 @@ class RefundDialog(FormDialog):
         self.idempotency_key = uuid.uuid4().hex
         self.title_text = _("Refund invoice")
         self.confirm_label = _("Refund")
-        self.invoice = None
-        self.lines: list = []
+        self.invoice: InvoiceDetail | None = None
+        self.lines: list[RefundableLine] = []
         self.ticked: set[int] = set()
         self.methods: list[tuple[str, int | None]] = []
-        self.settings = None
+        self.settings: Settings | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Loading…"), id="refund-head")
@@ -81,8 +106,7 @@ class RefundDialog(FormDialog):
         self.query_one("#refund-lines", DeskTable).focus()
         invoice_id = self.invoice_id
 
-        def read(session):
-            from salontui.store.errors import SalonError
+        def read(session: Session) -> Refundable:
             from salontui.store.invoices import get_invoice
             from salontui.store.refunds import default_refund_payments, refundable_lines
             from salontui.store.settings import get_settings
@@ -91,7 +115,7 @@ class RefundDialog(FormDialog):
             lines = refundable_lines(session, invoice_id=invoice_id)
             settings = get_settings(session)
             total = sum(line.amount for line in lines)
-            available = []
+            available: list[CartPayment] = []
             if total > 0:
                 try:
                     available = default_refund_payments(session, invoice_id=invoice_id,
@@ -99,44 +123,36 @@ class RefundDialog(FormDialog):
                                                         point_value=settings.point_value)
                 except SalonError:
                     available = []
-            return detail, lines, settings, available
+            return Refundable(detail, lines, settings, available)
 
-        self.call_store("load", read)
+        self.ask(read, self.loaded, failed=self.load_failed)
 
     def focus_first(self) -> None:
         pass
 
     # -- answers --------------------------------------------------------------------
-    def store_result(self, tag: str, value) -> None:
-        if tag == "load":
-            self.loaded(*value)
-        elif tag == "defaults":
-            self.fill_defaults(value)
-        elif tag == "save":
-            self.busy = False
-            result, detail, settings = value
-            if hasattr(self.app, "data_version"):
-                self.app.data_version += 1
-            if not self.show_receipt:
-                self.dismiss(result)
-                return
-            from salontui.screens.dialogs.receipt import ReceiptDialog
+    def load_failed(self, error: SalonError) -> None:
+        self.query_one("#refund-head", Static).update(Content(f"▲ {error.message}"))
 
-            def closed(_answer) -> None:  # the refund's receipt read: answer the caller
-                self.dismiss(result)
-
-            self.app.push_screen(ReceiptDialog(detail, settings), callback=closed)
-
-    def store_error(self, tag: str, error) -> None:
-        if tag == "load":
-            self.query_one("#refund-head", Static).update(Content(f"▲ {error.message}"))
+    def saved(self, value: tuple[CheckoutResult, InvoiceDetail, Settings]) -> None:
+        """The refund is written: its receipt, then the dialog answers the refund."""
+        self.busy = False
+        result, detail, settings = value
+        desk = self.desk
+        if hasattr(desk, "data_version"):
+            desk.data_version += 1
+        if not self.show_receipt:
+            self.dismiss(result)
             return
-        if tag == "defaults":
-            self.show_error(error)
-            return
-        super().store_error(tag, error)
+        from salontui.screens.dialogs.receipt import ReceiptDialog
 
-    def loaded(self, detail, lines, settings, available) -> None:
+        def closed(_answer: object) -> None:  # the refund's receipt read: answer the caller
+            self.dismiss(result)
+
+        self.app.push_screen(ReceiptDialog(detail, settings), callback=closed)
+
+    def loaded(self, found: Refundable) -> None:
+        detail, lines, settings, available = found
         fmt = self.desk.formatter
         self.invoice, self.lines, self.settings = detail, list(lines), settings
         box = self.query_one(".dialog")
@@ -215,18 +231,19 @@ class RefundDialog(FormDialog):
         point_value = self.settings.point_value if self.settings else 0
         if amount <= 0:
             self.fill_defaults([])
-            self.call_store("defaults", lambda session: [])  # drops answers on their way
+            # An answer on its way for the ticks before is dropped: this call is the newest.
+            self.ask(no_payments, self.fill_defaults, failed=self.show_error)
             return
 
-        def read(session):
+        def read(session: Session) -> list[CartPayment]:
             from salontui.store.refunds import default_refund_payments
 
             return default_refund_payments(session, invoice_id=invoice_id, amount=amount,
                                            point_value=point_value)
 
-        self.call_store("defaults", read)
+        self.ask(read, self.fill_defaults, failed=self.show_error)
 
-    def fill_defaults(self, payments) -> None:
+    def fill_defaults(self, payments: list[CartPayment]) -> None:
         exponent = self.desk.formatter.exponent
         amounts = {(p.method, p.card_id): p.amount for p in payments}
         for index, key in enumerate(self.methods):
