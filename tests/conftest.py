@@ -40,9 +40,65 @@ def soak(request) -> bool:
     return request.config.getoption("--soak")
 
 
+# The store's tests run on both engines; the desk's (Pilot) tests on the embedded one.
+# SALONTUI_TEST_ENGINES=sqlite narrows a quick local run to one engine.
+ENGINES = tuple(os.environ.get("SALONTUI_TEST_ENGINES", "sqlite,postgresql").split(","))
+
+
+def _is_store_test(module_name: str) -> bool:
+    name = module_name.rsplit(".", 1)[-1]
+    return not (name.startswith("test_ui_") or module_name.startswith("world")
+                or ".world." in module_name or name in {"test_keymap", "test_lang_layout"})
+
+
+def pytest_generate_tests(metafunc):
+    if "engine_name" in metafunc.fixturenames and _is_store_test(metafunc.module.__name__):
+        only = metafunc.definition.get_closest_marker("sqlite_only")
+        engines = ("sqlite",) if only else ENGINES
+        metafunc.parametrize("engine_name", engines, indirect=True)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "sqlite_only: a test of SQLite itself (its file, its pragmas)")
+
+
 @pytest.fixture
-def db_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'salon.db'}"
+def engine_name(request) -> str:
+    """Which engine this test runs on (the store's tests run once on each)."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One real PostgreSQL server for the whole run (PyPI's pgserver: no Docker, no
+    service), with a migrated template database each test's own database is copied from.
+    Its folder is its own, not pytest's: pytest prunes old base folders when another run
+    starts, which would pull the data from under a running server."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from pg_testing import PgServer
+
+    folder = Path(tempfile.mkdtemp(prefix="salontui-pg-"))
+    server = PgServer(folder)
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def db_url(request, engine_name, tmp_path):
+    if engine_name == "sqlite":
+        yield f"sqlite:///{tmp_path / 'salon.db'}"
+        return
+    server = request.getfixturevalue("pg_server")
+    # A test with an engine gets a copy of the migrated template (the same schema the
+    # migrations build, without running them again); one with a bare URL an empty database.
+    url = server.fresh_database(migrated="engine" in request.fixturenames)
+    yield url
+    server.drop_database(url)
 
 
 @pytest.fixture

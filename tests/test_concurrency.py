@@ -182,6 +182,7 @@ def test_a_thread_that_comes_back_queues_behind_the_waiting_one(database):
     assert order == ["waiting one", "coming back"]
 
 
+@pytest.mark.sqlite_only
 def test_a_writer_outside_salontui_holding_the_database_gives_a_readable_error(engine,
                                                                              db_url,
                                                                              staff_id,
@@ -260,6 +261,7 @@ def test_without_a_usable_lock_file_writes_still_work(tmp_path):
     assert not (tmp_path / "missing").exists()
 
 
+@pytest.mark.sqlite_only
 def test_a_write_session_inside_another(engine, staff_id, customer_id):
     # The outer one has not written yet: it holds nothing, the inner one works.
     with write_session(engine) as outer:

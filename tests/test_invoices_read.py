@@ -37,7 +37,7 @@ def _invoice(session, *, customer_id, staff_id, code, at, lines, payments=None, 
         session.execute(text(
             "INSERT INTO invoice_line (invoice_id, kind, description, quantity, unit_price, "
             "discount, amount, credit, staff_id, card_id, picked_up) VALUES (:i, :k, :t, :q, "
-            ":p, :d, :a, 0, :s, :card, 1)"),
+            ":p, :d, :a, 0, :s, :card, TRUE)"),
             {"i": invoice_id, "k": line_kind, "t": description, "q": quantity, "p": price,
              "d": line_discount, "a": quantity * price - line_discount, "s": line_staff,
              "card": card[0] if card else None})
@@ -60,7 +60,7 @@ def _many(session, *, customer_id, staff_id, count, start, first_code=1):
     conn.execute(text(
         "INSERT INTO invoice_line (invoice_id, kind, description, quantity, unit_price, "
         "discount, amount, credit, picked_up) SELECT id, 'service', 'Cắt tóc nữ', 1, 100000, "
-        "0, 100000, 0, 1 FROM invoice WHERE customer_id = :c"), {"c": customer_id})
+        "0, 100000, 0, TRUE FROM invoice WHERE customer_id = :c"), {"c": customer_id})
 
 
 @pytest.fixture
@@ -131,15 +131,18 @@ def test_paging_is_in_sql_and_deep_pages_work(writer, reader, engine, staff_id, 
     assert len(page) == 100
     assert page[0].code == "HD000100" and page[-1].code == "HD000001"
     listing = next(q for q in seen if "LIMIT" in q and "FROM invoice" in q)
-    with engine.connect() as conn:
-        plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql(
-            f"EXPLAIN QUERY PLAN {listing}", (customer_id, 100, 4900)))
-    # the page is found in the index alone: skipping 4,900 rows reads no table row
-    assert "COVERING INDEX ix_invoice_customer_created" in plan
-    assert "TEMP B-TREE" not in plan
+    if engine.dialect.name == "sqlite":  # (PostgreSQL's planner picks by table statistics)
+        with engine.connect() as conn:
+            plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql(
+                f"EXPLAIN QUERY PLAN {listing}", (customer_id, 100, 4900)))
+        # the page is found in the index alone: skipping 4,900 rows reads no table row
+        assert "COVERING INDEX ix_invoice_customer_created" in plan
+        assert "TEMP B-TREE" not in plan
     for table in ("invoice_line", "invoice i", "invoice LEFT"):
         query = [q for q in seen if f"FROM {table}" in q]
-        assert all(q.count("?") <= 100 for q in query)  # the page's ids only
+        # the page's ids only (SQLite's placeholders are "?", psycopg's "%(name)s")
+        assert all(q.count("?") + q.count("%(") <= 100 for q in query)
+    assert any("FROM invoice_line" in q for q in seen)
 
 
 def test_dates_are_the_salons_calendar_days(writer, reader, staff_id, customer_id):

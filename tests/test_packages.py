@@ -465,7 +465,7 @@ def test_redeem_needs_an_active_service_staff_member(
         fixed_now, writer, reader, staff_id, technician_id, customer_id):
     package = sell(writer, staff_id, customer_id)
     with writer() as s:
-        s.execute(text("UPDATE staff SET active = 0 WHERE id = :t"), {"t": technician_id})
+        s.execute(text("UPDATE staff SET active = FALSE WHERE id = :t"), {"t": technician_id})
     before = state(reader, package.id)
     for service_staff_id, exc, match in [
         (None, ValidationError, "who did the service"),

@@ -139,9 +139,10 @@ def find_items(session: Session, *, query: str, kind: str | None = None,
     code = (query or "").strip().upper()
     params = {"c": code, "cu": prefix_upper_bound(code), "n": f"% {folded}%", "p": folded,
               "pu": prefix_upper_bound(folded), "k": kind, "lim": limit}
+    of_kind = "AND kind = :k " if kind else ""  # (an untyped NULL test PostgreSQL refuses)
     sql = text(
         "SELECT id, code, name, kind, price, package_kind, sessions, validity_days, active "
-        "FROM catalog_item WHERE active AND (:k IS NULL OR kind = :k) AND ("
+        f"FROM catalog_item WHERE active {of_kind}AND ("
         " (code >= :c AND code < :cu) OR (name_norm >= :p AND name_norm < :pu)"
         " OR (' ' || name_norm) LIKE :n)"
         " ORDER BY (code = :c) DESC, (name_norm >= :p AND name_norm < :pu) DESC, name_norm"

@@ -121,8 +121,11 @@ class _Checker:
             have = self.rows("SELECT tbl_name, upper(sql) FROM sqlite_master "
                              "WHERE type = 'trigger'")
         else:
-            have = self.rows("SELECT event_object_table, upper(event_manipulation || ' ' || "
-                             "action_statement) FROM information_schema.triggers")
+            # pg_trigger, not information_schema (which lists no TRUNCATE trigger): a guard
+            # switched off (ALTER TABLE … DISABLE TRIGGER, tgenabled 'D') counts as missing.
+            have = self.rows("SELECT c.relname, upper(pg_get_triggerdef(t.oid)) "
+                             "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                             "WHERE NOT t.tgisinternal AND t.tgenabled != 'D'")
         missing = []
         # SQLite: INSERT OR REPLACE is refused by a BEFORE INSERT guard; PostgreSQL: TRUNCATE.
         verbs = ("UPDATE", "DELETE", "INSERT" if self.sqlite else "TRUNCATE")

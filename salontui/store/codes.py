@@ -8,6 +8,7 @@ leaving a hole: codes are sequential and never reused.
 
 from __future__ import annotations
 
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from salontui.store.db import for_update
@@ -20,10 +21,12 @@ CATALOG = ("catalog", "DV", 4)
 
 
 def next_number(session: Session, name: str) -> int:
+    # The row is made first if missing (a no-op when it exists), then locked: two desks
+    # taking the first code of a fresh database would otherwise both try to create it.
+    session.execute(text("INSERT INTO counter (name, value) VALUES (:name, 0) "
+                         "ON CONFLICT (name) DO NOTHING"), {"name": name})
     statement = for_update(select(Counter).where(Counter.name == name), session)
-    counter = session.exec(statement).first()
-    if counter is None:
-        counter = Counter(name=name, value=0)
+    counter = session.exec(statement).one()
     counter.value += 1
     session.add(counter)
     session.flush()

@@ -179,7 +179,9 @@ def for_update(statement, session: Session):
     """Add ``FOR UPDATE`` on engines that need it (PostgreSQL); SQLite is already serialised
     by BEGIN IMMEDIATE, so a read-then-write on a balance cannot interleave there."""
     if session.get_bind().dialect.name == "postgresql":
-        return statement.with_for_update()
+        # populate_existing: an object already in the session is refreshed from the locked
+        # row, not handed back with the values it had before another desk's commit.
+        return statement.with_for_update().execution_options(populate_existing=True)
     return statement
 
 

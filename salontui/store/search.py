@@ -151,9 +151,9 @@ def _by_phone(session: Session, digits: str, limit: int, deleted: bool) -> list[
                                     "n": limit})
         rows += [r for r in more if r.id not in seen][: limit - len(rows)]
     if not rows and len(national) >= 3:
-        sql = (f"SELECT {_COLUMNS} FROM customer c WHERE instr(c.phone_national, :d) > 0 "
+        sql = (f"SELECT {_COLUMNS} FROM customer c WHERE c.phone_national LIKE :d "
                f"AND {_state(deleted)} ORDER BY c.name_norm LIMIT :n")
-        rows = _rows(session, sql, {"d": national, "n": limit})
+        rows = _rows(session, sql, {"d": f"%{national}%", "n": limit})  # digits: no escapes
     return rows
 
 
@@ -196,7 +196,7 @@ _CANDIDATE_CAP = 5000
 def _key_count(session: Session, word: str) -> int:
     """How many name keys start with ``word`` (counted up to the cap: an index range)."""
     sql = ("SELECT count(*) FROM (SELECT 1 FROM customer_name_key WHERE key >= :p AND key < :u "
-           "LIMIT :cap)")
+           "LIMIT :cap) AS hits")
     params = {"p": word, "u": prefix_upper_bound(word), "cap": _CANDIDATE_CAP}
     return fetch_all(session, sql, params)[0][0]
 
