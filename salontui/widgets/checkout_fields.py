@@ -12,18 +12,22 @@ from salontui.i18n import N_, _
 from salontui.store.kinds import PAYMENT_METHOD_LABELS, PaymentMethod
 
 # (method, label, Alt+letter). The order is the order of the payment panel: money first.
+# :func:`method_label` reads the label here (the checkout's messages and palette, the day
+# close, the invoice and refund dialogs).
 # Not Alt+B nor Alt+F: terminals send them as ESC b / ESC f, which Textual reads as
 # Ctrl+Left / Ctrl+Right (word moves), so they would never arrive.
-PAYMENT_METHODS = tuple((method, PAYMENT_METHOD_LABELS[method], key) for method, key in (
-    (PaymentMethod.CASH, "c"),
-    (PaymentMethod.CARD, "k"),
-    (PaymentMethod.TRANSFER, "t"),
-    (PaymentMethod.EWALLET, "e"),
-    (PaymentMethod.VALUE, "v"),
-    (PaymentMethod.POINTS, "p"),
-    (PaymentMethod.ACCOUNT, "a"),
-    (PaymentMethod.FREE, "w"),
-))
+PAYMENT_METHODS: tuple[tuple[str, str, str], ...] = tuple(
+    (method, PAYMENT_METHOD_LABELS[method], key) for method, key in (
+        (PaymentMethod.CASH, "c"),
+        (PaymentMethod.CARD, "k"),
+        (PaymentMethod.TRANSFER, "t"),
+        (PaymentMethod.EWALLET, "e"),
+        (PaymentMethod.VALUE, "v"),
+        (PaymentMethod.POINTS, "p"),
+        (PaymentMethod.ACCOUNT, "a"),
+        (PaymentMethod.FREE, "w"),
+    ))
+METHOD_LABELS: dict[str, str] = {method: label for method, label, _key in PAYMENT_METHODS}
 # Letters that jump to a method inside the payment panel (plain letters reach the field
 # unharmed, so b and f work there too).
 METHOD_KEYS = {key: method for method, _label, key in PAYMENT_METHODS} | {"b": "card",
@@ -46,4 +50,5 @@ TEXT_CHARS = 120  # a code or a name, a card's name, a search
 
 
 def method_label(method: str) -> str:
-    return _(PAYMENT_METHOD_LABELS.get(method, method))
+    """A payment method's name on the desk, translated (an unknown one as stored)."""
+    return _(METHOD_LABELS.get(method, method))

@@ -12,7 +12,9 @@ invoice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, cast
 
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -21,6 +23,22 @@ from textual.message import Message
 from textual.widgets import Static
 
 from salontui.i18n import _
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+    from textual.screen import Screen
+
+    from salontui.formatting import Formatter
+    from salontui.store.invoices import InvoiceDetail
+    from salontui.store.settings import Settings
+
+
+class ReceiptHost(Protocol):
+    """What a receipt reads from the app it runs in (the desk's app; widgets import no
+    app, so it is named by what it has)."""
+
+    @property
+    def formatter(self) -> Formatter: ...
 
 
 class ReceiptView(VerticalScroll, can_focus=True):
@@ -57,28 +75,41 @@ class ReceiptView(VerticalScroll, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.invoice = None
-        self.settings = None
+        self.invoice: InvoiceDetail | None = None
+        self.settings: Settings | None = None
         self.paper = ReceiptView.last_width
         self.saved: list[Path] = []
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         yield Static("", id="receipt")
 
-    def show(self, invoice, settings) -> None:
+    def show(self, invoice: InvoiceDetail, settings: Settings) -> None:
         self.invoice, self.settings = invoice, settings
         self.paper = ReceiptView.last_width
         self.saved = []
         self.render_receipt()
 
     @property
+    def host(self) -> ReceiptHost:
+        # Textual types the app as App[Any]; the desk's app has what ReceiptHost names.
+        return cast("ReceiptHost", self.app)
+
+    @property
+    def shown(self) -> tuple[InvoiceDetail, Settings]:
+        """The invoice and settings shown (a receipt's keys work only once one is)."""
+        if self.invoice is None or self.settings is None:
+            raise LookupError("no receipt is shown")
+        return self.invoice, self.settings
+
+    @property
     def local_time(self) -> str:
-        return self.app.formatter.datetime(self.invoice.created_at)
+        return self.host.formatter.datetime(self.shown[0].created_at)
 
     def text(self, width: int | None = None) -> str:
         from salontui.store.receipts import receipt_text
 
-        return receipt_text(self.invoice, self.settings, width=width or self.paper,
+        invoice, settings = self.shown
+        return receipt_text(invoice, settings, width=width or self.paper,
                             local_time=self.local_time)
 
     @property
@@ -102,15 +133,15 @@ class ReceiptView(VerticalScroll, can_focus=True):
     def action_save_text(self) -> None:
         from salontui.widgets.documents import write_text_file
 
-        text, name = self.text(), f"{self.invoice.code}-{self.paper}"
+        text, name = self.text(), f"{self.shown[0].code}-{self.paper}"
         self.write_file("text", lambda: write_text_file("receipts", name, text))
 
     def action_save_pdf(self) -> None:
         from salontui.widgets.documents import documents_dir, safe_name
 
-        invoice, settings, local_time = self.invoice, self.settings, self.local_time
+        (invoice, settings), local_time = self.shown, self.local_time
 
-        def job():
+        def job() -> Path:
             from salontui.store.receipts import receipt_pdf
 
             dest = documents_dir("receipts") / f"{safe_name(invoice.code)}.pdf"
@@ -118,10 +149,10 @@ class ReceiptView(VerticalScroll, can_focus=True):
 
         self.write_file("pdf", job)
 
-    def write_file(self, kind: str, job) -> None:
+    def write_file(self, kind: str, job: Callable[[], Path]) -> None:
         """Write a file in a thread (a PDF takes a moment); say where once it is there."""
 
-        def work():
+        def work() -> None:
             try:
                 path = job()
             except Exception as error:  # a full disk, no permission: say so, keep going
@@ -144,7 +175,7 @@ def saved_text(message: ReceiptView.Saved) -> str:
     return label.format(path=message.path)
 
 
-def announce_saved(screen, message: ReceiptView.Saved) -> None:
+def announce_saved(screen: Screen, message: ReceiptView.Saved) -> None:
     """Say where a receipt file went: under the receipt (``#receipt-saved`` of ``screen``)
     and in a notification. The checkout and the receipt dialog both show receipts."""
     text = saved_text(message)

@@ -10,8 +10,9 @@ Nothing here imports the store or SQLAlchemy, so importing a checkout screen sta
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, Protocol, TypeVar
 
 from salontui.i18n import _
 from salontui.widgets.checkout_fields import (
@@ -27,6 +28,13 @@ from salontui.widgets.checkout_fields import (
 )
 from salontui.widgets.documents import APP_DIR, documents_dir, safe_name, write_text_file
 from salontui.widgets.inputs import too_long  # one message for every field
+
+if TYPE_CHECKING:
+    from salontui.formatting import Formatter
+    from salontui.store.appointments import AppointmentRow
+    from salontui.store.packages import PackageRow
+    from salontui.store.promotions import CustomerPromotionRow
+    from salontui.store.summary import CustomerSummary
 
 __all__ = [
     "AMOUNT_CHARS",
@@ -60,18 +68,32 @@ PAYMENT_FIELD_NAMES = {m for m, _l, _k in PAYMENT_METHODS} | {"payments"}
 
 @dataclass(frozen=True)
 class CustomerInfo:
-    summary: Any  # summary.CustomerSummary
-    packages: list
-    promotions: list
-    appointment: Any
+    """The checkout's customer as loaded: what they hold and owe, their packages and
+    promotions, and the appointment being paid (if any)."""
+
+    summary: CustomerSummary
+    packages: list[PackageRow]
+    promotions: list[CustomerPromotionRow]
+    appointment: AppointmentRow | None
 
 
-def before_paying(action):
+class Paying(Protocol):
+    """A checkout: ``result`` is set once paid."""
+
+    @property
+    def result(self) -> object: ...
+
+
+P = ParamSpec("P")
+S = TypeVar("S", bound=Paying)
+
+
+def before_paying(action: Callable[Concatenate[S, P], None]) -> Callable[Concatenate[S, P], None]:
     """An action of the cart: once paid (the receipt on screen) its key does nothing. (The
     keys stay enabled, so the footer is not rebuilt in the middle of showing the receipt.)"""
 
     @functools.wraps(action)
-    def guarded(self, *args, **kwargs):
+    def guarded(self: S, *args: P.args, **kwargs: P.kwargs) -> None:
         if self.result is None:
             return action(self, *args, **kwargs)
         return None
@@ -114,7 +136,7 @@ def parse_points(text: str, *, field: str = "points") -> int:
     return int(digits) if digits else 0
 
 
-def parse_typed_amount(formatter, text: str, *, field: str, allow_zero: bool = False,
+def parse_typed_amount(formatter: Formatter, text: str, *, field: str, allow_zero: bool = False,
                        allow_negative: bool = False) -> int:
     """An amount typed at the checkout: its length checked, then the money parser."""
     raw = check_length(text, field=field, limit=AMOUNT_CHARS)

@@ -6,6 +6,8 @@ holding (F11), resuming (F12), cancelling and leaving the checkout.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.content import Content
 from textual.widgets import Static
 
@@ -18,13 +20,24 @@ from salontui.screens.checkout.common import (
 )
 from salontui.screens.checkout.edits import copy_cart
 from salontui.screens.checkout.payments import Verdict
+from salontui.screens.checkout.state import CheckoutState
+from salontui.store.errors import SalonError
 from salontui.store.sales import cart_rules
 from salontui.widgets.checkout_payments import PaymentPanel
 from salontui.widgets.checkout_receipt import ReceiptView, announce_saved
 from salontui.widgets.footer import DeskFooter
 
+if TYPE_CHECKING:
+    from salontui.store.cart import Cart
+    from salontui.store.checkout import CheckoutResult
+    from salontui.store.invoices import InvoiceDetail
+    from salontui.store.settings import Settings
 
-class ConfirmMixin:
+    # What F10 answers: the result, the invoice as written and the receipt's settings.
+    Paid = tuple[CheckoutResult, InvoiceDetail, Settings]
+
+
+class ConfirmMixin(CheckoutState):
     """Confirm, receipt, hold and resume of
     :class:`~salontui.screens.checkout.screen.CheckoutScreen`."""
 
@@ -45,9 +58,9 @@ class ConfirmMixin:
         cart = copy_cart(self.cart)
         cart.payments = self.current_payments()
         key = self.idempotency_key
-        staff_id = self.app.staff_id
+        staff_id = self.desk.staff_id
         draft_id = self.draft_id
-        settings = getattr(self.app, "settings", None)  # the receipt's header and footer
+        settings = self.desk.settings  # the receipt's header and footer
 
         def job(session):
             from salontui.store.invoices import get_invoice
@@ -59,7 +72,21 @@ class ConfirmMixin:
             return result, get_invoice(session, invoice_id=result.invoice_id), \
                 settings or get_settings(session)
 
-        self.call_store("confirm", job, write=True)
+        self.ask(job, self.confirmed, write=True, failed=self.confirm_refused,
+                 crashed=self.confirm_crashed)
+
+    def confirm_refused(self, error: SalonError) -> None:
+        """The store refused to write the invoice: said under the lines; nothing was paid."""
+        self.busy = False
+        self.show_error(error, target="lines")
+        self.dispatch()
+
+    def confirm_crashed(self, error: BaseException) -> None:
+        """Writing the invoice failed otherwise: said, and F10 may try again (one key)."""
+        self.store_crashed(error)
+        self.busy = False
+        self.show_message(_("Not saved: {error}. F10 tries again (it never pays "
+                            "twice).").format(error=error), "#lines-error")
 
     def refuse(self, verdict: Verdict) -> None:
         """F10 refused: say why where it belongs (at the payment field, or under the lines)
@@ -73,12 +100,12 @@ class ConfirmMixin:
             self.show_message(verdict.reason, "#lines-error")
         self.app.notify(verdict.reason, title=_("Not paid"), severity="warning", timeout=5)
 
-    def confirmed(self, value) -> None:
+    def confirmed(self, paid: Paid) -> None:
         """Paid: the receipt takes the cart's place (one frame; no new screen to build)."""
-        result, invoice, settings = value
+        result, invoice, settings = paid
         self.result = result
         self.busy = False
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         title = _("PAID · invoice {code} · total {total}").format(
             code=result.code, total=fmt.money(result.total))
         if result.change:
@@ -110,8 +137,9 @@ class ConfirmMixin:
 
     def on_receipt_view_closed(self, message: ReceiptView.Closed) -> None:
         message.stop()
-        if hasattr(self.app, "data_version"):  # lists elsewhere read again, not before
-            self.app.data_version += 1
+        desk = self.desk
+        if hasattr(desk, "data_version"):  # lists elsewhere read again, not before
+            desk.data_version += 1
         self.dismiss(self.result)
 
     @before_paying
@@ -125,13 +153,19 @@ class ConfirmMixin:
         cart.payments = self.current_payments()
         first = self.quote.lines[0].description if self.quote and self.quote.lines else ""
         label = cart_rules.held_label(first, len(cart.lines))
-        staff_id, draft_id = self.app.staff_id, self.draft_id
+        staff_id, draft_id = self.desk.staff_id, self.draft_id
 
         def job(session):
             return cart_rules.hold_cart(session, staff_id=staff_id, cart=cart, label=label,
                                         draft_id=draft_id)
 
-        self.call_store("hold", job, write=True)
+        self.ask(job, self.held, write=True, failed=self.show_error)
+
+    def held(self, draft_id: int) -> None:
+        """Held: said (and how to get it back), and the checkout closes."""
+        self.app.notify(_("Held. F12 on a checkout (or Resume held checkout) brings it "
+                          "back."), timeout=5)
+        self.dismiss(None)
 
     @before_paying
     def action_resume(self) -> None:
@@ -142,20 +176,20 @@ class ConfirmMixin:
                               "#lines-error")
             return
 
-        def answer(draft_id) -> None:
+        def answer(draft_id: int | None) -> None:
             if draft_id is not None:
                 self.draft_id = draft_id
                 self.load_draft(draft_id)
 
         self.app.push_screen(HeldCheckoutsDialog(), callback=answer)
 
-    def resume_cart(self, cart) -> None:
+    def resume_cart(self, cart: Cart) -> None:
         """Put a held cart on the screen: its lines, customer and payments."""
         payments = list(cart.payments)
         cart.payments = []
         for method, _label, _key in PAYMENT_METHODS:
             self.amounts[method] = 0
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         texts, card_id = cart_rules.amounts_from(payments, point_value=self.point_value)
         if "value" in texts:
             self.value_card_id = card_id
@@ -180,9 +214,9 @@ class ConfirmMixin:
         if self.draft_id is None:
             self.leave(ask=True)
             return
-        staff_id, draft_id = self.app.staff_id, self.draft_id
+        staff_id, draft_id = self.desk.staff_id, self.draft_id
 
-        def answer(yes) -> None:
+        def answer(yes: bool | None) -> None:
             if not yes:
                 return
 
@@ -191,11 +225,16 @@ class ConfirmMixin:
 
                 return delete_draft(session, staff_id=staff_id, draft_id=draft_id)
 
-            self.call_store("cancel_draft", job, write=True)
+            self.ask(job, self.draft_cancelled, write=True, failed=self.show_error)
 
         self.app.push_screen(ConfirmDialog(
             _("Cancel this held checkout? It is deleted; nothing was paid."),
             title=_("Cancel checkout"), confirm_label=_("Cancel it")), callback=answer)
+
+    def draft_cancelled(self, _deleted: None) -> None:
+        """The held checkout is deleted: said, and the checkout closes."""
+        self.app.notify(_("Held checkout cancelled."), timeout=3)
+        self.dismiss(None)
 
     def leave(self, *, ask: bool) -> None:
         from salontui.screens.dialogs.confirm import ConfirmDialog
@@ -209,7 +248,7 @@ class ConfirmMixin:
         if self.draft_id is not None:
             text = _("Leave this checkout? The held copy stays as it was.")
 
-        def answer(yes) -> None:
+        def answer(yes: bool | None) -> None:
             if yes:
                 self.dismiss(None)
 

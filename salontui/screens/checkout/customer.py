@@ -6,22 +6,31 @@ changing the customer (what goes with the one before is a rule of
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.content import Content
 from textual.widgets import Static
 
 from salontui.i18n import _, ngettext
 from salontui.keymap import key_of
 from salontui.screens.checkout.common import (
+    CustomerInfo,
     before_paying,
 )
 from salontui.screens.checkout.dialogs import PickerDialog, PickerOption
+from salontui.screens.checkout.state import CheckoutState
 from salontui.store.names import card_label
 from salontui.store.sales import cart_rules
 from salontui.widgets import fmt as cached
 from salontui.widgets.checkout_payments import PaymentPanel
 
+if TYPE_CHECKING:
+    from salontui.screens.checkout.dialogs import TopUp
+    from salontui.store.packages import PackageRow
+    from salontui.store.promotions import CustomerPromotionRow
 
-class CustomerMixin:
+
+class CustomerMixin(CheckoutState):
     """The customer of :class:`~salontui.screens.checkout.screen.CheckoutScreen`."""
 
     def show_strip(self) -> None:
@@ -36,7 +45,7 @@ class CustomerMixin:
         if self.info is None or self.info.summary.id != self.cart.customer_id:
             strip.update(_("Loading the customer…"))
             return
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         s = self.info.summary
         self.sub_title = _("Checkout · {code} {name}").format(code=s.code, name=s.name)
         line1 = Content.from_markup("[b]$name[/b]", name=s.name)
@@ -76,25 +85,27 @@ class CustomerMixin:
                 time=fmt.datetime(a.starts_at), services=a.services)))
         strip.update(Content("\n").join(lines))
 
-    def need_customer(self) -> bool:
+    def need_customer(self) -> CustomerInfo | None:
+        """The customer as loaded, or None, said (a walk-in, or still loading)."""
         if self.cart.customer_id is None:
             self.show_message(_("Choose the customer first (F3): a walk-in has no packages, "
                                 "cards, points or debt."), "#lines-error")
-            return False
+            return None
         if self.info is None or self.info.summary.id != self.cart.customer_id:
             self.show_message(_("The customer is still loading; try again in a moment."),
                               "#lines-error")
-            return False
-        return True
+            return None
+        return self.info
 
     @before_paying
     def action_redeem(self) -> None:
-        if not self.need_customer():
+        info = self.need_customer()
+        if info is None:
             return
         from salontui.screens.dialogs.packages_common import status_label
 
-        fmt = self.app.formatter
-        packages = self.info.packages
+        fmt = self.desk.formatter
+        packages = info.packages
         if not packages:
             self.show_message(_("This customer has no packages."), "#lines-error")
             return
@@ -115,7 +126,7 @@ class CustomerMixin:
                     why = _("expired {date}").format(date=fmt.date(p.expires_on))
                 choices.append(PickerOption(str(p.id), f"{p.name} · {why} ▲", enabled=False))
 
-        def chosen(key) -> None:
+        def chosen(key: str | None) -> None:
             if key is None:
                 return
             package = next(p for p in packages if str(p.id) == key)
@@ -127,7 +138,7 @@ class CustomerMixin:
             hint=_("Only packages in use can be redeemed · Enter takes · Esc cancels")),
             callback=chosen)
 
-    def add_redemption(self, package, staff_id: int) -> None:
+    def add_redemption(self, package: PackageRow, staff_id: int) -> None:
         def op(session, cart):
             from salontui.store.cart import CartLine
 
@@ -139,13 +150,14 @@ class CustomerMixin:
 
     @before_paying
     def action_top_up(self) -> None:
-        if not self.need_customer():
+        info = self.need_customer()
+        if info is None:
             return
         from salontui.screens.checkout.dialogs import TopUpDialog
 
-        cards = [c.name for c in self.info.summary.cards]
+        cards = [c.name for c in info.summary.cards]
 
-        def answer(top) -> None:
+        def answer(top: TopUp | None) -> None:
             if top is None:
                 return
 
@@ -162,11 +174,12 @@ class CustomerMixin:
 
     @before_paying
     def action_repay_debt(self) -> None:
-        if not self.need_customer():
+        info = self.need_customer()
+        if info is None:
             return
         from salontui.screens.checkout.dialogs import RepayDialog
 
-        debt = self.info.summary.debt
+        debt = info.summary.debt
         if debt <= 0:
             self.show_message(_("This customer owes nothing."), "#lines-error")
             return
@@ -184,9 +197,10 @@ class CustomerMixin:
 
         self.edit(op, then=self.select_last_line)
 
-    def preset_repayment(self) -> None:
+    def preset_repayment(self, info: CustomerInfo) -> None:
+        """Opened to repay the debt: one repayment line of all of it, and the cash field."""
         self.repay_preset = True
-        debt = self.info.summary.debt
+        debt = info.summary.debt
         if debt <= 0:
             self.show_message(_("This customer owes nothing."), "#lines-error")
             return
@@ -194,7 +208,7 @@ class CustomerMixin:
             self.add_repayment(debt)
         self.query_one(PaymentPanel).field("cash").control.focus()
 
-    def usable_promotions(self) -> list:
+    def usable_promotions(self) -> list[CustomerPromotionRow]:
         if self.info is None:
             return []
         from salontui.store import clock
@@ -210,12 +224,13 @@ class CustomerMixin:
 
     @before_paying
     def action_apply_promotion(self) -> None:
-        if not self.need_customer():
+        info = self.need_customer()
+        if info is None:
             return
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         usable = {p.id for p in self.usable_promotions()}
         choices = [PickerOption("none", _("No promotion"))]
-        for p in self.info.promotions:
+        for p in info.promotions:
             text = f"{p.code} · {p.program_name}" + (f": {p.detail}" if p.detail else "")
             if p.used_on is not None:
                 text += " · " + _("used {date}").format(date=fmt.date(p.used_on)) + " ▲"
@@ -226,7 +241,7 @@ class CustomerMixin:
             self.show_message(_("No promotion was given to this customer."), "#lines-error")
             return
 
-        def answer(key) -> None:
+        def answer(key: str | None) -> None:
             if key is None:
                 return
             promotion_id = None if key == "none" else int(key)
@@ -245,7 +260,7 @@ class CustomerMixin:
     def action_change_customer(self) -> None:
         from salontui.screens.checkout.dialogs import WALK_IN, CustomerPickerDialog
 
-        def answer(choice) -> None:
+        def answer(choice: int | str | None) -> None:
             if choice is None:
                 return
             customer_id = None if choice == WALK_IN else int(choice)

@@ -6,6 +6,7 @@ prices the cart and the store refuses what is wrong).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -31,6 +32,9 @@ from salontui.widgets import fmt as cached
 from salontui.widgets.checkout_payments import BoundedInput
 from salontui.widgets.inputs import DeskInput, Field
 from salontui.widgets.tables import Col, DeskTable
+
+if TYPE_CHECKING:
+    from salontui.store.search import CustomerRow
 
 WALK_IN = "walk-in"
 CUSTOMER_LIMIT = 20
@@ -101,7 +105,7 @@ class CustomerPickerDialog(StoreCalls, ModalScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list = []
+        self.rows: list[CustomerRow] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog checkout-picker") as box:
@@ -136,12 +140,14 @@ class CustomerPickerDialog(StoreCalls, ModalScreen):
 
             return search_customers(session, query=query, limit=CUSTOMER_LIMIT)
 
-        self.call_store("search", find)
+        self.ask(find, self.show_results)
 
-    def store_result(self, tag: str, value) -> None:
-        self.rows = list(value)
-        fmt = self.app.formatter
-        rows = [(WALK_IN, ["", _("Walk-in (no customer)"), "", ""])]
+    def show_results(self, found: list[CustomerRow]) -> None:
+        """The customers found (after "Walk-in", always the first row)."""
+        self.rows = list(found)
+        fmt = self.desk.formatter
+        rows: list[tuple[object, list[str]]] = [
+            (WALK_IN, ["", _("Walk-in (no customer)"), "", ""])]
         for r in self.rows:
             rows.append((r.id, [r.code, r.name, cached.phone(fmt, r.phone),
                                 cached.money(fmt, r.debt) if r.debt else ""]))
@@ -251,7 +257,7 @@ class RepayDialog(LocalFormDialog):
     def compose_body(self) -> ComposeResult:
         from salontui.screens.checkout.common import plain_amount
 
-        fmt = self.app.formatter
+        fmt = self.formatter
         yield Static(_("Owed now: {amount}").format(amount=fmt.money(self.debt)),
                      classes="intro")
         yield Field(_("Amount repaid"), BoundedInput(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.widgets import Label
@@ -21,32 +21,42 @@ from salontui.i18n import _
 from salontui.screens.checkout.common import (
     PAYMENT_FIELD_NAMES,
 )
+from salontui.screens.checkout.state import CheckoutState
 from salontui.store.errors import SalonError
 from salontui.widgets.checkout_payments import PaymentPanel
 from salontui.widgets.tables import DeskTable
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from salontui.store.cart import Cart, Quote
+
+    EditOp = Callable[[Session, Cart], Cart]
 
 
 @dataclass
 class Edit:
     """One change of the cart: ``op(session, cart) -> cart`` and where its refusal is shown."""
 
-    op: Callable[[Any, Any], Any] | None
+    op: EditOp | None
     target: str = "lines"  # "add", "prompt", "lines"
     then: Callable[[], None] | None = None
     on_error: Callable[[], None] | None = None
 
 
-def copy_cart(cart):
+def copy_cart(cart: Cart) -> Cart:
     from salontui.store.cart import Cart
 
     return Cart.from_json(cart.to_json())
 
 
-class EditsMixin:
+class EditsMixin(CheckoutState):
     """The edit queue of :class:`~salontui.screens.checkout.screen.CheckoutScreen` and its
     messages at the fields."""
 
-    def edit(self, op, *, target: str = "lines", then=None, on_error=None) -> None:
+    def edit(self, op: EditOp | None, *, target: str = "lines",
+             then: Callable[[], None] | None = None,
+             on_error: Callable[[], None] | None = None) -> None:
         """Ask for a change of the cart; it is made (and priced) after the ones before it."""
         self.clear_store_errors()
         self.edits.append(Edit(op, target, then, on_error))
@@ -77,7 +87,7 @@ class EditsMixin:
         payments = self.current_payments()
         op = edit.op
 
-        def job(session):
+        def job(session: Session) -> tuple[Cart, Quote]:
             from salontui.store.cart import quote
 
             cart = op(session, base) if op is not None else base
@@ -85,14 +95,31 @@ class EditsMixin:
             return cart, quote(session, cart=cart)
 
         self.in_flight = edit
-        self.call_store("quote", job)
+        # One sequence for every edit: only the newest answer counts.
+        self.ask(job, self.quote_answered, failed=self.edit_refused,
+                 crashed=self.edit_crashed, tag="quote")
 
-    def quote_answered(self, value) -> None:
+    def quote_answered(self, priced: tuple[Cart, Quote]) -> None:
+        """The edit in flight is made: the cart and its price as the store accepted them."""
         edit, self.in_flight = self.in_flight, None
-        self.cart, self.quote = value
+        self.cart, self.quote = priced
         self.render_cart()
         if edit is not None and edit.then is not None:
             edit.then()
+        self.dispatch()
+
+    def edit_refused(self, error: SalonError) -> None:
+        """The store refused the edit in flight: nothing changed; said at its field."""
+        edit, self.in_flight = self.in_flight, None
+        self.show_error(error, target=edit.target if edit else "lines")
+        if edit is not None and edit.on_error is not None:
+            edit.on_error()
+        self.dispatch()
+
+    def edit_crashed(self, error: BaseException) -> None:
+        """The edit in flight failed otherwise: said, and the queue goes on."""
+        self.store_crashed(error)
+        self.in_flight = None
         self.dispatch()
 
     def show_message(self, message: str, where: str) -> None:
@@ -143,7 +170,7 @@ class EditsMixin:
     def errors(self) -> dict[str, str]:
         """Messages now shown, by where ("add", "prompt", "lines", a payment method): for
         tests."""
-        shown = {}
+        shown: dict[str, str] = {}
         for key in ("add", "prompt", "lines"):
             label = self.query_one(f"#{key}-error", Label)
             if label.has_class("-shown"):

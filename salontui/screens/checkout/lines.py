@@ -7,7 +7,7 @@ removed) or the invoice's discount. What an edit does to the cart is a rule of
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.message import Message
@@ -27,6 +27,7 @@ from salontui.screens.checkout.common import (
     plain_amount,
 )
 from salontui.screens.checkout.dialogs import PickerDialog, PickerOption
+from salontui.screens.checkout.state import CheckoutState
 from salontui.store.errors import SalonError
 from salontui.store.names import card_label
 from salontui.store.sales import cart_rules
@@ -34,6 +35,14 @@ from salontui.widgets import fmt as cached
 from salontui.widgets.checkout_payments import BoundedInput, PayInput, PaymentPanel
 from salontui.widgets.inputs import DeskInput
 from salontui.widgets.tables import DeskTable
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+    from textual import events
+
+    from salontui.screens.checkout.edits import EditOp
+    from salontui.store.cart import CartLine, PricedLine
+    from salontui.store.catalog import CatalogRow
 
 
 class AddInput(BoundedInput):
@@ -46,7 +55,7 @@ class AddInput(BoundedInput):
             super().__init__()
             self.text = text
 
-    async def _on_key(self, event) -> None:
+    async def _on_key(self, event: events.Key) -> None:
         # Enter is taken here, in the order of the keys: a binding would only run once the
         # key has bubbled up to the app, after the keys typed behind it.
         if event.key == "enter":
@@ -58,11 +67,11 @@ class AddInput(BoundedInput):
                 self.value = ""
 
 
-class LinesMixin:
+class LinesMixin(CheckoutState):
     """The lines of :class:`~salontui.screens.checkout.screen.CheckoutScreen`."""
 
-    def line_text(self, line) -> str:
-        fmt = self.app.formatter
+    def line_text(self, line: PricedLine) -> str:
+        fmt = self.desk.formatter
         text = line.description
         if line.kind == "redeem":
             text = _("Session: {name}").format(name=text)
@@ -78,7 +87,7 @@ class LinesMixin:
         return text
 
     def render_cart(self) -> None:
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         table = self.query_one("#lines", DeskTable)
         rows = []
         priced = self.quote.lines if self.quote is not None else []
@@ -103,31 +112,37 @@ class LinesMixin:
             self.completions = []
             self.completion_query = ""
             self.query_one("#completions", DeskTable).display = False
-            self.call_store("complete", lambda session: None)  # drops answers on their way
+            # An empty search of the same handler: the answers on their way are dropped.
+            self.ask(lambda session: None, self.show_completions,
+                     failed=self.completion_refused)
             return
 
-        def find(session):
+        def find(session: Session) -> tuple[str, list[CatalogRow]]:
             from salontui.store.catalog import find_items
 
             return query, find_items(session, query=query, limit=COMPLETIONS)
 
-        self.call_store("complete", find)
+        self.ask(find, self.show_completions, failed=self.completion_refused)
 
-    def show_completions(self, value) -> None:
+    def show_completions(self, found: tuple[str, list[CatalogRow]] | None) -> None:
+        """The catalog's matches of what was typed (None: the field was emptied)."""
         table = self.query_one("#completions", DeskTable)
-        if value is None:
+        if found is None:
             return
-        query, rows = value
+        query, rows = found
         if query != self.query_one("#add", DeskInput).value.strip():
             return
         self.completions = rows
         self.completion_query = query
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         kinds = {"service": _("service"), "product": _("product"), "package": _("package")}
         table.set_rows(((r.id, [r.code, r.name, kinds.get(r.kind, r.kind),
                                  cached.money(fmt, r.price)]) for r in rows), keep_cursor=False)
         table.styles.height = min(len(rows), COMPLETIONS) + 1
         table.display = bool(rows)
+
+    def completion_refused(self, error: SalonError) -> None:
+        """A search the store refuses shows no completions (Enter says why, at the field)."""
 
     def hide_completions(self) -> None:
         self.completions = []
@@ -159,7 +174,7 @@ class LinesMixin:
         self.edit(self.add_item_op(query, item_id), target="add",
                   then=self.select_last_line, on_error=restore_text)
 
-    def add_item_op(self, query: str, item_id: int | None):
+    def add_item_op(self, query: str, item_id: int | None) -> EditOp:
         """Add the item with ``item_id``, or the one the code or name finds first; a product
         already on the cart (as sold: price and discount untouched) gets one more instead."""
 
@@ -181,14 +196,15 @@ class LinesMixin:
         index = int(key)
         return index if index < len(self.cart.lines) else None
 
-    def selected_line(self):
+    def selected_line(self) -> tuple[int, PricedLine] | None:
+        """The selected line (its index and the line as priced), or None, said."""
         index = self.selected_index()
-        if index is None:
+        if index is None or self.quote is None:
             self.show_message(_("Add a line first."), "#lines-error")
-            return None, None
+            return None
         return index, self.quote.lines[index]
 
-    def line_op(self, index: int, change: Callable[[Any], None]):
+    def line_op(self, index: int, change: Callable[[CartLine], None]) -> EditOp:
         def op(session, cart):
             return cart_rules.edit_line(cart, index, change)
 
@@ -220,9 +236,10 @@ class LinesMixin:
 
     @before_paying
     def action_set_quantity(self) -> None:
-        index, line = self.selected_line()
-        if line is None:
+        selected = self.selected_line()
+        if selected is None:
             return
+        index, line = selected
 
         def apply(text: str) -> None:
             try:
@@ -241,14 +258,15 @@ class LinesMixin:
 
     @before_paying
     def action_set_price(self) -> None:
-        index, line = self.selected_line()
-        if line is None:
+        selected = self.selected_line()
+        if selected is None:
             return
+        index, line = selected
         if not cart_rules.line_takes_price(line.kind):
             self.show_message(_("A package session has no price: its value comes from the "
                                 "package."), "#lines-error")
             return
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
 
         def apply(text: str) -> None:
             try:
@@ -275,15 +293,16 @@ class LinesMixin:
             return cart_rules.percent_of(base, parse_whole(raw[:-1], field=field), field=field)
         if not raw:
             return 0
-        return parse_typed_amount(self.app.formatter, raw, field=field, allow_zero=True,
+        return parse_typed_amount(self.desk.formatter, raw, field=field, allow_zero=True,
                                   allow_negative=True)
 
     @before_paying
     def action_set_discount(self) -> None:
-        index, line = self.selected_line()
-        if line is None:
+        selected = self.selected_line()
+        if selected is None:
             return
-        fmt = self.app.formatter
+        index, line = selected
+        fmt = self.desk.formatter
         gross = line.quantity * line.unit_price
 
         def apply(text: str) -> None:
@@ -307,7 +326,9 @@ class LinesMixin:
         if not self.cart.lines:
             self.show_message(_("Add a line first."), "#lines-error")
             return
-        fmt = self.app.formatter
+        if self.quote is None:  # a held cart just resumed: its price is on its way
+            return
+        fmt = self.desk.formatter
         sales = cart_rules.sales_amount(self.quote.lines)
 
         def apply(text: str) -> None:
@@ -329,9 +350,10 @@ class LinesMixin:
 
     @before_paying
     def action_choose_staff(self) -> None:
-        index, line = self.selected_line()
-        if line is None:
+        selected = self.selected_line()
+        if selected is None:
             return
+        index, line = selected
         self.pick_staff(_("Who did line {n}?").format(n=index + 1), line.staff_id,
                         lambda staff_id: self.set_line_staff(index, staff_id))
 
@@ -345,7 +367,7 @@ class LinesMixin:
                    for m in self.staff]
         wanted = current  # the line's own technician, else the first: never the last chosen
 
-        def answer(key) -> None:
+        def answer(key: str | None) -> None:
             if key is not None:
                 self.last_staff_id = int(key)
                 then(int(key))
@@ -361,9 +383,10 @@ class LinesMixin:
 
     @before_paying
     def action_toggle_picked_up(self) -> None:
-        index, line = self.selected_line()
-        if line is None:
+        selected = self.selected_line()
+        if selected is None:
             return
+        index, line = selected
         if not cart_rules.may_stay_at_salon(line.kind):
             self.show_message(_("Only a product can be kept at the salon for later."),
                               "#lines-error")
@@ -376,9 +399,10 @@ class LinesMixin:
 
     @before_paying
     def action_remove_line(self) -> None:
-        index, line = self.selected_line()
-        if line is None:
+        selected = self.selected_line()
+        if selected is None:
             return
+        index, _line = selected
 
         def op(session, cart):
             return cart_rules.remove_line(cart, index)

@@ -7,6 +7,7 @@ card or points allow, what F10 would do) are in :mod:`salontui.store.sales.cart_
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from salontui.i18n import _, ngettext
 from salontui.keymap import key_of
@@ -18,11 +19,16 @@ from salontui.screens.checkout.common import (
     parse_typed_amount,
     plain_amount,
 )
+from salontui.screens.checkout.state import CheckoutState
 from salontui.store.errors import SalonError
 from salontui.store.names import card_label
 from salontui.store.sales import cart_rules
 from salontui.widgets import fmt as cached
 from salontui.widgets.checkout_payments import PayInput, PaymentPanel
+
+if TYPE_CHECKING:
+    from salontui.store.cart import CartPayment
+    from salontui.store.ledger import CardBalance
 
 
 @dataclass(frozen=True)
@@ -42,13 +48,13 @@ class Verdict:
 CUSTOMER_METHODS = cart_rules.CUSTOMER_METHODS
 
 
-class PaymentsMixin:
+class PaymentsMixin(CheckoutState):
     """The payment panel of :class:`~salontui.screens.checkout.screen.CheckoutScreen`."""
 
     def verdict(self) -> Verdict:
         """What F10 does now: write the invoice, or refuse and say why (see :class:`Verdict`).
         The payment line shows exactly this."""
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         settled = cart_rules.settle(self.quote, has_lines=bool(self.cart.lines),
                                     payments=self.current_payments())
         if settled.state == cart_rules.NO_LINES:
@@ -96,10 +102,11 @@ class PaymentsMixin:
         info = self.info
         # Still loading: nothing is refused yet; F10 waits for it, then the store decides.
         loaded = info is not None and info.summary.id == self.cart.customer_id
-        card = self.value_card() if method == "value" and loaded else None
+        summary = info.summary if info is not None and loaded else None
+        card = self.value_card() if method == "value" and summary is not None else None
         problem = cart_rules.payment_problem(
             method, amount, walk_in=self.cart.customer_id is None,
-            customer=info.summary if loaded else None, card=card,
+            customer=summary, card=card,
             repaying=cart_rules.repays_debt(self.cart))
         if problem is None:
             return None
@@ -113,19 +120,19 @@ class PaymentsMixin:
             return _("A debt cannot be repaid on account.")
         if problem == cart_rules.NOT_MEMBER:
             return _("This customer cannot pay with points (membership not active).")
-        if problem == cart_rules.TOO_FEW_POINTS:
-            points = info.summary.points
+        if problem == cart_rules.TOO_FEW_POINTS and summary is not None:
+            points = summary.points
             return ngettext("Only {left} point left; cannot deduct {n}.",
                             "Only {left} points left; cannot deduct {n}.",
                             points).format(left=f"{max(points, 0):,}", n=f"{amount:,}")
-        if problem == cart_rules.NO_CARD:
+        if problem == cart_rules.NO_CARD or card is None:  # (no card: never CARD_SHORT)
             return _("This customer has no stored-value card.")
-        fmt = self.app.formatter  # CARD_SHORT
+        fmt = self.desk.formatter  # CARD_SHORT
         return _("Only {left} left on the {card} card; cannot deduct {n}.").format(
             left=fmt.money(card.balance), card=card_label(card.name), n=fmt.money(amount))
 
     def show_payment_hints(self) -> None:
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         panel = self.query_one(PaymentPanel)
         summary = self.info.summary if self.info is not None else None
         walk_in = self.cart.customer_id is None
@@ -160,10 +167,10 @@ class PaymentsMixin:
 
     @property
     def point_value(self) -> int:
-        settings = getattr(self.app, "settings", None)
-        return getattr(settings, "point_value", 0) or 0
+        settings = self.desk.settings
+        return (settings.point_value or 0) if settings is not None else 0
 
-    def value_card(self):
+    def value_card(self) -> CardBalance | None:
         if self.info is None or not self.info.summary.cards:
             return None
         cards = self.info.summary.cards
@@ -173,7 +180,7 @@ class PaymentsMixin:
         if self.result is not None:
             return
         field = self.query_one(PaymentPanel).field(method)
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         self.typed[method] = text
         self.refused_pastes.discard(method)
         try:
@@ -218,7 +225,7 @@ class PaymentsMixin:
             if self.typed.get(method, "") != text:  # (the same text reads the same)
                 self.payment_changed(method, text)
 
-    def current_payments(self) -> list:
+    def current_payments(self) -> list[CartPayment]:
         card = self.value_card()
         return cart_rules.payments_from(self.amounts, point_value=self.point_value,
                                         card_id=card.card_id if card else None)
@@ -260,7 +267,7 @@ class PaymentsMixin:
             self.show_message(_("This customer has only one stored-value card.") if cards else
                               _("This customer has no stored-value card."), "#lines-error")
             return
-        current = self.value_card()
+        current = self.value_card() or cards[0]  # (there are cards: never None)
         index = next(i for i, c in enumerate(cards) if c.card_id == current.card_id)
         self.value_card_id = cards[(index + 1) % len(cards)].card_id
         self.show_payment_hints()
@@ -295,7 +302,7 @@ class PaymentsMixin:
             point_value=self.point_value,
             points=self.info.summary.points if self.info is not None else 0,
             card=self.value_card() if method == "value" else None)
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         if method == "points":
             self.set_amount_text(method, str(amount) if amount else "")
         else:

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import uuid
 from collections import deque
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -63,7 +63,7 @@ from salontui.screens.checkout.common import (
 )
 from salontui.screens.checkout.confirm import ConfirmMixin
 from salontui.screens.checkout.customer import CustomerMixin
-from salontui.screens.checkout.edits import Edit, EditsMixin
+from salontui.screens.checkout.edits import EditsMixin
 from salontui.screens.checkout.lines import AddInput, LinesMixin
 from salontui.screens.checkout.payments import PaymentsMixin
 from salontui.screens.checkout.totals import TotalsMixin
@@ -75,6 +75,9 @@ from salontui.widgets.footer import DeskFooter
 from salontui.widgets.header import desk_header
 from salontui.widgets.inputs import DeskInput
 from salontui.widgets.tables import Col, DeskTable
+
+if TYPE_CHECKING:
+    from salontui.store.staff import StaffMember
 
 
 class CheckoutScreen(EditsMixin, LinesMixin, CustomerMixin, PaymentsMixin, TotalsMixin,
@@ -192,34 +195,37 @@ class CheckoutScreen(EditsMixin, LinesMixin, CustomerMixin, PaymentsMixin, Total
 
     def __init__(self, customer_id: int | None = None, appointment_id: int | None = None,
                  draft_id: int | None = None, *, repay: bool = False) -> None:
+        from salontui.store.cart import Cart
+
         super().__init__()
+        # The state's meaning and types: see CheckoutState (.state).
         self.customer_id = customer_id
         self.appointment_id = appointment_id
         self.draft_id = draft_id
         self.repay = repay
         self.idempotency_key = uuid.uuid4().hex
-        self.cart = None  # the accepted cart (store.cart.Cart)
-        self.quote = None  # its quote
-        self.info: CustomerInfo | None = None
-        self.staff: list = []  # who can be chosen for a line (technicians first)
-        self.staff_names: dict[int, str] = {}
-        self.last_staff_id: int | None = None
-        self.edits: deque[Edit] = deque()
-        self.in_flight: Edit | None = None
+        self.cart = Cart(customer_id=customer_id, appointment_id=appointment_id)
+        self.quote = None
+        self.info = None
+        self.staff = []
+        self.staff_names = {}
+        self.last_staff_id = None
+        self.edits = deque()
+        self.in_flight = None
         self.dirty = False
-        self.busy = False  # confirming
+        self.busy = False
         self.confirm_wanted = False
         self.result = None
-        self.amounts: dict[str, int] = {m: 0 for m, _l, _k in PAYMENT_METHODS}
-        self.bad_amounts: set[str] = set()
-        self.refused_pastes: set[str] = set()  # a paste too long, not taken: said at the field
-        self.typed: dict[str, str] = {}  # the text each payment amount was read from
-        self.value_card_id: int | None = None
-        self.completions: list = []
+        self.amounts = {m: 0 for m, _l, _k in PAYMENT_METHODS}
+        self.bad_amounts = set()
+        self.refused_pastes = set()
+        self.typed = {}
+        self.value_card_id = None
+        self.completions = []
         self.completion_query = ""
         self.completion_moved = False
-        self.prompt_apply: Callable[[str], None] | None = None
-        self.pay_focus: str | None = None
+        self.prompt_apply = None
+        self.pay_focus = None
         self.repay_preset = False
 
     @classmethod
@@ -269,9 +275,6 @@ class CheckoutScreen(EditsMixin, LinesMixin, CustomerMixin, PaymentsMixin, Total
         yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
-        from salontui.store.cart import Cart
-
-        self.cart = Cart(customer_id=self.customer_id, appointment_id=self.appointment_id)
         completions = self.query_one("#completions", DeskTable)
         completions.can_focus = False
         completions.display = False
@@ -293,7 +296,16 @@ class CheckoutScreen(EditsMixin, LinesMixin, CustomerMixin, PaymentsMixin, Total
 
             return list_staff(session, include_inactive=True)
 
-        self.call_store("staff", read)
+        self.ask(read, self.staff_loaded, failed=self.show_error)
+
+    def staff_loaded(self, members: list[StaffMember]) -> None:
+        """Who can be chosen for a line: technicians first; every name, for the lines."""
+        self.staff_names = {m.id: m.name for m in members}
+        active = [m for m in members if m.active]
+        technicians = [m for m in active if m.role == "technician"]
+        self.staff = technicians + [m for m in active if m.role != "technician"]
+        if self.quote is not None:
+            self.render_cart()
 
     def load_customer(self) -> None:
         customer_id = self.cart.customer_id
@@ -317,7 +329,19 @@ class CheckoutScreen(EditsMixin, LinesMixin, CustomerMixin, PaymentsMixin, Total
                                 list_customer_promotions(session, customer_id=customer_id),
                                 appointment)
 
-        self.call_store("customer", read)
+        self.ask(read, self.customer_loaded, failed=self.customer_failed)
+
+    def customer_loaded(self, info: CustomerInfo) -> None:
+        """The customer as loaded: the strip, what they may pay with, and a repayment."""
+        self.info = info
+        self.show_strip()
+        self.show_payment_hints()
+        self.recheck_payments()
+        if self.repay and not self.repay_preset:
+            self.preset_repayment(info)
+
+    def customer_failed(self, error: SalonError) -> None:
+        self.query_one("#strip", Static).update(Content(f"▲ {error.message}"))
 
     def load_draft(self, draft_id: int) -> None:
         def read(session):
@@ -325,66 +349,7 @@ class CheckoutScreen(EditsMixin, LinesMixin, CustomerMixin, PaymentsMixin, Total
 
             return load_draft(session, draft_id=draft_id)
 
-        self.call_store("draft", read)
-
-    def store_result(self, tag: str, value) -> None:
-        if tag == "quote":
-            self.quote_answered(value)
-        elif tag == "complete":
-            self.show_completions(value)
-        elif tag == "customer":
-            self.info = value
-            self.show_strip()
-            self.show_payment_hints()
-            self.recheck_payments()
-            if self.repay and not self.repay_preset:
-                self.preset_repayment()
-        elif tag == "staff":
-            self.staff_names = {m.id: m.name for m in value}
-            active = [m for m in value if m.active]
-            technicians = [m for m in active if m.role == "technician"]
-            self.staff = technicians + [m for m in active if m.role != "technician"]
-            if self.quote is not None:
-                self.render_cart()
-        elif tag == "draft":
-            self.resume_cart(value)
-        elif tag == "confirm":
-            self.confirmed(value)
-        elif tag == "hold":
-            self.app.notify(_("Held. F12 on a checkout (or Resume held checkout) brings it "
-                              "back."), timeout=5)
-            self.dismiss(None)
-        elif tag == "cancel_draft":
-            self.app.notify(_("Held checkout cancelled."), timeout=3)
-            self.dismiss(None)
-
-    def store_error(self, tag: str, error: SalonError) -> None:
-        if tag == "quote":
-            edit, self.in_flight = self.in_flight, None
-            self.show_error(error, target=edit.target if edit else "lines")
-            if edit is not None and edit.on_error is not None:
-                edit.on_error()
-            self.dispatch()
-        elif tag == "confirm":
-            self.busy = False
-            self.show_error(error, target="lines")
-            self.dispatch()
-        elif tag == "customer":
-            self.query_one("#strip", Static).update(Content(f"▲ {error.message}"))
-        elif tag == "complete":
-            return
-        else:
-            self.show_error(error, target="lines")
-
-    def unexpected_error(self, tag: str, error: BaseException) -> None:
-        super().unexpected_error(tag, error)
-        if tag == "quote":
-            self.in_flight = None
-            self.dispatch()
-        elif tag == "confirm":
-            self.busy = False
-            self.show_message(_("Not saved: {error}. F10 tries again (it never pays "
-                                "twice).").format(error=error), "#lines-error")
+        self.ask(read, self.resume_cart, failed=self.show_error)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "add":

@@ -8,13 +8,14 @@ from textual.content import Content
 from textual.widgets import Static
 
 from salontui.i18n import _, ngettext
+from salontui.screens.checkout.state import CheckoutState
 
 
-class TotalsMixin:
+class TotalsMixin(CheckoutState):
     """The totals of :class:`~salontui.screens.checkout.screen.CheckoutScreen`."""
 
     def show_totals(self) -> None:
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         q = self.quote
         totals = self.query_one("#totals", Static)
         if q is None or not q.lines:
