@@ -1,4 +1,5 @@
-"""The payment panel of the checkout: one field per method, each with its Alt+letter.
+"""The payment panel of the checkout: one field per method, each with its key (Alt+letter
+by default; the checkout hands the keys over as its bindings have them, after the keymap).
 
 A :class:`PayInput` takes digits and separators; a letter typed in it jumps to
 that method's field instead (c cash, k or b bank card, t transfer, e e-wallet,
@@ -90,12 +91,12 @@ class PayField(Vertical):
     PayField.-invalid .pay-error { display: block; }
     """
 
-    def __init__(self, method: str, label: str, letter: str) -> None:
+    def __init__(self, method: str, label: str, key: str) -> None:
         super().__init__(id=f"field-{method}")
         self.method = method
         self.key = method
         self.keys = {method}
-        self.label_text = f"Alt+{letter.upper()} {_(PANEL_LABELS.get(method, label))}"
+        self.label_text = f"{key} {_(PANEL_LABELS.get(method, label))}"
         self.control = PayInput(method, placeholder="0")
 
     def compose(self) -> ComposeResult:
@@ -138,19 +139,24 @@ class PayField(Vertical):
 
 
 class PaymentPanel(Horizontal):
-    """Two columns of four methods: money on the left, the customer's own on the right."""
+    """Two columns of four methods: money on the left, the customer's own on the right.
+    ``keys`` are the keys that jump to each method's field, as shown ("Alt+C")."""
 
     DEFAULT_CSS = """
     PaymentPanel { height: auto; }
     PaymentPanel > Vertical { height: auto; width: 1fr; }
     """
 
+    def __init__(self, keys: dict[str, str], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.keys = keys
+
     def compose(self) -> ComposeResult:
         methods = list(PAYMENT_METHODS)
         for column in (methods[:4], methods[4:]):
             with Vertical():
-                for method, label, letter in column:
-                    yield PayField(method, label, letter)
+                for method, label, _letter in column:
+                    yield PayField(method, label, self.keys.get(method, ""))
 
     def field(self, method: str) -> PayField:
         return self.by_method()[method]

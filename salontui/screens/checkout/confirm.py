@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from salontui.i18n import _, ngettext
+from salontui.keymap import key_of
 from salontui.screens.checkout.common import (
     PAYMENT_FIELD_NAMES,
     PAYMENT_METHODS,
@@ -85,8 +86,9 @@ class ConfirmMixin(CheckoutState):
         """Writing the invoice failed otherwise: said, and F10 may try again (one key)."""
         self.store_crashed(error)
         self.busy = False
-        self.show_message(_("Not saved: {error}. F10 tries again (it never pays "
-                            "twice).").format(error=error), "#lines-error")
+        self.show_message(_("Not saved: {error}. {key} tries again (it never pays "
+                            "twice).").format(error=error, key=key_of(self, "checkout.confirm")),
+                          "#lines-error")
 
     def refuse(self, verdict: Verdict) -> None:
         """F10 refused: say why where it belongs (at the payment field, or under the lines)
@@ -110,7 +112,11 @@ class ConfirmMixin(CheckoutState):
             code=result.code, total=fmt.money(result.total))
         if result.change:
             title += " · " + _("CHANGE TO GIVE {amount}").format(amount=fmt.money(result.change))
-        keys = _("Enter: done · w: 32/48 columns · t: save text · p: save PDF")
+        keys = _("{done}: done · {width}: 32/48 columns · {text}: save text · {pdf}: save "
+                 "PDF").format(done=key_of(self, "checkout.receipt.done"),
+                               width=key_of(self, "checkout.receipt.width"),
+                               text=key_of(self, "checkout.receipt.save_text"),
+                               pdf=key_of(self, "checkout.receipt.save_pdf"))
         self.query_one("#receipt-title", Static).update(
             Content.from_markup("[b reverse] $title [/]\n$keys", title=title, keys=keys))
         self.sub_title = _("Paid {code}").format(code=result.code)
@@ -163,8 +169,8 @@ class ConfirmMixin(CheckoutState):
 
     def held(self, draft_id: int) -> None:
         """Held: said (and how to get it back), and the checkout closes."""
-        self.app.notify(_("Held. F12 on a checkout (or Resume held checkout) brings it "
-                          "back."), timeout=5)
+        self.app.notify(_("Held. {key} on a checkout (or Resume held checkout) brings it "
+                          "back.").format(key=key_of(self, "checkout.resume")), timeout=5)
         self.dismiss(None)
 
     @before_paying
@@ -172,7 +178,8 @@ class ConfirmMixin(CheckoutState):
         from salontui.screens.dialogs.held_checkouts import HeldCheckoutsDialog
 
         if self.cart.lines:
-            self.show_message(_("Hold (F11) or finish this checkout before resuming another."),
+            self.show_message(_("Hold ({key}) or finish this checkout before resuming "
+                                "another.").format(key=key_of(self, "checkout.hold")),
                               "#lines-error")
             return
 
@@ -242,9 +249,11 @@ class ConfirmMixin(CheckoutState):
         if not ask or not self.cart.lines:
             self.dismiss(None)
             return
-        text = ngettext("Leave this checkout? Its {n} line is not kept (F11 holds it instead).",
-                        "Leave this checkout? Its {n} lines are not kept (F11 holds it "
-                        "instead).", len(self.cart.lines)).format(n=len(self.cart.lines))
+        text = ngettext("Leave this checkout? Its {n} line is not kept ({key} holds it "
+                        "instead).",
+                        "Leave this checkout? Its {n} lines are not kept ({key} holds it "
+                        "instead).", len(self.cart.lines)).format(
+            n=len(self.cart.lines), key=key_of(self, "checkout.hold"))
         if self.draft_id is not None:
             text = _("Leave this checkout? The held copy stays as it was.")
 

@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from salontui.i18n import _, ngettext
-from salontui.keymap import key_of
+from salontui.keymap import key_of, key_on
 from salontui.screens.checkout.common import (
     CustomerInfo,
     before_paying,
@@ -88,8 +88,9 @@ class CustomerMixin(CheckoutState):
     def need_customer(self) -> CustomerInfo | None:
         """The customer as loaded, or None, said (a walk-in, or still loading)."""
         if self.cart.customer_id is None:
-            self.show_message(_("Choose the customer first (F3): a walk-in has no packages, "
-                                "cards, points or debt."), "#lines-error")
+            self.show_message(_("Choose the customer first ({key}): a walk-in has no "
+                                "packages, cards, points or debt.").format(
+                key=key_of(self, "checkout.customer")), "#lines-error")
             return None
         if self.info is None or self.info.summary.id != self.cart.customer_id:
             self.show_message(_("The customer is still loading; try again in a moment."),
@@ -133,9 +134,11 @@ class CustomerMixin(CheckoutState):
             self.pick_staff(_("Who did the session of {name}?").format(name=package.name),
                             None, lambda staff_id: self.add_redemption(package, staff_id))
 
+        # Enter is the list's own key (no binding of the dialog's); Escape is the dialog's.
         self.app.push_screen(PickerDialog(
             _("Redeem a session"), choices,
-            hint=_("Only packages in use can be redeemed · Enter takes · Esc cancels")),
+            hint=_("Only packages in use can be redeemed · Enter takes · {key} "
+                   "cancels").format(key=key_on(self, PickerDialog, "dialog.cancel"))),
             callback=chosen)
 
     def add_redemption(self, package: PackageRow, staff_id: int) -> None:

@@ -17,6 +17,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from salontui.i18n import _
+from salontui.keymap import key_of
 from salontui.screens.base import StoreCalls
 from salontui.screens.checkout.common import (
     AMOUNT_CHARS,
@@ -59,7 +60,7 @@ class PickerDialog(ModalScreen):
         super().__init__()
         self.title_text = title
         self.choices = list(choices)
-        self.hint = hint or _("Up/Down to choose, Enter to take, Esc to cancel")
+        self.hint = hint
         self.current = current
 
     def compose(self) -> ComposeResult:
@@ -67,7 +68,10 @@ class PickerDialog(ModalScreen):
             box.border_title = self.title_text
             yield OptionList(*(Option(Content(c.text), id=c.key, disabled=not c.enabled)
                                for c in self.choices), id="choices")
-            yield Static(self.hint, classes="dialog-hint")
+            # Up/Down and Enter are the list's own keys (no bindings of this dialog's).
+            yield Static(self.hint or _("Up/Down to choose, Enter to take, {key} to "
+                                        "cancel").format(key=key_of(self, "dialog.cancel")),
+                         classes="dialog-hint")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -118,8 +122,9 @@ class CustomerPickerDialog(StoreCalls, ModalScreen):
                 Col("phone", _("Phone"), 12),
                 Col("debt", _("Debt"), 11, justify="right"),
             ], id="customer-results")
-            yield Static(_("Enter takes the highlighted customer · Esc cancels"),
-                         classes="dialog-hint")
+            yield Static(_("{choose} takes the highlighted customer · {cancel} cancels").format(
+                choose=key_of(self, "picker.choose"), cancel=key_of(self, "dialog.cancel")),
+                classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one(DeskTable).can_focus = False

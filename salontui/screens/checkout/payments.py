@@ -55,6 +55,7 @@ class PaymentsMixin(CheckoutState):
         """What F10 does now: write the invoice, or refuse and say why (see :class:`Verdict`).
         The payment line shows exactly this."""
         fmt = self.desk.formatter
+        confirm = key_of(self, "checkout.confirm")
         settled = cart_rules.settle(self.quote, has_lines=bool(self.cart.lines),
                                     payments=self.current_payments())
         if settled.state == cart_rules.NO_LINES:
@@ -63,8 +64,9 @@ class PaymentsMixin(CheckoutState):
         for field in panel.fields():  # a field showing a message pays nothing as typed
             if field.error_text and (field.method in self.bad_amounts
                                      or self.amounts.get(field.method, 0) > 0):
-                return Verdict(False, _("NOT PAID ▲ {method}: see the message under it; F10 "
-                                        "waits").format(method=method_label(field.method)),
+                return Verdict(False, _("NOT PAID ▲ {method}: see the message under it; {key} "
+                                        "waits").format(method=method_label(field.method),
+                                                        key=confirm),
                                field.method, field.error_text[2:])
         for method in CUSTOMER_METHODS:
             why = self.payment_refusal(method, self.amounts.get(method, 0))
@@ -73,12 +75,12 @@ class PaymentsMixin(CheckoutState):
                     method=method_label(method), reason=why), method, why)
         if settled.state == cart_rules.DUE:
             due = settled.amount
+            fill = key_of(self, "checkout.fill")
             return Verdict(False, _("STILL DUE {amount} ▲ · {key} fills it into the payment "
-                                    "field").format(amount=fmt.money(due),
-                                                    key=key_of(self, "checkout.fill")),
+                                    "field").format(amount=fmt.money(due), key=fill),
                            "payments",
-                           _("Still due {amount}: enter a payment (F9 fills the "
-                             "remainder).").format(amount=fmt.money(due)))
+                           _("Still due {amount}: enter a payment ({key} fills the "
+                             "remainder).").format(amount=fmt.money(due), key=fill))
         if settled.state == cart_rules.OVERPAID:
             over = settled.amount
             return Verdict(False, _("PAID {amount} TOO MUCH ▲ · only cash can be more than the "
@@ -94,7 +96,7 @@ class PaymentsMixin(CheckoutState):
         if not parts:
             parts.append(_("PAID IN FULL"))
         return Verdict(True, _("{state} · {key} confirms").format(
-            state=" · ".join(parts), key=key_of(self, "checkout.confirm")))
+            state=" · ".join(parts), key=confirm))
 
     def payment_refusal(self, method: str, amount: int) -> str | None:
         """Why ``amount`` cannot be paid by ``method`` here (the store would refuse it at
@@ -111,11 +113,13 @@ class PaymentsMixin(CheckoutState):
         if problem is None:
             return None
         if problem == cart_rules.WALK_IN:
+            key = key_of(self, "checkout.customer")
             return {"value": _("A walk-in has no stored-value card: choose the customer "
-                               "first (F3)."),
-                    "points": _("A walk-in has no points: choose the customer first (F3)."),
+                               "first ({key}).").format(key=key),
+                    "points": _("A walk-in has no points: choose the customer first "
+                                "({key}).").format(key=key),
                     "account": _("A walk-in cannot pay on account: choose the customer "
-                                 "first (F3).")}[method]
+                                 "first ({key}).").format(key=key)}[method]
         if problem == cart_rules.REPAY_ON_ACCOUNT:
             return _("A debt cannot be repaid on account.")
         if problem == cart_rules.NOT_MEMBER:

@@ -51,6 +51,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from salontui.i18n import _
+from salontui.keymap import key_of
 from salontui.screens.base import StoreCalls
 from salontui.screens.checkout.common import (
     AMOUNT_CHARS,
@@ -239,7 +240,9 @@ class CheckoutScreen(EditsMixin, LinesMixin, CustomerMixin, PaymentsMixin, Total
             yield Static(_("Loading…"), id="strip")
             with Horizontal(id="add-row"):
                 yield Label(_("Add"), id="add-label")
-                yield AddInput(placeholder=_("code or name · Enter adds · ↑↓ line · F1 keys"),
+                # Enter is the field's own key (AddInput), not a binding.
+                yield AddInput(placeholder=_("code or name · Enter adds · ↑↓ line · {key} "
+                                             "keys").format(key=key_of(self, "app.help")),
                                id="add", max_length=TEXT_CHARS)
             yield Label("", id="add-error", classes="checkout-error")
             yield DeskTable([
@@ -261,11 +264,14 @@ class CheckoutScreen(EditsMixin, LinesMixin, CustomerMixin, PaymentsMixin, Total
                 with Horizontal():
                     yield Label("", id="prompt-label")
                     yield BoundedInput(id="prompt-input", max_length=AMOUNT_CHARS)
-                    yield Label(_("Enter applies · Esc cancels"), id="prompt-hint")
+                    # Enter is the field's own (Input.Submitted); the other key is "back".
+                    yield Label(_("Enter applies · {key} cancels").format(
+                        key=key_of(self, "checkout.back")), id="prompt-hint")
                 yield Label("", id="prompt-error", classes="checkout-error")
             yield Label("", id="lines-error", classes="checkout-error")
             yield Static("", id="totals")
-            yield PaymentPanel(id="payments")
+            yield PaymentPanel({method: key_of(self, f"checkout.pay.{method}")
+                                for method, _label, _key in PAYMENT_METHODS}, id="payments")
             yield Static("", id="due")
         with Vertical(id="receipt-area"):
             yield Static("", id="receipt-title")
