@@ -268,3 +268,32 @@ def test_today_follows_the_salon_offset_once_set():
         clock.use_salon_offset(420)
         assert clock.today() == date(2026, 11, 24)
         clock.use_salon_offset(None)
+
+
+def test_searched_columns_sort_in_byte_order(engine):
+    """Prefix ranges (``key >= :p AND key < :p || U+10FFFF``) and the desk's order need byte
+    order: SQLite's default; on PostgreSQL the columns are COLLATE "C" whatever the server's
+    default collation is."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            found = dict(conn.execute(text(
+                "SELECT table_name || '.' || column_name, collation_name "
+                "FROM information_schema.columns WHERE column_name IN "
+                "('name_norm', 'key', 'phone_rev', 'phone_national', 'code')")).all())
+            for column in ("customer.name_norm", "customer_name_key.key", "customer.phone_rev",
+                           "customer.phone_national", "customer.code", "invoice.code",
+                           "catalog_item.code", "catalog_item.name_norm"):
+                assert found[column] == "C", column
+    with write_session(engine) as s:
+        for code in ("b1", "B2", "a1"):
+            s.execute(text("INSERT INTO catalog_item (code, name, name_norm, kind, price, active)"
+                           " VALUES (:c, :c, :c, 'service', 0, TRUE)"), {"c": code})
+    with engine.connect() as conn:
+        ordered = [r[0] for r in conn.execute(text("SELECT code FROM catalog_item ORDER BY code"))]
+    assert ordered == ["B2", "a1", "b1"]  # a linguistic collation says a1, b1, B2
+
+
+def test_the_first_branch_is_made_by_the_migration(engine):
+    """A one-branch salon has its branch without naming it (rows with no branch are its)."""
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*), min(code) FROM branch")).one() == (1, "1")

@@ -24,6 +24,14 @@ from sqlalchemy import Column, Index, LargeBinary, String, Table, Text, UniqueCo
 from sqlmodel import Field, SQLModel
 
 
+def search_key(length: int) -> String:
+    """A text searched by prefix range (``key >= :p AND key < :p || U+10FFFF``) or ordered
+    for the desk: byte order on every engine. SQLite's default already is; PostgreSQL's
+    follows the server's collation (``en_US.UTF-8`` orders and cuts ranges differently),
+    so there the column is declared ``COLLATE "C"``."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
 class SalonSettings(SQLModel, table=True):
     """One row (id 1): settings every terminal of the salon shares."""
 
@@ -56,6 +64,24 @@ class Counter(SQLModel, table=True):
     value: int = Field(default=0)
 
 
+class Branch(SQLModel, table=True):
+    """A salon of a chain. Customers and what they hold belong to the chain; staff,
+    appointments, invoices and held checkouts to a branch (NULL: the first branch, so
+    rows written before branches existed, which are sealed, need no rewrite)."""
+
+    __tablename__ = "branch"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(sa_column=Column(String(10), unique=True, nullable=False))
+    name: str = Field(max_length=120)
+    address: str = Field(default="", max_length=250)
+    phone: str = Field(default="", max_length=20)
+    receipt_header: str = Field(default="", max_length=250)
+    invoice_prefix: str = Field(default="", max_length=6)  # "Q1-" → Q1-HD000001
+    active: bool = True
+    created_at: NaiveDatetime
+
+
 class Staff(SQLModel, table=True):
     __tablename__ = "staff"
 
@@ -65,6 +91,7 @@ class Staff(SQLModel, table=True):
     role: str = Field(default="receptionist", max_length=20)
     active: bool = Field(default=True)
     created_at: NaiveDatetime
+    branch_id: int | None = Field(default=None, foreign_key="branch.id")  # None: every branch
 
 
 class Customer(SQLModel, table=True):
@@ -76,12 +103,12 @@ class Customer(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(sa_column=Column(String(20), unique=True, nullable=False))
+    code: str = Field(sa_column=Column(search_key(20), unique=True, nullable=False))
     name: str = Field(max_length=120)
-    name_norm: str = Field(max_length=120)
+    name_norm: str = Field(sa_column=Column(search_key(120), nullable=False))
     phone: str = Field(max_length=20)  # E.164
-    phone_national: str = Field(max_length=20)
-    phone_rev: str = Field(max_length=20)
+    phone_national: str = Field(sa_column=Column(search_key(20), nullable=False))
+    phone_rev: str = Field(sa_column=Column(search_key(20), nullable=False))
     birthday: date | None = None
     gender: str = Field(default="", max_length=10)
     email: str = Field(default="", max_length=120)
@@ -103,7 +130,7 @@ class CustomerNameKey(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)
-    key: str = Field(max_length=120)
+    key: str = Field(sa_column=Column(search_key(120), nullable=False))
 
 
 class CatalogItem(SQLModel, table=True):
@@ -113,9 +140,9 @@ class CatalogItem(SQLModel, table=True):
     __table_args__ = (Index("ix_catalog_item_name_norm", "name_norm"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(sa_column=Column(String(20), unique=True, nullable=False))
+    code: str = Field(sa_column=Column(search_key(20), unique=True, nullable=False))
     name: str = Field(max_length=120)
-    name_norm: str = Field(max_length=120)
+    name_norm: str = Field(sa_column=Column(search_key(120), nullable=False))
     kind: str = Field(max_length=10)  # service / product / package
     price: int = 0
     package_kind: str | None = Field(default=None, max_length=10)  # count / time / gift
@@ -213,7 +240,7 @@ class Invoice(SQLModel, table=True):
     __table_args__ = (Index("ix_invoice_customer_created", "customer_id", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(sa_column=Column(String(20), unique=True, nullable=False))
+    code: str = Field(sa_column=Column(search_key(20), unique=True, nullable=False))
     customer_id: int | None = Field(default=None, foreign_key="customer.id")
     created_at: NaiveDatetime
     kind: str = Field(default="sale", max_length=10)  # sale / refund / repayment
@@ -233,6 +260,7 @@ class Invoice(SQLModel, table=True):
     # SHA-256 of the request confirmed under ``idempotency_key``: a replay must match it.
     request_hash: str | None = Field(default=None, max_length=64)
     row_hash: bytes | None = Field(default=None, sa_column=Column(LargeBinary(16)))  # chain.py
+    branch_id: int | None = Field(default=None, foreign_key="branch.id")  # None: the first
 
 
 class InvoiceLine(SQLModel, table=True):
@@ -288,6 +316,7 @@ class Appointment(SQLModel, table=True):
     next_reminder_at: NaiveDatetime | None = None
     next_step: str = Field(default="", max_length=10)  # visit / callback
     created_at: NaiveDatetime
+    branch_id: int | None = Field(default=None, foreign_key="branch.id")  # None: the first
 
 
 class CareNote(SQLModel, table=True):
@@ -369,6 +398,7 @@ class CheckoutDraft(SQLModel, table=True):
     cart: str = Field(sa_column=Column(Text, nullable=False))  # JSON of the cart
     created_at: NaiveDatetime
     updated_at: NaiveDatetime
+    branch_id: int | None = Field(default=None, foreign_key="branch.id")  # None: the first
 
 
 class CustomerMerge(SQLModel, table=True):
