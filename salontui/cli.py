@@ -42,12 +42,15 @@ def _url(ctx: typer.Context, db: str | None) -> str:
 
 
 def _engine(url: str):
-    from salontui.store.db import make_engine
-    from salontui.store.schema import ensure_current
+    """The migrated engine on ``url``; an address that cannot be opened is one sentence
+    on stderr and exit status 1, never a traceback."""
+    from salontui.store.connect import open_engine
+    from salontui.store.errors import SalonError
 
-    engine = make_engine(url)
-    ensure_current(engine)
-    return engine
+    try:
+        return open_engine(url)
+    except SalonError as error:
+        _fail(error.message)
 
 
 def _fail(message: str) -> None:
@@ -133,7 +136,8 @@ def backup_command(
     overwrite: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Write a consistent copy of a live database (SQLite backup API), then verify it."""
+    """Write a consistent copy of a live database, then verify it (SQLite: its backup API;
+    PostgreSQL: pg_dump's custom format, with pg_dump from the PATH)."""
     from salontui.store.backup import backup
     from salontui.store.errors import SalonError
 
@@ -144,16 +148,45 @@ def backup_command(
     typer.echo(f"Backup written and verified: {result}")
 
 
+@app.command("restore")
+def restore_command(
+    ctx: typer.Context,
+    backup: Annotated[Path, typer.Argument(help="The backup file (from salontui backup).")],
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace a database that holds data (everything in it is lost).")]
+    = False,
+    db: DbOption = None,
+) -> None:
+    """Put a backup back into a database (--db: a new or empty one), after checking it;
+    a SQLite backup into a SQLite file, a PostgreSQL one into PostgreSQL (pg_restore from
+    the PATH). Close every desk first."""
+    from salontui.store.errors import SalonError
+    from salontui.store.restore import restore
+
+    try:
+        result = restore(backup, _url(ctx, db), force=force)
+    except SalonError as error:
+        _fail(str(error))
+    typer.echo(f"Restored and checked: {result}")
+
+
 @db_app.command("upgrade")
 def db_upgrade_command(ctx: typer.Context, db: DbOption = None) -> None:
     """Bring the database schema up to this version of salontui."""
+    from sqlalchemy.exc import DBAPIError
+
+    from salontui.store.connect import unavailable
     from salontui.store.db import make_engine
     from salontui.store.schema import current_revision, head_revision, upgrade
 
-    engine = make_engine(_url(ctx, db))
-    before = current_revision(engine)
-    upgrade(engine)
-    after = current_revision(engine)
+    url = _url(ctx, db)
+    engine = make_engine(url)
+    try:
+        before = current_revision(engine)
+        upgrade(engine)
+        after = current_revision(engine)
+    except DBAPIError as error:
+        _fail(unavailable(error, url).message)
     if before == after:
         typer.echo(f"Already up to date (revision {after}).")
     else:

@@ -64,6 +64,11 @@ class PgServer:
                 conn.execute(text(f'CREATE DATABASE "{name}"'))
         return self.url(name)
 
+    def admin(self):
+        """A connection to the server's own database, in autocommit (to create, drop, or
+        throw the desks' connections out)."""
+        return self._admin.connect()
+
     def drop_database(self, url: str) -> None:
         name = make_url(url).database
         with self._admin.connect() as conn:

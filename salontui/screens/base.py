@@ -56,12 +56,11 @@ class StoreDone(Message):
 
 
 def run_in_session(engine: Engine, fn: Callable[[Session], T], *, write: bool) -> T:
-    """Open the right unit of work on ``engine`` and call ``fn(session)`` in it."""
-    from salontui.store.db import read_session, write_session
+    """Open the right unit of work on ``engine`` and call ``fn(session)`` in it (a write
+    PostgreSQL aborted for another desk's sake is run again; a lost server is said)."""
+    from salontui.store.connect import in_session
 
-    opener = write_session if write else read_session
-    with opener(engine) as session:
-        return fn(session)
+    return in_session(engine, fn, write=write)
 
 
 class StoreCalls(DeskApp):

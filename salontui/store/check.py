@@ -401,6 +401,10 @@ def run_checks(engine: Engine, *, only: Iterable[str] | None = None) -> list[Pro
     if unknown:
         raise ValueError(f"unknown checks: {', '.join(unknown)}")
     with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            # One snapshot for every query while desks go on writing, and nothing written.
+            conn = conn.execution_options(isolation_level="REPEATABLE READ",
+                                          postgresql_readonly=True)
         raw = conn.connection.dbapi_connection  # plain DB-API: fast rows, our transaction
         assert raw is not None  # checked out: the pool gave it its driver connection
         checker = _Checker(raw, engine.dialect.name)

@@ -43,3 +43,12 @@ class DuplicateCustomer(SalonError):
 
 class ConcurrentEdit(SalonError):
     """Somebody else changed the record since it was read."""
+
+
+class DatabaseUnavailable(SalonError):
+    """The database cannot be opened or reached (a wrong address, a missing driver, a
+    server gone away); the message names the address without its password."""
+
+
+class DatabaseBusy(SalonError):
+    """Another desk kept the rows this operation needs, past the retries."""
