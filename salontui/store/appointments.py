@@ -120,8 +120,9 @@ def _status_words(status: str) -> str:
 @boundary
 def book_appointment(session: Session, *, staff_id: int, customer_id: int, starts_at: datetime,
                      services: str, staff_member_id: int | None = None,
-                     note: str = "") -> AppointmentRow:
-    """Book a visit: when, what, optionally with whom. Status "booked"."""
+                     note: str = "", branch_id: int | None = None) -> AppointmentRow:
+    """Book a visit: when, what, optionally with whom, at which branch (None: the first).
+    Status "booked"."""
     require_staff(session, staff_id)
     if not isinstance(starts_at, datetime):
         raise ValidationError(_("Enter the date and time of the appointment."),
@@ -147,7 +148,8 @@ def book_appointment(session: Session, *, staff_id: int, customer_id: int, start
         raise RuleViolation(_("This customer is deleted; restore them first."),
                             field="customer")
     row = Appointment(customer_id=customer_id, starts_at=starts_at, services=services,
-                      staff_id=staff_member_id, status="booked", note=note, created_at=now)
+                      staff_id=staff_member_id, status="booked", note=note, created_at=now,
+                      branch_id=branch_id)
     session.add(row)
     session.flush()
     audit.record(session, staff_id=staff_id, action="book_appointment", entity="appointment",

@@ -65,6 +65,7 @@ class Cart:
     promotion_id: int | None = None  # a CustomerPromotion given to this customer
     appointment_id: int | None = None
     note: str = ""
+    branch_id: int | None = None  # where it is paid (None: the first branch)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)

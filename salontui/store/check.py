@@ -342,9 +342,13 @@ class _Checker:
     def counters(self) -> None:
         values = dict(self.rows("SELECT name, value FROM counter"))
         found = []
-        for name, table, prefix in COUNTED_CODES:
+        # A branch with an invoice prefix numbers its own invoices (Q1-HD000001).
+        own = [(f"invoice:{bid}", "invoice", f"{branch_prefix}HD") for bid, branch_prefix
+               in self.rows("SELECT id, invoice_prefix FROM branch WHERE invoice_prefix != ''")
+               if branch_prefix.replace("-", "").isalnum()]
+        for name, table, prefix in (*COUNTED_CODES, *own):
             top = self.scalar(
-                f"SELECT max(CAST(substr(code, 3) AS INTEGER)) FROM {table} "
+                f"SELECT max(CAST(substr(code, {len(prefix) + 1}) AS INTEGER)) FROM {table} "
                 f"WHERE code LIKE '{prefix}%'") or 0
             if values.get(name, 0) < top:
                 found.append((name, values.get(name, 0), f"{prefix}{top:06d}"))

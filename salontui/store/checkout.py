@@ -31,6 +31,7 @@ from sqlmodel import Session, select
 from salontui.i18n import _
 from salontui.store import audit, clock, codes, rules
 from salontui.store.bounds import boundary
+from salontui.store.branches import invoice_sequence
 from salontui.store.cart import SALES_KINDS, Cart, Quote, quote
 from salontui.store.customers import load_customer
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
@@ -281,7 +282,8 @@ def checkout(session: Session, *, staff_id: int, cart: Cart,
     _check_repayments(session, cart, q)
     kinds = {p.kind for p in q.lines}
     invoice = Invoice(
-        code=codes.next_code(session, codes.INVOICE), customer_id=cart.customer_id,
+        code=codes.next_code(session, invoice_sequence(session, cart.branch_id)),
+        customer_id=cart.customer_id, branch_id=cart.branch_id,
         created_at=clock.now(), kind="repayment" if kinds == {"repay"} else "sale",
         subtotal=q.subtotal, discount=q.discount, total=q.total, change_given=q.change,
         staff_id=staff_id, idempotency_key=key, note=(cart.note or "")[:250],

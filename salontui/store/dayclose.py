@@ -55,11 +55,18 @@ def day_bounds(day: date, utc_offset_minutes: int) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def day_close(session: Session, *, day: date) -> DayClose:
+def day_close(session: Session, *, day: date, branch_id: int | None = None) -> DayClose:
+    """The day's takings, refunds, debt, sessions and staff totals: of one branch, or of
+    the whole chain (``branch_id`` None). A session redeemed without an invoice counts at
+    the first branch (it has no till)."""
+    from salontui.store.branches import branch_sql, first_branch_id
+
     settings = get_settings(session)
     start, end = day_bounds(day, settings.utc_offset_minutes)
-    window = {"a": start, "b": end}
-    inv = "i.created_at >= :a AND i.created_at < :b"
+    window = {"a": start, "b": end, "branch": branch_id}
+    first = first_branch_id(session)
+    here = branch_sql("i.branch_id", branch_id, first)
+    inv = f"i.created_at >= :a AND i.created_at < :b AND {here}"
 
     def rows(sql: str):
         return session.execute(text(sql), window).all()
@@ -75,8 +82,10 @@ def day_close(session: Session, *, day: date) -> DayClose:
         (refunds if is_refund else takings)[method] = int(amount)
     repaid = rows(f"SELECT coalesce(sum(l.amount), 0) FROM invoice_line l JOIN invoice i "
                   f"ON i.id = l.invoice_id WHERE {inv} AND l.kind = 'repay'")[0][0]
-    redeemed = rows("SELECT count(*), coalesce(sum(value), 0) FROM package_event "
-                    "WHERE change = 'redeem' AND created_at >= :a AND created_at < :b")[0]
+    redeemed = rows("SELECT count(*), coalesce(sum(e.value), 0) FROM package_event e "
+                    "LEFT JOIN invoice i ON i.id = e.invoice_id "
+                    "WHERE e.change = 'redeem' AND e.created_at >= :a AND e.created_at < :b "
+                    f"AND {here}")[0]
     staff = [StaffTotal(name or "—", int(n), int(a or 0)) for name, n, a in rows(
         f"SELECT s.name, count(*), sum(l.amount) FROM invoice_line l "
         f"JOIN invoice i ON i.id = l.invoice_id LEFT JOIN staff s ON s.id = l.staff_id "

@@ -49,6 +49,7 @@ def park_cart(session: Session, *, staff_id: int, cart: Cart, label: str = "",
     if row is None:
         row = CheckoutDraft(created_at=moment, updated_at=moment, cart="{}")
     row.customer_id = cart.customer_id
+    row.branch_id = cart.branch_id
     row.staff_id = staff_id
     row.label = label
     row.cart = cart.to_json()
@@ -82,13 +83,18 @@ def delete_draft(session: Session, *, staff_id: int, draft_id: int) -> None:
                  entity_id=draft_id, before=before)
 
 
-def list_drafts(session: Session, *, limit: int = 50) -> list[DraftRow]:
-    """Held checkouts, most recently touched first."""
+def list_drafts(session: Session, *, limit: int = 50,
+                branch_id: int | None = None) -> list[DraftRow]:
+    """Held checkouts (of one branch, or all), most recently touched first."""
+    from salontui.store.branches import branch_sql, first_branch_id
+
+    where = branch_sql("d.branch_id", branch_id, first_branch_id(session))
     sql = text("SELECT d.id, d.customer_id, c.name, d.label, d.cart, d.updated_at "
                "FROM checkout_draft d LEFT JOIN customer c ON c.id = d.customer_id "
-               "ORDER BY d.updated_at DESC, d.id DESC LIMIT :n")
+               f"WHERE {where} ORDER BY d.updated_at DESC, d.id DESC LIMIT :n")
     rows = []
-    for did, cid, name, label, cart, updated in session.execute(sql, {"n": limit}):
+    for did, cid, name, label, cart, updated in session.execute(
+            sql, {"n": limit, "branch": branch_id}):
         if isinstance(updated, str):
             updated = datetime.fromisoformat(updated)
         rows.append(DraftRow(did, cid, name, label, len(Cart.from_json(cart).lines), updated))

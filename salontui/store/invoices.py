@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from salontui.i18n import _
 from salontui.store.bounds import boundary
+from salontui.store.branches import list_branches
 from salontui.store.dates import date_hint
 from salontui.store.errors import NotFound, ValidationError
 from salontui.store.models import (
@@ -65,6 +66,7 @@ class InvoiceRow:
     technicians: str = ""  # who did its lines, comma separated, in line order
     refund_state: str = ""  # "" / "partly" / "refunded" (every line refunded)
     refund_codes: str = ""  # the refunds of it, comma separated: "HD000007, HD000009"
+    branch: str = ""  # the branch's name, when the salon has more than one
 
 
 @dataclass(frozen=True)
@@ -219,9 +221,12 @@ def list_invoices(session: Session, *, customer_id: int, date_from: date | None 
     if not ids:
         return []
     found = {r[0]: r for r in session.execute(
-        select(_I.c.id, _I.c.code, _I.c.created_at, _I.c.kind, _I.c.total, _S.c.name)
+        select(_I.c.id, _I.c.code, _I.c.created_at, _I.c.kind, _I.c.total, _S.c.name,
+               _I.c.branch_id)
         .select_from(_I.outerjoin(_S, _S.c.id == _I.c.staff_id))
         .where(_I.c.id.in_(ids)))}
+    branches = {b.id: b.name for b in list_branches(session, include_inactive=True)}
+    first = min(branches, default=None)
     heads = [found[i] for i in ids]
     lines: dict[int, list[tuple[str, str, int]]] = {i: [] for i in ids}
     line_ids: dict[int, list[int]] = {i: [] for i in ids}
@@ -239,7 +244,7 @@ def list_invoices(session: Session, *, customer_id: int, date_from: date | None 
             technicians[invoice_id].append(technician)
     refunds, refunded_lines = _refunds_of(session, ids, owners)
     rows = []
-    for invoice_id, code, created_at, kind, total, staff_name in heads:
+    for invoice_id, code, created_at, kind, total, staff_name, branch_id in heads:
         own = lines[invoice_id]
         kinds = list(dict.fromkeys(k for k, _d, _q in own))
         item = own[0][1] if own else ""
@@ -252,7 +257,9 @@ def list_invoices(session: Session, *, customer_id: int, date_from: date | None 
                                technicians=", ".join(technicians[invoice_id]),
                                refund_state=refund_state(line_ids[invoice_id],
                                                          set(refunded_lines)),
-                               refund_codes=", ".join(refunds.get(invoice_id, []))))
+                               refund_codes=", ".join(refunds.get(invoice_id, [])),
+                               branch=branches.get(branch_id or first or 0, "")
+                               if len(branches) > 1 else ""))
     return rows
 
 
@@ -330,11 +337,15 @@ def invoice_id_by_code(session: Session, code: str) -> int:
     raw = (code or "").strip().upper().replace(" ", "")
     if not raw:
         raise ValidationError(_("Enter the invoice code."), field="code")
-    number = raw[len(prefix):] if raw.startswith(prefix) else raw
-    if not (number.isascii() and number.isdigit()) or len(number) > 12:
+    # A branch's prefix comes first ("Q1-HD000123", "q1-hd123"): kept as typed.
+    branch_prefix, marker, number = raw.rpartition(prefix)
+    if not marker:
+        branch_prefix, number = "", raw
+    if not (number.isascii() and number.isdigit()) or len(number) > 12 \
+            or len(branch_prefix) > 6:
         raise ValidationError(_("'{code}' is not an invoice code (like {example}).").format(
             code=quote(code), example=format_code(prefix, width, 123)), field="code")
-    wanted = format_code(prefix, width, int(number))
+    wanted = branch_prefix + format_code(prefix, width, int(number))
     found = session.execute(select(_I.c.id).where(_I.c.code == wanted)).first()
     if found is None:
         raise NotFound(_("No invoice {code}.").format(code=wanted), field="code")

@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 from salontui.i18n import _
 from salontui.store import audit, clock, codes, rules
 from salontui.store.bounds import boundary
+from salontui.store.branches import invoice_sequence
 from salontui.store.cart import PAYMENT_METHODS, SALES_KINDS, CartPayment
 from salontui.store.checkout import (
     CheckoutResult,
@@ -232,11 +233,13 @@ def refund_invoice(
     idempotency_key: str,
     line_ids: list[int] | None = None,
     payments: list[CartPayment] | None = None,
+    branch_id: int | None = None,
 ) -> CheckoutResult:
-    """Refund ``line_ids`` of an invoice (default: every line not refunded yet)."""
+    """Refund ``line_ids`` of an invoice (default: every line not refunded yet), as a
+    document of the branch where it is done (``branch_id``; None: the first)."""
     key = scoped_key("refund", _check_key(idempotency_key))
     request = fingerprint("refund", staff_id=staff_id, invoice_id=invoice_id, reason=reason,
-                          line_ids=line_ids,
+                          line_ids=line_ids, branch_id=branch_id,
                           payments=None if payments is None else [asdict(p) for p in payments])
     found = _existing(session, key, request)
     if found is not None:
@@ -270,8 +273,9 @@ def refund_invoice(
     chosen_lines = [all_lines[i] for i in chosen]
     discount_back = sum(all_lines[i].amount for i in chosen) - amount
     refund = Invoice(
-        code=codes.next_code(session, codes.INVOICE), customer_id=invoice.customer_id,
-        created_at=clock.now(), kind="refund",
+        code=codes.next_code(session, invoice_sequence(session, branch_id)),
+        customer_id=invoice.customer_id, branch_id=branch_id, created_at=clock.now(),
+        kind="refund",
         subtotal=-sum(line.amount for line in chosen_lines), discount=-discount_back,
         total=-amount, staff_id=staff_id, refund_of_id=invoice.id, idempotency_key=key,
         note=reason, request_hash=request,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from salontui.i18n import _
 from salontui.store import audit, clock
@@ -51,8 +51,12 @@ def create_staff(session: Session, *, name: str, role: str = "receptionist",
 
 
 def list_staff(session: Session, *, include_inactive: bool = False,
-               role: str | None = None) -> list[StaffMember]:
+               role: str | None = None, branch_id: int | None = None) -> list[StaffMember]:
+    """Staff, by name; with ``branch_id``, those of that branch and those of every branch."""
     statement = select(Staff).order_by(Staff.name)
+    if branch_id is not None:
+        statement = statement.where((col(Staff.branch_id) == branch_id)
+                                    | col(Staff.branch_id).is_(None))
     if not include_inactive:
         statement = statement.where(Staff.active)
     if role:
