@@ -193,6 +193,107 @@ def db_upgrade_command(ctx: typer.Context, db: DbOption = None) -> None:
         typer.echo(f"Upgraded from {before or 'empty'} to {after} (head {head_revision()}).")
 
 
+branch_app = typer.Typer(help="The branches of a chain (one-branch salons need none).",
+                         add_completion=False)
+app.add_typer(branch_app, name="branch")
+
+
+def _owner(session, staff: int | None) -> int:
+    """Who writes: the staff id given, else the first active owner."""
+    from sqlalchemy import text
+
+    if staff is not None:
+        return staff
+    found = session.execute(text("SELECT min(id) FROM staff WHERE role = 'owner' AND active"))
+    owner = found.scalar()
+    if owner is None:
+        _fail("No active owner to act as: give --staff ID.")
+    return int(owner)
+
+
+StaffOption = Annotated[int | None, typer.Option(
+    "--staff", help="Who does it (staff id; default: the first owner).")]
+
+
+@branch_app.command("list")
+def branch_list_command(ctx: typer.Context, db: DbOption = None) -> None:
+    """List the branches: code, name, invoice prefix, address."""
+    from salontui.store.branches import list_branches
+    from salontui.store.db import read_session
+
+    with read_session(_engine(_url(ctx, db))) as session:
+        for branch in list_branches(session, include_inactive=True):
+            state = "" if branch.active else "  (closed)"
+            prefix = branch.invoice_prefix or "-"
+            typer.echo(f"{branch.code:<10} {branch.name}  [{prefix}]  {branch.address}{state}")
+
+
+@branch_app.command("add")
+def branch_add_command(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="A short code, e.g. Q2.")],
+    name: Annotated[str, typer.Argument(help="The branch's name, as on its receipts.")],
+    address: Annotated[str, typer.Option(help="Its address.")] = "",
+    phone: Annotated[str, typer.Option(help="Its phone.")] = "",
+    receipt_header: Annotated[str, typer.Option(help="A line on top of its receipts.")] = "",
+    invoice_prefix: Annotated[str, typer.Option(
+        help="Number its invoices on their own with this prefix (Q2- gives Q2-HD000001).")]
+    = "",
+    staff: StaffOption = None,
+    db: DbOption = None,
+) -> None:
+    """Open a branch of the chain."""
+    from salontui.store.branches import create_branch
+    from salontui.store.errors import SalonError
+
+    try:
+        with _write(ctx, db) as session:
+            branch = create_branch(session, staff_id=_owner(session, staff), code=code,
+                                   name=name, address=address, phone=phone,
+                                   receipt_header=receipt_header, invoice_prefix=invoice_prefix)
+    except SalonError as error:
+        _fail(error.message)
+    typer.echo(f"Branch {branch.code} ({branch.name}) opened.")
+
+
+@branch_app.command("edit")
+def branch_edit_command(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The branch's code.")],
+    name: Annotated[str | None, typer.Option(help="A new name.")] = None,
+    new_code: Annotated[str | None, typer.Option("--code", help="A new code.")] = None,
+    address: Annotated[str | None, typer.Option(help="A new address.")] = None,
+    phone: Annotated[str | None, typer.Option(help="A new phone.")] = None,
+    receipt_header: Annotated[str | None, typer.Option(help="A new receipt line.")] = None,
+    invoice_prefix: Annotated[str | None, typer.Option(help="A new invoice prefix.")] = None,
+    close: Annotated[bool, typer.Option("--close", help="Close the branch.")] = False,
+    reopen: Annotated[bool, typer.Option("--reopen", help="Open it again.")] = False,
+    staff: StaffOption = None,
+    db: DbOption = None,
+) -> None:
+    """Change a branch (only what is given), close it or open it again."""
+    from salontui.store.branches import find_branch, update_branch
+    from salontui.store.errors import SalonError
+
+    try:
+        with _write(ctx, db) as session:
+            branch = find_branch(session, code=code)
+            branch = update_branch(
+                session, staff_id=_owner(session, staff), branch_id=branch.id, code=new_code,
+                name=name, address=address, phone=phone, receipt_header=receipt_header,
+                invoice_prefix=invoice_prefix, active=False if close else True if reopen
+                else None)
+    except SalonError as error:
+        _fail(error.message)
+    typer.echo(f"Branch {branch.code} ({branch.name}) saved.")
+
+
+def _write(ctx: typer.Context, db: str | None):
+    from salontui.store.db import write_session
+
+    return write_session(_engine(_url(ctx, db)))
+
+
 def main() -> None:
     """Entry point of the ``salontui`` script."""
     try:

@@ -143,3 +143,25 @@ def test_a_one_branch_salon_never_names_its_branch(writer, reader, staff_id, cus
     _sale(writer, staff_id, customer_id, item, None, "only", amount=50_000)
     with reader() as s:
         assert [r.branch for r in list_invoices(s, customer_id=customer_id)] == [""]
+
+
+def test_the_owner_opens_and_changes_branches_from_the_command_line(db_url, engine, staff_id):
+    from typer.testing import CliRunner
+
+    from salontui.cli import app
+
+    runner = CliRunner()
+    opened = runner.invoke(app, ["branch", "add", "Q2", "Salon Quận 2", "--invoice-prefix",
+                                 "Q2-", "--db", db_url])
+    assert opened.exit_code == 0, opened.output
+    assert "Branch Q2 (Salon Quận 2) opened." in opened.output
+    taken = runner.invoke(app, ["branch", "add", "q2", "Khác", "--db", db_url])
+    assert taken.exit_code == 1 and "already used" in taken.output
+    assert "Traceback" not in taken.output
+    edited = runner.invoke(app, ["branch", "edit", "q2", "--address", "12 Trần Não", "--close",
+                                 "--db", db_url])
+    assert edited.exit_code == 0, edited.output
+    listed = runner.invoke(app, ["branch", "list", "--db", db_url])
+    assert "Q2         Salon Quận 2  [Q2-]  12 Trần Não  (closed)" in listed.output
+    unknown = runner.invoke(app, ["branch", "edit", "Q9", "--name", "x", "--db", db_url])
+    assert unknown.exit_code == 1 and "No branch Q9" in unknown.output
