@@ -133,27 +133,3 @@ class StoreCalls(DeskApp):
         """Anything but a refusal: said, logged (in the worker), and the desk goes on."""
         self.desk.notify(_("Something went wrong: {error}").format(error=error),
                          title=_("Error"), severity="error", timeout=8)
-
-    # -- the tag-ladder calls, until every screen answers by handler --------------------
-    def call_store(self, tag: str, fn: Callable, *, write: bool = False) -> int:
-        return self.ask(fn, partial(self._ladder_result, tag), write=write, tag=tag,
-                        failed=partial(self._ladder_error, tag),
-                        crashed=partial(self._ladder_crash, tag))
-
-    def _ladder_result(self, tag: str, value: Any) -> None:
-        self.store_result(tag, value)
-
-    def _ladder_error(self, tag: str, error: SalonError) -> None:
-        self.store_error(tag, error)
-
-    def _ladder_crash(self, tag: str, error: BaseException) -> None:
-        self.unexpected_error(tag, error)
-
-    def store_result(self, tag: str, value: Any) -> None:  # pragma: no cover - overridden
-        pass
-
-    def store_error(self, tag: str, error: SalonError) -> None:
-        self.store_refused(error)
-
-    def unexpected_error(self, tag: str, error: BaseException) -> None:
-        self.store_crashed(error)
