@@ -12,8 +12,9 @@ from salontui.i18n import N_, _
 from salontui.store.kinds import PAYMENT_METHOD_LABELS, PaymentMethod
 
 # (method, label, Alt+letter). The order is the order of the payment panel: money first.
-# :func:`method_label` reads the label here (the checkout's messages and palette, the day
-# close, the invoice and refund dialogs).
+# The label is the method's name on the desk: :func:`method_label` reads it here (the
+# payment panel, but for the shorter "Card value", the checkout's messages and palette, the
+# day close, the invoice and refund dialogs). The printed receipt's names are the store's.
 # Not Alt+B nor Alt+F: terminals send them as ESC b / ESC f, which Textual reads as
 # Ctrl+Left / Ctrl+Right (word moves), so they would never arrive.
 PAYMENT_METHODS: tuple[tuple[str, str, str], ...] = tuple(

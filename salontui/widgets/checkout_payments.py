@@ -10,6 +10,7 @@ shows its message under itself with a ``▲``, like the desk's form fields.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -25,8 +26,13 @@ from salontui.widgets.checkout_fields import (
 )
 from salontui.widgets.inputs import DeskInput
 
-# Shorter names where the panel is tight (80 columns: two columns of four).
+# Shorter names where the panel is tight (80 columns: two columns of four): "Stored value"
+# would take two columns more from every hint, which then cuts a card's balance and the
+# points the customer has.
 PANEL_LABELS = {"value": N_("Card value")}
+# The labels' column: at least this wide, wider when a key and its method's name need it
+# (a key rebound in the keymap, a longer name in a translation).
+LABEL_WIDTH = 17
 
 
 class BoundedInput(DeskInput):
@@ -80,7 +86,7 @@ class PayField(Vertical):
     DEFAULT_CSS = """
     PayField { height: auto; width: 1fr; }
     PayField > Horizontal { height: 1; }
-    PayField .pay-label { width: 17; color: $text-muted; }
+    PayField .pay-label { color: $text-muted; }
     PayField:focus-within .pay-label { color: $text; text-style: bold; }
     PayField PayInput { width: 11; }
     PayField .pay-hint { width: 1fr; color: $text-muted; padding-left: 1;
@@ -97,11 +103,14 @@ class PayField(Vertical):
         self.key = method
         self.keys = {method}
         self.label_text = f"{key} {_(PANEL_LABELS.get(method, label))}"
+        self.label_width = LABEL_WIDTH  # the panel widens it to its widest label
         self.control = PayInput(method, placeholder="0")
 
     def compose(self) -> ComposeResult:
         with Horizontal():
-            yield Label(self.label_text, classes="pay-label")
+            label = Label(self.label_text, classes="pay-label")
+            label.styles.width = self.label_width
+            yield label
             yield self.control
             yield Label("", classes="pay-hint")
         yield Label("", classes="pay-error")
@@ -152,11 +161,15 @@ class PaymentPanel(Horizontal):
         self.keys = keys
 
     def compose(self) -> ComposeResult:
-        methods = list(PAYMENT_METHODS)
-        for column in (methods[:4], methods[4:]):
+        fields = [PayField(method, label, self.keys.get(method, ""))
+                  for method, label, _letter in PAYMENT_METHODS]
+        # One column of labels as wide as the widest, and a space before the amounts.
+        width = max(LABEL_WIDTH, *(cell_len(f.label_text) + 1 for f in fields))
+        for column in (fields[:4], fields[4:]):
             with Vertical():
-                for method, label, _letter in column:
-                    yield PayField(method, label, self.keys.get(method, ""))
+                for field in column:
+                    field.label_width = width
+                    yield field
 
     def field(self, method: str) -> PayField:
         return self.by_method()[method]

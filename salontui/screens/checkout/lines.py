@@ -22,6 +22,7 @@ from salontui.screens.checkout.common import (
     QUANTITY_CHARS,
     before_paying,
     check_length,
+    line_kind_label,
     parse_typed_amount,
     parse_whole,
     plain_amount,
@@ -135,8 +136,7 @@ class LinesMixin(CheckoutState):
         self.completions = rows
         self.completion_query = query
         fmt = self.desk.formatter
-        kinds = {"service": _("service"), "product": _("product"), "package": _("package")}
-        table.set_rows(((r.id, [r.code, r.name, kinds.get(r.kind, r.kind),
+        table.set_rows(((r.id, [r.code, r.name, line_kind_label(r.kind),
                                  cached.money(fmt, r.price)]) for r in rows), keep_cursor=False)
         table.styles.height = min(len(rows), COMPLETIONS) + 1
         table.display = bool(rows)
