@@ -33,6 +33,7 @@ from salontui.widgets.tables import Cell, Col, DeskTable
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from salontui.formatting import Formatter
     from salontui.store.dayclose import DayClose
 
 TEXT_WIDTH = 48
@@ -40,7 +41,8 @@ WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Fr
             N_("Saturday"), N_("Sunday"))
 
 
-def day_close_text(close, fmt, salon_name: str = "", width: int = TEXT_WIDTH) -> str:
+def day_close_text(close: DayClose, fmt: Formatter, salon_name: str = "",
+                   width: int = TEXT_WIDTH) -> str:
     """The summary as plain text, ``width`` columns: for the printer and the .txt file."""
     from salontui.store.text import cell_width
 
@@ -54,15 +56,16 @@ def day_close_text(close, fmt, salon_name: str = "", width: int = TEXT_WIDTH) ->
     if salon_name:
         out.append(salon_name.upper())
     out += [_("DAY CLOSE {day}").format(day=fmt.date(close.day)), rule]
-    sections = [(_("TAKINGS"), 1), (_("REFUNDS"), 2), (_("NET"), 3)]
+    amounts = [(method, (takings, refunds, net)) for method, takings, refunds, net in rows]
+    sections = [(_("TAKINGS"), 0), (_("REFUNDS"), 1), (_("NET"), 2)]
     for title, column in sections:
-        if column > 1 and not close.refunds:  # net = takings: said once
+        if column > 0 and not close.refunds:  # net = takings: said once
             continue
         out.append(title)
-        for row in rows:
-            if row[column] or column != 2:
-                out.append(pair("  " + method_label(row[0]), fmt.money(row[column])))
-        out.append(pair("  " + _("Total"), fmt.money(sum(r[column] for r in rows))))
+        for method, figures in amounts:
+            if figures[column] or column != 1:
+                out.append(pair("  " + method_label(method), fmt.money(figures[column])))
+        out.append(pair("  " + _("Total"), fmt.money(sum(f[column] for _m, f in amounts))))
     out.append(rule)
     out += [pair(label, figure) for label, figure in figure_rows(close, fmt)]
     out += [rule, _("PER STAFF")]
@@ -83,7 +86,7 @@ def staff_name(name: str) -> str:
     return _("(no staff chosen)") if name in ("", "—") else name
 
 
-def method_rows(close) -> list[tuple[str, int, int, int]]:
+def method_rows(close: DayClose) -> list[tuple[str, int, int, int]]:
     """(method, takings, refunds, net) in the panel's order, methods of the day only."""
     order = [m for m, _l, _k in PAYMENT_METHODS]
     methods = sorted(set(close.takings) | set(close.refunds),
@@ -92,7 +95,7 @@ def method_rows(close) -> list[tuple[str, int, int, int]]:
              close.takings.get(m, 0) + close.refunds.get(m, 0)) for m in methods]
 
 
-def figure_rows(close, fmt) -> list[tuple[str, str]]:
+def figure_rows(close: DayClose, fmt: Formatter) -> list[tuple[str, str]]:
     from salontui.widgets import fmt as cached
 
     net = close.sales_total + close.refunds_total
@@ -171,8 +174,6 @@ class DayCloseScreen(StoreCalls, Screen):
         yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
-        if self.day is None:
-            self.day = self.today()
         self.query_one("#methods", DeskTable).focus()
         self.load()
 
@@ -181,8 +182,14 @@ class DayCloseScreen(StoreCalls, Screen):
 
         return self.desk.formatter.local(clock.now()).date()
 
+    def shown_day(self) -> date:
+        """The day shown: the one asked for, else the salon's today."""
+        if self.day is None:
+            self.day = self.today()
+        return self.day
+
     def load(self) -> None:
-        day = self.day
+        day = self.shown_day()
         self.sub_title = _("Day close {day}").format(day=self.desk.formatter.date(day))
         self.query_one("#day-head", Static).update(Content(_("Loading…")))
 
@@ -226,7 +233,7 @@ class DayCloseScreen(StoreCalls, Screen):
         self.query_one("#day-seal", Static).update(Content(c.seal))
 
     def action_day(self, step: int) -> None:
-        self.day = self.day + timedelta(days=step)
+        self.day = self.shown_day() + timedelta(days=step)
         self.load()
 
     def action_today(self) -> None:

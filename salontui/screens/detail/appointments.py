@@ -7,6 +7,7 @@ from rich.text import Text
 
 from salontui.i18n import N_, _
 from salontui.screens.detail.tab import OPEN_ROW, Bar, DetailTab, page_size, paged
+from salontui.screens.dialogs.labels import stored_label
 from salontui.store.kinds import APPOINTMENT_STATUS_LABELS
 from salontui.widgets.tables import Col, DeskTable
 
@@ -40,9 +41,10 @@ class AppointmentsTab(DetailTab):
         return read
 
     def render_rows(self) -> None:
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         table_rows = []
         for a in self.rows:
+            invoice: Text | str
             if a.invoice_state == "view":
                 invoice = Text(_("view {code}").format(code=a.invoice_code or ""), style="bold")
             elif a.invoice_state == "to_cashier":
@@ -51,7 +53,7 @@ class AppointmentsTab(DetailTab):
                 invoice = _("none")
             table_rows.append((a.id, [
                 fmt.datetime(a.starts_at), a.services, a.staff_name or "",
-                _(APPOINTMENT_STATUS_LABELS.get(a.status, a.status)), invoice,
+                stored_label(APPOINTMENT_STATUS_LABELS, a.status), invoice,
             ]))
         self.table().set_rows(table_rows)
         self.bar(self.page_text(len(self.rows)) or _("No appointments."))

@@ -6,6 +6,8 @@ type; F4 lists the deleted notes (again: back to the others), F5 restores one.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.binding import Binding
 
 from salontui.i18n import N_, _
@@ -14,6 +16,11 @@ from salontui.screens.commands import Command, binding_commands
 from salontui.screens.detail.tab import Bar, DetailTab, page_size, paged
 from salontui.screens.dialogs.care_note import care_type_label
 from salontui.widgets.tables import Col, DeskTable
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from salontui.store.care import CareRow
 
 CARE_FILTERS = (None, "care", "treatment", "call", "sms", "email")
 
@@ -70,7 +77,7 @@ class CareTab(DetailTab):
         return read
 
     def render_rows(self) -> None:
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         rows = self.rows
         self.table().set_rows(
             (n.id, [fmt.datetime(n.created_at), n.staff_name or "", care_type_label(n.type),
@@ -108,18 +115,21 @@ class CareTab(DetailTab):
 
         if self.care_deleted:  # a new note belongs with the others: leave the deleted list
             self.action_deleted_care_notes()
-        detail = self.detail
-        self.show_then(lambda: detail.open_dialog(CareNoteDialog(detail.customer_id)))
+        detail, customer_id = self.detail, self.customer_id
+        if customer_id is None:
+            return
+        self.show_then(lambda: detail.open_dialog(CareNoteDialog(customer_id)))
 
     def action_edit_care_note(self) -> None:
         from salontui.screens.dialogs.care_note import CareNoteDialog
 
-        def edit():
-            note = self.selected()
+        def edit() -> None:
+            note, customer_id = self.selected(), self.customer_id
             if note is None:
                 self.app.notify(_("Choose a care note first."), timeout=3)
                 return
-            self.detail.open_dialog(CareNoteDialog(self.customer_id, note))
+            if customer_id is not None:
+                self.detail.open_dialog(CareNoteDialog(customer_id, note))
 
         self.show_then(edit)
 
@@ -131,13 +141,13 @@ class CareTab(DetailTab):
             if note is None:
                 self.app.notify(_("Choose a care note first."), timeout=3)
                 return
-            staff_id = self.app.staff_id
+            staff_id = self.desk.staff_id
 
             def answer(yes) -> None:
                 if not yes:
                     return
 
-                def delete(session):
+                def delete(session: Session) -> CareRow:
                     from salontui.store.care import delete_care_note
 
                     return delete_care_note(session, staff_id=staff_id, note_id=note.id)
@@ -150,7 +160,7 @@ class CareTab(DetailTab):
 
         self.show_then(ask)
 
-    def note_deleted(self, _value) -> None:
+    def note_deleted(self, _note: CareRow) -> None:
         self.app.notify(_("Care note deleted. F4 lists the deleted notes to restore one."),
                         timeout=4)
         self.detail.refresh_all()
@@ -181,9 +191,9 @@ class CareTab(DetailTab):
                 self.app.notify(_("Choose a deleted care note first: F4 lists them."),
                                 timeout=4)
                 return
-            staff_id = self.app.staff_id
+            staff_id = self.desk.staff_id
 
-            def write(session):
+            def write(session: Session) -> CareRow:
                 from salontui.store.care import restore_care_note
 
                 return restore_care_note(session, staff_id=staff_id, note_id=note.id)
@@ -195,7 +205,7 @@ class CareTab(DetailTab):
             return
         self.show_then(restore)
 
-    def note_restored(self, note) -> None:
+    def note_restored(self, note: CareRow) -> None:
         self.app.notify(_("Care note '{title}' restored.").format(title=note.title),
                         timeout=4)
         self.detail.refresh_all()

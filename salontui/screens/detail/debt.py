@@ -11,7 +11,7 @@ class DebtTab(LedgerTab):
     title = N_("Debt")
 
     def balance_text(self) -> str:
-        fmt, s = self.app.formatter, self.summary
+        fmt, s = self.desk.formatter, self.summary
         now = _("Debt now: {amount}").format(amount=fmt.money(s.debt if s else 0))
         if s and s.debt:
             now = _("DEBT ▲ {amount} owed").format(amount=fmt.money(s.debt))

@@ -3,7 +3,7 @@ counted and paged; Enter opens one (refund, reprint), f changes the dates."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -13,6 +13,7 @@ from textual.widgets import Input, Label
 from salontui.i18n import N_, _
 from salontui.screens.commands import Command, binding_commands
 from salontui.screens.detail.tab import OPEN_ROW, DetailTab, Page, page_size
+from salontui.screens.dialogs.labels import stored_label
 from salontui.store.errors import SalonError
 from salontui.store.kinds import INVOICE_KIND_LABELS, LINE_KIND_USAGE_LABELS
 from salontui.widgets.inputs import DeskInput
@@ -39,13 +40,13 @@ class InvoicesTab(DetailTab):
 
     def reset(self) -> None:
         super().reset()
-        self.invoice_from = None
-        self.invoice_to = None
+        self.invoice_from: date | None = None
+        self.invoice_to: date | None = None
 
     def start(self) -> None:
         from salontui.store import clock
 
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         today = fmt.local(clock.now()).date()  # the salon's calendar day
         self.invoice_to = today
         self.invoice_from = today - timedelta(days=INVOICE_RANGE_DAYS)
@@ -55,7 +56,7 @@ class InvoicesTab(DetailTab):
             self.query_one("#invoices-error", Label).display = False
 
     def widgets(self) -> list:
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         return [
             Horizontal(
                 Label(_("From")),
@@ -103,14 +104,14 @@ class InvoicesTab(DetailTab):
     def render_rows(self) -> None:
         from salontui.screens.dialogs.invoice import invoice_item
 
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         rows = self.rows
         table_rows = []
         for inv in rows:
-            usage = ", ".join(_(LINE_KIND_USAGE_LABELS.get(u.strip(), u.strip()))
+            usage = ", ".join(stored_label(LINE_KIND_USAGE_LABELS, u.strip())
                               for u in (inv.usage_type or "").split(",") if u.strip())
             if inv.kind != "sale":
-                usage = f"{_(INVOICE_KIND_LABELS.get(inv.kind, inv.kind))}: {usage}"
+                usage = f"{stored_label(INVOICE_KIND_LABELS, inv.kind)}: {usage}"
             table_rows.append((inv.id, [
                 inv.code, fmt.date(inv.created_at), usage, invoice_item(inv), inv.quantity,
                 fmt.money(inv.total), technicians_cell(getattr(inv, "technicians", "")),
@@ -152,7 +153,7 @@ class InvoicesTab(DetailTab):
         error_label = self.query_one("#invoices-error", Label)
         error_label.display = False
         try:
-            fmt = self.app.formatter
+            fmt = self.desk.formatter
             date_from = fmt.parse_date(self.query_one("#from", DeskInput).value, field="from",
                                    required=False)
             date_to = fmt.parse_date(self.query_one("#to", DeskInput).value, field="to",

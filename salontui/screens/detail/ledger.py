@@ -7,6 +7,7 @@ from rich.text import Text
 
 from salontui.i18n import _
 from salontui.screens.detail.tab import Bar, DetailTab, page_size, paged
+from salontui.screens.dialogs.labels import stored_label
 from salontui.store.kinds import LEDGER_ENTRY_KIND_LABELS
 from salontui.widgets.tables import Col, DeskTable
 
@@ -44,7 +45,7 @@ class LedgerTab(DetailTab):
 
     def show_amount(self, value: int) -> str:
         """An amount of the account: money (the points tab shows points)."""
-        return self.app.formatter.money(value)
+        return self.desk.formatter.money(value)
 
     def balance_text(self) -> str:  # pragma: no cover - every ledger tab has its own
         """What the customer holds now, at the start of the bar."""
@@ -55,12 +56,12 @@ class LedgerTab(DetailTab):
         return ""
 
     def render_rows(self) -> None:
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         show = self.show_amount
         rows = self.rows
         table_rows = []
         for e in rows:
-            kind = _(LEDGER_ENTRY_KIND_LABELS.get(e.kind, e.kind))
+            kind = stored_label(LEDGER_ENTRY_KIND_LABELS, e.kind)
             content = f"{kind}: {e.reason}" if e.reason else kind
             table_rows.append((e.id, [
                 fmt.datetime(e.created_at), content, signed(show(e.amount), e.amount),

@@ -6,15 +6,23 @@ its history under the list; i opens the invoice that sold it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.binding import Binding
 
 from salontui.i18n import N_, _
 from salontui.screens.commands import Command, binding_commands
 from salontui.screens.detail.tab import Bar, DetailTab, Page
+from salontui.screens.dialogs.labels import stored_label
 from salontui.screens.dialogs.packages_common import status_label
 from salontui.store.kinds import PACKAGE_CHANGE_LABELS, PACKAGE_KIND_LABELS
 from salontui.widgets.tables import Col, DeskTable
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from salontui.store.packages import PackageEventRow
 
 
 class PackagesTab(DetailTab):
@@ -83,7 +91,7 @@ class PackagesTab(DetailTab):
         return read
 
     def render_rows(self) -> None:
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         rows = self.rows
         table_rows = []
         for p in rows:
@@ -121,15 +129,15 @@ class PackagesTab(DetailTab):
             return
         self.history_for = package.id
 
-        def read(session):
+        def read(session: Session) -> list[PackageEventRow]:
             from salontui.store.packages import package_history
 
             return package_history(session, package_id=package.id)
 
         self.ask(read, self.show_history)
 
-    def show_history(self, events: list) -> None:
-        fmt = self.app.formatter
+    def show_history(self, events: list[PackageEventRow]) -> None:
+        fmt = self.desk.formatter
         rows = []
         for e in events:
             detail = ""
@@ -142,7 +150,7 @@ class PackagesTab(DetailTab):
             elif e.new_expiry and e.new_expiry != e.old_expiry:
                 detail = (detail + " " if detail else "") + "→ " + fmt.date(e.new_expiry)
             rows.append((e.id, [fmt.datetime(e.created_at),
-                                _(PACKAGE_CHANGE_LABELS.get(e.change, e.change)), detail, e.note,
+                                stored_label(PACKAGE_CHANGE_LABELS, e.change), detail, e.note,
                                 e.operator_name, e.service_staff_name]))
         self.query_one("#history", DeskTable).set_rows(rows, keep_cursor=False)
 
@@ -191,7 +199,7 @@ class PackagesTab(DetailTab):
         def make(package):
             if package.status == "reserved":
                 self.app.notify(_("Already reserved until {date}: u resumes it.").format(
-                    date=self.app.formatter.date(package.frozen_until)), timeout=4)
+                    date=self.desk.formatter.date(package.frozen_until)), timeout=4)
                 return None
             return ReservePackageDialog(package)
 

@@ -16,11 +16,11 @@ class PointsTab(LedgerTab):
     KEYS = (Binding("p", "adjust_points", _("Adjust points"), id="detail.points.adjust"),)
 
     def show_amount(self, value: int) -> str:
-        return points_text(self.app.formatter, value)
+        return points_text(self.desk.formatter, value)
 
     def balance_text(self) -> str:
         s = self.summary
-        return _("Points now: {n}").format(n=points_text(self.app.formatter,
+        return _("Points now: {n}").format(n=points_text(self.desk.formatter,
                                                          s.points if s else 0))
 
     def bar_tail(self) -> str:
@@ -32,8 +32,14 @@ class PointsTab(LedgerTab):
         detail = self.detail
         if detail.summary is None:
             return
-        self.show_then(lambda: detail.open_dialog(AdjustPointsDialog(
-            detail.customer_id, detail.summary.points, customer_name=detail.summary.name)))
+
+        def adjust() -> None:  # the points as they are once the tab is shown
+            summary, customer_id = detail.summary, detail.customer_id
+            if summary is not None and customer_id is not None:
+                detail.open_dialog(AdjustPointsDialog(customer_id, summary.points,
+                                                      customer_name=summary.name))
+
+        self.show_then(adjust)
 
     def commands(self):
         return binding_commands(self.detail, (

@@ -39,7 +39,7 @@ class PromotionsTab(DetailTab):
         return read
 
     def render_rows(self) -> None:
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         rows = self.rows
         self.table().set_rows(
             (p.id, [p.code, f"{p.program_name}: {p.detail}" if p.detail else p.program_name,
@@ -54,8 +54,10 @@ class PromotionsTab(DetailTab):
     def action_give_promotion(self) -> None:
         from salontui.screens.dialogs.give_promotion import GivePromotionDialog
 
-        detail = self.detail
-        self.show_then(lambda: detail.open_dialog(GivePromotionDialog(detail.customer_id)))
+        detail, customer_id = self.detail, self.customer_id
+        if customer_id is None:
+            return
+        self.show_then(lambda: detail.open_dialog(GivePromotionDialog(customer_id)))
 
     def commands(self):
         return binding_commands(self.detail, (

@@ -34,13 +34,14 @@ made with :meth:`CustomerDetailScreen.with_tabs`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import ClassVar
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, TabbedContent
 
 from salontui.i18n import _, ngettext
@@ -53,12 +54,19 @@ from salontui.screens.detail.invoices import InvoicesTab
 from salontui.screens.detail.packages import PackagesTab
 from salontui.screens.detail.points import PointsTab
 from salontui.screens.detail.promotions import PromotionsTab
-from salontui.screens.detail.tab import DetailTab
+from salontui.screens.detail.tab import DetailTab, Page
 from salontui.store.errors import SalonError
 from salontui.store.names import card_label
 from salontui.widgets.footer import DeskFooter
 from salontui.widgets.header import desk_header
 from salontui.widgets.header_card import HeaderCard, points_text
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from salontui.store.customers import CustomerRecord
+    from salontui.store.packages import PackageRow
+    from salontui.store.summary import CustomerSummary
 
 # The tabs, in the order of their number keys: one line per tab.
 DETAIL_TABS: tuple[type[DetailTab], ...] = (
@@ -76,7 +84,7 @@ def tab_ids(tabs: Sequence[type[DetailTab]]) -> tuple[str, ...]:
     return tuple(tab.tab_id for tab in tabs)
 
 
-def detail_bindings(tabs: Sequence[type[DetailTab]]) -> list[Binding]:
+def detail_bindings(tabs: Sequence[type[DetailTab]]) -> list[BindingType]:
     """The screen's keys, from its tabs': Enter on a row first, then the tabs' actions, the
     customer's money keys, the tabs' view keys, paging, the customer's own, the numbers.
     A key declared by two tabs (Enter: open the row) is bound once."""
@@ -160,17 +168,18 @@ class CustomerDetailScreen(StoreCalls, Screen):
         self.tabs: list[DetailTab] = [tab(number) for number, tab
                                       in enumerate(self.TABS, start=1)]
         self.by_id = {tab.tab_id: tab for tab in self.tabs}
-        self._keys_state: tuple = ()
+        self._keys_state: tuple[bool | None, ...] = ()
         self.reset(customer_id)
 
     def reset(self, customer_id: int | None) -> None:
         """Forget everything about the customer shown (the screen is reused: see show)."""
         self.customer_id = customer_id
-        self.summary = None
+        self.summary: CustomerSummary | None = None
         self.active = self.tabs[0].tab_id
-        self.pending = None
+        self.pending: tuple[str, Callable[[], None]] | None = None
         self.select_after_load: tuple[str, str] | None = None
         self.needs_load = True
+        self.stale = False  # the database changed while another screen covered this one
         for tab in self.tabs:
             tab.reset()
 
@@ -213,6 +222,8 @@ class CustomerDetailScreen(StoreCalls, Screen):
     def on_screen_resume(self) -> None:
         if self.needs_load and self.is_mounted:
             self.start_loading()
+        elif self.stale:
+            self.reload_shown()
 
     def start_loading(self) -> None:
         self.needs_load = False
@@ -241,6 +252,7 @@ class CustomerDetailScreen(StoreCalls, Screen):
 
     def on_mount(self) -> None:
         self.tabs[0].built = True
+        self.watch(self.app, "data_version", self.data_changed, init=False)
         if self.customer_id is not None:
             self.start_loading()
 
@@ -257,17 +269,19 @@ class CustomerDetailScreen(StoreCalls, Screen):
     # -- loading --------------------------------------------------------------------
     def load_summary(self) -> None:
         customer_id = self.customer_id
+        if customer_id is None:
+            return
 
-        def read(session):
+        def read(session: Session) -> CustomerSummary:
             from salontui.store.summary import customer_summary
 
             return customer_summary(session, customer_id=customer_id)
 
         self.ask(read, self.show_summary, failed=self.summary_failed)
 
-    def show_summary(self, summary) -> None:
+    def show_summary(self, summary: CustomerSummary) -> None:
         self.summary = summary
-        self.query_one(HeaderCard).show(summary, self.app.formatter)
+        self.query_one(HeaderCard).show(summary, self.desk.formatter)
         self.sub_title = f"{summary.code} {summary.name}"
         self.update_keys()
 
@@ -299,6 +313,63 @@ class CustomerDetailScreen(StoreCalls, Screen):
         self.current.load()
         for tab in self.tabs:
             tab.changed()
+
+    # -- live updates ---------------------------------------------------------------
+    def data_changed(self, _version: int) -> None:
+        """The database changed (another desk, or this one): the customer shown is read
+        again at once if this screen is in view (a dialog may be over it), else when it
+        comes back."""
+        if self.customer_id is None or self.needs_load or not self.is_mounted:
+            return
+        if self.in_view:
+            self.reload_shown()
+        else:
+            self.stale = True
+
+    @property
+    def in_view(self) -> bool:
+        """On screen: the top screen, or under dialogs only (not under the checkout)."""
+        stack = self.app.screen_stack
+        if self not in stack:
+            return False
+        above = stack[stack.index(self) + 1:]
+        return all(isinstance(screen, ModalScreen) for screen in above)
+
+    def reload_shown(self) -> None:
+        """Read the header and the tab shown again and redraw only what differs (nothing
+        is drawn when the change was about someone else); the other tabs read theirs
+        again when next shown."""
+        self.stale = False
+        customer_id, current = self.customer_id, self.current
+        if customer_id is None:
+            return
+        for tab in self.tabs:
+            if tab is not current:
+                tab.loaded = False
+
+        def read(session: Session) -> CustomerSummary:
+            from salontui.store.summary import customer_summary
+
+            return customer_summary(session, customer_id=customer_id)
+
+        # The tags of the ordinary loads: whichever was asked last is the one answered.
+        self.ask(read, self.summary_changed, failed=self.summary_failed, tag="show_summary")
+        if current.built:
+            current.ask(current.reader(), partial(self.page_changed, current),
+                        failed=current.show_error, tag="show_page")
+
+    def summary_changed(self, summary: CustomerSummary) -> None:
+        if summary != self.summary:
+            self.show_summary(summary)
+
+    def page_changed(self, tab: DetailTab, page: Page) -> None:
+        waiting = any(wait is not None and wait[0] == tab.tab_id
+                      for wait in (self.pending, self.select_after_load))
+        if tab.loaded and not waiting and (page.rows, page.more, page.total) == (
+                tab.rows, tab.more, tab.total):
+            return
+        tab.show_page(page)
+        tab.changed()
 
     # -- tabs -----------------------------------------------------------------------
     def action_tab(self, tab: str) -> None:
@@ -339,12 +410,12 @@ class CustomerDetailScreen(StoreCalls, Screen):
         redraw rebuilds its widgets: too costly for every cursor move)."""
         from textual.actions import parse
 
-        state = []
+        checks: list[bool | None] = []
         for bindings in self._bindings.key_to_bindings.values():
             for binding in bindings:
                 _ns, action, params = parse(binding.action)
-                state.append(self.check_action(action, params))
-        state = tuple(state)
+                checks.append(self.check_action(action, params))
+        state = tuple(checks)
         if state != self._keys_state:
             self._keys_state = state
             self.refresh_bindings()
@@ -389,7 +460,7 @@ class CustomerDetailScreen(StoreCalls, Screen):
     def action_card_history(self) -> None:
         from salontui.screens.dialogs.card_history import CardHistoryDialog
 
-        if self.summary is not None:
+        if self.summary is not None and self.customer_id is not None:
             self.app.push_screen(CardHistoryDialog(self.customer_id, self.summary.cards,
                                                    customer_name=self.summary.name))
 
@@ -411,7 +482,7 @@ class CustomerDetailScreen(StoreCalls, Screen):
     def action_repay_debt(self) -> None:
         from salontui.screens.checkout import CheckoutScreen
 
-        if self.refuse_if_deleted():
+        if self.refuse_if_deleted() or self.customer_id is None:
             return
         self.app.push_screen(CheckoutScreen.repay_debt(self.customer_id),
                              callback=self.after_dialog)
@@ -441,12 +512,11 @@ class CustomerDetailScreen(StoreCalls, Screen):
         """ctrl+d, from any tab: a key no tab uses for its rows (``D`` was one letter from a
         row key, and deleted the customer from the Invoices tab). The confirmation first
         reads what the customer still holds; see :meth:`confirm_delete_customer`."""
-        s = self.summary
-        if s is None or s.deleted_at is not None:
+        s, customer_id = self.summary, self.customer_id
+        if s is None or s.deleted_at is not None or customer_id is None:
             return
-        customer_id = self.customer_id
 
-        def read(session):
+        def read(session: Session) -> tuple[CustomerSummary, list[PackageRow]]:
             from salontui.store.packages import list_packages
             from salontui.store.summary import customer_summary
 
@@ -455,13 +525,13 @@ class CustomerDetailScreen(StoreCalls, Screen):
 
         self.ask(read, self.holdings_read)
 
-    def holdings_read(self, summary_and_packages) -> None:
-        self.confirm_delete_customer(*summary_and_packages)
+    def holdings_read(self, found: tuple[CustomerSummary, list[PackageRow]]) -> None:
+        self.confirm_delete_customer(*found)
 
     def holdings(self, summary, packages) -> list[str]:
         """What the customer still holds, one line each: stored value per card, points,
         debt, and the packages in use or reserved with what is left of them."""
-        fmt = self.app.formatter
+        fmt = self.desk.formatter
         lines = [_("{card} card: {amount} stored value").format(
             card=card_label(card.name), amount=fmt.money(card.balance))
             for card in summary.cards if card.balance]
@@ -489,13 +559,13 @@ class CustomerDetailScreen(StoreCalls, Screen):
 
         if summary.deleted_at is not None:
             return
-        staff_id, customer_id = self.app.staff_id, self.customer_id
+        staff_id, customer_id = self.desk.staff_id, self.customer_id
 
         def answer(yes) -> None:
             if not yes:
                 return
 
-            def delete(session):
+            def delete(session: Session) -> CustomerRecord:
                 from salontui.store.customers import delete_customer
 
                 return delete_customer(session, staff_id=staff_id, customer_id=customer_id)
@@ -521,22 +591,22 @@ class CustomerDetailScreen(StoreCalls, Screen):
                                            confirm_label=_("Delete"),
                                            type_to_confirm=summary.code), callback=answer)
 
-    def customer_deleted_now(self, record) -> None:
+    def customer_deleted_now(self, record: CustomerRecord) -> None:
         self.app.notify(_("Deleted {code} {name}. F4 on the search screen finds it to "
                           "restore.").format(code=record.code, name=record.name), timeout=6)
         self.dismiss(None)
 
     def action_restore_customer(self) -> None:
-        staff_id, customer_id = self.app.staff_id, self.customer_id
+        staff_id, customer_id = self.desk.staff_id, self.customer_id
 
-        def restore(session):
+        def restore(session: Session) -> CustomerRecord:
             from salontui.store.customers import restore_customer
 
             return restore_customer(session, staff_id=staff_id, customer_id=customer_id)
 
         self.ask(restore, self.customer_restored, write=True)
 
-    def customer_restored(self, record) -> None:
+    def customer_restored(self, record: CustomerRecord) -> None:
         self.app.notify(_("Restored {code} {name}.").format(code=record.code,
                                                              name=record.name), timeout=4)
         self.refresh_all()

@@ -165,7 +165,7 @@ class DetailTab(StoreCalls, TabPane):
         self.detail.tab_loaded(self)
 
     def show_error(self, error: SalonError) -> None:
-        bar = self.query_one(f"#{self.tab_id}-bar")
+        bar = self.query_one(f"#{self.tab_id}-bar", Bar)
         bar.update(Content(f"▲ {error.message}"))
         bar.display = True
 

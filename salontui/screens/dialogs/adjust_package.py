@@ -53,14 +53,14 @@ class AdjustPackageDialog(FormDialog):
         used = parse_count(self.value("used"), field="used", label=_("Used"))
         return total, used
 
-    def overdrawn(self, total: int, used: int) -> ValidationError | None:
-        """More used than the total: the message, at the field the receptionist changed
-        (the used sessions, unless only the total moved)."""
+    def overdrawn(self, total: int, used: int) -> tuple[str, str] | None:
+        """More used than the total: (the field the receptionist changed, the message);
+        the field is the used sessions, unless only the total moved."""
         if used <= total:
             return None
         field = "total_uses" if used == self.package.used else "used"
-        return ValidationError(_("Sessions used ({used}) cannot be more than the total "
-                                 "({total}).").format(used=used, total=total), field=field)
+        return field, _("Sessions used ({used}) cannot be more than the total "
+                        "({total}).").format(used=used, total=total)
 
     def update_preview(self) -> None:
         preview = self.query_one("#preview", Static)
@@ -72,21 +72,22 @@ class AdjustPackageDialog(FormDialog):
         text = _("Remaining after: {n}").format(n=total - used)
         problem = self.overdrawn(total, used)
         warned, self.warned = self.warned, None
-        if warned is not None and (problem is None or problem.field != warned[0]):
+        if warned is not None and (problem is None or problem[0] != warned[0]):
             field = self.field(warned[0])
             if field.error_text[2:] == warned[1]:  # still our warning: answered now
                 field.clear_error()
         if problem is not None:
             text += "  ▲ " + _("more used than the total: not allowed")
-            self.field(problem.field).show_error(problem.message)  # the cursor stays put
-            self.warned = (problem.field, problem.message)
+            self.field(problem[0]).show_error(problem[1])  # the cursor stays put
+            self.warned = problem
         preview.update(Content(text))
 
     def prepare(self):
         total, used = self.read_counts()
         problem = self.overdrawn(total, used)
         if problem is not None:
-            raise problem
+            field, message = problem
+            raise ValidationError(message, field=field)
         p = self.package
         if total == p.total_uses and used == p.used:
             raise ValidationError(_("Nothing changed: change the total or the used sessions."),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, Literal, TypeVar, overload
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -190,6 +190,16 @@ class FormDialog(StoreCalls, ModalScreen, Generic[V]):
     @property
     def formatter(self) -> Formatter:
         return self.desk.formatter
+
+
+@overload
+def parse_count(text: str, *, field: str, label: str, allow_zero: bool = True,
+                required: Literal[True] = True) -> int: ...
+
+
+@overload
+def parse_count(text: str, *, field: str, label: str, allow_zero: bool = True,
+                required: bool) -> int | None: ...
 
 
 def parse_count(text: str, *, field: str, label: str, allow_zero: bool = True,

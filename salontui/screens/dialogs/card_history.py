@@ -21,6 +21,7 @@ from textual.widgets import Static
 
 from salontui.i18n import _, ngettext
 from salontui.screens.base import StoreCalls
+from salontui.screens.dialogs.labels import stored_label
 from salontui.store.errors import SalonError
 from salontui.store.kinds import LEDGER_ENTRY_KIND_LABELS
 from salontui.store.names import card_label
@@ -144,7 +145,7 @@ class CardHistoryDialog(StoreCalls, ModalScreen):
         fmt = self.desk.formatter
         table_rows = []
         for e in self.rows:
-            event = _(LEDGER_ENTRY_KIND_LABELS.get(e.kind, e.kind))
+            event = stored_label(LEDGER_ENTRY_KIND_LABELS, e.kind)
             if e.reason and e.reason != e.invoice_code:
                 event = f"{event}: {e.reason}"
             table_rows.append((e.id, [

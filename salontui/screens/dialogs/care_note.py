@@ -6,12 +6,13 @@ from textual.app import ComposeResult
 
 from salontui.i18n import _
 from salontui.screens.dialogs.base import FormDialog
+from salontui.screens.dialogs.labels import stored_label
 from salontui.store.kinds import CARE_TYPE_LABELS, CareType
 from salontui.widgets.inputs import DeskInput, Field, RadioChoice
 
 
 def care_type_label(value: str) -> str:
-    return _(CARE_TYPE_LABELS.get(value, value))
+    return stored_label(CARE_TYPE_LABELS, value)
 
 
 class CareNoteDialog(FormDialog):

@@ -55,7 +55,8 @@ class HelpDialog(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help-dialog") as box:
             box.border_title = _("Keys: {screen}").format(screen=self.screen_title)
-            table = DataTable(id="keys", cursor_type="row", show_cursor=False)
+            table: DataTable[Text] = DataTable(id="keys", cursor_type="row",
+                                               show_cursor=False)
             table.add_column(Text(_("Key")), key="key")
             table.add_column(Text(_("Does")), key="does")
             for key, description, enabled in self.keys:

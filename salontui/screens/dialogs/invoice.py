@@ -21,6 +21,7 @@ from textual.widgets import Static
 from salontui.i18n import _, ngettext
 from salontui.screens.base import StoreCalls
 from salontui.screens.checkout.common import method_label
+from salontui.screens.dialogs.labels import stored_label
 from salontui.store.errors import SalonError
 from salontui.store.kinds import INVOICE_KIND_TITLES
 from salontui.store.names import card_label
@@ -104,7 +105,7 @@ class InvoiceDialog(StoreCalls, ModalScreen):
         from salontui.store.receipts import line_text, refund_note
 
         head = _("{date} · {kind} · {customer} · cashier {staff}").format(
-            date=fmt.datetime(inv.created_at), kind=_(INVOICE_KIND_TITLES.get(inv.kind, inv.kind)),
+            date=fmt.datetime(inv.created_at), kind=stored_label(INVOICE_KIND_TITLES, inv.kind),
             customer=inv.customer_name or _("walk-in"), staff=inv.staff_name or "—")
         if inv.refund_of_code:
             head += "\n" + _("Refund of {code}").format(code=inv.refund_of_code)

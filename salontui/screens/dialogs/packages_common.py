@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from salontui.i18n import _
+from salontui.screens.dialogs.labels import stored_label
 from salontui.store.kinds import PACKAGE_KIND_LABELS, PACKAGE_STATUS_LABELS
 
 
 def status_label(status: str) -> str:
-    return _(PACKAGE_STATUS_LABELS.get(status, status))
+    return stored_label(PACKAGE_STATUS_LABELS, status)
 
 
 def remaining_text(package) -> str:

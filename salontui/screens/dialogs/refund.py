@@ -70,7 +70,7 @@ class RefundDialog(FormDialog):
     """
 
     BINDINGS = [
-        Binding("space", "toggle", _("Tick line"),
+        Binding("space", "tick", _("Tick line"),
                 id="refund.tick", tooltip=_("Tick or untick the line")),
         Binding("a", "toggle_all", _("All/none"),
                 id="refund.all", tooltip=_("Tick all lines or none")),
@@ -212,7 +212,7 @@ class RefundDialog(FormDialog):
                      len(self.lines)).format(
                 amount=fmt.money(self.amount), n=len(self.ticked), m=len(self.lines))))
 
-    def action_toggle(self) -> None:
+    def action_tick(self) -> None:
         key = self.query_one("#refund-lines", DeskTable).current_key
         if key is None:
             return

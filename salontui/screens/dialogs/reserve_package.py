@@ -6,6 +6,8 @@ While you type it shows the expiry the package will have after resuming
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Static
@@ -46,7 +48,7 @@ class ReservePackageDialog(FormDialog):
         if event.input.id in ("days", "until"):
             self.update_preview()
 
-    def read_period(self) -> tuple[int | None, object]:
+    def read_period(self) -> tuple[int | None, date | None]:
         days = parse_count(self.value("days"), field="days", label=_("Days"),
                            allow_zero=False, required=False)
         until = self.formatter.parse_date(self.value("until"), field="until", required=False)
