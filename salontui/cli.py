@@ -83,10 +83,17 @@ def demo_command(
     ctx: typer.Context,
     customers: Annotated[int, typer.Option(min=1, max=2_000_000, help="How many customers.")] = 500,
     seed: Annotated[int, typer.Option(help="Same seed, same salon.")] = 1,
-    replace: Annotated[bool, typer.Option(help="Replace a database that has customers.")] = False,
+    replace: Annotated[bool, typer.Option(
+        help="Replace a database that has customers: everything in it is deleted (on "
+             "PostgreSQL the salon's tables are dropped and made again).")] = False,
     db: DbOption = None,
 ) -> None:
-    """Build a realistic demo salon (Vietnamese names, VND, every kind of record)."""
+    """Build a realistic demo salon (Vietnamese names, VND, every kind of record).
+
+    --replace deletes the salon already in the database, in the same transaction as the
+    build (if the build fails, the old salon stays). On PostgreSQL, whose append-only
+    guards refuse to empty the books, the salon's tables are dropped and the migrations
+    build them again."""
     from salontui.store.demo import build_demo
     from salontui.store.errors import SalonError
 

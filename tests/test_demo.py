@@ -1,14 +1,17 @@
 """The demo salon: deterministic, consistent (salontui check passes), and realistic enough to
 show every screen: every package kind and status, every appointment status, Vietnamese
-names with diacritics, valid mobile numbers, skewed invoice counts."""
+names with diacritics, valid mobile numbers, skewed invoice counts. Built on either engine:
+the same seed gives the same rows on SQLite and PostgreSQL, and both pass every check."""
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections import Counter
 from datetime import date, datetime
 
 import pytest
+from sqlalchemy import make_url
 
 from salontui.store.appointments import list_appointments
 from salontui.store.check import run_checks
@@ -17,6 +20,7 @@ from salontui.store.db import make_engine, read_session, write_session
 from salontui.store.demo import build_demo
 from salontui.store.errors import RuleViolation, ValidationError
 from salontui.store.invoices import count_invoices, get_invoice, list_invoices
+from salontui.store.ledger import adjust_points
 from salontui.store.packages import list_packages, package_status
 from salontui.store.phones import parse_phone
 from salontui.store.search import search_customers
@@ -42,6 +46,50 @@ def _dump(path, table: str) -> list[tuple]:
         conn.close()
 
 
+def _digests(engine) -> dict[str, tuple[int, str]]:
+    """Per table of the salon: how many rows, and a hash of all of them (columns by name,
+    rows by id, each value as text the way the seal writes it, so that SQLite's strings
+    and 1/0 read the same as PostgreSQL's times, dates and booleans)."""
+    from sqlmodel import SQLModel
+
+    from salontui.store.chain import _text
+
+    digests = {}
+    with engine.connect() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            names = sorted(c.name for c in table.columns)
+            order = "id" if "id" in table.columns else names[0]
+            digest = hashlib.sha256()
+            count = 0
+            for row in conn.exec_driver_sql(
+                    f"SELECT {', '.join(names)} FROM {table.name} ORDER BY {order}"):
+                count += 1
+                digest.update(repr([None if v is None else _text(v) for v in row]).encode())
+            digests[table.name] = (count, digest.hexdigest())
+    return digests
+
+
+def _pg_schema(url: str) -> dict[str, set]:
+    """A PostgreSQL database's constraints, indexes and triggers (with their definitions)."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            def rows(sql):
+                return {tuple(r) for r in conn.exec_driver_sql(sql)}
+            return {
+                "constraints": rows(
+                    "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                    "FROM pg_constraint WHERE connamespace = current_schema()::regnamespace"),
+                "indexes": rows("SELECT tablename, indexname, indexdef FROM pg_indexes "
+                                "WHERE schemaname = current_schema()"),
+                "triggers": rows("SELECT tgrelid::regclass::text, tgname, tgenabled, "
+                                 "pg_get_triggerdef(oid) FROM pg_trigger "
+                                 "WHERE NOT tgisinternal"),
+            }
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     path = tmp_path_factory.mktemp("demo") / "salon.db"
@@ -51,6 +99,24 @@ def demo(tmp_path_factory):
     engine = make_engine(f"sqlite:///{path}")
     yield path, engine, stats, stages
     engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def demo_digests(demo):
+    return _digests(demo[1])
+
+
+@pytest.fixture(scope="module")
+def pg_demo(pg_server):
+    """The same demo (seed, size, day) built on PostgreSQL."""
+    url = pg_server.fresh_database()
+    stages = []
+    stats = build_demo(url, customers=CUSTOMERS, seed=7, today=TODAY,
+                       progress=lambda stage, fraction: stages.append((stage, fraction)))
+    engine = make_engine(url)
+    yield url, engine, stats, stages
+    engine.dispose()
+    pg_server.drop_database(url)
 
 
 def test_stats_and_progress(demo):
@@ -69,12 +135,43 @@ def test_passes_every_check(demo):
     assert run_checks(engine) == []
 
 
-def test_same_seed_same_rows(demo, tmp_path):
+def test_on_postgresql_passes_every_check(pg_demo, demo):
+    _url, engine, stats, stages = pg_demo
+    assert run_checks(engine) == []
+    assert stats.customers == CUSTOMERS and stats.invoices > 8 * CUSTOMERS
+    assert {field: value for field, value in vars(stats).items() if field != "seconds"} == {
+        field: value for field, value in vars(demo[2]).items() if field != "seconds"}
+    assert [stage for stage, _f in stages] == [stage for stage, _f in demo[3]]
+
+
+def test_on_postgresql_the_same_rows_as_on_sqlite(pg_demo, demo_digests):
+    """Every table: the same number of rows and the same rows (ids, codes, sums, seals)."""
+    digests = _digests(pg_demo[1])
+    assert {t for t, (count, _d) in demo_digests.items() if count} >= set(TABLES)
+    for table, digest in demo_digests.items():
+        assert digests[table] == digest, table
+
+
+def test_on_postgresql_the_load_leaves_the_migrated_schema(pg_demo, pg_server):
+    """The foreign keys, unique constraints and indexes dropped for the load are all back,
+    as the migrations made them, and so are the append-only guards, switched on."""
+    migrated = pg_server.fresh_database(migrated=True)
+    try:
+        assert _pg_schema(pg_demo[0]) == _pg_schema(migrated)
+    finally:
+        pg_server.drop_database(migrated)
+
+
+def test_same_seed_same_rows(demo, demo_digests, db_url, engine_name):
     path, _engine, _stats, _stages = demo
-    again = tmp_path / "again.db"
-    build_demo(f"sqlite:///{again}", customers=CUSTOMERS, seed=7, today=TODAY)
-    for table in TABLES:
-        assert _dump(again, table) == _dump(path, table), table
+    build_demo(db_url, customers=CUSTOMERS, seed=7, today=TODAY)
+    engine = make_engine(db_url)
+    assert _digests(engine) == demo_digests
+    engine.dispose()
+    if engine_name == "sqlite":  # the very values, types and all
+        again = make_url(db_url).database
+        for table in TABLES:
+            assert _dump(again, table) == _dump(path, table), table
 
 
 def test_another_seed_another_salon(demo, tmp_path):
@@ -200,14 +297,17 @@ def test_invoices_skewed_about_ten_per_customer(demo):
     assert 8 <= stats.invoices / CUSTOMERS <= 16
 
 
-def test_the_store_works_on_the_demo(tmp_path):
-    """Counters are past the codes used; search, the header and the invoice tab work."""
-    url = f"sqlite:///{tmp_path / 'salon.db'}"
-    build_demo(url, customers=CUSTOMERS, seed=7, today=TODAY)
-    engine = make_engine(url)
+def test_the_store_works_on_the_demo(db_url):
+    """Counters and id sequences are past the codes and ids used, a sealed entry follows
+    the demo's chains; search, the header and the invoice tab work."""
+    build_demo(db_url, customers=CUSTOMERS, seed=7, today=TODAY)
+    engine = make_engine(db_url)
     with write_session(engine) as s:
         created = create_customer(s, staff_id=1, name="Khách Mới", phone="0905 111 999")
-    assert created.code == f"KH{CUSTOMERS + 1:06d}"
+    assert created.code == f"KH{CUSTOMERS + 1:06d}" and created.id == CUSTOMERS + 1
+    with write_session(engine) as s:  # a ledger entry and its audit row: both sealed
+        adjust_points(s, staff_id=1, customer_id=1, amount=5, reason="Khách quen")
+    assert run_checks(engine) == []
     with read_session(engine) as s:
         found = search_customers(s, query="nguyen")
         assert found and all("nguyen" in fold(r.name) for r in found)
@@ -225,20 +325,39 @@ def test_the_store_works_on_the_demo(tmp_path):
     engine.dispose()
 
 
-def test_refuses_a_salon_with_customers_unless_replaced(demo, tmp_path):
-    path, _engine, _stats, _stages = demo
-    copy = tmp_path / "copy.db"
-    build_demo(f"sqlite:///{copy}", customers=50, seed=3, today=TODAY)
+def test_refuses_a_salon_with_customers_unless_replaced(demo_digests, db_url):
+    """On PostgreSQL the guards refuse to empty the sealed tables: the salon's tables are
+    dropped and migrated again instead, in the build's transaction."""
+    build_demo(db_url, customers=50, seed=3, today=TODAY)
     with pytest.raises(RuleViolation) as err:
-        build_demo(f"sqlite:///{copy}", customers=50, seed=3, today=TODAY)
+        build_demo(db_url, customers=50, seed=3, today=TODAY)
     assert "already holds a salon" in err.value.message
-    stats = build_demo(f"sqlite:///{copy}", customers=CUSTOMERS, seed=7, today=TODAY,
-                       replace=True)
+    stats = build_demo(db_url, customers=CUSTOMERS, seed=7, today=TODAY, replace=True)
     assert stats.customers == CUSTOMERS
-    for table in ("customer", "invoice", "ledger_entry", "audit_log"):
-        assert _dump(copy, table) == _dump(path, table), table
+    engine = make_engine(db_url)
+    assert _digests(engine) == demo_digests
+    assert run_checks(engine) == []
+    engine.dispose()
     with pytest.raises(ValidationError):
-        build_demo(f"sqlite:///{copy}", customers=0, replace=True)
+        build_demo(db_url, customers=0, replace=True)
+
+
+def test_a_replace_that_fails_leaves_the_old_salon(db_url, monkeypatch):
+    from salontui.store.demo import build
+
+    build_demo(db_url, customers=50, seed=3, today=TODAY)
+    engine = make_engine(db_url)
+    before = _digests(engine)
+
+    def fail(self):
+        raise RuntimeError("the power went off")
+
+    monkeypatch.setattr(build._Builder, "finish", fail)
+    with pytest.raises(RuntimeError, match="power"):
+        build_demo(db_url, customers=CUSTOMERS, seed=7, today=TODAY, replace=True)
+    assert _digests(engine) == before
+    assert run_checks(engine) == []
+    engine.dispose()
 
 
 def test_the_engine_neutral_path_writes_the_same_rows(demo, tmp_path):

@@ -19,7 +19,11 @@ stored in ``sqlite_master``; the append-only triggers are only dropped to
 empty the tables (``replace=True``) and are put back the same way. The
 rollback journal lives in memory (nearly free on a new file, and a failure
 still rolls everything back), the garbage collector is paused, and WAL is
-restored at the end. Other engines (PostgreSQL) get the same rows through
+restored at the end. PostgreSQL gets the same rows by COPY, each table's batch
+as it fills (so memory holds a batch per table, not the salon), in one
+transaction with the foreign keys and secondary indexes dropped for the load
+and put back afterwards (which checks every row against them): about as fast
+as SQLite (``bench/bench_demo.py``). Any other engine gets them through
 SQLAlchemy Core bulk inserts, in dependency order (slower).
 
 What makes the data trustworthy: it is written the way the store writes it.
@@ -43,10 +47,11 @@ day is UTC+7.
 
 Split by what it builds: ``catalog_data.py`` (the salon's tables: staff,
 services, prices, plans, names), ``calendar.py`` (minutes and days to stored
-strings), ``sinks.py`` (the INSERT shapes, the SQLite and SQLAlchemy sinks,
-sealing), ``people.py`` (the salon's fixed part and its customers),
-``history.py`` (the visits, simulated in time order) and ``build.py`` (the
-builder that runs the steps, the bulk load and :func:`build_demo`).
+strings), ``sinks.py`` (the INSERT shapes, the SQLite, COPY and SQLAlchemy
+sinks, sealing), ``people.py`` (the salon's fixed part and its customers),
+``history.py`` (the visits, simulated in time order), ``build.py`` (the
+builder that runs the steps, the SQLite bulk load and :func:`build_demo`) and
+``postgres.py`` (the PostgreSQL bulk load, and ``replace`` there).
 """
 
 from salontui.store.demo.build import (
@@ -55,10 +60,11 @@ from salontui.store.demo.build import (
     DemoStats,
     Progress,
     _build_core,
+    _build_postgres,
     _build_sqlite,
     _Builder,
     build_demo,
 )
 
 __all__ = ["MAX_BUSIEST", "MAX_CUSTOMERS", "DemoStats", "Progress", "_Builder", "_build_core",
-           "_build_sqlite", "build_demo"]
+           "_build_postgres", "_build_sqlite", "build_demo"]

@@ -6,7 +6,8 @@ history (``history.py``), then this morning at the salon and the rows kept
 until the end (here). :func:`build_demo` migrates the database and loads the
 rows: on SQLite in one transaction on one raw connection, with the indexes that
 would slow the load dropped and built again afterwards (:func:`_build_sqlite`);
-on any other engine through SQLAlchemy Core (:func:`_build_core`).
+on PostgreSQL by COPY, table by table, in one transaction (``postgres.py``); on
+any other engine through SQLAlchemy Core (:func:`_build_core`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from salontui.store.demo.catalog_data import (
 )
 from salontui.store.demo.history import _History, _Package
 from salontui.store.demo.people import _People
+from salontui.store.demo.postgres import _build_postgres, move_sequences
 from salontui.store.demo.sinks import BATCH, _CoreSink, _Shape, _SqliteSink
 from salontui.store.errors import RuleViolation, ValidationError
 
@@ -100,8 +102,14 @@ class _Builder(_People, _History):
     # -- shapes (the INSERTs) ---------------------------------------------------------------
     def _shapes(self) -> None:
         S = _Shape
+        # The demo salon is a chain's first branch: its staff, invoices and appointments
+        # say so by NULL, as a salon upgraded to branches does.
+        branched = {"branch_id": None}
         self.s_settings = S("salon_settings", tuple(SETTINGS))
-        self.s_staff = S("staff", ("id", "name", "role", "active", "created_at"))
+        self.s_branch = S("branch", ("id", "code", "name", "address", "phone",
+                                     "receipt_header", "invoice_prefix", "active",
+                                     "created_at"))
+        self.s_staff = S("staff", ("id", "name", "role", "active", "created_at"), branched)
         self.s_catalog = S("catalog_item", ("id", "code", "name", "name_norm", "kind", "price",
                                             "package_kind", "sessions", "validity_days",
                                             "service_id", "active"))
@@ -118,7 +126,8 @@ class _Builder(_People, _History):
         self.s_invoice = S("invoice", ("id", "code", "customer_id", "created_at", "kind",
                                        "subtotal", "discount", "total", "staff_id",
                                        "refund_of_id", "note", "points_rate"),
-                           {"idempotency_key": None, "change_given": 0, "request_hash": None},
+                           {"idempotency_key": None, "change_given": 0, "request_hash": None,
+                            **branched},
                            nulls=("refund_of_id",))
         self.s_package = S("customer_package", ("id", "customer_id", "plan_id", "name", "kind",
                                                 "price", "purchased_on", "activated_on",
@@ -147,7 +156,7 @@ class _Builder(_People, _History):
                                                "staff_id", "status", "invoice_id", "note",
                                                "service_notes", "next_focus",
                                                "next_reminder_at", "next_step", "created_at"),
-                               nulls=("staff_id", "invoice_id", "next_reminder_at"))
+                               branched, nulls=("staff_id", "invoice_id", "next_reminder_at"))
         self.s_care = S("care_note", ("id", "customer_id", "type", "title", "description",
                                       "staff_id", "created_at", "updated_at", "deleted_at"),
                         nulls=("deleted_at",))
@@ -160,10 +169,10 @@ class _Builder(_People, _History):
                                        "entity_id", "before", "after"))
         # Dependency order (what a database checking foreign keys at once needs).
         self.shapes = [
-            self.s_settings, self.s_staff, self.s_catalog, self.s_program, self.s_customer,
-            self.s_name_key, self.s_card, self.s_invoice, self.s_package, self.s_line,
-            self.s_payment, self.s_ledger, self.s_event, self.s_care, self.s_promo,
-            self.s_appointment, self.s_counter, self.s_audit,
+            self.s_settings, self.s_branch, self.s_staff, self.s_catalog, self.s_program,
+            self.s_customer, self.s_name_key, self.s_card, self.s_invoice, self.s_package,
+            self.s_line, self.s_payment, self.s_ledger, self.s_event, self.s_care,
+            self.s_promo, self.s_appointment, self.s_counter, self.s_audit,
         ]
 
     def _flush_full(self) -> None:
@@ -375,30 +384,22 @@ def _build_sqlite(path: str, make_builder) -> dict[str, int]:
 
 
 def _build_core(engine, make_builder) -> dict[str, int]:
-    """Any other engine (PostgreSQL): the same rows through SQLAlchemy Core, in one
-    transaction; the id sequences are moved past the ids written."""
+    """Any engine without a bulk load of its own: the same rows through SQLAlchemy Core,
+    in one transaction, into an empty salon (its tables emptied first; on PostgreSQL the
+    sealed ones must be empty already, and the id sequences are moved past the ids
+    written)."""
     from sqlalchemy import text
 
     from salontui.store.db import WRITE_OPTION
 
     tables = _model_tables()
-    postgres = engine.dialect.name == "postgresql"
     with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
-        if postgres:
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
-                              + " RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(tables):
-                conn.execute(text(f'DELETE FROM "{table}"'))
+        for table in reversed(tables):
+            conn.execute(text(f'DELETE FROM "{table}"'))
         builder = make_builder(_CoreSink(conn))
         builder.run()
-        if postgres:
-            for table in tables:
-                if table == "counter":
-                    continue
-                conn.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"coalesce(max(id), 1), max(id) IS NOT NULL) FROM \"{table}\""))
+        if engine.dialect.name == "postgresql":
+            move_sequences(conn, tables)
     return builder.sink.counts
 
 
@@ -408,7 +409,10 @@ def build_demo(url: str, *, customers: int = 500, seed: int = 1,
     """Build the demo salon into ``url`` (migrated first) and say what was written.
 
     Refuses (RuleViolation) a database that already has customers, staff or invoices
-    unless ``replace=True``, which deletes everything in it first. ``progress(stage,
+    unless ``replace=True``, which deletes everything in it first: on SQLite the rows of
+    every table, on PostgreSQL (whose guards refuse to empty the sealed tables) the
+    salon's tables themselves, then migrates again; either way in the transaction of
+    the build, so a build that fails leaves the old salon as it was. ``progress(stage,
     fraction)`` is called now and then. ``today`` (default: the store clock's) anchors
     every date, so the same seed and day give the same rows. ``busiest`` (for
     benchmarks) gives the first customer that many visits, a tenth as many care
@@ -439,13 +443,17 @@ def build_demo(url: str, *, customers: int = 500, seed: int = 1,
     collecting = gc.isenabled()
     gc.disable()  # millions of young tuples: the collector would walk them again and again
     try:
-        upgrade(engine)
-        _refuse_if_not_empty(engine, replace)
+        postgres = engine.dialect.name == "postgresql"
+        if not (postgres and replace):  # (PostgreSQL replaces by migrating from nothing)
+            upgrade(engine)
+            _refuse_if_not_empty(engine, replace)
         if engine.dialect.name == "sqlite":
             path = engine.url.database
             assert path is not None  # make_engine refuses a SQLite URL without a file
             engine.dispose()
             counts = _build_sqlite(path, make_builder)
+        elif postgres:
+            counts = _build_postgres(engine, make_builder, _model_tables(), replace=replace)
         else:
             counts = _build_core(engine, make_builder)
     finally:

@@ -44,6 +44,9 @@ class _People(_State):
     def salon(self) -> None:
         self.s_settings.rows.append(tuple(SETTINGS.values()))
         opened = self.cal.ts(self.cal.at_local(0, 8 * 60))
+        # the first (and only) branch, as the migrations make it: the salon itself
+        self.s_branch.rows.append((1, "1", SETTINGS["name"], SETTINGS["address"],
+                                   SETTINGS["phone"], "", "", True, opened))
         for i, (name, role, active) in enumerate(STAFF, start=1):
             self.s_staff.rows.append((i, name, role, active, opened))
         code = 0

@@ -1,11 +1,13 @@
-"""Where the demo's rows go: one :class:`_Shape` per INSERT, and two sinks.
+"""Where the demo's rows go: one :class:`_Shape` per INSERT, and three sinks.
 
 The builder appends plain tuples to a shape's ``rows``; a sink writes them. On
 SQLite (:class:`_SqliteSink`) rows are flushed in large batches through
 ``executemany`` of multi-row INSERTs on one raw connection, with constant
 columns as SQL literals and NULLs as ``nullif(?, 0)`` (binding Python's None
-is slow). Other engines (:class:`_CoreSink`, PostgreSQL) get the same rows at
-the end through SQLAlchemy Core, in dependency order. Either way the rows of an
+is slow). On PostgreSQL (:class:`_CopySink`) each batch is one ``COPY … FROM
+STDIN`` of its table through psycopg, as it fills, so only a batch per table is
+ever held. Any other engine (:class:`_CoreSink`) gets the same rows at the end
+through SQLAlchemy Core, in dependency order. Every way, the rows of an
 append-only table are sealed (``chain.py``) in id order as they are flushed,
 exactly as the store would have sealed them one by one.
 """
@@ -13,6 +15,7 @@ exactly as the store would have sealed them one by one.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from datetime import date, datetime
 from itertools import chain, islice
 from typing import Any
@@ -85,6 +88,11 @@ class _Shape:
         self.rows: list[tuple] = []
         if self.sealer:
             self._sealing = self._sealing_plan(columns)
+        # COPY is given every id (SQLite numbers a table's rows 1, 2, … as they come; a
+        # PostgreSQL sequence may have moved on): ``numbered`` shapes get it in front.
+        self.numbered = "id" in columns and "id" not in bound
+        copied = ["id", *self.columns] if self.numbered else self.columns
+        self.copy_sql = f"COPY {table} ({', '.join(copied)}) FROM STDIN"
 
     def _sealing_plan(self, columns) -> list[tuple[int, Any, Any]]:
         """Per sealed column, in table order: (index in the row or -1, fixed value, NULL
@@ -118,6 +126,20 @@ class _Shape:
                 else:
                     values.append(sealer.last_id + 1)
             rows[r] = (*row, sealer.seal(values))
+
+    def copy_rows(self, first_id: int) -> Iterator[list[Any]]:
+        """The pending rows as COPY takes them: the id in front if :attr:`numbered` (from
+        ``first_id``), sentinels back to None, the fixed columns after."""
+        fixed = tuple(self.fixed.values())
+        numbered = self.numbered
+        nulls = [(self.bound.index(name) + (1 if numbered else 0), sentinel)
+                 for name, sentinel in self.nulls.items()]
+        for row_id, row in enumerate(self.rows, first_id):
+            values = [row_id, *row, *fixed] if numbered else [*row, *fixed]
+            for index, sentinel in nulls:
+                if values[index] == sentinel:
+                    values[index] = None
+            yield values
 
     def as_dict(self, row: tuple) -> dict[str, Any]:
         """A row as a dict of column values for SQLAlchemy (sentinels back to None)."""
@@ -157,9 +179,38 @@ class _SqliteSink:
             self.flush(shape)
 
 
+class _CopySink:
+    """PostgreSQL: each flush is one ``COPY`` of the shape's pending rows into its table,
+    on the load's psycopg connection (its one transaction). Rows arrive in any table
+    order (lines before their invoices, customers last), so the load runs with the
+    foreign keys dropped (``postgres.py`` puts them back and so checks every row)."""
+
+    def __init__(self, cursor):
+        self.cursor = cursor  # a psycopg cursor
+        self.counts: dict[str, int] = {}
+
+    def flush(self, shape: _Shape) -> None:
+        rows = shape.rows
+        if not rows:
+            return
+        shape.seal_rows()
+        written = self.counts.get(shape.table, 0)
+        with self.cursor.copy(shape.copy_sql) as copy:
+            write = copy.write_row
+            for row in shape.copy_rows(written + 1):
+                write(row)
+        self.counts[shape.table] = written + len(rows)
+        rows.clear()  # in place: the builder holds references to these lists
+
+    def close(self, shapes: list[_Shape]) -> None:
+        for shape in shapes:
+            self.flush(shape)
+
+
 class _CoreSink:
-    """PostgreSQL (or any engine): rows kept until the end, then written in dependency
-    order through SQLAlchemy Core (foreign keys are checked at once there)."""
+    """Any engine: rows kept until the end, then written in dependency order through
+    SQLAlchemy Core (foreign keys checked at once are satisfied). Slow and memory-bound:
+    SQLite and PostgreSQL have their own sinks; a test proves this one writes their rows."""
 
     def __init__(self, conn):
         self.conn = conn

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from salontui.store.demo.calendar import _Calendar
-    from salontui.store.demo.sinks import _CoreSink, _Shape, _SqliteSink
+    from salontui.store.demo.sinks import _CopySink, _CoreSink, _Shape, _SqliteSink
 
 
 class _State:
@@ -27,13 +27,14 @@ class _State:
     n: int
     busiest: int
     rng: random.Random
-    sink: _SqliteSink | _CoreSink
+    sink: _SqliteSink | _CopySink | _CoreSink
     progress: Callable[[str, float], object]
     cal: _Calendar
     today_i: int
     now_t: int
     # The shapes (one INSERT per table), made by the builder's _shapes.
     s_settings: _Shape
+    s_branch: _Shape
     s_staff: _Shape
     s_catalog: _Shape
     s_program: _Shape
