@@ -4,8 +4,7 @@ labels, reading what was typed (lengths, whole numbers, points, amounts) and an 
 back into a field; and the pieces of the checkout screen's mixins: the customer as loaded,
 and the guard that keeps the cart's keys quiet once paid.
 
-Nothing here imports SQLAlchemy (of the store, only its kinds, which import none), so
-importing a checkout screen stays light.
+Nothing here imports the store or SQLAlchemy, so importing a checkout screen stays light.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, Protocol, TypeVar
 
 from salontui.i18n import _
-from salontui.store.kinds import LINE_KIND_LABELS
 from salontui.widgets.checkout_fields import (
     AMOUNT_CHARS,
     METHOD_COMMANDS,
@@ -54,7 +52,6 @@ __all__ = [
     "before_paying",
     "check_length",
     "documents_dir",
-    "line_kind_label",
     "method_label",
     "parse_points",
     "parse_typed_amount",
@@ -67,13 +64,6 @@ __all__ = [
 
 COMPLETIONS = 6
 PAYMENT_FIELD_NAMES = {m for m, _l, _k in PAYMENT_METHODS} | {"payments"}
-# The kinds of the checkout's lines as store/kinds.py names them (a redemption: "session").
-LINE_LABELS: dict[str, str] = {kind: label for kind, label in LINE_KIND_LABELS.items()}
-
-
-def line_kind_label(kind: str) -> str:
-    """A line's (or a catalog item's) kind, translated (an unknown one as stored)."""
-    return _(LINE_LABELS.get(kind, kind))
 
 
 @dataclass(frozen=True)

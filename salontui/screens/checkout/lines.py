@@ -22,14 +22,15 @@ from salontui.screens.checkout.common import (
     QUANTITY_CHARS,
     before_paying,
     check_length,
-    line_kind_label,
     parse_typed_amount,
     parse_whole,
     plain_amount,
 )
 from salontui.screens.checkout.dialogs import PickerDialog, PickerOption
 from salontui.screens.checkout.state import CheckoutState
+from salontui.screens.dialogs.labels import stored_label
 from salontui.store.errors import SalonError
+from salontui.store.kinds import LINE_KIND_LABELS
 from salontui.store.names import card_label
 from salontui.store.sales import cart_rules
 from salontui.widgets import fmt as cached
@@ -136,7 +137,7 @@ class LinesMixin(CheckoutState):
         self.completions = rows
         self.completion_query = query
         fmt = self.desk.formatter
-        table.set_rows(((r.id, [r.code, r.name, line_kind_label(r.kind),
+        table.set_rows(((r.id, [r.code, r.name, stored_label(LINE_KIND_LABELS, r.kind),
                                  cached.money(fmt, r.price)]) for r in rows), keep_cursor=False)
         table.styles.height = min(len(rows), COMPLETIONS) + 1
         table.display = bool(rows)
