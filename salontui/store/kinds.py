@@ -6,11 +6,9 @@ it), with the English label the desk shows for each, marked with ``N_()`` and
 translated where it is shown (``_(INVOICE_KIND_LABELS[kind])``). Labels live
 here once; a screen imports the mapping named for what it labels.
 
-Where the desk says one value two ways, both are here, named for where they are
-said: an invoice's kind is a lower-case word in the invoice list and a heading in
-the invoice dialog; a redemption is a "session" on the checkout and "redeem" in the
-invoice list; a bank transfer is "Transfer" on the desk and "Bank transfer" on the
-printed receipt.
+One value, one label, wherever it is said (the invoice list and the invoice
+dialog, the checkout and the receipt): a receptionist never has to wonder whether two
+words mean the same thing.
 
 This module imports nothing but the standard library and ``salontui.i18n``: the
 desk's widgets read it before the database is opened.
@@ -29,13 +27,7 @@ class InvoiceKind(StrEnum):
     REPAYMENT = "repayment"  # an invoice with nothing but debt repayments
 
 
-# The invoice list's cell.
 INVOICE_KIND_LABELS = {
-    InvoiceKind.SALE: N_("sale"), InvoiceKind.REFUND: N_("refund"),
-    InvoiceKind.REPAYMENT: N_("repayment"),
-}
-# The invoice dialog's heading.
-INVOICE_KIND_TITLES = {
     InvoiceKind.SALE: N_("Sale"), InvoiceKind.REFUND: N_("Refund"),
     InvoiceKind.REPAYMENT: N_("Debt repayment"),
 }
@@ -53,14 +45,11 @@ class LineKind(StrEnum):
 SALES_LINE_KINDS = (LineKind.SERVICE, LineKind.PRODUCT, LineKind.PACKAGE)
 CUSTOMER_LINE_KINDS = (LineKind.REDEEM, LineKind.TOPUP, LineKind.REPAY)
 
-# The checkout's lines.
 LINE_KIND_LABELS = {
     LineKind.SERVICE: N_("service"), LineKind.PRODUCT: N_("product"),
     LineKind.PACKAGE: N_("package"), LineKind.REDEEM: N_("session"),
     LineKind.TOPUP: N_("top-up"), LineKind.REPAY: N_("repay"),
 }
-# The invoice list's usage column (what an invoice was for).
-LINE_KIND_USAGE_LABELS = LINE_KIND_LABELS | {LineKind.REDEEM: N_("redeem")}
 
 
 class PaymentMethod(StrEnum):
@@ -77,16 +66,12 @@ class PaymentMethod(StrEnum):
 # Methods that need a known customer (a walk-in has no card, points or account).
 CUSTOMER_PAYMENT_METHODS = (PaymentMethod.VALUE, PaymentMethod.POINTS, PaymentMethod.ACCOUNT)
 
-# The desk (the payment panel, the day close, the invoice and refund dialogs).
+# The payment panel, the day close, the invoice and refund dialogs and the receipt.
 PAYMENT_METHOD_LABELS = {
     PaymentMethod.CASH: N_("Cash"), PaymentMethod.CARD: N_("Bank card"),
     PaymentMethod.TRANSFER: N_("Transfer"), PaymentMethod.EWALLET: N_("E-wallet"),
     PaymentMethod.VALUE: N_("Stored value"), PaymentMethod.POINTS: N_("Points"),
     PaymentMethod.ACCOUNT: N_("On account"), PaymentMethod.FREE: N_("Waived"),
-}
-# The printed receipt, where there is room to say it in full.
-PAYMENT_METHOD_RECEIPT_LABELS = PAYMENT_METHOD_LABELS | {
-    PaymentMethod.TRANSFER: N_("Bank transfer"),
 }
 
 

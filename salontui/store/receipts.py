@@ -12,7 +12,7 @@ import unicodedata
 from pathlib import Path
 
 from salontui.i18n import _
-from salontui.store.kinds import PAYMENT_METHOD_RECEIPT_LABELS, PaymentMethod
+from salontui.store.kinds import PAYMENT_METHOD_LABELS, PaymentMethod
 from salontui.store.money import format_money
 from salontui.store.names import card_label
 from salontui.store.text import cell_width, fit
@@ -125,14 +125,14 @@ def receipt_lines(invoice, settings, *, width: int = 32, local_time: str = "") -
         amount = payment.amount
         if payment.method == "cash" and change and not cash_shown:
             amount, cash_shown = amount + change, True
-        label = _(PAYMENT_METHOD_RECEIPT_LABELS.get(payment.method, payment.method))
+        label = _(PAYMENT_METHOD_LABELS.get(payment.method, payment.method))
         if getattr(payment, "card_name", None):
             label = f"{label} ({card_label(payment.card_name)})"
         if payment.method == "points" and getattr(payment, "points", 0):
             label = f"{label} {abs(payment.points)}"
         out.append(_pair("  " + label, money(amount), width))
     if change and not cash_shown:  # all of the cash went back as change
-        cash = _(PAYMENT_METHOD_RECEIPT_LABELS[PaymentMethod.CASH])
+        cash = _(PAYMENT_METHOD_LABELS[PaymentMethod.CASH])
         out.append(_pair("  " + cash, money(change), width))
     if change:
         out.append(_pair(_("Change"), money(change), width))

@@ -15,7 +15,7 @@ from salontui.screens.commands import Command, binding_commands
 from salontui.screens.detail.tab import OPEN_ROW, DetailTab, Page, page_size
 from salontui.screens.dialogs.labels import stored_label
 from salontui.store.errors import SalonError
-from salontui.store.kinds import INVOICE_KIND_LABELS, LINE_KIND_USAGE_LABELS
+from salontui.store.kinds import INVOICE_KIND_LABELS, LINE_KIND_LABELS
 from salontui.widgets.inputs import DeskInput
 from salontui.widgets.tables import Col, DeskTable
 
@@ -108,7 +108,7 @@ class InvoicesTab(DetailTab):
         rows = self.rows
         table_rows = []
         for inv in rows:
-            usage = ", ".join(stored_label(LINE_KIND_USAGE_LABELS, u.strip())
+            usage = ", ".join(stored_label(LINE_KIND_LABELS, u.strip())
                               for u in (inv.usage_type or "").split(",") if u.strip())
             if inv.kind != "sale":
                 usage = f"{stored_label(INVOICE_KIND_LABELS, inv.kind)}: {usage}"
