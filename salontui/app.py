@@ -33,6 +33,7 @@ from salontui.screens.commands import DeskCommands
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from salontui.store.changes import ChangeWatcher
     from salontui.store.settings import Settings
 
 log = logging.getLogger("salontui.desk")
@@ -61,6 +62,10 @@ class StatusText(Message):
         self.text = text
 
 
+class DatabaseChanged(Message):
+    """The database changed (this desk or another wrote): what is shown is read again."""
+
+
 class SalonApp(App[None]):
     """The front desk: customer search first, then a customer's detail and its dialogs."""
 
@@ -76,7 +81,9 @@ class SalonApp(App[None]):
 
     status: reactive[str] = reactive("")
     ready: reactive[bool] = reactive(False)
-    data_version: reactive[int] = reactive(0)
+    # Bumped when the database changes (screens watch it and read again); a bump itself
+    # draws nothing: a repainting reactive of the app would redraw the whole screen.
+    data_version: reactive[int] = reactive(0, repaint=False)
 
     def __init__(self, db_url: str, *, staff_id: int | None = None,
                  demo_if_empty: bool = False) -> None:
@@ -92,6 +99,8 @@ class SalonApp(App[None]):
         self.staff: list = []
         self.freeze_gc = False
         self.pending_calls = 0  # store answers on their way (see screens/base.py)
+        # Live updates: a commit by any desk bumps data_version (store/changes.py).
+        self.change_watcher: ChangeWatcher | None = None
         # No sliding tab underlines or smooth scrolls: every animation frame is bytes
         # over SSH and time on a slow PC; the desk changes in one frame.
         self.animation_level = "none"
@@ -135,6 +144,7 @@ class SalonApp(App[None]):
 
             engine = self.engine or make_engine(self.db_url)
             ensure_current(engine)
+            self._open_watcher(engine)  # before the first read: no change falls between
             settings, staff, empty = read_state(engine)
             built = False
             if empty and (build_demo or self.demo_if_empty):
@@ -174,6 +184,7 @@ class SalonApp(App[None]):
         self.ready = True
         self.status = _("Ready")
         self.data_version += 1
+        self._watch_changes()
         if self.freeze_gc:
             # Everything imported and built so far lives as long as the desk: take it out of
             # the collector's rounds, which otherwise rescan it in the middle of keystrokes.
@@ -184,6 +195,41 @@ class SalonApp(App[None]):
             self._offer_setup()
             return
         self._choose_staff(prefer_owner=message.demo_built)
+
+    # -- live updates -----------------------------------------------------------------
+    def _open_watcher(self, engine: Engine) -> None:
+        """Open the change watcher (in the start-up worker: a PostgreSQL connection may
+        take a moment). Without one the desk works all the same, without live updates."""
+        if self.change_watcher is not None:
+            return
+        from salontui.store.changes import open_watcher
+
+        watcher = open_watcher(engine)
+        if watcher is not None and not self.is_running:  # quit while it opened
+            watcher.stop()
+            return
+        self.change_watcher = watcher
+
+    def _watch_changes(self) -> None:
+        """Start the watcher: each change it sees (from its thread) bumps data_version,
+        which the screens watch. Nothing runs on this thread while nothing changes."""
+        watcher = self.change_watcher
+        if watcher is not None and not watcher.running:
+            watcher.start(self._changed)
+
+    def _changed(self) -> None:
+        """From the watcher's thread: post_message is safe there, and never waits (a desk
+        quitting just drops it)."""
+        self.post_message(DatabaseChanged())
+
+    def on_database_changed(self, _message: DatabaseChanged) -> None:
+        if self.engine is not None:
+            self.data_version += 1
+
+    def on_unmount(self) -> None:
+        watcher, self.change_watcher = self.change_watcher, None
+        if watcher is not None:
+            watcher.stop()
 
     def apply_settings(self, settings: Settings) -> None:
         from salontui.store.dates import use_salon_locale

@@ -154,11 +154,19 @@ def is_sqlite(engine: Engine) -> bool:
 
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
-    """One unit of work that writes: BEGIN IMMEDIATE, commit on success, roll back on error."""
+    """One unit of work that writes: BEGIN IMMEDIATE, commit on success, roll back on error.
+
+    On PostgreSQL it also tells the other desks (``NOTIFY``, see :mod:`.changes`), sent
+    last in the transaction: delivered with the commit, dropped with a rollback. SQLite
+    needs nothing (a commit changes the file's ``data_version``)."""
     bind = engine.execution_options(**{WRITE_OPTION: True})
     with Session(bind, expire_on_commit=False) as session:
         try:
             yield session
+            if engine.dialect.name == "postgresql":
+                from salontui.store.changes import announce
+
+                announce(session)
             session.commit()
         except BaseException:
             session.rollback()
