@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Label, Static
 
 from salontui.i18n import N_, _
+from salontui.keymap import key_of
 from salontui.screens.base import StoreCalls
 from salontui.screens.checkout.common import PAYMENT_METHODS, method_label
 from salontui.screens.commands import Command, binding_commands
@@ -208,8 +209,11 @@ class DayCloseScreen(StoreCalls, Screen):
         fmt = self.desk.formatter
         day = fmt.date(c.day)
         weekday = WEEKDAYS[c.day.weekday()]
-        head = _("{weekday} {day} · [ previous day · ] next day · t today · p print").format(
-            weekday=_(weekday), day=day)
+        head = _("{weekday} {day} · {previous} previous day · {next} next day · {today} today · "
+                 "{print} print").format(
+            weekday=_(weekday), day=day, previous=key_of(self, "day_close.prev_day"),
+            next=key_of(self, "day_close.next_day"), today=key_of(self, "day_close.today"),
+            print=key_of(self, "day_close.save_text"))
         self.query_one("#day-head", Static).update(Content(head))
         rows = [(m, [method_label(m), fmt.money(t), fmt.money(r) if r else "",
                      Cell(fmt.money(n), "bold")]) for m, t, r, n in method_rows(c)]

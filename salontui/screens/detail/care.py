@@ -84,7 +84,8 @@ class CareTab(DetailTab):
                     n.title, n.description])
             for n in rows)
         kind = care_type_label(self.care_type) if self.care_type else _("all")
-        text = _("Type: {kind} (t changes)").format(kind=kind)
+        text = _("Type: {kind} ({key} changes)").format(
+            kind=kind, key=key_of(self.detail, "detail.care.type"))
         if self.care_deleted:  # 80 columns: the type only when one is chosen
             text = _("Deleted notes · {restore} restores the selected one · {back} back").format(
                 restore=key_of(self.detail, "detail.care.restore"),
@@ -161,7 +162,8 @@ class CareTab(DetailTab):
         self.show_then(ask)
 
     def note_deleted(self, _note: CareRow) -> None:
-        self.app.notify(_("Care note deleted. F4 lists the deleted notes to restore one."),
+        self.app.notify(_("Care note deleted. {key} lists the deleted notes to restore "
+                          "one.").format(key=key_of(self.detail, "detail.care.deleted")),
                         timeout=4)
         self.detail.refresh_all()
 
@@ -188,8 +190,9 @@ class CareTab(DetailTab):
         def restore():
             note = self.selected()
             if note is None or not note.deleted:
-                self.app.notify(_("Choose a deleted care note first: F4 lists them."),
-                                timeout=4)
+                self.app.notify(_("Choose a deleted care note first: {key} lists "
+                                  "them.").format(
+                    key=key_of(self.detail, "detail.care.deleted")), timeout=4)
                 return
             staff_id = self.desk.staff_id
 

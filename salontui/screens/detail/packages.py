@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.binding import Binding
 
 from salontui.i18n import N_, _
+from salontui.keymap import key_of
 from salontui.screens.commands import Command, binding_commands
 from salontui.screens.detail.tab import Bar, DetailTab, Page
 from salontui.screens.dialogs.labels import stored_label
@@ -109,9 +110,13 @@ class PackagesTab(DetailTab):
         if not rows:
             self.bar(_("No packages yet."))
         elif self.history_visible:
-            self.bar(_("History of the selected package (h hides it)"))
+            self.bar(_("History of the selected package ({key} hides it)").format(
+                key=key_of(self.detail, "detail.packages.history")))
         else:
-            self.bar(_("h: history of the selected package · i: its invoice"))
+            self.bar(_("{history}: history of the selected package · {invoice}: its "
+                       "invoice").format(
+                history=key_of(self.detail, "detail.packages.history"),
+                invoice=key_of(self.detail, "detail.packages.invoice")))
 
     # -- the history of the selected package --------------------------------------------
     def rows_shown(self) -> None:
@@ -198,8 +203,9 @@ class PackagesTab(DetailTab):
 
         def make(package):
             if package.status == "reserved":
-                self.app.notify(_("Already reserved until {date}: u resumes it.").format(
-                    date=self.desk.formatter.date(package.frozen_until)), timeout=4)
+                self.app.notify(_("Already reserved until {date}: {key} resumes it.").format(
+                    date=self.desk.formatter.date(package.frozen_until),
+                    key=key_of(self.detail, "detail.packages.resume")), timeout=4)
                 return None
             return ReservePackageDialog(package)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from salontui.i18n import N_, _
+from salontui.keymap import key_of
 from salontui.screens.commands import Command, binding_commands
 from salontui.screens.detail.ledger import LedgerTab
 from salontui.widgets.header_card import points_text
@@ -24,7 +25,7 @@ class PointsTab(LedgerTab):
                                                          s.points if s else 0))
 
     def bar_tail(self) -> str:
-        return _("p adjusts points")
+        return _("{key} adjusts points").format(key=key_of(self.detail, "detail.points.adjust"))
 
     def action_adjust_points(self) -> None:
         from salontui.screens.dialogs.adjust_points import AdjustPointsDialog

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from salontui.i18n import N_, _, ngettext
+from salontui.keymap import key_of
 from salontui.screens.commands import Command, binding_commands
 from salontui.screens.detail.tab import Bar, DetailTab, Page
 from salontui.widgets.tables import Col, DeskTable
@@ -46,10 +47,11 @@ class PromotionsTab(DetailTab):
                     fmt.date(p.created_at), fmt.date(p.expires_on), fmt.date(p.used_on),
                     p.note])
             for p in rows)
-        self.bar(ngettext("{n} promotion · g gives one",
-                          "{n} promotions · g gives one",
-                          len(rows)).format(n=len(rows)) if rows
-                 else _("No promotions yet · g gives one"))
+        key = key_of(self.detail, "detail.promotions.give")
+        self.bar(ngettext("{n} promotion · {key} gives one",
+                          "{n} promotions · {key} gives one",
+                          len(rows)).format(n=len(rows), key=key) if rows
+                 else _("No promotions yet · {key} gives one").format(key=key))
 
     def action_give_promotion(self) -> None:
         from salontui.screens.dialogs.give_promotion import GivePromotionDialog

@@ -45,6 +45,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, TabbedContent
 
 from salontui.i18n import _, ngettext
+from salontui.keymap import key_of, key_on
 from salontui.screens.base import StoreCalls
 from salontui.screens.commands import Command, binding_commands
 from salontui.screens.detail.appointments import AppointmentsTab
@@ -468,7 +469,8 @@ class CustomerDetailScreen(StoreCalls, Screen):
     def refuse_if_deleted(self) -> bool:
         """True (and says why) when the customer is deleted: nothing can be sold to them."""
         if self.customer_deleted:
-            self.app.notify(_("This customer is deleted; restore them first (F5)."), timeout=4)
+            self.app.notify(_("This customer is deleted; restore them first ({key}).").format(
+                key=key_of(self, "detail.restore_customer")), timeout=4)
             return True
         return False
 
@@ -573,27 +575,36 @@ class CustomerDetailScreen(StoreCalls, Screen):
             self.ask(delete, self.customer_deleted_now, write=True)
 
         held = self.holdings(summary, packages)
+        deleted_key = self.search_deleted_key()
         if not held:
             self.app.push_screen(ConfirmDialog(
                 _("Delete {code} {name}? Everything about them is kept, and they can be "
-                  "restored from the deleted customers (F4 on the search screen).").format(
-                    code=summary.code, name=summary.name),
+                  "restored from the deleted customers ({key} on the search screen).").format(
+                    code=summary.code, name=summary.name, key=deleted_key),
                 title=_("Delete customer"), confirm_label=_("Delete")), callback=answer)
             return
         question = "\n".join([
             _("Delete {code} {name}? They still hold:").format(code=summary.code,
                                                              name=summary.name),
             *(f"  • {line}" for line in held),
-            _("Everything is kept and they can be restored (F4 on the search screen). "
-              "Type their code {code} to delete them.").format(code=summary.code),
+            _("Everything is kept and they can be restored ({key} on the search screen). "
+              "Type their code {code} to delete them.").format(code=summary.code,
+                                                              key=deleted_key),
         ])
         self.app.push_screen(ConfirmDialog(question, title=_("Delete customer"),
                                            confirm_label=_("Delete"),
                                            type_to_confirm=summary.code), callback=answer)
 
+    def search_deleted_key(self) -> str:
+        """The search screen's key that lists the deleted customers (to restore one)."""
+        from salontui.screens.search import CustomerSearchScreen
+
+        return key_on(self, CustomerSearchScreen, "search.deleted")
+
     def customer_deleted_now(self, record: CustomerRecord) -> None:
-        self.app.notify(_("Deleted {code} {name}. F4 on the search screen finds it to "
-                          "restore.").format(code=record.code, name=record.name), timeout=6)
+        self.app.notify(_("Deleted {code} {name}. {key} on the search screen finds it to "
+                          "restore.").format(code=record.code, name=record.name,
+                                             key=self.search_deleted_key()), timeout=6)
         self.dismiss(None)
 
     def action_restore_customer(self) -> None:

@@ -30,6 +30,7 @@ from textual.content import Content
 from textual.widgets import Input, Static, TabPane
 
 from salontui.i18n import _, ngettext
+from salontui.keymap import key_of
 from salontui.screens.base import StoreCalls
 from salontui.store.errors import SalonError
 from salontui.widgets.tables import DeskTable
@@ -210,9 +211,9 @@ class DetailTab(StoreCalls, TabPane):
             text += " " + _("of {n}").format(n=self.total)
         keys = []
         if start > 0:
-            keys.append(_("[ previous"))
+            keys.append(_("{key} previous").format(key=key_of(self.detail, "detail.prev_page")))
         if self.more:
-            keys.append(_("] next page"))
+            keys.append(_("{key} next page").format(key=key_of(self.detail, "detail.next_page")))
         return text + " · " + ", ".join(keys)
 
     # -- keys and palette -------------------------------------------------------------

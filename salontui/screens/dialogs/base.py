@@ -23,6 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from salontui.i18n import _
+from salontui.keymap import key_of
 from salontui.screens.base import StoreCalls
 from salontui.store.errors import SalonError
 from salontui.widgets.inputs import Field, too_long
@@ -73,8 +74,8 @@ class FormDialog(StoreCalls, ModalScreen, Generic[V]):
             yield from self.compose_body()
             yield Label("", id="form-error", classes="form-error")
             with DialogButtons(classes="dialog-buttons"):
-                yield Button(Content(f"{self.confirm_label or _('Confirm')} (Enter)"),
-                             id="confirm", compact=True, variant="primary")
+                confirm = f"{self.confirm_label or _('Confirm')} ({key_of(self, 'dialog.confirm')})"
+                yield Button(Content(confirm), id="confirm", compact=True, variant="primary")
                 yield Button(Content(_("Cancel (Esc)")), id="cancel", compact=True)
 
     def on_mount(self) -> None:

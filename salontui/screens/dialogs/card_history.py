@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from salontui.i18n import _, ngettext
+from salontui.keymap import key_of
 from salontui.screens.base import StoreCalls
 from salontui.screens.dialogs.labels import stored_label
 from salontui.store.errors import SalonError
@@ -83,9 +84,12 @@ class CardHistoryDialog(StoreCalls, ModalScreen):
                 Col("invoice", _("Invoice"), 8),
                 Col("by", _("Operator"), 8, grow=1, max_width=20, drop=1),
             ], id="card-entries")
-            hint = _("[ ] pages · Esc close")
+            pages = {"previous": key_of(self, "card_history.prev_page"),
+                     "next": key_of(self, "card_history.next_page")}
+            hint = _("{previous} {next} pages · Esc close").format(**pages)
             if len(self.cards) > 1:
-                hint = _("Up/Down choose a card · Tab its history · [ ] pages · Esc close")
+                hint = _("Up/Down choose a card · Tab its history · {previous} {next} pages · "
+                         "Esc close").format(**pages)
             yield Static(hint, classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -169,9 +173,9 @@ class CardHistoryDialog(StoreCalls, ModalScreen):
         text = _("{a}–{b}").format(a=self.start + 1, b=self.start + count)
         keys = []
         if self.start > 0:
-            keys.append(_("[ previous"))
+            keys.append(_("{key} previous").format(key=key_of(self, "card_history.prev_page")))
         if self.more:
-            keys.append(_("] next page"))
+            keys.append(_("{key} next page").format(key=key_of(self, "card_history.next_page")))
         return text + " · " + ", ".join(keys)
 
     # -- actions --------------------------------------------------------------------

@@ -15,6 +15,7 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from salontui.i18n import _
+from salontui.keymap import key_of
 from salontui.screens.app_access import DeskApp
 
 CONTINUE = "continue"
@@ -56,7 +57,9 @@ class DuplicateCustomerDialog(DeskApp, ModalScreen):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content(_("Open (Enter)")), id="open", compact=True,
                              variant="primary")
-                go_on = _("Save anyway (s)") if self.editing else _("Create anyway (c)")
+                go_on = (_("Save anyway ({key})").format(key=key_of(self, "duplicate.save"))
+                         if self.editing else
+                         _("Create anyway ({key})").format(key=key_of(self, "duplicate.create")))
                 yield Button(Content(go_on), id="go-on", compact=True)
                 yield Button(Content(_("Back (Esc)")), id="back", compact=True)
 

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from salontui.i18n import _
+from salontui.keymap import key_of
 from salontui.screens.base import StoreCalls
 from salontui.store.errors import SalonError
 from salontui.widgets.tables import Col, DeskTable
@@ -57,7 +58,8 @@ class HeldCheckoutsDialog(StoreCalls, ModalScreen):
                 Col("n", "#", 3, justify="right"),
             ], id="drafts")
             yield Static("", id="drafts-note")
-            yield Static(_("Enter: resume · Delete: cancel it · Esc: close"),
+            yield Static(_("{resume}: resume · {cancel}: cancel it · Esc: close").format(
+                resume=key_of(self, "held.resume"), cancel=key_of(self, "held.cancel_it")),
                          classes="dialog-hint")
 
     def on_mount(self) -> None:

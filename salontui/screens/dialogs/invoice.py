@@ -19,11 +19,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from salontui.i18n import _, ngettext
+from salontui.keymap import key_of
 from salontui.screens.base import StoreCalls
 from salontui.screens.checkout.common import method_label
 from salontui.screens.dialogs.labels import stored_label
 from salontui.store.errors import SalonError
-from salontui.store.kinds import INVOICE_KIND_TITLES
+from salontui.store.kinds import INVOICE_KIND_LABELS
 from salontui.store.names import card_label
 from salontui.widgets.tables import Col, DeskTable
 
@@ -85,7 +86,9 @@ class InvoiceDialog(StoreCalls, ModalScreen):
                 Col("method", _("Payment"), None, min_width=12),
                 Col("amount", _("Amount"), 14, justify="right"),
             ], id="payments")
-            yield Static(_("r refund · p receipt · Esc close"), classes="dialog-hint")
+            yield Static(_("{refund} refund · {receipt} receipt · Esc close").format(
+                refund=key_of(self, "invoice.refund"), receipt=key_of(self, "invoice.receipt")),
+                         classes="dialog-hint")
 
     def on_mount(self) -> None:
         invoice_id = self.invoice_id
@@ -105,7 +108,7 @@ class InvoiceDialog(StoreCalls, ModalScreen):
         from salontui.store.receipts import line_text, refund_note
 
         head = _("{date} · {kind} · {customer} · cashier {staff}").format(
-            date=fmt.datetime(inv.created_at), kind=stored_label(INVOICE_KIND_TITLES, inv.kind),
+            date=fmt.datetime(inv.created_at), kind=stored_label(INVOICE_KIND_LABELS, inv.kind),
             customer=inv.customer_name or _("walk-in"), staff=inv.staff_name or "—")
         if inv.refund_of_code:
             head += "\n" + _("Refund of {code}").format(code=inv.refund_of_code)
@@ -139,7 +142,8 @@ class InvoiceDialog(StoreCalls, ModalScreen):
         self.query_one("#lines", DeskTable).focus()
         self.refresh_bindings()
         if inv.kind == "refund" or inv.refund_state == "refunded":
-            self.query_one(".dialog-hint", Static).update(_("p receipt · Esc close"))
+            self.query_one(".dialog-hint", Static).update(_("{receipt} receipt · Esc close").format(
+                receipt=key_of(self, "invoice.receipt")))
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "refund":  # a refund is not refunded again, nor a refunded invoice

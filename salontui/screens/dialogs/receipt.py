@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from salontui.i18n import _
+from salontui.keymap import key_on
 from salontui.widgets.checkout_receipt import ReceiptView, announce_saved
 
 
@@ -42,7 +43,12 @@ class ReceiptDialog(ModalScreen):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog receipt-dialog") as box:
             box.border_title = _("Receipt {code}").format(code=self.invoice.code)
-            box.border_subtitle = _("w 32/48 · t text · p PDF · Enter close")
+            box.border_subtitle = _("{width} 32/48 · {text} text · {pdf} PDF · {done} "
+                                    "close").format(
+                width=key_on(self, ReceiptView, "receipt.width"),
+                text=key_on(self, ReceiptView, "receipt.save_text"),
+                pdf=key_on(self, ReceiptView, "receipt.save_pdf"),
+                done=key_on(self, ReceiptView, "receipt.done"))
             yield ReceiptView(id="receipt-view")
             yield Static("", id="receipt-saved")
 

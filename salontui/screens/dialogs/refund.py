@@ -23,9 +23,12 @@ from textual.content import Content
 from textual.widgets import Static
 
 from salontui.i18n import _, ngettext
+from salontui.keymap import key_of
 from salontui.screens.checkout.common import method_label, parse_typed_amount, plain_amount
 from salontui.screens.dialogs.base import FormDialog
+from salontui.screens.dialogs.labels import stored_label
 from salontui.store.errors import SalonError, ValidationError
+from salontui.store.kinds import LINE_KIND_LABELS
 from salontui.store.names import card_label
 from salontui.store.text import cell_width
 from salontui.widgets.inputs import DeskInput, Field
@@ -197,20 +200,19 @@ class RefundDialog(FormDialog):
 
     def show_lines(self) -> None:
         fmt = self.desk.formatter
-        kinds = {"service": _("service"), "product": _("product"), "package": _("package"),
-                 "redeem": _("session"), "topup": _("top-up"), "repay": _("repay")}
         table = self.query_one("#refund-lines", DeskTable)
         table.styles.height = min(len(self.lines), 6) + 1
         table.set_rows(
             (line.line_id, [Cell("[x]" if line.line_id in self.ticked else "[ ]", "bold"),
-                            line.description, kinds.get(line.kind, line.kind),
+                            line.description, stored_label(LINE_KIND_LABELS, line.kind),
                             fmt.money(line.amount)])
             for line in self.lines)
         self.query_one("#refund-amount", Static).update(Content(
-            ngettext("Refund {amount} · {n} of {m} line · Space ticks, a: all or none",
-                     "Refund {amount} · {n} of {m} lines · Space ticks, a: all or none",
+            ngettext("Refund {amount} · {n} of {m} line · Space ticks, {all}: all or none",
+                     "Refund {amount} · {n} of {m} lines · Space ticks, {all}: all or none",
                      len(self.lines)).format(
-                amount=fmt.money(self.amount), n=len(self.ticked), m=len(self.lines))))
+                amount=fmt.money(self.amount), n=len(self.ticked), m=len(self.lines),
+                all=key_of(self, "refund.all"))))
 
     def action_tick(self) -> None:
         key = self.query_one("#refund-lines", DeskTable).current_key
