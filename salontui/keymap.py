@@ -149,17 +149,23 @@ def key_of(node, binding_id: str) -> str:
     return keys[0] if keys else ""
 
 
+NAMED_KEYS = {"escape": "Esc", "space": "Space", "pageup": "PgUp", "pagedown": "PgDn"}
+
+
 def key_label(key: str) -> str:
-    """A key as the desk's texts write it: "F3", "Alt+I", "Ctrl+D", "e", "R", "Escape"."""
+    """A key as the desk's texts write it: "F3", "Alt+I", "Ctrl+D", "e", "R", "Esc",
+    "Space" (the way they are printed on a keyboard's keys)."""
     from textual.keys import key_to_character
 
     *modifiers, name = key.split("+")
-    if len(name) > 1 and (char := key_to_character(name)) is not None and char.isprintable():
+    if name in NAMED_KEYS:
+        name = NAMED_KEYS[name]
+    elif len(name) > 1 and (char := key_to_character(name)) is not None and char.isprintable():
         name = char
     elif name.startswith("f") and name[1:].isdigit():
         name = name.upper()
     elif len(name) > 1:
-        name = {"pageup": "PgUp", "pagedown": "PgDn"}.get(name, name.capitalize())
+        name = name.capitalize()
     elif modifiers:
         name = name.upper()
     return "+".join([m.capitalize() for m in modifiers] + [name])

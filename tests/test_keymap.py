@@ -161,7 +161,7 @@ async def test_the_detail_and_checkout_palettes_name_the_default_keys(app, engin
         assert helps["Extend package"] == "New expiry for the selected package (x)"
         assert helps["Edit care note"] == "Change the selected care note (Enter)"
         assert helps["Delete customer"] == "Delete this customer; restorable (Ctrl+D)"
-        assert helps["Go back to the search"] == "Escape"
+        assert helps["Go back to the search"] == "Esc"
         app.push_screen(CheckoutScreen())
         await settle(pilot)
         helps = {name: text for name, text, _cb in app.screen.palette_commands()}

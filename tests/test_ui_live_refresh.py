@@ -236,3 +236,34 @@ async def test_a_detail_under_a_dialog_is_updated_in_place(desks, engine, staff_
         give_points(engine, staff_id, hương.id, 900)
         await shown_within([p1, p2], lambda: "Points 900" in card(detail), "the new balance")
         assert not detail.stale
+
+
+async def test_the_search_list_keeps_its_cursor_and_waits_while_covered(desks, engine, staff_id,
+                                                                         hương, lâm):
+    """A change read into the list keeps the cursor on its customer; a list covered by the
+    customer detail does not read (nor redraw) until it is shown again."""
+    desk1, desk2 = desks
+    async with desk1.run_test(size=SIZE) as p1, desk2.run_test(size=SIZE) as p2:
+        await start(desk1, p1)
+        await start(desk2, p2)
+        table = desk1.screen.query_one("#results", DeskTable)
+        await p1.press("down")
+        chosen = table.current_key
+        assert chosen is not None and table.cursor_row == 1
+        give_points(engine, staff_id, int(chosen), 120)
+        await shown_within([p1, p2], lambda: "120" in " ".join(search_row(
+            desk1, "KH000001" if int(chosen) == hương.id else "KH000002")),
+            "the new points in the list")
+        assert table.current_key == chosen  # still on the same customer
+        search = desk1.screen
+        searched: list[int] = []
+        run = search.run_search
+        search.run_search = lambda: (searched.append(1), run())  # type: ignore[method-assign]
+        with at(desk1):
+            await open_detail(desk1, p1, hương.id)
+        version = desk1.data_version
+        give_points(engine, staff_id, lâm.id, 10)
+        await shown_within([p1, p2], lambda: desk1.data_version > version, "the signal")
+        await settle(p1)
+        assert searched == []  # covered by the detail: nothing read, nothing drawn
+        assert search.stale

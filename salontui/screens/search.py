@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
 from salontui.formatting import Formatter
@@ -93,6 +93,9 @@ class CustomerSearchScreen(StoreCalls, Screen[None]):
         self.detail: CustomerDetailScreen | None = None
         self.searching = False  # a query is in flight
         self.search_due = False  # typed since it started: search again when it answers
+        self.refreshing = False  # the query runs because another desk wrote: keep the cursor
+        self.stale = False  # a change came while another screen covered this one
+        self.failed = False  # the rows on screen are cleared by a refusal
 
     def compose(self) -> ComposeResult:
         yield desk_header()
@@ -123,8 +126,19 @@ class CustomerSearchScreen(StoreCalls, Screen[None]):
 
     # -- searching ------------------------------------------------------------------
     def _on_data_version(self, _version: int) -> None:
-        if self.desk.engine is not None:
-            self.run_search()
+        """Something was written (here or at another desk): read the list again, now if it
+        can be seen (only dialogs above it), else when it is shown again. Textual draws
+        the screen under the top one too, so a list read again under the customer detail
+        would repaint the whole terminal for a change nobody can see."""
+        if self.desk.engine is None:
+            return
+        stack = self.app.screen_stack
+        above = stack[stack.index(self) + 1:] if self in stack else []
+        if any(not isinstance(screen, ModalScreen) for screen in above):
+            self.stale = True
+            return
+        self.refreshing = True
+        self.run_search()
 
     def on_input_changed(self, event: DeskInput.Changed) -> None:
         self.query_text = event.value
@@ -132,6 +146,10 @@ class CustomerSearchScreen(StoreCalls, Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.query_one(DeskInput).focus()
+        if self.stale:
+            self.stale = False
+            self.refreshing = True
+            self.run_search()
 
     def run_search(self) -> None:
         """Ask for the results of what is typed now.
@@ -173,6 +191,11 @@ class CustomerSearchScreen(StoreCalls, Screen[None]):
     def show_results(self, rows: list[CustomerRow]) -> None:
         if not self._answered():
             return
+        refreshing, self.refreshing = self.refreshing, False
+        if rows == self.rows and not self.failed:
+            self._show_status(self.desk.status)  # the same rows: nothing to draw again
+            return
+        self.failed = False
         self.rows = rows
         fmt = self.desk.formatter
         table_rows = []
@@ -182,7 +205,8 @@ class CustomerSearchScreen(StoreCalls, Screen[None]):
                 r.code, r.name, partial(cached.phone, fmt, r.phone), tier_label(r.tier),
                 partial(cached.points, fmt, r.points), debt, fmt.date(r.last_visit),
             ]))
-        self.query_one(DeskTable).set_rows(table_rows, keep_cursor=False)
+        # A refresh keeps the cursor on the customer it was on; a new query starts at the top.
+        self.query_one(DeskTable).set_rows(table_rows, keep_cursor=refreshing)
         self._show_status(self.desk.status)
 
     def search_failed(self, error: BaseException) -> None:
@@ -191,6 +215,8 @@ class CustomerSearchScreen(StoreCalls, Screen[None]):
         if not self._answered():
             return
         self.rows = []
+        self.refreshing = False
+        self.failed = True
         self.query_one(DeskTable).set_rows([], keep_cursor=False)
         reason = error.message if isinstance(error, SalonError) else str(error)
         self.query_one("#status", Static).update(
