@@ -3,8 +3,10 @@
     python bench/bench_demo.py --engine sqlite
     python bench/bench_demo.py --engine postgresql
     python bench/bench_demo.py --engine postgresql --url postgresql+psycopg://…/salon --replace
+    python bench/bench_demo.py --engine sqlite --branches 5
 
-Builds 100,000 customers (about 950,000 invoices) with ``build_demo``, then runs
+Builds 100,000 customers (about 950,000 invoices) with ``build_demo`` (``--branches N``:
+a chain of N branches, same targets), then runs
 ``salontui check`` on the result (``--no-check`` skips it). SQLite builds into a
 file in a temporary folder (``--db`` keeps it where you say). PostgreSQL starts
 its own server (PyPI's ``pgserver``, with its default settings) in a temporary
@@ -86,7 +88,7 @@ def measure(url: str, args, server_cpu) -> dict[str, float | str]:
     server_before = server_cpu() if server_cpu else 0.0
     started = time.perf_counter()
     stats = build_demo(url, customers=args.customers, seed=args.seed, today=args.today,
-                       progress=progress, replace=args.replace)
+                       progress=progress, replace=args.replace, branches=args.branches)
     wall = time.perf_counter() - started
     cpu = time.process_time() - cpu_before
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
@@ -113,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--branches", type=int, default=1, help="a chain of N branches")
     parser.add_argument("--today", type=date.fromisoformat, default=date(2026, 11, 23),
                         help="the day the history ends (YYYY-MM-DD)")
     parser.add_argument("--db", type=Path, help="SQLite: the file to build (replaced), kept")
@@ -146,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
             result = measure(url, args, server_cpu)
 
     print(f"\n{result.pop('built')}\n")
-    print(f"| {args.engine}, {args.customers:,} customers | |")
+    chain = f", {args.branches} branches" if args.branches > 1 else ""
+    print(f"| {args.engine}, {args.customers:,} customers{chain} | |")
     print("|---|---:|")
     for name, value in result.items():
         print(f"| {name} | {value:,.1f} |" if isinstance(value, float) else

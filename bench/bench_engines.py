@@ -142,11 +142,12 @@ def _measure(engine, targets, n) -> dict[str, tuple[float, float]]:
     return out
 
 
-def _build(url: str, customers: int, seed: int, today: date) -> None:
+def _build(url: str, customers: int, seed: int, today: date, branches: int = 1) -> None:
     from salontui.store.demo import build_demo
 
     started = time.perf_counter()
-    stats = build_demo(url, customers=customers, seed=seed, today=today, busiest=20_000)
+    stats = build_demo(url, customers=customers, seed=seed, today=today, busiest=20_000,
+                       branches=branches)
     print(f"built {stats} in {time.perf_counter() - started:.0f} s", flush=True)
 
 
@@ -157,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--branches", type=int, default=1,
+                        help="build a chain of N branches (when the script builds)")
     args = parser.parse_args(argv)
     today = date(2026, 11, 23)
 
@@ -167,13 +170,13 @@ def main(argv: list[str] | None = None) -> int:
         if sqlite_url is None:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
             sqlite_url = f"sqlite:///{folder / 'chain.db'}"
-            _build(sqlite_url, args.customers, args.seed, today)
+            _build(sqlite_url, args.customers, args.seed, today, args.branches)
         pg_url = args.postgres
         if pg_url is None:
             from bench_demo import own_postgres
 
             pg_url, _cpu = stack.enter_context(own_postgres())
-            _build(pg_url, args.customers, args.seed, today)
+            _build(pg_url, args.customers, args.seed, today, args.branches)
         results = {}
         for name, url in (("SQLite", sqlite_url), ("PostgreSQL", pg_url)):
             engine = make_engine(url)

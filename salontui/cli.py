@@ -83,6 +83,9 @@ def demo_command(
     ctx: typer.Context,
     customers: Annotated[int, typer.Option(min=1, max=2_000_000, help="How many customers.")] = 500,
     seed: Annotated[int, typer.Option(help="Same seed, same salon.")] = 1,
+    branches: Annotated[int, typer.Option(
+        min=1, max=8, help="Build a chain of this many branches (each with its staff and "
+                           "invoice prefix; customers mostly visit their own).")] = 1,
     replace: Annotated[bool, typer.Option(
         help="Replace a database that has customers: everything in it is deleted (on "
              "PostgreSQL the salon's tables are dropped and made again).")] = False,
@@ -93,13 +96,15 @@ def demo_command(
     --replace deletes the salon already in the database, in the same transaction as the
     build (if the build fails, the old salon stays). On PostgreSQL, whose append-only
     guards refuse to empty the books, the salon's tables are dropped and the migrations
-    build them again."""
+    build them again. --branches N builds a chain: the salon is its first branch and
+    N − 1 more open one after another, each numbering its own invoices (TK-HD000001)."""
     from salontui.store.demo import build_demo
     from salontui.store.errors import SalonError
 
     url = _url(ctx, db)
     try:
-        stats = build_demo(url, customers=customers, seed=seed, replace=replace)
+        stats = build_demo(url, customers=customers, seed=seed, replace=replace,
+                           branches=branches)
     except SalonError as error:
         _fail(str(error))
     typer.echo(f"Demo salon ready: {stats}")

@@ -421,3 +421,124 @@ def test_a_big_demo_built_early_has_nobody_joining_later_than_now():
     builder.people()
     assert builder.cal.ts(max(builder.join_t)) <= now.strftime("%Y-%m-%d %H:%M:%S.%f")
     assert builder.cal.ts(max(builder.join_t)) > "2026-11-22"
+
+
+# -- a chain: salontui demo --branches N --------------------------------------------------------
+
+BRANCHES = 3
+
+
+@pytest.fixture(scope="module")
+def chain_digests(tmp_path_factory):
+    """A chain of three branches built on SQLite: what every engine must build again."""
+    path = tmp_path_factory.mktemp("chain") / "chain.db"
+    build_demo(f"sqlite:///{path}", customers=CUSTOMERS, seed=7, today=TODAY, branches=BRANCHES)
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        yield path, _digests(engine)
+    finally:
+        engine.dispose()
+
+
+def test_a_chain_passes_every_check_with_codes_per_branch(chain_digests, db_url):
+    """Three branches, each with its staff, invoices, appointments and its own invoice
+    sequence (the store's: the first on the chain's HD counter, the others on their
+    prefix's), codes without holes and counters at the last; the same rows on both
+    engines; the store then numbers the next invoice of a branch after the demo's."""
+    from salontui.store.branches import invoice_sequence, list_branches
+    from salontui.store.codes import next_code
+
+    stats = build_demo(db_url, customers=CUSTOMERS, seed=7, today=TODAY, branches=BRANCHES)
+    assert stats.branches == BRANCHES and f"{BRANCHES} branches" in str(stats)
+    engine = make_engine(db_url)
+    try:
+        assert run_checks(engine) == []
+        assert _digests(engine) == chain_digests[1]
+        with read_session(engine) as s:
+            conn = s.connection()
+            branches = list_branches(s)
+            assert [b.code for b in branches] == ["1", "TK", "ST"]
+            assert branches[0].invoice_prefix == "" and branches[1].invoice_prefix == "TK-"
+            assert all(b.name and b.address and b.phone for b in branches)
+            counters = dict(conn.exec_driver_sql("SELECT name, value FROM counter").all())
+            sequences = {}
+            for branch in branches:
+                name, prefix, width = invoice_sequence(s, branch.id)
+                codes = conn.exec_driver_sql(
+                    f"SELECT code FROM invoice WHERE branch_id = {branch.id} ORDER BY id"
+                ).scalars().all()
+                assert len(codes) > 100, branch.code  # invoices at every branch
+                assert codes == [f"{prefix}{i:0{width}d}" for i in range(1, len(codes) + 1)]
+                assert counters[name] == len(codes)
+                sequences[branch.id] = (name, prefix, len(codes))
+            assert len({name for name, _p, _n in sequences.values()}) == BRANCHES
+            assert conn.exec_driver_sql("SELECT count(*) FROM invoice WHERE branch_id IS NULL "
+                                        "OR branch_id NOT IN (1, 2, 3)").scalar_one() == 0
+            # Staff: the owner at every branch (NULL), everyone else at one; an invoice's
+            # and an appointment's staff work at its branch.
+            staff = conn.exec_driver_sql("SELECT role, branch_id FROM staff").all()
+            assert [role for role, branch in staff if branch is None] == ["owner"]
+            for branch in branches:
+                roles = {role for role, at in staff if at == branch.id}
+                assert {"manager", "receptionist", "technician"} <= roles, branch.code
+            for table in ("invoice", "appointment"):
+                assert conn.exec_driver_sql(
+                    f"SELECT count(*) FROM {table} t JOIN staff w ON w.id = t.staff_id "
+                    "WHERE w.branch_id IS NOT NULL AND w.branch_id != t.branch_id"
+                ).scalar_one() == 0, table
+            appointments = dict(conn.exec_driver_sql(
+                "SELECT branch_id, count(*) FROM appointment GROUP BY branch_id").all())
+            assert set(appointments) == {1, 2, 3}
+            assert conn.exec_driver_sql(
+                "SELECT count(*) FROM appointment a JOIN invoice i ON i.id = a.invoice_id "
+                "WHERE a.branch_id != i.branch_id").scalar_one() == 0
+            # Customers mostly visit their own branch, some now and then another.
+            visits = conn.exec_driver_sql(
+                "SELECT customer_id, branch_id, count(*) FROM invoice "
+                "GROUP BY customer_id, branch_id").all()
+        per_customer: dict[int, list[int]] = {}
+        for customer, _branch, count in visits:
+            per_customer.setdefault(customer, []).append(count)
+        assert sum(max(c) for c in per_customer.values()) > 0.8 * stats.invoices
+        assert sum(len(c) > 1 for c in per_customer.values()) > 0.2 * len(per_customer)
+        second = branches[1].id
+        name, prefix, count = sequences[second]
+        with write_session(engine) as s:
+            assert next_code(s, invoice_sequence(s, second)) == f"{prefix}{count + 1:06d}"
+    finally:
+        engine.dispose()
+
+
+def test_a_chain_has_the_single_salons_customers_and_history(demo, chain_digests):
+    """The branches come from a stream of their own: the chain's customers, packages and
+    payments are the single salon's, only spread over the branches."""
+    path, _engine, _stats, _stages = demo
+    for table in ("customer", "customer_package", "value_card", "payment", "care_note"):
+        if table == "care_note":  # written by the customer's own branch's receptionist
+            assert len(_dump(chain_digests[0], table)) == len(_dump(path, table))
+            continue
+        assert _dump(chain_digests[0], table) == _dump(path, table), table
+    assert [r[2] for r in _dump(chain_digests[0], "invoice")] == [
+        r[2] for r in _dump(path, "invoice")]  # the same visits, by the same customers
+
+
+def test_demo_branches_from_the_command_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from salontui.cli import app
+    from salontui.store.demo import MAX_BRANCHES
+
+    url = f"sqlite:///{tmp_path / 'chain.db'}"
+    runner = CliRunner()
+    built = runner.invoke(app, ["demo", "--customers", "60", "--branches", "3", "--db", url])
+    assert built.exit_code == 0, built.output
+    assert "Demo salon ready: 3 branches, 60 customers" in built.output
+    checked = runner.invoke(app, ["check", "--db", url])
+    assert checked.exit_code == 0 and "consistent" in checked.output, checked.output
+    listed = runner.invoke(app, ["branch", "list", "--db", url])
+    assert "TK" in listed.output and "[ST-]" in listed.output, listed.output
+    too_many = runner.invoke(app, ["demo", "--branches", str(MAX_BRANCHES + 1), "--replace",
+                                   "--db", url])
+    assert too_many.exit_code == 2 and "Traceback" not in too_many.output
+    with pytest.raises(ValueError, match="branches"):
+        build_demo(url, customers=60, branches=0, replace=True)

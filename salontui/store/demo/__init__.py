@@ -37,6 +37,19 @@ active members on what they paid with money; package sessions move only by
 go below zero because each customer's history is replayed in time order.
 ``salontui check`` proves all of it on the result.
 
+A chain (``branches=N``, ``salontui demo --branches N``): the salon is the first
+branch (code "1", no invoice prefix: its invoices keep the chain's HD000001 counter)
+and up to seven more in and around Đà Nẵng open one after another over the first 40%
+of the history, each with its manager, receptionists and technicians and its own
+invoice prefix and counter (TK-HD000001, counter ``invoice:2``). Each customer has a
+home branch (one open when they joined) and about one visit in ten goes to another
+one open by then; a refund is written where its sale was. Where a visit happens is
+drawn from a second stream (``branch_rng``), so the main one, and with it the
+customers and their history, is the single salon's; with one branch the rows are
+exactly a single salon's (staff, invoices and appointments say NULL). In a chain
+every invoice and appointment names its branch, and every staff member but the owner
+(NULL: every branch).
+
 Deterministic: one ``random.Random(seed)`` drives everything and every time
 derives from ``today`` (default: the store clock's today), so the same seed
 and day give the same rows. The demo's "now" is 09:00 at the salon that day,
@@ -55,6 +68,7 @@ builder that runs the steps, the SQLite bulk load and :func:`build_demo`) and
 """
 
 from salontui.store.demo.build import (
+    MAX_BRANCHES,
     MAX_BUSIEST,
     MAX_CUSTOMERS,
     DemoStats,
@@ -66,5 +80,5 @@ from salontui.store.demo.build import (
     build_demo,
 )
 
-__all__ = ["MAX_BUSIEST", "MAX_CUSTOMERS", "DemoStats", "Progress", "_Builder", "_build_core",
-           "_build_postgres", "_build_sqlite", "build_demo"]
+__all__ = ["MAX_BRANCHES", "MAX_BUSIEST", "MAX_CUSTOMERS", "DemoStats", "Progress", "_Builder",
+           "_build_core", "_build_postgres", "_build_sqlite", "build_demo"]

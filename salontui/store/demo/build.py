@@ -26,8 +26,10 @@ from salontui.i18n import _
 from salontui.store import clock, rules
 from salontui.store.demo.calendar import _Calendar
 from salontui.store.demo.catalog_data import (
+    BRANCHES_OPEN_BY,
     HISTORY_DAYS,
     MANAGER,
+    MAX_BRANCHES,
     OWNER,
     SERVICES,
     SETTINGS,
@@ -63,9 +65,11 @@ class DemoStats:
     care_notes: int
     promotions_given: int
     seconds: float
+    branches: int = 1
 
     def __str__(self) -> str:
-        return (f"{self.customers:,} customers, {self.invoices:,} invoices "
+        chain = f"{self.branches} branches, " if self.branches > 1 else ""
+        return (f"{chain}{self.customers:,} customers, {self.invoices:,} invoices "
                 f"({self.invoice_lines:,} lines, {self.payments:,} payments), "
                 f"{self.ledger_entries:,} ledger entries, {self.packages:,} packages, "
                 f"{self.appointments:,} appointments, {self.care_notes:,} care notes, "
@@ -78,7 +82,7 @@ class _Builder(_People, _History):
     (:meth:`run`); the steps themselves are in ``people.py`` and ``history.py``."""
 
     def __init__(self, *, customers: int, seed: int, today: date, sink, progress,
-                 now: datetime | None = None, busiest: int = 0):
+                 now: datetime | None = None, busiest: int = 0, branches: int = 1):
         self.n = customers
         self.busiest = busiest
         self.seed = seed
@@ -88,6 +92,20 @@ class _Builder(_People, _History):
         self.progress = progress or (lambda stage, fraction: None)
         self.first_day = today - timedelta(days=HISTORY_DAYS)
         self.cal = _Calendar(self.first_day, HISTORY_DAYS + 3000)
+        # A chain (branches > 1) draws where each visit happens from a stream of its own,
+        # so the main stream, and with it the salon's history, is the single salon's.
+        self.branches = branches
+        self.branch_rng = random.Random(f"branches:{seed}")
+        # The stored branch_id of the first branch's rows: NULL (0) in a single salon, as
+        # a salon upgraded to branches has them; 1 in a chain. Branch values index the
+        # per-branch lists below (0 only for a single salon, 1..branches for a chain).
+        self.first_branch = 0 if branches == 1 else 1
+        # When each branch opened (08:00 at the salon): the first on the history's first
+        # day, the later ones one after another.
+        self.branch_opened = [self.cal.at_local(0, 8 * 60)] * (branches + 1)
+        for j in range(2, branches + 1):
+            day = int(HISTORY_DAYS * BRANCHES_OPEN_BY * (j - 1) / (branches - 1))
+            self.branch_opened[j] = self.cal.at_local(day, 8 * 60)
         self.today_i = HISTORY_DAYS
         # "Now" for the demo: 09:00 at the salon this morning, or earlier if the clock
         # (``now``, naive UTC) says it is earlier this morning: nothing is written later.
@@ -102,14 +120,15 @@ class _Builder(_People, _History):
     # -- shapes (the INSERTs) ---------------------------------------------------------------
     def _shapes(self) -> None:
         S = _Shape
-        # The demo salon is a chain's first branch: its staff, invoices and appointments
-        # say so by NULL, as a salon upgraded to branches does.
-        branched = {"branch_id": None}
+        # A single demo salon is a chain's first branch: its staff, invoices and
+        # appointments say so by NULL (0 here), as a salon upgraded to branches does. In a
+        # chain every row names its branch (a staff member's NULL: every branch, the owner).
         self.s_settings = S("salon_settings", tuple(SETTINGS))
         self.s_branch = S("branch", ("id", "code", "name", "address", "phone",
                                      "receipt_header", "invoice_prefix", "active",
                                      "created_at"))
-        self.s_staff = S("staff", ("id", "name", "role", "active", "created_at"), branched)
+        self.s_staff = S("staff", ("id", "name", "role", "active", "created_at", "branch_id"),
+                         nulls=("branch_id",))
         self.s_catalog = S("catalog_item", ("id", "code", "name", "name_norm", "kind", "price",
                                             "package_kind", "sessions", "validity_days",
                                             "service_id", "active"))
@@ -125,10 +144,9 @@ class _Builder(_People, _History):
         self.s_card = S("value_card", ("id", "customer_id", "name", "created_at"))
         self.s_invoice = S("invoice", ("id", "code", "customer_id", "created_at", "kind",
                                        "subtotal", "discount", "total", "staff_id",
-                                       "refund_of_id", "note", "points_rate"),
-                           {"idempotency_key": None, "change_given": 0, "request_hash": None,
-                            **branched},
-                           nulls=("refund_of_id",))
+                                       "refund_of_id", "note", "points_rate", "branch_id"),
+                           {"idempotency_key": None, "change_given": 0, "request_hash": None},
+                           nulls=("refund_of_id", "branch_id"))
         self.s_package = S("customer_package", ("id", "customer_id", "plan_id", "name", "kind",
                                                 "price", "purchased_on", "activated_on",
                                                 "expires_on", "total_uses", "used",
@@ -155,8 +173,10 @@ class _Builder(_People, _History):
         self.s_appointment = S("appointment", ("customer_id", "starts_at", "services",
                                                "staff_id", "status", "invoice_id", "note",
                                                "service_notes", "next_focus",
-                                               "next_reminder_at", "next_step", "created_at"),
-                               branched, nulls=("staff_id", "invoice_id", "next_reminder_at"))
+                                               "next_reminder_at", "next_step", "created_at",
+                                               "branch_id"),
+                               nulls=("staff_id", "invoice_id", "next_reminder_at",
+                                      "branch_id"))
         self.s_care = S("care_note", ("id", "customer_id", "type", "title", "description",
                                       "staff_id", "created_at", "updated_at", "deleted_at"),
                         nulls=("deleted_at",))
@@ -194,29 +214,39 @@ class _Builder(_People, _History):
                 self.deleted[k] = max(last + 1, min(now_t - 1, last + 30 * 1440))
         self._showcase_packages()
         appts = self.s_appointment.rows
+        home, staff_of = self.home, self.staff_of
         for j, k in enumerate((5, 6, 7)):  # checked in this morning, not paid yet: to cashier
             if k < n and k not in self.deleted:
                 starts = min(cal.at_local(today, 8 * 60 + 15 * j), now_t - 15 * (3 - j))
-                appts.append((k + 1, cal.ts(starts), SERVICES[j * 4][0], TECHNICIANS[j],
-                              "checked_in", 0, "", "", "", "", "",
-                              cal.ts(max(self.join_t[k], starts - 2 * 1440))))
+                br = home[k]  # (the showcase's customers are the first branch's)
+                appts.append((k + 1, cal.ts(starts), SERVICES[j * 4][0],
+                              staff_of[br][TECHNICIANS[j]], "checked_in", 0, "", "", "", "",
+                              "", cal.ts(max(self.join_t[k], starts - 2 * 1440)), br))
         for k in range(n):  # booked for today and the coming three weeks
             if k in self.deleted or not (k == 8 or rand() < 0.04):
                 continue
             day = today + (1 if k == 8 else int(rand() * 21))
             starts = cal.at_local(day, 10 * 60 + 30 * int(rand() * 19))
+            br = home[k]  # booked at their own branch
             staff = TECHNICIANS[int(rand() * len(TECHNICIANS))] if rand() < 0.7 else 0
             note = "Khách muốn làm với kỹ thuật viên quen" if rand() < 0.1 else ""
             booked = max(self.join_t[k], now_t - int(rand() * 5 * 1440))
-            appts.append((k + 1, cal.ts(starts), SERVICES[int(rand() * len(SERVICES))][0], staff,
-                          "booked", 0, note, "", "", "", "", cal.ts(booked)))
+            appts.append((k + 1, cal.ts(starts), SERVICES[int(rand() * len(SERVICES))][0],
+                          staff_of[br][staff], "booked", 0, note, "", "", "", "", cal.ts(booked),
+                          br))
         self._customers()
         self._packages_and_promotions()
-        counters = (("customer", n), ("invoice", self.counters["invoice"]),
-                    ("promotion", self.counters["promotion"]), ("catalog", self.catalog_count))
+        # The chain's invoice counter is the first branch's (it has no prefix); every later
+        # branch numbers its own (branches.invoice_sequence), even before its first invoice.
+        seq = self.invoice_seq
+        counters = [("customer", n), ("invoice", seq[self.first_branch]),
+                    ("promotion", self.counters["promotion"]), ("catalog", self.catalog_count)]
+        counters += [(f"invoice:{j}", seq[j]) for j in range(2, self.branches + 1)]
         self.s_counter.rows.extend(counters)
         summary = {"customers": n, "invoices": self.counters["invoice"],
                    "seed": self.seed, "today": self.today.isoformat()}
+        if self.branches > 1:
+            summary["branches"] = self.branches
         self.s_audit.rows.append((cal.ts(now_t), OWNER, "demo_build", "salon", None, None,
                                   json.dumps(summary, sort_keys=True)))
         self.progress("write", 0.9)
@@ -405,7 +435,7 @@ def _build_core(engine, make_builder) -> dict[str, int]:
 
 def build_demo(url: str, *, customers: int = 500, seed: int = 1,
                progress: Progress | None = None, replace: bool = False,
-               today: date | None = None, busiest: int = 0) -> DemoStats:
+               today: date | None = None, busiest: int = 0, branches: int = 1) -> DemoStats:
     """Build the demo salon into ``url`` (migrated first) and say what was written.
 
     Refuses (RuleViolation) a database that already has customers, staff or invoices
@@ -416,7 +446,10 @@ def build_demo(url: str, *, customers: int = 500, seed: int = 1,
     fraction)`` is called now and then. ``today`` (default: the store clock's) anchors
     every date, so the same seed and day give the same rows. ``busiest`` (for
     benchmarks) gives the first customer that many visits, a tenth as many care
-    notes and a fiftieth as many promotions.
+    notes and a fiftieth as many promotions. ``branches`` > 1 builds a chain: the first
+    branch as a single salon has it, and the later ones (each with its staff and invoice
+    prefix) opening one after another; each customer has a home branch and now and then
+    visits another. With 1 the rows are exactly a single salon's.
     """
     if isinstance(customers, bool) or not isinstance(customers, int) or not (
             1 <= customers <= MAX_CUSTOMERS):
@@ -427,6 +460,10 @@ def build_demo(url: str, *, customers: int = 500, seed: int = 1,
             0 <= busiest <= MAX_BUSIEST):
         raise ValidationError(_("The busiest customer has 0 to {n} visits.").format(
             n=f"{MAX_BUSIEST:,}"), field="busiest")
+    if isinstance(branches, bool) or not isinstance(branches, int) or not (
+            1 <= branches <= MAX_BRANCHES):
+        # (the CLI bounds --branches, so only a caller of this function gets here)
+        raise ValueError(f"the demo has 1 to {MAX_BRANCHES} branches, not {branches!r}")
     started = _time.perf_counter()
     today = today or clock.today()
     if isinstance(today, datetime):
@@ -437,7 +474,8 @@ def build_demo(url: str, *, customers: int = 500, seed: int = 1,
 
     def make_builder(sink):
         return _Builder(customers=customers, seed=seed, today=today, sink=sink,
-                        progress=progress, now=clock.now(), busiest=busiest)
+                        progress=progress, now=clock.now(), busiest=busiest,
+                        branches=branches)
 
     engine = make_engine(url)
     collecting = gc.isenabled()
@@ -472,5 +510,5 @@ def build_demo(url: str, *, customers: int = 500, seed: int = 1,
         value_cards=counts.get("value_card", 0), appointments=counts.get("appointment", 0),
         care_notes=counts.get("care_note", 0),
         promotions_given=counts.get("customer_promotion", 0),
-        seconds=round(_time.perf_counter() - started, 2),
+        seconds=round(_time.perf_counter() - started, 2), branches=counts.get("branch", 0),
     )

@@ -49,6 +49,47 @@ CASHIERS = (3, 3, 4, 4, 4, 2)
 TECHNICIANS = (5, 6, 7, 8, 9, 10, 11)
 FORMER_TECHNICIAN = 12
 
+# The chain (``salontui demo --branches N``): the first branch is the salon above (code
+# "1", as the migrations make it, no invoice prefix: its invoices are the chain's
+# HD000001…); the others follow in this order, each opening later than the one before,
+# with an invoice prefix of its own and so its own counter (TK-HD000001…).
+# (code, name, address, phone, receipt header, invoice prefix)
+BRANCHES = [
+    ("TK", "Salon Hoa Mai Thanh Khê",
+     "215 Điện Biên Phủ, phường Chính Gián, quận Thanh Khê, Đà Nẵng", "0236 3 777 215",
+     "Chi nhánh Thanh Khê", "TK-"),
+    ("ST", "Salon Hoa Mai Sơn Trà",
+     "102 Ngô Quyền, phường An Hải Bắc, quận Sơn Trà, Đà Nẵng", "0236 3 933 102",
+     "Chi nhánh Sơn Trà", "ST-"),
+    ("NHS", "Salon Hoa Mai Ngũ Hành Sơn",
+     "48 Lê Văn Hiến, phường Khuê Mỹ, quận Ngũ Hành Sơn, Đà Nẵng", "0236 3 955 048",
+     "Chi nhánh Ngũ Hành Sơn", "NHS-"),
+    ("LC", "Salon Hoa Mai Liên Chiểu",
+     "520 Tôn Đức Thắng, phường Hoà Khánh Nam, quận Liên Chiểu, Đà Nẵng", "0236 3 844 520",
+     "Chi nhánh Liên Chiểu", "LC-"),
+    ("CL", "Salon Hoa Mai Cẩm Lệ",
+     "75 Ông Ích Đường, phường Hoà Thọ Đông, quận Cẩm Lệ, Đà Nẵng", "0236 3 677 075",
+     "Chi nhánh Cẩm Lệ", "CL-"),
+    ("HA", "Salon Hoa Mai Hội An",
+     "36 Trần Hưng Đạo, phường Minh An, Hội An, Quảng Nam", "0235 3 861 036",
+     "Chi nhánh Hội An", "HA-"),
+    ("HUE", "Salon Hoa Mai Huế",
+     "18 Lê Lợi, phường Vĩnh Ninh, Huế", "0234 3 822 018",
+     "Chi nhánh Huế", "HUE-"),
+]
+MAX_BRANCHES = 1 + len(BRANCHES)
+# Each later branch's staff, by role (the owner works for the whole chain): its manager,
+# receptionists and technicians stand in for the first branch's (BRANCH_STAFF_OF).
+BRANCH_ROLES = ("manager", "receptionist", "receptionist", "technician", "technician",
+                "technician", "technician", "technician")
+# The first branch's staff id -> index in BRANCH_ROLES of whoever does that job at a later
+# branch (the owner stays the owner; the technicians share the branch's five).
+BRANCH_STAFF_OF = {MANAGER: 0, 3: 1, 4: 2, 5: 3, 6: 4, 7: 5, 8: 6, 9: 7, 10: 3, 11: 4,
+                   FORMER_TECHNICIAN: 5}
+# The later branches open one after another over the first 40% of the history.
+BRANCHES_OPEN_BY = 0.4
+AWAY_VISITS = 0.12  # how often a customer of a chain visits a branch other than their own
+
 # (name, price, weight) -- weights say how often a visit picks the service.
 SERVICES = [
     ("Gội đầu dưỡng sinh", 120_000, 30),

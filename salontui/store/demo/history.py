@@ -19,6 +19,7 @@ from array import array
 
 from salontui.store import rules
 from salontui.store.demo.catalog_data import (
+    AWAY_VISITS,
     CARE_DESCRIPTIONS,
     CARE_TITLES,
     CARE_TYPES,
@@ -179,6 +180,16 @@ class _History(_State):
                          "card", "card", "ewallet")
         cashiers = CASHIERS * 3  # 18 entries: picked by 5 random bits below
         inv_id = line_id = card_id = care_id = promo_id = package_id = 0
+        # Where each visit happens (its branch's stored value: 0, NULL, in a single salon):
+        # the customer's own branch, or in a chain now and then another one already open.
+        # Each branch numbers its invoices (``seq``, per branch) and has its own staff
+        # (``staff_of[branch][first-branch staff id]``: the identity at the first branch).
+        home, staff_of, code_heads = self.home, self.staff_of, self.code_heads
+        opened = self.branch_opened
+        nb = self.branches
+        chain = nb > 1
+        branch_draw = self.branch_rng.random
+        seq = [0] * (nb + 1)
         now_t = self.now_t
         total_keys = len(keys)
         tick = max(1, total_keys // 20)
@@ -202,7 +213,7 @@ class _History(_State):
                 ctype = CARE_TYPES[int(rand() * 5)]
                 titles = CARE_TITLES[ctype]
                 title = titles[int(rand() * len(titles))]
-                writer = CASHIERS[int(rand() * 6)]
+                writer = staff_of[home[k]][CASHIERS[int(rand() * 6)]]
                 deleted_at = ""
                 if rand() < 0.03 and t + 1440 < now_t:
                     deleted_at = cal.ts(t + 1440)
@@ -238,14 +249,22 @@ class _History(_State):
                 promos_of[k].append(record)
                 continue
 
-            # ---- a visit: one invoice
+            # ---- a visit: one invoice, at a branch
+            br = home[k]
+            if chain and branch_draw() < AWAY_VISITS:
+                other = 1 + int(branch_draw() * nb)
+                if opened[other] <= t:
+                    br = other
+            staff = staff_of[br]
             inv_id += 1
-            code = f"HD{inv_id:06d}"
+            number = seq[br] = seq[br] + 1
+            code = f"{code_heads[br]}{number:06d}"
             bits = getrandbits(32)  # shared draws: cashier, technician, how many services...
-            cashier = cashiers[bits & 15]
-            tech = TECHNICIANS[(bits >> 4) % 7]
+            cashier = staff[cashiers[bits & 15]]
+            tech = staff[TECHNICIANS[(bits >> 4) % 7]]
             if day < half_day and (bits >> 7) & 7 == 0:
-                tech = FORMER_TECHNICIAN
+                tech = staff[FORMER_TECHNICIAN]
+            manager = staff[MANAGER]
             sales = subtotal = 0
             simple = True  # only services and products: may be refunded below
             mine: list[tuple] = []  # this invoice's service and product lines
@@ -279,7 +298,7 @@ class _History(_State):
                             p.expires = day + 60
                             event_rows.append((p.id, stamp, "extend", 0, 0, 0, dates[old],
                                                dates[p.expires], "Gia hạn theo yêu cầu khách",
-                                               MANAGER, 0, 0))
+                                               manager, 0, 0))
                             ps = "in_use"
                         if ps != "in_use" or redeemed is not None:
                             continue
@@ -295,7 +314,7 @@ class _History(_State):
                         elif r < 0.035 and p.used > 0 and p.kind != "time":
                             p.used -= 1
                             event_rows.append((p.id, stamp, "adjust_used", 0, -1, 0, "", "",
-                                               "Ghi nhầm buổi, điều chỉnh lại", MANAGER, 0, 0))
+                                               "Ghi nhầm buổi, điều chỉnh lại", manager, 0, 0))
                         elif r < 0.85:
                             redeemed = p
                     if stale:
@@ -473,7 +492,7 @@ class _History(_State):
                     st[b + _PTS] += earned
             invoice_rows.append((inv_id, code, cid, stamp, "repayment" if repay_only else "sale",
                                  subtotal, discount, total, cashier, 0, "",
-                                 rate))
+                                 rate, br))
             st[b + _SPEND] += total - repaid
             # the appointment this visit was booked as, or one that never happened
             r = rand()
@@ -490,19 +509,20 @@ class _History(_State):
                     booked = min(starts, max(self.join_t[k],
                                              starts - 1440 * (1 + int(rand() * 6))))
                     appt_rows.append((cid, cal.ts(starts), services_text, tech, "paid", inv_id,
-                                      "", notes, focus, reminder, step, cal.ts(booked)))
-                elif starts - 3 * 1440 > self.join_t[k]:
+                                      "", notes, focus, reminder, step, cal.ts(booked), br))
+                elif starts - 3 * 1440 > max(self.join_t[k], opened[br]):
                     status = "cancelled" if r < 0.07 else "no_show"
                     earlier = starts - 3 * 1440
                     appt_rows.append((cid, cal.ts(earlier), services_text, tech, status, 0,
                                       "Khách báo bận" if status == "cancelled" else "", "", "",
-                                      "", "", cal.ts(earlier - 1440)))
-            # now and then a sale is refunded the same day
+                                      "", "", cal.ts(earlier - 1440), br))
+            # now and then a sale is refunded the same day, at the same branch
             elif r > 0.996 and simple and not promo_used and mine:
                 rt = t + 10 + int(rand() * 50)
                 rstamp = cal.ts(rt)
                 inv_id += 1
-                rcode = f"HD{inv_id:06d}"
+                number = seq[br] = seq[br] + 1
+                rcode = f"{code_heads[br]}{number:06d}"
                 for row in mine:
                     line_id += 1
                     line_rows.append((line_id, inv_id, row[2], row[3], 0, 0, row[6],
@@ -516,15 +536,16 @@ class _History(_State):
                                                    balance=st[b + _PTS])
                     if back > 0:
                         ledger_rows.append((cid, "points", 0, rstamp, -back, "unearn",
-                                            f"{rcode} refund", "invoice", inv_id, MANAGER))
+                                            f"{rcode} refund", "invoice", inv_id, manager))
                         st[b + _PTS] -= back
                 invoice_rows.append((inv_id, rcode, cid, rstamp, "refund", -subtotal, -discount,
-                                     -total, MANAGER, inv_id - 1,
-                                     REFUND_REASONS[int(rand() * len(REFUND_REASONS))], 0))
+                                     -total, manager, inv_id - 1,
+                                     REFUND_REASONS[int(rand() * len(REFUND_REASONS))], 0, br))
                 st[b + _SPEND] -= total
                 if rt > st[b]:
                     st[b] = rt
         self.counters = {"invoice": inv_id, "line": line_id, "card": card_id, "care": care_id,
                          "promotion": promo_id, "package": package_id}
+        self.invoice_seq = seq  # per branch: how many invoice codes it gave
         self.card_bal = card_bal
         self.progress("history", 0.85)

@@ -8,13 +8,18 @@ and run in the same order every time, so a seed gives the same salon.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import date, timedelta
 
 from salontui.store.demo.catalog_data import (
+    BRANCH_ROLES,
+    BRANCH_STAFF_OF,
+    BRANCHES,
     CUSTOMER_NOTES,
     DISTRICTS,
     FEMALE_GIVEN,
     FEMALE_MIDDLE,
+    FORMER_TECHNICIAN,
     MALE_GIVEN,
     MALE_MIDDLE,
     OPEN_LOCAL,
@@ -25,6 +30,7 @@ from salontui.store.demo.catalog_data import (
     SECOND_GIVEN,
     SERVICES,
     SETTINGS,
+    SHOWCASE,
     STAFF,
     STREETS,
     SURNAMES,
@@ -37,6 +43,17 @@ from salontui.store.demo.state import _State
 from salontui.store.text import MAX_NAME_WORDS, fold
 
 
+def _staff_name(number: int) -> str:
+    """A later branch's staff member's name, fixed by their number (no random draw: the
+    main stream stays the single salon's); mostly women, as in the first branch."""
+    surname = SURNAMES[(number * 8 + 3) % len(SURNAMES)][0]
+    if number % 4 == 3:
+        return (f"{surname} {MALE_MIDDLE[(number * 5 + 1) % len(MALE_MIDDLE)]} "
+                f"{MALE_GIVEN[(number * 11 + 2) % len(MALE_GIVEN)]}")
+    return (f"{surname} {FEMALE_MIDDLE[(number * 5 + 1) % len(FEMALE_MIDDLE)]} "
+            f"{FEMALE_GIVEN[(number * 13 + 5) % len(FEMALE_GIVEN)]}")
+
+
 class _People(_State):
     """The salon and its customers (methods of the builder)."""
 
@@ -44,11 +61,14 @@ class _People(_State):
     def salon(self) -> None:
         self.s_settings.rows.append(tuple(SETTINGS.values()))
         opened = self.cal.ts(self.cal.at_local(0, 8 * 60))
-        # the first (and only) branch, as the migrations make it: the salon itself
+        # the first branch, as the migrations make it: the salon itself
         self.s_branch.rows.append((1, "1", SETTINGS["name"], SETTINGS["address"],
                                    SETTINGS["phone"], "", "", True, opened))
+        first = self.first_branch  # 0: NULL, a single salon's staff (every branch)
         for i, (name, role, active) in enumerate(STAFF, start=1):
-            self.s_staff.rows.append((i, name, role, active, opened))
+            self.s_staff.rows.append((i, name, role, active, opened,
+                                      0 if role == "owner" else first))
+        self._branches()
         code = 0
         self.service_ids, self.product_ids, self.plan_ids = [], [], []
         for name, price, _w in SERVICES:
@@ -78,6 +98,27 @@ class _People(_State):
                                         None if valid_until is None else
                                         self.cal.date(valid_until), percent, amount, active))
             self.programs.append((pid, start, end, percent, amount))
+
+    def _branches(self) -> None:
+        """A chain's later branches and their staff; per branch (by its stored value) the
+        prefix of its invoice codes and who does each first-branch staff member's job."""
+        identity = list(range(FORMER_TECHNICIAN + 1))
+        self.staff_of = [identity] * (self.branches + 1)
+        self.code_heads = ["HD"] * (self.branches + 1)
+        staff_id = len(STAFF)
+        for j in range(2, self.branches + 1):
+            code, name, address, phone, header, prefix = BRANCHES[j - 2]
+            since = self.cal.ts(self.branch_opened[j])
+            self.s_branch.rows.append((j, code, name, address, phone, header, prefix, True,
+                                       since))
+            self.code_heads[j] = f"{prefix}HD"
+            ids = []
+            for role in BRANCH_ROLES:
+                staff_id += 1
+                self.s_staff.rows.append((staff_id, _staff_name(staff_id), role, True, since, j))
+                ids.append(staff_id)
+            self.staff_of[j] = [ids[BRANCH_STAFF_OF[s]] if s in BRANCH_STAFF_OF else s
+                                for s in identity]
 
     # -- customers ------------------------------------------------------------------------
     def people(self) -> None:
@@ -142,7 +183,25 @@ class _People(_State):
             join_t.append(start_t + int(span * k / n) + int(rand() * 60))
             self.cust.append((name, folded, "female" if female else "male", birthday, email,
                               address, note, national))
+        self._homes()
         self.progress("customers", 0.05)
+
+    def _homes(self) -> None:
+        """Each customer's own branch (its stored value): in a chain, one of those open when
+        they joined, drawn from the chain's own stream; the showcase's customers are the
+        first branch's. A single salon's are all 0 (NULL)."""
+        n = self.n
+        self.home = home = bytearray(n)
+        if self.branches == 1:
+            return
+        draw = self.branch_rng.random
+        opened, join_t = self.branch_opened, self.join_t
+        for k in range(n):
+            if k < SHOWCASE:
+                home[k] = 1
+                continue
+            open_now = bisect_right(opened, join_t[k], 1) - 1  # branches 1.. open by then
+            home[k] = 1 + int(draw() * open_now)
 
     # -- the customers' rows, written at the end (tier and deletion known by then) ---------
     def _customers(self) -> None:

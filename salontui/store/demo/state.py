@@ -32,6 +32,12 @@ class _State:
     cal: _Calendar
     today_i: int
     now_t: int
+    # The chain (1: a single salon): branch values index the per-branch lists (0 alone
+    # for a single salon, whose rows say NULL; 1..branches for a chain).
+    branches: int
+    branch_rng: random.Random
+    first_branch: int
+    branch_opened: list[int]  # when each branch opened (minutes, like every instant)
     # The shapes (one INSERT per table), made by the builder's _shapes.
     s_settings: _Shape
     s_branch: _Shape
@@ -60,11 +66,17 @@ class _State:
     service_table: list[int]
     plan_table: list[int]
     programs: list[tuple[int, int, int | None, int, int]]
+    # The branches (people.py's salon): per branch, its invoice code prefix and who does
+    # each first-branch staff member's job there.
+    code_heads: list[str]
+    staff_of: list[list[int]]
     # The customers (people.py's people) and their figures (history.py's simulate).
     join_t: list[int]
+    home: bytearray
     active: bytearray
     deleted: dict[int, int]
     st: array[int]
+    invoice_seq: list[int]
 
     if TYPE_CHECKING:
 
