@@ -10,6 +10,15 @@ the desk offers a demo salon or an empty start (the owner's name).
 A signed-in staff member (``app.staff_id``) is shown in the header and
 stamped on every write; F2 switches. Screens read ``app.engine``,
 ``app.staff_id``, ``app.formatter`` and ``app.settings``.
+
+A desk stands at one branch of a chain (``--branch CODE``, else the one this terminal
+was last signed into on this database, see :mod:`salontui.desk_branch`, else the
+first): ``app.branch_id`` is where its invoices, refunds and held checkouts are
+written and whose staff its pickers offer, and the header names the branch. In a
+salon with one branch ``app.branch_id`` is None and nothing names a branch. An
+unknown code is refused at start-up (the database is needed to know the codes, and
+reading it before the first paint would slow every start): the desk closes before
+anyone can use it and the sentence naming the codes goes to stderr, status 1.
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -33,6 +43,7 @@ from salontui.screens.commands import DeskCommands
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from salontui.store.branches import BranchRow
     from salontui.store.changes import ChangeWatcher
     from salontui.store.settings import Settings
 
@@ -43,10 +54,12 @@ DEMO_SEED = 1
 
 
 class StartState(Message):
-    """What the start-up worker found: the engine, settings, staff, and whether it is empty."""
+    """What the start-up worker found: the engine, settings, staff, and whether it is empty;
+    the desk's branch; or why the desk does not open (``refusal``)."""
 
     def __init__(self, *, engine=None, settings=None, staff=(), empty: bool = False,
-                 error: BaseException | None = None, demo_built: bool = False) -> None:
+                 error: BaseException | None = None, demo_built: bool = False,
+                 place: DeskPlace | None = None, refusal: str = "") -> None:
         super().__init__()
         self.engine = engine
         self.settings = settings
@@ -54,6 +67,32 @@ class StartState(Message):
         self.empty = empty
         self.error = error
         self.demo_built = demo_built
+        self.place = place
+        self.refusal = refusal
+
+
+@dataclass
+class DeskPlace:
+    """The branch a desk stands at, the chain's open branches, and what to tell the
+    receptionist about it ("" mostly)."""
+
+    branch: BranchRow | None
+    branches: list[BranchRow]
+    note: str = ""
+
+    @property
+    def in_chain(self) -> bool:
+        return len(self.branches) > 1
+
+    @property
+    def branch_id(self) -> int | None:
+        """Where the desk writes: None (the first branch, never named) in a one-branch
+        salon, else its branch's id."""
+        return self.branch.id if self.branch is not None and self.in_chain else None
+
+
+class BranchRefused(Exception):
+    """The branch asked for with --branch is not one the desk can open at."""
 
 
 class StatusText(Message):
@@ -86,9 +125,13 @@ class SalonApp(App[None]):
     data_version: reactive[int] = reactive(0, repaint=False)
 
     def __init__(self, db_url: str, *, staff_id: int | None = None,
-                 demo_if_empty: bool = False) -> None:
+                 demo_if_empty: bool = False, branch: str | None = None) -> None:
         super().__init__()
         self.db_url = db_url
+        # The branch asked for (--branch), else the remembered one, else the first.
+        self.wanted_branch = branch
+        self.place = DeskPlace(None, [])
+        self.refusal = ""  # why the desk closed at start (an unknown branch), for stderr
         self.engine: Engine | None = None
         self.settings: Settings | None = None
         self.formatter = Formatter()
@@ -145,7 +188,8 @@ class SalonApp(App[None]):
             engine = self.engine or make_engine(self.db_url)
             ensure_current(engine)
             self._open_watcher(engine)  # before the first read: no change falls between
-            settings, staff, empty = read_state(engine)
+            place = self._read_place(engine)
+            settings, staff, empty = read_state(engine, place.branch_id)
             built = False
             if empty and (build_demo or self.demo_if_empty):
                 self.post_message(StatusText(_("Building the demo salon…")))
@@ -159,19 +203,39 @@ class SalonApp(App[None]):
                 engine.dispose()  # the builder writes through its own connection
                 make_demo(self.db_url, customers=DEMO_CUSTOMERS, seed=DEMO_SEED,
                           progress=progress)
-                settings, staff, empty = read_state(engine)
+                place = self._read_place(engine)
+                settings, staff, empty = read_state(engine, place.branch_id)
                 built = True
+        except BranchRefused as refused:
+            self.post_message(StartState(refusal=str(refused)))
+            return
         except Exception as error:
             log.exception("start-up failed")
             self.post_message(StartState(error=error))
             return
         self.post_message(StartState(engine=engine, settings=settings, staff=staff,
-                                     empty=empty, demo_built=built))
+                                     empty=empty, demo_built=built, place=place))
+
+    def _read_place(self, engine: Engine) -> DeskPlace:
+        """The desk's branch (in the start-up worker): the one asked for, which this
+        terminal then remembers, else the remembered one, else the first."""
+        from salontui.desk_branch import remember_branch, remembered_branch
+
+        wanted = self.wanted_branch
+        place = read_place(engine, wanted, None if wanted else remembered_branch(self.db_url))
+        if wanted and place.branch is not None:
+            remember_branch(self.db_url, place.branch.code)
+        return place
 
     def on_status_text(self, message: StatusText) -> None:
         self.status = message.text
 
     def on_start_state(self, message: StartState) -> None:
+        if message.refusal:  # not this desk's branch: closed before anyone uses it
+            self.refusal = message.refusal
+            self.status = message.refusal
+            self.exit(return_code=1)
+            return
         if message.error is not None:
             text = _("Could not open the salon: {error}").format(error=message.error)
             self.status = text
@@ -179,8 +243,12 @@ class SalonApp(App[None]):
             self.notify(text, severity="error", timeout=15)
             return
         self.engine = message.engine
+        if message.place is not None:
+            self.place = message.place
         self.apply_settings(message.settings)
         self.staff = message.staff
+        if self.place.note:
+            self.notify(self.place.note, severity="warning", timeout=10)
         self.ready = True
         self.status = _("Ready")
         self.data_version += 1
@@ -238,6 +306,26 @@ class SalonApp(App[None]):
         self.formatter = Formatter.from_settings(settings)
         use_salon_locale(settings.locale)  # the store's messages write dates as the desk does
         self.title = settings.name or "salontui"
+        branch = self.branch
+        if branch is not None:  # a chain: every screen's header says where the desk is
+            self.title = f"{self.title} · {branch.name}"
+
+    # -- the desk's branch ------------------------------------------------------------
+    @property
+    def in_chain(self) -> bool:
+        """Whether the salon has more than one open branch (else none is ever named)."""
+        return self.place.in_chain
+
+    @property
+    def branch_id(self) -> int | None:
+        """The branch the desk writes at and reads for: None in a one-branch salon (its
+        rows keep no branch, which is the first)."""
+        return self.place.branch_id
+
+    @property
+    def branch(self) -> BranchRow | None:
+        """The desk's branch, in a chain (None in a one-branch salon)."""
+        return self.place.branch if self.in_chain else None
 
     def _offer_setup(self) -> None:
         from salontui.screens.dialogs.setup import DEMO, SetupDialog
@@ -313,7 +401,7 @@ class SalonApp(App[None]):
             from salontui.store.staff import list_staff
 
             with read_session(engine) as session:
-                staff = list_staff(session)
+                staff = list_staff(session, branch_id=self.branch_id)
         except Exception as error:
             self.call_from_thread(self.notify, str(error), severity="error")
             return
@@ -375,8 +463,41 @@ class SalonApp(App[None]):
                                             placeholder=_("Type a command…")))
 
 
-def read_state(engine):
-    """(settings, active staff, empty?) of the database: empty = no customers and no staff."""
+def read_place(engine, wanted: str | None, remembered: str | None = None) -> DeskPlace:
+    """Where the desk stands: the branch ``wanted`` (a code; an unknown or closed one is
+    :class:`BranchRefused`, one sentence naming the open branches), else the
+    ``remembered`` one if it is still open, else the first."""
+    from salontui.store.branches import find_branch, get_branch, list_branches
+    from salontui.store.db import read_session
+    from salontui.store.errors import NotFound
+    from salontui.store.text import quote
+
+    with read_session(engine) as session:
+        branches = list_branches(session)
+        if wanted:
+            try:
+                branch = find_branch(session, code=wanted)
+            except NotFound as error:
+                raise BranchRefused(error.message) from None
+            if not branch.active:
+                raise BranchRefused(_("Branch {code} is closed (the open branches are: "
+                                      "{known}).").format(
+                    code=quote(branch.code), known=", ".join(b.code for b in branches)))
+            return DeskPlace(branch, branches)
+        code = (remembered or "").strip().upper()
+        branch = next((b for b in branches if code and b.code == code), None)
+        if branch is not None:
+            return DeskPlace(branch, branches)
+        place = DeskPlace(get_branch(session, None), branches)
+        if code and place.in_chain and place.branch is not None:
+            place.note = _("Branch {code} is closed or gone: this desk is at {name}.").format(
+                code=quote(code), name=place.branch.name)
+        return place
+
+
+def read_state(engine, branch_id: int | None = None):
+    """(settings, active staff, empty?) of the database: empty = no customers and no staff.
+    With ``branch_id``, the staff of that branch (and those of every branch)."""
     from salontui.store import clock
     from salontui.store.db import read_session
     from salontui.store.search import recent_customers
@@ -385,7 +506,7 @@ def read_state(engine):
 
     with read_session(engine) as session:
         settings = get_settings(session)
-        staff = list_staff(session)
+        staff = list_staff(session, branch_id=branch_id)
         anyone = list_staff(session, include_inactive=True)
         customers = (recent_customers(session, limit=1)
                      or recent_customers(session, limit=1, deleted=True))
@@ -393,8 +514,16 @@ def read_state(engine):
     return settings, staff, not anyone and not customers
 
 
-def run_desk(db_url: str, *, demo_if_empty: bool = False, staff_id: int | None = None) -> None:
-    """Open the desk on ``db_url`` and run it until the receptionist quits."""
-    app = SalonApp(db_url, demo_if_empty=demo_if_empty, staff_id=staff_id)
+def run_desk(db_url: str, *, demo_if_empty: bool = False, staff_id: int | None = None,
+             branch: str | None = None) -> None:
+    """Open the desk on ``db_url`` (at ``branch``, a code) and run it until the
+    receptionist quits. A branch the desk cannot open at: one sentence on stderr and
+    exit status 1, once the terminal is the shell's again."""
+    import sys
+
+    app = SalonApp(db_url, demo_if_empty=demo_if_empty, staff_id=staff_id, branch=branch)
     app.freeze_gc = True
     app.run()
+    if app.refusal:
+        print(app.refusal, file=sys.stderr)
+        raise SystemExit(1)

@@ -68,6 +68,12 @@ def main_callback(
     staff: Annotated[
         int | None, typer.Option("--staff", help="Sign in as this staff member (id) at start.")
     ] = None,
+    branch: Annotated[
+        str | None, typer.Option(
+            "--branch", help="Open the desk at this branch of a chain (its code, e.g. Q2). "
+            "Remembered for this database on this computer; default: the branch chosen "
+            "last, else the first.")
+    ] = None,
 ) -> None:
     """Open the desk (the default), or run one of the commands below."""
     ctx.obj = {"db": db}
@@ -75,7 +81,9 @@ def main_callback(
         return
     from salontui.app import run_desk
 
-    run_desk(_url(ctx, db), demo_if_empty=demo, staff_id=staff)
+    if branch is not None and not branch.strip():
+        _fail("Give --branch a branch's code ('salontui branch list' shows them).")
+    run_desk(_url(ctx, db), demo_if_empty=demo, staff_id=staff, branch=branch)
 
 
 @app.command("demo")

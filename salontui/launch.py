@@ -3,10 +3,10 @@
 Opening the desk is what a receptionist does many times a day on a slow PC,
 and Typer (with its vendored Click) costs about 80 ms to import there, a
 fifth of the time to the first paint. So a command line made only of the
-desk's own options (``--db PATH``, ``--demo``, ``--staff ID``) opens the desk
-straight away; anything else (a sub-command, ``--help``, a typo, a staff id
-that is not a number) goes to the Typer CLI in :mod:`salontui.cli`, which
-owns the help texts and the error messages.
+desk's own options (``--db PATH``, ``--demo``, ``--staff ID``, ``--branch CODE``)
+opens the desk straight away; anything else (a sub-command, ``--help``, a typo,
+a staff id that is not a number) goes to the Typer CLI in :mod:`salontui.cli`,
+which owns the help texts and the error messages.
 """
 
 from __future__ import annotations
@@ -21,13 +21,14 @@ DESK_FPS = "120"
 
 
 def desk_options(args: list[str]) -> dict | None:
-    """The desk's options if ``args`` holds nothing else, else None (let Typer decide)."""
+    """The desk's options if ``args`` holds nothing else, else None (let Typer decide).
+    ``branch`` only when given (without it the desk opens at the remembered branch)."""
     options: dict = {"db": None, "demo_if_empty": False, "staff_id": None}
     rest = list(args)
     while rest:
         arg = rest.pop(0)
         name, eq, value = arg.partition("=")
-        if name in ("--db", "--staff"):
+        if name in ("--db", "--staff", "--branch"):
             if not eq:
                 if not rest:
                     return None
@@ -36,6 +37,10 @@ def desk_options(args: list[str]) -> dict | None:
                 if not value:
                     return None
                 options["db"] = value
+            elif name == "--branch":
+                if not value.strip():
+                    return None
+                options["branch"] = value
             elif value.isdigit():
                 options["staff_id"] = int(value)
             else:

@@ -19,6 +19,8 @@ i18n.install("en")
 # And the desk's own keys, whatever keymap the developer keeps in their config folder (a
 # test of the keymap names its own file).
 os.environ["SALONTUI_KEYMAP"] = os.devnull
+# Nor the branch a desk remembers (a test of it names its own file).
+os.environ["SALONTUI_BRANCH_FILE"] = os.devnull
 
 
 def pytest_addoption(parser):

@@ -6,6 +6,9 @@ the revenue they recognise, and what each staff member's lines came to. The
 day is the salon's calendar day. ``[`` and ``]`` step a day back and forward,
 ``t`` comes back to today, ``p`` writes the summary as a text file (in the
 user's documents folder) and says where. Escape goes back.
+
+In a chain it is the desk's branch's day; ``b`` switches to the whole chain and back,
+and the head says which. A salon with one branch has no such key.
 """
 
 from __future__ import annotations
@@ -43,8 +46,9 @@ WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Fr
 
 
 def day_close_text(close: DayClose, fmt: Formatter, salon_name: str = "",
-                   width: int = TEXT_WIDTH) -> str:
-    """The summary as plain text, ``width`` columns: for the printer and the .txt file."""
+                   width: int = TEXT_WIDTH, place: str = "") -> str:
+    """The summary as plain text, ``width`` columns: for the printer and the .txt file.
+    ``place`` is a chain's branch (or the whole chain), under the salon's name."""
     from salontui.store.text import cell_width
 
     def pair(left: str, right: str) -> str:
@@ -56,6 +60,8 @@ def day_close_text(close: DayClose, fmt: Formatter, salon_name: str = "",
     out = []
     if salon_name:
         out.append(salon_name.upper())
+    if place:
+        out.append(place)
     out += [_("DAY CLOSE {day}").format(day=fmt.date(close.day)), rule]
     amounts = [(method, (takings, refunds, net)) for method, takings, refunds, net in rows]
     sections = [(_("TAKINGS"), 0), (_("REFUNDS"), 1), (_("NET"), 2)]
@@ -119,7 +125,7 @@ class DayCloseScreen(StoreCalls, Screen):
     help_title = _("Day close")
 
     DEFAULT_CSS = """
-    DayCloseScreen #day-head { height: 1; padding: 0 1; text-style: bold; }
+    DayCloseScreen #day-head { height: auto; padding: 0 1; text-style: bold; }
     DayCloseScreen #day-body { height: 1fr; }
     DayCloseScreen .day-title { padding: 0 1; margin-top: 1; text-style: bold;
                                 color: $text-muted; }
@@ -141,12 +147,15 @@ class DayCloseScreen(StoreCalls, Screen):
         Binding("t", "today", _("Today"), id="day_close.today", tooltip=_("Show today")),
         Binding("r", "reload", _("Reload"),
                 id="day_close.reload", show=False, tooltip=_("Read the day again")),
+        Binding("b", "whole_chain", _("Branch/chain"), id="day_close.whole_chain",
+                tooltip=_("Show this branch or the whole chain")),
     ]
 
     def __init__(self, day: date | None = None) -> None:
         super().__init__()
         self.day = day
         self.close: DayClose | None = None
+        self.whole_chain = False  # a chain's desk: its branch's day, or every branch's
 
     def compose(self) -> ComposeResult:
         yield desk_header()
@@ -193,11 +202,12 @@ class DayCloseScreen(StoreCalls, Screen):
         day = self.shown_day()
         self.sub_title = _("Day close {day}").format(day=self.desk.formatter.date(day))
         self.query_one("#day-head", Static).update(Content(_("Loading…")))
+        branch_id = None if self.whole_chain else self.desk.branch_id  # None: every branch
 
         def read(session: Session) -> DayClose:
             from salontui.store.dayclose import day_close
 
-            return day_close(session, day=day)
+            return day_close(session, day=day, branch_id=branch_id)
 
         self.ask(read, self.show_day, failed=self.day_failed)
 
@@ -214,6 +224,11 @@ class DayCloseScreen(StoreCalls, Screen):
             weekday=_(weekday), day=day, previous=key_of(self, "day_close.prev_day"),
             next=key_of(self, "day_close.next_day"), today=key_of(self, "day_close.today"),
             print=key_of(self, "day_close.save_text"))
+        if self.desk.in_chain:  # which till: the branch's, or every branch's
+            toggle = key_of(self, "day_close.whole_chain")
+            other = (_("{key} this branch") if self.whole_chain
+                     else _("{key} whole chain")).format(key=toggle)
+            head = f"{self.place()} · {head} · {other}"
         self.query_one("#day-head", Static).update(Content(head))
         rows = [(m, [method_label(m), fmt.money(t), fmt.money(r) if r else "",
                      Cell(fmt.money(n), "bold")]) for m, t, r, n in method_rows(c)]
@@ -236,6 +251,28 @@ class DayCloseScreen(StoreCalls, Screen):
         staff.styles.height = max(2, len(c.per_staff) + 1)
         self.query_one("#day-seal", Static).update(Content(c.seal))
 
+    def place(self) -> str:
+        """Whose day is shown, in a chain: the desk's branch or the whole chain."""
+        branch = self.desk.branch
+        if self.whole_chain or branch is None:
+            return _("Whole chain")
+        return branch.name
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "whole_chain":  # a salon with one branch has no such key
+            return self.desk.in_chain
+        return True
+
+    def keys_not_here(self) -> set[str]:
+        """Keys the help leaves out: the chain's, in a salon with one branch."""
+        return set() if self.desk.in_chain else {"day_close.whole_chain"}
+
+    def action_whole_chain(self) -> None:
+        if not self.desk.in_chain:
+            return
+        self.whole_chain = not self.whole_chain
+        self.load()
+
     def action_day(self, step: int) -> None:
         self.day = self.shown_day() + timedelta(days=step)
         self.load()
@@ -253,9 +290,13 @@ class DayCloseScreen(StoreCalls, Screen):
         if self.close is None:
             return
         settings = self.desk.settings
+        branch = self.desk.branch
+        place = self.place() if branch is not None else ""
         text = day_close_text(self.close, self.desk.formatter,
-                              getattr(settings, "name", "") or "")
+                              getattr(settings, "name", "") or "", place=place)
         name = f"day-close-{self.close.day.isoformat()}"
+        if branch is not None:  # a branch's day and the chain's are two files
+            name += "-chain" if self.whole_chain else f"-{branch.code}"
         saved = self.query_one("#day-saved", Static)
 
         def work():
@@ -279,9 +320,13 @@ class DayCloseScreen(StoreCalls, Screen):
         self.dismiss(None)
 
     def palette_commands(self):
-        return binding_commands(self, (
+        commands = [
             Command("day_close.save_text", _("Print day close"), _("Write it as a text file")),
             Command("day_close.prev_day", _("Show previous day")),
             Command("day_close.next_day", _("Show next day")),
             Command("day_close.today", _("Show today")),
-        ))
+        ]
+        if self.desk.in_chain:
+            commands.append(Command("day_close.whole_chain", _("Show this branch or the whole "
+                                                               "chain")))
+        return binding_commands(self, tuple(commands))

@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from salontui.i18n import _
 from salontui.store.bounds import boundary
-from salontui.store.branches import list_branches
+from salontui.store.branches import BranchRow, list_branches
 from salontui.store.dates import date_hint
 from salontui.store.errors import NotFound, ValidationError
 from salontui.store.models import (
@@ -118,6 +118,7 @@ class InvoiceDetail:
     promotion_code: str | None = None  # the promotion used on it (part of its discount)
     refund_state: str = ""  # "" / "partly" / "refunded" (every line refunded)
     refund_codes: tuple[str, ...] = ()  # its refunds, oldest first
+    branch: BranchRow | None = None  # where it was written, when the salon has more than one
 
 
 def refund_state(line_ids: list[int], refunded: set[int]) -> str:
@@ -273,7 +274,7 @@ def get_invoice(session: Session, *, invoice_id: int) -> InvoiceDetail:
     head = session.execute(
         select(_I.c.id, _I.c.code, _I.c.created_at, _I.c.kind, _I.c.customer_id, _C.c.name,
                _I.c.subtotal, _I.c.discount, _I.c.total, _S.c.name, original.c.code, _I.c.note,
-               _I.c.change_given, promotion)
+               _I.c.change_given, promotion, _I.c.branch_id)
         .select_from(
             _I.outerjoin(_C, _C.c.id == _I.c.customer_id)
             .outerjoin(_S, _S.c.id == _I.c.staff_id)
@@ -310,7 +311,18 @@ def get_invoice(session: Session, *, invoice_id: int) -> InvoiceDetail:
                          payments=payments, change_given=head[12],
                          promotion_code=head[13],
                          refund_state=refund_state([r[7] for r in rows], set(refunded_lines)),
-                         refund_codes=tuple(refunds.get(invoice_id, [])))
+                         refund_codes=tuple(refunds.get(invoice_id, [])),
+                         branch=_branch_of(session, head[14]))
+
+
+def _branch_of(session: Session, branch_id: int | None) -> BranchRow | None:
+    """The branch an invoice was written at (no branch: the first), when the salon has
+    more than one (a closed one counts: its invoices still name it); else None."""
+    branches = list_branches(session, include_inactive=True)
+    if len(branches) < 2:
+        return None
+    wanted = branch_id if branch_id is not None else branches[0].id
+    return next((b for b in branches if b.id == wanted), None)
 
 
 def _balance_after(session: Session, invoice_id: int, card_id: int, customer_id: int) -> int:

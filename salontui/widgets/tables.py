@@ -225,6 +225,18 @@ class DeskTable(Widget, can_focus=True):
         self._natural = self._header_widths()
         self._measured: set[int] = set()
 
+    def set_columns(self, columns: Sequence[Col]) -> None:
+        """Change the columns (a column shown only for some data); the rows are cleared,
+        for :meth:`set_rows` to fill. The same columns again change nothing."""
+        columns = list(columns)
+        if columns == self.specs:
+            return
+        self.specs = columns
+        self._rows, self._resolved, self._measured = [], {}, set()
+        self._natural = self._header_widths()
+        self._lay_out()
+        self.refresh()
+
     def _header_widths(self) -> list[int]:
         return [cell_len(c.label) for c in self.specs]
 

@@ -58,6 +58,7 @@ class ConfirmMixin(CheckoutState):
         self.busy = True
         cart = copy_cart(self.cart)
         cart.payments = self.current_payments()
+        cart.branch_id = self.desk.branch_id  # paid here (a resumed cart too)
         key = self.idempotency_key
         staff_id = self.desk.staff_id
         draft_id = self.draft_id
@@ -157,6 +158,7 @@ class ConfirmMixin(CheckoutState):
             return
         cart = copy_cart(self.cart)
         cart.payments = self.current_payments()
+        cart.branch_id = self.desk.branch_id  # held here: this branch's held list shows it
         first = self.quote.lines[0].description if self.quote and self.quote.lines else ""
         label = cart_rules.held_label(first, len(cart.lines))
         staff_id, draft_id = self.desk.staff_id, self.draft_id

@@ -297,17 +297,24 @@ class CheckoutScreen(EditsMixin, LinesMixin, CustomerMixin, PaymentsMixin, Total
         self.query_one("#add", DeskInput).focus()
 
     def load_staff(self) -> None:
-        def read(session):
+        branch_id = self.desk.branch_id
+
+        def read(session) -> tuple[list[StaffMember], list[StaffMember]]:
             from salontui.store.staff import list_staff
 
-            return list_staff(session, include_inactive=True)
+            everyone = list_staff(session, include_inactive=True)
+            if branch_id is None:
+                return everyone, everyone
+            return everyone, list_staff(session, branch_id=branch_id)
 
         self.ask(read, self.staff_loaded, failed=self.show_error)
 
-    def staff_loaded(self, members: list[StaffMember]) -> None:
-        """Who can be chosen for a line: technicians first; every name, for the lines."""
+    def staff_loaded(self, staff: tuple[list[StaffMember], list[StaffMember]]) -> None:
+        """Who can be chosen for a line: the branch's staff (and those of every branch),
+        technicians first; every name, for the lines (a held cart's too)."""
+        members, here = staff
         self.staff_names = {m.id: m.name for m in members}
-        active = [m for m in members if m.active]
+        active = [m for m in here if m.active]
         technicians = [m for m in active if m.role == "technician"]
         self.staff = technicians + [m for m in active if m.role != "technician"]
         if self.quote is not None:

@@ -1,5 +1,7 @@
 """The Invoices tab: the customer's invoices between two dates (the last year at first),
-counted and paged; Enter opens one (refund, reprint), f changes the dates."""
+counted and paged; Enter opens one (refund, reprint), f changes the dates. In a chain
+the customer's invoices from every branch, with a Branch column naming where each was
+written (left out first on a narrow screen)."""
 
 from __future__ import annotations
 
@@ -69,17 +71,25 @@ class InvoicesTab(DetailTab):
                 id="invoices-bar", classes="pane-bar",
             ),
             Label("", id="invoices-error", classes="pane-error"),
-            DeskTable([
-                Col("code", _("Code"), 8),
-                Col("date", _("Date"), 10),
-                Col("usage", _("Usage"), 9, grow=1, max_width=32, drop=2),
-                Col("item", _("Item"), None, min_width=10),
-                Col("qty", _("Qty"), 3, justify="right"),
-                Col("total", _("Total"), 12, justify="right"),
-                # Who did the lines, and who took the money (left out first when narrow).
-                Col("technician", _("Technician"), 10, grow=1, max_width=24),
-                Col("cashier", _("Cashier"), 10, grow=1, max_width=24, drop=1),
-            ], id="invoices-table"),
+            DeskTable(self.table_columns(branches=False), id="invoices-table"),
+        ]
+
+    @staticmethod
+    def table_columns(*, branches: bool) -> list[Col]:
+        """The table's columns; ``branches``: with the Branch column (a chain's invoices)."""
+        return [
+            Col("code", _("Code"), 8),
+            Col("date", _("Date"), 10),
+            # Where it was written: a chain's only, and the first left out when narrow.
+            *([Col("branch", _("Branch"), 8, grow=1, max_width=20, drop=3)] if branches
+              else []),
+            Col("usage", _("Usage"), 9, grow=1, max_width=32, drop=2),
+            Col("item", _("Item"), None, min_width=10),
+            Col("qty", _("Qty"), 3, justify="right"),
+            Col("total", _("Total"), 12, justify="right"),
+            # Who did the lines, and who took the money (left out first when narrow).
+            Col("technician", _("Technician"), 10, grow=1, max_width=24),
+            Col("cashier", _("Cashier"), 10, grow=1, max_width=24, drop=1),
         ]
 
     def reader(self):
@@ -106,18 +116,22 @@ class InvoicesTab(DetailTab):
 
         fmt = self.desk.formatter
         rows = self.rows
+        branches = any(getattr(inv, "branch", "") for inv in rows)
         table_rows = []
         for inv in rows:
             usage = ", ".join(stored_label(LINE_KIND_LABELS, u.strip())
                               for u in (inv.usage_type or "").split(",") if u.strip())
             if inv.kind != "sale":
                 usage = f"{stored_label(INVOICE_KIND_LABELS, inv.kind)}: {usage}"
+            branch = [getattr(inv, "branch", "")] if branches else []
             table_rows.append((inv.id, [
-                inv.code, fmt.date(inv.created_at), usage, invoice_item(inv), inv.quantity,
-                fmt.money(inv.total), technicians_cell(getattr(inv, "technicians", "")),
-                inv.staff_name or "",
+                inv.code, fmt.date(inv.created_at), *branch, usage, invoice_item(inv),
+                inv.quantity, fmt.money(inv.total),
+                technicians_cell(getattr(inv, "technicians", "")), inv.staff_name or "",
             ]))
-        self.table().set_rows(table_rows)
+        table = self.table()
+        table.set_columns(self.table_columns(branches=branches))
+        table.set_rows(table_rows)
         self.query_one("#invoices-error", Label).display = False
         text = self.page_text(len(rows)) or _("No invoices in these dates.")
         self.query_one("#invoices-count", Label).update(Content(text))

@@ -1,4 +1,4 @@
-"""HeldCheckoutsDialog: the checkouts parked with Hold, newest first.
+"""HeldCheckoutsDialog: the checkouts parked with Hold at this desk's branch, newest first.
 
 Enter resumes the highlighted one (the dialog answers its draft id; the
 caller opens ``CheckoutScreen(draft_id=…)`` or loads it into the checkout on
@@ -67,10 +67,12 @@ class HeldCheckoutsDialog(StoreCalls, ModalScreen):
         self.load()
 
     def load(self) -> None:
+        branch_id = self.desk.branch_id
+
         def read(session: Session) -> list[DraftRow]:
             from salontui.store.drafts import list_drafts
 
-            return list_drafts(session)
+            return list_drafts(session, branch_id=branch_id)
 
         self.ask(read, self.show_drafts, failed=self.drafts_failed)
 

@@ -13,7 +13,9 @@ from salontui.i18n import _
 
 
 def screen_keys(screen: Screen) -> list[tuple[str, str, bool]]:
-    """(key, what it does, works here now?) for every key of ``screen`` and the app's own."""
+    """(key, what it does, works here now?) for every key of ``screen`` and the app's own;
+    not the keys a node says are not there at all (``keys_not_here()``: binding ids, e.g.
+    the day close's branch key in a salon with one branch)."""
     from textual.actions import parse
 
     from salontui.keymap import live_bindings
@@ -24,8 +26,12 @@ def screen_keys(screen: Screen) -> list[tuple[str, str, bool]]:
     for node in (screen, app):
         ours = [b for cls in type(node).__mro__ if cls.__module__.startswith("salontui")
                 for b in cls.__dict__.get("BINDINGS", [])]
+        not_here = getattr(node, "keys_not_here", None)
+        absent = set(not_here()) if callable(not_here) else set()
         for bindings in live_bindings(node).key_to_bindings.values():
             for binding in bindings:
+                if binding.id in absent:
+                    continue
                 if not binding.description or binding.system or not any(
                         binding.action == getattr(b, "action", None) for b in ours):
                     continue

@@ -110,6 +110,8 @@ class InvoiceDialog(StoreCalls, ModalScreen):
         head = _("{date} · {kind} · {customer} · cashier {staff}").format(
             date=fmt.datetime(inv.created_at), kind=stored_label(INVOICE_KIND_LABELS, inv.kind),
             customer=inv.customer_name or _("walk-in"), staff=inv.staff_name or "—")
+        if inv.branch is not None:  # a chain's invoice: where it was written
+            head += "\n" + _("Branch: {name}").format(name=inv.branch.name)
         if inv.refund_of_code:
             head += "\n" + _("Refund of {code}").format(code=inv.refund_of_code)
         refunded = refund_note(inv)

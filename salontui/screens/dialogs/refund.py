@@ -277,6 +277,7 @@ class RefundDialog(FormDialog):
         reason = self.value("reason")
         line_ids = [line.line_id for line in self.lines if line.line_id in self.ticked]
         staff_id, invoice_id, key = self.staff_id, self.invoice_id, self.idempotency_key
+        branch_id = self.desk.branch_id  # the refund is this branch's document (its till)
 
         def job(session):
             from salontui.store.invoices import get_invoice
@@ -285,7 +286,7 @@ class RefundDialog(FormDialog):
 
             result = refund_invoice(session, staff_id=staff_id, invoice_id=invoice_id,
                                     reason=reason, idempotency_key=key, line_ids=line_ids,
-                                    payments=payments)
+                                    payments=payments, branch_id=branch_id)
             return result, get_invoice(session, invoice_id=result.invoice_id), \
                 get_settings(session)
 
