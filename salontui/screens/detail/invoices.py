@@ -80,16 +80,16 @@ class InvoicesTab(DetailTab):
         return [
             Col("code", _("Code"), 8),
             Col("date", _("Date"), 10),
-            # Where it was written: a chain's only, and the first left out when narrow.
-            *([Col("branch", _("Branch"), 8, grow=1, max_width=20, drop=3)] if branches
+            # Where it was written: a chain's only, and the last left out when narrow.
+            *([Col("branch", _("Branch"), 8, grow=1, max_width=20, drop=1)] if branches
               else []),
-            Col("usage", _("Usage"), 9, grow=1, max_width=32, drop=2),
+            Col("usage", _("Usage"), 9, grow=1, max_width=32, drop=3),
             Col("item", _("Item"), None, min_width=10),
             Col("qty", _("Qty"), 3, justify="right"),
             Col("total", _("Total"), 12, justify="right"),
-            # Who did the lines, and who took the money (left out first when narrow).
+            # Who did the lines, and who took the money (left out when narrow).
             Col("technician", _("Technician"), 10, grow=1, max_width=24),
-            Col("cashier", _("Cashier"), 10, grow=1, max_width=24, drop=1),
+            Col("cashier", _("Cashier"), 10, grow=1, max_width=24, drop=2),
         ]
 
     def reader(self):
