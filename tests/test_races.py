@@ -14,6 +14,7 @@ import sys
 import time
 from datetime import date
 
+import pytest
 from sqlalchemy import text
 
 from salontui.store.catalog import create_item
@@ -97,3 +98,26 @@ def test_two_desks_race_for_the_last_session_the_same_points_and_the_next_code(
     assert len(written) == 2 * sales + 2  # the two winners and every plain sale
     assert written == [f"HD{n:06d}" for n in range(1, len(written) + 1)]  # no holes, no doubles
     assert run_checks(engine) == []
+
+
+def test_a_row_taken_for_update_shows_what_another_desk_committed(engine, engine_name,
+                                                                  staff_id):
+    """A row already read in this unit of work and then taken FOR UPDATE is read again:
+    the value another desk committed in between, not the one in the session's memory."""
+    if engine_name == "sqlite":
+        pytest.skip("SQLite's BEGIN IMMEDIATE holds the whole database: nobody commits "
+                    "in between")
+    from sqlmodel import select
+
+    from salontui.store.db import for_update
+    from salontui.store.models import Counter
+
+    with write_session(engine) as s:
+        s.execute(text("INSERT INTO counter (name, value) VALUES ('x', 1)"))
+    with write_session(engine) as mine:
+        seen = mine.exec(select(Counter).where(Counter.name == "x")).one()
+        assert seen.value == 1
+        with engine.begin() as other:  # another desk, committing meanwhile
+            other.execute(text("UPDATE counter SET value = 7 WHERE name = 'x'"))
+        locked = mine.exec(for_update(select(Counter).where(Counter.name == "x"), mine)).one()
+        assert locked.value == 7
