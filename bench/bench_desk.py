@@ -2,7 +2,8 @@
 
     python bench/bench_desk.py DB [--rounds 15]
 
-DB is a demo salon (``bench/make_chain.py`` builds the 100,000-customer one).
+DB is a demo salon: a SQLite file (``bench/make_chain.py`` builds the
+100,000-customer one) or a PostgreSQL URL holding one (``salontui demo --db URL``).
 Measures, at 80×24:
 
 * launch to first paint, median of N, beside a minimal Textual app (a Header
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -78,16 +78,22 @@ def main() -> None:
     parser.add_argument("db")
     parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
-    db = str(Path(args.db).resolve())
-    con = sqlite3.connect(db)
-    staff_id = con.execute("SELECT id FROM staff WHERE role = 'owner' LIMIT 1").fetchone()[0]
-    newest = con.execute("SELECT code FROM customer WHERE deleted_at IS NULL "
-                         "ORDER BY id DESC LIMIT 1").fetchone()[0]
-    busiest, invoices = con.execute(
-        "SELECT c.code, count(*) FROM invoice i JOIN customer c ON c.id = i.customer_id "
-        "GROUP BY i.customer_id ORDER BY count(*) DESC LIMIT 1").fetchone()
-    customers = con.execute("SELECT count(*) FROM customer").fetchone()[0]
-    con.close()
+    from sqlalchemy import create_engine, text
+
+    db = args.db if "://" in args.db else str(Path(args.db).resolve())
+    engine = create_engine(db if "://" in db else f"sqlite:///{db}")
+    with engine.connect() as con:
+        def one(sql: str):
+            return con.execute(text(sql)).first()
+
+        staff_id = one("SELECT id FROM staff WHERE role = 'owner' LIMIT 1")[0]
+        newest = one("SELECT code FROM customer WHERE deleted_at IS NULL "
+                     "ORDER BY id DESC LIMIT 1")[0]
+        busiest, invoices = one(
+            "SELECT c.code, count(*) FROM invoice i JOIN customer c ON c.id = i.customer_id "
+            "GROUP BY c.code ORDER BY count(*) DESC LIMIT 1")
+        customers = one("SELECT count(*) FROM customer")[0]
+    engine.dispose()
 
     with tempfile.TemporaryDirectory() as tmp:
         minimal = Path(tmp) / "minimal.py"
