@@ -308,7 +308,9 @@ class SalonApp(App[None]):
         self.title = settings.name or "salontui"
         branch = self.branch
         if branch is not None:  # a chain: every screen's header says where the desk is
-            self.title = f"{self.title} · {branch.name}"
+            # ("Salon Hoa Mai Thanh Khê" already names the salon: not twice)
+            self.title = branch.name if branch.name.startswith(self.title) \
+                else f"{self.title} · {branch.name}"
 
     # -- the desk's branch ------------------------------------------------------------
     @property

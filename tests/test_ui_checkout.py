@@ -538,6 +538,9 @@ async def test_day_close_shows_the_figures_and_prints(app, engine, salon, staff_
         assert str(saved) in plain(screen.query_one("#day-saved"))
         await keys(pilot, "left_square_bracket")
         assert table_rows(screen, "#methods") == [["Total", "0 ₫", "0 ₫", "0 ₫"]]
+        await keys(pilot, "t", "right_square_bracket")  # today, then no further: not lived
+        await settle(pilot)
+        assert screen.shown_day() == screen.today()
 
 
 async def test_fits_80_by_24_and_every_action_is_in_the_palette(app, salon):

@@ -274,7 +274,11 @@ class DayCloseScreen(StoreCalls, Screen):
         self.load()
 
     def action_day(self, step: int) -> None:
-        self.day = self.shown_day() + timedelta(days=step)
+        """The day before or after; never past today (a day not lived has nothing to close)."""
+        day = self.shown_day() + timedelta(days=step)
+        if day > self.today():
+            return
+        self.day = day
         self.load()
 
     def action_today(self) -> None:

@@ -54,8 +54,8 @@ class HeldCheckoutsDialog(StoreCalls, ModalScreen):
             yield DeskTable([
                 Col("when", _("Held"), 16),
                 Col("customer", _("Customer"), 18),
-                Col("label", _("Lines"), None, min_width=10),
-                Col("n", "#", 3, justify="right"),
+                Col("label", _("Item"), None, min_width=10),
+                Col("n", _("Lines"), 5, justify="right"),
             ], id="drafts")
             yield Static("", id="drafts-note")
             yield Static(_("{resume}: resume · {cancel}: cancel it · Esc: close").format(
