@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -121,18 +120,9 @@ def _calls(engine, targets: dict[str, list], n: int) -> dict[str, list[Callable[
     return calls
 
 
-def _time(call: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    call()
-    return (time.perf_counter() - started) * 1000
-
-
-def _stats(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.95) - 1)]
-
-
 def _measure(engine, targets, n) -> dict[str, tuple[float, float]]:
+    from bench_store import _stats, _time  # the same timing and percentiles as there
+
     out = {}
     for kind, calls in _calls(engine, targets, n).items():
         for call in calls[:5]:  # warm: pages cached, statements prepared

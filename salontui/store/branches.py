@@ -3,7 +3,7 @@
 Customers and what they hold (packages, cards, points, debt) belong to the chain;
 staff, appointments, invoices and held checkouts to a branch. ``branch_id`` NULL on
 those rows means the first branch (rows written before the salon had branches are
-sealed and are never rewritten), so :func:`in_branch` reads "this branch" as "its id,
+sealed and are never rewritten), so :func:`branch_sql` reads "this branch" as "its id,
 or NULL when it is the first". A salon with one branch never names it.
 
 A branch may give its invoices a prefix ("Q1-" → Q1-HD000001): it then has its own
@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, or_, true
 from sqlmodel import Session, col, select
 
 from salontui.i18n import _
@@ -83,18 +82,9 @@ def get_branch(session: Session, branch_id: int | None) -> BranchRow:
     return _plain(row)
 
 
-def in_branch(column, branch_id: int | None, first_id: int | None) -> ColumnElement[bool]:
-    """SQL for "``column`` is this branch" (None: every branch). A row with no branch is the
-    first branch's."""
-    if branch_id is None:
-        return true()
-    if branch_id == first_id:
-        return or_(column == branch_id, column.is_(None))
-    return column == branch_id
-
-
 def branch_sql(column: str, branch_id: int | None, first_id: int | None) -> str:
-    """The same as :func:`in_branch` for a raw SQL ``column`` (it binds ``:branch``)."""
+    """SQL for "``column`` is this branch" (None: every branch; it binds ``:branch``). A row
+    with no branch is the first branch's."""
     if branch_id is None:
         return "1 = 1"
     if branch_id == first_id:
