@@ -78,6 +78,8 @@ class CustomerSearchScreen(StoreCalls, Screen[None]):
         Binding("f8", "day_close", _("Day close"), id="search.day_close"),
         Binding("f9", "find_invoice", _("Invoice"),
                 id="search.find_invoice", tooltip=_("Find an invoice by its code")),
+        Binding("f12", "settings", _("Settings"), id="search.settings",
+                tooltip=_("The back office: catalogue, payment methods, card types…")),
         Binding("escape", "clear_search", _("Clear search"), id="search.clear", show=False),
         Binding("down", "move(1)", _("Next result"), id="search.next", show=False),
         Binding("up", "move(-1)", _("Previous result"), id="search.previous", show=False),
@@ -314,6 +316,11 @@ class CustomerSearchScreen(StoreCalls, Screen[None]):
 
         self.app.push_screen(FindInvoiceDialog(), callback=found)
 
+    def action_settings(self) -> None:
+        from salontui.screens.settings import SettingsScreen
+
+        self.app.push_screen(SettingsScreen())
+
     def action_new_customer(self) -> None:
         from salontui.screens.dialogs.customer_form import CustomerFormDialog
 
@@ -368,7 +375,7 @@ class CustomerSearchScreen(StoreCalls, Screen[None]):
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "restore_customer":
             return self.deleted
-        if action in ("checkout", "held_checkouts", "day_close", "find_invoice"):
+        if action in ("checkout", "held_checkouts", "day_close", "find_invoice", "settings"):
             return not self.deleted  # the deleted list is for restoring: its keys only
         return True
 
@@ -389,4 +396,7 @@ class CustomerSearchScreen(StoreCalls, Screen[None]):
                     _("Takings per method, refunds, debt, sessions")),
             Command("search.find_invoice", _("Find invoice"),
                     _("Open an invoice by the code on its receipt")),
+            Command("search.settings", _("Open settings"),
+                    _("Catalogue, payment methods, card types, programmes, points, groups, "
+                      "salon")),
         ))

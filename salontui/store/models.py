@@ -52,6 +52,18 @@ class SalonSettings(SQLModel, table=True):
     point_value: int = Field(default=100)
     # The salon's offset from UTC (Vietnam and China: +7 h / +8 h): day boundaries, display.
     utc_offset_minutes: int = Field(default=420)
+    receipt_header: str = Field(default="", max_length=250)
+    # Monday..Sunday, "HH:MM-HH:MM" each or "" when closed, comma-separated.
+    opening_hours: str = Field(default=",".join(["09:00-20:00"] * 7), max_length=120)
+    slot_minutes: int = Field(default=30)  # the appointment book's slot
+    new_member_active: bool = True  # a new customer with a phone is an active member at once
+    # The points scheme: which kinds of line earn, rounding, expiry (None: never).
+    points_services: bool = True
+    points_products: bool = True
+    points_packages: bool = True
+    points_topups: bool = False
+    points_rounding: str = Field(default="down", max_length=8)  # down / nearest
+    points_expiry_days: int | None = None
 
 
 class Counter(SQLModel, table=True):
@@ -120,6 +132,7 @@ class Customer(SQLModel, table=True):
     updated_at: NaiveDatetime
     deleted_at: NaiveDatetime | None = None
     merged_into_id: int | None = Field(default=None, foreign_key="customer.id")
+    group_id: int | None = Field(default=None, foreign_key="customer_group.id")
 
 
 class CustomerNameKey(SQLModel, table=True):
@@ -150,6 +163,63 @@ class CatalogItem(SQLModel, table=True):
     validity_days: int | None = None  # days from activation to expiry
     service_id: int | None = Field(default=None, foreign_key="catalog_item.id")
     active: bool = True
+    category: str = Field(default="", max_length=60)
+    duration_minutes: int | None = None  # services: the appointment book's default length
+    commission_percent: int | None = None  # services: the technician's default share
+    cost_price: int | None = None  # products
+    track_stock: bool = False  # products (no inventory yet)
+    can_leave: bool = False  # products: may be left at the salon uncollected
+
+
+class PlanService(SQLModel, table=True):
+    """The services a session of a package plan covers."""
+
+    __tablename__ = "plan_service"
+
+    plan_id: int = Field(foreign_key="catalog_item.id", primary_key=True)
+    service_id: int = Field(foreign_key="catalog_item.id", primary_key=True)
+
+
+class PaymentMethodRow(SQLModel, table=True):
+    """A way the salon takes money (its list: cash, bank card, WeChat, MoMo, …), mapped to
+    the kind the books understand. ``code`` is what a payment row stores, so a method
+    renamed or retired never changes an invoice."""
+
+    __tablename__ = "payment_method"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(sa_column=Column(String(12), unique=True, nullable=False))
+    name: str = Field(max_length=60)
+    kind: str = Field(max_length=10)  # cash / card / value / points / account / waived
+    hotkey: str | None = Field(default=None, max_length=1)  # the checkout's Alt+letter
+    position: int = 0
+    active: bool = True
+
+
+class CardType(SQLModel, table=True):
+    """A named stored-value sub-card (副卡) the owner sets once, with its bonus rule."""
+
+    __tablename__ = "card_type"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String(60), unique=True, nullable=False))
+    bonus_pay: int | None = None  # pay this much …
+    bonus_get: int | None = None  # … get this much credited
+    discounts_apply: bool = True  # may pay for a discounted sale
+    active: bool = True
+    created_at: NaiveDatetime
+
+
+class CustomerGroup(SQLModel, table=True):
+    """A named group of customers (VIP, staff family, corporate), with its points multiplier."""
+
+    __tablename__ = "customer_group"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String(60), unique=True, nullable=False))
+    points_percent: int = 100  # 150: earns one and a half times the points
+    active: bool = True
+    created_at: NaiveDatetime
 
 
 class ValueCard(SQLModel, table=True):
@@ -162,6 +232,7 @@ class ValueCard(SQLModel, table=True):
     customer_id: int = Field(foreign_key="customer.id", index=True)
     name: str = Field(max_length=60)
     created_at: NaiveDatetime
+    card_type_id: int | None = Field(default=None, foreign_key="card_type.id")
 
 
 class LedgerEntry(SQLModel, table=True):
@@ -208,6 +279,7 @@ class CustomerPackage(SQLModel, table=True):
     frozen_until: date | None = None
     invoice_id: int | None = Field(default=None, foreign_key="invoice.id")
     created_at: NaiveDatetime
+    closed_on: date | None = None  # closed early (关闭疗程): no session left to use
 
 
 class PackageEvent(SQLModel, table=True):
@@ -261,6 +333,8 @@ class Invoice(SQLModel, table=True):
     request_hash: str | None = Field(default=None, max_length=64)
     row_hash: bytes | None = Field(default=None, sa_column=Column(LargeBinary(16)))  # chain.py
     branch_id: int | None = Field(default=None, foreign_key="branch.id")  # None: the first
+    # The points rule the sale earned under (rules.PointsRule.encode; None: before 0005).
+    points_rule: str | None = Field(default=None, max_length=60)
 
 
 class InvoiceLine(SQLModel, table=True):
@@ -347,6 +421,9 @@ class PromotionProgram(SQLModel, table=True):
     discount_percent: int = 0
     discount_amount: int = 0
     active: bool = True
+    scope: str = Field(default="all", max_length=10)  # all / services / products
+    per_customer_limit: int | None = None  # times one customer may be given it
+    code_prefix: str = Field(default="", max_length=6)  # codes given: prefix + KM number
 
 
 class CustomerPromotion(SQLModel, table=True):

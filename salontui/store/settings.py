@@ -29,6 +29,16 @@ class Settings:
     points_per_amount: int
     point_value: int
     utc_offset_minutes: int = 420
+    receipt_header: str = ""
+    opening_hours: str = ",".join(["09:00-20:00"] * 7)
+    slot_minutes: int = 30
+    new_member_active: bool = True
+    points_services: bool = True
+    points_products: bool = True
+    points_packages: bool = True
+    points_topups: bool = False
+    points_rounding: str = "down"
+    points_expiry_days: int | None = None
 
 
 def _to_plain(row: SalonSettings) -> Settings:

@@ -131,27 +131,35 @@ class _Builder(_People, _History):
                          nulls=("branch_id",))
         self.s_catalog = S("catalog_item", ("id", "code", "name", "name_norm", "kind", "price",
                                             "package_kind", "sessions", "validity_days",
-                                            "service_id", "active"))
+                                            "service_id", "active"),
+                            {"category": "", "duration_minutes": None,
+                             "commission_percent": None, "cost_price": None,
+                             "track_stock": False, "can_leave": False})
         self.s_program = S("promotion_program", ("id", "name", "description", "valid_from",
                                                  "valid_until", "discount_percent",
-                                                 "discount_amount", "active"))
+                                                 "discount_amount", "active"),
+                            {"scope": "all", "per_customer_limit": None, "code_prefix": ""})
         self.s_customer = S("customer", ("id", "code", "name", "name_norm", "phone",
                                          "phone_national", "phone_rev", "birthday", "gender",
                                          "email", "address", "note", "tier", "member_state",
                                          "created_at", "updated_at", "deleted_at"),
-                            {"merged_into_id": None}, nulls=("birthday", "deleted_at"))
+                            {"merged_into_id": None, "group_id": None},
+                            nulls=("birthday", "deleted_at"))
         self.s_name_key = S("customer_name_key", ("customer_id", "key"))
-        self.s_card = S("value_card", ("id", "customer_id", "name", "created_at"))
+        self.s_card = S("value_card", ("id", "customer_id", "name", "created_at"),
+                        {"card_type_id": None})
         self.s_invoice = S("invoice", ("id", "code", "customer_id", "created_at", "kind",
                                        "subtotal", "discount", "total", "staff_id",
                                        "refund_of_id", "note", "points_rate", "branch_id"),
-                           {"idempotency_key": None, "change_given": 0, "request_hash": None},
+                           {"idempotency_key": None, "change_given": 0, "request_hash": None,
+                            "points_rule": None},
                            nulls=("refund_of_id", "branch_id"))
         self.s_package = S("customer_package", ("id", "customer_id", "plan_id", "name", "kind",
                                                 "price", "purchased_on", "activated_on",
                                                 "expires_on", "total_uses", "used",
                                                 "frozen_from", "frozen_until", "invoice_id",
                                                 "created_at"),
+                           {"closed_on": None},
                            nulls=("plan_id", "frozen_from", "frozen_until", "invoice_id"))
         # One shape per table, so ids (and the indexes kept during the load) only append.
         self.s_line = S("invoice_line", ("id", "invoice_id", "kind", "item_id", "package_id",

@@ -27,6 +27,10 @@ SETTINGS = {
     "currency": "VND", "currency_exponent": 0, "locale": "vi_VN", "phone_region": "VN",
     "points_per_amount": POINTS_PER_AMOUNT, "point_value": POINT_VALUE,
     "utc_offset_minutes": UTC_OFFSET_MINUTES,
+    "receipt_header": "", "opening_hours": ",".join(["09:00-20:00"] * 7),
+    "slot_minutes": 30, "new_member_active": True,
+    "points_services": True, "points_products": True, "points_packages": True,
+    "points_topups": False, "points_rounding": "down", "points_expiry_days": None,
 }
 
 # (name, role, active); ids are 1.. in this order.

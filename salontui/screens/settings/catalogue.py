@@ -1,0 +1,21 @@
+"""CatalogueSection: the back office's Catalogue section (being built)."""
+
+from __future__ import annotations
+
+from salontui.i18n import N_, _
+from salontui.screens.settings.section import SettingsSection
+from salontui.widgets.tables import Col
+
+
+class CatalogueSection(SettingsSection):
+    section_id = "catalogue"
+    title = N_("Catalogue")
+
+    def columns(self):
+        return [Col("name", _("Name"))]
+
+    def reader(self):
+        return lambda session: []
+
+    def cells(self, row):
+        return [row.name]

@@ -1,0 +1,21 @@
+"""ProgrammesSection: the back office's Programmes section (being built)."""
+
+from __future__ import annotations
+
+from salontui.i18n import N_, _
+from salontui.screens.settings.section import SettingsSection
+from salontui.widgets.tables import Col
+
+
+class ProgrammesSection(SettingsSection):
+    section_id = "programmes"
+    title = N_("Programmes")
+
+    def columns(self):
+        return [Col("name", _("Name"))]
+
+    def reader(self):
+        return lambda session: []
+
+    def cells(self, row):
+        return [row.name]
