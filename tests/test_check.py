@@ -118,6 +118,9 @@ DAMAGE = {
         "INSERT INTO package_event (package_id, created_at, change, delta_total, delta_used, "
         f"value, note, operator_id) VALUES (1, {NOW}, 'redeem', 0, 1, 0, '', 1)",
     ],
+    "package closes": [  # closed with no close event in its history
+        "UPDATE customer_package SET closed_on = '2026-11-20' WHERE id = 1",
+    ],
     "invoice lines": [
         "DROP TRIGGER invoice_line_no_update",
         f"UPDATE invoice_line SET unit_price = unit_price + 1000 WHERE id = {SERVICE_LINE}",
@@ -191,7 +194,8 @@ def test_every_check_can_fail():
         "triggers": "append-only triggers", "chains": "sealed books",
         "points_earned": "points earned", "adjustments_audited": "adjustments",
         "package_counts": "package sessions", "package_history": "package history",
-        "line_amounts": "invoice lines", "invoice_subtotals": "invoice subtotals",
+        "package_closes": "package closes", "line_amounts": "invoice lines",
+        "invoice_subtotals": "invoice subtotals",
         "invoice_totals": "invoice totals", "invoice_payments": "invoice payments",
         "invoice_change": "invoice change",
         "refund_links": "refunds", "ledger_matches_documents": "ledger vs invoices",

@@ -41,9 +41,9 @@ STORED = {
     kinds.LedgerEntryKind: ["earn", "unearn", "spend", "adjust", "topup", "pay", "charge",
                             "repay", "refund", "care", "merge"],
     kinds.PackageKind: ["count", "time", "gift"],
-    kinds.PackageStatus: ["in_use", "reserved", "expired", "used_up"],
+    kinds.PackageStatus: ["in_use", "reserved", "expired", "used_up", "closed"],
     kinds.PackageChange: ["sell", "backfill", "redeem", "extend", "freeze", "resume",
-                          "adjust_total", "adjust_used", "refund"],
+                          "adjust_total", "adjust_used", "refund", "close"],
     kinds.AppointmentStatus: ["booked", "checked_in", "paid", "cancelled", "no_show"],
     kinds.MemberState: ["not_activated", "active", "excluded"],
     kinds.StaffRole: ["owner", "manager", "receptionist", "technician"],
@@ -111,7 +111,8 @@ def test_the_store_checks_against_the_same_values():
     assert tuple(kinds.LedgerAccount) == ledger.ACCOUNTS
     assert packages.PACKAGE_KINDS == catalog.PACKAGE_KINDS == tuple(kinds.PackageKind)
     assert tuple(kinds.PackageStatus) == packages.STATUSES
-    assert (rules.IN_USE, rules.RESERVED, rules.EXPIRED, rules.USED_UP) == packages.STATUSES
+    assert (rules.IN_USE, rules.RESERVED, rules.EXPIRED, rules.USED_UP,
+            rules.CLOSED) == packages.STATUSES
     assert tuple(kinds.PackageChange) == packages.EVENT_CHANGES
     assert tuple(kinds.AppointmentStatus) == appointments.STATUSES
     assert tuple(kinds.MemberState) == customers.MEMBER_STATES

@@ -203,12 +203,15 @@ def _price_line(session: Session, cart: Cart, index: int, line: CartLine) -> Pri
                       card_name=line.card_name, picked_up=line.picked_up)
 
 
-def promotion_discount(session: Session, cart: Cart, sales_total: int) -> int:
-    """What the cart's promotion takes off the sales lines (0 without one)."""
+def promotion_discount(session: Session, cart: Cart, lines: list[PricedLine],
+                       manual: int = 0) -> int:
+    """What the cart's promotion takes off the sales lines its program is on (all, the
+    services or the products: ``promotions.promotion_base``), after the manual discount
+    ``manual`` (0 without a promotion)."""
     if cart.promotion_id is None:
         return 0
     from salontui.store import clock
-    from salontui.store.promotions import USED, promotion_problem
+    from salontui.store.promotions import USED, promotion_base, promotion_problem
 
     given = session.get(CustomerPromotion, cart.promotion_id)
     if given is None or given.customer_id != cart.customer_id:
@@ -223,7 +226,9 @@ def promotion_discount(session: Session, cart: Cart, sales_total: int) -> int:
                             field="promotion")
     program = session.get(PromotionProgram, given.program_id)
     assert program is not None  # a foreign key: programmes are never deleted
-    return rules.promotion_off(sales=sales_total, percent=program.discount_percent,
+    base = promotion_base(scope=program.scope, lines=[(p.kind, p.amount) for p in lines],
+                          manual=manual)
+    return rules.promotion_off(sales=base, percent=program.discount_percent,
                                amount=program.discount_amount)
 
 
@@ -241,8 +246,7 @@ def quote(session: Session, *, cart: Cart) -> Quote:
     sales = sum(p.amount for p in lines if p.kind in SALES_KINDS)
     manual = whole_number(cart.discount, field="discount", texts=_discount_texts(), low=0,
                           high=MAX_AMOUNT_MINOR)
-    discount = manual + promotion_discount(session, cart, sales - manual if manual <= sales
-                                           else 0)
+    discount = manual + promotion_discount(session, cart, lines, manual)
     if discount > sales:
         raise ValidationError(_("The discount is more than the services and products."),
                               field="discount")

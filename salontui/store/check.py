@@ -8,7 +8,8 @@ invariants (Beancount's idea: a validation pass over everything):
 * the append-only triggers exist on every ledger and document table, and no
   row of those tables was deleted (their ids run 1..N without a hole);
 * packages: sessions used never above the total, never negative, and both
-  equal to the sums of the package's history;
+  equal to the sums of the package's history; a closed package has exactly one
+  "close" event and an open one none;
 * invoices: each line's amount, subtotal = its lines, total = subtotal −
   discount, change given never negative (none on a refund), payments =
   total, refunds point to their invoice;
@@ -231,6 +232,18 @@ class _Checker:
                     "{n} package{s} whose sessions differ from the sum of their history",
                     lambda r: f"#{r[0]} {r[1]} (says {r[3]}/{r[2]}, history {r[5]}/{r[4]})")
 
+    def package_closes(self) -> None:
+        rows = self.rows(
+            "SELECT p.id, p.name, p.closed_on, coalesce(e.n, 0) FROM customer_package p "
+            "LEFT JOIN (SELECT package_id, count(*) AS n FROM package_event "
+            " WHERE change = 'close' GROUP BY package_id) e ON e.package_id = p.id "
+            "WHERE coalesce(e.n, 0) != CASE WHEN p.closed_on IS NULL THEN 0 ELSE 1 END "
+            "ORDER BY p.id")
+        self.report("package closes", rows,
+                    "{n} package{s} whose closing date does not match one close event in "
+                    "its history",
+                    lambda r: f"#{r[0]} {r[1]} (closed on {r[2] or '-'}, {r[3]} close events)")
+
     # -- invoices ----------------------------------------------------------------------------
     def line_amounts(self) -> None:
         rows = self.rows("SELECT l.id, i.code FROM invoice_line l JOIN invoice i "
@@ -390,8 +403,8 @@ class _Checker:
 
 CHECKS = (
     "integrity", "foreign_keys", "triggers", "chains", "package_counts", "package_history",
-    "line_amounts", "invoice_subtotals", "invoice_totals", "invoice_change", "invoice_payments",
-    "refund_links",
+    "package_closes", "line_amounts", "invoice_subtotals", "invoice_totals", "invoice_change",
+    "invoice_payments", "refund_links",
     "ledger_matches_documents", "ledger_owners", "points_earned", "adjustments_audited",
     "balances", "counters", "search_keys",
 )

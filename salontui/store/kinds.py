@@ -134,11 +134,13 @@ class PackageStatus(StrEnum):
     RESERVED = "reserved"  # frozen now
     EXPIRED = "expired"
     USED_UP = "used_up"
+    CLOSED = "closed"  # closed early (customer_package.closed_on): no session can be used
 
 
 PACKAGE_STATUS_LABELS = {
     PackageStatus.IN_USE: N_("in use"), PackageStatus.RESERVED: N_("reserved"),
     PackageStatus.EXPIRED: N_("expired"), PackageStatus.USED_UP: N_("used up"),
+    PackageStatus.CLOSED: N_("closed"),
 }
 
 
@@ -154,6 +156,7 @@ class PackageChange(StrEnum):
     ADJUST_TOTAL = "adjust_total"
     ADJUST_USED = "adjust_used"
     REFUND = "refund"
+    CLOSE = "close"  # closed early with a reason (关闭疗程); nothing is refunded
 
 
 PACKAGE_CHANGE_LABELS = {
@@ -162,6 +165,7 @@ PACKAGE_CHANGE_LABELS = {
     PackageChange.FREEZE: N_("Reserved"), PackageChange.RESUME: N_("Resumed"),
     PackageChange.ADJUST_TOTAL: N_("Adjusted total"),
     PackageChange.ADJUST_USED: N_("Adjusted used"), PackageChange.REFUND: N_("Refunded"),
+    PackageChange.CLOSE: N_("Closed"),
 }
 
 
@@ -219,4 +223,19 @@ class CareType(StrEnum):
 CARE_TYPE_LABELS = {
     CareType.CARE: N_("Care"), CareType.TREATMENT: N_("Treatment"), CareType.CALL: N_("Call"),
     CareType.SMS: N_("SMS"), CareType.EMAIL: N_("Email"),
+}
+
+
+class ProgramScope(StrEnum):
+    """What a promotion programme's discount is taken off."""
+
+    ALL = "all"  # every sales line: services, products and packages
+    SERVICES = "services"
+    PRODUCTS = "products"
+
+
+# The programmes list's "On" column and the give dialog.
+PROGRAM_SCOPE_LABELS = {
+    ProgramScope.ALL: N_("all sales"), ProgramScope.SERVICES: N_("services"),
+    ProgramScope.PRODUCTS: N_("products"),
 }

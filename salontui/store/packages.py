@@ -1,5 +1,5 @@
 """Service packages (course cards / 疗程卡 / gói dịch vụ): sell, redeem, extend,
-freeze, resume and adjust, each with its row in the package's history.
+freeze, resume, adjust and close, each with its row in the package's history.
 
 Kinds: a *count* card (e.g. 5980 for 10 sessions), a *time* card (unlimited
 use until expiry) and *gift* sessions (price 0). ``total_uses`` and ``used``
@@ -8,6 +8,8 @@ operation writes its event, moves the columns by exactly the event's deltas
 and writes one audit row. Remaining (total − used) and the status are worked
 out when read, never stored:
 
+* *closed*: closed early with a reason (:func:`close_package`, 关闭疗程); nothing else
+  can be done with it;
 * *reserved*: frozen today (``frozen_from <= today < frozen_until``);
 * *expired*: today is after the expiry date;
 * *used up*: a count or gift card with every session used;
@@ -64,7 +66,7 @@ from salontui.store.staff import require_staff
 
 PACKAGE_KINDS = tuple(PackageKind)
 STATUSES = tuple(PackageStatus)
-IN_USE, RESERVED, EXPIRED, USED_UP = STATUSES
+IN_USE, RESERVED, EXPIRED, USED_UP, CLOSED = STATUSES
 EVENT_CHANGES = tuple(PackageChange)
 
 MAX_NAME = 120
@@ -93,6 +95,7 @@ class PackageRow:
     per_session_value: int | None  # what the next redemption recognises; None for time cards
     plan_id: int | None
     invoice_id: int | None = None  # the invoice that sold it (None: back-filled, imported)
+    closed_on: date | None = None  # closed early (status "closed")
 
 
 @dataclass(frozen=True)
@@ -192,7 +195,7 @@ _COLUMNS = tuple(col(column) for column in (
     CustomerPackage.price, CustomerPackage.purchased_on, CustomerPackage.activated_on,
     CustomerPackage.expires_on, CustomerPackage.total_uses, CustomerPackage.used,
     CustomerPackage.frozen_from, CustomerPackage.frozen_until, CustomerPackage.plan_id,
-    CustomerPackage.invoice_id,
+    CustomerPackage.invoice_id, CustomerPackage.closed_on,
 ))
 
 
@@ -204,6 +207,7 @@ def package_row(*, today: date, **columns) -> PackageRow:
 def _to_row(values, today: date) -> PackageRow:
     """A PackageRow from an ORM row or a selected-columns row (same attribute names)."""
     kind, total, used = values.kind, values.total_uses, values.used
+    closed_on = getattr(values, "closed_on", None)
     counted = kind != "time"
     return PackageRow(
         id=values.id, customer_id=values.customer_id, name=values.name, kind=kind,
@@ -212,11 +216,13 @@ def _to_row(values, today: date) -> PackageRow:
         used=used, remaining=sessions_left(kind=kind, total_uses=total, used=used),
         status=package_status(kind=kind, total_uses=total, used=used,
                               expires_on=values.expires_on, frozen_from=values.frozen_from,
-                              frozen_until=values.frozen_until, today=today),
+                              frozen_until=values.frozen_until, today=today,
+                              closed_on=closed_on),
         frozen_from=values.frozen_from, frozen_until=values.frozen_until,
         per_session_value=(_session_value(kind, values.price, total, min(used, total - 1))
                            if counted and total > 0 else None),
         plan_id=values.plan_id, invoice_id=getattr(values, "invoice_id", None),
+        closed_on=closed_on,
     )
 
 
@@ -375,10 +381,23 @@ def _load_for_write(session: Session, package_id: int) -> CustomerPackage:
 def _status_of(row: CustomerPackage, today: date) -> str:
     return package_status(kind=row.kind, total_uses=row.total_uses, used=row.used,
                           expires_on=row.expires_on, frozen_from=row.frozen_from,
-                          frozen_until=row.frozen_until, today=today)
+                          frozen_until=row.frozen_until, today=today, closed_on=row.closed_on)
+
+
+def _closed_text(closed_on: date) -> str:
+    return _("This package was closed on {date}.").format(date=show_date(closed_on))
+
+
+def _refuse_closed(row: CustomerPackage) -> None:
+    """A closed package takes no further action (extend, freeze, resume, adjust)."""
+    if row.closed_on is not None:
+        raise RuleViolation(_closed_text(row.closed_on), field="package")
 
 
 def _why_not_in_use(row: CustomerPackage, status: str) -> str:
+    if status == CLOSED:
+        assert row.closed_on is not None  # closed: closed_on is set
+        return _closed_text(row.closed_on)
     if status == RESERVED:
         assert row.frozen_until is not None  # reserved: frozen_from <= today < frozen_until
         return _("Package is reserved (frozen) until {date}.").format(
@@ -582,6 +601,7 @@ def extend_package(session: Session, *, staff_id: int, package_id: int, new_expi
     """Move the expiry later (never before today, always after the current expiry)."""
     require_staff(session, staff_id)
     row = _load_for_write(session, package_id)
+    _refuse_closed(row)
     _refuse_cancelled(session, row)
     new_expiry = _date(new_expiry, field="new_expiry",
                        message=_("Enter the new expiry date ({pattern} or YYYY-MM-DD)."))
@@ -613,6 +633,7 @@ def freeze_package(session: Session, *, staff_id: int, package_id: int, days: in
     """
     require_staff(session, staff_id)
     row = _load_for_write(session, package_id)
+    _refuse_closed(row)
     _refuse_cancelled(session, row)
     today = clock.today()
     days = _freeze_days(days=days, until=until, today=today)
@@ -642,6 +663,7 @@ def resume_package(session: Session, *, staff_id: int, package_id: int,
     the end the expiry has moved out by the days actually frozen."""
     require_staff(session, staff_id)
     row = _load_for_write(session, package_id)
+    _refuse_closed(row)
     _refuse_cancelled(session, row)
     note = _clean_note(note)
     today = clock.today()
@@ -670,6 +692,7 @@ def adjust_package(session: Session, *, staff_id: int, package_id: int,
     """
     require_staff(session, staff_id)
     row = _load_for_write(session, package_id)
+    _refuse_closed(row)
     _refuse_cancelled(session, row)
     if total_uses is None and used is None:
         raise ValidationError(_("Enter the new number of sessions or of sessions used."),
@@ -708,6 +731,46 @@ def adjust_package(session: Session, *, staff_id: int, package_id: int,
                              delta_used=new_used - row.used, note=reason))
     return _finish(session, row, staff_id=staff_id, action="adjust_package", before=before,
                    events=events, today=today)
+
+
+def value_left(kind: str, price: int, total_uses: int, used: int) -> int:
+    """What the sessions not used yet are worth (the shares of the price they would
+    recognise when redeemed); 0 for a time card, whose redemptions are worth nothing."""
+    if kind == "time" or total_uses <= used:
+        return 0
+    return sum(per_session_values(price, total_uses)[used:])
+
+
+@boundary
+def close_package(session: Session, *, staff_id: int, package_id: int,
+                  reason: str) -> PackageRow:
+    """Close a package early, with a reason (关闭疗程: the customer moved away, the course
+    was changed for another…).
+
+    Nothing is refunded and no figure moves: the package keeps its price, sessions and
+    history, and its "close" event records what the sessions left were worth (the salon
+    keeps that value; a refund of money is a refund of the invoice). From ``closed_on``
+    (today) the package is *closed*: no session can be redeemed and it can no longer be
+    extended, frozen, resumed or adjusted. An expired package may be closed (to say why
+    it was never used up); a used-up one has nothing left to close, a closed one is
+    closed already.
+    """
+    require_staff(session, staff_id)
+    row = _load_for_write(session, package_id)
+    _refuse_closed(row)
+    _refuse_cancelled(session, row)
+    today = clock.today()
+    if _status_of(row, today) == USED_UP:
+        raise RuleViolation(_("Package is used up: there is nothing left to close."),
+                            field="package")
+    reason = _clean_note(reason, field="reason", required=_("Reason is required."),
+                         too_long=_("Reason is longer than {limit} characters."))
+    before = audit.snapshot(row)
+    row.closed_on = today
+    event = _event(session, row, change="close", operator_id=staff_id, note=reason,
+                   value=value_left(row.kind, row.price, row.total_uses, row.used))
+    return _finish(session, row, staff_id=staff_id, action="close_package", before=before,
+                   events=[event], today=today)
 
 
 # --- refunds (used by the refund of an invoice) ---------------------------------------------

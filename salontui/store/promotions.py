@@ -3,27 +3,42 @@
 A program has a name, a description, a validity window (``valid_from`` ..
 ``valid_until``, both inclusive; no end = open-ended) and a discount: a
 percentage or a fixed amount in minor units (not both; neither is allowed,
-for a gift or a free service described in words). A program that is switched
-off, not started yet or ended cannot be given.
+for a gift or a free service described in words), taken off what its
+``scope`` says (:class:`~salontui.store.kinds.ProgramScope`: every sales line,
+the services only or the products only: the checkout's
+``cart.promotion_discount``). A program that is switched off, not started yet
+or ended cannot be given, nor one a customer already has as many times as its
+``per_customer_limit`` allows (None: no limit).
 
 Giving a program to a customer makes a promotion with the next KM code
-(KM000001, KM000002, …: sequential, never reused). Its expiry defaults to the
+(KM000001, KM000002, …: one sequence for every program, sequential, never
+reused), after the program's ``code_prefix`` if it has one (TET- gives
+TET-KM000012); so codes never collide whatever the prefixes, and a prefix may
+not start like one of the salon's own code series (KH, HD, KM, DV), which
+would read as a customer's, an invoice's… code. Its expiry defaults to the
 program's ``valid_until`` and cannot be later than it, nor before today.
-Each write is one audit row.
+
+Editing a program (:func:`update_program`) changes what it gives from then on:
+the promotions already given keep their codes and expiry, and take off what the
+program says when they are used. Each write is one audit row.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
-from salontui.i18n import _
+from salontui.i18n import _, ngettext
 from salontui.store import audit, clock, codes
 from salontui.store.bounds import boundary, check_expiry
+from salontui.store.db import for_update
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
+from salontui.store.kinds import LineKind, ProgramScope
 from salontui.store.models import Customer, CustomerPromotion, PromotionProgram, stored_id, table_of
 from salontui.store.money import MAX_AMOUNT_MINOR, format_money
 from salontui.store.numbers import NumberTexts, whole_number
@@ -34,6 +49,19 @@ from salontui.store.text import clean_line
 MAX_NAME = 120
 MAX_DESCRIPTION = 500
 MAX_NOTE = 250
+MAX_PREFIX = 6
+MAX_PER_CUSTOMER = 1000  # beyond that "no limit" is what is meant
+SCOPES = tuple(ProgramScope)
+# The line kinds each scope's discount is taken off (SALES_LINE_KINDS for "all").
+SCOPE_KINDS: dict[str, tuple[str, ...]] = {
+    ProgramScope.ALL: (LineKind.SERVICE, LineKind.PRODUCT, LineKind.PACKAGE),
+    ProgramScope.SERVICES: (LineKind.SERVICE,),
+    ProgramScope.PRODUCTS: (LineKind.PRODUCT,),
+}
+# The salon's own code series (store/codes.py): a prefix may not start like one of them.
+OWN_SERIES = tuple(sequence[1] for sequence in (codes.CUSTOMER, codes.INVOICE, codes.PROMOTION,
+                                                codes.CATALOG))
+_PREFIX = re.compile(r"[A-Z0-9-]*")
 
 _PROGRAM = table_of(PromotionProgram)
 _PROMO = table_of(CustomerPromotion)
@@ -49,6 +77,11 @@ class ProgramRow:
     active: bool
     discount_percent: int
     discount_amount: int
+    scope: str = ProgramScope.ALL
+    per_customer_limit: int | None = None
+    code_prefix: str = ""
+    given: int = 0  # promotions given from it (used or not)
+    detail: str = ""  # what it takes off, in words: "20% off services"
 
 
 @dataclass(frozen=True)
@@ -65,41 +98,67 @@ class CustomerPromotionRow:
     note: str
 
 
-def _program_row(row: PromotionProgram) -> ProgramRow:
-    return ProgramRow(id=stored_id(row), name=row.name, description=row.description,
-                      valid_from=row.valid_from, valid_until=row.valid_until, active=row.active,
-                      discount_percent=row.discount_percent,
-                      discount_amount=row.discount_amount)
+def discount_text(session: Session, *, discount_percent: int, discount_amount: int,
+                  scope: str = ProgramScope.ALL) -> str:
+    """What a program takes off, in words ("10% off", "50.000 ₫ off services"); "" for none."""
+    if discount_percent:
+        discount = f"{discount_percent}%"
+    elif discount_amount:
+        s = get_settings(session)
+        discount = format_money(discount_amount, currency=s.currency,
+                                exponent=s.currency_exponent, locale=s.locale)
+    else:
+        return ""
+    if scope == ProgramScope.SERVICES:
+        return _("{discount} off services").format(discount=discount)
+    if scope == ProgramScope.PRODUCTS:
+        return _("{discount} off products").format(discount=discount)
+    return _("{discount} off").format(discount=discount)
 
 
 def detail_text(session: Session, *, description: str, discount_percent: int,
-                discount_amount: int) -> str:
-    """What a promotion gives, in words: "10% off · Hair services only"."""
-    parts = []
-    if discount_percent:
-        parts.append(_("{discount} off").format(discount=f"{discount_percent}%"))
-    if discount_amount:
-        s = get_settings(session)
-        parts.append(_("{discount} off").format(discount=format_money(
-            discount_amount, currency=s.currency, exponent=s.currency_exponent,
-            locale=s.locale)))
-    if description:
-        parts.append(description)
-    return " · ".join(parts)
+                discount_amount: int, scope: str = ProgramScope.ALL) -> str:
+    """What a promotion gives, in words: "10% off services · Tết only"."""
+    parts = [discount_text(session, discount_percent=discount_percent,
+                           discount_amount=discount_amount, scope=scope), description]
+    return " · ".join(part for part in parts if part)
 
 
-@boundary
-def create_program(session: Session, *, staff_id: int, name: str, description: str = "",
-                   valid_from: date | None = None, valid_until: date | None = None,
-                   discount_percent: int = 0, discount_amount: int = 0) -> ProgramRow:
-    """Add a promotion program (active). ``valid_from`` defaults to today."""
-    require_staff(session, staff_id)
+def _program_row(session: Session, row: PromotionProgram, given: int = 0) -> ProgramRow:
+    return ProgramRow(id=stored_id(row), name=row.name, description=row.description,
+                      valid_from=row.valid_from, valid_until=row.valid_until, active=row.active,
+                      discount_percent=row.discount_percent,
+                      discount_amount=row.discount_amount, scope=row.scope,
+                      per_customer_limit=row.per_customer_limit, code_prefix=row.code_prefix,
+                      given=given,
+                      detail=discount_text(session, discount_percent=row.discount_percent,
+                                           discount_amount=row.discount_amount,
+                                           scope=row.scope))
+
+
+def clean_prefix(prefix: str) -> str:
+    """A program's code prefix, upper-cased: up to :data:`MAX_PREFIX` letters, digits or -,
+    not starting like one of the salon's own code series."""
+    clean = (prefix or "").strip().upper()
+    if len(clean) > MAX_PREFIX or not _PREFIX.fullmatch(clean):
+        raise ValidationError(_("A code prefix is up to {limit} letters, digits or -.").format(
+            limit=MAX_PREFIX), field="code_prefix")
+    own = next((series for series in OWN_SERIES if clean.startswith(series)), None)
+    if own is not None:
+        raise ValidationError(_("A code prefix cannot start with {series}: the salon's own "
+                                "codes start so.").format(series=own), field="code_prefix")
+    return clean
+
+
+def _clean_program(*, name: str, description: str, valid_from: date, valid_until: date | None,
+                   discount_percent: int, discount_amount: int, scope: str,
+                   per_customer_limit: int | None, code_prefix: str) -> dict:
+    """The fields of a program as stored, each refused at its field."""
     clean_name = clean_line(name, field="name", limit=MAX_NAME, required=_("Name is required."),
                             too_long=_("Name is longer than {limit} characters."))
     clean_description = clean_line(description, field="description", limit=MAX_DESCRIPTION,
                                    too_long=_("Description is longer than {limit} characters."))
-    start = valid_from or clock.today()
-    if valid_until is not None and valid_until < start:
+    if valid_until is not None and valid_until < valid_from:
         raise ValidationError(_("The end date is before the start date."), field="valid_until")
     if valid_until is not None:
         check_expiry(valid_until, field="valid_until", today=clock.today())
@@ -117,21 +176,87 @@ def create_program(session: Session, *, staff_id: int, name: str, description: s
     if percent and amount:
         raise ValidationError(_("Give a percentage or an amount off, not both."),
                               field="discount_amount")
-    row = PromotionProgram(name=clean_name, description=clean_description, valid_from=start,
-                           valid_until=valid_until, discount_percent=percent,
-                           discount_amount=amount, active=True)
+    if scope not in SCOPES:
+        raise ValidationError(_("A program's discount is on all sales, services or products."),
+                              field="scope")
+    if per_customer_limit is not None:
+        limit = whole_number(per_customer_limit, field="per_customer_limit", texts=NumberTexts(
+            not_whole=_("The limit per customer must be a whole number.")))
+        if not 1 <= limit <= MAX_PER_CUSTOMER:
+            raise ValidationError(_("The limit per customer must be 1 to {max}, or none.")
+                                  .format(max=MAX_PER_CUSTOMER), field="per_customer_limit")
+        per_customer_limit = limit
+    return {"name": clean_name, "description": clean_description, "valid_from": valid_from,
+            "valid_until": valid_until, "discount_percent": percent, "discount_amount": amount,
+            "scope": str(ProgramScope(scope)), "per_customer_limit": per_customer_limit,
+            "code_prefix": clean_prefix(code_prefix)}
+
+
+@boundary
+def create_program(session: Session, *, staff_id: int, name: str, description: str = "",
+                   valid_from: date | None = None, valid_until: date | None = None,
+                   discount_percent: int = 0, discount_amount: int = 0,
+                   scope: str = ProgramScope.ALL, per_customer_limit: int | None = None,
+                   code_prefix: str = "") -> ProgramRow:
+    """Add a promotion program (active). ``valid_from`` defaults to today."""
+    require_staff(session, staff_id)
+    fields = _clean_program(name=name, description=description,
+                            valid_from=valid_from or clock.today(), valid_until=valid_until,
+                            discount_percent=discount_percent, discount_amount=discount_amount,
+                            scope=scope, per_customer_limit=per_customer_limit,
+                            code_prefix=code_prefix)
+    row = PromotionProgram(active=True, **fields)
     session.add(row)
     session.flush()
     audit.record(session, staff_id=staff_id, action="create_program",
                  entity="promotion_program", entity_id=row.id, after=audit.snapshot(row))
-    return _program_row(row)
+    return _program_row(session, row)
 
 
-def _load_program(session: Session, program_id: int) -> PromotionProgram:
-    row = session.get(PromotionProgram, program_id)
+def _load_program(session: Session, program_id: int, *, lock: bool = False) -> PromotionProgram:
+    statement = select(PromotionProgram).where(_PROGRAM.c.id == program_id)
+    row = session.execute(for_update(statement, session) if lock else statement).scalar()
     if row is None:
         raise NotFound(_("No promotion program #{id}.").format(id=program_id), field="program")
     return row
+
+
+def _given(session: Session, program_id: int, customer_id: int | None = None) -> int:
+    """How many promotions were given from a program (to one customer, if given)."""
+    statement = select(func.count()).select_from(_PROMO).where(
+        _PROMO.c.program_id == program_id)
+    if customer_id is not None:
+        statement = statement.where(_PROMO.c.customer_id == customer_id)
+    return int(session.execute(statement).scalar_one())
+
+
+@boundary
+def update_program(session: Session, *, staff_id: int, program_id: int, name: str,
+                   description: str = "", valid_from: date | None = None,
+                   valid_until: date | None = None, discount_percent: int = 0,
+                   discount_amount: int = 0, scope: str = ProgramScope.ALL,
+                   per_customer_limit: int | None = None, code_prefix: str = "") -> ProgramRow:
+    """Change a program (``valid_from`` None: it keeps its start). The promotions already
+    given keep their codes and expiry; saving what is there writes nothing."""
+    require_staff(session, staff_id)
+    row = _load_program(session, program_id, lock=True)
+    fields = _clean_program(name=name, description=description,
+                            valid_from=valid_from or row.valid_from, valid_until=valid_until,
+                            discount_percent=discount_percent, discount_amount=discount_amount,
+                            scope=scope, per_customer_limit=per_customer_limit,
+                            code_prefix=code_prefix)
+    given = _given(session, program_id)
+    if all(getattr(row, key) == value for key, value in fields.items()):
+        return _program_row(session, row, given)
+    before = audit.snapshot(row)
+    for key, value in fields.items():
+        setattr(row, key, value)
+    session.add(row)
+    session.flush()
+    audit.record(session, staff_id=staff_id, action="update_program",
+                 entity="promotion_program", entity_id=row.id, before=before,
+                 after=audit.snapshot(row))
+    return _program_row(session, row, given)
 
 
 @boundary
@@ -139,36 +264,38 @@ def set_program_active(session: Session, *, staff_id: int, program_id: int,
                        active: bool) -> ProgramRow:
     """Switch a program on or off (off: it can no longer be given; given ones stay)."""
     require_staff(session, staff_id)
-    row = _load_program(session, program_id)
+    row = _load_program(session, program_id, lock=True)
+    given = _given(session, program_id)
     if row.active == bool(active):
-        return _program_row(row)
+        return _program_row(session, row, given)
     before = {"active": row.active}
     row.active = bool(active)
     session.add(row)
     audit.record(session, staff_id=staff_id, action="set_program_active",
                  entity="promotion_program", entity_id=row.id, before=before,
                  after={"active": row.active})
-    return _program_row(row)
+    return _program_row(session, row, given)
 
 
 @boundary
 def list_programs(session: Session, *, active_only: bool = True,
                   today: date | None = None) -> list[ProgramRow]:
-    """Programs by name. ``active_only``: switched on and running today (what can be given)."""
+    """Programs by name, each with how many promotions it gave. ``active_only``: switched on
+    and running today (what can be given)."""
     day = today or clock.today()
-    statement = select(*_PROGRAM.c).order_by(_PROGRAM.c.name, _PROGRAM.c.id)
+    given = (select(_PROMO.c.program_id, func.count().label("n"))
+             .group_by(_PROMO.c.program_id).subquery())
+    statement = (select(PromotionProgram, func.coalesce(given.c.n, 0))
+                 .outerjoin(given, given.c.program_id == _PROGRAM.c.id)
+                 .order_by(_PROGRAM.c.name, _PROGRAM.c.id))
     if active_only:
         statement = statement.where(
             _PROGRAM.c.active.is_(True),
             _PROGRAM.c.valid_from <= day,
             (_PROGRAM.c.valid_until.is_(None)) | (_PROGRAM.c.valid_until >= day),
         )
-    return [
-        ProgramRow(id=r.id, name=r.name, description=r.description, valid_from=r.valid_from,
-                   valid_until=r.valid_until, active=bool(r.active),
-                   discount_percent=r.discount_percent, discount_amount=r.discount_amount)
-        for r in session.execute(statement)
-    ]
+    return [_program_row(session, row, int(n)) for row, n in session.execute(statement)]
+
 
 
 # Why a promotion given to a customer cannot be used (see :func:`promotion_problem`).
@@ -194,6 +321,25 @@ def usable_promotions(promotions: list, *, today: date) -> list:
             is None]
 
 
+def promotion_base(*, scope: str, lines: Iterable[tuple[str, int]], manual: int = 0) -> int:
+    """What a program of ``scope`` takes its discount off, from a cart's ``lines`` (kind,
+    amount): the scope's share of the sales lines, less its share of the invoice's manual
+    discount (``manual``, taken off all sales lines in proportion; floored).
+
+    A 20% services-only program on a 200,000 service and a 100,000 product takes 20% of
+    200,000; with a 30,000 manual discount, 20% of 180,000."""
+    kinds = SCOPE_KINDS.get(scope, SCOPE_KINDS[ProgramScope.ALL])
+    sales = share = 0
+    for kind, amount in lines:
+        if kind in SCOPE_KINDS[ProgramScope.ALL]:
+            sales += amount
+            if kind in kinds:
+                share += amount
+    if sales <= 0 or manual >= sales:
+        return 0
+    return share * (sales - manual) // sales
+
+
 def _refuse_unavailable(program: PromotionProgram, day: date) -> None:
     if not program.active:
         raise RuleViolation(_("The program '{name}' is switched off.").format(
@@ -210,6 +356,19 @@ def _refuse_unavailable(program: PromotionProgram, day: date) -> None:
             field="program")
 
 
+def _refuse_over_limit(session: Session, program: PromotionProgram, customer: Customer) -> None:
+    limit = program.per_customer_limit
+    if limit is None:
+        return
+    given = _given(session, stored_id(program), stored_id(customer))
+    if given >= limit:
+        raise RuleViolation(ngettext(
+            "{customer} already has '{name}': it is given once per customer.",
+            "{customer} already has '{name}' {given} times: it is given at most {limit} times "
+            "per customer.", limit).format(customer=customer.name, name=program.name,
+                                           given=given, limit=limit), field="program")
+
+
 def _promotion_row(session: Session, promo: CustomerPromotion,
                    program: PromotionProgram) -> CustomerPromotionRow:
     return CustomerPromotionRow(
@@ -218,7 +377,7 @@ def _promotion_row(session: Session, promo: CustomerPromotion,
         program_name=program.name,
         detail=detail_text(session, description=program.description,
                            discount_percent=program.discount_percent,
-                           discount_amount=program.discount_amount),
+                           discount_amount=program.discount_amount, scope=program.scope),
         created_at=promo.created_at, expires_on=promo.expires_on, used_on=promo.used_on,
         note=promo.note,
     )
@@ -227,7 +386,8 @@ def _promotion_row(session: Session, promo: CustomerPromotion,
 @boundary
 def give_promotion(session: Session, *, staff_id: int, customer_id: int, program_id: int,
                    expires_on: date | None = None, note: str = "") -> CustomerPromotionRow:
-    """Give a running program to a customer, with the next KM code.
+    """Give a running program to a customer, with the next KM code after the program's
+    prefix, unless they already have it as many times as it may be given to one customer.
 
     The expiry defaults to the program's end; it cannot be before today nor
     after the program's end.
@@ -241,9 +401,10 @@ def give_promotion(session: Session, *, staff_id: int, customer_id: int, program
     if customer.deleted_at is not None:
         raise RuleViolation(_("{name} is deleted; restore them first.").format(
             name=customer.name), field="customer")
-    program = _load_program(session, program_id)
+    program = _load_program(session, program_id, lock=True)  # two desks: one at a time
     day = clock.today()
     _refuse_unavailable(program, day)
+    _refuse_over_limit(session, program, customer)
     expiry = expires_on if expires_on is not None else program.valid_until
     if expiry is not None:
         if expiry < day:
@@ -255,7 +416,8 @@ def give_promotion(session: Session, *, staff_id: int, customer_id: int, program
                 _("The expiry cannot be after the program ends ({date}).").format(
                     date=program.valid_until.isoformat()), field="expires_on")
     promo = CustomerPromotion(customer_id=customer_id, program_id=stored_id(program),
-                              code=codes.next_code(session, codes.PROMOTION),
+                              code=program.code_prefix
+                              + codes.next_code(session, codes.PROMOTION),
                               created_at=clock.now(), expires_on=expiry, note=clean_note)
     session.add(promo)
     session.flush()
@@ -272,7 +434,7 @@ def list_customer_promotions(session: Session, *,
         select(_PROMO.c.id, _PROMO.c.customer_id, _PROMO.c.program_id, _PROMO.c.code,
                _PROGRAM.c.name, _PROGRAM.c.description, _PROGRAM.c.discount_percent,
                _PROGRAM.c.discount_amount, _PROMO.c.created_at, _PROMO.c.expires_on,
-               _PROMO.c.used_on, _PROMO.c.note)
+               _PROMO.c.used_on, _PROMO.c.note, _PROGRAM.c.scope)
         .join(_PROGRAM, _PROGRAM.c.id == _PROMO.c.program_id)
         .where(_PROMO.c.customer_id == customer_id)
         .order_by(_PROMO.c.id.desc())
@@ -281,7 +443,7 @@ def list_customer_promotions(session: Session, *,
         CustomerPromotionRow(
             id=r[0], customer_id=r[1], program_id=r[2], code=r[3], program_name=r[4],
             detail=detail_text(session, description=r[5], discount_percent=r[6],
-                               discount_amount=r[7]),
+                               discount_amount=r[7], scope=r[12]),
             created_at=r[8], expires_on=r[9], used_on=r[10], note=r[11])
         for r in session.execute(statement)
     ]

@@ -24,7 +24,7 @@ from salontui.store.money import share_of
 Day = TypeVar("Day", date, int)
 
 # Package statuses, in the order they win (see :func:`package_status`).
-IN_USE, RESERVED, EXPIRED, USED_UP = tuple(PackageStatus)
+IN_USE, RESERVED, EXPIRED, USED_UP, CLOSED = tuple(PackageStatus)
 # Why a debt repayment is refused (see :func:`repayment_problem`).
 MORE_THAN_OWED, ON_ACCOUNT = "more_than_owed", "on_account"
 
@@ -154,10 +154,14 @@ def session_value(*, kind: str, price: int, total_uses: int, index: int) -> int:
 
 
 def package_status(*, kind: str, total_uses: int, used: int, expires_on: Day,
-                   frozen_from: Day | None, frozen_until: Day | None, today: Day) -> str:
-    """reserved (frozen today: ``frozen_from <= today < frozen_until``) > expired (today is
-    after the expiry day) > used up (a count or gift card with every session used) > in use.
-    Only a package in use can be redeemed."""
+                   frozen_from: Day | None, frozen_until: Day | None, today: Day,
+                   closed_on: Day | None = None) -> str:
+    """closed (closed early: ``closed_on`` is set, whatever else is true) > reserved (frozen
+    today: ``frozen_from <= today < frozen_until``) > expired (today is after the expiry
+    day) > used up (a count or gift card with every session used) > in use. Only a package
+    in use can be redeemed."""
+    if closed_on is not None:
+        return CLOSED
     if frozen_from is not None and frozen_until is not None and frozen_from <= today < frozen_until:
         return RESERVED
     if today > expires_on:

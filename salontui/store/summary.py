@@ -92,6 +92,7 @@ _EXPIRING = """
 SELECT id, customer_id, name, kind, price, purchased_on, activated_on, expires_on, total_uses,
   used, frozen_from, frozen_until, plan_id
 FROM customer_package WHERE customer_id = :c AND expires_on >= :a AND expires_on <= :b
+  AND closed_on IS NULL
 ORDER BY expires_on, id
 """
 
