@@ -66,6 +66,7 @@ class GroupsSection(SettingsSection):
     add_name = N_("Add customer group")
     edit_name = N_("Edit customer group")
     toggle_name = N_("Retire or restore customer group")
+    empty_text = N_("No customer groups yet: {key} adds one (VIP, staff family, corporate…)")
 
     def columns(self) -> list[Col]:
         return [Col("name", _("Group")), Col("percent", _("Points ×%"), 9, justify="right"),

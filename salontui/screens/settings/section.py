@@ -31,6 +31,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static, TabPane
 
 from salontui.i18n import _, ngettext
+from salontui.keymap import key_of
 from salontui.screens.base import StoreCalls
 from salontui.store.errors import SalonError
 from salontui.widgets.inputs import DeskInput
@@ -61,6 +62,8 @@ class SettingsSection(StoreCalls, TabPane):
     add_name: ClassVar[str] = ""
     edit_name: ClassVar[str] = ""
     toggle_name: ClassVar[str] = ""
+    # The status line of an empty list, marked with N_(); it may name the add key {key}.
+    empty_text: ClassVar[str] = ""
     KEYS: ClassVar[tuple[Binding, ...]] = ()
 
     def __init__(self, number: int) -> None:
@@ -119,6 +122,8 @@ class SettingsSection(StoreCalls, TabPane):
     def status(self) -> str:
         """The status line under the list once rows are shown."""
         n = len(self.rows)
+        if not n and self.empty_text:
+            return _(self.empty_text).format(key=key_of(self.settings_screen, "settings.add"))
         return ngettext("{n} row", "{n} rows", n).format(n=n)
 
     def commands(self) -> list[Command]:
