@@ -125,6 +125,8 @@ class CustomerMixin(CheckoutState):
                     why = _("reserved until {date}").format(date=fmt.date(p.frozen_until))
                 elif p.status == "expired":
                     why = _("expired {date}").format(date=fmt.date(p.expires_on))
+                elif p.status == "closed" and p.closed_on:
+                    why = _("closed {date}").format(date=fmt.date(p.closed_on))
                 choices.append(PickerOption(str(p.id), f"{p.name} · {why} ▲", enabled=False))
 
         def chosen(key: str | None) -> None:

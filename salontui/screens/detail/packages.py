@@ -1,7 +1,8 @@
 """The Packages tab: the customer's packages, their actions and each one's history.
 
-x extends, r reserves, u resumes, a adjusts the selected package; h (or Enter) shows
-its history under the list; i opens the invoice that sold it.
+x extends, r reserves, u resumes, a adjusts, C closes (关闭疗程) the selected package; h
+(or Enter) shows its history under the list; i opens the invoice that sold it. A closed
+package takes none of those actions: its key says why instead of opening a dialog.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ class PackagesTab(DetailTab):
                 id="detail.packages.adjust", tooltip=_("Adjust package")),
         Binding("h", "package_history", _("History"), id="detail.packages.history",
                 tooltip=_("Show package history")),
+        # Not in the footer: rare and final; F1 and the palette list it.
+        Binding("C", "close_package", _("Close"), id="detail.packages.close", show=False,
+                tooltip=_("Close package")),
         Binding("i", "package_invoice", _("Invoice"),
                 id="detail.packages.invoice", show=False,  # the bar says it: 80 columns
                 tooltip=_("Open the invoice that sold the package")),
@@ -184,10 +188,14 @@ class PackagesTab(DetailTab):
             return package.invoice_id is not None
         return True
 
-    def _with_package(self, make_dialog) -> None:
+    def _with_package(self, make_dialog, *, closed_too: bool = False) -> None:
         package = self.selected()
         if package is None:
             self.app.notify(_("Choose a package first."), timeout=3)
+            return
+        if package.status == "closed" and not closed_too:
+            self.app.notify(_("This package was closed on {date}.").format(
+                date=self.desk.formatter.date(package.closed_on)), timeout=4)
             return
         dialog = make_dialog(package)
         if dialog is not None:
@@ -234,6 +242,18 @@ class PackagesTab(DetailTab):
 
         self.show_then(lambda: self._with_package(make))
 
+    def action_close_package(self) -> None:
+        from salontui.screens.dialogs.close_package import ClosePackageDialog
+
+        def make(package):
+            if package.status == "used_up":
+                self.app.notify(_("Package is used up: there is nothing left to close."),
+                                timeout=4)
+                return None
+            return ClosePackageDialog(package)
+
+        self.show_then(lambda: self._with_package(make))
+
     def action_package_history(self) -> None:
         def toggle():
             history = self.query_one("#history", DeskTable)
@@ -261,7 +281,7 @@ class PackagesTab(DetailTab):
             self.app.push_screen(InvoiceDialog(package.invoice_id), callback=refunded)
             return None
 
-        self.show_then(lambda: self._with_package(show))
+        self.show_then(lambda: self._with_package(show, closed_too=True))
 
     def commands(self):
         return binding_commands(self.detail, (
@@ -275,6 +295,9 @@ class PackagesTab(DetailTab):
                     run=self.action_resume_package),
             Command("detail.packages.adjust", _("Adjust package"),
                     _("Correct total or used sessions"), run=self.action_adjust_package),
+            Command("detail.packages.close", _("Close package"),
+                    _("Close the selected package early, with a reason (nothing is refunded)"),
+                    run=self.action_close_package),
             Command("detail.packages.history", _("Show package history"),
                     _("What happened to the selected package"),
                     run=self.action_package_history),
