@@ -44,9 +44,11 @@ class CartLine:
     quantity: int = 1
     unit_price: int | None = None  # default: the catalog price
     discount: int = 0
-    credit: int | None = None  # topup: value credited (default: what is paid)
+    credit: int | None = None  # topup: value credited (default: by its type's bonus rule)
     staff_id: int | None = None  # who did the service (commission)
     picked_up: bool = True  # product left at the salon: False
+    card_type_id: int | None = None  # topup: the card type (its card, made if need be)
+    note: str = ""  # topup: what it was bought under, kept as its ledger entry's reason
 
 
 @dataclass
@@ -184,7 +186,9 @@ def _price_line(session: Session, cart: Cart, index: int, line: CartLine) -> Pri
         raise ValidationError(_("Only sales lines take a discount."),
                               field=f"{where}.discount")
     if line.kind == "topup":
-        credit = rules.topup_credit(paid=unit_price, credit=line.credit)
+        from salontui.store.sales.card_topups import topup_line_credit
+
+        credit = topup_line_credit(session, line, paid=unit_price, where=where)
         credit = whole_number(credit, field=f"{where}.credit", low=1, high=MAX_AMOUNT_MINOR,
                               texts=NumberTexts(
                             not_whole=_("The value credited must be a whole number."),

@@ -35,7 +35,7 @@ from salontui.store.branches import invoice_sequence
 from salontui.store.cart import SALES_KINDS, Cart, Quote, quote
 from salontui.store.customers import load_customer
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
-from salontui.store.ledger import check_can_spend, debt_balance, ensure_card, post_entry
+from salontui.store.ledger import check_can_spend, debt_balance, post_entry
 from salontui.store.models import (
     Appointment,
     CustomerPromotion,
@@ -44,8 +44,8 @@ from salontui.store.models import (
     Payment,
     ValueCard,
 )
-from salontui.store.names import GENERAL_CARD
 from salontui.store.packages import redeem_session, sell_package
+from salontui.store.sales.card_topups import refuse_discounted_card_payment, topup_card
 from salontui.store.settings import get_settings
 from salontui.store.staff import require_staff
 
@@ -166,8 +166,10 @@ def _write_lines(session: Session, invoice: Invoice, cart: Cart, q: Quote, *,
         card_id = None
         package_id = priced.package_id
         if priced.kind == "topup":
-            card_id = ensure_card(session, customer_id=cart.customer_id,
-                                  name=priced.card_name or GENERAL_CARD, staff_id=staff_id)
+            card_id = topup_card(session, customer_id=cart.customer_id,
+                                 card_name=priced.card_name,
+                                 card_type_id=cart.lines[priced.index].card_type_id,
+                                 staff_id=staff_id)
         if priced.kind == "package":
             sold = sell_package(session, staff_id=staff_id, customer_id=cart.customer_id,
                                 plan_id=priced.item_id, price=priced.amount,
@@ -185,7 +187,8 @@ def _write_lines(session: Session, invoice: Invoice, cart: Cart, q: Quote, *,
         ))
         if priced.kind == "topup":
             post_entry(session, customer_id=cart.customer_id, account="value",
-                       amount=priced.credit, kind="topup", reason=priced.description,
+                       amount=priced.credit, kind="topup",
+                       reason=cart.lines[priced.index].note or priced.description,
                        ref_type="invoice", ref_id=invoice.id, operator_id=staff_id,
                        card_id=card_id)
         if priced.kind == "repay":
@@ -280,6 +283,8 @@ def checkout(session: Session, *, staff_id: int, cart: Cart,
     _validate_payments(session, cart, q, point_value=settings.point_value,
                        member_state=member_state)
     _check_repayments(session, cart, q)
+    refuse_discounted_card_payment(session, quote=q, card_ids=[
+        p.card_id for p in cart.payments if p.card_id is not None])
     kinds = {p.kind for p in q.lines}
     invoice = Invoice(
         code=codes.next_code(session, invoice_sequence(session, cart.branch_id)),

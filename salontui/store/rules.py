@@ -57,6 +57,16 @@ def topup_credit(*, paid: int, credit: int | None = None) -> int:
     return paid if credit is None else credit
 
 
+def bonus_credit(paid: int, *, pay: int | None, get: int | None) -> int:
+    """What a card type's bonus rule "pay ``pay`` get ``get``" credits for ``paid``: the
+    amount, plus ``get − pay`` for every whole ``pay`` in it (pay 10,000,000 get 11,000,000:
+    20,000,000 credits 22,000,000, 9,000,000 credits 9,000,000). Without a rule (either
+    amount None, or ``pay`` not positive) it credits what was paid."""
+    if pay is None or get is None or pay <= 0:
+        return paid
+    return paid + (paid // pay) * (get - pay)
+
+
 def promotion_off(*, sales: int, percent: int, amount: int) -> int:
     """What a promotion takes off the sales lines: ``percent`` of them (floored) plus a
     fixed ``amount``, never more than the sales."""

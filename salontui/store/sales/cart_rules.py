@@ -13,7 +13,8 @@ edits, in a thread worker) and reads what F10 would do from :func:`settle`:
   promotion and the appointment (:func:`change_customer`);
 - the sessions of a package already on the cart (:func:`sessions_in_cart`);
 - which payment methods need a customer and why an amount cannot be paid by a method
-  (:func:`payment_problem`); what "fill the remainder" puts into a field
+  (:func:`payment_problem`), and whether a card's type lets it pay for a discounted
+  sale (:func:`card_discount_problem`); what "fill the remainder" puts into a field
   (:func:`fill_amount`); the typed amounts as payments and back (:func:`payments_from`,
   :func:`amounts_from`);
 - what F10 would do with the cart as priced (:func:`settle`);
@@ -49,6 +50,7 @@ NOT_MEMBER = "not_member"  # points: membership not active
 TOO_FEW_POINTS = "too_few_points"
 NO_CARD = "no_card"
 CARD_SHORT = "card_short"  # more than the card holds
+NO_DISCOUNTS = "no_discounts"  # the card's type pays for no discounted sale
 
 # What F10 would do (see :func:`settle`).
 NO_LINES, DUE, OVERPAID, READY = "no_lines", "due", "overpaid", "ready"
@@ -182,6 +184,24 @@ def payment_problem(method: str, amount: int, *, walk_in: bool, customer=None, c
         if amount > card.balance:
             return CARD_SHORT
     return None
+
+
+def discounted(quote) -> bool:
+    """Whether a priced cart takes anything off: a line's discount or the invoice's (manual
+    or a promotion)."""
+    return quote is not None and (quote.discount > 0 or any(p.discount for p in quote.lines))
+
+
+def card_discount_problem(*, discounts_apply: bool, quote) -> str | None:
+    """:data:`NO_DISCOUNTS` when a card whose type says discounts do not apply would pay
+    for a sale with any discount, else None (the store refuses it at F10 too)."""
+    return NO_DISCOUNTS if not discounts_apply and discounted(quote) else None
+
+
+def no_discounts_message(card: str) -> str:
+    """What is said at the stored-value field (and by the store) for :data:`NO_DISCOUNTS`."""
+    return _("The {card} card does not pay for a sale with a discount: take the discount "
+             "off, or pay another way.").format(card=card)
 
 
 def repays_debt(cart) -> bool:
