@@ -39,7 +39,7 @@ STORED = {
                           "free"],
     kinds.LedgerAccount: ["points", "value", "debt"],
     kinds.LedgerEntryKind: ["earn", "unearn", "spend", "adjust", "topup", "pay", "charge",
-                            "repay", "refund", "care", "merge"],
+                            "repay", "refund", "care", "merge", "expire"],
     kinds.PackageKind: ["count", "time", "gift"],
     kinds.PackageStatus: ["in_use", "reserved", "expired", "used_up", "closed"],
     kinds.PackageChange: ["sell", "backfill", "redeem", "extend", "freeze", "resume",

@@ -33,6 +33,7 @@ check that cannot run at all is reported as a problem too.
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -162,28 +163,66 @@ class _Checker:
                         f"turn (the row, or the one before it, does not match its seal; ids)",
                         count=count)
 
+    def payment_codes(self, *kinds: str) -> str:
+        """An SQL list of the payment codes of ``kinds``: the salon's methods
+        (``payment_method``), and the built-in codes it does not list."""
+        found = dict(rules.BUILT_IN_PAYMENT_KINDS)
+        found.update(dict(self.rows("SELECT code, kind FROM payment_method")))
+        codes = sorted(code for code, kind in found.items() if kind in kinds)
+        return ", ".join("'" + code.replace("'", "''") + "'" for code in codes) or "NULL"
+
     def points_earned(self) -> None:
-        """Points earned by each sale, recomputed from the invoice: one point per
-        ``points_rate`` (kept on the invoice) of sales lines after the discount, less what
-        was paid with points or waived."""
+        """Points earned by each sale, recomputed from the invoice under the rule it kept:
+        one point per ``points_rate`` of the lines its ``points_rule`` says earn (NULL:
+        the rule before the scheme, services, products and packages at 100 %, rounded
+        down) after their share of the discount, less what was not paid with money
+        (methods of kind points or waived; stored value too when top-ups earned), times
+        the group percent, rounded by the rule. A scheme changed since never changes what
+        an old invoice should have earned."""
+        def lines(kind: str) -> str:
+            return (f" CASE WHEN i.points_rate > 0 THEN (SELECT coalesce(sum(amount), 0) "
+                    f"FROM invoice_line l WHERE l.invoice_id = i.id AND l.kind = '{kind}') "
+                    f"ELSE 0 END,")
+
+        def paid(codes: str) -> str:
+            return (f" CASE WHEN i.points_rate > 0 THEN (SELECT coalesce(sum(amount), 0) "
+                    f"FROM payment p WHERE p.invoice_id = i.id AND p.method IN ({codes})) "
+                    f"ELSE 0 END,")
+
         rows = self.rows(
-            "SELECT i.code, i.points_rate, "
-            " (SELECT coalesce(sum(amount), 0) FROM invoice_line l WHERE l.invoice_id = i.id"
-            "  AND l.kind IN ('service', 'product', 'package')) - i.discount"
-            " - (SELECT coalesce(sum(amount), 0) FROM payment p WHERE p.invoice_id = i.id"
-            "  AND p.method IN ('points', 'free')),"
-            " (SELECT coalesce(sum(amount), 0) FROM ledger_entry e WHERE e.ref_type = 'invoice'"
+            "SELECT i.code, i.points_rate, i.points_rule, i.discount,"
+            + "".join(lines(k) for k in ("service", "product", "package", "topup"))
+            + paid(self.payment_codes(*rules.NOT_MONEY_KINDS)) + paid(self.payment_codes("value"))
+            + " (SELECT coalesce(sum(amount), 0) FROM ledger_entry e WHERE e.ref_type = 'invoice'"
             "  AND e.ref_id = i.id AND e.account = 'points' AND e.kind = 'earn') "
             "FROM invoice i WHERE i.kind != 'refund' ORDER BY i.id")
-        rule = rules.points_earned  # the checkout's rule, on the base summed in SQL
-        wrong = []
-        for code, rate, base, earned in rows:
-            should = rule(sales=base, rate=rate)
+        known: dict[str | None, rules.PointsRule | None] = {}
+        wrong, unreadable = [], []
+        for code, rate, text, discount, *sums, not_money, value, earned in rows:
+            if text not in known:
+                try:
+                    known[text] = rules.PointsRule.decode(text)
+                except ValueError:
+                    known[text] = None
+            rule = known[text]
+            if rule is None:
+                unreadable.append((code, text))
+                continue
+            # int(): PostgreSQL sums are numeric, whose // truncates instead of flooring
+            amounts = dict(zip(("service", "product", "package", "topup"), map(int, sums),
+                               strict=True))
+            base = rules.points_base(rule, amounts=amounts, discount=int(discount))
+            not_money = int(not_money) + (int(value) if rule.topups else 0)
+            should = rules.points_earned(  # the checkout's rule, on the sums read here
+                sales=base, not_money=not_money, rate=int(rate), rule=rule)
             if earned != should:
                 wrong.append((code, earned, should))
         self.report("points earned", wrong,
                     "{n} invoice{s} whose points earned are not what the sale earns",
                     lambda r: f"{r[0]} (earned {r[1]:,}, should be {r[2]:,})")
+        self.report("points earned", unreadable,
+                    "{n} invoice{s} whose points rule cannot be read",
+                    lambda r: f"{r[0]} ({r[1]!r})")
 
     def adjustments_audited(self) -> None:
         """Every entry made by hand (an adjustment or a care action) has the audit row that
@@ -208,6 +247,42 @@ class _Checker:
             != amount]
         self.report("adjustments", wrong,
                     "{n} ledger {entries} made by hand without an audit row that matches",
+                    lambda r: f"entry #{r[0]} ({r[1]:+,})")
+        self.expiries_audited()
+
+    def expiries_audited(self) -> None:
+        """Every 'expire' entry takes points (negative) within an expiry run whose audit row
+        names its entries (first to last id), how many customers and how many points; the
+        run's entries add up to what its row says. (Part of ``adjustments_audited``: an
+        entry nobody can account for, like a made-up adjustment.)"""
+        runs: list[tuple[int, int, int, int]] = []  # first id, last id, customers, points
+        for (after,) in self.cursor("SELECT after FROM audit_log WHERE action = "
+                                    "'expire_points'"):
+            try:
+                data = json.loads(after or "{}")
+                runs.append((int(data["first_entry_id"]), int(data["last_entry_id"]),
+                             int(data["customers"]), int(data["points"])))
+            except (ValueError, KeyError, TypeError):
+                continue
+        runs.sort()
+        starts = [run[0] for run in runs]
+        seen: dict[int, list[int]] = {}  # run index: [entries, points]
+        wrong = []
+        for entry_id, amount, account in self.cursor(
+                "SELECT id, amount, account FROM ledger_entry WHERE kind = 'expire' "
+                "ORDER BY id"):
+            at = bisect.bisect_right(starts, entry_id) - 1
+            if at < 0 or entry_id > runs[at][1] or amount >= 0 or account != "points":
+                wrong.append((entry_id, amount))
+                continue
+            tally = seen.setdefault(at, [0, 0])
+            tally[0] += 1
+            tally[1] -= amount
+        for at, (first, _last, customers, points) in enumerate(runs):
+            if seen.get(at, [0, 0]) != [customers, points]:
+                wrong.append((first, -points))
+        self.report("expiries", wrong,
+                    "{n} expired-points {entries} that no expiry run accounts for",
                     lambda r: f"entry #{r[0]} ({r[1]:+,})")
 
     # -- packages ----------------------------------------------------------------------------

@@ -30,9 +30,10 @@ from sqlmodel import Session, select
 
 from salontui.i18n import _
 from salontui.store import audit, clock, codes, rules
+from salontui.store.admin.points_scheme import payment_kinds, sale_rule
 from salontui.store.bounds import boundary
 from salontui.store.branches import invoice_sequence
-from salontui.store.cart import SALES_KINDS, Cart, Quote, quote
+from salontui.store.cart import Cart, Quote, quote
 from salontui.store.customers import load_customer
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.ledger import check_can_spend, debt_balance, post_entry
@@ -108,19 +109,28 @@ def _check_key(key: str) -> str:
     return key
 
 
-def points_earned(q: Quote, *, cart: Cart, points_per_amount: int,
-                  member_state: str | None) -> int:
-    """Points for this sale: one per ``points_per_amount`` of sales paid with money.
+def points_earned(session: Session, q: Quote, *, cart: Cart, rate: int,
+                  rule: rules.PointsRule) -> int:
+    """Points for this sale: one per ``rate`` of what earns, paid with money.
 
-    Only active members earn. The base is the sales lines (services, products,
-    packages) after discounts, less what was paid with points or waived;
-    top-ups and debt repayments earn nothing (the money is spent, and earns,
-    when the card or the debt is used). The rule is ``rules.points_earned``.
+    What earns is the lines of the kinds the salon's scheme names (services, products,
+    packages; top-ups when the scheme says so) after their share of the discount, less
+    what was not paid with money: points and waivers, and stored value when top-ups
+    earn (that money earned when it was put on the card). A method's kind is the
+    salon's data (the payment methods). Debt repayments never earn. The customer's
+    group multiplier and the rounding are in ``rule``; the rule is
+    ``rules.points_earned``.
     """
-    rate = rules.points_rate(points_per_amount=points_per_amount, member_state=member_state)
-    sales = sum(p.amount for p in q.lines if p.kind in SALES_KINDS)
-    not_money = sum(p.amount for p in cart.payments if p.method in ("points", "free"))
-    return rules.points_earned(sales=sales, discount=q.discount, not_money=not_money, rate=rate)
+    if rate <= 0:
+        return 0
+    amounts: dict[str, int] = {}
+    for priced in q.lines:
+        amounts[priced.kind] = amounts.get(priced.kind, 0) + priced.amount
+    base = rules.points_base(rule, amounts=amounts, discount=q.discount)
+    kinds = payment_kinds(session, (p.method for p in cart.payments))
+    not_money = sum(p.amount for p in cart.payments
+                    if kinds[p.method] in rule.not_money_kinds())
+    return rules.points_earned(sales=base, not_money=not_money, rate=rate, rule=rule)
 
 
 def _validate_payments(session: Session, cart: Cart, q: Quote, *, point_value: int,
@@ -271,13 +281,14 @@ def checkout(session: Session, *, staff_id: int, cart: Cart,
     require_staff(session, staff_id)
     if not cart.lines:
         raise ValidationError(_("Add at least one line."), field="lines")
-    member_state = None
+    member_state, group_id = None, None
     if cart.customer_id is not None:
         customer = load_customer(session, cart.customer_id)
         if customer.deleted_at is not None:
             raise RuleViolation(_("This customer is deleted; restore them first."),
                                 field="customer")
         member_state = customer.member_state
+        group_id = customer.group_id
     settings = get_settings(session)
     q = quote(session, cart=cart)
     _validate_payments(session, cart, q, point_value=settings.point_value,
@@ -286,6 +297,10 @@ def checkout(session: Session, *, staff_id: int, cart: Cart,
     refuse_discounted_card_payment(session, quote=q, card_ids=[
         p.card_id for p in cart.payments if p.card_id is not None])
     kinds = {p.kind for p in q.lines}
+    # The points rule the sale earns under, kept on the invoice (the scheme may change).
+    rate = rules.points_rate(points_per_amount=settings.points_per_amount,
+                             member_state=member_state)
+    rule = sale_rule(session, group_id=group_id)
     invoice = Invoice(
         code=codes.next_code(session, invoice_sequence(session, cart.branch_id)),
         customer_id=cart.customer_id, branch_id=cart.branch_id,
@@ -293,8 +308,7 @@ def checkout(session: Session, *, staff_id: int, cart: Cart,
         subtotal=q.subtotal, discount=q.discount, total=q.total, change_given=q.change,
         staff_id=staff_id, idempotency_key=key, note=(cart.note or "")[:250],
         request_hash=request,
-        points_rate=rules.points_rate(points_per_amount=settings.points_per_amount,
-                                member_state=member_state),
+        points_rate=rate, points_rule=rule.encode(),
     )
     session.add(invoice)
     session.flush()
@@ -303,8 +317,7 @@ def checkout(session: Session, *, staff_id: int, cart: Cart,
                     point_value=settings.point_value)
     earned = 0
     if cart.customer_id is not None:
-        earned = points_earned(q, cart=cart, points_per_amount=settings.points_per_amount,
-                               member_state=member_state)
+        earned = points_earned(session, q, cart=cart, rate=rate, rule=rule)
         if earned:
             post_entry(session, customer_id=cart.customer_id, account="points", amount=earned,
                        kind="earn", reason=invoice.code, ref_type="invoice",

@@ -15,10 +15,12 @@ Amounts are integer minor units (money.py); never float.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeVar
 
-from salontui.store.kinds import PackageStatus
+from salontui.store.kinds import LineKind, PackageStatus
 from salontui.store.money import share_of
 
 Day = TypeVar("Day", date, int)
@@ -83,14 +85,120 @@ def points_rate(*, points_per_amount: int, member_state: str | None) -> int:
     return points_per_amount if member_state == "active" and points_per_amount > 0 else 0
 
 
-def points_earned(*, sales: int, discount: int = 0, not_money: int = 0, rate: int) -> int:
-    """Points a sale earns: one per ``rate`` (the invoice's :func:`points_rate`) of the sales
-    lines (services, products, packages) after the invoice discount, less what was paid with
-    points or waived (``not_money``), floored; 0 when the rate is 0 or the base is not
-    positive. Top-ups and repayments are not sales: they earn when the money is spent."""
-    if rate <= 0:
+# How a point's fraction is settled: thrown away, or to the nearest point (a half up).
+ROUND_DOWN, ROUND_NEAREST = "down", "nearest"
+POINTS_ROUNDINGS = (ROUND_DOWN, ROUND_NEAREST)
+# Payment kinds (payment_method.kind) that never earn: no money came in.
+NOT_MONEY_KINDS = ("points", "waived")
+# The payment codes the desk always had, with their kinds: what a code the salon's list of
+# methods does not hold (a database before 0005, a method removed) is taken to be.
+BUILT_IN_PAYMENT_KINDS = {
+    "cash": "cash", "card": "card", "transfer": "card", "ewallet": "card", "value": "value",
+    "points": "points", "account": "account", "free": "waived",
+}
+_EARNING_SALES = (LineKind.SERVICE, LineKind.PRODUCT, LineKind.PACKAGE)
+
+
+@dataclass(frozen=True)
+class PointsRule:
+    """How a sale earns points, kept on its invoice (``invoice.points_rule``) so the
+    points it earned can be recomputed whatever the salon's scheme becomes.
+
+    Which kinds of line earn (services, products, packages, top-ups), the customer's group
+    multiplier in percent (100: as everyone, 150: half as much again, 0: nothing) and the
+    rounding of the last fraction of a point. The rate (money per point) is kept apart,
+    in ``invoice.points_rate``, as it was before the scheme had more to it. The default is
+    the rule every sale before the scheme (migration 0005) earned under: services,
+    products and packages, ×100 %, rounded down.
+    """
+
+    services: bool = True
+    products: bool = True
+    packages: bool = True
+    topups: bool = False
+    percent: int = 100
+    rounding: str = ROUND_DOWN
+
+    def earning_kinds(self) -> tuple[str, ...]:
+        """The line kinds that earn, in the order of :class:`LineKind`."""
+        wanted = {LineKind.SERVICE: self.services, LineKind.PRODUCT: self.products,
+                  LineKind.PACKAGE: self.packages, LineKind.TOPUP: self.topups}
+        return tuple(str(kind) for kind in LineKind if wanted.get(kind))
+
+    def not_money_kinds(self) -> tuple[str, ...]:
+        """Payment kinds that earn nothing: points and waivers; and, when top-ups earn,
+        stored value (the money earned once, when it was put on the card)."""
+        return (*NOT_MONEY_KINDS, "value") if self.topups else NOT_MONEY_KINDS
+
+    def encode(self) -> str:
+        """The rule as the invoice keeps it: "service+product+package;150;down" (the
+        kinds that earn, '+'-joined, possibly none; the percent; the rounding), at most
+        60 characters."""
+        return f"{'+'.join(self.earning_kinds())};{self.percent};{self.rounding}"
+
+    @classmethod
+    def decode(cls, text: str | None) -> PointsRule:
+        """The rule an invoice earned under; None (a sale before the scheme) is the legacy
+        rule. Anything :meth:`encode` cannot have written raises ValueError."""
+        if text is None:
+            return LEGACY_POINTS_RULE
+        parts = text.split(";")
+        if len(parts) != 3:
+            raise ValueError(f"not a points rule: {text!r}")
+        kinds, percent, rounding = parts
+        named = [k for k in kinds.split("+") if k] if kinds else []
+        allowed = {str(k) for k in (*_EARNING_SALES, LineKind.TOPUP)}
+        if (any(k not in allowed for k in named) or len(set(named)) != len(named)
+                or not percent.isdigit() or rounding not in POINTS_ROUNDINGS):
+            raise ValueError(f"not a points rule: {text!r}")
+        rule = cls(services="service" in named, products="product" in named,
+                   packages="package" in named, topups="topup" in named,
+                   percent=int(percent), rounding=rounding)
+        if rule.encode() != text:  # one spelling per rule: what is sealed reads back the same
+            raise ValueError(f"not a points rule: {text!r}")
+        return rule
+
+
+LEGACY_POINTS_RULE = PointsRule()
+
+
+def points_base(rule: PointsRule, *, amounts: Mapping[str, int], discount: int) -> int:
+    """What earns, before what was not paid with money is taken off: the lines of the
+    kinds that earn (``amounts`` maps a line kind to the sum of its lines), less their
+    share of the invoice discount. The discount is taken off the sales lines (services,
+    products, packages; never a top-up), so the lines that earn carry the part of it in
+    proportion to their amount, rounded up (all of it when every sales line earns)."""
+    earning = rule.earning_kinds()
+    sales = sum(amounts.get(k, 0) for k in _EARNING_SALES)
+    earning_sales = sum(amounts.get(k, 0) for k in _EARNING_SALES if k in earning)
+    if earning_sales == sales:
+        share = discount
+    else:
+        share = -(-discount * earning_sales // sales) if sales > 0 else 0
+    topups = amounts.get(LineKind.TOPUP, 0) if rule.topups else 0
+    return earning_sales - share + topups
+
+
+def points_earned(*, sales: int, discount: int = 0, not_money: int = 0, rate: int,
+                  rule: PointsRule = LEGACY_POINTS_RULE) -> int:
+    """Points a sale earns: one per ``rate`` (the invoice's :func:`points_rate`) of what
+    earns (``sales``: the lines of the kinds that earn, :func:`points_base`) after the
+    invoice ``discount``, less what was paid without money (``not_money``: points,
+    waivers, and stored value when top-ups earn), times the rule's group percent, rounded
+    by the rule (down or to the nearest point); 0 when the rate is 0 or the base is not
+    positive. What was not paid with money is taken off what earns first, so a point is
+    never earned on money that did not come in.
+
+    1,250,000 of services at 10,000 a point for a group at 150 %: 187.5, so 187 points
+    rounded down, 188 to the nearest.
+    """
+    if rate <= 0 or rule.percent <= 0:
         return 0
-    return max(0, sales - discount - not_money) // rate
+    base = max(0, sales - discount - not_money) * rule.percent
+    per = rate * 100
+    if rule.rounding == ROUND_NEAREST:
+        return (2 * base + per) // (2 * per)
+    return base // per
 
 
 def points_for_amount(amount: int, *, point_value: int) -> int:
