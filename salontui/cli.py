@@ -7,6 +7,7 @@ them, so ``salontui --help`` answers at once on a slow PC.
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -306,6 +307,37 @@ def branch_edit_command(
     except SalonError as error:
         _fail(error.message)
     typer.echo(f"Branch {branch.code} ({branch.name}) saved.")
+
+
+@app.command("points-expire")
+def points_expire_command(
+    ctx: typer.Context,
+    day: Annotated[datetime | None, typer.Option(
+        "--day", formats=["%Y-%m-%d"],
+        help="Expire as of this day (YYYY-MM-DD; default: the salon's today).")] = None,
+    staff: StaffOption = None,
+    db: DbOption = None,
+) -> None:
+    """Take the points older than the points scheme keeps them off every customer's
+    balance, oldest first (run it daily, e.g. from cron: a second run the same day takes
+    nothing). Nothing happens when the scheme's points never expire."""
+    from salontui.store import clock
+    from salontui.store.errors import SalonError
+    from salontui.store.points_expiry import expire_points
+    from salontui.store.settings import get_settings
+
+    try:
+        with _write(ctx, db) as session:
+            clock.use_salon_offset(get_settings(session).utc_offset_minutes)
+            result = expire_points(session, staff_id=_owner(session, staff),
+                                   today=day.date() if day is not None else clock.today())
+    except SalonError as error:
+        _fail(error.message)
+    if result.days is None:
+        typer.echo("Points never expire in this salon's scheme: nothing to do.")
+        return
+    typer.echo(f"Points older than {result.days} days expired: {result.points:,} points of "
+               f"{result.customers:,} customer(s).")
 
 
 def _write(ctx: typer.Context, db: str | None):

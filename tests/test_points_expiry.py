@@ -145,3 +145,27 @@ def test_a_made_up_expiry_is_caught(writer, engine, staff_id, customer_id, fixed
                           operator_id=staff_id))
     problems = run_checks(engine)
     assert [p.check for p in problems] == ["expiries"], [str(p) for p in problems]
+
+
+def test_the_command_expires_as_of_a_day_once(db_url, writer, reader, staff_id, customer_id,
+                                              fixed_now):
+    from typer.testing import CliRunner
+
+    from salontui.cli import app
+
+    runner = CliRunner()
+    never = runner.invoke(app, ["points-expire", "--db", db_url])
+    assert never.exit_code == 0, never.output
+    assert "never expire" in never.output
+    _give(writer, staff_id, customer_id, 120, datetime(2026, 1, 5, 3))
+    _keep(writer, staff_id, 30)
+    early = runner.invoke(app, ["points-expire", "--day", "2026-01-20", "--db", db_url])
+    assert early.exit_code == 0 and "0 points of 0 customer(s)" in early.output, early.output
+    done = runner.invoke(app, ["points-expire", "--db", db_url])
+    assert done.exit_code == 0, done.output
+    assert "Points older than 30 days expired: 120 points of 1 customer(s)." in done.output
+    again = runner.invoke(app, ["points-expire", "--db", db_url])
+    assert "0 points of 0 customer(s)" in again.output
+    future = runner.invoke(app, ["points-expire", "--day", "2030-01-01", "--db", db_url])
+    assert future.exit_code == 1 and "Traceback" not in future.output
+    assert _points(reader, customer_id) == 0
