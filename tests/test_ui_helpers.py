@@ -161,6 +161,15 @@ async def type_text(pilot, text: str) -> None:
     await pilot.press(*keys)
 
 
+async def paste(pilot, text: str) -> None:
+    """Paste ``text`` into the focused field at once, as a terminal does (typing 10,000
+    characters key by key would take minutes)."""
+    from textual import events
+
+    pilot.app.post_message(events.Paste(text))
+    await settle(pilot)
+
+
 async def fill(pilot, widget_id: str, text: str) -> None:
     """Focus the input ``#widget_id`` of the current screen and give it ``text`` (as a paste
     would: one change; typing key by key is tested where it matters)."""

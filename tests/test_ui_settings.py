@@ -4,7 +4,7 @@ by keys at 80×24: add, edit, retire, bad input answered at the field."""
 
 from __future__ import annotations
 
-from test_ui_helpers import SIZE, read, settle, start, table_rows, type_text
+from test_ui_helpers import SIZE, paste, read, settle, start, table_rows, type_text
 
 from salontui.app import SalonApp
 from salontui.screens.settings import SettingsScreen
@@ -110,7 +110,7 @@ async def test_groups_bad_input_is_answered_at_the_field(db_url, engine, staff_i
         await settle(pilot)
         assert "0 to 1000" in dialog.errors()["points_percent"]
         await pilot.press("ctrl+u")
-        await type_text(pilot, "x" * 10_000)  # a paste-sized typo: refused, not frozen
+        await paste(pilot, "x" * 10_000)  # a paste-sized typo: refused, not frozen
         await pilot.press("enter")
         await settle(pilot)
         assert dialog.errors()
