@@ -14,6 +14,7 @@ from test_ui_helpers import (
     give_points,
     make_customer,
     make_program,
+    paste,
     plain,
     read,
     sell,
@@ -610,14 +611,6 @@ async def test_checkout_of_a_checked_in_appointment_marks_it_paid(app, engine, s
         assert screen.receipt_shown
     row = read(engine, lambda s: get_appointment(s, appointment_id=visit.id))
     assert (row.status, row.invoice_id) == ("paid", screen.result.invoice_id)
-
-
-async def paste(pilot, text: str) -> None:
-    """Paste ``text`` as a terminal would (bracketed paste into the focused widget)."""
-    from textual import events
-
-    pilot.app.post_message(events.Paste(text))
-    await settle(pilot)
 
 
 async def test_a_huge_paste_is_refused_at_each_field_and_the_cart_stays(app, engine, salon):
