@@ -166,6 +166,17 @@ def test_only_the_kinds_the_scheme_names_earn(writer, engine, staff_id, customer
     assert _problems(engine) == []
 
 
+def test_the_kinds_that_earn_carry_their_share_of_the_discount(writer, engine, staff_id,
+                                                               customer_id, items, fixed_now):
+    """1,250,000 of services and 250,000 of products, 150,000 off: the services carry
+    125,000 of it (5/6), so 1,125,000 earns 112 points."""
+    _scheme(writer, staff_id, products=False)
+    cart = _sale(customer_id, items, CartPayment("cash", 1_350_000), lines=("cut", "oil"))
+    cart.discount = 150_000
+    assert _pay(writer, staff_id, cart, "discount").points_earned == 112
+    assert _problems(engine) == []
+
+
 def test_top_ups_earn_once_and_the_card_money_does_not_earn_again(
         writer, reader, engine, staff_id, customer_id, items, fixed_now):
     with writer() as s:

@@ -179,26 +179,34 @@ class _Checker:
         (methods of kind points or waived; stored value too when top-ups earned), times
         the group percent, rounded by the rule. A scheme changed since never changes what
         an old invoice should have earned."""
-        def lines(kind: str) -> str:
-            return (f" CASE WHEN i.points_rate > 0 THEN (SELECT coalesce(sum(amount), 0) "
-                    f"FROM invoice_line l WHERE l.invoice_id = i.id AND l.kind = '{kind}') "
-                    f"ELSE 0 END,")
+        # One index probe per sum, and only the sums a rule needs: the sales lines; those
+        # of them the rule names when it does not name them all; the top-ups and what was
+        # paid with stored value only when top-ups earn.
+        def when(condition: str, sql: str, otherwise: str = "0") -> str:
+            return f" CASE WHEN i.points_rate > 0 {condition} THEN ({sql}) ELSE {otherwise} END,"
 
-        def paid(codes: str) -> str:
-            return (f" CASE WHEN i.points_rate > 0 THEN (SELECT coalesce(sum(amount), 0) "
-                    f"FROM payment p WHERE p.invoice_id = i.id AND p.method IN ({codes})) "
-                    f"ELSE 0 END,")
-
+        line_sum = ("SELECT coalesce(sum(amount), 0) FROM invoice_line l WHERE l.invoice_id = "
+                    "i.id AND l.kind")
+        paid_sum = ("SELECT coalesce(sum(amount), 0) FROM payment p WHERE p.invoice_id = i.id "
+                    "AND p.method IN")
+        sales = "IN ('service', 'product', 'package')"
+        every = "(i.points_rule IS NULL OR i.points_rule LIKE 'service+product+package%')"
+        topups = "AND i.points_rule LIKE '%topup%'"
         rows = self.rows(
             "SELECT i.code, i.points_rate, i.points_rule, i.discount,"
-            + "".join(lines(k) for k in ("service", "product", "package", "topup"))
-            + paid(self.payment_codes(*rules.NOT_MONEY_KINDS)) + paid(self.payment_codes("value"))
+            + when("", f"{line_sum} {sales}")
+            + when(f"AND NOT {every}", f"{line_sum} {sales} "
+                   f"AND i.points_rule LIKE '%' || l.kind || '%'", otherwise="NULL")
+            + when(topups, f"{line_sum} = 'topup'")
+            + when("", f"{paid_sum} ({self.payment_codes(*rules.NOT_MONEY_KINDS)})")
+            + when(topups, f"{paid_sum} ({self.payment_codes('value')})")
             + " (SELECT coalesce(sum(amount), 0) FROM ledger_entry e WHERE e.ref_type = 'invoice'"
             "  AND e.ref_id = i.id AND e.account = 'points' AND e.kind = 'earn') "
             "FROM invoice i WHERE i.kind != 'refund' ORDER BY i.id")
         known: dict[str | None, rules.PointsRule | None] = {}
         wrong, unreadable = [], []
-        for code, rate, text, discount, *sums, not_money, value, earned in rows:
+        for code, rate, text, discount, all_sales, named, topup, not_money, value, earned \
+                in rows:
             if text not in known:
                 try:
                     known[text] = rules.PointsRule.decode(text)
@@ -209,9 +217,9 @@ class _Checker:
                 unreadable.append((code, text))
                 continue
             # int(): PostgreSQL sums are numeric, whose // truncates instead of flooring
-            amounts = dict(zip(("service", "product", "package", "topup"), map(int, sums),
-                               strict=True))
-            base = rules.points_base(rule, amounts=amounts, discount=int(discount))
+            base = rules.earning_base(
+                sales=int(all_sales), earning_sales=int(all_sales if named is None else named),
+                topups=int(topup) if rule.topups else 0, discount=int(discount))
             not_money = int(not_money) + (int(value) if rule.topups else 0)
             should = rules.points_earned(  # the checkout's rule, on the sums read here
                 sales=base, not_money=not_money, rate=int(rate), rule=rule)

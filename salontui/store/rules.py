@@ -165,17 +165,24 @@ LEGACY_POINTS_RULE = PointsRule()
 def points_base(rule: PointsRule, *, amounts: Mapping[str, int], discount: int) -> int:
     """What earns, before what was not paid with money is taken off: the lines of the
     kinds that earn (``amounts`` maps a line kind to the sum of its lines), less their
-    share of the invoice discount. The discount is taken off the sales lines (services,
-    products, packages; never a top-up), so the lines that earn carry the part of it in
-    proportion to their amount, rounded up (all of it when every sales line earns)."""
+    share of the invoice discount (:func:`earning_base`)."""
     earning = rule.earning_kinds()
-    sales = sum(amounts.get(k, 0) for k in _EARNING_SALES)
-    earning_sales = sum(amounts.get(k, 0) for k in _EARNING_SALES if k in earning)
+    return earning_base(
+        sales=sum(amounts.get(k, 0) for k in _EARNING_SALES),
+        earning_sales=sum(amounts.get(k, 0) for k in _EARNING_SALES if k in earning),
+        topups=amounts.get(LineKind.TOPUP, 0) if rule.topups else 0, discount=discount)
+
+
+def earning_base(*, sales: int, earning_sales: int, topups: int, discount: int) -> int:
+    """The sales lines that earn (``earning_sales`` of all ``sales``: services, products,
+    packages) less their share of the invoice discount, plus the top-ups that earn. The
+    discount is taken off the sales lines (never a top-up), so the lines that earn carry
+    the part of it in proportion to their amount, rounded up (all of it when every sales
+    line earns)."""
     if earning_sales == sales:
         share = discount
     else:
         share = -(-discount * earning_sales // sales) if sales > 0 else 0
-    topups = amounts.get(LineKind.TOPUP, 0) if rule.topups else 0
     return earning_sales - share + topups
 
 
