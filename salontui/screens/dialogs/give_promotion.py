@@ -1,4 +1,5 @@
-"""GivePromotionDialog: choose a program from the list; optional expiry and note."""
+"""GivePromotionDialog: choose a program from the list (each says what it takes off and on
+what); optional expiry and note."""
 
 from __future__ import annotations
 
@@ -57,7 +58,12 @@ class GivePromotionDialog(FormDialog):
         option_list.clear_options()
         for program in self.programs:
             until = fmt.date(program.valid_until) if program.valid_until else _("no end date")
-            option_list.add_option(Option(Content(f"{program.name}  ({until})"),
+            # What it takes off and on what ("20% off services"), so the right one is given
+            # (unless its name says so already).
+            detail = program.detail
+            gives = f" · {detail}" if detail and detail.lower() not in program.name.lower() \
+                else ""
+            option_list.add_option(Option(Content(f"{program.name}{gives}  ({until})"),
                                           id=str(program.id)))
         note = self.query_one("#program-note", Static)
         if self.programs:
