@@ -5,20 +5,26 @@ salon's default region. A second customer with the same phone or the same
 name is not created silently: :class:`DuplicateCustomer` carries the
 existing customer(s) so the desk can offer to open that one instead, and
 the receptionist may go on with ``allow_duplicate=True``.
+
+The customer's group (VIP, staff family…: store/admin/groups.py) is chosen in the
+same form, so it is written with the other fields under the same audit row
+(``group_id`` of :func:`create_customer` and :func:`update_customer`); a retired
+group takes no new member (one already in it may stay).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from enum import Enum
+from typing import Any, Literal
 
 from sqlalchemy import delete, or_
 from sqlmodel import Session, col, select
 
 from salontui.i18n import _
 from salontui.store import audit, clock, codes
-from salontui.store.bounds import boundary, check_email
+from salontui.store.bounds import boundary, check_email, check_int
 from salontui.store.errors import (
     ConcurrentEdit,
     DuplicateCustomer,
@@ -27,7 +33,7 @@ from salontui.store.errors import (
     ValidationError,
 )
 from salontui.store.kinds import MemberState
-from salontui.store.models import Customer, CustomerNameKey, stored_id
+from salontui.store.models import Customer, CustomerGroup, CustomerNameKey, stored_id
 from salontui.store.phones import parse_phone
 from salontui.store.settings import get_settings
 from salontui.store.staff import require_staff
@@ -60,6 +66,7 @@ class CustomerRecord:
     deleted_at: datetime | None
     # Pass back as expected_updated_at to catch a concurrent edit.
     updated_at: datetime | None = None
+    group_id: int | None = None  # the customer's group (None: in none)
 
 
 def to_record(row: Customer) -> CustomerRecord:
@@ -67,8 +74,31 @@ def to_record(row: Customer) -> CustomerRecord:
         id=stored_id(row), code=row.code, name=row.name, phone=row.phone, birthday=row.birthday,
         gender=row.gender, email=row.email, address=row.address, note=row.note,
         tier=row.tier, member_state=row.member_state, created_at=row.created_at,
-        deleted_at=row.deleted_at, updated_at=row.updated_at,
+        deleted_at=row.deleted_at, updated_at=row.updated_at, group_id=row.group_id,
     )
+
+
+class _Keep(Enum):
+    KEEP = "keep"
+
+
+# update_customer's group_id when the caller does not touch the group.
+KEEP_GROUP: Literal[_Keep.KEEP] = _Keep.KEEP
+
+
+def _clean_group(session: Session, group_id: int | None, *, current: int | None) -> int | None:
+    """A group a customer may be put in: one that exists and is not retired, unless the
+    customer is already in it (None: in none)."""
+    if group_id is None:
+        return None
+    check_int(group_id, field="group")
+    group = session.get(CustomerGroup, group_id)
+    if group is None:
+        raise NotFound(_("No customer group #{id}.").format(id=group_id), field="group")
+    if not group.active and group_id != current:
+        raise RuleViolation(_("The group {name} is retired.").format(name=quote(group.name)),
+                            field="group")
+    return group_id
 
 
 def _clean_text(value: str | None, *, field: str, limit: int, too_long: str,
@@ -160,11 +190,13 @@ def create_customer(
     address: str = "",
     note: str = "",
     allow_duplicate: bool = False,
+    group_id: int | None = None,
 ) -> CustomerRecord:
     """Add a customer with the next KH code; warn (raise) on a duplicate phone or name."""
     require_staff(session, staff_id)
     clean = _validate(session, name=name, phone=phone, gender=gender, email=email,
                       address=address, note=note, birthday=birthday)
+    clean["group_id"] = _clean_group(session, group_id, current=None)
     if not allow_duplicate:
         _raise_if_duplicate(session, clean, exclude_id=None)
     moment = clock.now()
@@ -215,8 +247,10 @@ def update_customer(
     note: str = "",
     expected_updated_at: datetime | None = None,
     allow_duplicate: bool = False,
+    group_id: int | Literal[_Keep.KEEP] | None = KEEP_GROUP,
 ) -> CustomerRecord:
-    """Change a customer's fields. ``expected_updated_at`` guards against a concurrent edit.
+    """Change a customer's fields, and their group when ``group_id`` is given (None: in
+    none). ``expected_updated_at`` guards against a concurrent edit.
 
     Saving what is already there writes nothing (no audit row, ``updated_at`` unchanged):
     the record comes back as it was, so the desk can say "Nothing changed"."""
@@ -231,6 +265,8 @@ def update_customer(
         )
     clean = _validate(session, name=name, phone=phone, gender=gender, email=email,
                       address=address, note=note, birthday=birthday)
+    if group_id is not KEEP_GROUP:
+        clean["group_id"] = _clean_group(session, group_id, current=row.group_id)
     if all(getattr(row, key) == value for key, value in clean.items()):
         return to_record(row)
     if not allow_duplicate and (clean["phone"] != row.phone or clean["name_norm"] != row.name_norm):

@@ -48,6 +48,8 @@ class CustomerSummary:
     note: str
     updated_at: datetime
     expiring: list[PackageRow]
+    group_id: int | None = None  # the customer's group (VIP…), and its name for the header
+    group_name: str = ""
 
 
 # Spend (see total_spend) in one scalar SQL of the customer ``:c``: the totals of their
@@ -80,7 +82,8 @@ SELECT c.id, c.code, c.name, c.phone, c.tier, c.member_state,
   (SELECT coalesce(sum(amount), 0) FROM ledger_entry
     WHERE customer_id = c.id AND account = 'debt'),
   {SPEND_SQL},
-  c.created_at, c.deleted_at, c.birthday, c.gender, c.email, c.address, c.note, c.updated_at
+  c.created_at, c.deleted_at, c.birthday, c.gender, c.email, c.address, c.note, c.updated_at,
+  c.group_id, (SELECT name FROM customer_group WHERE id = c.group_id)
 FROM customer c WHERE c.id = :c
 """
 _CARDS = """
@@ -158,4 +161,5 @@ def customer_summary(session: Session, *, customer_id: int,
         points=int(r[6]), cards=cards, debt=int(r[7]), total_spend=int(r[8]),
         created_at=_moment(r[9]), deleted_at=_dt(r[10]), birthday=_d(r[11]), gender=r[12],
         email=r[13], address=r[14], note=r[15], updated_at=_moment(r[16]), expiring=expiring,
+        group_id=r[17], group_name=r[18] or "",
     )

@@ -1,6 +1,6 @@
 """HeaderCard: a customer at a glance (from ``summary.customer_summary``).
 
-Code, name, phone, tier; points, each stored-value card, debt; total spend
+Code, name, phone, tier and group; points, each stored-value card, debt; total spend
 and since when; packages expiring within 30 days. Debt is marked by the words
 "DEBT ▲" in reverse video as well as by colour, so it reads on a monochrome
 console and with NO_COLOR. A deleted customer says DELETED the same way.
@@ -40,6 +40,9 @@ def card_content(s, fmt) -> Content:
     state = MEMBER_STATE_LABELS.get(s.member_state, s.member_state)
     if state:
         line1 += Content.from_markup("  ($state)", state=_(state))
+    group = getattr(s, "group_name", "")  # the group (VIP, staff family…), as the salon named it
+    if group:
+        line1 += Content.from_markup("  ·  $group", group=group)
     if s.deleted_at is not None:
         line1 += Content.from_markup("  [reverse bold $warning] $label [/]",
                                      label=_("DELETED {date}").format(date=fmt.date(s.deleted_at)))

@@ -7,19 +7,62 @@ answers with it) or goes on (saved with ``allow_duplicate=True``).
 
 Saving an edit that changes nothing writes nothing (the store sees it) and says
 "Nothing changed."; the dialog then answers None, as if cancelled.
+
+The customer's group is one of the salon's active groups or none, chosen with
+Left/Right (or its first letter) among the groups read when the form opens; a
+customer already in a retired group may stay in it, and no one else can be put
+there (the store says so at the field if it was retired meanwhile).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
+from textual.content import Content
 
 from salontui.i18n import _
 from salontui.screens.dialogs.base import FormDialog
 from salontui.store.errors import DuplicateCustomer, SalonError
 from salontui.widgets.inputs import DeskInput, Field, RadioChoice
 
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from salontui.store.admin.groups import GroupRow
+
 # The fields this form edits (the store writes nothing when none of them changes).
-EDITED = ("name", "phone", "birthday", "gender", "email", "address", "note")
+EDITED = ("name", "phone", "birthday", "gender", "email", "address", "note", "group_id")
+NO_GROUP = ""  # the group choice's value for "none"
+
+
+class CycleChoice(RadioChoice):
+    """One value out of any number, shown one at a time as ``◂ VIP ▸`` (a salon may have
+    more groups than a line holds); Left/Right, Up/Down or a first letter change it."""
+
+    def render(self) -> Content:
+        label = dict(self.options).get(self.value, "")
+        return Content.assemble(("◂ ", "dim"), (label, "bold"), (" ▸", "dim"))
+
+    def on_click(self, event) -> None:
+        self.action_move(1)
+
+    def set_options(self, options: list[tuple[str, str]]) -> None:
+        self.options = options
+        if self.value not in dict(options):
+            self.value = options[0][0]
+        self.refresh()
+
+
+def group_options(groups: list[GroupRow], current: int | None) -> list[tuple[str, str]]:
+    """None, then the active groups; a retired group only for its own members, marked."""
+    options = [(NO_GROUP, _("None"))]
+    for group in groups:
+        if group.active:
+            options.append((str(group.id), group.name))
+        elif group.id == current:
+            options.append((str(group.id), _("{name} (retired)").format(name=group.name)))
+    return options
 
 
 def gender_options() -> list[tuple[str, str]]:
@@ -58,6 +101,26 @@ class CustomerFormDialog(FormDialog):
                     key="address")
         yield Field(_("Note"), DeskInput(c.note if c else "", id="note",
                                              max_length=1000), key="note")
+        current = getattr(c, "group_id", None)
+        first = [(NO_GROUP, _("None"))]
+        if current is not None:  # shown at once; the other groups come when read
+            first.append((str(current), getattr(c, "group_name", "") or str(current)))
+        yield Field(_("Group"), CycleChoice(first, value=str(current) if current else NO_GROUP,
+                                            id="group"), key="group", aliases=("group_id",))
+
+    def on_mount(self) -> None:
+        super().on_mount()
+
+        def groups(session: Session) -> list[GroupRow]:
+            from salontui.store.admin.groups import list_groups
+
+            return list_groups(session)
+
+        self.ask(groups, self.show_groups)
+
+    def show_groups(self, groups: list[GroupRow]) -> None:
+        current = getattr(self.customer, "group_id", None)
+        self.query_one("#group", CycleChoice).set_options(group_options(groups, current))
 
     def prepare(self):
         values = {
@@ -70,6 +133,8 @@ class CustomerFormDialog(FormDialog):
             "address": self.value("address"),
             "note": self.value("note"),
         }
+        group = self.query_one("#group", CycleChoice).value
+        values["group_id"] = int(group) if group else None
         staff_id = self.staff_id
         allow = self.allow_duplicate
         customer = self.customer
