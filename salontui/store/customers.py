@@ -192,7 +192,10 @@ def create_customer(
     allow_duplicate: bool = False,
     group_id: int | None = None,
 ) -> CustomerRecord:
-    """Add a customer with the next KH code; warn (raise) on a duplicate phone or name."""
+    """Add a customer with the next KH code; warn (raise) on a duplicate phone or name.
+
+    With a phone (always: it is required) the customer is an active member at once, or
+    "not activated" when the salon's settings say so (``new_member_active``)."""
     require_staff(session, staff_id)
     clean = _validate(session, name=name, phone=phone, gender=gender, email=email,
                       address=address, note=note, birthday=birthday)
@@ -200,8 +203,10 @@ def create_customer(
     if not allow_duplicate:
         _raise_if_duplicate(session, clean, exclude_id=None)
     moment = clock.now()
+    state = (MemberState.ACTIVE if get_settings(session).new_member_active
+             else MemberState.NOT_ACTIVATED)
     row = Customer(code=codes.next_code(session, codes.CUSTOMER), created_at=moment,
-                   updated_at=moment, **clean)
+                   updated_at=moment, member_state=str(state), **clean)
     session.add(row)
     session.flush()
     _write_name_keys(session, stored_id(row), row.name)

@@ -77,8 +77,9 @@ def receipt_lines(invoice, settings, *, width: int = 32, local_time: str = "") -
     """The receipt of ``invoice`` (an ``invoices.InvoiceDetail``), line by line.
 
     It is headed with the salon's name, then its address and phone; in a chain, the
-    branch the invoice was written at: its name, address, phone (the salon's when it has
-    none) and its own line (``receipt_header``).
+    branch the invoice was written at: its name, address and phone (the salon's when it
+    has none). Then the salon's own line (its ``receipt_header``, set in the back office)
+    and, in a chain, the branch's own line after it.
 
     Cash shows what the customer handed over, then the change given back (the
     invoice records cash net of the change, which is what the till keeps).
@@ -93,10 +94,11 @@ def receipt_lines(invoice, settings, *, width: int = 32, local_time: str = "") -
     rule = "-" * width
     out = [_center(settings.name.upper(), width)]
     branch = getattr(invoice, "branch", None)  # a chain's: the branch it was written at
-    place: tuple[str, ...] = (settings.address, settings.phone)
+    header = getattr(settings, "receipt_header", "")
+    place: tuple[str, ...] = (settings.address, settings.phone, header)
     if branch is not None:
         place = (branch.name, branch.address or settings.address,
-                 branch.phone or settings.phone, branch.receipt_header)
+                 branch.phone or settings.phone, header, branch.receipt_header)
     for part in place:
         out += [_center(chunk, width) for chunk in textwrap.wrap(part, width)]
     out.append(rule)

@@ -41,8 +41,19 @@ class Settings:
     points_expiry_days: int | None = None
 
 
-def _to_plain(row: SalonSettings) -> Settings:
+def settings_of(row: SalonSettings) -> Settings:
+    """The settings row as plain data."""
     return Settings(**{k: v for k, v in row.model_dump().items() if k != "id"})
+
+
+_to_plain = settings_of
+
+
+def weekday_hours(opening_hours: str) -> list[str]:
+    """The stored opening hours ("09:00-20:00,…", Monday first) as seven days, each
+    "HH:MM-HH:MM" or "" (closed); a short or missing list reads as closed days."""
+    days = [day.strip() for day in (opening_hours or "").split(",")][:7]
+    return days + [""] * (7 - len(days))
 
 
 def get_settings(session: Session) -> Settings:
@@ -52,7 +63,10 @@ def get_settings(session: Session) -> Settings:
 
 
 def update_settings(session: Session, *, staff_id: int | None, **changes) -> Settings:
-    """Change settings; the currency's exponent follows the currency unless given."""
+    """Change any settings at once, as given (for tests, imports and set-up scripts); the
+    currency's exponent follows the currency unless given. The back office writes through
+    named, checked functions instead: ``admin.salon.update_salon`` (which also keeps the
+    currency once money is recorded) and the points scheme's."""
     row = session.get(SalonSettings, 1) or SalonSettings()
     before = asdict(_to_plain(row))
     if "currency" in changes:
