@@ -145,8 +145,9 @@ def clean_prefix(prefix: str) -> str:
             limit=MAX_PREFIX), field="code_prefix")
     own = next((series for series in OWN_SERIES if clean.startswith(series)), None)
     if own is not None:
-        raise ValidationError(_("A code prefix cannot start with {series}: the salon's own "
-                                "codes start so.").format(series=own), field="code_prefix")
+        raise ValidationError(_("A code prefix cannot start with {series}: that is how the "
+                                "salon's own codes start.").format(series=own),
+                              field="code_prefix")
     return clean
 
 

@@ -71,7 +71,7 @@ class ProgramDialog(FormDialog):
         yield Field(_("Until"), DeskInput(fmt.date(p.valid_until) if p else "",
                                           placeholder=_("no end date"), id="valid-until",
                                           max_length=20), key="valid_until")
-        yield Field(_("% off"), DeskInput(str(p.discount_percent) if p and p.discount_percent
+        yield Field(_("Percent off"), DeskInput(str(p.discount_percent) if p and p.discount_percent
                                           else "", id="percent",
                                           max_length=5), key="discount_percent")
         yield Field(_("Amount off"),
