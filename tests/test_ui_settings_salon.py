@@ -115,7 +115,7 @@ async def test_edit_name_hours_and_slot_by_keys(db_url, engine, staff_id):
         rows = table_rows(screen, "#salon-table")
         assert rows[0] == ["Name", "Salon Hoa Mai"]
         assert ["Opening hours: Monday", "08:30–19:00"] in rows
-        assert ["Opening hours: Tuesday", "closed"] in rows
+        assert ["Opening hours: Tuesday", "day off"] in rows
         assert ["Appointment slot", "45 minutes"] in rows
         assert app.settings is not None and app.settings.name == "Salon Hoa Mai"
         assert app.title == "Salon Hoa Mai"  # the desk took the settings at once

@@ -72,7 +72,7 @@ def setting_value(key: str, view: SalonView) -> Cell:
     s = view.settings
     if key in HOURS:
         hours = view.hours[HOURS.index(key)]
-        return Cell(hours.replace("-", "–")) if hours else Cell(_("closed"), "dim")
+        return Cell(hours.replace("-", "–")) if hours else Cell(_("day off"), "dim")
     if key == "currency":
         if view.currency_locked:
             return Cell(_("{currency} (fixed: money is recorded in it)").format(
@@ -138,9 +138,9 @@ class SalonDialog(FormDialog):
             for day, key in enumerate(HOURS):
                 yield Field(_(WEEKDAYS[day]), DeskInput(view.hours[day], id=f"hours-{day}",
                                                         max_length=20,
-                                                        placeholder=_("closed")),
+                                                        placeholder=_("day off")),
                             key=key, aliases=("opening_hours",) if day == 0 else (),
-                            hint=_("Opening hours, e.g. 09:00-20:00; empty when closed")
+                            hint=_("Opening hours, e.g. 09:00-20:00; empty on a day off")
                             if day == 0 else "")
             yield Field(_("Slot (minutes)"), DeskInput(str(s.slot_minutes), id="slot",
                                                        max_length=4),
