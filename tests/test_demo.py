@@ -34,13 +34,14 @@ CUSTOMERS = 300
 TABLES = ("customer", "customer_name_key", "invoice", "invoice_line", "payment",
           "ledger_entry", "customer_package", "package_event", "value_card", "appointment",
           "care_note", "customer_promotion", "promotion_program", "catalog_item", "staff",
-          "salon_settings", "counter", "audit_log")
+          "salon_settings", "counter", "audit_log", "plan_service", "payment_method",
+          "card_type", "customer_group")
 
 
 def _dump(path, table: str) -> list[tuple]:
     conn = sqlite3.connect(path)
     try:
-        order = "name" if table == "counter" else "id"
+        order = {"counter": "name", "plan_service": "plan_id, service_id"}.get(table, "id")
         return conn.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall()
     finally:
         conn.close()
@@ -201,6 +202,188 @@ def test_settings_staff_and_catalog(demo):
     assert plans == {"count", "time", "gift"}
 
 
+# The payment methods migration 0005 writes into every database (code, kind, key, position).
+BUILT_IN_METHODS = [("cash", "cash", "c", 1), ("card", "card", "k", 2),
+                    ("transfer", "card", "t", 3), ("ewallet", "card", "e", 4),
+                    ("value", "value", "v", 5), ("points", "points", "p", 6),
+                    ("account", "account", "a", 7), ("free", "waived", "w", 8)]
+
+
+def test_the_built_in_payment_methods_are_kept(demo):
+    """The load empties every table, payment_method too: the eight methods the migration
+    wrote must come back (a demo without them cannot take money at the checkout)."""
+    path, _engine, _stats, _stages = demo
+    methods = [(code, kind, key, position)
+               for _id, code, _name, kind, key, position, _active in _dump(path, "payment_method")]
+    assert methods == BUILT_IN_METHODS
+
+
+# The back office's tables, with the audit entity of each (the audit log names the table).
+OFFICE = ("catalog_item", "payment_method", "card_type", "promotion_program", "customer_group")
+
+
+def _as_audited(value):
+    """A value as the audit log's JSON writes it (times and dates in ISO form)."""
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def test_the_back_office_is_what_its_functions_made(demo):
+    """Every catalogue item, method the salon added, card type, programme and group was
+    made by its store function: it has that function's audit row, and the row is what the
+    audit says the function wrote (then any later switch on or off), by the owner, column
+    for column; a plan covers the services its create_item row names."""
+    import json
+
+    from sqlmodel import SQLModel, select
+
+    from salontui.store.audit import snapshot
+
+    _path, engine, _stats, _stages = demo
+    with read_session(engine) as s:
+        audit = s.connection().exec_driver_sql(
+            "SELECT action, entity, entity_id, staff_id, after FROM audit_log "
+            "WHERE entity IN ('catalog_item', 'payment_method', 'card_type', "
+            "'promotion_program', 'customer_group') ORDER BY id").all()
+        made: dict[tuple[str, int], dict] = {}
+        for action, entity, entity_id, staff_id, after in audit:
+            assert staff_id == 1  # the owner
+            values = json.loads(after)
+            if action.startswith("create_"):
+                assert (entity, entity_id) not in made, (entity, entity_id)
+                made[entity, entity_id] = values
+            else:
+                assert action.startswith("set_") and action.endswith("_active"), action
+                made[entity, entity_id].update(values)
+        covered = made_covered = 0
+        for table in OFFICE:
+            model = next(m for m in SQLModel.__subclasses__()
+                         if getattr(m, "__tablename__", None) == table)
+            rows = s.exec(select(model)).all()
+            for row in rows:
+                if table == "payment_method" and row.code in dict(
+                        (code, kind) for code, kind, _k, _p in BUILT_IN_METHODS):
+                    continue  # the migration's
+                wanted = dict(made.pop((table, row.id)))
+                services = wanted.pop("services", None)
+                got = {k: _as_audited(v) for k, v in snapshot(row).items()}
+                assert got == wanted, (table, row.id)
+                if table == "catalog_item" and row.kind == "package":
+                    plan_services = s.connection().exec_driver_sql(
+                        f"SELECT service_id FROM plan_service WHERE plan_id = {row.id} "
+                        "ORDER BY service_id").scalars().all()
+                    assert plan_services == sorted(services) and services, row.name
+                    made_covered += 1
+                covered += 1
+    assert made == {}  # no audit row for a row that is not there
+    assert covered == 32 + 3 + 5 + 3 and made_covered == 8
+
+
+def test_the_back_office_is_typed_in_the_same_every_time():
+    """The store's functions give the same rows for the same day and now (what lets the
+    builds of one day share one back office), and the shared one is read only."""
+    from dataclasses import FrozenInstanceError
+    from datetime import timedelta
+
+    from salontui.store.demo import office
+    from salontui.store.demo.calendar import _Calendar
+    from salontui.store.demo.catalog_data import HISTORY_DAYS
+
+    cal = _Calendar(TODAY - timedelta(days=HISTORY_DAYS), HISTORY_DAYS + 10)
+    now = cal.at_local(HISTORY_DAYS, 9 * 60)
+    first = office._type_in(cal, today=HISTORY_DAYS, now_t=now)
+    assert office._type_in(cal, today=HISTORY_DAYS, now_t=now) == first
+    shared = office.make_back_office(cal, today=HISTORY_DAYS, now_t=now)
+    assert shared == first and office.make_back_office(
+        cal, today=HISTORY_DAYS, now_t=now) is shared
+    earlier = office.make_back_office(cal, today=HISTORY_DAYS, now_t=now - 60)
+    assert earlier != shared  # (the groups were made an hour earlier)
+    assert len(first.audit) == len(first.tables["catalog_item"]) + 3 + 5 + 3 + 3
+    with pytest.raises(FrozenInstanceError):
+        shared.audit = ()  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        shared.tables["catalog_item"] = ()  # type: ignore[index]
+
+
+def test_services_products_plans_programmes_and_groups(demo):
+    """What the back office gives the desk: services with a category, a duration and a
+    commission; products with a cost price; each plan covering one or more services; the
+    programmes with their scope and prefix, ended ones switched off; the groups."""
+    _path, engine, _stats, _stages = demo
+    with read_session(engine) as s:
+        conn = s.connection()
+        items = conn.exec_driver_sql(
+            "SELECT kind, category, duration_minutes, commission_percent, cost_price "
+            "FROM catalog_item").all()
+        programs = conn.exec_driver_sql(
+            "SELECT name, scope, per_customer_limit, code_prefix, active, valid_until "
+            "FROM promotion_program ORDER BY id").all()
+        groups = conn.exec_driver_sql(
+            "SELECT name, points_percent, active FROM customer_group ORDER BY id").all()
+    for kind, category, minutes, commission, cost in items:
+        assert category, kind
+        assert (minutes is not None, commission is not None) == ((kind == "service",) * 2)
+        assert (cost is not None) == (kind == "product")
+        if kind == "product":
+            assert cost > 0
+    assert {p[1] for p in programs} == {"all", "services"}
+    assert {p[3] for p in programs} >= {"", "TET-"}
+    for name, _scope, _limit, _prefix, active, until in programs:
+        assert bool(active) == (until is None or date.fromisoformat(str(until)) >= TODAY), name
+    assert [tuple(g) for g in groups] == [("VIP", 150, 1), ("Gia đình nhân viên", 200, 1),
+                                          ("Doanh nghiệp", 100, 1)]
+
+
+def test_customers_in_groups_and_cards_of_types(demo):
+    """The history uses the back office: about 3 % of the customers are VIPs and a few
+    are in the other groups, each put there this morning with set_customer_group's audit
+    row; sub-cards opened once card types existed are of a type (named after it, topped up
+    by its bonus rule); the audit log runs in time order."""
+    import json
+
+    _path, engine, _stats, _stages = demo
+    with read_session(engine) as s:
+        conn = s.connection()
+        members = conn.exec_driver_sql(
+            "SELECT c.id, g.name, c.updated_at FROM customer c "
+            "JOIN customer_group g ON g.id = c.group_id ORDER BY c.id").all()
+        audited = conn.exec_driver_sql(
+            "SELECT entity_id, before, after, created_at FROM audit_log "
+            "WHERE action = 'set_customer_group' ORDER BY entity_id").all()
+        deleted_members = conn.exec_driver_sql(
+            "SELECT count(*) FROM customer WHERE group_id IS NOT NULL "
+            "AND deleted_at IS NOT NULL").scalar_one()
+        cards = conn.exec_driver_sql(
+            "SELECT v.name, t.name, t.bonus_pay, t.bonus_get FROM value_card v "
+            "LEFT JOIN card_type t ON t.id = v.card_type_id").all()
+        topups = conn.exec_driver_sql(
+            "SELECT l.unit_price, l.credit, t.bonus_pay, t.bonus_get FROM invoice_line l "
+            "JOIN value_card v ON v.id = l.card_id JOIN card_type t ON t.id = v.card_type_id "
+            "WHERE l.kind = 'topup'").all()
+        no_discount = conn.exec_driver_sql(
+            "SELECT count(*) FROM payment p JOIN invoice i ON i.id = p.invoice_id "
+            "JOIN value_card v ON v.id = p.card_id JOIN card_type t ON t.id = v.card_type_id "
+            "WHERE NOT t.discounts_apply AND i.discount != 0").scalar_one()
+        methods = dict(conn.exec_driver_sql(
+            "SELECT method, count(*) FROM payment GROUP BY method").all())
+        times = conn.exec_driver_sql("SELECT created_at FROM audit_log ORDER BY id").scalars().all()
+    groups = Counter(name for _id, name, _at in members)
+    assert 0.015 * CUSTOMERS <= groups["VIP"] <= 0.05 * CUSTOMERS
+    assert set(groups) == {"VIP", "Gia đình nhân viên", "Doanh nghiệp"}
+    assert deleted_members == 0
+    assert [a[0] for a in audited] == [m[0] for m in members]
+    assert all(json.loads(before) == {"group_id": None} for _c, before, _a, _t in audited)
+    assert {a[3] for a in audited} == {m[2] for m in members} and len({m[2] for m in members}) == 1
+    typed = Counter(type_name for name, type_name, _p, _g in cards if type_name)
+    assert set(typed) == {"Thẻ vàng", "Thẻ bạc", "Thẻ quà tặng"}
+    assert all(name == type_name for name, type_name, _p, _g in cards if type_name)
+    assert {name for name, type_name, _p, _g in cards if not type_name} == {"General", "Thẻ Spa"}
+    for paid, credit, pay, get in topups:
+        assert credit == (paid if pay is None else paid + paid // pay * (get - pay))
+    assert no_discount == 0  # a gift card never paid for a discounted sale
+    assert {"cash", "card", "transfer", "ewallet"} <= set(methods)
+    assert times == sorted(times)
+
+
 def test_vietnamese_names_and_valid_unique_phones(demo):
     path, _engine, _stats, _stages = demo
     rows = _dump(path, "customer")
@@ -284,8 +467,11 @@ def test_money_points_debt_cards_care_and_promotions(demo):
     assert care == {"care", "treatment", "call", "sms", "email"}
     assert promos[0] > 0 and promos[1] > 0
     assert debtors > 0
-    # One row for the build, and one per care action (each hand-made entry has its audit row).
-    assert audit.count("demo_build") == 1 and set(audit) == {"demo_build", "care_action"}
+    # One row for the build, one per care action (each hand-made entry has its audit row),
+    # and the back office's (its functions' own, and the groups this morning).
+    assert audit.count("demo_build") == 1 and set(audit) == {
+        "demo_build", "care_action", "create_item", "create_card_type",
+        "create_program", "set_program_active", "create_group", "set_customer_group"}
 
 
 def test_invoices_skewed_about_ten_per_customer(demo):

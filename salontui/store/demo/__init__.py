@@ -27,14 +27,19 @@ as SQLite (``bench/bench_demo.py``). Any other engine gets them through
 SQLAlchemy Core bulk inserts, in dependency order (slower).
 
 What makes the data trustworthy: it is written the way the store writes it.
-Each simulated visit follows the checkout's rules, calling the very functions
-the desk calls (``store/rules.py``: line amounts, session values, package
-status, freeze and resume, points earned and taken back, debt): lines,
-payments adding up to the total, a ledger entry per stored-value, points or
-on-account payment, per top-up and per debt repayment, points earned by
-active members on what they paid with money; package sessions move only by
-``package_event`` rows and only while the package is in use; balances never
-go below zero because each customer's history is replayed in time order.
+The back office (catalogue, payment methods, card types, promotion programmes,
+customer groups) is not simulated at all: the store's own functions make it, on
+a scratch database migrated like any other, and the load writes the rows they
+made and their audit rows as they are (``office.py``). Each simulated visit
+follows the checkout's rules, calling the very functions the desk calls
+(``store/rules.py``: line amounts, session values, package status, freeze and
+resume, points earned and taken back, debt, a card type's bonus, a programme's
+share of the sale): lines, payments adding up to the total, a ledger entry
+per stored-value, points or on-account payment, per top-up and per debt
+repayment, points earned by active members on what they paid with money;
+package sessions move only by ``package_event`` rows and only while the
+package is in use; balances never go below zero because each customer's
+history is replayed in time order.
 ``salontui check`` proves all of it on the result.
 
 A chain (``branches=N``, ``salontui demo --branches N``): the salon is the first
@@ -59,12 +64,14 @@ are whole minutes, naive UTC, in SQLAlchemy's storage format; the salon's
 day is UTC+7.
 
 Split by what it builds: ``catalog_data.py`` (the salon's tables: staff,
-services, prices, plans, names), ``calendar.py`` (minutes and days to stored
-strings), ``sinks.py`` (the INSERT shapes, the SQLite, COPY and SQLAlchemy
-sinks, sealing), ``people.py`` (the salon's fixed part and its customers),
-``history.py`` (the visits, simulated in time order), ``build.py`` (the
-builder that runs the steps, the SQLite bulk load and :func:`build_demo`) and
-``postgres.py`` (the PostgreSQL bulk load, and ``replace`` there).
+services, prices, plans, methods, card types, programmes, groups, names),
+``office.py`` (the back office, through the store's functions), ``calendar.py``
+(minutes and days to stored strings), ``sinks.py`` (the INSERT shapes, the
+SQLite, COPY and SQLAlchemy sinks, sealing), ``people.py`` (the salon's fixed
+part and its customers), ``history.py`` (the visits, simulated in time order),
+``build.py`` (the builder that runs the steps, the SQLite bulk load and
+:func:`build_demo`) and ``postgres.py`` (the PostgreSQL bulk load, and
+``replace`` there).
 """
 
 from salontui.store.demo.build import (

@@ -31,13 +31,14 @@ from salontui.store.demo.catalog_data import (
     MANAGER,
     MAX_BRANCHES,
     OWNER,
-    SERVICES,
     SETTINGS,
     SHOWCASE,
     TECHNICIANS,
     _is_regular,
 )
 from salontui.store.demo.history import _History, _Package
+from salontui.store.demo.office import TABLES as OFFICE_TABLES
+from salontui.store.demo.office import columns_of
 from salontui.store.demo.people import _People
 from salontui.store.demo.postgres import _build_postgres, move_sequences
 from salontui.store.demo.sinks import BATCH, _CoreSink, _Shape, _SqliteSink
@@ -96,6 +97,9 @@ class _Builder(_People, _History):
         # so the main stream, and with it the salon's history, is the single salon's.
         self.branches = branches
         self.branch_rng = random.Random(f"branches:{seed}")
+        # What the back office adds to the history (a sub-card's type, a customer's group)
+        # is drawn from a stream of its own too, so that adding to it moves no other draw.
+        self.office_rng = random.Random(f"office:{seed}")
         # The stored branch_id of the first branch's rows: NULL (0) in a single salon, as
         # a salon upgraded to branches has them; 1 in a chain. Branch values index the
         # per-branch lists below (0 only for a single salon, 1..branches for a chain).
@@ -129,25 +133,17 @@ class _Builder(_People, _History):
                                      "created_at"))
         self.s_staff = S("staff", ("id", "name", "role", "active", "created_at", "branch_id"),
                          nulls=("branch_id",))
-        self.s_catalog = S("catalog_item", ("id", "code", "name", "name_norm", "kind", "price",
-                                            "package_kind", "sessions", "validity_days",
-                                            "service_id", "active"),
-                            {"category": "", "duration_minutes": None,
-                             "commission_percent": None, "cost_price": None,
-                             "track_stock": False, "can_leave": False})
-        self.s_program = S("promotion_program", ("id", "name", "description", "valid_from",
-                                                 "valid_until", "discount_percent",
-                                                 "discount_amount", "active"),
-                            {"scope": "all", "per_customer_limit": None, "code_prefix": ""})
+        # The back office: every column as the store's functions wrote it (office.py).
+        self.office_shapes = {table: S(table, columns_of(table)) for table in OFFICE_TABLES}
         self.s_customer = S("customer", ("id", "code", "name", "name_norm", "phone",
                                          "phone_national", "phone_rev", "birthday", "gender",
                                          "email", "address", "note", "tier", "member_state",
-                                         "created_at", "updated_at", "deleted_at"),
-                            {"merged_into_id": None, "group_id": None},
-                            nulls=("birthday", "deleted_at"))
+                                         "created_at", "updated_at", "deleted_at", "group_id"),
+                            {"merged_into_id": None},
+                            nulls=("birthday", "deleted_at", "group_id"))
         self.s_name_key = S("customer_name_key", ("customer_id", "key"))
-        self.s_card = S("value_card", ("id", "customer_id", "name", "created_at"),
-                        {"card_type_id": None})
+        self.s_card = S("value_card", ("id", "customer_id", "name", "created_at",
+                                       "card_type_id"), nulls=("card_type_id",))
         self.s_invoice = S("invoice", ("id", "code", "customer_id", "created_at", "kind",
                                        "subtotal", "discount", "total", "staff_id",
                                        "refund_of_id", "note", "points_rate", "branch_id"),
@@ -197,7 +193,7 @@ class _Builder(_People, _History):
                                        "entity_id", "before", "after"))
         # Dependency order (what a database checking foreign keys at once needs).
         self.shapes = [
-            self.s_settings, self.s_branch, self.s_staff, self.s_catalog, self.s_program,
+            self.s_settings, self.s_branch, self.s_staff, *self.office_shapes.values(),
             self.s_customer, self.s_name_key, self.s_card, self.s_invoice, self.s_package,
             self.s_line, self.s_payment, self.s_ledger, self.s_event, self.s_care,
             self.s_promo, self.s_appointment, self.s_counter, self.s_audit,
@@ -223,11 +219,12 @@ class _Builder(_People, _History):
         self._showcase_packages()
         appts = self.s_appointment.rows
         home, staff_of = self.home, self.staff_of
+        services = self.office.services
         for j, k in enumerate((5, 6, 7)):  # checked in this morning, not paid yet: to cashier
             if k < n and k not in self.deleted:
                 starts = min(cal.at_local(today, 8 * 60 + 15 * j), now_t - 15 * (3 - j))
                 br = home[k]  # (the showcase's customers are the first branch's)
-                appts.append((k + 1, cal.ts(starts), SERVICES[j * 4][0],
+                appts.append((k + 1, cal.ts(starts), services[j * 4].name,
                               staff_of[br][TECHNICIANS[j]], "checked_in", 0, "", "", "", "",
                               "", cal.ts(max(self.join_t[k], starts - 2 * 1440)), br))
         for k in range(n):  # booked for today and the coming three weeks
@@ -239,7 +236,7 @@ class _Builder(_People, _History):
             staff = TECHNICIANS[int(rand() * len(TECHNICIANS))] if rand() < 0.7 else 0
             note = "Khách muốn làm với kỹ thuật viên quen" if rand() < 0.1 else ""
             booked = max(self.join_t[k], now_t - int(rand() * 5 * 1440))
-            appts.append((k + 1, cal.ts(starts), SERVICES[int(rand() * len(SERVICES))][0],
+            appts.append((k + 1, cal.ts(starts), services[int(rand() * len(services))].name,
                           staff_of[br][staff], "booked", 0, note, "", "", "", "", cal.ts(booked),
                           br))
         self._customers()
@@ -247,10 +244,13 @@ class _Builder(_People, _History):
         # The chain's invoice counter is the first branch's (it has no prefix); every later
         # branch numbers its own (branches.invoice_sequence), even before its first invoice.
         seq = self.invoice_seq
-        counters = [("customer", n), ("invoice", seq[self.first_branch]),
-                    ("promotion", self.counters["promotion"]), ("catalog", self.catalog_count)]
-        counters += [(f"invoice:{j}", seq[j]) for j in range(2, self.branches + 1)]
-        self.s_counter.rows.extend(counters)
+        counters = {"customer": n, "invoice": seq[self.first_branch],
+                    "promotion": self.counters["promotion"]}
+        counters |= {f"invoice:{j}": seq[j] for j in range(2, self.branches + 1)}
+        # the back office's own (the catalogue's DV numbers), as its functions left them
+        counters |= {name: value for name, value in sorted(self.office.counters.items())
+                     if name not in counters}
+        self.s_counter.rows.extend(counters.items())
         summary = {"customers": n, "invoices": self.counters["invoice"],
                    "seed": self.seed, "today": self.today.isoformat()}
         if self.branches > 1:

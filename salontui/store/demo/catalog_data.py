@@ -1,10 +1,12 @@
-"""The demo salon's data: who works there, what it sells and at what price, its
-promotions, and the names, streets and notes its customers are made from.
+"""The demo salon's data: who works there, what it sells and at what price, how it
+is paid, its card types, promotions and customer groups, and the names, streets and
+notes its customers are made from.
 
 Plain tables and constants only (no code that writes a row), so the salon can be
-read, and changed, in one place; the builder (``build.py``) and the simulation
-(``history.py``) pick from them. Weights say how often a visit picks an entry;
-:func:`_weighted_table` turns them into lookup tables for the hot loop.
+read, and changed, in one place; the back office's functions (``office.py``), the
+builder (``build.py``) and the simulation (``history.py``) take from them. Weights
+say how often a visit picks an entry; :func:`_weighted_table` turns them into lookup
+tables for the hot loop.
 """
 
 from __future__ import annotations
@@ -94,58 +96,85 @@ BRANCH_STAFF_OF = {MANAGER: 0, 3: 1, 4: 2, 5: 3, 6: 4, 7: 5, 8: 6, 9: 7, 10: 3, 
 BRANCHES_OPEN_BY = 0.4
 AWAY_VISITS = 0.12  # how often a customer of a chain visits a branch other than their own
 
-# (name, price, weight) -- weights say how often a visit picks the service.
+# The back office (``office.py`` makes it through the store's own functions, in a scratch
+# database, and the load writes what they made).
+# (name, category, price, minutes, technician's commission %, weight) -- weights say how
+# often a visit picks the service.
 SERVICES = [
-    ("Gội đầu dưỡng sinh", 120_000, 30),
-    ("Gội đầu thảo dược", 150_000, 12),
-    ("Cắt tóc nữ", 150_000, 14),
-    ("Cắt tóc nam", 80_000, 6),
-    ("Uốn tóc", 650_000, 4),
-    ("Duỗi tóc", 600_000, 3),
-    ("Nhuộm tóc", 550_000, 6),
-    ("Phục hồi tóc Keratin", 450_000, 3),
-    ("Massage body", 350_000, 10),
-    ("Massage chân", 200_000, 8),
-    ("Chăm sóc da mặt", 300_000, 10),
-    ("Trị mụn chuyên sâu", 450_000, 4),
-    ("Tẩy tế bào chết toàn thân", 250_000, 3),
-    ("Làm móng tay", 100_000, 6),
-    ("Sơn gel", 150_000, 6),
-    ("Nối mi", 300_000, 3),
-    ("Triệt lông nách", 200_000, 2),
+    ("Gội đầu dưỡng sinh", "Gội đầu", 120_000, 45, 10, 30),
+    ("Gội đầu thảo dược", "Gội đầu", 150_000, 60, 10, 12),
+    ("Cắt tóc nữ", "Tóc", 150_000, 45, 15, 14),
+    ("Cắt tóc nam", "Tóc", 80_000, 30, 15, 6),
+    ("Uốn tóc", "Tóc", 650_000, 150, 15, 4),
+    ("Duỗi tóc", "Tóc", 600_000, 150, 15, 3),
+    ("Nhuộm tóc", "Tóc", 550_000, 120, 15, 6),
+    ("Phục hồi tóc Keratin", "Tóc", 450_000, 90, 15, 3),
+    ("Massage body", "Spa", 350_000, 90, 20, 10),
+    ("Massage chân", "Spa", 200_000, 60, 20, 8),
+    ("Chăm sóc da mặt", "Da mặt", 300_000, 60, 15, 10),
+    ("Trị mụn chuyên sâu", "Da mặt", 450_000, 75, 15, 4),
+    ("Tẩy tế bào chết toàn thân", "Spa", 250_000, 45, 15, 3),
+    ("Làm móng tay", "Móng", 100_000, 45, 20, 6),
+    ("Sơn gel", "Móng", 150_000, 60, 20, 6),
+    ("Nối mi", "Mi", 300_000, 90, 20, 3),
+    ("Triệt lông nách", "Triệt lông", 200_000, 30, 10, 2),
 ]
+# (name, category, price, cost price, may be left at the salon)
 PRODUCTS = [
-    ("Dầu gội bưởi 250ml", 180_000),
-    ("Dầu xả phục hồi 250ml", 220_000),
-    ("Serum dưỡng tóc", 350_000),
-    ("Sữa rửa mặt dịu nhẹ", 280_000),
-    ("Kem chống nắng SPF50", 320_000),
-    ("Mặt nạ dưỡng ẩm (hộp 10 miếng)", 250_000),
-    ("Tinh dầu massage sả chanh", 190_000),
+    ("Dầu gội bưởi 250ml", "Chăm sóc tóc", 180_000, 95_000, True),
+    ("Dầu xả phục hồi 250ml", "Chăm sóc tóc", 220_000, 120_000, True),
+    ("Serum dưỡng tóc", "Chăm sóc tóc", 350_000, 190_000, False),
+    ("Sữa rửa mặt dịu nhẹ", "Chăm sóc da", 280_000, 150_000, False),
+    ("Kem chống nắng SPF50", "Chăm sóc da", 320_000, 175_000, False),
+    ("Mặt nạ dưỡng ẩm (hộp 10 miếng)", "Chăm sóc da", 250_000, 130_000, False),
+    ("Tinh dầu massage sả chanh", "Spa", 190_000, 85_000, False),
 ]
-# (name, package_kind, sessions, price, validity_days, base service index, weight)
+PLAN_CATEGORY = "Gói dịch vụ"
+# (name, package_kind, sessions, price, validity_days, services covered (indexes in
+# SERVICES), weight)
 PLANS = [
-    ("Gói 10 lần gội đầu dưỡng sinh", "count", 10, 1_000_000, 180, 0, 30),
-    ("Gói 10 buổi massage body", "count", 10, 3_000_000, 365, 8, 12),
-    ("Liệu trình chăm sóc da 7 buổi", "count", 7, 1_980_000, 180, 10, 14),
-    ("Liệu trình trị mụn 5 buổi", "count", 5, 1_990_000, 120, 11, 6),
-    ("Thẻ tháng gội đầu không giới hạn", "time", None, 1_500_000, 30, 0, 10),
-    ("Thẻ năm spa", "time", None, 12_000_000, 365, 8, 3),
-    ("Tặng 3 buổi gội đầu", "gift", 3, 0, 90, 0, 0),
-    ("Quà sinh nhật: 1 buổi massage chân", "gift", 1, 0, 60, 9, 0),
+    ("Gói 10 lần gội đầu dưỡng sinh", "count", 10, 1_000_000, 180, (0,), 30),
+    ("Gói 10 buổi massage body", "count", 10, 3_000_000, 365, (8,), 12),
+    ("Liệu trình chăm sóc da 7 buổi", "count", 7, 1_980_000, 180, (10,), 14),
+    ("Liệu trình trị mụn 5 buổi", "count", 5, 1_990_000, 120, (11, 10), 6),
+    ("Thẻ tháng gội đầu không giới hạn", "time", None, 1_500_000, 30, (0, 1), 10),
+    ("Thẻ năm spa", "time", None, 12_000_000, 365, (8, 9, 12), 3),
+    ("Tặng 3 buổi gội đầu", "gift", 3, 0, 90, (0,), 0),
+    ("Quà sinh nhật: 1 buổi massage chân", "gift", 1, 0, 60, (9,), 0),
 ]
 GIFT_PLANS = (6, 7)
+# Card types (stored-value sub-cards), set up a year into the history: (name, pay, get
+# (the bonus rule, None: none), discounts apply, weight among new sub-cards). Sub-cards
+# opened before then are named freely (SUB_CARD, no type), as the desk had them.
+CARD_TYPES = [
+    ("Thẻ vàng", 10_000_000, 11_000_000, True, 2),
+    ("Thẻ bạc", 5_000_000, 5_300_000, True, 5),
+    ("Thẻ quà tặng", None, None, False, 2),
+]
+CARD_TYPES_DAY = 365
 SUB_CARD = "Thẻ Spa"
 TOPUPS = ((1_000_000, 1_050_000), (2_000_000, 2_150_000), (3_000_000, 3_300_000),
           (5_000_000, 5_600_000), (10_000_000, 11_500_000))
+# Customer groups (name, points multiplier %), set up this morning: the owner sorted the
+# customers in just before the desk opened, so every sale before earned as everyone's.
+GROUPS = [("VIP", 150), ("Gia đình nhân viên", 200), ("Doanh nghiệp", 100)]
+# VIPs are the best spenders (TIERS below): this share of each tier (about 3 % of all)…
+VIP_SHARE = {"Diamond": 1.0, "Gold": 0.6, "Silver": 0.07}
+FAMILY_SHARE = 0.01  # … and of the others, staff family and corporate customers
+CORPORATE_SHARE = 0.02
 
-# (name, description, start day, end day (None: open), percent, amount); days from history start
+# (name, description, start day, end day (None: open), percent, amount, what it is taken off,
+# times per customer (None: no limit), code prefix); days from history start
 PROGRAMS = [
-    ("Khai trương chi nhánh mới", "Giảm 20% mọi dịch vụ", 30, 120, 20, 0),
-    ("Tri ân khách hàng thân thiết", "Giảm 100.000đ cho hoá đơn dịch vụ", 200, 400, 0, 100_000),
-    ("Tết Nguyên Đán", "Giảm 15% dịch vụ tóc dịp Tết", 420, 470, 15, 0),
-    ("Mừng sinh nhật", "Giảm 30% trong tháng sinh nhật", 0, None, 30, 0),
-    ("Giới thiệu bạn bè", "Giảm 50.000đ cho khách được giới thiệu", 600, None, 0, 50_000),
+    ("Khai trương chi nhánh mới", "Giảm 20% mọi dịch vụ", 30, 120, 20, 0, "services", None,
+     ""),
+    ("Tri ân khách hàng thân thiết", "Giảm 100.000đ cho hoá đơn dịch vụ", 200, 400, 0,
+     100_000, "services", None, ""),
+    ("Tết Nguyên Đán", "Giảm 15% dịch vụ tóc dịp Tết", 420, 470, 15, 0, "services", None,
+     "TET-"),
+    ("Mừng sinh nhật", "Giảm 30% trong tháng sinh nhật", 0, None, 30, 0, "all", None, "SN-"),
+    ("Giới thiệu bạn bè", "Giảm 50.000đ cho khách được giới thiệu", 600, None, 0, 50_000,
+     "all", 1, "GT-"),
 ]
 
 SURNAMES = [("Nguyễn", 380), ("Trần", 110), ("Lê", 95), ("Phạm", 70), ("Hoàng", 30),

@@ -20,6 +20,8 @@ from array import array
 from salontui.store import rules
 from salontui.store.demo.catalog_data import (
     AWAY_VISITS,
+    CARD_TYPES,
+    CARD_TYPES_DAY,
     CARE_DESCRIPTIONS,
     CARE_TITLES,
     CARE_TYPES,
@@ -31,20 +33,19 @@ from salontui.store.demo.catalog_data import (
     MANAGER,
     NEXT_FOCUS,
     OPEN_LOCAL,
-    PLANS,
     POINT_VALUE,
     POINTS_PER_AMOUNT,
-    PRODUCTS,
     REFUND_REASONS,
     SERVICE_NOTES,
-    SERVICES,
     SHOWCASE,
     SUB_CARD,
     TECHNICIANS,
     TOPUPS,
     _is_regular,
+    _weighted_table,
 )
 from salontui.store.demo.state import _State
+from salontui.store.promotions import promotion_base
 
 _KEY_BITS = 21  # customer index bits in a sort key (2**21 > MAX_CUSTOMERS)
 # Fields of a customer's figures while the history is replayed (8 per customer: one line).
@@ -152,7 +153,17 @@ class _History(_State):
         self.promos: list[list] = []
         promos_of: list[list | None] = [None] * n
         programs = self.programs
-        service_ids, product_ids, plan_ids = self.service_ids, self.product_ids, self.plan_ids
+        program_of = {p.id: p for p in programs}
+        given_of: dict[tuple[int, int], int] = {}  # (customer, programme): times given
+        office = self.office
+        plan_ids = [item.id for item in office.plans]
+        plan_terms = []
+        for plan_row in office.plans:
+            validity = plan_row.validity_days
+            assert validity is not None  # (a plan always has one: the catalogue's rule)
+            plan_terms.append((plan_row.name, plan_row.package_kind, plan_row.sessions,
+                               plan_row.price, validity))
+        products = [(item.name, item.id, item.price) for item in office.products]
         service_table, plan_table = self.service_table, self.plan_table
         line_rows = self.s_line.rows
         invoice_rows = self.s_invoice.rows
@@ -163,9 +174,9 @@ class _History(_State):
         appt_rows = self.s_appointment.rows
         all_packages = self.all_packages
         # A service line is one of the service at its price: its amount worked out once.
-        service_lines = [(name, service_ids[i], price,
-                          rules.line_amount(quantity=1, unit_price=price, discount=0))
-                         for i, (name, price, _w) in enumerate(SERVICES)]
+        service_lines = [(item.name, item.id, item.price,
+                          rules.line_amount(quantity=1, unit_price=item.price, discount=0))
+                         for item in office.services]
         topups = [(paid, rules.topup_credit(paid=paid, credit=credit)) for paid, credit in TOPUPS]
         # The earning rate an invoice keeps, by st[_ACTIVE] (0: not an active member).
         rates = (rules.points_rate(points_per_amount=POINTS_PER_AMOUNT, member_state=None),
@@ -173,11 +184,21 @@ class _History(_State):
         points_earned = rules.points_earned
         n_service = len(service_table)
         n_plan = len(plan_table)
-        n_product = len(PRODUCTS)
+        n_product = len(products)
         mask = (1 << _KEY_BITS) - 1
         shift = _KEY_BITS + _TYPE_BITS
         money_methods = ("cash", "cash", "cash", "cash", "transfer", "transfer", "transfer",
                          "card", "card", "ewallet")
+        # New sub-cards, once card types exist: one of the types, by weight (a stream of
+        # their own); before, a card named freely (SUB_CARD) as the desk had them.
+        types_from = CARD_TYPES_DAY
+        type_table = _weighted_table([t[-1] for t in CARD_TYPES], 1024)
+        card_types = office.card_types
+        type_draw = self.office_rng.random
+        card_names = [""]  # per card id, as card_bal: its name, its type's bonus rule
+        card_rule: list[tuple[int | None, int | None] | None] = [None]  # (None: no type)
+        card_pays_discounted = bytearray(b"\x01")  # per card: may pay a discounted sale
+        office_audit = self.office_audit
         cashiers = CASHIERS * 3  # 18 entries: picked by 5 random bits below
         inv_id = line_id = card_id = care_id = promo_id = package_id = 0
         # Where each visit happens (its branch's stored value: 0, NULL, in a single salon):
@@ -222,7 +243,10 @@ class _History(_State):
                     title = f"Tặng {gift} điểm tri ân"
                     ledger_rows.append((cid, "points", 0, stamp, gift, "care",
                                         "Tri ân khách hàng", "care", care_id, writer))
-                    # the audit row care_points writes (check matches it to the entry)
+                    # the audit row care_points writes (check matches it to the entry),
+                    # after the back office's done by then
+                    if office_audit and office_audit[-1][0] <= stamp:
+                        self._audit_until(stamp)
                     self.s_audit.rows.append((stamp, writer, "care_action", "customer", cid,
                                               f'{{"points": {st[b + _PTS]}}}',
                                               f'{{"amount": {gift}, "care_note_id": {care_id}, '
@@ -234,14 +258,20 @@ class _History(_State):
                                   deleted_at or stamp, deleted_at))
                 continue
             if etype == 2:  # a promotion given
-                running = [p for p in programs if p[1] <= day and (p[2] is None or p[2] >= day)]
+                running = [p for p in programs
+                           if p.start <= day and (p.end is None or p.end >= day)]
                 if not running:
                     continue
                 program = running[int(rand() * len(running))]
+                if program.limit is not None:  # given no more than that to one customer
+                    times = given_of.get((k, program.id), 0)
+                    if times >= program.limit:
+                        continue
+                    given_of[k, program.id] = times + 1
                 promo_id += 1
-                expires = program[2] if program[2] is not None else day + 90
-                record = [promo_id, cid, program[0], f"KM{promo_id:06d}", stamp, expires,
-                          None, None, ""]
+                expires = program.end if program.end is not None else day + 90
+                record = [promo_id, cid, program.id, f"{program.prefix}KM{promo_id:06d}", stamp,
+                          expires, None, None, ""]
                 self.promos.append(record)
                 if promos_of[k] is None:
                     promos_of[k] = []
@@ -347,13 +377,13 @@ class _History(_State):
                     sales += amount
                 if (bits >> 18) & 15 == 0:  # a product now and then (1 in 16)
                     pi = int(rand() * n_product)
-                    name, price = PRODUCTS[pi]
+                    name, item, price = products[pi]
                     qty = 2 if (bits >> 22) & 7 == 0 else 1
                     disc = (price * qty // 10_000) * 1000 if (bits >> 25) & 15 == 0 else 0
                     amount = rules.line_amount(quantity=qty, unit_price=price, discount=disc)
                     line_id += 1
-                    row = (line_id, inv_id, "product", product_ids[pi], 0, 0, name, qty, price,
-                           disc, amount, 0, cashier, 0)
+                    row = (line_id, inv_id, "product", item, 0, 0, name, qty, price, disc,
+                           amount, 0, cashier, 0)
                     line_rows.append(row)
                     mine.append(row)
                     sales += amount
@@ -367,7 +397,7 @@ class _History(_State):
                     else:
                         plan = plan_table[int(rand() * n_plan)]
                     if not has_one or plan in GIFT_PLANS:
-                        pname, pkind, sessions, price, validity, _s, _w = PLANS[plan]
+                        pname, pkind, sessions, price, validity = plan_terms[plan]
                         sessions = rules.plan_sessions(kind=pkind, sessions=sessions)
                         package_id += 1
                         line_id += 1
@@ -388,17 +418,31 @@ class _History(_State):
                         simple = False
                 elif r < 0.105:  # a stored-value top-up
                     amount, credit = topups[int(rand() * rand() * len(topups))]
-                    if r < 0.084:
-                        card_name, slot = SUB_CARD, b + _SUB
-                    else:
-                        card_name, slot = "General", b + _GENERAL
+                    slot = b + _SUB if r < 0.084 else b + _GENERAL
                     if not st[slot]:
                         card_id += 1
                         st[slot] = card_id
                         card_bal.append(0)
-                        card_rows.append((card_id, cid, card_name, stamp))
+                        type_id, rule, pays = 0, None, 1
+                        if r >= 0.084:
+                            card_name = "General"
+                        elif day < types_from:
+                            card_name = SUB_CARD
+                        else:  # the checkout's top-up names the card after its type
+                            kind = card_types[type_table[int(type_draw() * 1024)]]
+                            card_name, type_id = kind.name, kind.id
+                            rule, pays = (kind.bonus_pay, kind.bonus_get), kind.discounts_apply
+                        card_names.append(card_name)
+                        card_rule.append(rule)
+                        card_pays_discounted.append(pays)
+                        card_rows.append((card_id, cid, card_name, stamp, type_id))
                     card = st[slot]
-                    description = f"Nạp thẻ {card_name}"
+                    rule = card_rule[card]
+                    if rule is not None:  # a card type's: its bonus rule, none typed in
+                        if rule[0]:  # (what its bonus is for, twice now and then)
+                            amount = rule[0] * (2 if amount >= 5_000_000 else 1)
+                        credit = rules.bonus_credit(amount, pay=rule[0], get=rule[1])
+                    description = f"Nạp thẻ {card_names[card]}"
                     line_id += 1
                     line_rows.append((line_id, inv_id, "topup", 0, 0, card, description, 1, amount,
                                       0, amount, credit, 0, 0))
@@ -428,9 +472,15 @@ class _History(_State):
                 if mine_promos:
                     for record in mine_promos:
                         if record[6] is None and record[5] >= day and rand() < 0.6:
-                            program = programs[record[2] - 1]
-                            discount = rules.promotion_off(sales=sales, percent=program[3],
-                                                           amount=program[4])
+                            program = program_of[record[2]]
+                            # off what the programme is on (the checkout's share of it)
+                            lines = [(row[2], row[10]) for row in mine]
+                            lines.append(("package", sales - sum(a for _k, a in lines)))
+                            base = promotion_base(scope=program.scope, lines=lines)
+                            if base <= 0:
+                                continue  # (nothing it is on: kept for another visit)
+                            discount = rules.promotion_off(sales=base, percent=program.percent,
+                                                           amount=program.amount)
                             record[6], record[7] = day, inv_id
                             promo_used = True
                             break
@@ -443,7 +493,8 @@ class _History(_State):
             r = rand()
             if due > 0 and not topped and r < 0.75 and (st[b + _GENERAL] or st[b + _SUB]):
                 for card in (st[b + _GENERAL], st[b + _SUB]):
-                    if card and card_bal[card] > 0 and due > 0:
+                    if card and card_bal[card] > 0 and due > 0 and (
+                            not discount or card_pays_discounted[card]):
                         amount = min(card_bal[card], due)
                         pay_rows.append((inv_id, "value", amount, card, 0))
                         ledger_rows.append((cid, "value", card, stamp, -amount, "pay", code,

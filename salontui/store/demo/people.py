@@ -1,5 +1,6 @@
-"""The salon's fixed part (settings, staff, catalog, promotion programmes) and its
-customers: the first two steps of the build, and the customers' rows at the end.
+"""The salon's fixed part (settings, staff, branches, and the back office made through
+the store's own functions) and its customers: the first two steps of the build, and the
+customers' rows at the end.
 
 A part of the one builder (:class:`salontui.store.demo.build._Builder` mixes it
 in): the steps share its random stream, calendar and shapes through ``self``,
@@ -15,18 +16,19 @@ from salontui.store.demo.catalog_data import (
     BRANCH_ROLES,
     BRANCH_STAFF_OF,
     BRANCHES,
+    CORPORATE_SHARE,
     CUSTOMER_NOTES,
     DISTRICTS,
+    FAMILY_SHARE,
     FEMALE_GIVEN,
     FEMALE_MIDDLE,
     FORMER_TECHNICIAN,
     MALE_GIVEN,
     MALE_MIDDLE,
     OPEN_LOCAL,
+    OWNER,
     PHONE_PREFIXES,
     PLANS,
-    PRODUCTS,
-    PROGRAMS,
     SECOND_GIVEN,
     SERVICES,
     SETTINGS,
@@ -35,9 +37,11 @@ from salontui.store.demo.catalog_data import (
     STREETS,
     SURNAMES,
     TIERS,
+    VIP_SHARE,
     _weighted_table,
 )
 from salontui.store.demo.history import _SPEND
+from salontui.store.demo.office import make_back_office
 from salontui.store.demo.sinks import BATCH
 from salontui.store.demo.state import _State
 from salontui.store.text import MAX_NAME_WORDS, fold
@@ -69,35 +73,26 @@ class _People(_State):
             self.s_staff.rows.append((i, name, role, active, opened,
                                       0 if role == "owner" else first))
         self._branches()
-        code = 0
-        self.service_ids, self.product_ids, self.plan_ids = [], [], []
-        for name, price, _w in SERVICES:
-            code += 1
-            self.s_catalog.rows.append((code, f"DV{code:04d}", name, fold(name), "service",
-                                        price, None, None, None, None, True))
-            self.service_ids.append(code)
-        for name, price in PRODUCTS:
-            code += 1
-            self.s_catalog.rows.append((code, f"DV{code:04d}", name, fold(name), "product",
-                                        price, None, None, None, None, True))
-            self.product_ids.append(code)
-        for name, kind, sessions, price, days, service, _w in PLANS:
-            code += 1
-            self.s_catalog.rows.append((code, f"DV{code:04d}", name, fold(name), "package",
-                                        price, kind, sessions, days,
-                                        self.service_ids[service], True))
-            self.plan_ids.append(code)
-        self.catalog_count = code
-        self.service_table = _weighted_table([w for _n, _p, w in SERVICES])
-        self.plan_table = _weighted_table([p[6] for p in PLANS])
-        self.programs = []
-        for pid, (name, description, start, end, percent, amount) in enumerate(PROGRAMS, 1):
-            valid_until = None if end is None else end
-            active = end is None or end >= self.today_i
-            self.s_program.rows.append((pid, name, description, self.cal.date(start),
-                                        None if valid_until is None else
-                                        self.cal.date(valid_until), percent, amount, active))
-            self.programs.append((pid, start, end, percent, amount))
+        self._back_office()
+
+    def _back_office(self) -> None:
+        """The catalogue, payment methods, card types, programmes and customer groups, made
+        by the store's own functions (``office.py``); their rows and audit rows go to the
+        load as those functions wrote them. The audit rows wait for their time: the
+        history writes its own in time order and lets each of these in when it comes."""
+        office = self.office = make_back_office(self.cal, today=self.today_i, now_t=self.now_t)
+        for table, shape in self.office_shapes.items():
+            shape.rows.extend(office.tables[table])
+        self.office_audit = list(reversed(office.audit))  # the next one last, to pop
+        self.service_table = _weighted_table([s[-1] for s in SERVICES])
+        self.plan_table = _weighted_table([p[-1] for p in PLANS])
+        self.programs = office.programs
+
+    def _audit_until(self, stamp: str) -> None:
+        """Write the back office's audit rows done by ``stamp`` (a stored time)."""
+        pending, rows = self.office_audit, self.s_audit.rows
+        while pending and pending[-1][0] <= stamp:
+            rows.append(pending.pop())
 
     def _branches(self) -> None:
         """A chain's later branches and their staff; per branch (by its stored value) the
@@ -205,10 +200,18 @@ class _People(_State):
 
     # -- the customers' rows, written at the end (tier and deletion known by then) ---------
     def _customers(self) -> None:
+        """The customers' rows, and this morning's sorting of some into the groups: VIPs
+        among the best spenders, staff family and corporate customers among the others
+        (each as ``set_customer_group`` writes it: the group, the time, an audit row)."""
         cal = self.cal
         rows, key_rows = self.s_customer.rows, self.s_name_key.rows
         keys_of: dict[str, list[str]] = {}
         st = self.st
+        self._audit_until(cal.ts(self.now_t))  # the back office's last (the groups made)
+        audit_rows = self.s_audit.rows
+        sorted_at = cal.ts(self.now_t - 1)
+        vip, family, corporate = self.office.groups
+        draw = self.office_rng.random
         for k in range(self.n):
             name, norm, gender, birthday, email, address, note, national = self.cust[k]
             keys = keys_of.get(norm)
@@ -219,9 +222,22 @@ class _People(_State):
             deleted = cal.ts(self.deleted[k]) if k in self.deleted else ""
             tier = next(label for floor, label in TIERS if st[(k << 3) + _SPEND] >= floor)
             cid = k + 1
+            r = draw()
+            group = 0
+            if not deleted:
+                if r < FAMILY_SHARE:
+                    group = family
+                elif r < FAMILY_SHARE + CORPORATE_SHARE:
+                    group = corporate
+                elif r < FAMILY_SHARE + CORPORATE_SHARE + VIP_SHARE.get(tier, 0):
+                    group = vip
+            if group:
+                audit_rows.append((sorted_at, OWNER, "set_customer_group", "customer", cid,
+                                   '{"group_id": null}', f'{{"group_id": {group}}}'))
             rows.append((cid, f"KH{cid:06d}", name, norm, "+84" + national[1:], national,
                          national[::-1], birthday, gender, email, address, note, tier,
-                         self.state[k], created, deleted or created, deleted))
+                         self.state[k], created, sorted_at if group else deleted or created,
+                         deleted, group))
             for key in keys:
                 key_rows.append((cid, key))
             if len(rows) >= BATCH:

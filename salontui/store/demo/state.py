@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from salontui.store.demo.calendar import _Calendar
+    from salontui.store.demo.office import BackOffice, Program
     from salontui.store.demo.sinks import _CopySink, _CoreSink, _Shape, _SqliteSink
 
 
@@ -42,8 +43,7 @@ class _State:
     s_settings: _Shape
     s_branch: _Shape
     s_staff: _Shape
-    s_catalog: _Shape
-    s_program: _Shape
+    office_shapes: dict[str, _Shape]  # the back office's tables (office.py)
     s_customer: _Shape
     s_name_key: _Shape
     s_card: _Shape
@@ -59,13 +59,15 @@ class _State:
     s_counter: _Shape
     s_audit: _Shape
     shapes: list[_Shape]
-    # The salon (people.py's salon): catalog ids, weighted lookup tables, programmes.
-    service_ids: list[int]
-    product_ids: list[int]
-    plan_ids: list[int]
+    # The salon (people.py's salon): the back office as its functions made it, weighted
+    # lookup tables, the programmes; the back office's audit rows not written yet (the
+    # next last) and the stream of what it adds to the history.
+    office: BackOffice
+    office_rng: random.Random
+    office_audit: list[tuple]
     service_table: list[int]
     plan_table: list[int]
-    programs: list[tuple[int, int, int | None, int, int]]
+    programs: tuple[Program, ...]
     # The branches (people.py's salon): per branch, its invoice code prefix and who does
     # each first-branch staff member's job there.
     code_heads: list[str]
@@ -81,3 +83,5 @@ class _State:
     if TYPE_CHECKING:
 
         def _flush_full(self) -> None: ...
+
+        def _audit_until(self, stamp: str) -> None: ...
