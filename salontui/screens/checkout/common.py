@@ -75,6 +75,8 @@ class CustomerInfo:
     packages: list[PackageRow]
     promotions: list[CustomerPromotionRow]
     appointment: AppointmentRow | None
+    # Their cards whose type pays for no discounted sale (card types' "discounts apply").
+    no_discount_cards: frozenset[int] = frozenset()
 
 
 class Paying(Protocol):

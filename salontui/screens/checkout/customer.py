@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from salontui.screens.checkout.dialogs import TopUp
     from salontui.store.packages import PackageRow
     from salontui.store.promotions import CustomerPromotionRow
+    from salontui.store.sales.card_topups import TopUpChoice
 
 
 class CustomerMixin(CheckoutState):
@@ -155,12 +156,38 @@ class CustomerMixin(CheckoutState):
 
     @before_paying
     def action_top_up(self) -> None:
+        """Top up a card: chosen from a list (the General card, the salon's card types, the
+        customer's own named cards), never typed; with only the General card, no list."""
         info = self.need_customer()
         if info is None:
             return
-        from salontui.screens.checkout.dialogs import TopUpDialog
+        customer_id = info.summary.id
 
-        cards = [c.name for c in info.summary.cards]
+        def read(session):
+            from salontui.store.sales.card_topups import topup_choices
+
+            return topup_choices(session, customer_id=customer_id)
+
+        self.ask(read, self.choose_top_up)
+
+    def choose_top_up(self, choices: list[TopUpChoice]) -> None:
+        from salontui.screens.checkout.dialogs import topup_option
+
+        if len(choices) == 1:
+            self.open_top_up(choices[0])
+            return
+        fmt = self.desk.formatter
+
+        def chosen(key: str | None) -> None:
+            if key is not None:
+                self.open_top_up(next(c for c in choices if c.key == key))
+
+        self.app.push_screen(PickerDialog(
+            _("Top up which card?"), [PickerOption(c.key, topup_option(fmt, c)) for c in choices]),
+            callback=chosen)
+
+    def open_top_up(self, choice: TopUpChoice) -> None:
+        from salontui.screens.checkout.dialogs import TopUpDialog
 
         def answer(top: TopUp | None) -> None:
             if top is None:
@@ -170,12 +197,13 @@ class CustomerMixin(CheckoutState):
                 from salontui.store.cart import CartLine
 
                 cart.lines.append(CartLine(kind="topup", card_name=top.card_name,
-                                           unit_price=top.paid, credit=top.credit))
+                                           card_type_id=top.card_type_id, unit_price=top.paid,
+                                           credit=top.credit, note=top.note))
                 return cart
 
             self.edit(op, then=self.select_last_line)
 
-        self.app.push_screen(TopUpDialog(cards), callback=answer)
+        self.app.push_screen(TopUpDialog(choice), callback=answer)
 
     @before_paying
     def action_repay_debt(self) -> None:

@@ -28,18 +28,20 @@ from salontui.screens.checkout.common import (
 )
 from salontui.screens.dialogs.base import FormDialog
 from salontui.store.errors import SalonError
-from salontui.store.names import GENERAL_CARD
+from salontui.store.names import GENERAL_CARD, card_label
 from salontui.widgets import fmt as cached
 from salontui.widgets.checkout_payments import BoundedInput
 from salontui.widgets.inputs import DeskInput, Field
 from salontui.widgets.tables import Col, DeskTable
 
 if TYPE_CHECKING:
+    from salontui.formatting import Formatter
+    from salontui.store.sales.card_topups import TopUpChoice
     from salontui.store.search import CustomerRow
 
 WALK_IN = "walk-in"
 CUSTOMER_LIMIT = 20
-CARD_NAME_CHARS = 60  # as long as a card's name may be
+NOTE_CHARS = 250  # a top-up's note: as long as its ledger entry's reason may be
 
 
 @dataclass(frozen=True)
@@ -209,45 +211,84 @@ class TopUp:
     card_name: str
     paid: int
     credit: int
+    card_type_id: int | None = None  # a card type (its card is found or made at F10)
+    note: str = ""  # kept as the reason of the top-up's ledger entry
+
+
+def topup_option(formatter: Formatter, choice: TopUpChoice) -> str:
+    """A card in the top-up's list: its name, what it holds (or that it is new), its bonus
+    rule and whether discounts do not apply."""
+    from salontui.screens.settings.card_types import bonus_text
+
+    name = card_label(choice.name)
+    if choice.card_name and choice.card_name.casefold() != choice.name.casefold():
+        name = _("{type} (card {card})").format(type=name, card=choice.card_name)
+    parts = [name, formatter.money(choice.balance) if choice.card_id is not None
+             else _("new card")]
+    rule = bonus_text(formatter, choice.bonus_pay, choice.bonus_get)
+    if rule:
+        parts.append(rule)
+    if not choice.discounts_apply:
+        parts.append(_("no discounted sales"))
+    return " · ".join(parts)
 
 
 class TopUpDialog(LocalFormDialog):
-    """Top up a stored-value card: which card, what is paid now, what the card is credited
-    (blank: the same; e.g. pay 10,000,000 and get 11,000,000)."""
+    """Top up the card chosen from the list (:class:`~salontui.store.sales.card_topups.
+    TopUpChoice`): what is paid now, what the card is credited (blank: by its type's bonus
+    rule, e.g. pay 10,000,000 get 11,000,000; else the same) and a note, the promotion it
+    was bought under, kept in the card's history."""
 
-    def __init__(self, cards: list[str]) -> None:
+    def __init__(self, choice: TopUpChoice | None = None) -> None:
+        from salontui.store.sales.card_topups import TopUpChoice
+
         super().__init__()
-        self.cards = cards or [GENERAL_CARD]
-        self.title_text = _("Top up card")
+        self.choice = choice or TopUpChoice(key="general", name=GENERAL_CARD, card_type_id=None,
+                                            card_id=None, card_name=None, balance=0)
+        self.title_text = _("Top up card: {card}").format(card=card_label(self.choice.name))
         self.confirm_label = _("Add top-up")
 
     def compose_body(self) -> ComposeResult:
-        yield Static(_("Cards: {cards}").format(cards=", ".join(self.cards)), classes="intro")
-        yield Field(_("Card"), BoundedInput(value=self.cards[0], id="card-name",
-                                            max_length=CARD_NAME_CHARS), key="card",
-                    aliases=("card_name",), required=True)
+        from salontui.screens.settings.card_types import bonus_text
+
+        choice = self.choice
+        rule = bonus_text(self.formatter, choice.bonus_pay, choice.bonus_get)
         yield Field(_("Paid now"), BoundedInput(id="paid", placeholder="10.000.000",
                                                 max_length=AMOUNT_CHARS), key="paid",
                     required=True)
         yield Field(_("Value credited"), BoundedInput(id="credit", max_length=AMOUNT_CHARS,
                                                       placeholder=_("same as paid")),
-                    key="credit", hint=_("Blank: the amount paid"))
+                    key="credit", hint=_("Blank: by its rule, {rule}").format(rule=rule)
+                    if rule else _("Blank: the amount paid"))
+        yield Field(_("Note"), BoundedInput(id="note", max_length=NOTE_CHARS,
+                                            placeholder=_("the promotion it was bought under")),
+                    key="note")
 
     def focus_first(self) -> None:
         self.query_one("#paid", DeskInput).focus()
 
-    def read(self) -> TopUp:
-        from salontui.store.errors import ValidationError
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """The credit's placeholder says what a blank credits for the amount typed."""
+        if event.input.id != "paid":
+            return
+        credit = self.query_one("#credit", DeskInput)
+        try:
+            paid = parse_typed_amount(self.formatter, event.value, field="paid")
+        except SalonError:
+            credit.placeholder = _("same as paid")
+            return
+        credit.placeholder = self.formatter.money(self.choice.credit(paid))
 
+    def read(self) -> TopUp:
         fmt = self.formatter
-        name = " ".join(check_length(self.value("card"), field="card",
-                                     limit=CARD_NAME_CHARS).split())
-        if not name:
-            raise ValidationError(_("Enter the card's name."), field="card")
+        choice = self.choice
         paid = parse_typed_amount(fmt, self.value("paid"), field="paid")
         credit_text = self.value("credit")
-        credit = parse_typed_amount(fmt, credit_text, field="credit") if credit_text else paid
-        return TopUp(card_name=name, paid=paid, credit=credit)
+        credit = parse_typed_amount(fmt, credit_text, field="credit") if credit_text \
+            else choice.credit(paid)
+        note = " ".join(check_length(self.value("note"), field="note", limit=NOTE_CHARS).split())
+        return TopUp(card_name=choice.card_name or choice.name, paid=paid, credit=credit,
+                     card_type_id=choice.card_type_id, note=note)
 
 
 class RepayDialog(LocalFormDialog):

@@ -110,6 +110,11 @@ class PaymentsMixin(CheckoutState):
             method, amount, walk_in=self.cart.customer_id is None,
             customer=summary, card=card,
             repaying=cart_rules.repays_debt(self.cart))
+        if problem is None and card is not None and info is not None and amount > 0:
+            problem = cart_rules.card_discount_problem(
+                discounts_apply=card.card_id not in info.no_discount_cards, quote=self.quote)
+            if problem == cart_rules.NO_DISCOUNTS:
+                return cart_rules.no_discounts_message(card_label(card.name))
         if problem is None:
             return None
         if problem == cart_rules.WALK_IN:

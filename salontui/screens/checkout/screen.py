@@ -332,6 +332,7 @@ class CheckoutScreen(EditsMixin, LinesMixin, CustomerMixin, PaymentsMixin, Total
             from salontui.store.appointments import get_appointment
             from salontui.store.packages import list_packages
             from salontui.store.promotions import list_customer_promotions
+            from salontui.store.sales.card_topups import no_discount_cards
             from salontui.store.summary import customer_summary
 
             appointment = None
@@ -340,7 +341,8 @@ class CheckoutScreen(EditsMixin, LinesMixin, CustomerMixin, PaymentsMixin, Total
             return CustomerInfo(customer_summary(session, customer_id=customer_id),
                                 list_packages(session, customer_id=customer_id),
                                 list_customer_promotions(session, customer_id=customer_id),
-                                appointment)
+                                appointment, frozenset(no_discount_cards(
+                                    session, customer_id=customer_id)))
 
         self.ask(read, self.customer_loaded, failed=self.customer_failed)
 
