@@ -18,6 +18,7 @@ LABELS = {
     kinds.InvoiceKind: (kinds.INVOICE_KIND_LABELS,),
     kinds.LineKind: (kinds.LINE_KIND_LABELS,),
     kinds.PaymentMethod: (kinds.PAYMENT_METHOD_LABELS,),
+    kinds.MethodKind: (kinds.METHOD_KIND_LABELS,),
     kinds.LedgerAccount: (kinds.LEDGER_ACCOUNT_LABELS,),
     kinds.LedgerEntryKind: (kinds.LEDGER_ENTRY_KIND_LABELS,),
     kinds.PackageKind: (kinds.PACKAGE_KIND_LABELS,),
@@ -37,6 +38,7 @@ STORED = {
     kinds.LineKind: ["service", "product", "package", "redeem", "topup", "repay"],
     kinds.PaymentMethod: ["cash", "card", "transfer", "ewallet", "value", "points", "account",
                           "free"],
+    kinds.MethodKind: ["cash", "card", "value", "points", "account", "waived"],
     kinds.LedgerAccount: ["points", "value", "debt"],
     kinds.LedgerEntryKind: ["earn", "unearn", "spend", "adjust", "topup", "pay", "charge",
                             "repay", "refund", "care", "merge", "expire"],
@@ -106,7 +108,12 @@ def test_the_store_checks_against_the_same_values():
     from salontui.store.sales import cart_rules
 
     assert tuple(kinds.LineKind) == cart.LINE_KINDS
-    assert cart.PAYMENT_METHODS == cart_rules.METHODS == tuple(kinds.PaymentMethod)
+    from salontui.store.admin import methods
+
+    assert set(methods.BUILT_IN_KINDS) == set(kinds.PaymentMethod)
+    assert set(methods.BUILT_IN_KINDS.values()) == set(kinds.MethodKind)
+    assert set(cart_rules.CUSTOMER_METHODS) == {
+        code for code, kind in methods.BUILT_IN_KINDS.items() if kind == code} - {"cash", "card"}
     assert set(cart.SALES_KINDS) | set(cart_rules.CUSTOMER_LINE_KINDS) == set(kinds.LineKind)
     assert tuple(kinds.LedgerAccount) == ledger.ACCOUNTS
     assert packages.PACKAGE_KINDS == catalog.PACKAGE_KINDS == tuple(kinds.PackageKind)

@@ -16,9 +16,10 @@ from sqlmodel import Session
 
 from salontui.i18n import _
 from salontui.store import rules
+from salontui.store.admin.methods import methods_by_code
 from salontui.store.bounds import boundary
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
-from salontui.store.kinds import SALES_LINE_KINDS, LineKind, PaymentMethod
+from salontui.store.kinds import SALES_LINE_KINDS, LineKind, MethodKind
 from salontui.store.models import CatalogItem, CustomerPromotion, PromotionProgram
 from salontui.store.money import MAX_AMOUNT_MINOR
 from salontui.store.numbers import NumberTexts, whole_number
@@ -26,7 +27,6 @@ from salontui.store.packages import check_redeemable
 from salontui.store.text import quote as quote_text
 
 LINE_KINDS = tuple(LineKind)
-PAYMENT_METHODS = tuple(PaymentMethod)
 # Lines whose price counts as sales (discounts apply to these, points are earned on them).
 SALES_KINDS = SALES_LINE_KINDS
 MAX_QUANTITY = 999
@@ -257,16 +257,22 @@ def quote(session: Session, *, cart: Cart) -> Quote:
     total = subtotal - discount
     paid = 0
     cash = 0
+    methods = methods_by_code(session) if cart.payments else {}
     for i, payment in enumerate(cart.payments):
-        if payment.method not in PAYMENT_METHODS:
+        method = methods.get(payment.method)
+        if method is None:
             raise ValidationError(_("Unknown payment method '{method}'.").format(
                 method=quote_text(payment.method)), field=f"payment{i}")
+        if not method.active:
+            raise RuleViolation(_("'{method}' is no longer taken (retired in Settings): pay "
+                                  "another way.").format(method=quote_text(method.label)),
+                                field=payment.method)
         whole_number(payment.amount, field=payment.method, low=0, high=MAX_AMOUNT_MINOR,
                      texts=NumberTexts(not_whole=_("The amount must be a whole number."),
                                        too_low=_("The amount cannot be less than {low}."),
                                        too_high=_("The amount is too large.")))
         paid += payment.amount
-        if payment.method == "cash":
+        if method.kind == MethodKind.CASH:  # only cash may exceed the total: the change
             cash += payment.amount
     over = max(0, paid - total)
     change = min(over, cash)

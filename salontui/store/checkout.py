@@ -30,12 +30,14 @@ from sqlmodel import Session, select
 
 from salontui.i18n import _
 from salontui.store import audit, clock, codes, rules
+from salontui.store.admin.methods import kind_of, method_kinds
 from salontui.store.admin.points_scheme import payment_kinds, sale_rule
 from salontui.store.bounds import boundary
 from salontui.store.branches import invoice_sequence
 from salontui.store.cart import Cart, Quote, quote
 from salontui.store.customers import load_customer
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
+from salontui.store.kinds import MethodKind
 from salontui.store.ledger import check_can_spend, debt_balance, post_entry
 from salontui.store.models import (
     Appointment,
@@ -211,9 +213,10 @@ def _write_payments(session: Session, invoice: Invoice, cart: Cart, q: Quote, *,
                     staff_id: int, point_value: int) -> None:
     assert invoice.id is not None  # flushed by checkout
     change_left = q.change
+    kinds = method_kinds(session) if change_left else {}
     for payment in cart.payments:
         amount = payment.amount
-        if payment.method == "cash" and change_left:
+        if change_left and kind_of(kinds, payment.method) == MethodKind.CASH:  # the change
             taken = min(change_left, amount)
             amount -= taken
             change_left -= taken

@@ -8,13 +8,15 @@ with the books' seal (the head of every hash chain), for the printout.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import text
 from sqlmodel import Session
 
 from salontui.store import chain
+from salontui.store.admin.methods import kind_of, list_methods
+from salontui.store.kinds import MethodKind
 from salontui.store.settings import get_settings
 
 
@@ -42,11 +44,34 @@ class DayClose:
     # The books' seal when this close was made (chain.py): printed, it proves later with
     # ``salontui check --seal`` that nothing written before it was rewritten.
     seal: str = ""
+    # The salon's payment methods as they are now, by code: the name each is shown under
+    # (a method renamed since reads its new name on an old day too) and its kind; and
+    # their order (the payment panel's).
+    labels: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+    order: tuple[str, ...] = ()
 
     @property
     def net(self) -> dict[str, int]:
         methods = sorted(set(self.takings) | set(self.refunds))
         return {m: self.takings.get(m, 0) + self.refunds.get(m, 0) for m in methods}
+
+    def method_kind(self, method: str) -> str:
+        return kind_of(self.kinds, method)
+
+    @property
+    def per_kind(self) -> list[tuple[str, int, int, int]]:
+        """(kind, takings, refunds, net) of each kind the day's payments had, in the books'
+        order (cash, card-like, stored value, points, on account, waived): what the till,
+        the bank, the cards, the points and the debt should show."""
+        totals: dict[str, list[int]] = {}
+        for column, amounts in ((0, self.takings), (1, self.refunds)):
+            for method, amount in amounts.items():
+                totals.setdefault(self.method_kind(method), [0, 0])[column] += amount
+        order = [str(k) for k in MethodKind]
+        return [(kind, t, r, t + r) for kind, (t, r) in
+                sorted(totals.items(), key=lambda kv: order.index(kv[0])
+                       if kv[0] in order else len(order))]
 
 
 def day_bounds(day: date, utc_offset_minutes: int) -> tuple[datetime, datetime]:
@@ -62,6 +87,7 @@ def day_close(session: Session, *, day: date, branch_id: int | None = None) -> D
     from salontui.store.branches import branch_sql, first_branch_id
 
     settings = get_settings(session)
+    methods = list_methods(session)
     start, end = day_bounds(day, settings.utc_offset_minutes)
     window = {"a": start, "b": end, "branch": branch_id}
     first = first_branch_id(session)
@@ -98,4 +124,6 @@ def day_close(session: Session, *, day: date, branch_id: int | None = None) -> D
         debt_repaid=int(repaid), sessions_redeemed=int(redeemed[0]),
         sessions_value=int(redeemed[1]), per_staff=staff,
         seal=chain.seal(session.connection()),
+        labels={m.code: m.label for m in methods}, kinds={m.code: m.kind for m in methods},
+        order=tuple(m.code for m in methods),
     )

@@ -22,10 +22,12 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from salontui.i18n import _
+from salontui.store.admin.methods import kind_of, methods_by_code
 from salontui.store.bounds import boundary
 from salontui.store.branches import BranchRow, list_branches
 from salontui.store.dates import date_hint
 from salontui.store.errors import NotFound, ValidationError
+from salontui.store.kinds import payment_method_label
 from salontui.store.models import (
     Customer,
     CustomerMerge,
@@ -91,11 +93,15 @@ _LineColumns = tuple[str, str, int, int, int, int, str | None, int, str | None]
 
 @dataclass(frozen=True)
 class PaymentRow:
-    method: str
+    method: str  # the method's code, as the payment stores it
     amount: int  # what the invoice took (cash: net of the change given)
     card_name: str | None
     points: int
     card_id: int | None = None
+    # The method as the salon's list says it now (store/admin/methods.py): its name as
+    # shown (a method renamed since reads its new name) and its kind.
+    label: str = ""
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -297,8 +303,12 @@ def get_invoice(session: Session, *, invoice_id: int) -> InvoiceDetail:
                             if r[0] == "topup" and r[10] is not None else None,
                             refunded_by=", ".join(refunded_lines.get(r[7], [])))
              for r in rows]
+    methods = methods_by_code(session)
+    kinds = {code: m.kind for code, m in methods.items()}
     payments = [
-        PaymentRow(*r)
+        PaymentRow(r[0], r[1], r[2], r[3], r[4], label=methods[r[0]].label
+                   if r[0] in methods else payment_method_label(r[0]),
+                   kind=kind_of(kinds, r[0]))
         for r in session.execute(
             select(_P.c.method, _P.c.amount, _V.c.name, _P.c.points, _P.c.card_id)
             .select_from(_P.outerjoin(_V, _V.c.id == _P.c.card_id))

@@ -75,6 +75,41 @@ PAYMENT_METHOD_LABELS = {
 }
 
 
+class MethodKind(StrEnum):
+    """What a payment method is to the books (``payment_method.kind``): the salon's list of
+    methods (store/admin/methods.py) maps each to one. Only cash may be more than the total
+    (the change); stored value, points and on account are the customer's (one built-in
+    method each); waived pays nothing real."""
+
+    CASH = "cash"
+    CARD = "card"  # a bank card, a transfer, an e-wallet: money the bank holds
+    VALUE = "value"
+    POINTS = "points"
+    ACCOUNT = "account"
+    WAIVED = "waived"
+
+
+# The methods list in Settings and the day close's subtotals.
+METHOD_KIND_LABELS = {
+    MethodKind.CASH: N_("Cash"), MethodKind.CARD: N_("Card-like"),
+    MethodKind.VALUE: N_("Stored value"), MethodKind.POINTS: N_("Points"),
+    MethodKind.ACCOUNT: N_("On account"), MethodKind.WAIVED: N_("Waived"),
+}
+
+
+def payment_method_label(code: str, name: str | None = None) -> str:
+    """A payment method as shown: the salon's name for it (``name``, as typed in Settings);
+    a built-in method still under the name it came with is said in the desk's language
+    (``PAYMENT_METHOD_LABELS``), and a code with no name at all as its built-in label, or
+    as stored."""
+    from salontui.i18n import _
+
+    default = PAYMENT_METHOD_LABELS.get(code)  # type: ignore[call-overload]
+    if name and name != default:
+        return name
+    return _(default) if default else (name or code)
+
+
 class LedgerAccount(StrEnum):
     POINTS = "points"
     VALUE = "value"  # stored value: the general card and named sub-cards

@@ -12,7 +12,7 @@ import unicodedata
 from pathlib import Path
 
 from salontui.i18n import _
-from salontui.store.kinds import PAYMENT_METHOD_LABELS, PaymentMethod
+from salontui.store.kinds import MethodKind, PaymentMethod, payment_method_label
 from salontui.store.money import format_money
 from salontui.store.names import card_label
 from salontui.store.text import cell_width, fit
@@ -71,6 +71,14 @@ def refund_note(invoice) -> str:
     if state == "refunded":
         return _("REFUNDED by {codes}").format(codes=codes)
     return _("PARTLY REFUNDED by {codes}").format(codes=codes)
+
+
+def _kind(payment) -> str:
+    """A payment's kind (its method's, in the salon's list); a row that does not say is
+    the built-in method of its code."""
+    from salontui.store.admin.methods import BUILT_IN_KINDS
+
+    return getattr(payment, "kind", "") or BUILT_IN_KINDS.get(payment.method, "")
 
 
 def receipt_lines(invoice, settings, *, width: int = 32, local_time: str = "") -> list[str]:
@@ -134,16 +142,17 @@ def receipt_lines(invoice, settings, *, width: int = 32, local_time: str = "") -
     cash_shown = False
     for payment in invoice.payments:
         amount = payment.amount
-        if payment.method == "cash" and change and not cash_shown:
+        if _kind(payment) == MethodKind.CASH and change and not cash_shown:
             amount, cash_shown = amount + change, True
-        label = _(PAYMENT_METHOD_LABELS.get(payment.method, payment.method))
+        # The method's name now (a method renamed since reads its new name).
+        label = getattr(payment, "label", "") or payment_method_label(payment.method)
         if getattr(payment, "card_name", None):
             label = f"{label} ({card_label(payment.card_name)})"
         if payment.method == "points" and getattr(payment, "points", 0):
             label = f"{label} {abs(payment.points)}"
         out.append(_pair("  " + label, money(amount), width))
     if change and not cash_shown:  # all of the cash went back as change
-        cash = _(PAYMENT_METHOD_LABELS[PaymentMethod.CASH])
+        cash = payment_method_label(PaymentMethod.CASH)
         out.append(_pair("  " + cash, money(change), width))
     if change:
         out.append(_pair(_("Change"), money(change), width))

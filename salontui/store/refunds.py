@@ -24,9 +24,10 @@ from sqlmodel import Session, col, select
 
 from salontui.i18n import _
 from salontui.store import audit, clock, codes, rules
+from salontui.store.admin.methods import kind_of, label_of, methods_by_code
 from salontui.store.bounds import boundary
 from salontui.store.branches import invoice_sequence
-from salontui.store.cart import PAYMENT_METHODS, SALES_KINDS, CartPayment
+from salontui.store.cart import SALES_KINDS, CartPayment
 from salontui.store.checkout import (
     CheckoutResult,
     _check_key,
@@ -43,9 +44,12 @@ from salontui.store.packages import cancel_package, restore_session
 from salontui.store.settings import get_settings
 from salontui.store.staff import require_staff
 
-# Default order to pay a partial refund back: cancel debt first, then what the
-# customer holds with the salon, then money.
-REFUND_ORDER = ("account", "value", "points", "free", "ewallet", "transfer", "card", "cash")
+# Default order to pay a partial refund back, by the methods' kinds: cancel debt first,
+# then what the customer holds with the salon, then money (within a kind, the method
+# lowest in the salon's list first: e-wallet, transfer, then bank card).
+REFUND_ORDER = ("account", "value", "points", "waived", "card", "cash")
+# Kinds paid back no more than the invoice took by them (money may go back any way).
+LIMITED_KINDS = ("value", "points", "waived", "account")
 MAX_REASON = 250
 
 
@@ -106,7 +110,14 @@ def default_refund_payments(session: Session, *, invoice_id: int, amount: int,
                             point_value: int) -> list[CartPayment]:
     """Back the way it was paid: each method up to what it paid, debt first, cash last."""
     left = _paid_by_method(session, invoice_id)
-    ordered = sorted(left.items(), key=lambda kv: REFUND_ORDER.index(kv[0][0]))
+    methods = methods_by_code(session)
+    kinds = {code: m.kind for code, m in methods.items()}
+
+    def order(method: str) -> tuple[int, int]:
+        found = methods.get(method)
+        return REFUND_ORDER.index(kind_of(kinds, method)), -(found.position if found else 0)
+
+    ordered = sorted(left.items(), key=lambda kv: order(kv[0][0]))
     payments: list[CartPayment] = []
     remaining = amount
     for (method, card_id), available in ordered:
@@ -129,15 +140,25 @@ def _check_refund_payments(session: Session, invoice: Invoice, payments: list[Ca
         raise ValidationError(_("The refund payments do not add up to the refund."),
                               field="payments")
     left = _paid_by_method(session, stored_id(invoice))
+    methods = methods_by_code(session)
+    kinds = {code: m.kind for code, m in methods.items()}
+    labels = {code: m.label for code, m in methods.items()}
+    paid_by = {method for method, _card in left}
     for payment in payments:
-        if payment.method not in PAYMENT_METHODS or payment.amount <= 0:
+        method = methods.get(payment.method)
+        if method is None or payment.amount <= 0:
             raise ValidationError(_("Each refund payment must be a method and an amount above "
                                     "zero."), field="payments")
-        if payment.method in ("value", "points", "free", "account"):
+        if not method.active and payment.method not in paid_by:  # back the way it came
+            raise RuleViolation(_("'{method}' is no longer taken (retired in Settings): pay "
+                                  "back another way.").format(method=method.label),
+                                field=payment.method)
+        if kind_of(kinds, payment.method) in LIMITED_KINDS:
             available = left.get((payment.method, payment.card_id), 0)
             if payment.amount > available:
                 raise RuleViolation(_("Only {amount} was paid by {method}.").format(
-                    amount=available, method=payment.method), field=payment.method)
+                    amount=available, method=label_of(labels, payment.method)),
+                    field=payment.method)
             if payment.method == "points" and payment.amount % point_value:
                 raise ValidationError(_("Points are refunded in whole points."), field="points")
 

@@ -38,10 +38,10 @@ from salontui.store.errors import NotFound, RuleViolation, ValidationError
 
 # Lines that belong to the customer of the cart (a walk-in has none of them).
 CUSTOMER_LINE_KINDS = kinds.CUSTOMER_LINE_KINDS
-# Methods that take from what a customer holds or owes: never a walk-in's.
+# Methods that take from what a customer holds or owes: never a walk-in's. (Each is the
+# one built-in method of its kind, stored value, points or on account: its code is the
+# kind's, see store/admin/methods.py.)
 CUSTOMER_METHODS = kinds.CUSTOMER_PAYMENT_METHODS
-# The payment methods, in the order of the payment panel (money first).
-METHODS = tuple(kinds.PaymentMethod)
 
 # Why an amount cannot be paid by a method (see :func:`payment_problem`).
 WALK_IN = "walk_in"  # a walk-in has no card, no points, no account
@@ -209,13 +209,13 @@ def repays_debt(cart) -> bool:
 
 
 def payments_from(amounts: dict[str, int], *, point_value: int, card_id: int | None = None):
-    """The cart's payments from the amounts typed per method: points are counted in points
-    and paid at ``point_value`` each; stored value names the card paid from."""
+    """The cart's payments from the amounts typed per method (a method's code, in the
+    order of the payment panel): points are counted in points and paid at ``point_value``
+    each; stored value names the card paid from."""
     from salontui.store.cart import CartPayment
 
     payments = []
-    for method in METHODS:
-        amount = amounts.get(method, 0)
+    for method, amount in amounts.items():
         if amount <= 0:
             continue
         if method == "points":
