@@ -9,7 +9,10 @@ the desk offers a demo salon or an empty start (the owner's name).
 
 A signed-in staff member (``app.staff_id``) is shown in the header and
 stamped on every write; F2 switches. Screens read ``app.engine``,
-``app.staff_id``, ``app.formatter`` and ``app.settings``.
+``app.staff_id``, ``app.formatter`` and ``app.settings``; the checkout reads
+``app.methods``, the salon's payment methods, read at start and again whenever
+the database changes (a method added or renamed at another desk shows at the next
+checkout).
 
 A desk stands at one branch of a chain (``--branch CODE``, else the one this terminal
 was last signed into on this database, see :mod:`salontui.desk_branch`, else the
@@ -59,11 +62,12 @@ class StartState(Message):
 
     def __init__(self, *, engine=None, settings=None, staff=(), empty: bool = False,
                  error: BaseException | None = None, demo_built: bool = False,
-                 place: DeskPlace | None = None, refusal: str = "") -> None:
+                 place: DeskPlace | None = None, refusal: str = "", methods=()) -> None:
         super().__init__()
         self.engine = engine
         self.settings = settings
         self.staff = list(staff)
+        self.methods = list(methods)
         self.empty = empty
         self.error = error
         self.demo_built = demo_built
@@ -105,6 +109,14 @@ class DatabaseChanged(Message):
     """The database changed (this desk or another wrote): what is shown is read again."""
 
 
+class MethodsRead(Message):
+    """The salon's payment methods, read again after a change."""
+
+    def __init__(self, methods: list) -> None:
+        super().__init__()
+        self.methods = methods
+
+
 class SalonApp(App[None]):
     """The front desk: customer search first, then a customer's detail and its dialogs."""
 
@@ -140,6 +152,9 @@ class SalonApp(App[None]):
         self.wanted_staff_id = staff_id
         self.demo_if_empty = demo_if_empty
         self.staff: list = []
+        # The salon's payment methods (store/admin/methods.py's MethodRow), retired ones
+        # too, in its order: the checkout offers the active ones.
+        self.methods: list = []
         self.freeze_gc = False
         self.pending_calls = 0  # store answers on their way (see screens/base.py)
         # Live updates: a commit by any desk bumps data_version (store/changes.py).
@@ -206,6 +221,7 @@ class SalonApp(App[None]):
                 place = self._read_place(engine)
                 settings, staff, empty = read_state(engine, place.branch_id)
                 built = True
+            methods = read_methods(engine)
         except BranchRefused as refused:
             self.post_message(StartState(refusal=str(refused)))
             return
@@ -214,7 +230,8 @@ class SalonApp(App[None]):
             self.post_message(StartState(error=error))
             return
         self.post_message(StartState(engine=engine, settings=settings, staff=staff,
-                                     empty=empty, demo_built=built, place=place))
+                                     empty=empty, demo_built=built, place=place,
+                                     methods=methods))
 
     def _read_place(self, engine: Engine) -> DeskPlace:
         """The desk's branch (in the start-up worker): the one asked for, which this
@@ -247,6 +264,7 @@ class SalonApp(App[None]):
             self.place = message.place
         self.apply_settings(message.settings)
         self.staff = message.staff
+        self.methods = message.methods
         if self.place.note:
             self.notify(self.place.note, severity="warning", timeout=10)
         self.ready = True
@@ -293,6 +311,24 @@ class SalonApp(App[None]):
     def on_database_changed(self, _message: DatabaseChanged) -> None:
         if self.engine is not None:
             self.data_version += 1
+            self._load_methods()
+
+    @work(thread=True, exclusive=True, group="methods", exit_on_error=False)
+    def _load_methods(self) -> None:
+        """Read the payment methods again (another desk, or this one, may have changed
+        them); a failure keeps the list the desk had."""
+        engine = self.engine
+        if engine is None:
+            return
+        try:
+            methods = read_methods(engine)
+        except Exception:  # the desk keeps the list it had
+            log.exception("reading the payment methods failed")
+            return
+        self.post_message(MethodsRead(methods))
+
+    def on_methods_read(self, message: MethodsRead) -> None:
+        self.methods = message.methods
 
     def on_unmount(self) -> None:
         watcher, self.change_watcher = self.change_watcher, None
@@ -514,6 +550,15 @@ def read_state(engine, branch_id: int | None = None):
                      or recent_customers(session, limit=1, deleted=True))
     clock.use_salon_offset(settings.utc_offset_minutes)  # "today" is the salon's day
     return settings, staff, not anyone and not customers
+
+
+def read_methods(engine) -> list:
+    """The salon's payment methods, retired ones too, in its order."""
+    from salontui.store.admin.methods import list_methods
+    from salontui.store.db import read_session
+
+    with read_session(engine) as session:
+        return list_methods(session)
 
 
 def run_desk(db_url: str, *, demo_if_empty: bool = False, staff_id: int | None = None,

@@ -1,9 +1,10 @@
 """DayCloseScreen: the desk's end-of-day summary (``dayclose.day_close``).
 
-Takings per payment method with the day's refunds and the net, then the
-invoices and refunds counted, new debt and debt repaid, sessions redeemed and
-the revenue they recognise, and what each staff member's lines came to. The
-day is the salon's calendar day. ``[`` and ``]`` step a day back and forward,
+Takings per payment method (the salon's, under their names now) with the day's refunds
+and the net, a subtotal per kind (cash for the till, card-like for the bank, stored value,
+points, on account, waived), then the invoices and refunds counted, new debt and debt
+repaid, sessions redeemed and the revenue they recognise, and what each staff member's
+lines came to. The day is the salon's calendar day. ``[`` and ``]`` step a day back and forward,
 ``t`` comes back to today, ``p`` writes the summary as a text file (in the
 user's documents folder) and says where. Escape goes back.
 
@@ -27,7 +28,7 @@ from textual.widgets import Label, Static
 from salontui.i18n import N_, _
 from salontui.keymap import key_of
 from salontui.screens.base import StoreCalls
-from salontui.screens.checkout.common import PAYMENT_METHODS, method_label
+from salontui.screens.checkout.common import label_of
 from salontui.screens.commands import Command, binding_commands
 from salontui.store.errors import SalonError
 from salontui.widgets.footer import DeskFooter
@@ -71,8 +72,13 @@ def day_close_text(close: DayClose, fmt: Formatter, salon_name: str = "",
         out.append(title)
         for method, figures in amounts:
             if figures[column] or column != 1:
-                out.append(pair("  " + method_label(method), fmt.money(figures[column])))
+                out.append(pair("  " + label_of(close.labels, method),
+                                fmt.money(figures[column])))
         out.append(pair("  " + _("Total"), fmt.money(sum(f[column] for _m, f in amounts))))
+    kinds = close.per_kind
+    if kinds:  # what the till, the bank, the cards, the points and the debt should show
+        out.append(_("PER KIND (NET)"))
+        out += [pair("  " + kind_label(kind), fmt.money(net)) for kind, _t, _r, net in kinds]
     out.append(rule)
     out += [pair(label, figure) for label, figure in figure_rows(close, fmt)]
     out += [rule, _("PER STAFF")]
@@ -93,9 +99,18 @@ def staff_name(name: str) -> str:
     return _("(no staff chosen)") if name in ("", "—") else name
 
 
+def kind_label(kind: str) -> str:
+    """A kind of payment method as the day close says it ("Card-like")."""
+    from salontui.screens.dialogs.labels import stored_label
+    from salontui.store.kinds import METHOD_KIND_LABELS
+
+    return stored_label(METHOD_KIND_LABELS, kind)
+
+
 def method_rows(close: DayClose) -> list[tuple[str, int, int, int]]:
-    """(method, takings, refunds, net) in the panel's order, methods of the day only."""
-    order = [m for m, _l, _k in PAYMENT_METHODS]
+    """(method, takings, refunds, net) in the salon's order of its methods (the payment
+    panel's), methods of the day only."""
+    order = list(close.order)
     methods = sorted(set(close.takings) | set(close.refunds),
                      key=lambda m: order.index(m) if m in order else len(order))
     return [(m, close.takings.get(m, 0), close.refunds.get(m, 0),
@@ -130,6 +145,7 @@ class DayCloseScreen(StoreCalls, Screen):
     DayCloseScreen .day-title { padding: 0 1; margin-top: 1; text-style: bold;
                                 color: $text-muted; }
     DayCloseScreen #methods { height: auto; max-height: 11; }
+    DayCloseScreen #kinds { height: auto; max-height: 8; }
     DayCloseScreen #figures { height: auto; max-height: 8; }
     DayCloseScreen #staff { height: auto; min-height: 3; max-height: 20; }
     DayCloseScreen #day-saved { height: auto; padding: 0 1; text-style: bold; }
@@ -168,6 +184,13 @@ class DayCloseScreen(StoreCalls, Screen):
                 Col("refunds", _("Refunds"), 14, justify="right"),
                 Col("net", _("Net"), 14, justify="right"),
             ], id="methods")
+            yield Label(_("Per kind"), classes="day-title")
+            yield DeskTable([
+                Col("kind", _("Kind"), None, min_width=12),
+                Col("takings", _("Takings"), 14, justify="right"),
+                Col("refunds", _("Refunds"), 14, justify="right"),
+                Col("net", _("Net"), 14, justify="right"),
+            ], id="kinds")
             yield DeskTable([
                 Col("what", _("Figure"), None, min_width=20),
                 Col("value", _("Amount"), 16, justify="right"),
@@ -230,7 +253,7 @@ class DayCloseScreen(StoreCalls, Screen):
                      else _("{key} whole chain")).format(key=toggle)
             head = f"{self.place()} · {head} · {other}"
         self.query_one("#day-head", Static).update(Content(head))
-        rows = [(m, [method_label(m), fmt.money(t), fmt.money(r) if r else "",
+        rows = [(m, [label_of(c.labels, m), fmt.money(t), fmt.money(r) if r else "",
                      Cell(fmt.money(n), "bold")]) for m, t, r, n in method_rows(c)]
         total_takings = sum(c.takings.values())
         total_refunds = sum(c.refunds.values())
@@ -240,6 +263,11 @@ class DayCloseScreen(StoreCalls, Screen):
         methods = self.query_one("#methods", DeskTable)
         methods.set_rows(rows, keep_cursor=False)
         methods.styles.height = len(rows) + 1
+        kinds = self.query_one("#kinds", DeskTable)
+        kinds.set_rows(((kind, [kind_label(kind), fmt.money(t), fmt.money(r) if r else "",
+                                Cell(fmt.money(n), "bold")]) for kind, t, r, n in c.per_kind),
+                       keep_cursor=False)
+        kinds.styles.height = max(2, len(c.per_kind) + 1)
         figures = self.query_one("#figures", DeskTable)
         figure_list = figure_rows(c, fmt)
         figures.set_rows(((i, [label, value]) for i, (label, value) in enumerate(figure_list)),

@@ -1,11 +1,13 @@
-"""The payment panel of the checkout: one field per method, each with its key (Alt+letter
-by default; the checkout hands the keys over as its bindings have them, after the keymap).
+"""The payment panel of the checkout: one field per method the salon takes (its list of
+payment methods, in its order), each with its key (Alt+letter by default; the checkout
+hands the keys over as its bindings have them, after the keymap).
 
 A :class:`PayInput` takes digits and separators; a letter typed in it jumps to
-that method's field instead (c cash, k or b bank card, t transfer, e e-wallet,
-v stored value, p points, a on account, w or f waived), so inside the panel the
-letters work even where the terminal does not send Alt. A :class:`PayField`
-shows its message under itself with a ``▲``, like the desk's form fields.
+that method's field instead (by default c cash, k or b bank card, t transfer,
+e e-wallet, v stored value, p points, a on account, w or f waived; a method the
+salon added, by its own letter), so inside the panel the letters work even where
+the terminal does not send Alt. A :class:`PayField` shows its message under
+itself with a ``▲``, like the desk's form fields.
 """
 
 from __future__ import annotations
@@ -18,17 +20,14 @@ from textual.message import Message
 from textual.widgets import Label
 
 from salontui.i18n import N_, _
-from salontui.widgets.checkout_fields import (
-    AMOUNT_CHARS,
-    METHOD_KEYS,
-    PAYMENT_METHODS,
-    POINTS_CHARS,
-)
+from salontui.store.kinds import PAYMENT_METHOD_LABELS
+from salontui.widgets.checkout_fields import AMOUNT_CHARS, POINTS_CHARS, DeskMethod
 from salontui.widgets.inputs import DeskInput
 
 # Shorter names where the panel is tight (80 columns: two columns of four): "Stored value"
 # would take two columns more from every hint, which then cuts a card's balance and the
-# points the customer has.
+# points the customer has. (A built-in method still under its own name: a name the salon
+# gave is shown as typed.)
 PANEL_LABELS = {"value": N_("Card value")}
 # The labels' column: at least this wide, wider when a key and its method's name need it
 # (a key rebound in the keymap, a longer name in a translation).
@@ -56,10 +55,11 @@ class PayInput(BoundedInput):
             super().__init__()
             self.letter = letter
 
-    def __init__(self, method: str, **kwargs) -> None:
+    def __init__(self, method: str, letters: dict[str, str] | None = None, **kwargs) -> None:
         kwargs.setdefault("max_length", POINTS_CHARS if method == "points" else AMOUNT_CHARS)
         super().__init__(id=f"pay-{method}", **kwargs)
         self.method = method
+        self.letters = letters if letters is not None else {}  # letter → method code
 
     class Confirm(Message):
         """Enter in a payment field: confirm, with the amounts as typed up to this key."""
@@ -72,7 +72,7 @@ class PayInput(BoundedInput):
             return
         char = event.character or ""
         if len(char) == 1 and char.isalpha() and "+" not in event.key:
-            target = METHOD_KEYS.get(char.lower())
+            target = self.letters.get(char.lower())
             if target is None or target == self.method:
                 return  # typed into the field, which then says it is not an amount
             event.stop()
@@ -97,14 +97,20 @@ class PayField(Vertical):
     PayField.-invalid .pay-error { display: block; }
     """
 
-    def __init__(self, method: str, label: str, key: str) -> None:
-        super().__init__(id=f"field-{method}")
-        self.method = method
-        self.key = method
-        self.keys = {method}
-        self.label_text = f"{key} {_(PANEL_LABELS.get(method, label))}"
+    def __init__(self, method: DeskMethod, key: str,
+                 letters: dict[str, str] | None = None) -> None:
+        super().__init__(id=f"field-{method.code}")
+        self.method = method.code
+        self.kind = method.kind
+        self.key = method.code
+        self.keys = {method.code}
+        label = method.label
+        if method.code in PANEL_LABELS and method.name == PAYMENT_METHOD_LABELS.get(
+                method.code):  # type: ignore[call-overload]
+            label = _(PANEL_LABELS[method.code])
+        self.label_text = f"{key} {label}" if key else label
         self.label_width = LABEL_WIDTH  # the panel widens it to its widest label
-        self.control = PayInput(method, placeholder="0")
+        self.control = PayInput(method.code, letters, placeholder="0")
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -148,24 +154,30 @@ class PayField(Vertical):
 
 
 class PaymentPanel(Horizontal):
-    """Two columns of four methods: money on the left, the customer's own on the right.
-    ``keys`` are the keys that jump to each method's field, as shown ("Alt+C")."""
+    """The salon's methods in two columns, in its order (by default four and four: money on
+    the left, the customer's own on the right). ``keys`` are the keys that jump to each
+    method's field, as shown ("Alt+C"), by code; ``letters`` the plain letters that jump
+    inside the panel (letter → code)."""
 
     DEFAULT_CSS = """
     PaymentPanel { height: auto; }
     PaymentPanel > Vertical { height: auto; width: 1fr; }
     """
 
-    def __init__(self, keys: dict[str, str], *, id: str | None = None) -> None:
+    def __init__(self, methods: tuple[DeskMethod, ...], keys: dict[str, str],
+                 letters: dict[str, str] | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.methods = methods
         self.keys = keys
+        self.letters = letters
 
     def compose(self) -> ComposeResult:
-        fields = [PayField(method, label, self.keys.get(method, ""))
-                  for method, label, _letter in PAYMENT_METHODS]
+        fields = [PayField(method, self.keys.get(method.code, ""), self.letters)
+                  for method in self.methods]
         # One column of labels as wide as the widest, and a space before the amounts.
-        width = max(LABEL_WIDTH, *(cell_len(f.label_text) + 1 for f in fields))
-        for column in (fields[:4], fields[4:]):
+        width = max([LABEL_WIDTH, *(cell_len(f.label_text) + 1 for f in fields)])
+        half = (len(fields) + 1) // 2
+        for column in (fields[:half], fields[half:]):
             with Vertical():
                 for field in column:
                     field.label_width = width
@@ -173,6 +185,15 @@ class PaymentPanel(Horizontal):
 
     def field(self, method: str) -> PayField:
         return self.by_method()[method]
+
+    def has(self, method: str) -> bool:
+        """Whether the salon takes ``method`` here (a retired one has no field)."""
+        return any(m.code == method for m in self.methods)
+
+    def first_cash(self) -> str:
+        """The field money goes into by default: the first cash method (else the first)."""
+        return next((m.code for m in self.methods if m.kind == "cash"),
+                    self.methods[0].code if self.methods else "")
 
     def fields(self) -> list[PayField]:
         return list(self.by_method().values())
@@ -182,6 +203,6 @@ class PaymentPanel(Horizontal):
         found = self.__dict__.get("_by_method")
         if found is None:
             found = {f.method: f for f in self.query(PayField)}
-            if len(found) == len(PAYMENT_METHODS):
+            if len(found) == len(self.methods):
                 self._by_method = found
         return found

@@ -1,8 +1,9 @@
 """What the checkout's modules (and the day close, the refund and invoice dialogs) share:
-the payment methods and field lengths (from :mod:`salontui.widgets.checkout_fields`), line
-labels, reading what was typed (lengths, whole numbers, points, amounts) and an amount typed
-back into a field; and the pieces of the checkout screen's mixins: the customer as loaded,
-and the guard that keeps the cart's keys quiet once paid.
+the payment methods as the checkout offers them and field lengths (from
+:mod:`salontui.widgets.checkout_fields`), line labels, reading what was typed (lengths,
+whole numbers, points, amounts) and an amount typed back into a field; and the pieces of
+the checkout screen's mixins: the customer as loaded, and the guard that keeps the cart's
+keys quiet once paid.
 
 Nothing here imports the store or SQLAlchemy, so importing a checkout screen stays light.
 """
@@ -17,14 +18,15 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, Protocol, TypeVar
 from salontui.i18n import _
 from salontui.widgets.checkout_fields import (
     AMOUNT_CHARS,
-    METHOD_COMMANDS,
-    METHOD_KEYS,
-    PAYMENT_METHODS,
+    BUILT_IN_METHODS,
     PERCENT_CHARS,
     POINTS_CHARS,
     QUANTITY_CHARS,
     TEXT_CHARS,
-    method_label,
+    DeskMethod,
+    desk_methods,
+    label_of,
+    method_letters,
 )
 from salontui.widgets.documents import APP_DIR, documents_dir, safe_name, write_text_file
 from salontui.widgets.inputs import too_long  # one message for every field
@@ -39,20 +41,20 @@ if TYPE_CHECKING:
 __all__ = [
     "AMOUNT_CHARS",
     "APP_DIR",
+    "BUILT_IN_METHODS",
     "COMPLETIONS",
-    "METHOD_COMMANDS",
-    "METHOD_KEYS",
-    "PAYMENT_FIELD_NAMES",
-    "PAYMENT_METHODS",
     "PERCENT_CHARS",
     "POINTS_CHARS",
     "QUANTITY_CHARS",
     "TEXT_CHARS",
     "CustomerInfo",
+    "DeskMethod",
     "before_paying",
     "check_length",
+    "desk_methods",
     "documents_dir",
-    "method_label",
+    "label_of",
+    "method_letters",
     "parse_points",
     "parse_typed_amount",
     "parse_whole",
@@ -63,7 +65,6 @@ __all__ = [
 ]
 
 COMPLETIONS = 6
-PAYMENT_FIELD_NAMES = {m for m, _l, _k in PAYMENT_METHODS} | {"payments"}
 
 
 @dataclass(frozen=True)

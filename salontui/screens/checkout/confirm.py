@@ -14,8 +14,6 @@ from textual.widgets import Static
 from salontui.i18n import _, ngettext
 from salontui.keymap import key_of
 from salontui.screens.checkout.common import (
-    PAYMENT_FIELD_NAMES,
-    PAYMENT_METHODS,
     before_paying,
     plain_amount,
 )
@@ -94,7 +92,7 @@ class ConfirmMixin(CheckoutState):
     def refuse(self, verdict: Verdict) -> None:
         """F10 refused: say why where it belongs (at the payment field, or under the lines)
         and in a notification, so it is never a silent key."""
-        if verdict.field in PAYMENT_FIELD_NAMES and verdict.field != "payments":
+        if verdict.field is not None and self.takes(verdict.field):
             field = self.query_one(PaymentPanel).field(verdict.field)
             if not field.error_text:
                 field.show_error(verdict.reason)
@@ -196,21 +194,27 @@ class ConfirmMixin(CheckoutState):
         """Put a held cart on the screen: its lines, customer and payments."""
         payments = list(cart.payments)
         cart.payments = []
-        for method, _label, _key in PAYMENT_METHODS:
-            self.amounts[method] = 0
+        for method in self.pay_methods:
+            self.amounts[method.code] = 0
         fmt = self.desk.formatter
         texts, card_id = cart_rules.amounts_from(payments, point_value=self.point_value)
         if "value" in texts:
             self.value_card_id = card_id
         self.cart = cart
         self.quote = None
-        for method, _label, _key in PAYMENT_METHODS:
-            amount = texts.get(method, 0)
-            if method == "points":
+        for method in self.pay_methods:
+            amount = texts.get(method.code, 0)
+            if method.code == "points":
                 text = str(amount) if amount else ""
             else:
                 text = plain_amount(amount, fmt.exponent) if amount else ""
-            self.set_amount_text(method, text)
+            self.set_amount_text(method.code, text)
+        gone = [self.method_label(code) for code, amount in texts.items()
+                if amount and not self.takes(code)]
+        if gone:  # retired since it was held: said, never dropped silently
+            self.show_message(_("This checkout was held with a payment by {methods}, which "
+                                "is no longer taken: pay that part another way.").format(
+                methods=", ".join(gone)), "#lines-error")
         self.load_customer()
         self.requote()
 

@@ -239,7 +239,7 @@ class CustomerMixin(CheckoutState):
             return
         if not any(line.kind == "repay" for line in self.cart.lines):
             self.add_repayment(debt)
-        self.query_one(PaymentPanel).field("cash").control.focus()
+        self.query_one(PaymentPanel).field(self.cash_method()).control.focus()
 
     def usable_promotions(self) -> list[CustomerPromotionRow]:
         if self.info is None:

@@ -18,9 +18,6 @@ from textual.content import Content
 from textual.widgets import Label
 
 from salontui.i18n import _
-from salontui.screens.checkout.common import (
-    PAYMENT_FIELD_NAMES,
-)
 from salontui.screens.checkout.state import CheckoutState
 from salontui.store.errors import SalonError
 from salontui.widgets.checkout_payments import PaymentPanel
@@ -140,7 +137,7 @@ class EditsMixin(CheckoutState):
     def payment_field_for(self, error: SalonError) -> str | None:
         """The payment field a refusal belongs to (the store names it: "points", "value"…)."""
         name = error.field or ""
-        return name if name in PAYMENT_FIELD_NAMES else None
+        return name if name == "payments" or self.takes(name) else None
 
     def show_error(self, error: SalonError, *, target: str = "lines") -> None:
         """Show a refusal at its field: a payment field, the line being edited, the add line,

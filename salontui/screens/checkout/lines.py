@@ -17,7 +17,6 @@ from salontui.i18n import _
 from salontui.screens.checkout.common import (
     AMOUNT_CHARS,
     COMPLETIONS,
-    PAYMENT_METHODS,
     PERCENT_CHARS,
     QUANTITY_CHARS,
     before_paying,
@@ -159,7 +158,7 @@ class LinesMixin(CheckoutState):
         box = self.query_one("#add", DeskInput)
         if not query:
             if self.cart.lines or self.edits:
-                self.query_one(PaymentPanel).field("cash").control.focus()
+                self.query_one(PaymentPanel).field(self.cash_method()).control.focus()
             return
         item_id = None
         table = self.query_one("#completions", DeskTable)
@@ -414,7 +413,7 @@ class LinesMixin(CheckoutState):
     def action_move(self, step: int) -> None:
         focused = self.focused
         if isinstance(focused, PayInput):
-            fields = [m for m, _l, _k in PAYMENT_METHODS]
+            fields = [m.code for m in self.pay_methods]
             index = fields.index(focused.method) + (1 if step > 0 else -1)
             if 0 <= index < len(fields):
                 self.query_one(PaymentPanel).field(fields[index]).control.focus()

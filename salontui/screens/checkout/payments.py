@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING
 from salontui.i18n import _, ngettext
 from salontui.keymap import key_of
 from salontui.screens.checkout.common import (
-    METHOD_KEYS,
     before_paying,
-    method_label,
+    label_of,
     parse_points,
     parse_typed_amount,
     plain_amount,
@@ -51,6 +50,20 @@ CUSTOMER_METHODS = cart_rules.CUSTOMER_METHODS
 class PaymentsMixin(CheckoutState):
     """The payment panel of :class:`~salontui.screens.checkout.screen.CheckoutScreen`."""
 
+    def method_label(self, method: str) -> str:
+        """A method's name as the checkout shows it (the salon's list)."""
+        found = next((m for m in self.pay_methods if m.code == method), None)
+        return found.label if found is not None else label_of({}, method)
+
+    def takes(self, method: str) -> bool:
+        """Whether the salon takes ``method`` now: it has a field in the panel."""
+        return any(m.code == method for m in self.pay_methods)
+
+    def cash_method(self) -> str:
+        """Where money goes by default (F9 with no field chosen, Enter on an empty Add):
+        the first cash method."""
+        return self.query_one(PaymentPanel).first_cash()
+
     def verdict(self) -> Verdict:
         """What F10 does now: write the invoice, or refuse and say why (see :class:`Verdict`).
         The payment line shows exactly this."""
@@ -65,14 +78,14 @@ class PaymentsMixin(CheckoutState):
             if field.error_text and (field.method in self.bad_amounts
                                      or self.amounts.get(field.method, 0) > 0):
                 return Verdict(False, _("NOT PAID ▲ {method}: see the message under it; {key} "
-                                        "waits").format(method=method_label(field.method),
+                                        "waits").format(method=self.method_label(field.method),
                                                         key=confirm),
                                field.method, field.error_text[2:])
         for method in CUSTOMER_METHODS:
             why = self.payment_refusal(method, self.amounts.get(method, 0))
             if why:
                 return Verdict(False, _("NOT PAID ▲ {method}: {reason}").format(
-                    method=method_label(method), reason=why), method, why)
+                    method=self.method_label(method), reason=why), method, why)
         if settled.state == cart_rules.DUE:
             due = settled.amount
             fill = key_of(self, "checkout.fill")
@@ -146,33 +159,36 @@ class PaymentsMixin(CheckoutState):
         summary = self.info.summary if self.info is not None else None
         walk_in = self.cart.customer_id is None
         card = self.value_card()
-        value = panel.field("value")
-        note = ""
-        if walk_in:  # nothing of a customer's is offered to a walk-in as if it would work
-            value.set_hint("▲ " + _("walk-in"))
-        elif summary is None:
-            value.set_hint("…")
-        elif card is None:
-            value.set_hint(_("no card"))
-        else:
-            value.set_hint(f"{fmt.money(card.balance)} · {card_label(card.name)}")
-            cards = summary.cards
-            if len(cards) > 1:  # the key first: the card's name may be cut, the key never
-                index = next(i for i, c in enumerate(cards) if c.card_id == card.card_id)
-                note = _("{key} next card · {card} ({n}/{m})").format(
-                    key=key_of(self, "checkout.next_card"), card=card_label(card.name),
-                    n=index + 1, m=len(cards))
-        value.set_note(note)
+        if panel.has("value"):  # (stored value, points and on account may be retired)
+            value = panel.field("value")
+            note = ""
+            if walk_in:  # nothing of a customer's is offered to a walk-in as if it would work
+                value.set_hint("▲ " + _("walk-in"))
+            elif summary is None:
+                value.set_hint("…")
+            elif card is None:
+                value.set_hint(_("no card"))
+            else:
+                value.set_hint(f"{fmt.money(card.balance)} · {card_label(card.name)}")
+                cards = summary.cards
+                if len(cards) > 1:  # the key first: the card's name may be cut, the key never
+                    index = next(i for i, c in enumerate(cards) if c.card_id == card.card_id)
+                    note = _("{key} next card · {card} ({n}/{m})").format(
+                        key=key_of(self, "checkout.next_card"), card=card_label(card.name),
+                        n=index + 1, m=len(cards))
+            value.set_note(note)
         points = self.amounts.get("points", 0)
-        if walk_in:
-            panel.field("points").set_hint("▲ " + _("walk-in"))
-        elif summary is None:
-            panel.field("points").set_hint("…")
-        else:
-            worth = fmt.money(points * self.point_value) if points else ""
-            has = _("has {n}").format(n=cached.points(fmt, summary.points))
-            panel.field("points").set_hint(f"= {worth} · {has}" if worth else has)
-        panel.field("account").set_hint("▲ " + _("walk-in") if walk_in else "")
+        if panel.has("points"):
+            if walk_in:
+                panel.field("points").set_hint("▲ " + _("walk-in"))
+            elif summary is None:
+                panel.field("points").set_hint("…")
+            else:
+                worth = fmt.money(points * self.point_value) if points else ""
+                has = _("has {n}").format(n=cached.points(fmt, summary.points))
+                panel.field("points").set_hint(f"= {worth} · {has}" if worth else has)
+        if panel.has("account"):
+            panel.field("account").set_hint("▲ " + _("walk-in") if walk_in else "")
 
     @property
     def point_value(self) -> int:
@@ -220,7 +236,7 @@ class PaymentsMixin(CheckoutState):
         """The customer (or the card paid from) changed: read what they may pay with again."""
         panel = self.query_one(PaymentPanel)
         for method in CUSTOMER_METHODS:
-            if method not in self.refused_pastes:
+            if method not in self.refused_pastes and panel.has(method):
                 self.payment_changed(method, panel.field(method).value)
 
     def sync_amounts(self) -> None:
@@ -254,6 +270,8 @@ class PaymentsMixin(CheckoutState):
 
     @before_paying
     def action_pay(self, method: str) -> None:
+        if not self.takes(method):  # (a method retired since: no field)
+            return
         field = self.query_one(PaymentPanel).field(method)
         if method in CUSTOMER_METHODS and self.cart.customer_id is None:
             self.pay_focus = method
@@ -268,6 +286,8 @@ class PaymentsMixin(CheckoutState):
     @before_paying
     def action_next_card(self) -> None:
         """Pay from the customer's next stored-value card (Alt+N; Alt+V in the field too)."""
+        if not self.takes("value"):  # stored value retired: no card is paid from
+            return
         if self.cart.customer_id is None:
             self.walk_in_refusal("value")
             return
@@ -285,7 +305,7 @@ class PaymentsMixin(CheckoutState):
 
     def on_pay_input_jump(self, event: PayInput.Jump) -> None:
         event.stop()
-        method = METHOD_KEYS.get(event.letter)
+        method = self.pay_letters.get(event.letter)
         if method is not None:
             self.action_pay(method)
 
@@ -297,7 +317,8 @@ class PaymentsMixin(CheckoutState):
     def action_fill_remainder(self) -> None:
         """Put what is still to pay into the focused payment field (cash if none is)."""
         focused = self.focused
-        method = self.pay_focus or (focused.method if isinstance(focused, PayInput) else "cash")
+        method = self.pay_focus or (focused.method if isinstance(focused, PayInput)
+                                    else self.cash_method())
         if self.quote is None or not self.cart.lines:
             self.show_message(_("Add a line first."), "#lines-error")
             return

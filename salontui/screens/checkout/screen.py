@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import uuid
 from collections import deque
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -55,11 +56,12 @@ from salontui.keymap import key_of
 from salontui.screens.base import StoreCalls
 from salontui.screens.checkout.common import (
     AMOUNT_CHARS,
-    METHOD_COMMANDS,
-    PAYMENT_METHODS,
+    BUILT_IN_METHODS,
     TEXT_CHARS,
     CustomerInfo,
-    method_label,
+    DeskMethod,
+    desk_methods,
+    method_letters,
     too_long,
 )
 from salontui.screens.checkout.confirm import ConfirmMixin
@@ -79,6 +81,25 @@ from salontui.widgets.tables import Col, DeskTable
 
 if TYPE_CHECKING:
     from salontui.store.staff import StaffMember
+
+
+def pay_binding(method: DeskMethod) -> Binding:
+    """The key that jumps to ``method``'s payment field: Alt+its letter."""
+    return Binding(f"alt+{method.hotkey}", f"pay('{method.code}')", method.command,
+                   show=False, id=f"checkout.pay.{method.code}", priority=True)
+
+
+def salon_methods(screen: Screen) -> tuple[DeskMethod, ...]:
+    """The methods the salon takes now (the app's list, read at start and after every
+    change), else the built-in ones (an app that has not read its list)."""
+    from textual._context import NoActiveAppError
+
+    try:
+        rows = getattr(screen.app, "methods", None)
+    except NoActiveAppError:
+        rows = None
+    found = desk_methods(rows) if rows else ()
+    return found or BUILT_IN_METHODS
 
 
 class CheckoutScreen(EditsMixin, LinesMixin, CustomerMixin, PaymentsMixin, TotalsMixin,
@@ -140,9 +161,9 @@ class CheckoutScreen(EditsMixin, LinesMixin, CustomerMixin, PaymentsMixin, Total
         Binding("f8", "choose_staff", _("Staff"),
                 id="checkout.staff", tooltip=_("Choose who did the service")),
         Binding("escape", "back", _("Back"), id="checkout.back", show=False),
-        *(Binding(f"alt+{key}", f"pay('{method}')", _(METHOD_COMMANDS[method]), show=False,
-                  id=f"checkout.pay.{method}", priority=True)
-          for method, _label, key in PAYMENT_METHODS),
+        # The built-in methods' keys; the salon's list replaces them when the screen is made
+        # (see use_methods).
+        *(pay_binding(method) for method in BUILT_IN_METHODS),
         Binding("alt+n", "next_card", _("Next card"), id="checkout.next_card",
                 tooltip=_("Pay from the customer's next stored-value card"), show=False,
                 priority=True),
@@ -217,7 +238,8 @@ class CheckoutScreen(EditsMixin, LinesMixin, CustomerMixin, PaymentsMixin, Total
         self.busy = False
         self.confirm_wanted = False
         self.result = None
-        self.amounts = {m: 0 for m, _l, _k in PAYMENT_METHODS}
+        self.use_methods(salon_methods(self))
+        self.amounts = {m.code: 0 for m in self.pay_methods}
         self.bad_amounts = set()
         self.refused_pastes = set()
         self.typed = {}
@@ -228,6 +250,28 @@ class CheckoutScreen(EditsMixin, LinesMixin, CustomerMixin, PaymentsMixin, Total
         self.prompt_apply = None
         self.pay_focus = None
         self.repay_preset = False
+
+    def use_methods(self, methods: tuple[DeskMethod, ...]) -> None:
+        """Offer ``methods`` (the salon's, in its order): their fields, letters and keys. The
+        built-in methods' Alt+letters of the class give way to the salon's (after the
+        user's keymap, which still rebinds any of them by id)."""
+        self.pay_methods = methods
+        self.pay_letters = method_letters(methods)
+        if methods == BUILT_IN_METHODS:
+            return
+        # The salon's keys where the built-in ones were (F1 lists them in that order); a
+        # fresh list per key: the class's lists are shared.
+        ours = [pay_binding(method) for method in methods if method.hotkey]
+        keys: dict[str, list[Binding]] = {}
+        for key, bindings in self._bindings.key_to_bindings.items():
+            kept = [b for b in bindings if not b.action.startswith("pay(")]
+            if len(kept) < len(bindings):
+                for binding in ours:
+                    keys[binding.key] = [*keys.get(binding.key, []), binding]
+                ours = []
+            if kept:
+                keys[key] = [*keys.get(key, []), *kept]
+        self._bindings.key_to_bindings = keys
 
     @classmethod
     def repay_debt(cls, customer_id: int) -> CheckoutScreen:
@@ -270,8 +314,9 @@ class CheckoutScreen(EditsMixin, LinesMixin, CustomerMixin, PaymentsMixin, Total
                 yield Label("", id="prompt-error", classes="checkout-error")
             yield Label("", id="lines-error", classes="checkout-error")
             yield Static("", id="totals")
-            yield PaymentPanel({method: key_of(self, f"checkout.pay.{method}")
-                                for method, _label, _key in PAYMENT_METHODS}, id="payments")
+            yield PaymentPanel(self.pay_methods,
+                               {m.code: key_of(self, f"checkout.pay.{m.code}")
+                                for m in self.pay_methods}, self.pay_letters, id="payments")
             yield Static("", id="due")
         with Vertical(id="receipt-area"):
             yield Static("", id="receipt-title")
@@ -456,9 +501,10 @@ class CheckoutScreen(EditsMixin, LinesMixin, CustomerMixin, PaymentsMixin, Total
             Command("checkout.remove_line", _("Remove line"), _("The selected line"),
                     also=("checkout.remove_line.delete",)),
             Command("checkout.customer", _("Change customer"), _("Or make it a walk-in")),
-            *(Command(f"checkout.pay.{method}", _(METHOD_COMMANDS[method]),
-                      _("{method} field").format(method=method_label(method)))
-              for method, _label, _key in PAYMENT_METHODS),
+            *(Command(f"checkout.pay.{m.code}", m.command,
+                      _("{method} field").format(method=m.label),
+                      run=None if m.hotkey else partial(self.action_pay, m.code))
+              for m in self.pay_methods),
             Command("checkout.next_card", _("Next stored-value card"),
                     _("Pay from the customer's next card")),
             Command("checkout.fill", _("Fill remainder"),
@@ -478,6 +524,6 @@ class CheckoutScreen(EditsMixin, LinesMixin, CustomerMixin, PaymentsMixin, Total
         return [
             (_("Enter"), _("Add the top match (Add field); confirm (payment field)")),
             (_("Up/Down"), _("Choose a completion, a line, or a payment field")),
-            (_("c k t e v p a w"), _("In the payment panel: jump to that method")),
+            (" ".join(self.pay_letters), _("In the payment panel: jump to that method")),
             ("ctrl+p", _("All commands by name")),
         ]

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from salontui.screens.base import StoreCalls
-    from salontui.screens.checkout.common import CustomerInfo
+    from salontui.screens.checkout.common import CustomerInfo, DeskMethod
     from salontui.screens.checkout.edits import Edit, EditOp
     from salontui.screens.checkout.payments import Verdict
     from salontui.store.cart import Cart, CartPayment, Quote
@@ -58,7 +58,10 @@ class CheckoutState(_Host):
     busy: bool  # confirming
     confirm_wanted: bool  # F10 waits for the edits before it
     result: CheckoutResult | None  # paid: the receipt is shown
-    # The payment panel: amounts by method, as read from what was typed.
+    # The payment panel: the methods the salon takes (in its order) and the letters that
+    # jump to them inside the panel; amounts by method code, as read from what was typed.
+    pay_methods: tuple[DeskMethod, ...]
+    pay_letters: dict[str, str]
     amounts: dict[str, int]
     bad_amounts: set[str]
     refused_pastes: set[str]  # a paste too long, not taken: said at the field
@@ -101,6 +104,9 @@ class CheckoutState(_Host):
 
         # .payments
         def verdict(self) -> Verdict: ...
+        def method_label(self, method: str) -> str: ...
+        def takes(self, method: str) -> bool: ...
+        def cash_method(self) -> str: ...
         def show_payment_hints(self) -> None: ...
         @property
         def point_value(self) -> int: ...

@@ -26,16 +26,18 @@ def screen_keys(screen: Screen) -> list[tuple[str, str, bool]]:
     for node in (screen, app):
         ours = [b for cls in type(node).__mro__ if cls.__module__.startswith("salontui")
                 for b in cls.__dict__.get("BINDINGS", [])]
+        # By action name: a screen may make more keys of one of its actions for itself
+        # (the checkout's Alt+letter of each payment method the salon added).
+        names = {parse(b.action)[1] for b in ours if getattr(b, "action", None)}
         not_here = getattr(node, "keys_not_here", None)
         absent = set(not_here()) if callable(not_here) else set()
         for bindings in live_bindings(node).key_to_bindings.values():
             for binding in bindings:
                 if binding.id in absent:
                     continue
-                if not binding.description or binding.system or not any(
-                        binding.action == getattr(b, "action", None) for b in ours):
-                    continue
                 _namespace, action, params = parse(binding.action)
+                if not binding.description or binding.system or action not in names:
+                    continue
                 key = app.get_key_display(binding)
                 if (key, action) in seen:
                     continue

@@ -21,7 +21,7 @@ from textual.widgets import Static
 from salontui.i18n import _, ngettext
 from salontui.keymap import key_of
 from salontui.screens.base import StoreCalls
-from salontui.screens.checkout.common import method_label
+from salontui.screens.checkout.common import label_of
 from salontui.screens.dialogs.labels import stored_label
 from salontui.store.errors import SalonError
 from salontui.store.kinds import INVOICE_KIND_LABELS
@@ -133,7 +133,7 @@ class InvoiceDialog(StoreCalls, ModalScreen):
         self.query_one("#invoice-totals", Static).update(Text(totals, style="bold"))
         rows = []
         for i, pay in enumerate(inv.payments):
-            label = method_label(pay.method)
+            label = pay.label or label_of({}, pay.method)  # the method's name now
             if pay.card_name:
                 label += f" ({card_label(pay.card_name)})"
             if pay.points:

@@ -24,7 +24,7 @@ from textual.widgets import Static
 
 from salontui.i18n import _, ngettext
 from salontui.keymap import key_of
-from salontui.screens.checkout.common import method_label, parse_typed_amount, plain_amount
+from salontui.screens.checkout.common import label_of, parse_typed_amount, plain_amount
 from salontui.screens.dialogs.base import FormDialog
 from salontui.screens.dialogs.labels import stored_label
 from salontui.store.errors import SalonError, ValidationError
@@ -54,6 +54,10 @@ class Refundable(NamedTuple):
     lines: list[RefundableLine]
     settings: Settings
     available: list[CartPayment]
+    # The salon's payment methods' names by code (a method renamed reads its new name), and
+    # the active cash method money may always go back by (None: none in the list).
+    labels: dict[str, str] | None = None
+    cash: str | None = "cash"
 
 
 def no_payments(session: Session) -> list[CartPayment]:
@@ -90,6 +94,7 @@ class RefundDialog(FormDialog):
         self.lines: list[RefundableLine] = []
         self.ticked: set[int] = set()
         self.methods: list[tuple[str, int | None]] = []
+        self.labels: dict[str, str] = {}
         self.settings: Settings | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -110,10 +115,14 @@ class RefundDialog(FormDialog):
         invoice_id = self.invoice_id
 
         def read(session: Session) -> Refundable:
+            from salontui.store.admin.methods import list_methods
             from salontui.store.invoices import get_invoice
             from salontui.store.refunds import default_refund_payments, refundable_lines
             from salontui.store.settings import get_settings
 
+            methods = list_methods(session)
+            cash = next((m.code for m in methods if m.active and m.kind == "cash"), None)
+            labels = {m.code: m.label for m in methods}
             detail = get_invoice(session, invoice_id=invoice_id)
             lines = refundable_lines(session, invoice_id=invoice_id)
             settings = get_settings(session)
@@ -126,7 +135,7 @@ class RefundDialog(FormDialog):
                                                         point_value=settings.point_value)
                 except SalonError:
                     available = []
-            return Refundable(detail, lines, settings, available)
+            return Refundable(detail, lines, settings, available, labels, cash)
 
         self.ask(read, self.loaded, failed=self.load_failed)
 
@@ -155,7 +164,8 @@ class RefundDialog(FormDialog):
         self.app.push_screen(ReceiptDialog(detail, settings), callback=closed)
 
     def loaded(self, found: Refundable) -> None:
-        detail, lines, settings, available = found
+        detail, lines, settings, available, labels, cash = found
+        self.labels = labels or {}
         fmt = self.desk.formatter
         self.invoice, self.lines, self.settings = detail, list(lines), settings
         box = self.query_one(".dialog")
@@ -168,15 +178,15 @@ class RefundDialog(FormDialog):
         self.query_one("#refund-head", Static).update(Content(head))
         self.ticked = {line.line_id for line in self.lines}
         methods = [(p.method, p.card_id) for p in available]
-        if ("cash", None) not in methods:
-            methods.append(("cash", None))
+        if cash is not None and (cash, None) not in methods:  # money may always go back
+            methods.append((cash, None))
         self.methods = methods
         value_cards = [card_label(p.card_name) for p in detail.payments
                        if p.method == "value" and p.card_name]
         defaults = {(p.method, p.card_id): p.amount for p in available}
         fields = []
         for index, (method, card) in enumerate(methods):
-            label, hint = method_label(method), ""
+            label, hint = label_of(self.labels, method), ""
             if method == "value" and len(set(value_cards)) == 1 and value_cards[0]:
                 # The card in the label when it fits the label's 16 columns; else under the
                 # field, in full (a label never wraps: the dialog fits 80×24).
