@@ -231,6 +231,11 @@ async def test_a_new_and_a_renamed_method_at_the_checkout_receipt_and_day_close(
         assert "E-wallet" not in rows
         kinds = table_rows(close, "#kinds")
         assert kinds == [["Card-like", "300.000 ₫", "", "300.000 ₫"]]
+        from salontui.screens.day_close import day_close_text
+
+        printed = day_close_text(close.close, app.formatter)
+        assert "  WeChat" in printed and "  MoMo" in printed
+        assert "PER KIND (NET)\n  Card-like" in printed
         # The old invoice, paid by e-wallet before the rename, reads MoMo.
         old_invoice = read(engine, lambda s: get_invoice(s, invoice_id=old.invoice_id))
         assert [(p.method, p.label) for p in old_invoice.payments] == [("ewallet", "MoMo")]

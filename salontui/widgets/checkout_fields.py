@@ -1,9 +1,10 @@
-"""What the checkout's fields share: the payment methods (their names, labels, Alt+letters
-and palette entries) and how long what is typed in a field may be.
+"""What the checkout's fields share: the payment methods as it offers them (the salon's
+list, which the app reads: their names, kinds, Alt+letters and palette entries; the
+built-in ones until the list is read) and how long what is typed in a field may be.
 
 Widgets and screens both read these (the payment panel, the checkout, the day close, the
-refund and invoice dialogs); nothing here imports SQLAlchemy (the methods and their
-labels are ``store/kinds.py``'s, which imports none).
+refund and invoice dialogs); nothing here imports SQLAlchemy (the built-in methods and
+their labels are ``store/kinds.py``'s, which imports none).
 """
 
 from __future__ import annotations
