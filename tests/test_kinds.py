@@ -28,6 +28,7 @@ LABELS = {
     kinds.MemberState: (kinds.MEMBER_STATE_LABELS,),
     kinds.StaffRole: (kinds.STAFF_ROLE_LABELS,),
     kinds.CareType: (kinds.CARE_TYPE_LABELS,),
+    kinds.ProgramScope: (kinds.PROGRAM_SCOPE_LABELS,),
 }
 # Said by leaving it out (the header card names only an unusual state).
 SILENT = {kinds.MemberState.ACTIVE}
@@ -50,6 +51,7 @@ STORED = {
     kinds.MemberState: ["not_activated", "active", "excluded"],
     kinds.StaffRole: ["owner", "manager", "receptionist", "technician"],
     kinds.CareType: ["care", "treatment", "call", "sms", "email"],
+    kinds.ProgramScope: ["all", "services", "products"],
 }
 
 
