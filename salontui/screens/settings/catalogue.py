@@ -93,16 +93,6 @@ class CatalogueSection(SettingsSection):
         self.shared = (self.desk.formatter, kind_labels(), active_cell(False), active_cell(True))
         super().show_rows(rows[:SEARCH_LIMIT], select)
 
-    def bar(self, text: str) -> None:
-        """The status line is one line whatever it says: updated without a layout pass,
-        which would cost each keystroke of the filter a reflow of the whole screen."""
-        from textual.content import Content
-
-        from salontui.screens.settings.section import SectionBar
-
-        self.query_one(f"#{self.section_id}-bar", SectionBar).update(Content(text),
-                                                                      layout=False)
-
     def cells(self, row: CatalogRow) -> list:
         from salontui.widgets import fmt as cached
 

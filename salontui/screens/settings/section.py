@@ -152,7 +152,9 @@ class SettingsSection(StoreCalls, TabPane):
         return self.query_one(f"#{self.section_id}-filter", Input).value
 
     def bar(self, text: str) -> None:
-        self.query_one(f"#{self.section_id}-bar", SectionBar).update(Content(text))
+        # One line of fixed height: no layout pass (a keystroke of the filter redraws it).
+        self.query_one(f"#{self.section_id}-bar", SectionBar).update(Content(text),
+                                                                     layout=False)
 
     # -- loading ----------------------------------------------------------------------
     def load(self, select: str | None = None) -> None:
