@@ -139,7 +139,7 @@ class ProgrammesSection(SettingsSection):
     def columns(self) -> list[Col]:
         # At 80 columns a long amount may leave no room for the name: the prefix (seen in
         # the codes given anyway) goes first, then the limit.
-        return [Col("name", _("Programme"), min_width=10),
+        return [Col("name", _("Programme"), min_width=18),
                 Col("discount", _("Off"), 5, justify="right"),
                 Col("scope", _("On"), 8),
                 Col("dates", _("From–until"), 10),
