@@ -211,11 +211,15 @@ BUILT_IN_METHODS = [("cash", "cash", "c", 1), ("card", "card", "k", 2),
 
 def test_the_built_in_payment_methods_are_kept(demo):
     """The load empties every table, payment_method too: the eight methods the migration
-    wrote must come back (a demo without them cannot take money at the checkout)."""
+    wrote must come back (a demo without them cannot take money at the checkout), and the
+    salon's own follow them, card-like, each with its key."""
     path, _engine, _stats, _stages = demo
     methods = [(code, kind, key, position)
                for _id, code, _name, kind, key, position, _active in _dump(path, "payment_method")]
-    assert methods == BUILT_IN_METHODS
+    assert methods[:8] == BUILT_IN_METHODS
+    own = {code: (kind, key) for code, kind, key, _position in methods[8:]}
+    assert own == {"momo": ("card", "m"), "zalopay": ("card", "z"), "wechatpay": ("card", "g"),
+                   "alipay": ("card", "j"), "shoponline": ("card", "s")}
 
 
 # The back office's tables, with the audit entity of each (the audit log names the table).
@@ -275,7 +279,7 @@ def test_the_back_office_is_what_its_functions_made(demo):
                     made_covered += 1
                 covered += 1
     assert made == {}  # no audit row for a row that is not there
-    assert covered == 32 + 3 + 5 + 3 and made_covered == 8
+    assert covered == 32 + 5 + 3 + 5 + 3 and made_covered == 8
 
 
 def test_the_back_office_is_typed_in_the_same_every_time():
@@ -297,7 +301,7 @@ def test_the_back_office_is_typed_in_the_same_every_time():
         cal, today=HISTORY_DAYS, now_t=now) is shared
     earlier = office.make_back_office(cal, today=HISTORY_DAYS, now_t=now - 60)
     assert earlier != shared  # (the groups were made an hour earlier)
-    assert len(first.audit) == len(first.tables["catalog_item"]) + 3 + 5 + 3 + 3
+    assert len(first.audit) == len(first.tables["catalog_item"]) + 5 + 3 + 5 + 3 + 3
     with pytest.raises(FrozenInstanceError):
         shared.audit = ()  # type: ignore[misc]
     with pytest.raises(TypeError):
@@ -333,11 +337,12 @@ def test_services_products_plans_programmes_and_groups(demo):
                                           ("Doanh nghiệp", 100, 1)]
 
 
-def test_customers_in_groups_and_cards_of_types(demo):
+def test_customers_in_groups_cards_of_types_and_the_new_methods(demo):
     """The history uses the back office: about 3 % of the customers are VIPs and a few
     are in the other groups, each put there this morning with set_customer_group's audit
     row; sub-cards opened once card types existed are of a type (named after it, topped up
-    by its bonus rule); the audit log runs in time order."""
+    by its bonus rule); payments are taken by MoMo, ZaloPay… too; the audit log runs in
+    time order."""
     import json
 
     _path, engine, _stats, _stages = demo
@@ -380,6 +385,7 @@ def test_customers_in_groups_and_cards_of_types(demo):
     for paid, credit, pay, get in topups:
         assert credit == (paid if pay is None else paid + paid // pay * (get - pay))
     assert no_discount == 0  # a gift card never paid for a discounted sale
+    assert {"momo", "zalopay"} <= set(methods)
     assert {"cash", "card", "transfer", "ewallet"} <= set(methods)
     assert times == sorted(times)
 
@@ -470,7 +476,7 @@ def test_money_points_debt_cards_care_and_promotions(demo):
     # One row for the build, one per care action (each hand-made entry has its audit row),
     # and the back office's (its functions' own, and the groups this morning).
     assert audit.count("demo_build") == 1 and set(audit) == {
-        "demo_build", "care_action", "create_item", "create_card_type",
+        "demo_build", "care_action", "create_item", "create_method", "create_card_type",
         "create_program", "set_program_active", "create_group", "set_customer_group"}
 
 

@@ -143,6 +143,17 @@ PLANS = [
     ("Quà sinh nhật: 1 buổi massage chân", "gift", 1, 0, 60, (9,), 0),
 ]
 GIFT_PLANS = (6, 7)
+# The salon's own payment methods beside the eight built in (migration 0005): all
+# card-like (the money arrives by the wallet or the shop, as by a bank card), each with
+# its Alt+letter at the checkout; their codes are what ``create_method`` makes of the name.
+# (name, key, how many in a hundred money payments take it)
+METHODS = [
+    ("MoMo", "m", 4),
+    ("ZaloPay", "z", 2),
+    ("WeChat Pay", "g", 1),
+    ("Alipay", "j", 1),
+    ("Shop online", "s", 1),
+]
 # Card types (stored-value sub-cards), set up a year into the history: (name, pay, get
 # (the bonus rule, None: none), discounts apply, weight among new sub-cards). Sub-cards
 # opened before then are named freely (SUB_CARD, no type), as the desk had them.

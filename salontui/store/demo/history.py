@@ -31,6 +31,7 @@ from salontui.store.demo.catalog_data import (
     GIFT_PLANS,
     HISTORY_DAYS,
     MANAGER,
+    METHODS,
     NEXT_FOCUS,
     OPEN_LOCAL,
     POINT_VALUE,
@@ -187,8 +188,13 @@ class _History(_State):
         n_product = len(products)
         mask = (1 << _KEY_BITS) - 1
         shift = _KEY_BITS + _TYPE_BITS
-        money_methods = ("cash", "cash", "cash", "cash", "transfer", "transfer", "transfer",
-                         "card", "card", "ewallet")
+        # The money payments, by a hundredth of the draw: mostly cash, transfer and bank
+        # card as ever; the salon's own methods (MoMo, WeChat Pay…) take their share from
+        # the card and e-wallet end (the first tenth, for small amounts, is all cash).
+        own = [code for code, (_n, _k, share) in zip(office.methods, METHODS, strict=True)
+               for _share in range(share)]
+        money_methods = ["cash"] * 40 + ["transfer"] * 30 + ["card"] * 20 + ["ewallet"] * 10
+        money_methods[len(money_methods) - len(own):] = own
         # New sub-cards, once card types exist: one of the types, by weight (a stream of
         # their own); before, a card named freely (SUB_CARD) as the desk had them.
         types_from = CARD_TYPES_DAY
@@ -531,7 +537,7 @@ class _History(_State):
                     pay_rows.append((inv_id, "cash", first, 0, 0))
                     pay_rows.append((inv_id, "transfer", due - first, 0, 0))
                 else:
-                    pay_rows.append((inv_id, money_methods[int(r * 10)], due, 0, 0))
+                    pay_rows.append((inv_id, money_methods[int(r * 100)], due, 0, 0))
             rate = rates[member]
             earned = 0
             if rate:  # one call per invoice of a member: the checkout's rule

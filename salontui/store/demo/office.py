@@ -3,8 +3,8 @@
 The history is written in bulk (shapes of plain rows); the back office is not: it is what
 the owner types in at Settings, so the demo has it typed in. The catalogue
 (``catalog.create_item``: services with their category, duration and commission, products
-with their cost, plans with the services they cover), card types
-(``admin.card_types.create_card_type``),
+with their cost, plans with the services they cover), the salon's own payment methods
+(``admin.methods.create_method``), card types (``admin.card_types.create_card_type``),
 promotion programmes (``promotions.create_program``, and ``set_program_active`` the
 morning after one ends) and customer groups (``admin.groups.create_group``) are each made
 by that function, by the owner, with the store clock pinned to the moment it was done
@@ -34,6 +34,7 @@ from salontui.store.demo.catalog_data import (
     CARD_TYPES,
     CARD_TYPES_DAY,
     GROUPS,
+    METHODS,
     OWNER,
     PLAN_CATEGORY,
     PLANS,
@@ -89,6 +90,7 @@ class BackOffice:
     products: tuple[CatalogRow, ...]  # … PRODUCTS order
     plans: tuple[CatalogRow, ...]  # … PLANS order
     programs: tuple[Program, ...]  # by id
+    methods: tuple[str, ...]  # codes, in METHODS order
     card_types: tuple[CardTypeRow, ...]  # in CARD_TYPES order
     groups: tuple[int, ...]  # ids, in GROUPS order
 
@@ -148,14 +150,14 @@ def _type_in(cal: _Calendar, *, today: int, now_t: int) -> BackOffice:
         services=tuple(owner.services), products=tuple(owner.products),
         plans=tuple(owner.plans),
         programs=tuple(sorted(owner.programs.values(), key=lambda p: p.id)),
-        card_types=tuple(owner.card_types),
+        methods=tuple(owner.methods), card_types=tuple(owner.card_types),
         groups=tuple(owner.groups))
 
 
 def _steps(owner: _Owner, cal: _Calendar, *, today: int,
            now_t: int) -> list[tuple[int, int, Callable[..., None], tuple]]:
     """What the owner did and when (minutes; none later than now), in the order given
-    for things done at the same minute: the catalogue at opening,
+    for things done at the same minute: the catalogue and the payment methods at opening,
     card types a year later, each programme on its first day and switched off the
     morning after its last, the customer groups this morning."""
     steps: list[tuple[int, Callable[..., None], tuple]] = [
@@ -179,13 +181,16 @@ class _Owner:
         self.services: list[CatalogRow] = []
         self.products: list[CatalogRow] = []
         self.plans: list[CatalogRow] = []
+        self.methods: list[str] = []
         self.card_types: list[CardTypeRow] = []
         self.groups: list[int] = []
         self.programs: dict[int, Program] = {}  # by index in PROGRAMS
 
     def open_salon(self) -> None:
-        """The catalogue: services, products, then the plans covering the services."""
+        """The catalogue (services, products, then the plans covering the services) and
+        the salon's own payment methods."""
         from salontui.store import catalog
+        from salontui.store.admin import methods
 
         s = self.session
         for name, category, price, minutes, commission, _w in SERVICES:
@@ -201,6 +206,9 @@ class _Owner:
                 s, staff_id=OWNER, name=name, kind="package", price=price, package_kind=kind,
                 sessions=sessions, validity_days=days, category=PLAN_CATEGORY,
                 service_ids=[self.services[i].id for i in covered]))
+        for name, key, _share in METHODS:
+            self.methods.append(methods.create_method(
+                s, staff_id=OWNER, name=name, kind="card", hotkey=key).code)
 
     def add_card_types(self) -> None:
         from salontui.store.admin import card_types
