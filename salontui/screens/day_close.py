@@ -146,7 +146,7 @@ class DayCloseScreen(StoreCalls, Screen):
                                 color: $text-muted; }
     DayCloseScreen #methods { height: auto; max-height: 11; }
     DayCloseScreen #kinds { height: auto; max-height: 8; }
-    DayCloseScreen #figures { height: auto; max-height: 8; }
+    DayCloseScreen #figures { height: auto; max-height: 9; margin-top: 1; }
     DayCloseScreen #staff { height: auto; min-height: 3; max-height: 20; }
     DayCloseScreen #day-saved { height: auto; padding: 0 1; text-style: bold; }
     DayCloseScreen #day-seal { height: auto; padding: 0 1; }
