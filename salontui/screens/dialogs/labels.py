@@ -21,3 +21,14 @@ def stored_label(labels: Mapping[K, str], value: str) -> str:
     ``value`` itself when it has none."""
     text = next((label for key, label in labels.items() if key == value), value)
     return _(text)
+
+
+def card_event(kind: str, reason: str, invoice_code: str | None) -> str:
+    """A stored-value card's history row: the entry's kind, then its reason (a top-up's
+    note, an adjustment's why) unless the reason only repeats the invoice's code."""
+    from salontui.store.kinds import LEDGER_ENTRY_KIND_LABELS
+
+    event = stored_label(LEDGER_ENTRY_KIND_LABELS, kind)
+    if reason and reason != invoice_code:
+        event = f"{event}: {reason}"
+    return event

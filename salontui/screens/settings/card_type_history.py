@@ -21,9 +21,8 @@ from textual.widgets import Static
 from salontui.i18n import _, ngettext
 from salontui.keymap import key_of
 from salontui.screens.base import StoreCalls
-from salontui.screens.dialogs.labels import stored_label
+from salontui.screens.dialogs.labels import card_event
 from salontui.store.errors import SalonError
-from salontui.store.kinds import LEDGER_ENTRY_KIND_LABELS
 from salontui.widgets.tables import Col, DeskTable
 
 if TYPE_CHECKING:
@@ -108,9 +107,7 @@ class CardTypeHistoryDialog(StoreCalls, ModalScreen):
         fmt = self.desk.formatter
         table_rows = []
         for e in self.rows:
-            event = stored_label(LEDGER_ENTRY_KIND_LABELS, e.kind)
-            if e.reason and e.reason != e.invoice_code:
-                event = f"{event}: {e.reason}"
+            event = card_event(e.kind, e.reason, e.invoice_code)
             table_rows.append((e.id, [
                 fmt.datetime(e.created_at), e.customer_name, event,
                 signed(fmt.money(e.amount), e.amount), fmt.money(e.balance_after),
