@@ -9,6 +9,7 @@ from test_ui_helpers import (
     SIZE,
     make_customer,
     make_service,
+    paste,
     plain,
     read,
     settle,
@@ -42,13 +43,6 @@ async def open_section(app, pilot) -> SettingsScreen:
 
 async def keys(pilot, *pressed: str) -> None:
     await pilot.press(*pressed)
-    await settle(pilot)
-
-
-async def paste(pilot, text_: str) -> None:
-    from textual import events
-
-    pilot.app.post_message(events.Paste(text_))
     await settle(pilot)
 
 
