@@ -52,6 +52,37 @@ def by_code(reader) -> dict:
         return {m.code: m for m in list_methods(s)}
 
 
+def case_name(number: int, changes: dict) -> str:
+    """``case 3 {'name': 'xxxxxxxxxxxx…(10000)'}``: a case's place and input, long text cut."""
+    short = {k: f"{v[:12]}…({len(v)})" if isinstance(v, str) and len(v) > 20 else v
+             for k, v in changes.items()}
+    return f"case {number} {short}"
+
+
+def refused_wrongly(cases, attempt, written) -> list[str]:
+    """Try each (changes, field, message) case with ``attempt(changes)``, each in its own
+    write transaction; name every case not refused with a ValidationError at its field
+    saying its message, or after which ``written()`` reads other than before it."""
+    problems = []
+    for number, (changes, field, message) in enumerate(cases):
+        case = case_name(number, changes)
+        before = written()
+        try:
+            attempt(changes)
+        except ValidationError as refused:
+            if refused.field != field:
+                problems.append(f"{case}: refused at {refused.field!r}, not {field!r}")
+            if message not in str(refused):
+                problems.append(f"{case}: {str(refused)!r} does not say {message!r}")
+        except Exception as other:
+            problems.append(f"{case}: {other!r}")
+        else:
+            problems.append(f"{case}: not refused")
+        if written() != before:
+            problems.append(f"{case}: something was written")
+    return problems
+
+
 @pytest.fixture
 def cut(writer, staff_id):
     with writer() as s:
@@ -110,7 +141,7 @@ def test_a_new_method_is_added_at_the_end_with_a_code_made_from_its_name(
     assert before is None and json.loads(after)["code"] == "wechatpay"
 
 
-@pytest.mark.parametrize(("changes", "field", "message"), [
+BAD = [
     ({"name": ""}, "name", "Name is required."),
     ({"name": "   "}, "name", "Name is required."),
     ({"name": "x" * 61}, "name", "longer than 60"),
@@ -139,16 +170,20 @@ def test_a_new_method_is_added_at_the_end_with_a_code_made_from_its_name(
     ({"code": "we chat"}, "code", "letters a–z"),
     ({"code": "x" * 13}, "code", "1 to 12"),
     ({"code": "ví"}, "code", "letters a–z"),
-])
-def test_bad_input_is_refused_at_the_field_and_nothing_is_written(
-        engine, writer, reader, staff_id, changes, field, message):
-    before = audit_count(engine)
-    args = {"name": "WeChat", "kind": "card", "hotkey": "g"} | changes
-    with pytest.raises(ValidationError, match=re.escape(message)) as refused, writer() as s:
-        create_method(s, staff_id=staff_id, **args)
-    assert refused.value.field == field
-    assert audit_count(engine) == before
+]
+
+
+def test_bad_input_is_refused_at_the_field_and_nothing_is_written(engine, writer, reader,
+                                                                 staff_id):
+    def attempt(changes):
+        with writer() as s:
+            create_method(s, staff_id=staff_id,
+                          **({"name": "WeChat", "kind": "card", "hotkey": "g"} | changes))
+
     assert list(by_code(reader)) == BUILT_IN
+    problems = refused_wrongly(BAD, attempt,
+                               lambda: (audit_count(engine), list(by_code(reader))))
+    assert not problems, "\n".join(problems)
 
 
 def test_wrong_types_are_refused_at_their_field(writer, staff_id):
