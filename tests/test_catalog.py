@@ -60,24 +60,59 @@ def test_retired_items_are_not_offered(writer, reader, staff_id, catalog):
         assert find_items(s, query="thao") == []
 
 
-@pytest.mark.parametrize(
-    ("fields", "field"),
-    [
-        ({"name": "", "kind": "service", "price": 1}, "name"),
-        ({"name": "X", "kind": "robot", "price": 1}, "kind"),
-        ({"name": "X", "kind": "service", "price": -1}, "price"),
-        ({"name": "X", "kind": "package", "price": 1, "package_kind": "count",
-          "validity_days": 30}, "sessions"),
-        ({"name": "X", "kind": "package", "price": 5, "package_kind": "gift", "sessions": 2,
-          "validity_days": 30}, "price"),
-        ({"name": "X", "kind": "package", "price": 5, "package_kind": "time"}, "validity_days"),
-        ({"name": "X", "kind": "service", "price": 1, "code": "CAT01"}, "code"),
-    ],
-)
-def test_bad_items_are_refused(writer, staff_id, catalog, fields, field):
-    with pytest.raises(ValidationError) as caught, writer() as s:
-        create_item(s, staff_id=staff_id, **fields)
-    assert caught.value.field == field
+BAD_ITEMS = [
+    ({"name": "", "kind": "service", "price": 1}, "name"),
+    ({"name": "X", "kind": "robot", "price": 1}, "kind"),
+    ({"name": "X", "kind": "service", "price": -1}, "price"),
+    ({"name": "X", "kind": "package", "price": 1, "package_kind": "count",
+      "validity_days": 30}, "sessions"),
+    ({"name": "X", "kind": "package", "price": 5, "package_kind": "gift", "sessions": 2,
+      "validity_days": 30}, "price"),
+    ({"name": "X", "kind": "package", "price": 5, "package_kind": "time"}, "validity_days"),
+    ({"name": "X", "kind": "service", "price": 1, "code": "CAT01"}, "code"),
+]
+
+
+def case_name(number: int, fields: dict) -> str:
+    """``case 3 {'name': 'XXXXXXXXXXXX…(10000)', ...}``: a case's place and input, long text
+    cut."""
+    short = {k: f"{v[:12]}…({len(v)})" if isinstance(v, str) and len(v) > 20 else v
+             for k, v in fields.items()}
+    return f"case {number} {short}"
+
+
+def refused_wrongly(cases, attempt, error, written=lambda: None) -> list[str]:
+    """Try each (fields, field) case with ``attempt(fields)``, each in its own write
+    transaction; name every case not refused with ``error`` at its field, or after which
+    ``written()`` reads other than before it."""
+    problems = []
+    for number, (fields, field) in enumerate(cases):
+        case = case_name(number, fields)
+        before = written()
+        try:
+            attempt(fields)
+        except error as refused:
+            if refused.field != field:
+                problems.append(f"{case}: refused at {refused.field!r}, not {field!r}: "
+                                f"{refused.message!r}")
+        except Exception as other:
+            problems.append(f"{case}: {other!r}")
+        else:
+            problems.append(f"{case}: not refused")
+        if written() != before:
+            problems.append(f"{case}: something was written")
+    return problems
+
+
+def test_bad_items_are_refused(writer, staff_id, catalog):
+    """Every case of BAD_ITEMS, each in its own write transaction: a ValidationError at its
+    field."""
+    def attempt(fields):
+        with writer() as s:
+            create_item(s, staff_id=staff_id, **fields)
+
+    problems = refused_wrongly(BAD_ITEMS, attempt, ValidationError)
+    assert not problems, "\n".join(problems)
 
 
 # -- the back office: every field of each kind, edits, retiring, deleting, the list ----------
@@ -126,44 +161,47 @@ def test_the_old_constructor_of_a_row_still_works():
     assert (row.category, row.duration_minutes, row.service_ids) == ("", None, ())
 
 
-@pytest.mark.parametrize(
-    ("fields", "field"),
-    [
-        ({"name": "   ", "kind": "service", "price": 1}, "name"),
-        ({"name": "X" * 121, "kind": "service", "price": 1}, "name"),
-        ({"name": "X" * 10_000, "kind": "service", "price": 1}, "name"),
-        ({"name": "X", "kind": "service", "price": 1, "category": "C" * 61}, "category"),
-        ({"name": "X", "kind": "service", "price": 10**16}, "price"),
-        ({"name": "X", "kind": "service", "price": 1, "code": "cat01"}, "code"),
-        ({"name": "X", "kind": "service", "price": 1, "code": "A B"}, "code"),
-        ({"name": "X", "kind": "service", "price": 1, "code": "DV1234567890"}, "code"),
-        ({"name": "X", "kind": "service", "price": 1, "duration_minutes": -5},
-         "duration_minutes"),
-        ({"name": "X", "kind": "service", "price": 1, "duration_minutes": 0}, "duration_minutes"),
-        ({"name": "X", "kind": "service", "price": 1, "duration_minutes": 1441},
-         "duration_minutes"),
-        ({"name": "X", "kind": "service", "price": 1, "commission_percent": 101},
-         "commission_percent"),
-        ({"name": "X", "kind": "service", "price": 1, "commission_percent": -1},
-         "commission_percent"),
-        ({"name": "X", "kind": "service", "price": 1, "cost_price": 5}, "cost_price"),
-        ({"name": "X", "kind": "product", "price": 1, "cost_price": -5}, "cost_price"),
-        ({"name": "X", "kind": "product", "price": 1, "duration_minutes": 30},
-         "duration_minutes"),
-        ({"name": "X", "kind": "service", "price": 1, "can_leave": True}, "can_leave"),
-        ({"name": "X", "kind": "service", "price": 1, "service_ids": [1]}, "services"),
-        ({"name": "X", "kind": "product", "price": 1, "validity_days": 30}, "validity_days"),
-        ({"name": "X", "kind": "package", "price": 1, "package_kind": "count", "sessions": 2,
-          "validity_days": 30, "service_ids": [99_999]}, "services"),
-    ],
-)
+BAD_FIELDS = [
+    ({"name": "   ", "kind": "service", "price": 1}, "name"),
+    ({"name": "X" * 121, "kind": "service", "price": 1}, "name"),
+    ({"name": "X" * 10_000, "kind": "service", "price": 1}, "name"),
+    ({"name": "X", "kind": "service", "price": 1, "category": "C" * 61}, "category"),
+    ({"name": "X", "kind": "service", "price": 10**16}, "price"),
+    ({"name": "X", "kind": "service", "price": 1, "code": "cat01"}, "code"),
+    ({"name": "X", "kind": "service", "price": 1, "code": "A B"}, "code"),
+    ({"name": "X", "kind": "service", "price": 1, "code": "DV1234567890"}, "code"),
+    ({"name": "X", "kind": "service", "price": 1, "duration_minutes": -5},
+     "duration_minutes"),
+    ({"name": "X", "kind": "service", "price": 1, "duration_minutes": 0}, "duration_minutes"),
+    ({"name": "X", "kind": "service", "price": 1, "duration_minutes": 1441},
+     "duration_minutes"),
+    ({"name": "X", "kind": "service", "price": 1, "commission_percent": 101},
+     "commission_percent"),
+    ({"name": "X", "kind": "service", "price": 1, "commission_percent": -1},
+     "commission_percent"),
+    ({"name": "X", "kind": "service", "price": 1, "cost_price": 5}, "cost_price"),
+    ({"name": "X", "kind": "product", "price": 1, "cost_price": -5}, "cost_price"),
+    ({"name": "X", "kind": "product", "price": 1, "duration_minutes": 30},
+     "duration_minutes"),
+    ({"name": "X", "kind": "service", "price": 1, "can_leave": True}, "can_leave"),
+    ({"name": "X", "kind": "service", "price": 1, "service_ids": [1]}, "services"),
+    ({"name": "X", "kind": "product", "price": 1, "validity_days": 30}, "validity_days"),
+    ({"name": "X", "kind": "package", "price": 1, "package_kind": "count", "sessions": 2,
+      "validity_days": 30, "service_ids": [99_999]}, "services"),
+]
+
+
 def test_bad_fields_are_refused_at_the_field_and_nothing_is_written(
-        writer, reader, staff_id, office, fields, field):
-    before = audit_count(reader)
-    with pytest.raises(SalonError) as caught, writer() as s:
-        create_item(s, staff_id=staff_id, **fields)
-    assert caught.value.field == field, caught.value.message
-    assert audit_count(reader) == before
+        writer, reader, staff_id, office):
+    """Every case of BAD_FIELDS, each in its own write transaction: a SalonError at its
+    field, and no audit entry."""
+    def attempt(fields):
+        with writer() as s:
+            create_item(s, staff_id=staff_id, **fields)
+
+    problems = refused_wrongly(BAD_FIELDS, attempt, SalonError,
+                               written=lambda: audit_count(reader))
+    assert not problems, "\n".join(problems)
 
 
 def test_a_plan_covers_active_services_only(writer, reader, staff_id, office):
