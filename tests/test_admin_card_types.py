@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from refusals import refused_wrongly
 from sqlalchemy import text
 
 from salontui.store import rules
@@ -50,37 +51,6 @@ def top_up_cart(customer_id, paid, **line):
     return Cart(customer_id=customer_id,
                 lines=[CartLine(kind="topup", unit_price=paid, **line)],
                 payments=[CartPayment("cash", paid)])
-
-
-def case_name(number: int, changes: dict) -> str:
-    """``case 3 {'name': 'xxxxxxxxxxxx…(10000)'}``: a case's place and input, long text cut."""
-    short = {k: f"{v[:12]}…({len(v)})" if isinstance(v, str) and len(v) > 20 else v
-             for k, v in changes.items()}
-    return f"case {number} {short}"
-
-
-def refused_wrongly(cases, attempt, written) -> list[str]:
-    """Try each (changes, field, message) case with ``attempt(changes)``, each in its own
-    write transaction; name every case not refused with a ValidationError at its field
-    saying its message, or after which ``written()`` reads other than before it."""
-    problems = []
-    for number, (changes, field, message) in enumerate(cases):
-        case = case_name(number, changes)
-        before = written()
-        try:
-            attempt(changes)
-        except ValidationError as refused:
-            if refused.field != field:
-                problems.append(f"{case}: refused at {refused.field!r}, not {field!r}")
-            if message not in str(refused):
-                problems.append(f"{case}: {str(refused)!r} does not say {message!r}")
-        except Exception as other:
-            problems.append(f"{case}: {other!r}")
-        else:
-            problems.append(f"{case}: not refused")
-        if written() != before:
-            problems.append(f"{case}: something was written")
-    return problems
 
 
 # --------------------------------------------------------------------- the bonus rule

@@ -8,6 +8,7 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from refusals import refused_wrongly
 from sqlalchemy import text
 
 from salontui.store.admin.groups import (
@@ -18,44 +19,13 @@ from salontui.store.admin.groups import (
     set_group_active,
     update_group,
 )
-from salontui.store.errors import NotFound, RuleViolation, SalonError, ValidationError
+from salontui.store.errors import NotFound, RuleViolation, SalonError
 
 
 def audit_rows(engine, action):
     with engine.connect() as conn:
         return conn.execute(text("SELECT before, after FROM audit_log WHERE action = :a "
                                  "ORDER BY id"), {"a": action}).all()
-
-
-def case_name(number: int, changes: dict) -> str:
-    """``case 3 {'name': 'xxxxxxxxxxxx…(10000)'}``: a case's place and input, long text cut."""
-    short = {k: f"{v[:12]}…({len(v)})" if isinstance(v, str) and len(v) > 20 else v
-             for k, v in changes.items()}
-    return f"case {number} {short}"
-
-
-def refused_wrongly(cases, attempt, written) -> list[str]:
-    """Try each (changes, field, message) case with ``attempt(changes)``, each in its own
-    write transaction; name every case not refused with a ValidationError at its field
-    saying its message, or after which ``written()`` reads other than before it."""
-    problems = []
-    for number, (changes, field, message) in enumerate(cases):
-        case = case_name(number, changes)
-        before = written()
-        try:
-            attempt(changes)
-        except ValidationError as refused:
-            if refused.field != field:
-                problems.append(f"{case}: refused at {refused.field!r}, not {field!r}")
-            if message not in str(refused):
-                problems.append(f"{case}: {str(refused)!r} does not say {message!r}")
-        except Exception as other:
-            problems.append(f"{case}: {other!r}")
-        else:
-            problems.append(f"{case}: not refused")
-        if written() != before:
-            problems.append(f"{case}: something was written")
-    return problems
 
 
 def test_create_edit_retire_and_members(engine, writer, reader, staff_id, customer_id):

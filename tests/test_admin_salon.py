@@ -9,6 +9,7 @@ import dataclasses
 import json
 
 import pytest
+from refusals import case_name
 from sqlalchemy import text
 
 from salontui.store.admin.salon import (
@@ -158,17 +159,6 @@ BAD = [
     ({"slot_minutes": "30"}, "slot_minutes", "This should be a whole number."),
     ({"new_member_active": 1}, "new_member_active", ""),
 ]
-
-
-def case_name(number: int, changes: dict) -> str:
-    """``case 3 {'name': 'xxxxxxxxxxxx…(10000)'}``: a case's place and input, long text cut."""
-    def short(value):
-        if isinstance(value, str) and len(value) > 20:
-            return f"{value[:12]}…({len(value)})"
-        return [short(v) for v in value] if isinstance(value, list) else value
-
-    shown = {k: short(v) for k, v in changes.items()}
-    return f"case {number} {shown}"
 
 
 def test_bad_input_is_refused_at_its_field(writer, reader, staff_id):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from refusals import refused_wrongly
 
 from salontui.store.catalog import (
     create_item,
@@ -73,37 +74,6 @@ BAD_ITEMS = [
 ]
 
 
-def case_name(number: int, fields: dict) -> str:
-    """``case 3 {'name': 'XXXXXXXXXXXX…(10000)', ...}``: a case's place and input, long text
-    cut."""
-    short = {k: f"{v[:12]}…({len(v)})" if isinstance(v, str) and len(v) > 20 else v
-             for k, v in fields.items()}
-    return f"case {number} {short}"
-
-
-def refused_wrongly(cases, attempt, error, written=lambda: None) -> list[str]:
-    """Try each (fields, field) case with ``attempt(fields)``, each in its own write
-    transaction; name every case not refused with ``error`` at its field, or after which
-    ``written()`` reads other than before it."""
-    problems = []
-    for number, (fields, field) in enumerate(cases):
-        case = case_name(number, fields)
-        before = written()
-        try:
-            attempt(fields)
-        except error as refused:
-            if refused.field != field:
-                problems.append(f"{case}: refused at {refused.field!r}, not {field!r}: "
-                                f"{refused.message!r}")
-        except Exception as other:
-            problems.append(f"{case}: {other!r}")
-        else:
-            problems.append(f"{case}: not refused")
-        if written() != before:
-            problems.append(f"{case}: something was written")
-    return problems
-
-
 def test_bad_items_are_refused(writer, staff_id, catalog):
     """Every case of BAD_ITEMS, each in its own write transaction: a ValidationError at its
     field."""
@@ -111,7 +81,7 @@ def test_bad_items_are_refused(writer, staff_id, catalog):
         with writer() as s:
             create_item(s, staff_id=staff_id, **fields)
 
-    problems = refused_wrongly(BAD_ITEMS, attempt, ValidationError)
+    problems = refused_wrongly(BAD_ITEMS, attempt)
     assert not problems, "\n".join(problems)
 
 
@@ -199,7 +169,7 @@ def test_bad_fields_are_refused_at_the_field_and_nothing_is_written(
         with writer() as s:
             create_item(s, staff_id=staff_id, **fields)
 
-    problems = refused_wrongly(BAD_FIELDS, attempt, SalonError,
+    problems = refused_wrongly(BAD_FIELDS, attempt, error=SalonError,
                                written=lambda: audit_count(reader))
     assert not problems, "\n".join(problems)
 

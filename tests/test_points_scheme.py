@@ -5,10 +5,10 @@ the invoice, and ``check`` recomputing every invoice under its own rule."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
+from refusals import case_id as _case_id
+from refusals import one_case as _case
 from sqlalchemy import text
 
 from salontui.store.admin.groups import create_group, set_customer_group
@@ -64,28 +64,6 @@ def _rule_of(reader, invoice_id):
 
 def _problems(engine):
     return [str(p) for p in run_checks(engine) if p.check not in ("integrity",)]
-
-
-@contextmanager
-def _case(failed: list[str], name: str) -> Iterator[None]:
-    """One case of a table a test runs in a loop (one database for all the cases, not one
-    each): a failed check is noted under the case's name and the loop goes on to the next;
-    an unexpected error stops the test, naming the case. The test asserts none failed."""
-    try:
-        yield
-    except (AssertionError, pytest.fail.Exception) as wrong:
-        failed.append(f"case {name}: {wrong}")
-    except Exception as error:
-        error.add_note(f"case {name}")
-        raise
-
-
-def _case_id(change: dict) -> str:
-    """A bad-input case named by what it sets; a long text by its length."""
-    return ", ".join(
-        f"{field}='{value[:8]}…' ({len(value)} characters)"
-        if isinstance(value, str) and len(value) > 20 else f"{field}={value!r}"
-        for field, value in change.items())
 
 
 # -- the scheme --------------------------------------------------------------------------------

@@ -5,11 +5,11 @@ and the checkout taking the discount off the scope's share only."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
+from refusals import case_id
+from refusals import one_case as case
 from sqlalchemy import text
 
 from salontui.store import catalog
@@ -37,28 +37,6 @@ def count(session, table: str) -> int:
 def audits(session, action: str) -> list[tuple[str | None, str | None]]:
     return [tuple(r) for r in session.execute(text(
         "SELECT before, after FROM audit_log WHERE action = :a ORDER BY id"), {"a": action})]
-
-
-@contextmanager
-def case(failed: list[str], name: str) -> Iterator[None]:
-    """One case of a table a test runs in a loop (one database for all the cases, not one
-    each): a failed check is noted under the case's name and the loop goes on to the next;
-    an unexpected error stops the test, naming the case. The test asserts none failed."""
-    try:
-        yield
-    except (AssertionError, pytest.fail.Exception) as wrong:
-        failed.append(f"case {name}: {wrong}")
-    except Exception as error:
-        error.add_note(f"case {name}")
-        raise
-
-
-def case_id(change: dict) -> str:
-    """A bad-input case named by what it sets; a long text by its length."""
-    return ", ".join(
-        f"{field}='{value[:8]}…' ({len(value)} characters)"
-        if isinstance(value, str) and len(value) > 20 else f"{field}={value!r}"
-        for field, value in change.items())
 
 
 @pytest.fixture
