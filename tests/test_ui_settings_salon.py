@@ -53,7 +53,7 @@ async def test_the_salon_as_rows_and_every_field_reachable(db_url, engine, staff
         screen = await open_settings(app, pilot, "salon")
         rows = table_rows(screen, "#salon-table")
         assert len(rows) == len(ROWS) == 18
-        assert rows[0] == ["Name", "Salon"]
+        assert rows[0] == ["Salon name", "Salon"]
         assert ["Opening hours: Monday", "09:00–20:00"] in rows
         assert ["Appointment slot", "30 minutes"] in rows
         assert screen.check_action("add", ()) is False  # one form: nothing to add or retire
@@ -113,7 +113,7 @@ async def test_edit_name_hours_and_slot_by_keys(db_url, engine, staff_id):
         assert saved.opening_hours.split(",") == ["08:30-19:00", ""] + ["09:00-20:00"] * 4 + [
             ""]
         rows = table_rows(screen, "#salon-table")
-        assert rows[0] == ["Name", "Salon Hoa Mai"]
+        assert rows[0] == ["Salon name", "Salon Hoa Mai"]
         assert ["Opening hours: Monday", "08:30–19:00"] in rows
         assert ["Opening hours: Tuesday", "day off"] in rows
         assert ["Appointment slot", "45 minutes"] in rows

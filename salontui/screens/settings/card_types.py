@@ -52,7 +52,7 @@ class CardTypeDialog(FormDialog):
         def typed(amount: int | None) -> str:
             return "" if amount is None else to_decimal_string(amount, exponent)
 
-        yield Field(_("Name"), DeskInput(kind.name if kind else "", id="name",
+        yield Field(_("Card type"), DeskInput(kind.name if kind else "", id="name",
                                          max_length=NAME_CHARS), key="name", required=True)
         yield Field(_("Bonus: pay"), DeskInput(typed(kind.bonus_pay if kind else None),
                                                id="bonus-pay", max_length=AMOUNT_CHARS,

@@ -70,7 +70,7 @@ class CatalogueSection(SettingsSection):
 
     # -- the list ---------------------------------------------------------------------
     def columns(self) -> list[Col]:
-        return [Col("code", _("Code"), 6), Col("name", _("Name"), None, min_width=14),
+        return [Col("code", _("Code"), 6), Col("name", _("Item"), None, min_width=14),
                 Col("kind", _("Kind"), 7), Col("category", _("Category"), 8, drop=1,
                                                   prose=True, max_width=16),
                 Col("price", _("Price"), 9, justify="right"),

@@ -33,7 +33,7 @@ class GroupDialog(FormDialog):
 
     def compose_body(self):
         group = self.group
-        yield Field(_("Name"), DeskInput(group.name if group else "", id="name", max_length=60),
+        yield Field(_("Group"), DeskInput(group.name if group else "", id="name", max_length=60),
                     key="name", required=True)
         yield Field(_("Points ×%"), DeskInput(str(group.points_percent) if group else "100",
                                               id="points-percent", max_length=5),

@@ -85,7 +85,7 @@ class ItemDialog(FormDialog):
         yield Field(_("Code"), DeskInput(item.code if item else "", id="code",
                                          placeholder=_("empty: the next DV number"),
                                          max_length=MAX_CODE), key="code")
-        yield Field(_("Name"), DeskInput(item.name if item else "", id="name",
+        yield Field(_("Item"), DeskInput(item.name if item else "", id="name",
                                          max_length=MAX_NAME), key="name", required=True)
         yield Field(_("Category"), DeskInput(item.category if item else "", id="category",
                                              placeholder=_("e.g. Hair, Nails, Retail"),

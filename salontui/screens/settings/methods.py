@@ -68,7 +68,7 @@ class MethodDialog(FormDialog):
 
     def compose_body(self):
         method = self.method
-        yield Field(_("Name"), DeskInput(method.name if method else "", id="name",
+        yield Field(_("Method"), DeskInput(method.name if method else "", id="name",
                                          max_length=NAME_CHARS), key="name", required=True)
         yield Field(_("Key"), DeskInput((method.hotkey or "") if method else "", id="hotkey",
                                         max_length=1, placeholder="m"),

@@ -62,7 +62,7 @@ class ProgramDialog(FormDialog):
         p = self.program
         fmt = self.formatter
         start = p.valid_from if p else self.today()
-        yield Field(_("Name"), DeskInput(p.name if p else "", id="name", max_length=120),
+        yield Field(_("Programme"), DeskInput(p.name if p else "", id="name", max_length=120),
                     key="name", required=True)
         yield Field(_("Description"), DeskInput(p.description if p else "", id="description",
                                                 max_length=500), key="description")

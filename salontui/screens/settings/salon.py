@@ -40,7 +40,7 @@ HOURS = tuple(f"hours_{day}" for day in range(7))
 ROWS = ("name", "address", "phone", "receipt_header", "receipt_footer", "currency", "locale",
         "phone_region", "utc_offset_minutes", *HOURS, "slot_minutes", "new_member_active")
 LABELS = {
-    "name": N_("Name"), "address": N_("Address"), "phone": N_("Phone"),
+    "name": N_("Salon name"), "address": N_("Address"), "phone": N_("Phone"),
     "receipt_header": N_("Receipt header"), "receipt_footer": N_("Receipt footer"),
     "currency": N_("Currency"), "locale": N_("Locale"), "phone_region": N_("Phone region"),
     "utc_offset_minutes": N_("UTC offset"), "slot_minutes": N_("Appointment slot"),
@@ -113,7 +113,7 @@ class SalonDialog(FormDialog):
 
         s, view = self.view.settings, self.view
         with VerticalScroll(id="salon-form"):
-            yield Field(_("Name"), DeskInput(s.name, id="name", max_length=120), key="name",
+            yield Field(_("Salon name"), DeskInput(s.name, id="name", max_length=120), key="name",
                         required=True)
             yield Field(_("Address"), DeskInput(s.address, id="address"), key="address")
             yield Field(_("Phone"), DeskInput(s.phone, id="phone", max_length=32), key="phone")
