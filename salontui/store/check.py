@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from salontui.store import chain, rules
+from salontui.store.kinds import BUILT_IN_METHOD_KINDS
 from salontui.store.models import APPEND_ONLY_TABLES
 from salontui.store.text import fold, name_keys
 
@@ -166,7 +167,7 @@ class _Checker:
     def payment_codes(self, *kinds: str) -> str:
         """An SQL list of the payment codes of ``kinds``: the salon's methods
         (``payment_method``), and the built-in codes it does not list."""
-        found = dict(rules.BUILT_IN_PAYMENT_KINDS)
+        found = dict(BUILT_IN_METHOD_KINDS)
         found.update(dict(self.rows("SELECT code, kind FROM payment_method")))
         codes = sorted(code for code, kind in found.items() if kind in kinds)
         return ", ".join("'" + code.replace("'", "''") + "'" for code in codes) or "NULL"

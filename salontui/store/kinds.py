@@ -96,6 +96,15 @@ METHOD_KIND_LABELS = {
     MethodKind.ACCOUNT: N_("On account"), MethodKind.WAIVED: N_("Waived"),
 }
 
+# What the built-in methods are to the books: a code the salon's list does not hold (a
+# database written before the list existed) is taken to be this.
+BUILT_IN_METHOD_KINDS: dict[str, str] = {
+    PaymentMethod.CASH: MethodKind.CASH, PaymentMethod.CARD: MethodKind.CARD,
+    PaymentMethod.TRANSFER: MethodKind.CARD, PaymentMethod.EWALLET: MethodKind.CARD,
+    PaymentMethod.VALUE: MethodKind.VALUE, PaymentMethod.POINTS: MethodKind.POINTS,
+    PaymentMethod.ACCOUNT: MethodKind.ACCOUNT, PaymentMethod.FREE: MethodKind.WAIVED,
+}
+
 
 def payment_method_label(code: str, name: str | None = None) -> str:
     """A payment method as shown: the salon's name for it (``name``, as typed in Settings);

@@ -90,12 +90,6 @@ ROUND_DOWN, ROUND_NEAREST = "down", "nearest"
 POINTS_ROUNDINGS = (ROUND_DOWN, ROUND_NEAREST)
 # Payment kinds (payment_method.kind) that never earn: no money came in.
 NOT_MONEY_KINDS = ("points", "waived")
-# The payment codes the desk always had, with their kinds: what a code the salon's list of
-# methods does not hold (a database before 0005, a method removed) is taken to be.
-BUILT_IN_PAYMENT_KINDS = {
-    "cash": "cash", "card": "card", "transfer": "card", "ewallet": "card", "value": "value",
-    "points": "points", "account": "account", "free": "waived",
-}
 _EARNING_SALES = (LineKind.SERVICE, LineKind.PRODUCT, LineKind.PACKAGE)
 
 

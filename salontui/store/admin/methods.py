@@ -34,9 +34,9 @@ from salontui.store.bounds import boundary
 from salontui.store.db import for_update
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.kinds import (
+    BUILT_IN_METHOD_KINDS,
     METHOD_KIND_LABELS,
     MethodKind,
-    PaymentMethod,
     payment_method_label,
 )
 from salontui.store.models import PaymentMethodRow, stored_id
@@ -47,14 +47,7 @@ MAX_NAME = 60
 MAX_CODE = 12
 # The kinds a method the salon adds (or changes) may have.
 OPEN_KINDS = (MethodKind.CASH, MethodKind.CARD, MethodKind.WAIVED)
-# What the built-in methods are to the books: a code the list does not hold (a database
-# written before the list existed) is taken to be this.
-BUILT_IN_KINDS: dict[str, str] = {
-    PaymentMethod.CASH: MethodKind.CASH, PaymentMethod.CARD: MethodKind.CARD,
-    PaymentMethod.TRANSFER: MethodKind.CARD, PaymentMethod.EWALLET: MethodKind.CARD,
-    PaymentMethod.VALUE: MethodKind.VALUE, PaymentMethod.POINTS: MethodKind.POINTS,
-    PaymentMethod.ACCOUNT: MethodKind.ACCOUNT, PaymentMethod.FREE: MethodKind.WAIVED,
-}
+BUILT_IN_KINDS = BUILT_IN_METHOD_KINDS  # (kinds.py: one table for the store)
 # The Alt+letters the checkout keeps for itself (screens/checkout/screen.py), with what
 # each does: a method cannot take one. A test holds this and the checkout's keys together.
 CHECKOUT_ALT_KEYS = {

@@ -23,6 +23,7 @@ from salontui.i18n import _
 from salontui.store import audit, rules
 from salontui.store.bounds import boundary
 from salontui.store.errors import ValidationError
+from salontui.store.kinds import BUILT_IN_METHOD_KINDS
 from salontui.store.models import CustomerGroup, PaymentMethodRow, SalonSettings
 from salontui.store.numbers import NumberTexts, whole_number
 from salontui.store.settings import get_settings
@@ -163,5 +164,5 @@ def payment_kinds(session: Session, codes: Iterable[str]) -> dict[str, str]:
     found = dict(session.exec(select(PaymentMethodRow.code, PaymentMethodRow.kind)
                               .where(PaymentMethodRow.code.in_(wanted))).all()  # type: ignore[attr-defined]
                  ) if wanted else {}
-    return {code: found.get(code, rules.BUILT_IN_PAYMENT_KINDS.get(code, "cash"))
+    return {code: found.get(code, BUILT_IN_METHOD_KINDS.get(code, "cash"))
             for code in wanted}
