@@ -21,10 +21,10 @@ from sqlalchemy import text
 from salontui.formatting import parse_date
 from salontui.screens.dialogs.base import parse_count
 from salontui.store import care, catalog, customers, ledger, packages, promotions
-from salontui.store.appointments import book_appointment
 from salontui.store.bounds import boundary, check_email
 from salontui.store.cart import Cart, CartLine, CartPayment
 from salontui.store.checkout import checkout
+from salontui.store.day.appointments import book_appointment
 from salontui.store.db import read_session, write_session
 from salontui.store.drafts import park_cart
 from salontui.store.errors import SalonError, ValidationError

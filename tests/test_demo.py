@@ -13,9 +13,9 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import make_url
 
-from salontui.store.appointments import list_appointments
 from salontui.store.check import run_checks
 from salontui.store.customers import create_customer
+from salontui.store.day.appointments import list_appointments
 from salontui.store.db import make_engine, read_session, write_session
 from salontui.store.demo import build_demo
 from salontui.store.errors import RuleViolation, ValidationError

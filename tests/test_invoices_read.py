@@ -8,14 +8,9 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import event, text
 
-from salontui.store.appointments import (
-    book_appointment,
-    invoice_state,
-    list_appointments,
-    set_appointment_status,
-)
-from salontui.store.customers import create_customer, delete_customer
-from salontui.store.errors import NotFound, RuleViolation, ValidationError
+from salontui.store.customers import create_customer
+from salontui.store.day.appointments import invoice_state
+from salontui.store.errors import NotFound, ValidationError
 from salontui.store.invoices import count_invoices, get_invoice, list_invoices
 
 NOW = datetime(2026, 11, 23, 9, 30)
@@ -225,121 +220,7 @@ def test_walk_in_invoice_and_unknown_invoice(writer, reader, staff_id):
             get_invoice(s, invoice_id=walk_in + 100)
 
 
-# -- appointments -------------------------------------------------------------------------------
-
-
-def _audit_count(reader) -> int:
-    with reader() as s:
-        return s.execute(text("SELECT count(*) FROM audit_log")).scalar_one()
-
-
-def test_book_and_list_newest_first(fixed_now, writer, reader, staff_id, technician_id,
-                                    customer_id):
-    before = _audit_count(reader)
-    with writer() as s:
-        first = book_appointment(s, staff_id=staff_id, customer_id=customer_id,
-                                 starts_at=NOW + timedelta(days=1), services="  Cắt tóc nữ ",
-                                 staff_member_id=technician_id, note="Khách quen")
-        second = book_appointment(s, staff_id=staff_id, customer_id=customer_id,
-                                  starts_at=NOW + timedelta(days=7), services="Nhuộm tóc")
-    assert _audit_count(reader) == before + 2
-    assert first.status == "booked" and first.invoice_state == "none"
-    assert first.services == "Cắt tóc nữ" and first.staff_name == "Lê Văn Tài"
-    assert second.staff_name is None
-    with reader() as s:
-        rows = list_appointments(s, customer_id=customer_id)
-        assert [r.id for r in rows] == [second.id, first.id]
-        assert [r.id for r in list_appointments(s, customer_id=customer_id, limit=1,
-                                                offset=1)] == [first.id]
-
-
-@pytest.mark.parametrize(
-    ("changes", "field"),
-    [
-        ({"services": "  "}, "services"),
-        ({"services": "x" * 251}, "services"),
-        ({"starts_at": NOW - timedelta(days=2)}, "starts_at"),
-        ({"starts_at": "tomorrow"}, "starts_at"),
-        ({"staff_member_id": 999}, "staff_member"),
-        ({"note": "n" * 251}, "note"),
-        ({"customer_id": 999_999}, "customer"),
-    ],
-)
-def test_booking_refusals(fixed_now, writer, reader, staff_id, customer_id, changes, field):
-    args = {"staff_id": staff_id, "customer_id": customer_id,
-            "starts_at": NOW + timedelta(hours=2), "services": "Gội đầu"} | changes
-    with pytest.raises((ValidationError, NotFound)) as err, writer() as s:
-        book_appointment(s, **args)
-    assert err.value.field == field
-    with reader() as s:
-        assert list_appointments(s, customer_id=customer_id) == []
-
-
-def test_deleted_customer_cannot_book(fixed_now, writer, staff_id, customer_id):
-    with writer() as s:
-        delete_customer(s, staff_id=staff_id, customer_id=customer_id)
-    with pytest.raises(RuleViolation), writer() as s:
-        book_appointment(s, staff_id=staff_id, customer_id=customer_id,
-                         starts_at=NOW + timedelta(hours=1), services="Gội đầu")
-
-
-def test_check_in_shows_to_cashier_then_invoice_shows_view(fixed_now, writer, reader, staff_id,
-                                                           customer_id):
-    with writer() as s:
-        booked = book_appointment(s, staff_id=staff_id, customer_id=customer_id,
-                                  starts_at=NOW, services="Gội đầu dưỡng sinh")
-        arrived = set_appointment_status(s, staff_id=staff_id, appointment_id=booked.id,
-                                         status="checked_in")
-    assert arrived.status == "checked_in" and arrived.invoice_state == "to_cashier"
-    with pytest.raises(RuleViolation) as err, writer() as s:
-        set_appointment_status(s, staff_id=staff_id, appointment_id=booked.id, status="paid")
-    assert "cashier" in err.value.message
-    with writer() as s:  # what the checkout does when it takes the payment
-        invoice_id = _invoice(s, customer_id=customer_id, staff_id=staff_id, code="HD000001",
-                              at=NOW, lines=[("service", "Gội đầu", 1, 120_000, 0, None)])
-        s.execute(text("UPDATE appointment SET invoice_id = :i WHERE id = :a"),
-                  {"i": invoice_id, "a": booked.id})
-        paid = set_appointment_status(s, staff_id=staff_id, appointment_id=booked.id,
-                                      status="paid")
-    assert paid.invoice_state == "view" and paid.invoice_code == "HD000001"
-    with reader() as s:
-        assert list_appointments(s, customer_id=customer_id)[0].invoice_code == "HD000001"
-
-
-@pytest.mark.parametrize(
-    ("path", "refused"),
-    [
-        (["cancelled"], "checked_in"),
-        (["no_show"], "booked"),
-        (["checked_in"], "cancelled"),
-        (["checked_in"], "checked_in"),
-        ([], "paid"),
-        ([], "booked"),
-    ],
-)
-def test_status_transitions_refused(fixed_now, writer, reader, staff_id, customer_id, path,
-                                    refused):
-    with writer() as s:
-        booking = book_appointment(s, staff_id=staff_id, customer_id=customer_id,
-                                   starts_at=NOW, services="Massage chân")
-        for status in path:
-            set_appointment_status(s, staff_id=staff_id, appointment_id=booking.id,
-                                   status=status)
-    before = _audit_count(reader)
-    with pytest.raises(RuleViolation), writer() as s:
-        set_appointment_status(s, staff_id=staff_id, appointment_id=booking.id, status=refused)
-    assert _audit_count(reader) == before
-
-
-def test_unknown_status_and_appointment(fixed_now, writer, staff_id, customer_id):
-    with writer() as s:
-        booking = book_appointment(s, staff_id=staff_id, customer_id=customer_id,
-                                   starts_at=NOW, services="Nối mi")
-    with pytest.raises(ValidationError), writer() as s:
-        set_appointment_status(s, staff_id=staff_id, appointment_id=booking.id, status="done")
-    with pytest.raises(NotFound), writer() as s:
-        set_appointment_status(s, staff_id=staff_id, appointment_id=booking.id + 1,
-                               status="cancelled")
+# -- appointments: tests/test_day_book.py ------------------------------------------------
 
 
 def test_invoice_state_rule():

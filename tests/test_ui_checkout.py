@@ -599,7 +599,7 @@ async def test_checkout_of_a_checked_in_appointment_marks_it_paid(app, engine, s
                                                                   fixed_now):
     from test_ui_helpers import book
 
-    from salontui.store.appointments import get_appointment
+    from salontui.store.day.appointments import get_appointment
 
     cid = salon["customer"].id
     visit = book(engine, staff_id, cid, fixed_now, status="checked_in")

@@ -143,15 +143,29 @@ def pay_service(engine, staff_id, customer_id, item, *, key, appointment_id=None
 
 
 def book(engine, staff_id, customer_id, starts_at, services="Cắt tóc nữ", status=None):
-    from salontui.store.appointments import book_appointment, set_appointment_status
+    """A visit for one service of that name (made in the catalogue if it is not there),
+    with ``staff_id``; a past start is confirmed."""
+    from sqlmodel import select
+
+    from salontui.store.catalog import create_item
+    from salontui.store.day.appointments import set_appointment_status
+    from salontui.store.day.book import LineIn, book_appointment
+    from salontui.store.models import CatalogItem
 
     with write_session(engine) as s:
+        item = s.exec(select(CatalogItem).where(CatalogItem.name == services,
+                                                CatalogItem.kind == "service")).first()
+        item_id = item.id if item is not None else create_item(
+            s, staff_id=staff_id, name=services, kind="service", price=100_000).id
         row = book_appointment(s, staff_id=staff_id, customer_id=customer_id,
-                               starts_at=starts_at, services=services,
-                               staff_member_id=staff_id)
+                               lines=[LineIn(item_id=item_id, staff_id=staff_id,
+                                             starts_at=starts_at)],
+                               confirm=True, confirm_past=True)
         if status:
             row = set_appointment_status(s, staff_id=staff_id, appointment_id=row.id,
-                                         status=status)
+                                         status=status,
+                                         reason="Khách báo bận" if status == "cancelled"
+                                         else "")
         return row
 
 

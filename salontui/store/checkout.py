@@ -36,6 +36,7 @@ from salontui.store.bounds import boundary
 from salontui.store.branches import invoice_sequence
 from salontui.store.cart import Cart, Quote, quote
 from salontui.store.customers import load_customer
+from salontui.store.day.appointments import add_event
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.kinds import MethodKind
 from salontui.store.ledger import check_can_spend, debt_balance, post_entry
@@ -261,7 +262,9 @@ def _link_extras(session: Session, invoice: Invoice, cart: Cart) -> None:
         given.invoice_id = invoice.id
         session.add(given)
     if cart.appointment_id is not None:
-        booking = session.get(Appointment, cart.appointment_id)
+        booking = session.execute(select(Appointment).where(
+            Appointment.id == cart.appointment_id).with_for_update()
+        ).scalar_one_or_none()  # locked: two desks never pay one visit twice
         if booking is None or booking.customer_id != cart.customer_id:
             raise NotFound(_("That appointment is not this customer's."), field="appointment")
         if booking.invoice_id is not None or booking.status in ("cancelled", "no_show"):
@@ -269,6 +272,8 @@ def _link_extras(session: Session, invoice: Invoice, cart: Cart) -> None:
         booking.status = "paid"
         booking.invoice_id = invoice.id
         session.add(booking)
+        add_event(session, appointment_id=booking.id or 0, staff_id=invoice.staff_id,
+                  change="paid", note=invoice.code)
 
 
 @boundary

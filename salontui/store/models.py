@@ -55,7 +55,8 @@ class SalonSettings(SQLModel, table=True):
     receipt_header: str = Field(default="", max_length=250)
     # Monday..Sunday, "HH:MM-HH:MM" each or "" when closed, comma-separated.
     opening_hours: str = Field(default=",".join(["09:00-20:00"] * 7), max_length=120)
-    slot_minutes: int = Field(default=30)  # the appointment book's slot
+    slot_minutes: int = Field(default=15)  # the appointment book's slot
+    reminder_days: int = Field(default=14)  # packages expiring within this many days
     new_member_active: bool = True  # a new customer with a phone is an active member at once
     # The points scheme: which kinds of line earn, rounding, expiry (None: never).
     points_services: bool = True
@@ -104,6 +105,8 @@ class Staff(SQLModel, table=True):
     active: bool = Field(default=True)
     created_at: NaiveDatetime
     branch_id: int | None = Field(default=None, foreign_key="branch.id")  # None: every branch
+    # Monday..Sunday, "1" a working day: who has a column in the appointment book.
+    work_days: str = Field(default="0000000", max_length=7)
 
 
 class Customer(SQLModel, table=True):
@@ -371,26 +374,110 @@ class Payment(SQLModel, table=True):
 
 
 class Appointment(SQLModel, table=True):
+    """A visit: booked → checked in → paid (its invoice), or cancelled / no-show. What is
+    done, by whom and when is its lines (:class:`AppointmentLine`); ``starts_at`` is the
+    first line's start, kept by the store so a customer's visits sort by an index."""
+
     __tablename__ = "appointment"
     __table_args__ = (
         Index("ix_appointment_customer_starts", "customer_id", "starts_at"),
         Index("ix_appointment_starts", "starts_at"),
+        Index("ix_appointment_reminder", "next_reminder_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id")
     starts_at: NaiveDatetime
-    services: str = Field(default="", max_length=250)
-    staff_id: int | None = Field(default=None, foreign_key="staff.id")
     status: str = Field(default="booked", max_length=12)  # booked/checked_in/paid/cancelled/no_show
     invoice_id: int | None = Field(default=None, foreign_key="invoice.id")
     note: str = Field(default="", max_length=250)
+    reason: str = Field(default="", max_length=250)  # why it was cancelled
+    checked_in_at: NaiveDatetime | None = None
+    # The follow-up after payment (saved once): the service record, next focus, the next
+    # reminder and the next step (visit: booked now; callback: a reminder on that date).
     service_notes: str = Field(default="", max_length=1000)
     next_focus: str = Field(default="", max_length=250)
     next_reminder_at: NaiveDatetime | None = None
     next_step: str = Field(default="", max_length=10)  # visit / callback
+    followed_up_at: NaiveDatetime | None = None
+    followed_up_by: int | None = Field(default=None, foreign_key="staff.id")
     created_at: NaiveDatetime
     branch_id: int | None = Field(default=None, foreign_key="branch.id")  # None: the first
+
+
+class AppointmentLine(SQLModel, table=True):
+    """One line of a visit: a service booked (staff, start, minutes), or what the
+    technician recorded on the checked-in visit (a service done, a session redeemed from
+    a package, a product), with who recorded it."""
+
+    __tablename__ = "appointment_line"
+    __table_args__ = (
+        Index("ix_appointment_line_appointment", "appointment_id", "position"),
+        Index("ix_appointment_line_starts", "starts_at"),
+        Index("ix_appointment_line_staff_starts", "staff_id", "starts_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    appointment_id: int = Field(foreign_key="appointment.id")
+    position: int
+    kind: str = Field(max_length=10)  # service / product / redeem
+    item_id: int | None = Field(default=None, foreign_key="catalog_item.id")
+    package_id: int | None = Field(default=None, foreign_key="customer_package.id")
+    label: str = Field(max_length=120)  # the service's name when booked (or the old text)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    starts_at: NaiveDatetime | None = None  # None for a product
+    minutes: int = 0
+    quantity: int = 1
+    recorded_by: int | None = Field(default=None, foreign_key="staff.id")
+    recorded_at: NaiveDatetime
+
+
+class AppointmentEvent(SQLModel, table=True):
+    """A row of an appointment's history: booked, moved, services changed, overlap
+    confirmed, checked in, recorded, cancelled, no-show, paid, followed up."""
+
+    __tablename__ = "appointment_event"
+    __table_args__ = (Index("ix_appointment_event_appointment", "appointment_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    appointment_id: int = Field(foreign_key="appointment.id")
+    created_at: NaiveDatetime
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    change: str = Field(max_length=12)
+    note: str = Field(default="", max_length=500)
+
+
+class StaffDay(SQLModel, table=True):
+    """An exception to a staff member's weekly pattern: a day off on a working day, or a
+    working day on a day off."""
+
+    __tablename__ = "staff_day"
+    __table_args__ = (UniqueConstraint("staff_id", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id")
+    day: date
+    working: bool = False
+    note: str = Field(default="", max_length=120)
+    created_at: NaiveDatetime
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
+
+
+class ReminderDone(SQLModel, table=True):
+    """A reminder taken off the desk's list, with the care note that records what was
+    done. ``subject`` names what it was about, so the same reminder never comes back
+    (a birthday's year, a package's expiry, the debt as it stood, a visit's callback)."""
+
+    __tablename__ = "reminder_done"
+    __table_args__ = (UniqueConstraint("kind", "subject"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=10)  # callback / birthday / expiry / debt
+    subject: str = Field(max_length=60)
+    customer_id: int = Field(foreign_key="customer.id")
+    care_note_id: int | None = Field(default=None, foreign_key="care_note.id")
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    done_at: NaiveDatetime
 
 
 class CareNote(SQLModel, table=True):

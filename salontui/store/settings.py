@@ -31,7 +31,8 @@ class Settings:
     utc_offset_minutes: int = 420
     receipt_header: str = ""
     opening_hours: str = ",".join(["09:00-20:00"] * 7)
-    slot_minutes: int = 30
+    slot_minutes: int = 15
+    reminder_days: int = 14
     new_member_active: bool = True
     points_services: bool = True
     points_products: bool = True

@@ -42,7 +42,10 @@ def create_staff(session: Session, *, name: str, role: str = "receptionist",
     if role not in ROLES:
         raise ValidationError(_("Role must be one of {roles}.").format(roles=", ".join(ROLES)),
                               field="role")
-    row = Staff(name=name, role=role, active=True, created_at=clock.now())
+    # A technician has a column in the appointment book every day until told otherwise.
+    work_days = "1111111" if role == "technician" else "0000000"
+    row = Staff(name=name, role=role, active=True, created_at=clock.now(),
+                work_days=work_days)
     session.add(row)
     session.flush()
     audit.record(session, staff_id=staff_id or row.id, action="create_staff", entity="staff",

@@ -33,7 +33,7 @@ from salontui.widgets.inputs import too_long  # one message for every field
 
 if TYPE_CHECKING:
     from salontui.formatting import Formatter
-    from salontui.store.appointments import AppointmentRow
+    from salontui.store.day.appointments import AppointmentRow
     from salontui.store.packages import PackageRow
     from salontui.store.promotions import CustomerPromotionRow
     from salontui.store.summary import CustomerSummary

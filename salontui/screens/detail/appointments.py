@@ -34,7 +34,7 @@ class AppointmentsTab(DetailTab):
         cid, offset, size = self.customer_id, self.page_offset, page_size()
 
         def read(session):
-            from salontui.store.appointments import list_appointments
+            from salontui.store.day.appointments import list_appointments
 
             return paged(list_appointments(session, customer_id=cid, limit=size + 1,
                                            offset=offset), size)
