@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("salontui.desk")
 
+FIRST_SCREEN_ENV = "SALONTUI_FIRST_SCREEN"
 DEMO_CUSTOMERS = 500
 DEMO_SEED = 1
 
@@ -128,6 +129,9 @@ class SalonApp(App[None]):
     BINDINGS = [
         Binding("f1", "help", _("Help"), id="app.help"),
         Binding("f2", "switch_staff", _("Staff"), id="app.switch_staff", show=False),
+        # The day, one key from anywhere (Ctrl: no screen types these, and F-keys are full).
+        Binding("ctrl+t", "today", _("Today"), id="app.today", show=False),
+        Binding("ctrl+o", "appointment_book", _("Book"), id="app.book", show=False),
     ]
 
     status: reactive[str] = reactive("")
@@ -137,9 +141,13 @@ class SalonApp(App[None]):
     data_version: reactive[int] = reactive(0, repaint=False)
 
     def __init__(self, db_url: str, *, staff_id: int | None = None,
-                 demo_if_empty: bool = False, branch: str | None = None) -> None:
+                 demo_if_empty: bool = False, branch: str | None = None,
+                 first_screen: str | None = None) -> None:
         super().__init__()
         self.db_url = db_url
+        # The Today board opens over the search (Esc or / goes down to it); a desk that
+        # should open on the search says so (SALONTUI_FIRST_SCREEN=search).
+        self.first_screen = first_screen or os.environ.get(FIRST_SCREEN_ENV) or "today"
         # The branch asked for (--branch), else the remembered one, else the first.
         self.wanted_branch = branch
         self.place = DeskPlace(None, [])
@@ -280,6 +288,8 @@ class SalonApp(App[None]):
             self.sub_title = _("new salon")
             self._offer_setup()
             return
+        if self.first_screen == "today":
+            self.action_today()
         self._choose_staff(prefer_owner=message.demo_built)
 
     # -- live updates -----------------------------------------------------------------
@@ -452,6 +462,42 @@ class SalonApp(App[None]):
             display = display.replace("⏎", "enter")
         return display
 
+    # -- the day ----------------------------------------------------------------------
+    def action_today(self) -> None:
+        """The Today board: brought forward if it is open (what lies on it closes), else
+        opened over the search."""
+        from salontui.screens.day.today import TodayScreen
+
+        self._bring_forward(TodayScreen, TodayScreen)
+
+    def action_appointment_book(self) -> None:
+        from salontui.screens.day.book import AppointmentBookScreen
+
+        self._bring_forward(AppointmentBookScreen, AppointmentBookScreen)
+
+    def _bring_forward(self, kind: type, make) -> None:
+        """Show the screen of ``kind``: pop down to it when it is on the stack, else push a
+        new one over what is shown. A checkout is never closed this way (its cart would be
+        lost): over a checkout the screen opens on top. Nothing while the salon loads or a
+        dialog is open."""
+        from textual.screen import ModalScreen
+
+        from salontui.screens.checkout.screen import CheckoutScreen
+
+        if self.engine is None:
+            self.notify(_("The salon is still loading."), timeout=3)
+            return
+        if isinstance(self.screen, ModalScreen | kind):
+            return
+        stack = self.screen_stack
+        below = next((n for n in range(len(stack) - 1, -1, -1)
+                      if isinstance(stack[n], kind)), None)
+        if below is None or any(isinstance(s, CheckoutScreen) for s in stack[below + 1:]):
+            self.push_screen(make())
+            return
+        while not isinstance(self.screen, kind):
+            self.pop_screen()
+
     # -- help and palette -----------------------------------------------------------
     def action_help(self) -> None:
         from salontui.screens.dialogs.help import HelpDialog
@@ -466,6 +512,10 @@ class SalonApp(App[None]):
         return [
             *binding_commands(self, (
                 Command("app.switch_staff", _("Switch staff member"), _("Who is at the desk")),
+                Command("app.today", _("Open today's board"),
+                        _("Today's visits: expected, arrived, paid, not followed up")),
+                Command("app.book", _("Open the appointment book"),
+                        _("The day by staff member and time")),
                 Command("app.help", _("Show keys"), _("Every key of this screen")),
             )),
             (_("Quit the desk"), _("Close salontui ({key})").format(key=self.quit_key()),

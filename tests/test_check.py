@@ -173,6 +173,12 @@ DAMAGE = {
         "UPDATE counter SET value = 999999 WHERE name = 'customer'",
     ],
     "counters": ["UPDATE counter SET value = 5 WHERE name = 'invoice'"],
+    "appointments": [  # a paid visit's lines gone
+        "DELETE FROM appointment_line WHERE appointment_id = "
+        "(SELECT min(id) FROM appointment WHERE status = 'paid')"],
+    "appointments paid twice": [  # a second visit says it was paid by the first's invoice
+        "UPDATE appointment SET status = 'paid', invoice_id = (SELECT min(invoice_id) FROM "
+        "appointment) WHERE id = (SELECT min(id) FROM appointment WHERE invoice_id IS NULL)"],
     "name search": ["UPDATE customer SET name_norm = 'someone else' WHERE id = 3"],
     "phone search": ["UPDATE customer SET phone_rev = '123' WHERE id = 3"],
 }
@@ -194,7 +200,8 @@ def test_every_check_can_fail():
         "triggers": "append-only triggers", "chains": "sealed books",
         "points_earned": "points earned", "adjustments_audited": "adjustments",
         "package_counts": "package sessions", "package_history": "package history",
-        "package_closes": "package closes", "line_amounts": "invoice lines",
+        "package_closes": "package closes", "appointments": "appointments",
+        "line_amounts": "invoice lines",
         "invoice_subtotals": "invoice subtotals",
         "invoice_totals": "invoice totals", "invoice_payments": "invoice payments",
         "invoice_change": "invoice change",

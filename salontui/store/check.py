@@ -328,6 +328,29 @@ class _Checker:
                     "its history",
                     lambda r: f"#{r[0]} {r[1]} (closed on {r[2] or '-'}, {r[3]} close events)")
 
+    # -- appointments ------------------------------------------------------------------------
+    def appointments(self) -> None:
+        """A visit has lines and starts with its first booked line (what a technician
+        recorded later does not move it); a paid one has its invoice, an unpaid one none;
+        no invoice pays two visits."""
+        rows = self.rows(
+            "SELECT a.id, a.status FROM appointment a LEFT JOIN ("
+            " SELECT appointment_id, count(*) AS n,"
+            " min(CASE WHEN recorded_by IS NULL THEN starts_at END) AS first"
+            " FROM appointment_line GROUP BY appointment_id) l ON l.appointment_id = a.id "
+            "WHERE coalesce(l.n, 0) = 0 OR (l.first IS NOT NULL AND l.first != a.starts_at) "
+            "OR (a.status = 'paid') != (a.invoice_id IS NOT NULL) ORDER BY a.id")
+        self.report("appointments", rows,
+                    "{n} appointment{s} without lines, not starting with their first line, "
+                    "or whose invoice does not match their status",
+                    lambda r: f"#{r[0]} ({r[1]})")
+        rows = self.rows("SELECT invoice_id, count(*) FROM appointment "
+                         "WHERE invoice_id IS NOT NULL GROUP BY invoice_id "
+                         "HAVING count(*) > 1 ORDER BY invoice_id")
+        self.report("appointments paid twice", rows,
+                    "{n} invoice{s} linked to more than one appointment",
+                    lambda r: f"invoice #{r[0]} ({r[1]} visits)")
+
     # -- invoices ----------------------------------------------------------------------------
     def line_amounts(self) -> None:
         rows = self.rows("SELECT l.id, i.code FROM invoice_line l JOIN invoice i "
@@ -487,7 +510,7 @@ class _Checker:
 
 CHECKS = (
     "integrity", "foreign_keys", "triggers", "chains", "package_counts", "package_history",
-    "package_closes", "line_amounts", "invoice_subtotals", "invoice_totals", "invoice_change",
+    "package_closes", "appointments", "line_amounts", "invoice_subtotals", "invoice_totals", "invoice_change",
     "invoice_payments", "refund_links",
     "ledger_matches_documents", "ledger_owners", "points_earned", "adjustments_audited",
     "balances", "counters", "search_keys",
