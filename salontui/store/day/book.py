@@ -145,10 +145,29 @@ def write_lines(session: Session, appointment_id: int, planned: list[PlannedServ
                                     recorded_by=recorded_by, recorded_at=now))
 
 
-def describe(planned: list[PlannedService]) -> str:
-    """The lines in a history row: "Cắt tóc 15:00 45 min #3, …" (times UTC, staff by id)."""
-    return ", ".join(f"{p.label} {p.starts_at:%Y-%m-%d %H:%M} {p.minutes}'"
-                     + (f" #{p.staff_id}" if p.staff_id else "") for p in planned)
+def describe(session: Session, planned: list[PlannedService]) -> str:
+    """The lines in a history row, as the desk reads them: "Cắt tóc nữ 24/11/2026 15:00
+    (45 min) Lan, …" (the salon's wall clock, staff by name)."""
+    from salontui.store.dates import show_date
+    from salontui.store.day.times import local
+    from salontui.store.models import Staff
+
+    offset = salon_offset(session)
+    names: dict[int, str] = {}
+    for p in planned:
+        if p.staff_id is not None and p.staff_id not in names:
+            member = session.get(Staff, p.staff_id)
+            names[p.staff_id] = member.name if member is not None else f"#{p.staff_id}"
+    parts = []
+    for p in planned:
+        wall = local(p.starts_at, offset)
+        text = _("{service} {day} {time} ({minutes} min)").format(
+            service=p.label, day=show_date(wall.date()), time=f"{wall:%H:%M}",
+            minutes=p.minutes)
+        if p.staff_id is not None:
+            text += " " + names[p.staff_id]
+        parts.append(text)
+    return ", ".join(parts)
 
 
 @boundary
@@ -172,15 +191,16 @@ def book_appointment(session: Session, *, staff_id: int, customer_id: int,
     session.add(row)
     session.flush()
     write_lines(session, row.id or 0, planned)
+    described = describe(session, planned)
     add_event(session, appointment_id=row.id or 0, staff_id=staff_id, change="booked",
-              note=describe(planned))
+              note=described)
     if found:
         add_event(session, appointment_id=row.id or 0, staff_id=staff_id, change="overlap",
                   note=" ".join(c.text for c in found))
     session.flush()
     audit.record(session, staff_id=staff_id, action="book_appointment", entity="appointment",
                  entity_id=row.id, after=audit.snapshot(row) | {
-                     "lines": describe(planned),
+                     "lines": described,
                      "confirmed": [c.text for c in found]})
     return get_appointment(session, appointment_id=row.id or 0)
 
@@ -216,9 +236,17 @@ def change_appointment(session: Session, *, staff_id: int, appointment_id: int,
                                 ignore=row.id)
     before = get_appointment(session, appointment_id=appointment_id)
     _replace_lines(session, row, planned)
-    moved = before.starts_at != planned[0].starts_at
+    # Moved: the same services at another time or with someone else; changed: services.
+    same_services = [line.item_id for line in before.lines if line.kind == "service"] == [
+        p.item_id for p in planned]
+    moved = same_services and (
+        before.starts_at != planned[0].starts_at
+        or [(line.staff_id, line.starts_at, line.minutes) for line in before.lines
+            if line.kind == "service"] != [(p.staff_id, p.starts_at, p.minutes)
+                                           for p in planned])
+    described = describe(session, planned)
     add_event(session, appointment_id=row.id or 0, staff_id=staff_id,
-              change="moved" if moved else "changed", note=describe(planned))
+              change="moved" if moved else "changed", note=described)
     if found:
         add_event(session, appointment_id=row.id or 0, staff_id=staff_id, change="overlap",
                   note=" ".join(c.text for c in found))
@@ -227,5 +255,5 @@ def change_appointment(session: Session, *, staff_id: int, appointment_id: int,
                  entity="appointment", entity_id=row.id,
                  before={"starts_at": before.starts_at.isoformat(),
                          "services": before.services, "staff": before.staff_name},
-                 after={"lines": describe(planned), "confirmed": [c.text for c in found]})
+                 after={"lines": described, "confirmed": [c.text for c in found]})
     return get_appointment(session, appointment_id=row.id or 0)
