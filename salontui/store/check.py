@@ -330,13 +330,12 @@ class _Checker:
 
     # -- appointments ------------------------------------------------------------------------
     def appointments(self) -> None:
-        """A visit has lines and starts with its first booked line (what a technician
-        recorded later does not move it); a paid one has its invoice, an unpaid one none;
-        no invoice pays two visits."""
+        """A visit has lines and starts with its first timed line (a line the technician
+        records later starts after the others; one taken off moves the start to the next);
+        a paid one has its invoice, an unpaid one none; no invoice pays two visits."""
         rows = self.rows(
             "SELECT a.id, a.status FROM appointment a LEFT JOIN ("
-            " SELECT appointment_id, count(*) AS n,"
-            " min(CASE WHEN recorded_by IS NULL THEN starts_at END) AS first"
+            " SELECT appointment_id, count(*) AS n, min(starts_at) AS first"
             " FROM appointment_line GROUP BY appointment_id) l ON l.appointment_id = a.id "
             "WHERE coalesce(l.n, 0) = 0 OR (l.first IS NOT NULL AND l.first != a.starts_at) "
             "OR (a.status = 'paid') != (a.invoice_id IS NOT NULL) ORDER BY a.id")
