@@ -158,6 +158,11 @@ BAD = [
     ({"slot_minutes": -30}, "slot_minutes", "The slot is one of"),
     ({"slot_minutes": "30"}, "slot_minutes", "This should be a whole number."),
     ({"new_member_active": 1}, "new_member_active", ""),
+    ({"reminder_days": 0}, "reminder_days", "between 1 and 365 days"),
+    ({"reminder_days": 366}, "reminder_days", "between 1 and 365 days"),
+    ({"reminder_days": -14}, "reminder_days", "between 1 and 365 days"),
+    ({"reminder_days": "14"}, "reminder_days", "This should be a whole number."),
+    ({"reminder_days": True}, "reminder_days", "This should be a whole number."),
 ]
 
 
@@ -182,6 +187,17 @@ def test_bad_input_is_refused_at_its_field(writer, reader, staff_id):
         if snapshot(reader) != before:
             problems.append(f"{case}: something was written")
     assert not problems, "\n".join(problems)
+
+
+def test_the_days_an_expiry_is_reminded_ahead(engine, writer, reader, staff_id):
+    assert save(writer, staff_id).reminder_days == 14  # not given: kept
+    assert save(writer, staff_id, reminder_days=30).reminder_days == 30
+    assert save(writer, staff_id, reminder_days=365).reminder_days == 365
+    assert save(writer, staff_id, reminder_days=1).reminder_days == 1
+    with reader() as s:
+        assert salon_view(s).settings.reminder_days == 1
+    before, after = (json.loads(x) for x in audit_rows(engine)[-1])
+    assert (before, after) == ({"reminder_days": 365}, {"reminder_days": 1})
 
 
 def test_an_unknown_staff_member_changes_nothing(writer, reader):

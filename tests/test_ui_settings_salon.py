@@ -52,10 +52,11 @@ async def test_the_salon_as_rows_and_every_field_reachable(db_url, engine, staff
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_settings(app, pilot, "salon")
         rows = table_rows(screen, "#salon-table")
-        assert len(rows) == len(ROWS) == 18
+        assert len(rows) == len(ROWS) == 19
+        assert ["Expiry reminders", "14 days before a package expires"] in rows
         assert rows[0] == ["Salon name", "Salon"]
         assert ["Opening hours: Monday", "09:00–20:00"] in rows
-        assert ["Appointment slot", "30 minutes"] in rows
+        assert ["Appointment slot", "15 minutes"] in rows  # 0006: a quarter of an hour
         assert screen.check_action("add", ()) is False  # one form: nothing to add or retire
         assert screen.check_action("retire", ()) is False
         names = [name for name, _help, _cb in screen.palette_commands()]
@@ -66,12 +67,13 @@ async def test_the_salon_as_rows_and_every_field_reachable(db_url, engine, staff
         assert isinstance(dialog, SalonDialog)
         assert dialog.focused.id == "name"
         seen = []
-        for _ in range(17):  # Tab reaches every field, each scrolled into view
+        for _ in range(18):  # Tab reaches every field, each scrolled into view
             await pilot.press("tab")
             await settle(pilot)
             assert visible(dialog), dialog.focused
             seen.append(dialog.focused.id)
         assert seen[-1] == "new-member" and "slot" in seen and "hours-6" in seen
+        assert seen[-2] == "reminder-days"
         assert dialog.query_one("#confirm").region.bottom <= SIZE[1]  # buttons on screen
         await pilot.press("escape")
         await settle(pilot)
@@ -101,7 +103,10 @@ async def test_edit_name_hours_and_slot_by_keys(db_url, engine, staff_id):
             await pilot.press("tab")
         assert dialog.focused.id == "slot"
         await clear_and_type(pilot, "45")
-        await pilot.press("shift+tab")
+        await pilot.press("tab")
+        assert dialog.focused.id == "reminder-days"
+        await clear_and_type(pilot, "30")
+        await pilot.press("shift+tab", "shift+tab")
         await clear_and_type(pilot, "")  # closed on Sunday
         dialog.query_one("#name").focus()
         await clear_and_type(pilot, "Salon Hoa Mai")
@@ -109,7 +114,8 @@ async def test_edit_name_hours_and_slot_by_keys(db_url, engine, staff_id):
         await settle(pilot)
         assert app.screen is screen
         saved = settings(engine)
-        assert (saved.name, saved.slot_minutes) == ("Salon Hoa Mai", 45)
+        assert (saved.name, saved.slot_minutes, saved.reminder_days) == (
+            "Salon Hoa Mai", 45, 30)
         assert saved.opening_hours.split(",") == ["08:30-19:00", ""] + ["09:00-20:00"] * 4 + [
             ""]
         rows = table_rows(screen, "#salon-table")
@@ -117,6 +123,7 @@ async def test_edit_name_hours_and_slot_by_keys(db_url, engine, staff_id):
         assert ["Opening hours: Monday", "08:30–19:00"] in rows
         assert ["Opening hours: Tuesday", "day off"] in rows
         assert ["Appointment slot", "45 minutes"] in rows
+        assert ["Expiry reminders", "30 days before a package expires"] in rows
         assert app.settings is not None and app.settings.name == "Salon Hoa Mai"
         assert app.title == "Salon Hoa Mai"  # the desk took the settings at once
 
@@ -175,6 +182,10 @@ async def test_bad_input_is_answered_at_the_field(db_url, engine, staff_id):
         await refused("slot", "abc", "slot_minutes", "is not a whole number")
         await refused("slot", "-30", "slot_minutes", "cannot be negative")
         await clear_and_type(pilot, "30")
+        await refused("reminder-days", "0", "reminder_days", "must be more than zero")
+        await refused("reminder-days", "400", "reminder_days", "between 1 and 365 days")
+        await refused("reminder-days", "two weeks", "reminder_days", "is not a whole number")
+        await clear_and_type(pilot, "14")
         await refused("utc-offset", "+15:00", "utc_offset_minutes", "between -12:00 and +14:00")
         await refused("utc-offset", "seven", "utc_offset_minutes", "+07:00")
         await clear_and_type(pilot, "+07:00")

@@ -1,9 +1,10 @@
 """SalonSection: the salon's own settings (name and address for the receipts, phone,
-currency, locale, time zone, opening hours, the appointment slot, new members) shown as
+currency, locale, time zone, opening hours, the appointment slot, the days an expiry is
+reminded ahead, new members) shown as
 rows of (setting, value), one per weekday for the hours; ``e`` (or Enter on a row) opens
 the form on that row's field.
 
-The form is long (eighteen fields), so its fields scroll inside the dialog: at 80×24
+The form is long (nineteen fields), so its fields scroll inside the dialog: at 80×24
 every one is reached with Tab, and the one a message names is scrolled to. Once saved, the
 desk formats money, dates and phones with the new settings at once (the app's formatter
 and the store's date locale and salon day), as it does after reading them at start-up.
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.containers import VerticalScroll
 
-from salontui.i18n import N_, _
+from salontui.i18n import N_, _, ngettext
 from salontui.keymap import key_of
 from salontui.screens.day_close import WEEKDAYS
 from salontui.screens.dialogs.base import FormDialog, parse_count
@@ -35,16 +36,18 @@ if TYPE_CHECKING:
 LOCALE_NAMES = {"en": "English", "vi_VN": "Tiếng Việt", "zh_CN": "中文"}
 CURRENCIES = "VND, CNY, USD, EUR, THB, JPY, KRW"  # store/settings.py CURRENCY_EXPONENTS
 SLOTS = "5, 10, 15, 20, 30, 45, 60, 90, 120"  # store/admin/salon.py SLOT_MINUTES
+REMINDER_DAYS = "1–365"  # store/admin/salon.py MIN_REMINDER_DAYS, MAX_REMINDER_DAYS
 HOURS = tuple(f"hours_{day}" for day in range(7))
 # The rows, in the form's order: each is the key of its field in the form.
 ROWS = ("name", "address", "phone", "receipt_header", "receipt_footer", "currency", "locale",
-        "phone_region", "utc_offset_minutes", *HOURS, "slot_minutes", "new_member_active")
+        "phone_region", "utc_offset_minutes", *HOURS, "slot_minutes", "reminder_days",
+        "new_member_active")
 LABELS = {
     "name": N_("Salon name"), "address": N_("Address"), "phone": N_("Phone"),
     "receipt_header": N_("Receipt header"), "receipt_footer": N_("Receipt footer"),
     "currency": N_("Currency"), "locale": N_("Locale"), "phone_region": N_("Phone region"),
     "utc_offset_minutes": N_("UTC offset"), "slot_minutes": N_("Appointment slot"),
-    "new_member_active": N_("New customers"),
+    "reminder_days": N_("Expiry reminders"), "new_member_active": N_("New customers"),
 }
 
 
@@ -60,6 +63,11 @@ def setting_label(key: str) -> str:
     if key in HOURS:
         return _("Opening hours: {weekday}").format(weekday=_(WEEKDAYS[HOURS.index(key)]))
     return _(LABELS[key])
+
+
+def reminder_days_text(days: int) -> str:
+    return ngettext("{n} day before a package expires", "{n} days before a package expires",
+                    days).format(n=days)
 
 
 def member_text(active: bool) -> str:
@@ -84,6 +92,8 @@ def setting_value(key: str, view: SalonView) -> Cell:
         return Cell(format_offset(s.utc_offset_minutes))
     if key == "slot_minutes":
         return Cell(_("{n} minutes").format(n=s.slot_minutes))
+    if key == "reminder_days":
+        return Cell(reminder_days_text(s.reminder_days))
     if key == "new_member_active":
         return Cell(member_text(s.new_member_active))
     value = str(getattr(s, key))
@@ -145,6 +155,11 @@ class SalonDialog(FormDialog):
             yield Field(_("Slot (minutes)"), DeskInput(str(s.slot_minutes), id="slot",
                                                        max_length=4),
                         key="slot_minutes", hint=SLOTS)
+            yield Field(_("Expiry reminders"), DeskInput(str(s.reminder_days),
+                                                         id="reminder-days", max_length=4),
+                        key="reminder_days",
+                        hint=_("Days before a package expires ({range})").format(
+                            range=REMINDER_DAYS))
             yield Field(_("New customers"), RadioChoice(
                 [("yes", member_text(True)), ("no", member_text(False))],
                 value="yes" if s.new_member_active else "no", id="new-member"),
@@ -185,6 +200,8 @@ class SalonDialog(FormDialog):
         offset = parse_offset(self.value("utc_offset_minutes"))
         slot = parse_count(self.value("slot_minutes"), field="slot_minutes",
                            label=_("The slot"), allow_zero=False)
+        reminder_days = parse_count(self.value("reminder_days"), field="reminder_days",
+                                    label=_("The reminder days"), allow_zero=False)
         fields = {key: self.value(key) for key in (
             "name", "address", "phone", "receipt_header", "receipt_footer", "currency",
             "locale", "phone_region")}
@@ -198,7 +215,8 @@ class SalonDialog(FormDialog):
             assert staff_id is not None
             return update_salon(session, staff_id=staff_id, utc_offset_minutes=offset,
                                 opening_hours=hours, slot_minutes=slot,
-                                new_member_active=active, **fields)
+                                reminder_days=reminder_days, new_member_active=active,
+                                **fields)
 
         return save
 

@@ -1,6 +1,7 @@
 """The salon's own settings as the back office edits them: its name and address for the
 receipts, its phone, currency, locale, phone region, time zone, opening hours, the
-appointment book's slot and whether a new customer is a member at once.
+appointment book's slot, how many days ahead a package's expiry is reminded and whether
+a new customer is a member at once.
 
 One named function writes them (:func:`update_salon`), every field checked and said at
 its field; the points scheme, on the same row, is written by its own function
@@ -44,6 +45,7 @@ from salontui.store.text import clean_line, quote
 SALON_LOCALES = ("en", "vi_VN", "zh_CN")
 SLOT_MINUTES = (5, 10, 15, 20, 30, 45, 60, 90, 120)
 MIN_OFFSET, MAX_OFFSET = -12 * 60, 14 * 60  # UTC−12:00 (Baker Island) to UTC+14:00 (Kiribati)
+MIN_REMINDER_DAYS, MAX_REMINDER_DAYS = 1, 365  # packages expiring within: the reminders
 MAX_NAME = 120
 MAX_LINE = 250  # address, receipt header and footer (the columns' limits)
 MAX_PHONE = 40
@@ -175,11 +177,14 @@ def _clean_hours(hours: list[str]) -> str:
 def update_salon(session: Session, *, staff_id: int, name: str, address: str, phone: str,
                  receipt_header: str, receipt_footer: str, currency: str, locale: str,
                  phone_region: str, utc_offset_minutes: int, opening_hours: list[str],
-                 slot_minutes: int, new_member_active: bool) -> Settings:
+                 slot_minutes: int, new_member_active: bool,
+                 reminder_days: int | None = None) -> Settings:
     """Change the salon's settings (every one given, as the form shows them all).
 
     ``opening_hours``: Monday..Sunday, "HH:MM-HH:MM" or "" when closed. The currency's
-    exponent follows the currency. Audited with the settings before and after.
+    exponent follows the currency. ``reminder_days``: packages expiring within this many
+    days are on the reminders list (1 to 365; None keeps it). Audited with the settings
+    before and after.
     """
     require_staff(session, staff_id)
     row = session.exec(for_update(select(SalonSettings).where(SalonSettings.id == 1),
@@ -215,6 +220,13 @@ def update_salon(session: Session, *, staff_id: int, name: str, address: str, ph
         raise ValidationError(_("The slot is one of {known} minutes.").format(
             known=", ".join(str(m) for m in SLOT_MINUTES)), field="slot_minutes")
     clean["slot_minutes"] = slot_minutes
+    if reminder_days is not None:
+        if not MIN_REMINDER_DAYS <= reminder_days <= MAX_REMINDER_DAYS:
+            raise ValidationError(_("Remind between {low} and {high} days before an "
+                                    "expiry.").format(low=MIN_REMINDER_DAYS,
+                                                      high=MAX_REMINDER_DAYS),
+                                  field="reminder_days")
+        clean["reminder_days"] = reminder_days
     clean["new_member_active"] = new_member_active
     before = asdict(settings_of(row))
     for key, value in clean.items():
