@@ -34,6 +34,7 @@ from salontui.widgets.inputs import too_long  # one message for every field
 if TYPE_CHECKING:
     from salontui.formatting import Formatter
     from salontui.store.day.appointments import AppointmentRow
+    from salontui.store.day.visit_cart import VisitCart
     from salontui.store.packages import PackageRow
     from salontui.store.promotions import CustomerPromotionRow
     from salontui.store.summary import CustomerSummary
@@ -78,6 +79,10 @@ class CustomerInfo:
     appointment: AppointmentRow | None
     # Their cards whose type pays for no discounted sale (card types' "discounts apply").
     no_discount_cards: frozenset[int] = frozenset()
+    # The visit's lines to start the cart with (read once, when the checkout opens for
+    # an appointment), or why it has none to pay ("already paid").
+    visit: VisitCart | None = None
+    visit_refused: str = ""
 
 
 class Paying(Protocol):

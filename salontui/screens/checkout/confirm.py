@@ -111,6 +111,9 @@ class ConfirmMixin(CheckoutState):
             code=result.code, total=fmt.money(result.total))
         if result.change:
             title += " · " + _("CHANGE TO GIVE {amount}").format(amount=fmt.money(result.change))
+        elif self.cart.appointment_id is not None and self.desk.staff_name:
+            # A visit: who collected it (the technicians who recorded it are on the strip).
+            title += " · " + _("collected by {name}").format(name=self.desk.staff_name)
         keys = _("{done}: done · {width}: 32/48 columns · {text}: save text · {pdf}: save "
                  "PDF").format(done=key_of(self, "checkout.receipt.done"),
                                width=key_of(self, "checkout.receipt.width"),
@@ -145,6 +148,8 @@ class ConfirmMixin(CheckoutState):
         desk = self.desk
         if hasattr(desk, "data_version"):  # lists elsewhere read again, not before
             desk.data_version += 1
+        if self.follow_up_visit():  # a visit: its follow-up first, then the checkout closes
+            return
         self.dismiss(self.result)
 
     @before_paying

@@ -82,8 +82,10 @@ class CustomerMixin(CheckoutState):
         lines = [line1, line2]
         a = self.info.appointment
         if a is not None:
-            lines.append(Content(_("Appointment {time}: {services}").format(
-                time=fmt.datetime(a.starts_at), services=a.services)))
+            text = _("Appointment {time}: {services}").format(
+                time=fmt.datetime(a.starts_at), services=a.services)
+            recorded = self.visit_strip_text()
+            lines.append(Content(f"{text} · {recorded}" if recorded else text))
         strip.update(Content("\n").join(lines))
 
     def need_customer(self) -> CustomerInfo | None:

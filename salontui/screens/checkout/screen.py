@@ -70,6 +70,7 @@ from salontui.screens.checkout.edits import EditsMixin
 from salontui.screens.checkout.lines import AddInput, LinesMixin
 from salontui.screens.checkout.payments import PaymentsMixin
 from salontui.screens.checkout.totals import TotalsMixin
+from salontui.screens.checkout.visit import VisitMixin, read_visit
 from salontui.screens.commands import Command, binding_commands
 from salontui.store.errors import SalonError
 from salontui.widgets.checkout_payments import BoundedInput, PayInput, PaymentPanel
@@ -103,7 +104,7 @@ def salon_methods(screen: Screen) -> tuple[DeskMethod, ...]:
 
 
 class CheckoutScreen(EditsMixin, LinesMixin, CustomerMixin, PaymentsMixin, TotalsMixin,
-                     ConfirmMixin, StoreCalls, Screen):
+                     ConfirmMixin, VisitMixin, StoreCalls, Screen):
     """The cashier: lines, payments, confirm, receipt. Answers the CheckoutResult, or None."""
 
     help_title = _("Checkout")
@@ -250,6 +251,9 @@ class CheckoutScreen(EditsMixin, LinesMixin, CustomerMixin, PaymentsMixin, Total
         self.prompt_apply = None
         self.pay_focus = None
         self.repay_preset = False
+        self.visit = None
+        self.visit_started = False
+        self.followed_up = False
 
     def use_methods(self, methods: tuple[DeskMethod, ...]) -> None:
         """Offer ``methods`` (the salon's, in its order): their fields, letters and keys. The
@@ -368,10 +372,13 @@ class CheckoutScreen(EditsMixin, LinesMixin, CustomerMixin, PaymentsMixin, Total
     def load_customer(self) -> None:
         customer_id = self.cart.customer_id
         appointment_id = self.cart.appointment_id
-        if customer_id is None:
+        if customer_id is None and appointment_id is None:
             self.info = None
             self.show_strip()
             return
+        # The visit's lines start the cart once, when it is still empty (not a held cart).
+        start_visit = (appointment_id is not None and not self.visit_started
+                       and not self.cart.lines and self.draft_id is None)
 
         def read(session):
             from salontui.store.day.appointments import get_appointment
@@ -381,24 +388,35 @@ class CheckoutScreen(EditsMixin, LinesMixin, CustomerMixin, PaymentsMixin, Total
             from salontui.store.summary import customer_summary
 
             appointment = None
+            visit, refused = None, ""
+            who = customer_id
             if appointment_id is not None:
                 appointment = get_appointment(session, appointment_id=appointment_id)
-            return CustomerInfo(customer_summary(session, customer_id=customer_id),
-                                list_packages(session, customer_id=customer_id),
-                                list_customer_promotions(session, customer_id=customer_id),
+                who = who if who is not None else appointment.customer_id
+                if start_visit:
+                    visit, refused = read_visit(session, appointment_id)
+            return CustomerInfo(customer_summary(session, customer_id=who),
+                                list_packages(session, customer_id=who),
+                                list_customer_promotions(session, customer_id=who),
                                 appointment, frozenset(no_discount_cards(
-                                    session, customer_id=customer_id)))
+                                    session, customer_id=who)), visit, refused)
 
         self.ask(read, self.customer_loaded, failed=self.customer_failed)
 
     def customer_loaded(self, info: CustomerInfo) -> None:
-        """The customer as loaded: the strip, what they may pay with, and a repayment."""
+        """The customer as loaded: the strip, what they may pay with, and a repayment; a
+        checkout of a visit starts with the visit's lines."""
+        if self.cart.customer_id is None and self.cart.appointment_id is not None:
+            # Opened for a visit alone: its customer pays.
+            self.customer_id = self.cart.customer_id = info.summary.id
         self.info = info
         self.show_strip()
         self.show_payment_hints()
         self.recheck_payments()
         if self.repay and not self.repay_preset:
             self.preset_repayment(info)
+        if info.visit is not None or info.visit_refused:
+            self.start_visit(info)
 
     def customer_failed(self, error: SalonError) -> None:
         self.query_one("#strip", Static).update(Content(f"▲ {error.message}"))

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from salontui.store.cart import Cart, CartPayment, Quote
     from salontui.store.catalog import CatalogRow
     from salontui.store.checkout import CheckoutResult
+    from salontui.store.day.visit_cart import VisitCart
     from salontui.store.errors import SalonError
     from salontui.store.staff import StaffMember
 
@@ -69,6 +70,11 @@ class CheckoutState(_Host):
     value_card_id: int | None
     pay_focus: str | None  # the method whose key was pressed last (F9 fills it)
     repay_preset: bool
+    # The visit being paid (see .visit): its lines as read, put on the cart once; its
+    # follow-up asked once paid.
+    visit: VisitCart | None
+    visit_started: bool
+    followed_up: bool
     # The Add field's completions and the prompt that edits a line.
     completions: list[CatalogRow]
     completion_query: str
@@ -101,6 +107,7 @@ class CheckoutState(_Host):
 
         # .customer
         def promotion_code(self) -> str: ...
+        def show_strip(self) -> None: ...
 
         # .payments
         def verdict(self) -> Verdict: ...
@@ -120,3 +127,8 @@ class CheckoutState(_Host):
 
         # .confirm
         def action_confirm(self) -> None: ...
+
+        # .visit
+        def start_visit(self, info: CustomerInfo) -> None: ...
+        def visit_strip_text(self) -> str: ...
+        def follow_up_visit(self) -> bool: ...
