@@ -65,10 +65,12 @@ async def press(pilot, *keys: str) -> int:
     return len(keys)
 
 
-async def open_visit(app, pilot, visit) -> CheckoutScreen:
-    """The checkout of the visit, as Enter on the Today board's visit opens it."""
+async def open_visit(app, pilot, visit, *, customer=True) -> CheckoutScreen:
+    """The checkout of the visit, as Enter on the Today board's visit opens it (or by
+    the visit alone: its customer is read from it)."""
     await start(app, pilot)
-    screen = CheckoutScreen(visit["customer"], appointment_id=visit["id"])
+    screen = CheckoutScreen(visit["customer"] if customer else None,
+                            appointment_id=visit["id"])
     app.push_screen(screen)
     await settle(pilot)
     return screen
@@ -141,7 +143,8 @@ async def test_visit_redeemed_paid_and_followed_up_with_a_callback(app, engine, 
 async def test_a_bad_date_is_answered_at_its_field_and_skipping_keeps_the_visit_waiting(
         app, engine, visit, technician_id):
     """The technician recorded a product on the visit: it comes with its quantity and the
-    strip says who recorded it; no session taken (n); paid in cash; the follow-up refuses
+    strip says who recorded it (the checkout opened by the visit alone: its customer
+    pays); no session taken (n); paid in cash; the follow-up refuses
     31/02 at the date field and a callback without a date, writing nothing; Esc skips."""
     from salontui.store.models import AppointmentLine
 
@@ -151,7 +154,8 @@ async def test_a_bad_date_is_answered_at_its_field_and_skipping_keeps_the_visit_
                               quantity=2, recorded_by=technician_id,
                               recorded_at=clock.now()))
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_visit(app, pilot, visit)
+        screen = await open_visit(app, pilot, visit, customer=False)
+        assert screen.cart.customer_id == visit["customer"]
         assert isinstance(app.screen, RedeemOfferDialog)
         await press(pilot, "n")  # charge instead
         assert [(line.kind, line.quantity) for line in screen.cart.lines] == [
@@ -169,7 +173,7 @@ async def test_a_bad_date_is_answered_at_its_field_and_skipping_keeps_the_visit_
         await type_text(pilot, "31/02/2026")
         await press(pilot, "enter")
         assert "is not a date" in dialog.errors()["next_reminder_on"]
-        await press(pilot, *["backspace"] * 10)
+        await pilot.press(*["backspace"] * 10)
         await type_text(pilot, "22/11/2026")
         await press(pilot, "ctrl+s")
         assert "has passed" in dialog.errors()["next_reminder_on"]
