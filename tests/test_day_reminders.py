@@ -389,3 +389,21 @@ def test_reminders_bad_arguments(reader):
             with pytest.raises(SalonError) as refused:
                 reminders_due(s, **kw)
             assert refused.value.field == field, kw
+
+
+def test_the_list_and_its_counts_in_one_reading(writer, reader, staff_id, customer_id,
+                                                fixed_now):
+    from salontui.store.day.reminders import reminder_list
+
+    for day in (18, 19, 20, 21):
+        callback(writer, customer_id, datetime(2026, 11, day, 3, 0))
+    debt(writer, staff_id, customer_id, 80_000)
+    package(writer, staff_id, customer_id, 3)
+    with reader() as s:
+        listing = reminder_list(s, None, limit=2)  # the salon's today: fixed_now's day
+        assert listing.day == DAY
+        assert listing.rows == tuple(reminders_due(s, DAY, limit=2))
+        assert listing.counts == count_reminders_due(s, DAY) == ReminderCounts(
+            callback=4, expiry=1, debt=1)
+        assert [r.kind for r in listing.rows] == ["callback", "callback", "expiry", "debt"]
+        assert reminder_list(s, DAY).counts.total == 6

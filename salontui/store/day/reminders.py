@@ -423,6 +423,37 @@ def count_reminders_due(session: Session, day: date | None = None,
     )
 
 
+@dataclass(frozen=True)
+class ReminderList:
+    """The reminders list of one day: the rows (at most a limit of each kind) and how many
+    of each kind are due in all."""
+
+    day: date
+    rows: tuple[ReminderRow, ...]
+    counts: ReminderCounts
+
+
+@boundary
+def reminder_list(session: Session, day: date | None = None, branch_id: int | None = None,
+                  limit: int = DEFAULT_LIMIT) -> ReminderList:
+    """:func:`reminders_due` with :func:`count_reminders_due`, each kind read once (the
+    desk's reminders screen)."""
+    if not 0 < limit <= MAX_LIMIT:
+        raise ValidationError(_("Ask for between 1 and {n} reminders.").format(n=MAX_LIMIT),
+                              field="limit")
+    the_day = _the_day(session, day)
+    callbacks = _callbacks(session, the_day, branch_id, limit)
+    birthdays = _not_done(session, ReminderKind.BIRTHDAY, _birthdays(session, the_day))
+    expiring = _not_done(session, ReminderKind.EXPIRY, _expiring(session, the_day))
+    debts, owing = _debts(session, limit=limit)
+    counts = ReminderCounts(
+        callback=(len(callbacks) if len(callbacks) < limit
+                  else _count_callbacks(session, the_day, branch_id)),
+        birthday=len(birthdays), expiry=len(expiring), debt=owing)
+    return ReminderList(day=the_day, counts=counts,
+                        rows=(*callbacks, *birthdays[:limit], *expiring[:limit], *debts))
+
+
 # -- marking one done -------------------------------------------------------------------
 
 
