@@ -67,11 +67,13 @@ def test_technician_records_service_session_and_product(salon, writer, reader, s
         other = create_staff(s, name="Phạm Mai", role="technician", staff_id=staff_id).id
     audits, events = _count(reader), _count(reader, "appointment_event")
     with writer() as s:
-        # The booked cut, confirmed by the technician: the same line, now recorded.
-        row = record_line(s, staff_id=technician_id, appointment_id=visit.id, kind="service",
+        # The booked cut, confirmed at the desk: the same line, now recorded (still the
+        # technician's).
+        row = record_line(s, staff_id=staff_id, appointment_id=visit.id, kind="service",
                           item_id=salon["cut"].id)
-        assert [(x.kind, x.label, x.recorded_by_name) for x in row.lines] == [
-            ("service", "Cắt tóc nữ", "Lê Văn Tài"), ("service", "Gội đầu dưỡng sinh", None)]
+        assert [(x.kind, x.label, x.staff_name, x.recorded_by_name) for x in row.lines] == [
+            ("service", "Cắt tóc nữ", "Lê Văn Tài", "Trần Thu Hà"),
+            ("service", "Gội đầu dưỡng sinh", "Lê Văn Tài", None)]
         # The booked wash paid by a session of the wash card: it becomes the redeem line.
         row = record_line(s, staff_id=technician_id, appointment_id=visit.id, kind="redeem",
                           item_id=salon["wash"].id, package_id=salon["card"].id)
@@ -85,7 +87,7 @@ def test_technician_records_service_session_and_product(salon, writer, reader, s
                           item_id=salon["shampoo"].id, quantity=2)
     assert [(x.kind, x.label, x.staff_name, x.quantity, x.recorded_by_name)
             for x in row.lines] == [
-        ("service", "Cắt tóc nữ", "Lê Văn Tài", 1, "Lê Văn Tài"),
+        ("service", "Cắt tóc nữ", "Lê Văn Tài", 1, "Trần Thu Hà"),
         ("redeem", "Gội đầu dưỡng sinh", "Lê Văn Tài", 1, "Lê Văn Tài"),
         ("service", "Nhuộm tóc", "Phạm Mai", 1, "Lê Văn Tài"),
         ("product", "Dầu gội bưởi", "Lê Văn Tài", 2, "Lê Văn Tài")]

@@ -194,8 +194,9 @@ def record_line(session: Session, *, staff_id: int, appointment_id: int, kind: s
                 item_id: int, package_id: int | None = None, quantity: int = 1,
                 staff_member_id: int | None = None) -> AppointmentRow:
     """Record on the checked-in visit a service done, a session redeemed (``package_id``,
-    the service ``item_id``) or a product (``quantity``), by ``staff_member_id`` (the
-    recorder when not given); ``staff_id`` is who records (signed in)."""
+    the service ``item_id``) or a product (``quantity``), done by ``staff_member_id``
+    (when not given: the staff member a booked line names, else the recorder);
+    ``staff_id`` is who records (signed in)."""
     recorder = require_staff(session, staff_id)
     if kind not in KINDS:
         raise ValidationError(_("Record a service, a session or a product."), field="kind")
@@ -213,8 +214,8 @@ def record_line(session: Session, *, staff_id: int, appointment_id: int, kind: s
     if kind != "redeem" and package_id is not None:
         raise ValidationError(_("Only a session is redeemed from a package."),
                               field="package")
-    worker = (require_staff(session, staff_member_id, field="staff_member")
-              if staff_member_id is not None else recorder)
+    named = (require_staff(session, staff_member_id, field="staff_member")
+             if staff_member_id is not None else None)
     item = _item(session, item_id, kind)
     row = _checked_in(session, appointment_id)
     lines = _lines(session, appointment_id)
@@ -234,9 +235,12 @@ def record_line(session: Session, *, staff_id: int, appointment_id: int, kind: s
     now = clock.now()
     booked = next((line for line in lines if kind != "product" and line.kind == "service"
                    and line.recorded_by is None and line.item_id == item_id), None)
-    if booked is not None:  # the technician confirms what was booked
+    worker = named or recorder
+    if booked is not None:  # what was booked, confirmed (by whom it was booked with)
         line = booked
         before = _snapshot(line)
+        if named is None and line.staff_id is not None:
+            worker = session.get(Staff, line.staff_id) or recorder
         line.kind = kind
         line.package_id = package_id
         line.staff_id = worker.id
