@@ -3,8 +3,12 @@
 ``build_demo(url, customers=N, seed=S)`` migrates the database, then writes a
 salon's whole history: settings, staff, a catalog in VND, customers with
 Vietnamese names and mobile numbers, packages in every status, stored-value
-cards, points, debt, care notes, promotions, appointments in every status and
-about ten invoices per customer (a few regulars have about a thousand).
+cards, points, debt, care notes, promotions, about ten invoices per customer (a
+few regulars have about a thousand) and an appointment book: staff working days
+and this week's exceptions, the history's appointments with their lines and
+history, today's day at every branch (visits paid, at the cashier, expected, a
+no-show, a cancellation, follow-ups done and not yet), reminders due (callbacks,
+birthdays this week, packages expiring soon, debt) and bookings ahead.
 
 How it stays fast (100,000 customers and ~950,000 invoices in about 35 s on
 this project's small 2-core test machine, where Python runs single-core): the
@@ -57,11 +61,12 @@ every invoice and appointment names its branch, and every staff member but the o
 
 Deterministic: one ``random.Random(seed)`` drives everything and every time
 derives from ``today`` (default: the store clock's today), so the same seed
-and day give the same rows. The demo's "now" is 09:00 at the salon that day,
-or the clock's time when the demo is built earlier that morning: nothing it
-writes happened later than now (only bookings start in the future). Times
-are whole minutes, naive UTC, in SQLAlchemy's storage format; the salon's
-day is UTC+7.
+and day give the same rows (today's book draws from a stream of its own,
+``day:<seed>``, so that the history is the same whatever the book holds). The
+demo's "now" is 15:00 at the salon that day, or the clock's time when the demo
+is built earlier that day: nothing it writes happened later than now (only
+bookings start in the future). Times are whole minutes, naive UTC, in
+SQLAlchemy's storage format; the salon's day is UTC+7.
 
 Split by what it builds: ``catalog_data.py`` (the salon's tables: staff,
 services, prices, plans, methods, card types, programmes, groups, names),
@@ -69,6 +74,7 @@ services, prices, plans, methods, card types, programmes, groups, names),
 (minutes and days to stored strings), ``sinks.py`` (the INSERT shapes, the
 SQLite, COPY and SQLAlchemy sinks, sealing), ``people.py`` (the salon's fixed
 part and its customers), ``history.py`` (the visits, simulated in time order),
+``day.py`` (the appointment book: staff weeks, appointments, today, bookings ahead),
 ``build.py`` (the builder that runs the steps, the SQLite bulk load and
 :func:`build_demo`) and ``postgres.py`` (the PostgreSQL bulk load, and
 ``replace`` there).

@@ -1,9 +1,10 @@
 """The demo's builder and its bulk load: what runs the steps, and what writes them.
 
 :class:`_Builder` holds the build's state (random stream, calendar, shapes) and
-runs the steps in order: the salon and its customers (``people.py``), the
-history (``history.py``), then this morning at the salon and the rows kept
-until the end (here). :func:`build_demo` migrates the database and loads the
+runs the steps in order: the salon and its customers (``people.py``), today's
+book planned (``day.py``), the history with today's visits paid so far
+(``history.py``), then today at the salon, the bookings ahead and the rows kept
+until the end (here and ``day.py``). :func:`build_demo` migrates the database and loads the
 rows: on SQLite in one transaction on one raw connection, with the indexes that
 would slow the load dropped and built again afterwards (:func:`_build_sqlite`);
 on PostgreSQL by COPY, table by table, in one transaction (``postgres.py``); on
@@ -30,12 +31,13 @@ from salontui.store.demo.catalog_data import (
     HISTORY_DAYS,
     MANAGER,
     MAX_BRANCHES,
+    NOW_LOCAL,
     OWNER,
     SETTINGS,
     SHOWCASE,
-    TECHNICIANS,
     _is_regular,
 )
+from salontui.store.demo.day import _Day
 from salontui.store.demo.history import _History, _Package
 from salontui.store.demo.office import TABLES as OFFICE_TABLES
 from salontui.store.demo.office import columns_of
@@ -67,20 +69,22 @@ class DemoStats:
     promotions_given: int
     seconds: float
     branches: int = 1
+    appointments_today: int = 0  # today's book (every branch), walk-ins not counted
 
     def __str__(self) -> str:
         chain = f"{self.branches} branches, " if self.branches > 1 else ""
         return (f"{chain}{self.customers:,} customers, {self.invoices:,} invoices "
                 f"({self.invoice_lines:,} lines, {self.payments:,} payments), "
                 f"{self.ledger_entries:,} ledger entries, {self.packages:,} packages, "
-                f"{self.appointments:,} appointments, {self.care_notes:,} care notes, "
-                f"{self.staff} staff, {self.catalog_items} catalog items "
-                f"in {self.seconds:.1f} s")
+                f"{self.appointments:,} appointments ({self.appointments_today:,} today), "
+                f"{self.care_notes:,} care notes, {self.staff} staff, "
+                f"{self.catalog_items} catalog items in {self.seconds:.1f} s")
 
 
-class _Builder(_People, _History):
+class _Builder(_People, _History, _Day):
     """One build: its random stream, calendar and shapes, and the steps in order
-    (:meth:`run`); the steps themselves are in ``people.py`` and ``history.py``."""
+    (:meth:`run`); the steps themselves are in ``people.py``, ``history.py`` and
+    ``day.py``."""
 
     def __init__(self, *, customers: int, seed: int, today: date, sink, progress,
                  now: datetime | None = None, busiest: int = 0, branches: int = 1):
@@ -111,9 +115,9 @@ class _Builder(_People, _History):
             day = int(HISTORY_DAYS * BRANCHES_OPEN_BY * (j - 1) / (branches - 1))
             self.branch_opened[j] = self.cal.at_local(day, 8 * 60)
         self.today_i = HISTORY_DAYS
-        # "Now" for the demo: 09:00 at the salon this morning, or earlier if the clock
-        # (``now``, naive UTC) says it is earlier this morning: nothing is written later.
-        self.now_t = self.cal.at_local(self.today_i, 9 * 60)
+        # "Now" for the demo: 15:00 at the salon today, or earlier if the clock (``now``,
+        # naive UTC) says it is earlier today: nothing is written later.
+        self.now_t = self.cal.at_local(self.today_i, NOW_LOCAL)
         if now is not None:
             elapsed = now - datetime.combine(self.first_day, datetime.min.time())
             now_t = int(elapsed.total_seconds() // 60)
@@ -131,8 +135,10 @@ class _Builder(_People, _History):
         self.s_branch = S("branch", ("id", "code", "name", "address", "phone",
                                      "receipt_header", "invoice_prefix", "active",
                                      "created_at"))
-        self.s_staff = S("staff", ("id", "name", "role", "active", "created_at", "branch_id"),
-                         nulls=("branch_id",))
+        self.s_staff = S("staff", ("id", "name", "role", "active", "created_at", "branch_id",
+                                   "work_days"), nulls=("branch_id",))
+        self.s_staff_day = S("staff_day", ("staff_id", "day", "working", "note", "created_at",
+                                           "created_by"))
         # The back office: every column as the store's functions wrote it (office.py).
         self.office_shapes = {table: S(table, columns_of(table)) for table in OFFICE_TABLES}
         self.s_customer = S("customer", ("id", "code", "name", "name_norm", "phone",
@@ -174,13 +180,25 @@ class _Builder(_People, _History):
                                            "note", "operator_id", "service_staff_id",
                                            "invoice_id"),
                          nulls=("old_expiry", "new_expiry", "service_staff_id", "invoice_id"))
-        self.s_appointment = S("appointment", ("customer_id", "starts_at", "services",
-                                               "staff_id", "status", "invoice_id", "note",
+        # The book (day.py): appointments by id, their lines and their history.
+        self.s_appointment = S("appointment", ("id", "customer_id", "starts_at", "status",
+                                               "invoice_id", "note", "reason", "checked_in_at",
                                                "service_notes", "next_focus",
-                                               "next_reminder_at", "next_step", "created_at",
-                                               "branch_id"),
-                               nulls=("staff_id", "invoice_id", "next_reminder_at",
-                                      "branch_id"))
+                                               "next_reminder_at", "next_step",
+                                               "followed_up_at", "followed_up_by",
+                                               "created_at", "branch_id"),
+                               nulls=("invoice_id", "checked_in_at", "next_reminder_at",
+                                      "followed_up_at", "followed_up_by", "branch_id"))
+        self.s_appt_line = S("appointment_line", ("appointment_id", "position", "kind",
+                                                  "item_id", "package_id", "label", "staff_id",
+                                                  "starts_at", "minutes", "quantity",
+                                                  "recorded_by", "recorded_at"),
+                             nulls=("item_id", "package_id", "staff_id", "starts_at",
+                                    "recorded_by"))
+        self.s_appt_event = S("appointment_event", ("appointment_id", "created_at", "staff_id",
+                                                    "change", "note"), nulls=("staff_id",))
+        self.s_reminder_done = S("reminder_done", ("kind", "subject", "customer_id",
+                                                   "care_note_id", "staff_id", "done_at"))
         self.s_care = S("care_note", ("id", "customer_id", "type", "title", "description",
                                       "staff_id", "created_at", "updated_at", "deleted_at"),
                         nulls=("deleted_at",))
@@ -193,10 +211,11 @@ class _Builder(_People, _History):
                                        "entity_id", "before", "after"))
         # Dependency order (what a database checking foreign keys at once needs).
         self.shapes = [
-            self.s_settings, self.s_branch, self.s_staff, *self.office_shapes.values(),
-            self.s_customer, self.s_name_key, self.s_card, self.s_invoice, self.s_package,
-            self.s_line, self.s_payment, self.s_ledger, self.s_event, self.s_care,
-            self.s_promo, self.s_appointment, self.s_counter, self.s_audit,
+            self.s_settings, self.s_branch, self.s_staff, self.s_staff_day,
+            *self.office_shapes.values(), self.s_customer, self.s_name_key, self.s_card,
+            self.s_invoice, self.s_package, self.s_line, self.s_payment, self.s_ledger,
+            self.s_event, self.s_care, self.s_promo, self.s_appointment, self.s_appt_line,
+            self.s_appt_event, self.s_reminder_done, self.s_counter, self.s_audit,
         ]
 
     def _flush_full(self) -> None:
@@ -204,41 +223,20 @@ class _Builder(_People, _History):
             if len(shape.rows) >= BATCH:
                 self.sink.flush(shape)
 
-    # -- this morning at the salon, and the rows kept until the end ----------------------------
+    # -- today at the salon, and the rows kept until the end ---------------------------------
     def finish(self) -> None:
         rng = self.rng
         rand = rng.random
         cal = self.cal
         n = self.n
         now_t = self.now_t
-        today = self.today_i
+        today_customers = self.today_customers  # (they came today: not deleted since)
         for k in range(SHOWCASE, n):
-            if not _is_regular(k, n) and rand() < 0.005:
+            if not _is_regular(k, n) and rand() < 0.005 and k not in today_customers:
                 last = self.st[k << 3]
                 self.deleted[k] = max(last + 1, min(now_t - 1, last + 30 * 1440))
         self._showcase_packages()
-        appts = self.s_appointment.rows
-        home, staff_of = self.home, self.staff_of
-        services = self.office.services
-        for j, k in enumerate((5, 6, 7)):  # checked in this morning, not paid yet: to cashier
-            if k < n and k not in self.deleted:
-                starts = min(cal.at_local(today, 8 * 60 + 15 * j), now_t - 15 * (3 - j))
-                br = home[k]  # (the showcase's customers are the first branch's)
-                appts.append((k + 1, cal.ts(starts), services[j * 4].name,
-                              staff_of[br][TECHNICIANS[j]], "checked_in", 0, "", "", "", "",
-                              "", cal.ts(max(self.join_t[k], starts - 2 * 1440)), br))
-        for k in range(n):  # booked for today and the coming three weeks
-            if k in self.deleted or not (k == 8 or rand() < 0.04):
-                continue
-            day = today + (1 if k == 8 else int(rand() * 21))
-            starts = cal.at_local(day, 10 * 60 + 30 * int(rand() * 19))
-            br = home[k]  # booked at their own branch
-            staff = TECHNICIANS[int(rand() * len(TECHNICIANS))] if rand() < 0.7 else 0
-            note = "Khách muốn làm với kỹ thuật viên quen" if rand() < 0.1 else ""
-            booked = max(self.join_t[k], now_t - int(rand() * 5 * 1440))
-            appts.append((k + 1, cal.ts(starts), services[int(rand() * len(services))].name,
-                          staff_of[br][staff], "booked", 0, note, "", "", "", "", cal.ts(booked),
-                          br))
+        self.write_day()  # today's book and the bookings ahead (day.py)
         self._customers()
         self._packages_and_promotions()
         # The chain's invoice counter is the first branch's (it has no prefix); every later
@@ -252,6 +250,7 @@ class _Builder(_People, _History):
                      if name not in counters}
         self.s_counter.rows.extend(counters.items())
         summary = {"customers": n, "invoices": self.counters["invoice"],
+                   "appointments_today": self.appointments_today,
                    "seed": self.seed, "today": self.today.isoformat()}
         if self.branches > 1:
             summary["branches"] = self.branches
@@ -259,6 +258,7 @@ class _Builder(_People, _History):
                                   json.dumps(summary, sort_keys=True)))
         self.progress("write", 0.9)
         self.sink.close(self.shapes)
+        self.sink.counts["appointments today"] = self.appointments_today
 
     def _showcase_packages(self) -> None:
         """Legacy packages typed in from the paper book this morning: one of each kind and
@@ -267,7 +267,7 @@ class _Builder(_People, _History):
         today = self.today_i
         # (customer, name, kind, price, sessions, used, bought days ago, expires in, freeze)
         specs = [
-            (0, "Gói 10 buổi chăm sóc da (sổ cũ)", "count", 5_980_000, 10, 2, 150, 20, False),
+            (0, "Gói 10 buổi chăm sóc da (sổ cũ)", "count", 5_980_000, 10, 2, 150, 10, False),
             (1, "Tặng 8 buổi gội đầu (sổ cũ)", "gift", 0, 8, 4, 30, 60, False),
             (2, "Thẻ năm chăm sóc tóc (sổ cũ)", "time", 1_980_000, 0, 0, 100, 265, False),
             (3, "Liệu trình 7 buổi massage (sổ cũ)", "count", 1_980_000, 7, 7, 200, 30, False),
@@ -315,6 +315,7 @@ class _Builder(_People, _History):
     def run(self) -> None:
         self.salon()
         self.people()
+        self.plan_day()
         keys = self.visits()
         self.simulate(keys)
         del keys
@@ -519,4 +520,5 @@ def build_demo(url: str, *, customers: int = 500, seed: int = 1,
         care_notes=counts.get("care_note", 0),
         promotions_given=counts.get("customer_promotion", 0),
         seconds=round(_time.perf_counter() - started, 2), branches=counts.get("branch", 0),
+        appointments_today=counts.get("appointments today", 0),
     )

@@ -19,6 +19,11 @@ POINTS_PER_AMOUNT = 10_000
 POINT_VALUE = 100
 OPEN_LOCAL = 8 * 60 + 30  # 08:30, minutes after local midnight
 CLOSE_LOCAL = 20 * 60 + 30  # 20:30
+# The book's day (the opening hours below) and the demo's "now": 15:00 at the salon, half
+# the day done (visits paid, customers at the cashier, the afternoon still expected).
+BOOK_OPENS = 9 * 60
+BOOK_CLOSES = 20 * 60
+NOW_LOCAL = 15 * 60
 
 
 SETTINGS = {
@@ -30,9 +35,10 @@ SETTINGS = {
     "points_per_amount": POINTS_PER_AMOUNT, "point_value": POINT_VALUE,
     "utc_offset_minutes": UTC_OFFSET_MINUTES,
     "receipt_header": "", "opening_hours": ",".join(["09:00-20:00"] * 7),
-    "slot_minutes": 30, "new_member_active": True,
+    "slot_minutes": 15, "new_member_active": True,
     "points_services": True, "points_products": True, "points_packages": True,
     "points_topups": False, "points_rounding": "down", "points_expiry_days": None,
+    "reminder_days": 14,
 }
 
 # (name, role, active); ids are 1.. in this order.
@@ -54,6 +60,20 @@ OWNER, MANAGER = 1, 2
 CASHIERS = (3, 3, 4, 4, 4, 2)
 TECHNICIANS = (5, 6, 7, 8, 9, 10, 11)
 FORMER_TECHNICIAN = 12
+
+# Who is in the appointment book on which days (Monday..Sunday, "1" a working day): each
+# technician has one or two days off a week, staggered so that every weekday has most of
+# them and nobody is off at the weekend (the busy days); the owner, the manager and the
+# receptionists do no services and are not in the book (nor is the technician who left).
+NOT_IN_BOOK = "0000000"
+WORK_DAYS = {5: "1011111", 6: "1101111", 7: "1110111", 8: "0111111", 9: "1111011",
+             10: "0011111", 11: "1100111"}
+TECHNICIAN_WEEKS = tuple(WORK_DAYS[t] for t in (5, 6, 7, 8, 9, 10, 11))
+# The exceptions the manager entered this week (staff_day): a technician off sick today, one
+# who comes in on their day off today, and a day of leave later this week.
+OFF_TODAY_NOTE = "Nghỉ ốm, đã báo quản lý"
+EXTRA_TODAY_NOTE = "Làm thay ca ngày nghỉ"
+LEAVE_NOTE = "Nghỉ phép việc gia đình"
 
 # The chain (``salontui demo --branches N``): the first branch is the salon above (code
 # "1", as the migrations make it, no invoice prefix: its invoices are the chain's
@@ -232,6 +252,12 @@ CARE_DESCRIPTIONS = ["Khách hài lòng, hẹn quay lại tuần sau.", "Da đã
 SERVICE_NOTES = ["Da khô, nên dưỡng ẩm thêm.", "Tóc yếu, tránh uốn trong 2 tháng.",
                  "Vai gáy căng, tăng thời gian massage.", "Móng mỏng, dùng gel nhẹ."]
 NEXT_FOCUS = ["Dưỡng ẩm chuyên sâu", "Phục hồi tóc", "Massage vai gáy", "Trị mụn vùng cằm"]
+CANCEL_REASONS = ["Khách báo bận đột xuất", "Khách bị ốm, xin dời lịch",
+                  "Khách đi công tác xa", "Con nhỏ ốm, khách hẹn lại sau"]
+BOOKING_NOTES = ["Khách muốn làm với kỹ thuật viên quen", "Khách đặt qua Zalo",
+                 "Đi cùng một người bạn", "Khách hỏi thêm về gói liệu trình"]
+CALLBACK_DONE = ["Đã gọi, khách hẹn tuần sau quay lại.", "Đã gọi hỏi thăm, khách hài lòng.",
+                 "Gọi không nghe máy, đã nhắn Zalo."]
 REFUND_REASONS = ["Khách không hài lòng với kiểu tóc", "Nhập nhầm dịch vụ",
                   "Sản phẩm lỗi, khách trả lại"]
 TIERS = ((50_000_000, "Diamond"), (20_000_000, "Gold"), (5_000_000, "Silver"), (0, "Member"))

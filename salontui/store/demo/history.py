@@ -32,15 +32,12 @@ from salontui.store.demo.catalog_data import (
     HISTORY_DAYS,
     MANAGER,
     METHODS,
-    NEXT_FOCUS,
     OPEN_LOCAL,
     POINT_VALUE,
     POINTS_PER_AMOUNT,
     REFUND_REASONS,
-    SERVICE_NOTES,
     SHOWCASE,
     SUB_CARD,
-    TECHNICIANS,
     TOPUPS,
     _is_regular,
     _weighted_table,
@@ -79,7 +76,8 @@ class _History(_State):
 
     def visits(self) -> array:
         """Every visit and desk event of the history as one sorted list of integer keys:
-        time << 23 | type << 21 | customer. Types: 0 visit, 1 care note, 2 promotion."""
+        time << 23 | type << 21 | customer. Types: 0 visit, 1 care note, 2 promotion,
+        3 a visit of today's book (``day.py``'s plan, keyed by these very keys)."""
         rng = self.rng
         rand = rng.random
         n = self.n
@@ -122,6 +120,7 @@ class _History(_State):
                 for _given in range(count // 50 if busiest else 1):
                     t = join + int(rand() * (self.now_t - join))
                     append((t << shift) | (2 << _KEY_BITS) | k)
+        keys.extend(self.day_plan)  # today's visits paid by now (planned before)
         keys.sort()
         self.progress("schedule", 0.15)
         return array("q", keys)  # no million int objects scattered in memory to chase
@@ -172,7 +171,6 @@ class _History(_State):
         ledger_rows = self.s_ledger.rows
         event_rows = self.s_event.rows
         card_rows, care_rows = self.s_card.rows, self.s_care.rows
-        appt_rows = self.s_appointment.rows
         all_packages = self.all_packages
         # A service line is one of the service at its price: its amount worked out once.
         service_lines = [(item.name, item.id, item.price,
@@ -221,6 +219,19 @@ class _History(_State):
         total_keys = len(keys)
         tick = max(1, total_keys // 20)
         getrandbits = rng.getrandbits
+        # Who does a visit: the technician the draw names, or, on their day off, the next
+        # one of the branch at work that weekday (``on_duty[branch][weekday]``).
+        on_duty = self.on_duty()
+        weekday0 = cal.first_day.weekday()
+        # Today's visits from the book (type 3) draw from the day's stream, so that what
+        # the book holds moves nothing of the history or of the rows written after it.
+        day_plan = self.day_plan
+        main_rand, main_bits = rand, getrandbits
+        day_rand, day_bits = self.day_rng.random, self.day_rng.getrandbits
+        # A few visits of about a month ago end with a callback due about now.
+        callbacks_from, callbacks_to = self.today_i - 42, self.today_i - 25
+        self.callbacks_made = 0
+        book_visit = self.history_appointment
         for index, key in enumerate(keys):
             if not index & 4095:
                 self._flush_full()
@@ -235,6 +246,13 @@ class _History(_State):
             if t > st[b]:
                 st[b] = t
             etype = (key >> _KEY_BITS) & 3
+            if etype == 3:
+                planned = day_plan[key]
+                rand, getrandbits = day_rand, day_bits
+            else:
+                planned = None
+                if rand is not main_rand:
+                    rand, getrandbits = main_rand, main_bits
             if etype == 1:  # a care note (sometimes with a points gift)
                 care_id += 1
                 ctype = CARE_TYPES[int(rand() * 5)]
@@ -286,26 +304,31 @@ class _History(_State):
                 continue
 
             # ---- a visit: one invoice, at a branch
-            br = home[k]
-            if chain and branch_draw() < AWAY_VISITS:
-                other = 1 + int(branch_draw() * nb)
-                if opened[other] <= t:
-                    br = other
+            if planned is not None:
+                br = planned.branch
+            else:
+                br = home[k]
+                if chain and branch_draw() < AWAY_VISITS:
+                    other = 1 + int(branch_draw() * nb)
+                    if opened[other] <= t:
+                        br = other
             staff = staff_of[br]
             inv_id += 1
             number = seq[br] = seq[br] + 1
             code = f"{code_heads[br]}{number:06d}"
             bits = getrandbits(32)  # shared draws: cashier, technician, how many services...
             cashier = staff[cashiers[bits & 15]]
-            tech = staff[TECHNICIANS[(bits >> 4) % 7]]
-            if day < half_day and (bits >> 7) & 7 == 0:
+            tech = on_duty[br][(day + weekday0) % 7][(bits >> 4) % 7]
+            if planned is not None:
+                tech = planned.tech
+            elif day < half_day and (bits >> 7) & 7 == 0:
                 tech = staff[FORMER_TECHNICIAN]
             manager = staff[MANAGER]
             sales = subtotal = 0
             simple = True  # only services and products: may be refunded below
             mine: list[tuple] = []  # this invoice's service and product lines
             owed = st[b + _DEBT]
-            repay_only = owed > 0 and (bits >> 10) & 3 == 0
+            repay_only = owed > 0 and (bits >> 10) & 3 == 0 and planned is None
             topped = False
             plist = pkgs[k] if st[b + _FLAGS] & 1 else None
             if not repay_only:
@@ -372,6 +395,16 @@ class _History(_State):
                 else:
                     r = (bits >> 12) & 63
                     services = 1 if r < 55 else 2 if r < 62 else 3
+                if planned is not None:  # the services booked (a session pays the first)
+                    services = 0
+                    for pick in planned.services[0 if redeemed is None else 1:]:
+                        name, item, price, amount = service_lines[pick]
+                        line_id += 1
+                        row = (line_id, inv_id, "service", item, 0, 0, name, 1, price, 0,
+                               amount, 0, tech, 0)
+                        line_rows.append(row)
+                        mine.append(row)
+                        sales += amount
                 for _service in range(services):
                     name, item, price, amount = service_lines[
                         service_table[int(rand() * n_service)]]
@@ -551,28 +584,15 @@ class _History(_State):
                                  subtotal, discount, total, cashier, 0, "",
                                  rate, br))
             st[b + _SPEND] += total - repaid
-            # the appointment this visit was booked as, or one that never happened
+            # the appointment this visit was booked as, or one that never happened (day.py);
+            # today's visits are the book's own (written with the day)
             r = rand()
-            if r < 0.075 and not repay_only:
-                starts = t - t % 15
-                services_text = ", ".join(row[6] for row in mine[:2]) or "Dùng gói dịch vụ"
-                notes = focus = step = reminder = ""
-                if r < 0.015:
-                    notes = SERVICE_NOTES[int(rand() * len(SERVICE_NOTES))]
-                    focus = NEXT_FOCUS[int(rand() * len(NEXT_FOCUS))]
-                    step = "visit" if rand() < 0.6 else "callback"
-                    reminder = cal.ts(starts + 30 * 1440)
-                if r < 0.06:
-                    booked = min(starts, max(self.join_t[k],
-                                             starts - 1440 * (1 + int(rand() * 6))))
-                    appt_rows.append((cid, cal.ts(starts), services_text, tech, "paid", inv_id,
-                                      "", notes, focus, reminder, step, cal.ts(booked), br))
-                elif starts - 3 * 1440 > max(self.join_t[k], opened[br]):
-                    status = "cancelled" if r < 0.07 else "no_show"
-                    earlier = starts - 3 * 1440
-                    appt_rows.append((cid, cal.ts(earlier), services_text, tech, status, 0,
-                                      "Khách báo bận" if status == "cancelled" else "", "", "",
-                                      "", "", cal.ts(earlier - 1440), br))
+            if planned is not None:
+                planned.invoice_id, planned.code, planned.cashier = inv_id, code, cashier
+            elif not repay_only and (r < 0.075 or (
+                    callbacks_from <= day <= callbacks_to and self.callbacks_made < 6)):
+                care_id = book_visit(k, t, day, br, tech, cashier, inv_id, code, mine,
+                                     redeemed, r, care_id)
             # now and then a sale is refunded the same day, at the same branch
             elif r > 0.996 and simple and not promo_used and mine:
                 rt = t + 10 + int(rand() * 50)

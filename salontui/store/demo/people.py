@@ -25,6 +25,7 @@ from salontui.store.demo.catalog_data import (
     FORMER_TECHNICIAN,
     MALE_GIVEN,
     MALE_MIDDLE,
+    NOT_IN_BOOK,
     OPEN_LOCAL,
     OWNER,
     PHONE_PREFIXES,
@@ -36,8 +37,11 @@ from salontui.store.demo.catalog_data import (
     STAFF,
     STREETS,
     SURNAMES,
+    TECHNICIAN_WEEKS,
+    TECHNICIANS,
     TIERS,
     VIP_SHARE,
+    WORK_DAYS,
     _weighted_table,
 )
 from salontui.store.demo.history import _SPEND
@@ -69,9 +73,13 @@ class _People(_State):
         self.s_branch.rows.append((1, "1", SETTINGS["name"], SETTINGS["address"],
                                    SETTINGS["phone"], "", "", True, opened))
         first = self.first_branch  # 0: NULL, a single salon's staff (every branch)
+        self.work_days = {}
+        self.staff_names = {}
         for i, (name, role, active) in enumerate(STAFF, start=1):
+            days = self.work_days[i] = WORK_DAYS.get(i, NOT_IN_BOOK) if active else NOT_IN_BOOK
+            self.staff_names[i] = name
             self.s_staff.rows.append((i, name, role, active, opened,
-                                      0 if role == "owner" else first))
+                                      0 if role == "owner" else first, days))
         self._branches()
         self._back_office()
 
@@ -100,6 +108,8 @@ class _People(_State):
         identity = list(range(FORMER_TECHNICIAN + 1))
         self.staff_of = [identity] * (self.branches + 1)
         self.code_heads = ["HD"] * (self.branches + 1)
+        # Per branch (by its stored value), its technicians in the book's order.
+        self.technicians_of = [list(TECHNICIANS)] * (self.branches + 1)
         staff_id = len(STAFF)
         for j in range(2, self.branches + 1):
             code, name, address, phone, header, prefix = BRANCHES[j - 2]
@@ -108,10 +118,19 @@ class _People(_State):
                                        since))
             self.code_heads[j] = f"{prefix}HD"
             ids = []
+            technicians: list[int] = []
             for role in BRANCH_ROLES:
                 staff_id += 1
-                self.s_staff.rows.append((staff_id, _staff_name(staff_id), role, True, since, j))
+                days = NOT_IN_BOOK
+                if role == "technician":  # the first branch's weeks, shifted per branch
+                    days = TECHNICIAN_WEEKS[(len(technicians) + j) % len(TECHNICIAN_WEEKS)]
+                    technicians.append(staff_id)
+                self.work_days[staff_id] = days
+                self.staff_names[staff_id] = _staff_name(staff_id)
+                self.s_staff.rows.append((staff_id, self.staff_names[staff_id], role, True, since,
+                                          j, days))
                 ids.append(staff_id)
+            self.technicians_of[j] = technicians
             self.staff_of[j] = [ids[BRANCH_STAFF_OF[s]] if s in BRANCH_STAFF_OF else s
                                 for s in identity]
 
@@ -178,6 +197,13 @@ class _People(_State):
             join_t.append(start_t + int(span * k / n) + int(rand() * 60))
             self.cust.append((name, folded, "female" if female else "male", birthday, email,
                               address, note, national))
+        # Two of the showcase's customers have their birthday this week (today, in three
+        # days): the desk's reminders always have some (1988: 29 February is a day then).
+        for k, days in ((8, 0), (9, 3)):
+            if k < n:
+                when = self.today + timedelta(days=days)
+                self.cust[k] = (*self.cust[k][:3], date(1988, when.month, when.day).isoformat(),
+                                *self.cust[k][4:])
         self._homes()
         self.progress("customers", 0.05)
 

@@ -15,8 +15,10 @@ if TYPE_CHECKING:
     import random
     from array import array
     from collections.abc import Callable
+    from datetime import date
 
     from salontui.store.demo.calendar import _Calendar
+    from salontui.store.demo.day import _Visit
     from salontui.store.demo.office import BackOffice, Program
     from salontui.store.demo.sinks import _CopySink, _CoreSink, _Shape, _SqliteSink
 
@@ -27,6 +29,8 @@ class _State:
     # Set by the builder's __init__.
     n: int
     busiest: int
+    seed: int
+    today: date
     rng: random.Random
     sink: _SqliteSink | _CopySink | _CoreSink
     progress: Callable[[str, float], object]
@@ -43,6 +47,7 @@ class _State:
     s_settings: _Shape
     s_branch: _Shape
     s_staff: _Shape
+    s_staff_day: _Shape
     office_shapes: dict[str, _Shape]  # the back office's tables (office.py)
     s_customer: _Shape
     s_name_key: _Shape
@@ -54,6 +59,9 @@ class _State:
     s_ledger: _Shape
     s_event: _Shape
     s_appointment: _Shape
+    s_appt_line: _Shape
+    s_appt_event: _Shape
+    s_reminder_done: _Shape
     s_care: _Shape
     s_promo: _Shape
     s_counter: _Shape
@@ -72,6 +80,29 @@ class _State:
     # each first-branch staff member's job there.
     code_heads: list[str]
     staff_of: list[list[int]]
+    # The staff's weeks (Monday..Sunday 1/0, by staff id), names, each branch's technicians.
+    work_days: dict[int, str]
+    staff_names: dict[int, str]
+    technicians_of: list[list[int]]
+    # The book (day.py): this week's exceptions ((staff, day) -> working, note, when,
+    # by whom), the branches with a book (stored values), today's visits and the keys of
+    # those paid by now, the customers who came today, the day's own stream; the services
+    # (id, name, minutes) by index, minutes by id, the service a plan's session covers;
+    # ids given so far and callbacks made due about now.
+    staff_days: dict[tuple[int, int], tuple[bool, str, int, int]]
+    book_branches: list[int]
+    today_visits: list[_Visit]
+    day_plan: dict[int, _Visit]
+    today_customers: set[int]
+    day_rng: random.Random
+    service_info: list[tuple[int, str, int]]
+    minutes_of: dict[int, int]
+    covered_of: dict[int, tuple[int, str, int]]
+    appointment_id: int
+    appointments_today: int
+    care_id: int
+    callbacks_made: int
+    counters: dict[str, int]
     # The customers (people.py's people) and their figures (history.py's simulate).
     join_t: list[int]
     home: bytearray
@@ -85,3 +116,9 @@ class _State:
         def _flush_full(self) -> None: ...
 
         def _audit_until(self, stamp: str) -> None: ...
+
+        def on_duty(self) -> list[list[list[int]]]: ...
+
+        def history_appointment(self, k: int, t: int, day: int, branch: int, tech: int,
+                                cashier: int, invoice_id: int, code: str, mine: list[tuple],
+                                redeemed, r: float, care_id: int) -> int: ...
