@@ -245,6 +245,8 @@ class LedgerEntry(SQLModel, table=True):
     __table_args__ = (
         Index("ix_ledger_customer_account", "customer_id", "account", "card_id", "amount"),
         Index("ix_ledger_ref", "ref_type", "ref_id"),
+        # Who owes (or holds) anything at all: the reminders' debts without a full scan.
+        Index("ix_ledger_account_customer", "account", "customer_id", "amount"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -27,7 +27,15 @@ DEFAULT_MINUTES = 30
 BATCH = 5_000
 
 
-def _lines_from_text() -> None:
+def _old_visits() -> list[tuple]:
+    """(id, starts_at, services, staff_id, created_at) of every appointment, read before
+    the columns go (on SQLite the table is rebuilt, which a line already pointing at it
+    would forbid)."""
+    return list(op.get_bind().execute(sa.text(
+        "SELECT id, starts_at, services, staff_id, created_at FROM appointment ORDER BY id")))
+
+
+def _lines_from_text(rows: list[tuple]) -> None:
     """One line per comma-separated part of each appointment's services text."""
     bind = op.get_bind()
     services = {}
@@ -40,8 +48,6 @@ def _lines_from_text() -> None:
                     sa.column("staff_id"), sa.column("starts_at", sa.DateTime()),
                     sa.column("minutes"), sa.column("quantity"),
                     sa.column("recorded_by"), sa.column("recorded_at", sa.DateTime()))
-    rows = bind.execute(sa.text(
-        "SELECT id, starts_at, services, staff_id, created_at FROM appointment ORDER BY id"))
     todo: list[dict] = []
     for appointment_id, starts_at, text, staff_id, created_at in rows:
         starts_at, created_at = _parse(starts_at), _parse(created_at)  # SQLite: text
@@ -76,6 +82,14 @@ def _minutes(count: int):
 
 def upgrade() -> None:
     false = sa.false()
+    visits = _old_visits()
+    with op.batch_alter_table("appointment") as batch:
+        batch.drop_column("services")
+        batch.drop_column("staff_id")
+        batch.add_column(sa.Column("reason", sa.String(250), nullable=False,
+                                   server_default=""))
+        batch.add_column(sa.Column("checked_in_at", sa.DateTime(), nullable=True))
+        batch.add_column(sa.Column("followed_up_at", sa.DateTime(), nullable=True))
     op.create_table(
         "appointment_line",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -100,14 +114,9 @@ def upgrade() -> None:
     op.create_index("ix_appointment_line_starts", "appointment_line", ["starts_at"])
     op.create_index("ix_appointment_line_staff_starts", "appointment_line",
                     ["staff_id", "starts_at"])
-    _lines_from_text()
-    with op.batch_alter_table("appointment") as batch:
-        batch.drop_column("services")
-        batch.drop_column("staff_id")
-        batch.add_column(sa.Column("reason", sa.String(250), nullable=False,
-                                   server_default=""))
-        batch.add_column(sa.Column("checked_in_at", sa.DateTime(), nullable=True))
-        batch.add_column(sa.Column("followed_up_at", sa.DateTime(), nullable=True))
+    _lines_from_text(visits)
+    op.create_index("ix_ledger_account_customer", "ledger_entry",
+                    ["account", "customer_id", "amount"])
     if op.get_bind().dialect.name == "sqlite":  # plain ADD COLUMN: an unnamed reference
         op.execute("ALTER TABLE appointment ADD COLUMN followed_up_by INTEGER "
                    "REFERENCES staff (id)")
