@@ -22,6 +22,7 @@ another desk.
 from __future__ import annotations
 
 from datetime import date
+from time import monotonic
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -56,6 +57,7 @@ FILTERS = (
     (FOLLOW_UP, "5", N_("To follow up")),
     (ALL, "0", N_("All")),
 )
+REMINDERS_EVERY = 60.0  # seconds: the reminders' count is read again at most this often
 WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
             N_("Saturday"), N_("Sunday"))
 
@@ -130,6 +132,7 @@ class TodayScreen(StoreCalls, Screen[None]):
         self.filter = ALL
         self.shown: list[BoardRow] = []
         self.reminders: int | None = None  # reminders due (None: not known)
+        self.reminders_due_at: float | None = None  # when to count them again (monotonic)
         self.stale = False  # a change came while another screen covered this one
         self.loading = False
 
@@ -173,9 +176,13 @@ class TodayScreen(StoreCalls, Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.query_one(DeskTable).focus()
+        self.reminders_due_at = None  # back from the reminders (or elsewhere): count again
         if self.stale:
             self.stale = False
             self.load()
+        elif self.board is not None:
+            self.reminders_due_at = monotonic() + REMINDERS_EVERY
+            self.count_reminders(self.board.day)
 
     def load(self) -> None:
         if self.desk.engine is None:
@@ -188,8 +195,6 @@ class TodayScreen(StoreCalls, Screen[None]):
             return today_board(session, day=day, branch_id=branch_id)
 
         self.ask(read, self.show_board, failed=self.board_failed)
-        self.ask(self._count_reminders(day, branch_id), self.show_reminders,
-                 failed=lambda _error: None, crashed=lambda _error: None)
 
     @staticmethod
     def _count_reminders(day: date, branch_id: int | None):
@@ -213,6 +218,15 @@ class TodayScreen(StoreCalls, Screen[None]):
         self.board = board
         self.show_head()
         self.show_rows()
+        if self.reminders_due_at is None or monotonic() >= self.reminders_due_at:
+            # Counted once the board is on the screen (it never delays the board), again a
+            # minute later at the earliest, or when the board is shown again.
+            self.reminders_due_at = monotonic() + REMINDERS_EVERY
+            self.call_after_refresh(self.count_reminders, board.day)
+
+    def count_reminders(self, day: date) -> None:
+        self.ask(self._count_reminders(day, self.desk.branch_id), self.show_reminders,
+                 failed=lambda _error: None, crashed=lambda _error: None)
 
     # -- drawing ------------------------------------------------------------------------
     def show_head(self) -> None:
