@@ -104,6 +104,8 @@ def detail_bindings(tabs: Sequence[type[DetailTab]]) -> list[BindingType]:
         *gather("KEYS"),
         Binding("o", "checkout", _("Checkout"),
                 id="detail.checkout", tooltip=_("Check out this customer")),
+        Binding("b", "book_visit", _("Book"),
+                id="detail.book_visit", tooltip=_("Book a visit for this customer")),
         Binding("R", "repay_debt", _("Repay"), id="detail.repay_debt", tooltip=_("Repay debt")),
         Binding("v", "card_history", _("Card history"), id="detail.card_history",
                 tooltip=_("Show the history of a stored-value card")),
@@ -427,6 +429,7 @@ class CustomerDetailScreen(StoreCalls, Screen):
             "edit_customer": not deleted,
             "delete_customer": not deleted,
             "checkout": not deleted,  # the store refuses it: do not offer it
+            "book_visit": not deleted,
             "repay_debt": not deleted,
             "restore_customer": deleted,
         }
@@ -480,6 +483,13 @@ class CustomerDetailScreen(StoreCalls, Screen):
         if self.refuse_if_deleted():
             return
         self.app.push_screen(CheckoutScreen(self.customer_id), callback=self.after_dialog)
+
+    def action_book_visit(self) -> None:
+        """b, from any tab: book the customer's next visit (see the Appointments tab)."""
+        from salontui.screens.detail.appointments import book_visit
+
+        if not self.refuse_if_deleted():
+            book_visit(self)
 
     def action_repay_debt(self) -> None:
         from salontui.screens.checkout import CheckoutScreen
@@ -636,6 +646,8 @@ class CustomerDetailScreen(StoreCalls, Screen):
             Command("detail.edit_customer", _("Edit customer"),
                     _("Change name, phone, birthday…")),
             Command("detail.checkout", _("Check out customer"), _("Lines, payment, receipt")),
+            Command("detail.book_visit", _("Book a visit"),
+                    _("Services, staff and time for this customer")),
             Command("detail.repay_debt", _("Repay debt"), _("A debt-repayment invoice")),
         ))
         entries += [entry for tab in self.tabs for entry in tab.late_commands()]
