@@ -121,6 +121,21 @@ async def test_check_in_record_and_open_the_checkout(db_url, engine, staff_id, t
             await settle(pilot)
             assert table_rows(dialog, "#record-lines")[1] == [
                 "Dầu gội bưởi", "product", "Lê Văn Tài", "2", "Lê Văn Tài"]
+            # Bad input is answered at its field, nothing written: nothing matches; a
+            # session with no package of hers covering the cut.
+            await fill(pilot, "item", "zzz")
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert dialog.errors() == {"item": "Nothing of the catalogue matches 'zzz'."}
+            await pilot.press("shift+tab", "r")  # the kind: a session redeemed
+            await fill(pilot, "item", "cắt")
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert dialog.errors() == {
+                "package": "No package of this customer's covers Cắt tóc nữ."}
+            assert len(table_rows(dialog, "#record-lines")) == 2
             await pilot.press("escape")
             await settle(pilot)
             assert app.screen is board

@@ -50,12 +50,12 @@ ALL = "all"
 FOLLOW_UP = "not_followed_up"
 # The filters of the tab row, in the order of their keys (1..5, then 0: the whole day).
 FILTERS = (
-    ("expected", "1", N_("Expected")),
-    ("arrived", "2", N_("Arrived")),
-    ("paid", "3", N_("Paid")),
-    ("no_show", "4", N_("No-show")),
-    (FOLLOW_UP, "5", N_("To follow up")),
-    (ALL, "0", N_("All")),
+    ("expected", "1", N_("Expected"), N_("Show the visits expected")),
+    ("arrived", "2", N_("Arrived"), N_("Show the visits waiting at the cashier")),
+    ("paid", "3", N_("Paid"), N_("Show the visits paid and the walk-ins")),
+    ("no_show", "4", N_("No-show"), N_("Show the no-shows and the visits cancelled")),
+    (FOLLOW_UP, "5", N_("To follow up"), N_("Show the visits paid today not followed up")),
+    (ALL, "0", N_("All"), N_("Show the whole day")),
 )
 REMINDERS_EVERY = 60.0  # seconds: the reminders' count is read again at most this often
 WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
@@ -121,9 +121,10 @@ class TodayScreen(StoreCalls, Screen[None]):
                 tooltip=_("The visit's lines and history")),
         Binding("R", "reminders", _("Reminders"), id="day.today.reminders", show=False,
                 tooltip=_("Callbacks, birthdays, packages expiring, debts")),
-        Binding("escape", "search", _("Search"), id="day.today.back", show=False),
+        Binding("escape", "search", _("Search"), id="day.today.back", show=False,
+                tooltip=_("Back to the customer search")),
         *(Binding(key, f"show('{name}')", _(label), id=f"day.today.show_{name}", show=False,
-                  tooltip=_("Show these visits")) for name, key, label in FILTERS),
+                  tooltip=_(tip)) for name, key, label, tip in FILTERS),
     ]
 
     def __init__(self) -> None:
@@ -244,7 +245,7 @@ class TodayScreen(StoreCalls, Screen[None]):
                 n=self.reminders, key=key_of(self, "day.today.reminders")))
         self.query_one("#today-head", Static).update(Content(" · ".join(parts)))
         tabs: list[Content | str | tuple[str, str]] = []
-        for name, _key, label in FILTERS:
+        for name, _key, label, _tip in FILTERS:
             if tabs:
                 tabs.append("  ")
             text = f"{key_of(self, f'day.today.show_{name}')} {_(label)} {self.count_of(name)}"
@@ -494,5 +495,5 @@ class TodayScreen(StoreCalls, Screen[None]):
             Command("day.today.reminders", _("Show the reminders due")),
             Command("day.today.search", _("Find a customer"), _("The customer search")),
             *(Command(f"day.today.show_{name}", _("Show visits: {what}").format(what=_(label)))
-              for name, _key, label in FILTERS),
+              for name, _key, label, _tip in FILTERS),
         ))
