@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from salontui.store.bounds import boundary
+from salontui.store.day.appointments import AppointmentRow, EventRow
 from salontui.store.day.schedule import (
     StaffColumn,
     branch_clause,
@@ -158,3 +159,29 @@ def day_book(session: Session, day: date, branch_id: int | None = None) -> DayBo
                    last_minute=max(last, first + slot), columns=tuple(columns),
                    blocks=tuple(blocks),
                    unassigned=any(b.staff_id is None for b in blocks))
+
+
+@dataclass(frozen=True)
+class VisitView:
+    """One visit as the book opens it: the visit with its lines, its customer, its
+    history (oldest first)."""
+
+    appointment: AppointmentRow
+    customer_name: str
+    customer_code: str
+    customer_phone: str  # E.164
+    history: tuple[EventRow, ...]
+
+
+@boundary
+def visit_view(session: Session, *, appointment_id: int) -> VisitView:
+    """A visit, its customer and its history, for the book's visit dialog."""
+    from salontui.store.day.appointments import appointment_history, get_appointment
+
+    row = get_appointment(session, appointment_id=appointment_id)
+    customer = session.execute(select(_C.c.name, _C.c.code, _C.c.phone).where(
+        _C.c.id == row.customer_id)).one()
+    return VisitView(appointment=row, customer_name=customer[0], customer_code=customer[1],
+                     customer_phone=customer[2] or "",
+                     history=tuple(appointment_history(session,
+                                                       appointment_id=appointment_id)))
