@@ -1,6 +1,7 @@
-"""The Today board at 80×24, by keys: the day by state, ``i`` checks a visit in (it goes
-to the cashier), a technician signed in as themselves records a service and a product on
-it (``r``), the board says who recorded them, and Enter opens the visit's checkout."""
+"""The Today board at 80×24, by keys: the day by state, another desk's booking shown
+without a key, ``i`` checks a visit in (it goes to the cashier), a technician signed in
+as themselves records a service and a product on it (``r``; bad input at its field), the
+board says who recorded them, and Enter opens the visit's checkout."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ NOW = datetime(2026, 11, 23, 9, 30)  # 16:30 in the salon (+7)
 
 
 def make_day(engine, staff_id, technician_id):
-    """A paid visit this morning, a no-show, two visits still expected, a walk-in."""
+    """A paid visit this morning, a no-show, two visits still expected, a walk-in: the
+    first expected visit and the three customers."""
     from salontui.store.cart import Cart, CartLine, CartPayment
     from salontui.store.catalog import create_item
     from salontui.store.checkout import checkout
@@ -53,17 +55,18 @@ def make_day(engine, staff_id, technician_id):
         checkout(s, staff_id=staff_id, idempotency_key="walk-in", cart=Cart(
             customer_id=None, lines=[CartLine(kind="product", item_id=cut.id + 1)],
             payments=[CartPayment(method="cash", amount=120_000)]))
-    return expected
+    return expected, people
 
 
 async def test_check_in_record_and_open_the_checkout(db_url, engine, staff_id, technician_id):
     from salontui.screens.checkout.screen import CheckoutScreen
     from salontui.screens.day.record_visit import RecordVisitDialog
     from salontui.screens.day.today import TodayScreen
+    from salontui.store.day.book import LineIn, book_appointment
     from salontui.store.staff import list_staff
 
     with clock.pinned(NOW):
-        expected = make_day(engine, staff_id, technician_id)
+        expected, people = make_day(engine, staff_id, technician_id)
         app = SalonApp(db_url, staff_id=staff_id)
         async with app.run_test(size=SIZE) as pilot:
             await start(app, pilot)
@@ -81,15 +84,27 @@ async def test_check_in_record_and_open_the_checkout(db_url, engine, staff_id, t
                 ["Trần Ngọc Lan", "Cắt tóc nữ", "Lê Văn Tài", "expected"]]
             assert table_rows(board, "#today-table")[3][0] == "17:00"
 
+            # Another desk books a visit for tonight: it shows without a key pressed.
+            with write_session(engine) as s:
+                book_appointment(s, staff_id=staff_id, customer_id=people[0],
+                                 lines=[LineIn(1, technician_id, NOW + timedelta(hours=3))],
+                                 confirm=True)
+            for _ in range(30):
+                if "1 Expected 3" in plain(board.query_one("#today-tabs")):
+                    break
+                await pilot.pause(0.1)
+            assert "1 Expected 3" in plain(board.query_one("#today-tabs"))
+
             # 1 shows the expected visits; i checks the first in: it goes to the cashier.
             await pilot.press("1")
             await settle(pilot)
             assert [r[1] for r in table_rows(board, "#today-table")] == [
-                "Phạm Minh Châu", "Trần Ngọc Lan"]
+                "Phạm Minh Châu", "Trần Ngọc Lan", "Nguyễn Thị Hương"]
             assert "i check in" in plain(board.query_one("#today-hint"))
             await pilot.press("i")
             await settle(pilot)
-            assert [r[1] for r in table_rows(board, "#today-table")] == ["Trần Ngọc Lan"]
+            assert [r[1] for r in table_rows(board, "#today-table")] == [
+                "Trần Ngọc Lan", "Nguyễn Thị Hương"]
             await pilot.press("2")
             await settle(pilot)
             assert table_rows(board, "#today-table") == [
