@@ -9,6 +9,7 @@ import hashlib
 import sqlite3
 from collections import Counter
 from datetime import date, datetime
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import make_url
@@ -445,6 +446,123 @@ def test_appointments_in_every_status(demo):
     assert set(statuses) == {"booked", "checked_in", "paid", "cancelled", "no_show"}
     assert unpaid_paid == 0
     assert {"to_cashier", "view"} <= states
+
+
+# Today at the salon, as stored (UTC): 00:00 to 24:00 at UTC+7, and the demo's now, 15:00.
+DAY_START, DAY_END, NOW_STORED = ("2026-11-22 17:00", "2026-11-23 17:00",
+                                  "2026-11-23 08:00:00.000000")
+
+
+def test_staff_weeks_and_this_weeks_exceptions(demo):
+    """Technicians have one or two days off a week, staggered, none at the weekend; the
+    others are not in the book; this week a technician is off sick today, another in on
+    their day off, and a third on leave later in the week."""
+    _path, engine, _stats, _stages = demo
+    with read_session(engine) as s:
+        conn = s.connection()
+        staff = conn.exec_driver_sql(
+            "SELECT id, role, active, work_days FROM staff ORDER BY id").all()
+        exceptions = conn.exec_driver_sql(
+            "SELECT staff_id, day, working, note FROM staff_day ORDER BY day, staff_id").all()
+    weeks = {sid: days for sid, role, active, days in staff if role == "technician" and active}
+    assert len(weeks) == 7
+    assert all(days.count("0") in (1, 2) and days[5:] == "11" for days in weeks.values())
+    assert all(any(days[d] == "0" for days in weeks.values()) for d in range(5))  # staggered
+    assert {days for sid, _r, _a, days in staff if sid not in weeks} == {"0000000"}
+    monday = TODAY.weekday()
+    sick, extra, leave = exceptions
+    assert (str(sick[1]), bool(sick[2]), weeks[sick[0]][monday]) == (str(TODAY), False, "1")
+    assert (str(extra[1]), bool(extra[2]), weeks[extra[0]][monday]) == (str(TODAY), True, "0")
+    assert str(leave[1]) > str(TODAY) and not leave[2]
+    assert all(note for *_row, note in exceptions)
+
+
+def test_todays_book(demo):
+    """Every technician at work today has a day of visits; by the demo's now (15:00) some
+    are paid (their invoices linked, the invoice's services the visit's, done by its
+    technician), some checked in waiting at the cashier, the rest expected; one no-show,
+    one cancelled with a reason, one running late; a few paid visits are followed up and a
+    few not yet; walk-ins were checked out. Each visit's lines follow each other from its
+    start, each service with the catalogue's name and duration."""
+    from salontui.store.day.follow_up import not_followed_up
+    from salontui.store.day.today import today_board
+
+    _path, engine, _stats, _stages = demo
+    with read_session(engine) as s:
+        conn = s.connection()
+        visits = conn.exec_driver_sql(
+            "SELECT a.id, a.status, a.invoice_id, a.reason, a.starts_at, a.checked_in_at, "
+            "a.followed_up_at FROM appointment a WHERE a.starts_at >= ? AND a.starts_at < ? "
+            "ORDER BY a.id", (DAY_START, DAY_END)).all()
+        lines = conn.exec_driver_sql(
+            "SELECT l.appointment_id, l.position, l.kind, l.label, l.staff_id, l.starts_at, "
+            "l.minutes, c.name, c.duration_minutes, a.starts_at FROM appointment_line l "
+            "JOIN appointment a ON a.id = l.appointment_id "
+            "LEFT JOIN catalog_item c ON c.id = l.item_id "
+            "ORDER BY l.appointment_id, l.position").all()
+        working = {sid for (sid,) in conn.exec_driver_sql(
+            "SELECT id FROM staff WHERE role = 'technician' AND active AND ("
+            " (substr(work_days, 1, 1) = '1' AND id NOT IN (SELECT staff_id FROM staff_day "
+            "   WHERE day = ? AND NOT working))"
+            " OR id IN (SELECT staff_id FROM staff_day WHERE day = ? AND working))",
+            (str(TODAY), str(TODAY))).all()}
+        invoiced = conn.exec_driver_sql(
+            "SELECT a.id, i.created_at, group_concat(il.description), group_concat(il.staff_id)"
+            " FROM appointment a JOIN invoice i ON i.id = a.invoice_id JOIN invoice_line il "
+            "ON il.invoice_id = i.id AND il.kind = 'service' WHERE a.starts_at >= ? "
+            "GROUP BY a.id", (DAY_START,)).all()
+        board = today_board(s, day=TODAY)
+        waiting = not_followed_up(s, TODAY)
+    assert TODAY.weekday() == 0 and len(working) == 5
+    by_id = {v[0]: v for v in visits}
+    of_visit: dict[int, list] = {}
+    for line in lines:
+        of_visit.setdefault(line[0], []).append(line)
+    per_staff = Counter(of_visit[aid][0][4] for aid in by_id)
+    assert set(per_staff) == working and min(per_staff.values()) >= 4
+    statuses = Counter(v[1] for v in visits)
+    assert statuses["paid"] >= 10 and statuses["checked_in"] >= 3 and statuses["booked"] >= 10
+    assert statuses["no_show"] == 1 and statuses["cancelled"] == 1
+    assert all(v[3] for v in visits if v[1] == "cancelled")
+    assert all(v[5] is not None for v in visits if v[1] in ("paid", "checked_in"))
+    assert any(str(v[4]) < NOW_STORED for v in visits if v[1] == "booked")  # one late
+    followed = [v for v in visits if v[1] == "paid" and v[6] is not None]
+    assert len(followed) >= 2 and len(waiting) >= 2
+    assert {a.id for a in waiting} == {v[0] for v in visits if v[1] == "paid"} - {
+        v[0] for v in followed}
+    for aid, paid_at, services, staff in invoiced:
+        visit = of_visit[aid]
+        assert DAY_START <= str(paid_at) <= NOW_STORED
+        assert {line[4] for line in visit} == {int(x) for x in staff.split(",")}
+        assert set(services.split(",")) <= {line[3] for line in visit}
+    assert {aid for aid, *_rest in invoiced} == {v[0] for v in visits if v[1] == "paid"}
+    for aid, visit in of_visit.items():
+        timed = [line for line in visit if line[5] is not None]
+        assert str(timed[0][5]) == str(timed[0][9]), aid  # the visit starts with its first
+        for before, after in pairwise(timed):
+            assert (datetime.fromisoformat(str(after[5]))
+                    - datetime.fromisoformat(str(before[5]))).seconds == before[6] * 60
+        for _aid, _p, _kind, label, _s, _at, minutes, name, duration, _start in timed:
+            if name is not None:
+                assert (label, minutes) == (name, duration)
+    assert board.counts["paid"] > statuses["paid"]  # and the walk-ins
+    assert board.counts["arrived"] == statuses["checked_in"]
+
+
+def test_reminders_due_today(demo):
+    """The desk's reminders: callbacks due today or overdue (asked for long ago: done
+    then), birthdays this week, packages expiring within the salon's 14 days, debt."""
+    from salontui.store.day.reminders import count_reminders_due
+
+    _path, engine, _stats, _stages = demo
+    with read_session(engine) as s:
+        counts = count_reminders_due(s, TODAY)
+        done = s.connection().exec_driver_sql(
+            "SELECT count(*) FROM reminder_done d JOIN care_note c ON c.id = d.care_note_id "
+            "WHERE d.kind = 'callback' AND c.type = 'call'").scalar_one()
+    assert counts.callback >= 4 and counts.birthday >= 2
+    assert counts.expiry >= 1 and counts.debt >= 1
+    assert done > 0
 
 
 def test_money_points_debt_cards_care_and_promotions(demo):

@@ -353,9 +353,9 @@ class _Day(_State):
             last.status = "checked_in"
             past = [v for v in past if v.status == "paid"]
         arrived = [v for v in visits if v.status == "checked_in"]
-        due = [v for v in arrived if v.start >= now_t - 30]
-        if len(arrived) > 2 and due:
-            due[-1].status = "booked"  # running late: not in yet
+        due = [v for v in arrived if now_t - 60 <= v.start < now_t]
+        if len(arrived) > 1 and due:  # running late: not in yet
+            max(due, key=lambda v: (v.start, v.tech)).status = "booked"
         ahead = [v for v in visits if v.status == "booked" and v.start > now_t]
         if ahead:
             ahead[int(rand() * len(ahead))].status = "cancelled"
