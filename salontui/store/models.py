@@ -314,7 +314,10 @@ class Invoice(SQLModel, table=True):
     """A paid document. Immutable once written; a refund is a new invoice."""
 
     __tablename__ = "invoice"
-    __table_args__ = (Index("ix_invoice_customer_created", "customer_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_invoice_customer_created", "customer_id", "created_at"),
+        Index("ix_invoice_created", "created_at"),  # a day's invoices (Today, day close)
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(sa_column=Column(search_key(20), unique=True, nullable=False))

@@ -1,5 +1,6 @@
 """the salon's day: appointment lines, each appointment's history, staff working days,
-the visit's follow-up and the reminders done
+the visit's follow-up and the reminders done; indexes for a day's invoices and for who
+holds a ledger account
 
 Revision ID: 0006
 Revises: 0005
@@ -117,6 +118,7 @@ def upgrade() -> None:
     _lines_from_text(visits)
     op.create_index("ix_ledger_account_customer", "ledger_entry",
                     ["account", "customer_id", "amount"])
+    op.create_index("ix_invoice_created", "invoice", ["created_at"])
     if op.get_bind().dialect.name == "sqlite":  # plain ADD COLUMN: an unnamed reference
         op.execute("ALTER TABLE appointment ADD COLUMN followed_up_by INTEGER "
                    "REFERENCES staff (id)")
