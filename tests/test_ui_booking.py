@@ -228,7 +228,7 @@ async def test_change_a_visits_services(db_url, engine, staff_id, salon):
 
 
 async def test_cancel_needs_a_reason_no_show_check_in_and_show(db_url, engine, staff_id, salon):
-    from salontui.screens.day.visit_actions import CancelVisitDialog, VisitDialog
+    from salontui.screens.day.visit_actions import CancelVisitDialog, VisitHistoryDialog
 
     first = book_at(engine, staff_id, salon, TOMORROW_10)
     second = book_at(engine, staff_id, salon, TOMORROW_10 + timedelta(days=1))
@@ -262,7 +262,7 @@ async def test_cancel_needs_a_reason_no_show_check_in_and_show(db_url, engine, s
         assert app.screen is detail
         await keys(pilot, "s")
         shown = app.screen
-        assert isinstance(shown, VisitDialog)
+        assert isinstance(shown, VisitHistoryDialog)
         [line] = table_rows(shown, "#visit-lines")
         assert line[1:4] == ["Cắt tóc nữ", "Nguyễn Thị Lan", "45"]
         changes = [row[1] for row in table_rows(shown, "#visit-history")]
@@ -294,22 +294,13 @@ async def test_a_start_that_has_passed_is_asked_about_first(db_url, engine, staf
             assert visit.starts_at == datetime(2026, 11, 23, 10, 0) - OFFSET
 
 
-def finds_conflicts(engine, salon) -> bool:
-    """Whether the store warns of a double booking yet (store/day/conflicts.py)."""
-    from salontui.store.day.conflicts import PlannedLine, find_conflicts
-
-    return bool(read(engine, lambda s: find_conflicts(
-        s, [PlannedLine(salon["lan"], TOMORROW_10, 45)])))
-
-
 async def test_a_double_booking_is_warned_then_confirmed_and_recorded(db_url, engine,
                                                                       staff_id, salon):
     from salontui.screens.day.booking import BookingDialog
+    from salontui.screens.day.visit_actions import VisitHistoryDialog, show_visit
     from salontui.screens.dialogs.confirm import ConfirmDialog
 
     first = book_at(engine, staff_id, salon, TOMORROW_10)
-    if not finds_conflicts(engine, salon):
-        pytest.skip("find_conflicts does not find overlaps yet")
     app = SalonApp(db_url, staff_id=staff_id)
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot)
@@ -320,10 +311,18 @@ async def test_a_double_booking_is_warned_then_confirmed_and_recorded(db_url, en
         await keys(pilot, "g", "o", "i", "enter", "enter")
         assert isinstance(app.screen, ConfirmDialog)
         assert "Lan" in str(app.screen.query_one("#question").content)
-        await keys(pilot, "enter")
+        await keys(pilot, "escape")  # back to the form: nothing written
+        assert isinstance(app.screen, BookingDialog)
+        assert len(booked(engine, salon["customer"].id)) == 1
+        await keys(pilot, "enter", "y")  # asked again; y books it all the same
         assert not isinstance(app.screen, (BookingDialog, ConfirmDialog))
         second = next(v for v in booked(engine, salon["customer"].id) if v.id != first.id)
         assert [e.change for e in history(engine, second.id)] == ["booked", "overlap"]
+        show_visit(app.screen, second.id)
+        await settle(pilot)
+        assert isinstance(app.screen, VisitHistoryDialog)
+        overlap = table_rows(app.screen, "#visit-history")[1]
+        assert overlap[1] == "overlap confirmed" and "Lan" in overlap[2]
 
 
 BAD_INPUT = [
@@ -410,3 +409,19 @@ async def test_bad_input_is_answered_at_its_field_and_nothing_is_written(db_url,
         assert app.is_running
     assert not failed, "\n".join(failed)
     assert booked(engine, salon["customer"].id) == []
+
+
+def test_a_time_is_typed_the_way_the_desk_says_it():
+    from datetime import time
+
+    from salontui.screens.day.booking import parse_clock
+    from salontui.store.errors import ValidationError
+
+    for typed, meant in (("15", time(15)), ("1500", time(15)), ("15:00", time(15)),
+                         ("15h", time(15)), ("15h30", time(15, 30)), ("9.30", time(9, 30)),
+                         ("930", time(9, 30)), (" 07:05 ", time(7, 5)), ("0", time(0))):
+        assert parse_clock(typed) == meant, typed
+    for typed in ("25:61", "24", "15:60", "15:5", "1:2:3", "abc", "١٥", "9" * 10_000, ""):
+        with pytest.raises(ValidationError) as refused:
+            parse_clock(typed)
+        assert refused.value.field == "time" and len(refused.value.message) < 80, typed

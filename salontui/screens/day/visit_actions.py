@@ -175,7 +175,7 @@ def cancel_visit(screen: StoreCalls, appointment_id: int, done: Done = None) -> 
 def show_visit(screen: StoreCalls, appointment_id: int) -> None:
     """The visit's lines (who does what when, who recorded each) and its history."""
     def show(visit: Visit) -> None:
-        screen.desk.push_screen(VisitDialog(visit))
+        screen.desk.push_screen(VisitHistoryDialog(visit))
 
     _with_visit(screen, appointment_id, show, history=True)
 
@@ -217,17 +217,17 @@ class CancelVisitDialog(FormDialog):
         return cancel
 
 
-class VisitDialog(DeskApp, ModalScreen):
+class VisitHistoryDialog(DeskApp, ModalScreen):
     """One visit, read only: its lines and its history; Esc or Enter closes."""
 
     DEFAULT_CSS = """
-    VisitDialog .visit-dialog { width: 78; height: auto; max-height: 100%; }
-    VisitDialog #visit-lines { height: auto; max-height: 7; }
-    VisitDialog #visit-history { height: auto; max-height: 10; }
-    VisitDialog .visit-head { margin-top: 1; text-style: bold; }
+    VisitHistoryDialog .visit-dialog { width: 78; height: auto; max-height: 100%; }
+    VisitHistoryDialog #visit-lines { height: auto; max-height: 7; }
+    VisitHistoryDialog #visit-history { height: auto; max-height: 10; }
+    VisitHistoryDialog .visit-head { margin-top: 1; text-style: bold; }
     """
 
-    BINDINGS = [Binding("escape,enter", "close", _("Close"), id="day.visit.close")]
+    BINDINGS = [Binding("escape,enter", "close", _("Close"), id="day.visit_history.close")]
 
     def __init__(self, visit: Visit) -> None:
         super().__init__()
@@ -267,7 +267,7 @@ class VisitDialog(DeskApp, ModalScreen):
                 Col("note", _("Note"), None, min_width=12, prose=True),
                 Col("by", _("By"), 10, grow=1, max_width=16),
             ], id="visit-history")
-            yield Static(_("{key} closes").format(key=key_of(self, "day.visit.close")),
+            yield Static(_("{key} closes").format(key=key_of(self, "day.visit_history.close")),
                          classes="dialog-hint")
 
     def on_mount(self) -> None:
