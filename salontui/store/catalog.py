@@ -13,6 +13,7 @@ that was ever sold is never deleted, only retired: its invoice lines point at it
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import cast
 
@@ -90,6 +91,16 @@ def _plain(row: CatalogItem, services: list[tuple[int, str]] | None = None) -> C
                       track_stock=bool(row.track_stock), can_leave=bool(row.can_leave),
                       service_ids=tuple(i for i, _c in services),
                       service_codes=tuple(c for _i, c in services))
+
+
+def services_covered(session: Session, plan_ids: Iterable[int | None]
+                     ) -> dict[int, tuple[int, ...]]:
+    """What a session of each plan pays for: the services its ``plan_service`` rows name
+    (a plan naming none, and a package of no plan, cover nothing). The one rule of "this
+    package covers that service" for the technician's record and the visit's checkout."""
+    wanted = sorted({p for p in plan_ids if p is not None})
+    return {plan: tuple(i for i, _c in services)
+            for plan, services in _plan_services(session, wanted).items()}
 
 
 def _plan_services(session: Session, plan_ids: list[int]) -> dict[int, list[tuple[int, str]]]:

@@ -509,8 +509,8 @@ class _Checker:
 
 CHECKS = (
     "integrity", "foreign_keys", "triggers", "chains", "package_counts", "package_history",
-    "package_closes", "appointments", "line_amounts", "invoice_subtotals", "invoice_totals", "invoice_change",
-    "invoice_payments", "refund_links",
+    "package_closes", "appointments", "line_amounts", "invoice_subtotals", "invoice_totals",
+    "invoice_change", "invoice_payments", "refund_links",
     "ledger_matches_documents", "ledger_owners", "points_earned", "adjustments_audited",
     "balances", "counters", "search_keys",
 )

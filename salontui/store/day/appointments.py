@@ -143,16 +143,16 @@ def lines_of(session: Session, appointment_ids: list[int]) -> dict[int, list[Lin
     return found
 
 
-def _columns():
+def visit_columns():
     return (_A.c.id, _A.c.customer_id, _A.c.starts_at, _A.c.status, _A.c.invoice_id,
             _I.c.code, _A.c.note, _A.c.reason, _A.c.followed_up_at, _A.c.branch_id)
 
 
-def _from():
+def visit_from():
     return _A.outerjoin(_I, _I.c.id == _A.c.invoice_id)
 
 
-def _rows(session: Session, found) -> list[AppointmentRow]:
+def visit_rows(session: Session, found) -> list[AppointmentRow]:
     found = list(found)
     lines = lines_of(session, [r[0] for r in found])
     return [to_row(r, lines.get(r[0], [])) for r in found]
@@ -191,12 +191,12 @@ def load_appointment(session: Session, appointment_id: int, *, lock: bool = Fals
 @boundary
 def get_appointment(session: Session, *, appointment_id: int) -> AppointmentRow:
     found = session.execute(
-        select(*_columns()).select_from(_from()).where(_A.c.id == appointment_id)
+        select(*visit_columns()).select_from(visit_from()).where(_A.c.id == appointment_id)
     ).first()
     if found is None:
         raise NotFound(_("No appointment #{id}.").format(id=appointment_id),
                        field="appointment")
-    return _rows(session, [found])[0]
+    return visit_rows(session, [found])[0]
 
 
 @boundary
@@ -206,21 +206,21 @@ def list_appointments(session: Session, *, customer_id: int, limit: int = 100,
     if limit < 0 or offset < 0:
         raise ValidationError(_("Paging must not be negative."), field="limit")
     statement = (
-        select(*_columns()).select_from(_from())
+        select(*visit_columns()).select_from(visit_from())
         .where(_A.c.customer_id == customer_id)
         .order_by(_A.c.starts_at.desc(), _A.c.id.desc())
         .limit(min(limit, MAX_PAGE)).offset(offset)
     )
-    return _rows(session, session.execute(statement))
+    return visit_rows(session, session.execute(statement))
 
 
 def appointments_by_id(session: Session, ids: list[int]) -> list[AppointmentRow]:
     """Appointments by id (any order of ``ids``; returned by start)."""
     if not ids:
         return []
-    statement = (select(*_columns()).select_from(_from()).where(_A.c.id.in_(ids))
+    statement = (select(*visit_columns()).select_from(visit_from()).where(_A.c.id.in_(ids))
                  .order_by(_A.c.starts_at, _A.c.id))
-    return _rows(session, session.execute(statement))
+    return visit_rows(session, session.execute(statement))
 
 
 @boundary

@@ -31,13 +31,13 @@ from salontui.store.customers import load_customer
 from salontui.store.dates import show_date
 from salontui.store.day.appointments import (
     AppointmentRow,
-    _columns,
-    _from,
-    _rows,
     add_event,
     get_appointment,
     load_appointment,
     status_words,
+    visit_columns,
+    visit_from,
+    visit_rows,
 )
 from salontui.store.day.times import day_bounds, salon_day, salon_offset
 from salontui.store.errors import RuleViolation, ValidationError
@@ -172,7 +172,7 @@ def not_followed_up(session: Session, day: date,
     not saved, in the order they were paid; of one branch (a visit with no branch is the
     first's), or of every branch (``branch_id`` None)."""
     start, end = day_bounds(day, salon_offset(session))
-    statement = (select(*_columns()).select_from(_from())
+    statement = (select(*visit_columns()).select_from(visit_from())
                  .where(_A.c.status == "paid", _A.c.followed_up_at.is_(None),
                         _I.c.created_at >= start, _I.c.created_at < end)
                  .order_by(_I.c.created_at, _A.c.id))
@@ -181,4 +181,4 @@ def not_followed_up(session: Session, day: date,
         if branch_id == first_branch_id(session):
             here = or_(here, _A.c.branch_id.is_(None))
         statement = statement.where(here)
-    return _rows(session, session.execute(statement))
+    return visit_rows(session, session.execute(statement))

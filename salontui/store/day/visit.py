@@ -30,6 +30,7 @@ from sqlmodel import Session
 from salontui.i18n import _
 from salontui.store import audit, clock
 from salontui.store.bounds import boundary
+from salontui.store.catalog import services_covered
 from salontui.store.day.appointments import (
     AppointmentRow,
     add_event,
@@ -77,32 +78,21 @@ class VisitSheet:
     packages: tuple[CoveringPackage, ...]
 
 
-def _plan_services(session: Session, plan_id: int | None) -> tuple[int, ...]:
-    """The services a session of the plan covers (none: a package of no plan)."""
-    if plan_id is None:
-        return ()
-    from salontui.store.catalog import get_item
-
-    try:
-        return get_item(session, item_id=plan_id).service_ids
-    except NotFound:
-        return ()
-
-
 @boundary
 def covering_packages(session: Session, *, customer_id: int,
                       service_id: int | None = None) -> list[CoveringPackage]:
     """The customer's packages in use (not cancelled by a refund), each with the services
     it covers; with ``service_id``, only those that cover it."""
     found = []
-    for package in list_packages(session, customer_id=customer_id):
-        if package.status != IN_USE:
-            continue
+    packages = [p for p in list_packages(session, customer_id=customer_id)
+                if p.status == IN_USE]
+    covered = services_covered(session, (p.plan_id for p in packages))
+    for package in packages:
         try:
             check_redeemable(session, package_id=package.id, customer_id=customer_id)
         except (NotFound, RuleViolation):
             continue
-        covering = CoveringPackage(package, _plan_services(session, package.plan_id))
+        covering = CoveringPackage(package, covered.get(package.plan_id or 0, ()))
         if service_id is None or covering.covers(service_id):
             found.append(covering)
     return found
@@ -229,7 +219,8 @@ def record_line(session: Session, *, staff_id: int, appointment_id: int, kind: s
                          sessions=same + 1, field="package")
         package = session.get(CustomerPackage, package_id)
         assert package is not None  # check_redeemable found it
-        if not covers(_plan_services(session, package.plan_id), item_id):
+        if not covers(services_covered(session, [package.plan_id]).get(
+                package.plan_id or 0, ()), item_id):
             raise RuleViolation(_("{package} does not cover {service}.").format(
                 package=package.name, service=item.name), field="package")
     now = clock.now()

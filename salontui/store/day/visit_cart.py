@@ -22,12 +22,12 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
 from sqlmodel import Session
 
 from salontui.i18n import _
 from salontui.store.bounds import boundary
 from salontui.store.cart import CartLine
+from salontui.store.catalog import services_covered
 from salontui.store.day.appointments import LineRow, get_appointment, status_words
 from salontui.store.errors import RuleViolation
 from salontui.store.models import CatalogItem, PlanService, table_of
@@ -128,13 +128,9 @@ def planned_redemptions(visit: VisitCart) -> dict[int, RedeemOffer]:
 
 def _covered(session: Session, plan_ids: set[int], service_ids: set[int]
              ) -> set[tuple[int, int]]:
-    """The (plan, service) pairs of ``plan_service`` among those asked."""
-    if not plan_ids or not service_ids:
-        return set()
-    rows = session.execute(select(_PS.c.plan_id, _PS.c.service_id)
-                           .where(_PS.c.plan_id.in_(plan_ids),
-                                  _PS.c.service_id.in_(service_ids)))
-    return {(r[0], r[1]) for r in rows}
+    """The (plan, service) pairs among those asked that a session pays for."""
+    return {(plan, service) for plan, services in services_covered(session, plan_ids).items()
+            for service in services if service in service_ids}
 
 
 def _session_of(line: LineRow, package: PackageRow | None, taken: int) -> str | None:
