@@ -108,29 +108,33 @@ def plan_lines(session: Session, lines: list[LineIn]) -> list[PlannedService]:
     return planned
 
 
-def check_start(session: Session, start: datetime, *, confirm_past: bool) -> None:
-    """A start earlier than now needs confirming, one before today is refused, and one
-    more than three years ahead is a typo."""
+def check_start(session: Session, start: datetime, *, confirm_past: bool) -> list[Conflict]:
+    """A start before today is refused and one more than three years ahead is a typo; one
+    earlier than now (a walk-in written down late) is a conflict to confirm, asked with
+    the others (:func:`conflicts_or_refuse`) in one question."""
     now = clock.now()
     today_start, _end = day_bounds(clock.today(), salon_offset(session))
     if start < today_start:
         raise ValidationError(_("An appointment cannot be booked in the past."),
                               field="starts_at")
-    if start < now and not confirm_past:
-        raise NeedsConfirmation(_("That time has passed: book it all the same?"),
-                                conflicts=[Conflict("past", _("The start has passed."))])
     if start > now + MAX_AHEAD:
         raise ValidationError(_("That is too far ahead to book."), field="starts_at")
+    if start < now and not confirm_past:
+        return [Conflict("past", _("The start has passed."))]
+    return []
 
 
 def conflicts_or_refuse(session: Session, planned: list[PlannedService], *, confirm: bool,
-                        branch_id: int | None, ignore: int | None = None) -> list[Conflict]:
-    """The booking's conflicts when confirmed; :class:`NeedsConfirmation` when not."""
+                        branch_id: int | None, ignore: int | None = None,
+                        past: list[Conflict] | None = None) -> list[Conflict]:
+    """The booking's conflicts when confirmed; when not, :class:`NeedsConfirmation` with
+    every one still to confirm (an unconfirmed past start among them: one question)."""
     found = find_conflicts(session, [PlannedLine(p.staff_id, p.starts_at, p.minutes)
                                      for p in planned],
                            branch_id=branch_id, ignore_appointment_id=ignore)
-    if found and not confirm:
-        raise NeedsConfirmation(" ".join(c.text for c in found), conflicts=found)
+    asked = list(past or []) + ([] if confirm else found)
+    if asked:
+        raise NeedsConfirmation(" ".join(c.text for c in asked), conflicts=asked)
     return found
 
 
@@ -179,12 +183,13 @@ def book_appointment(session: Session, *, staff_id: int, customer_id: int,
     note = clean_line(note, field="note", limit=MAX_NOTE,
                       too_long=_("Note is longer than {limit} characters."))
     planned = plan_lines(session, lines)
-    check_start(session, planned[0].starts_at, confirm_past=confirm_past)
+    past = check_start(session, planned[0].starts_at, confirm_past=confirm_past)
     customer = load_customer(session, customer_id)
     if customer.deleted_at is not None:
         raise RuleViolation(_("This customer is deleted; restore them first."),
                             field="customer")
-    found = conflicts_or_refuse(session, planned, confirm=confirm, branch_id=branch_id)
+    found = conflicts_or_refuse(session, planned, confirm=confirm, branch_id=branch_id,
+                                past=past)
     row = Appointment(customer_id=customer_id, starts_at=planned[0].starts_at,
                       status="booked", note=note, created_at=clock.now(),
                       branch_id=branch_id)
@@ -228,12 +233,12 @@ def change_appointment(session: Session, *, staff_id: int, appointment_id: int,
         raise RuleViolation(_("Only a booked visit can be moved or changed."),
                             field="status")
     planned = plan_lines(session, lines)
-    check_start(session, planned[0].starts_at, confirm_past=confirm_past)
+    past = check_start(session, planned[0].starts_at, confirm_past=confirm_past)
     if note is not None:
         row.note = clean_line(note, field="note", limit=MAX_NOTE,
                               too_long=_("Note is longer than {limit} characters."))
     found = conflicts_or_refuse(session, planned, confirm=confirm, branch_id=row.branch_id,
-                                ignore=row.id)
+                                ignore=row.id, past=past)
     before = get_appointment(session, appointment_id=appointment_id)
     _replace_lines(session, row, planned)
     # Moved: the same services at another time or with someone else; changed: services.
