@@ -108,6 +108,9 @@ async def test_the_search_palette_is_as_it_was(app):
             ("Open settings", "Catalogue, payment methods, card types, programmes, points, "
                               "groups, salon (F12)"),
             ("Switch staff member", "Who is at the desk (F2)"),
+            ("Open today's board",
+             "Today's visits: expected, arrived, paid, not followed up (Ctrl+T)"),
+            ("Open the appointment book", "The day by staff member and time (Ctrl+O)"),
             ("Show keys", "Every key of this screen (F1)"),
             ("Quit the desk", "Close salontui (Ctrl+Q)"),
         ]
