@@ -23,7 +23,7 @@ from salontui.store.day.appointments import (
 )
 from salontui.store.day.book import LineIn, book_appointment, change_appointment
 from salontui.store.day.conflicts import NeedsConfirmation, PlannedLine, find_conflicts
-from salontui.store.day.day_view import day_book
+from salontui.store.day.day_view import day_book, visit_view
 from salontui.store.day.schedule import (
     clear_staff_day,
     opening_for,
@@ -561,6 +561,11 @@ def test_the_day_book_columns_blocks_and_the_anyone_column(
          "booked"),
     ]
     assert shown.blocks[0].note == "Tóc dài"
+    with reader() as s:
+        opened = visit_view(s, appointment_id=visit.id)
+    assert (opened.customer_name, opened.customer_phone) == ("Nguyễn Thị Hương", "+84935320888")
+    assert [line.label for line in opened.appointment.lines] == ["Cắt tóc nữ", "Gội đầu"]
+    assert [e.change for e in opened.history] == ["booked"]
     assert shown.blocks[0].starts_at == at(TUESDAY, "10:00")
     # The grid runs from opening to the last visit's end, by slots.
     assert (shown.first_minute, shown.last_minute) == (9 * 60, 21 * 60)

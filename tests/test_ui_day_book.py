@@ -237,15 +237,39 @@ async def test_a_day_off_set_from_the_book_takes_the_column_away(db_url, engine,
                                                    TODAY + timedelta(days=6)))
 
 
-async def test_the_book_at_120_columns_shows_six_staff_and_more(db_url, engine, staff_id,
-                                                                salon):
+async def test_the_book_at_120_columns_overlaps_side_by_side_and_live_refresh(
+        db_url, engine, staff_id, salon):
+    from salontui.store.day.book import LineIn, book_appointment
+
+    bao = salon["techs"]["Bảo"]
     app = SalonApp(db_url, staff_id=staff_id)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_book(app, pilot)
+        grid = screen.query_one(DayGrid)
         lines = grid_lines(screen)
-        titles = [cell.strip() for cell in lines[0].split("│")[1:]]
-        assert titles[:7] == NAMES
+        titles = [" ".join(cell.split()) for cell in lines[0].split("│")[1:]]
+        assert titles == NAMES  # seven staff side by side, nothing to scroll
         assert len(lines) >= 30
+        # Another desk books Bảo over her 10:00 visit (an overlap confirmed): the book
+        # reads again and shows the two side by side; Right goes from one to the other.
+        with write_session(engine) as s:
+            overlap = book_appointment(s, staff_id=staff_id, customer_id=salon["customer"],
+                                       lines=[LineIn(salon["cut"], staff_id=bao,
+                                                     starts_at=at(TODAY, "10:15"))],
+                                       confirm=True, confirm_past=True).id
+        app.data_version += 1
+        await settle(pilot)
+        column = next(i for i, c in enumerate(grid.columns) if c.staff_id == bao)
+        assert grid.lanes[column] == 2
+        assert grid.select_block(salon["visits"]["morning"])
+        await pilot.press("down")  # 10:15: both visits on this row
+        await pilot.press("right")
+        assert (grid.column, grid.lane) == (column, 1)
+        assert grid.at_cursor().block.appointment_id == overlap
+        await pilot.press("right")  # on to the next staff member
+        assert grid.current_column().title == "Cúc" and grid.lane == 0
+        await pilot.press("left")
+        assert grid.at_cursor().block.appointment_id == overlap
 
 
 async def test_enter_on_an_empty_slot_books_there(db_url, engine, staff_id, salon):

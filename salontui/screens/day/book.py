@@ -114,6 +114,7 @@ class AppointmentBookScreen(StoreCalls, Screen[None]):
 
     def on_mount(self) -> None:
         self.title = _("Appointment book")
+        self.grid.cursor_moved = self.show_status
         self.grid.focus()
         self.watch(self.app, "data_version", self.data_changed, init=False)
         self.load()
@@ -289,8 +290,6 @@ class AppointmentBookScreen(StoreCalls, Screen[None]):
         grid = self.grid
         grid.place_cursor(row=0 if where == 0 else grid.rows - 1, lane=grid.lane)
 
-    def on_day_grid_moved(self, _event: DayGrid.Moved) -> None:
-        self.show_status()
 
     def action_day(self, step: int) -> None:
         self.go_to(self.shown_day() + timedelta(days=step))

@@ -8,15 +8,17 @@ first character (``·`` booked, ``»`` checked in, ``√`` paid, ``!`` no-show),
 book reads in 16 colours, on the Linux console and without colour at all. Two visits
 of one person at once sit side by side in the column (lanes).
 
-Columns are at least :data:`MIN_COLUMN` cells wide: what does not fit scrolls sideways
-with the cursor, the time column staying put (``<`` and ``>`` in the header say there is
-more). Only the lines on screen are drawn (Textual's line API), from a layout made once
-per day read, so a day of 30 staff and 400 visits repaints in a millisecond or two.
+Columns are at least :data:`MIN_COLUMN` cells wide (wider with lanes, and sharing
+the room left): what does not fit scrolls sideways with the cursor, the time column
+staying put (``<`` and ``>`` in the header say there is more). Only the lines on screen
+are drawn (Textual's line API), each as one strip of known length, from a layout made
+once per day read: a day of 30 staff and 400 visits draws in a few milliseconds.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -32,7 +34,8 @@ from salontui.widgets.tables import fit
 
 TIME_WIDTH = 6  # ">09:15"
 MIN_COLUMN = 16  # a staff column, its separator included
-MAX_COLUMN = 32
+MAX_COLUMN = 32  # the most a column (a lane of it) widens to on a wide screen
+LANE_MIN = 5  # a lane's least width ("·Khá…"), in a column with visits side by side
 SEPARATOR = "│"
 KEEP = -1  # place_cursor: stay in the column (no staff member has this id)
 MARKERS = {"booked": "·", "checked_in": "»", "paid": "√", "no_show": "!"}
@@ -93,17 +96,6 @@ class DayGrid(Widget, can_focus=True):
     DayGrid { height: 1fr; width: 1fr; }
     """
 
-    class Moved(Message):
-        """The cursor moved (the screen says what it is on)."""
-
-        def __init__(self, grid: DayGrid) -> None:
-            super().__init__()
-            self.grid = grid
-
-        @property
-        def control(self) -> DayGrid:
-            return self.grid
-
     class Clicked(Message):
         """A cell was clicked (``chosen``: a second click on the cursor's cell)."""
 
@@ -130,6 +122,7 @@ class DayGrid(Widget, can_focus=True):
         self.top = 0  # the first slot and column on screen
         self.left = 0
         self.now_row: int | None = None
+        self.cursor_moved: Callable[[], None] | None = None  # the screen's status line
 
     # -- data -------------------------------------------------------------------------
     @property
@@ -221,42 +214,71 @@ class DayGrid(Widget, can_focus=True):
 
     # -- the cursor -------------------------------------------------------------------
     def move(self, rows: int = 0, columns: int = 0) -> None:
-        """Move by slots (up/down) and by lanes and columns (left/right)."""
+        """Move by slots (up/down) and by staff (left/right); left/right stop first at a
+        visit side by side with the one under the cursor (another lane, this row)."""
         if not self.columns or not self.rows:
             return
+        before = (self.top, self.left, self.row)
         self.row = max(0, min(self.row + rows, self.rows - 1))
+        self.lane = min(self.lane, self.lanes[self.column] - 1)
         step = 1 if columns > 0 else -1
         for _ in range(abs(columns)):
-            lane, column = self.lane + step, self.column
-            if lane >= self.lanes[column]:
-                if column + 1 >= len(self.columns):
-                    break
-                column, lane = column + 1, 0
-            elif lane < 0:
-                if column == 0:
-                    break
-                column -= 1
-                lane = self.lanes[column] - 1
-            self.column, self.lane = column, lane
-        self.moved()
+            busy = self.busy_lanes(self.column)
+            beside = [lane for lane in busy if (lane - self.lane) * step > 0]
+            if beside:
+                self.lane = min(beside) if step > 0 else max(beside)
+                continue
+            column = self.column + step
+            if not 0 <= column < len(self.columns):
+                break
+            busy = self.busy_lanes(column)
+            self.column = column
+            self.lane = (busy[0] if step > 0 else busy[-1]) if busy else 0
+        self.moved(before)
 
-    def moved(self) -> None:
+    def busy_lanes(self, column: int) -> list[int]:
+        """The lanes of ``column`` with a visit on the cursor's row."""
+        cells = self.cover[column].get(self.row) if column < len(self.cover) else None
+        return [lane for lane, cell in enumerate(cells or ()) if cell is not None]
+
+    def moved(self, before: tuple[int, int, int] | None = None) -> None:
+        """The cursor moved from ``before`` (top, left, row): only its old and new lines
+        and the header are drawn again when the view did not scroll."""
         self.scroll_to_cursor()
-        self.refresh()
-        self.post_message(self.Moved(self))
+        if before is not None and before[:2] == (self.top, self.left):
+            self.refresh_cursor_rows(0, before[2], self.row)
+        else:
+            self.refresh()
+        if self.cursor_moved is not None:
+            self.cursor_moved()
 
     @property
     def page_height(self) -> int:
         return max(1, self.size.height - 1)
 
-    def layout_columns(self) -> tuple[int, int]:
-        """(column width, how many columns fit) at the widget's width."""
+    def natural_width(self, column: int, room: int) -> int:
+        """A column's least width: a staff name's, or more lanes side by side."""
+        return min(room, max(MIN_COLUMN, 1 + self.lanes[column] * LANE_MIN))
+
+    def visible_columns(self) -> list[tuple[int, int]]:
+        """(column, width) of the columns on screen from :attr:`left`; the room left over
+        is shared among them (each up to :data:`MAX_COLUMN` a lane)."""
         room = max(MIN_COLUMN, self.size.width - TIME_WIDTH)
-        count = max(1, len(self.columns))
-        if count * MIN_COLUMN <= room:
-            return min(MAX_COLUMN, room // count), count
-        shown = max(1, room // MIN_COLUMN)
-        return room // shown, shown
+        shown: list[list[int]] = []
+        used = 0
+        for column in range(self.left, len(self.columns)):
+            width = self.natural_width(column, room)
+            if shown and used + width > room:
+                break
+            shown.append([column, width])
+            used += width
+        spare = room - used
+        for index, entry in enumerate(shown):
+            share = spare // (len(shown) - index)
+            grow = max(0, min(share, MAX_COLUMN * self.lanes[entry[0]] - entry[1]))
+            entry[1] += grow
+            spare -= grow
+        return [(column, width) for column, width in shown]
 
     def scroll_to_cursor(self) -> None:
         page = self.page_height
@@ -265,12 +287,18 @@ class DayGrid(Widget, can_focus=True):
         elif self.row >= self.top + page:
             self.top = self.row - page + 1
         self.top = max(0, min(self.top, max(0, self.rows - page)))
-        _width, shown = self.layout_columns()
-        if self.column < self.left:
-            self.left = self.column
-        elif self.column >= self.left + shown:
-            self.left = self.column - shown + 1
-        self.left = max(0, min(self.left, max(0, len(self.columns) - shown)))
+        if not self.columns:
+            self.left = 0
+            return
+        room = max(MIN_COLUMN, self.size.width - TIME_WIDTH)
+        self.left = max(0, min(self.left, self.column))
+        while self.left < self.column and self.column not in {
+                c for c, _w in self.visible_columns()}:
+            self.left += 1
+        # No blank room at the right while columns to the left are hidden.
+        while self.left > 0 and sum(self.natural_width(c, room) for c in range(
+                self.left - 1, len(self.columns))) <= room:
+            self.left -= 1
 
     def on_resize(self) -> None:
         self.scroll_to_cursor()
@@ -279,20 +307,22 @@ class DayGrid(Widget, can_focus=True):
     def on_click(self, event) -> None:
         if self.book is None or not self.columns:
             return
-        width, shown = self.layout_columns()
         row = self.top + event.y - 1
         if event.y < 1 or not 0 <= row < self.rows or event.x < TIME_WIDTH:
             return
-        column = self.left + (event.x - TIME_WIDTH) // width
-        if column >= min(len(self.columns), self.left + shown):
-            return
-        inside = (event.x - TIME_WIDTH) % width - 1
-        lanes = self.lanes[column]
-        lane = max(0, min(lanes - 1, inside // max(1, (width - 1) // lanes)))
-        chosen = (row, column, lane) == (self.row, self.column, self.lane) or event.chain > 1
-        self.row, self.column, self.lane = row, column, lane
-        self.moved()
-        self.post_message(self.Clicked(self, chosen))
+        x = TIME_WIDTH
+        for column, width in self.visible_columns():
+            if x <= event.x < x + width:
+                lanes = self.lanes[column]
+                inside = event.x - x - 1
+                lane = max(0, min(lanes - 1, inside // max(1, (width - 1) // lanes)))
+                chosen = (row, column, lane) == (self.row, self.column, self.lane) \
+                    or event.chain > 1
+                self.row, self.column, self.lane = row, column, lane
+                self.moved()
+                self.post_message(self.Clicked(self, chosen))
+                return
+            x += width
 
     # -- drawing ----------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
@@ -302,15 +332,14 @@ class DayGrid(Widget, can_focus=True):
         base = self.rich_style
         if self.book is None or not self.columns:
             return Strip.blank(width, base)
-        column_width, shown = self.layout_columns()
-        visible = range(self.left, min(len(self.columns), self.left + shown))
+        visible = self.visible_columns()
         muted = base + _style("dim")
-        used = TIME_WIDTH + len(visible) * column_width
+        used = TIME_WIDTH + sum(width for _column, width in visible)
         segments: list[Segment] = []
         if y == 0:
             segments.append(Segment("<".ljust(TIME_WIDTH) if self.left else " " * TIME_WIDTH,
                                     muted))
-            for column in visible:
+            for column, column_width in visible:
                 spec = self.columns[column]
                 segments.append(Segment(SEPARATOR, muted))
                 title_style = base + _style("bold" if spec.working else "dim italic")
@@ -318,7 +347,7 @@ class DayGrid(Widget, can_focus=True):
                     title_style += _style("underline")
                 segments.append(Segment(fit(spec.title, column_width - 1), title_style))
             strip = Strip(segments, used)
-            if visible and visible[-1] < len(self.columns) - 1:  # more to the right
+            if visible and visible[-1][0] < len(self.columns) - 1:  # more to the right
                 strip = Strip.join([strip.crop(0, max(0, width - 1)),
                                     Strip([Segment(">", muted)], 1)])
             return strip.adjust_cell_length(width, base)
@@ -338,7 +367,7 @@ class DayGrid(Widget, can_focus=True):
             time_style = base + _style("bold")
         segments.append(Segment((">" if is_now else " ") + label, time_style))
         reverse = _style("reverse")
-        for column in visible:
+        for column, column_width in visible:
             segments.append(Segment(SEPARATOR, muted))
             lanes = self.lanes[column]
             room = column_width - 1
@@ -367,9 +396,10 @@ class DayGrid(Widget, can_focus=True):
             return Strip(segments, width)
         return Strip(segments, used).crop(0, width) if used > width else Strip(segments, width)
 
-    def refresh_cursor_rows(self, *rows: int) -> None:
-        """Redraw only the lines of ``rows`` (a cursor move within the page)."""
-        for row in rows:
+    def refresh_cursor_rows(self, header: int, *rows: int) -> None:
+        """Redraw only the header (the column's underline) and the lines of ``rows``."""
+        self.refresh(Region(0, header, self.size.width, 1))
+        for row in set(rows):
             y = row - self.top + 1
             if 1 <= y < self.size.height:
                 self.refresh(Region(0, y, self.size.width, 1))
