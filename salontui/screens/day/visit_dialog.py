@@ -167,7 +167,7 @@ class VisitDialog(StoreCalls, ModalScreen[bool]):
                 ("check_in", "day.visit.check_in", _("check in")),
                 ("undo_check_in", "day.visit.undo_check_in", _("undo check-in")),
                 ("cashier", "day.visit.cashier", _("to cashier")),
-                ("change", "day.visit.change", _("move/change")),
+                ("change", "day.visit.change", _("move")),
                 ("cancel", "day.visit.cancel", _("cancel")),
                 ("no_show", "day.visit.no_show", _("no-show")),
                 ("customer", "day.visit.customer", _("customer")),

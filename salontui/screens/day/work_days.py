@@ -125,7 +125,8 @@ class WorkDaysDialog(FormDialog):
                     key="work_days", hint=_("Left/Right a day, Space on or off"))
         exception = self.staff.exception
         choice = "week" if exception is None else ("on" if exception else "off")
-        yield Field(day, RadioChoice([("week", _("as the week")), ("off", _("day off")),
+        on_day = _("On {date}").format(date=fmt.date(self.day))
+        yield Field(on_day, RadioChoice([("week", _("as the week")), ("off", _("day off")),
                                       ("on", _("working"))], value=choice, id="day-choice"),
                     key="day_choice", aliases=("day", "working"))
         yield Field(_("Note"), DeskInput(value=self.staff.note, id="day-note",
