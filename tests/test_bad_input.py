@@ -24,7 +24,7 @@ from salontui.store import care, catalog, customers, ledger, packages, promotion
 from salontui.store.bounds import boundary, check_email
 from salontui.store.cart import Cart, CartLine, CartPayment
 from salontui.store.checkout import checkout
-from salontui.store.day.appointments import book_appointment
+from salontui.store.day.book import LineIn, book_appointment
 from salontui.store.db import read_session, write_session
 from salontui.store.drafts import park_cart
 from salontui.store.errors import SalonError, ValidationError
@@ -301,8 +301,8 @@ def store_calls(d) -> list[tuple[str, object, dict]]:
          who | {"name": "Hè", "description": "", "discount_percent": 5,
                 "valid_until": today + timedelta(days=30)}),
         ("book_appointment", book_appointment,
-         who | {"customer_id": d["customer"], "starts_at": datetime.now() + timedelta(days=1),
-                "services": "Cắt", "note": ""}),
+         who | {"customer_id": d["customer"], "note": "", "confirm": True,
+                "lines": [LineIn(d["item"], starts_at=datetime.now() + timedelta(days=1))]}),
         ("create_item", catalog.create_item,
          who | {"name": "Sấy", "kind": "service", "price": 50_000}),
         ("checkout", checkout, who | {"cart": cart, "idempotency_key": "new-key"}),
