@@ -30,6 +30,7 @@ from salontui.store.day.schedule import (
     set_staff_day,
     set_work_days,
     staff_days,
+    staff_on,
     working_staff,
     works_on,
 )
@@ -458,6 +459,9 @@ def test_working_days_and_exceptions(fixed_now, engine, writer, reader, staff_id
         assert [c.name for c in working_staff(s, SATURDAY)] == ["Ánh", "Lê Văn Tài"]
         assert works_on(s, bich, TUESDAY) and not works_on(s, bich, SATURDAY)
         assert not works_on(s, staff_id, TUESDAY)  # the owner: 0000000
+        everyone = {c.name: c.working for c in staff_on(s, SATURDAY)}
+        assert everyone == {"Ánh": True, "Bích": False, "Lê Văn Tài": True,
+                            "Trần Thu Hà": False}
     audits = count(reader, "audit_log")
     with writer() as s:
         set_staff_day(s, staff_id=staff_id, member_id=an, day=TUESDAY, working=False,

@@ -304,3 +304,26 @@ async def test_enter_on_an_empty_slot_books_there(db_url, engine, staff_id, salo
         [block] = [b for b in screen.book.blocks if b.staff_id == salon["techs"]["Giang"]]
         assert (block.starts.time(), block.label) == (time(15), "Cắt tóc nữ")
         assert grid.at_cursor() is not None and grid.at_cursor().block == block
+
+
+async def test_a_day_nobody_works_books_anyone_and_adds_a_working_day(db_url, engine,
+                                                                      staff_id, fixed_now):
+    """Only the owner, in no book: the day has the "Anyone" column; w there asks whose
+    days, and an extra working day puts the owner in the book."""
+    from salontui.screens.day.work_days import ChooseStaffDialog, WorkDaysDialog
+
+    app = SalonApp(db_url, staff_id=staff_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_book(app, pilot)
+        grid = screen.query_one(DayGrid)
+        assert [c.title for c in grid.columns] == ["Anyone"]
+        await pilot.press("w")
+        await settle(pilot)
+        assert isinstance(app.screen, ChooseStaffDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WorkDaysDialog)
+        await pilot.press("tab", "w", "enter")  # this day: working
+        await settle(pilot)
+        assert app.screen is screen
+        assert [c.title for c in grid.columns] == ["Trần Thu Hà"]

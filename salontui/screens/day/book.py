@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
     from salontui.store.day.appointments import AppointmentRow
     from salontui.store.day.day_view import Block, DayBook
+    from salontui.store.day.schedule import StaffColumn
 
 WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
             N_("Saturday"), N_("Sunday"))
@@ -195,7 +196,7 @@ class AppointmentBookScreen(StoreCalls, Screen[None]):
         minute = grid.cursor_minute() if keep else None
         self.book = book
         columns = []
-        if book.unassigned:
+        if book.unassigned or not book.columns:  # a day nobody works still books "anyone"
             columns.append(GridColumn(None, _("Anyone")))
         for c in book.columns:
             title = c.name if c.working else _("{name} (off)").format(name=c.name)
@@ -377,21 +378,43 @@ class AppointmentBookScreen(StoreCalls, Screen[None]):
         check_in(self, placed.block.appointment_id, done=done)
 
     def action_work_days(self) -> None:
+        """The working days of the cursor's staff member; on the "Anyone" column (or a
+        day nobody works), of a staff member chosen first."""
         column = self.grid.current_column()
         book = self.book
-        if column is None or column.staff_id is None or book is None:
-            self.desk.notify(_("Put the cursor on a staff member's column."), timeout=3)
+        if book is None:
             return
-        staff = next((c for c in book.columns if c.id == column.staff_id), None)
-        if staff is None:
+        staff = next((c for c in book.columns
+                      if column is not None and c.id == column.staff_id), None)
+        if staff is not None:
+            self.edit_work_days(staff)
             return
+        day, branch_id = book.day, self.desk.branch_id
+
+        def read(session: Session) -> list[StaffColumn]:
+            from salontui.store.day.schedule import staff_on
+
+            return staff_on(session, day, branch_id)
+
+        def choose(everyone: list[StaffColumn]) -> None:
+            from salontui.screens.day.work_days import ChooseStaffDialog
+
+            def chosen(member: StaffColumn | None) -> None:
+                if member is not None:
+                    self.edit_work_days(member)
+
+            self.app.push_screen(ChooseStaffDialog(everyone), callback=chosen)
+
+        self.ask(read, choose)
+
+    def edit_work_days(self, staff: StaffColumn) -> None:
         from salontui.screens.day.work_days import WorkDaysDialog
 
         def saved(result: object) -> None:
             if result is not None:
                 self.bump()
 
-        self.app.push_screen(WorkDaysDialog(staff, book.day), callback=saved)
+        self.app.push_screen(WorkDaysDialog(staff, self.shown_day()), callback=saved)
 
     def bump(self) -> None:
         """This desk wrote: the book and the lists behind it read again (another desk's

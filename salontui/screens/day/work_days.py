@@ -3,7 +3,8 @@
 The weekly pattern (Monday..Sunday: Left/Right go through the days, Space or the day's
 number 1-7 turns one on or off) and the day shown in the book: as the week says, a day
 off, or an extra working day, with a note ("Nghỉ phép"). Enter saves both in one go;
-the book then shows the staff member's column or not.
+the book then shows the staff member's column or not. From the book's "Anyone" column (or
+a day nobody works) :class:`ChooseStaffDialog` asks whose days first.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -159,3 +161,50 @@ class WorkDaysDialog(FormDialog):
             return True
 
         return save
+
+
+class ChooseStaffDialog(ModalScreen):
+    """Whose working days to set (from the book's "Anyone" column, or a day nobody works):
+    every active staff member, marked off when they do not work the day shown; answers
+    the chosen StaffColumn or None."""
+
+    BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="day.work_days.cancel_choice")]
+
+    def __init__(self, staff: list[StaffColumn]) -> None:
+        super().__init__()
+        self.staff = list(staff)
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import Vertical
+        from textual.widgets import OptionList
+        from textual.widgets.option_list import Option
+
+        from salontui.screens.dialogs.labels import stored_label
+        from salontui.store.kinds import STAFF_ROLE_LABELS
+
+        with Vertical(classes="dialog") as box:
+            box.border_title = _("Whose working days?")
+            options = []
+            for member in self.staff:
+                role = stored_label(STAFF_ROLE_LABELS, member.role)
+                state = "" if member.working else " · " + _("off")
+                options.append(Option(Content(f"{member.name} ({role}){state}"),
+                                      id=str(member.id)))
+            yield OptionList(*options, id="work-staff", compact=True)
+            yield Static(_("Up/Down to choose, Enter to open, Esc to cancel"),
+                         classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        from textual.widgets import OptionList
+
+        choices = self.query_one(OptionList)
+        choices.focus()
+        if self.staff:
+            choices.highlighted = 0
+
+    def on_option_list_option_selected(self, event) -> None:
+        event.stop()
+        self.dismiss(next(m for m in self.staff if str(m.id) == event.option.id))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

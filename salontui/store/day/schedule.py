@@ -114,11 +114,11 @@ def name_order(name: str, staff_id: int) -> tuple[str, str, int]:
 
 
 def columns_for(session: Session, day: date, branch_id: int | None,
-                booked: Iterable[int] = ()) -> list[StaffColumn]:
+                booked: Iterable[int] = (), *, everyone: bool = False) -> list[StaffColumn]:
     """The columns of ``day``: active staff of the branch (and of every branch) who work
-    that day, and everyone in ``booked`` (staff with visits that day), off or not. By
-    name. One query (staff with the day's exception), one more for booked staff from
-    elsewhere."""
+    that day (with ``everyone``: off or not), and everyone in ``booked`` (staff with
+    visits that day), off or not. By name. One query (staff with the day's exception),
+    one more for booked staff from elsewhere."""
     statement = (
         select(_S.c.id, _S.c.name, _S.c.role, _S.c.work_days, _D.c.working, _D.c.note)
         .select_from(_S.outerjoin(_D, and_(_D.c.staff_id == _S.c.id, _D.c.day == day)))
@@ -130,7 +130,7 @@ def columns_for(session: Session, day: date, branch_id: int | None,
     found: dict[int, StaffColumn] = {}
     for sid, name, role, work_days, exception, note in session.execute(statement):
         working = works(work_days, day, exception)
-        if working or sid in booked_ids:
+        if working or everyone or sid in booked_ids:
             found[sid] = StaffColumn(id=sid, name=name, role=role, working=working,
                                      note=note or "", exception=exception,
                                      work_days=work_days or "0000000")
@@ -178,6 +178,13 @@ def working_staff(session: Session, day: date, branch_id: int | None = None
                   ) -> list[StaffColumn]:
     """The book's columns on the salon's ``day`` (see :func:`columns_for`)."""
     return columns_for(session, day, branch_id, booked_staff(session, day, branch_id))
+
+
+@boundary
+def staff_on(session: Session, day: date, branch_id: int | None = None) -> list[StaffColumn]:
+    """Every active staff member of the branch (and of every branch), each saying whether
+    they work on ``day``: whose working days to set."""
+    return columns_for(session, day, branch_id, everyone=True)
 
 
 def opening_for(session: Session, day: date) -> tuple[time, time] | None:
