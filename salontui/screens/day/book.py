@@ -118,7 +118,19 @@ class AppointmentBookScreen(StoreCalls, Screen[None]):
         self.grid.cursor_moved = self.show_status
         self.grid.focus()
         self.watch(self.app, "data_version", self.data_changed, init=False)
+        # The current time's mark moves down a slot as the day goes (drawn only then:
+        # an idle desk sends nothing).
+        self.set_interval(30, self.tick)
         self.load()
+
+    def tick(self) -> None:
+        grid, book = self.grid, self.book
+        if book is None:
+            return
+        row = self.now_row(book)
+        if row != grid.now_row:
+            grid.now_row = row
+            grid.refresh()
 
     # -- the day ------------------------------------------------------------------------
     def today(self) -> date:
