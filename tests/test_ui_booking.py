@@ -228,7 +228,8 @@ async def test_change_a_visits_services(db_url, engine, staff_id, salon):
 
 
 async def test_cancel_needs_a_reason_no_show_check_in_and_show(db_url, engine, staff_id, salon):
-    from salontui.screens.day.visit_actions import CancelVisitDialog, VisitHistoryDialog
+    from salontui.screens.day.visit_actions import CancelVisitDialog
+    from salontui.screens.day.visit_dialog import VisitDialog
 
     first = book_at(engine, staff_id, salon, TOMORROW_10)
     second = book_at(engine, staff_id, salon, TOMORROW_10 + timedelta(days=1))
@@ -262,12 +263,12 @@ async def test_cancel_needs_a_reason_no_show_check_in_and_show(db_url, engine, s
         assert app.screen is detail
         await keys(pilot, "s")
         shown = app.screen
-        assert isinstance(shown, VisitHistoryDialog)
+        assert isinstance(shown, VisitDialog)
         [line] = table_rows(shown, "#visit-lines")
         assert line[1:4] == ["Cắt tóc nữ", "Nguyễn Thị Lan", "45"]
         changes = [row[1] for row in table_rows(shown, "#visit-history")]
         assert changes == ["booked", "cancelled"]
-        assert "Khách báo bận" in table_rows(shown, "#visit-history")[1][2]
+        assert "Khách báo bận" in table_rows(shown, "#visit-history")[1][3]
         await keys(pilot, "escape")
         assert app.screen is detail
 
@@ -297,7 +298,8 @@ async def test_a_start_that_has_passed_is_asked_about_first(db_url, engine, staf
 async def test_a_double_booking_is_warned_then_confirmed_and_recorded(db_url, engine,
                                                                       staff_id, salon):
     from salontui.screens.day.booking import BookingDialog
-    from salontui.screens.day.visit_actions import VisitHistoryDialog, show_visit
+    from salontui.screens.day.visit_actions import show_visit
+    from salontui.screens.day.visit_dialog import VisitDialog
     from salontui.screens.dialogs.confirm import ConfirmDialog
 
     first = book_at(engine, staff_id, salon, TOMORROW_10)
@@ -320,9 +322,9 @@ async def test_a_double_booking_is_warned_then_confirmed_and_recorded(db_url, en
         assert [e.change for e in history(engine, second.id)] == ["booked", "overlap"]
         show_visit(app.screen, second.id)
         await settle(pilot)
-        assert isinstance(app.screen, VisitHistoryDialog)
+        assert isinstance(app.screen, VisitDialog)
         overlap = table_rows(app.screen, "#visit-history")[1]
-        assert overlap[1] == "overlap confirmed" and "Lan" in overlap[2]
+        assert overlap[1] == "overlap confirmed" and "Lan" in overlap[3]
 
 
 BAD_INPUT = [

@@ -18,20 +18,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from salontui.i18n import _
-from salontui.keymap import key_of
-from salontui.screens.app_access import DeskApp
 from salontui.screens.base import StoreCalls
 from salontui.screens.dialogs.base import FormDialog
 from salontui.store.errors import ValidationError
 from salontui.widgets.inputs import DeskInput, Field
-from salontui.widgets.tables import Col, DeskTable
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -173,11 +167,11 @@ def cancel_visit(screen: StoreCalls, appointment_id: int, done: Done = None) -> 
 
 
 def show_visit(screen: StoreCalls, appointment_id: int) -> None:
-    """The visit's lines (who does what when, who recorded each) and its history."""
-    def show(visit: Visit) -> None:
-        screen.desk.push_screen(VisitHistoryDialog(visit))
+    """The visit's lines (who does what when, who recorded each), its history and what
+    can be done with it (the book's visit dialog)."""
+    from salontui.screens.day.visit_dialog import VisitDialog
 
-    _with_visit(screen, appointment_id, show, history=True)
+    screen.desk.push_screen(VisitDialog(appointment_id))
 
 
 class CancelVisitDialog(FormDialog):
@@ -215,83 +209,3 @@ class CancelVisitDialog(FormDialog):
                                           reason=reason)
 
         return cancel
-
-
-class VisitHistoryDialog(DeskApp, ModalScreen):
-    """One visit, read only: its lines and its history; Esc or Enter closes."""
-
-    DEFAULT_CSS = """
-    VisitHistoryDialog .visit-dialog { width: 78; height: auto; max-height: 100%; }
-    VisitHistoryDialog #visit-lines { height: auto; max-height: 7; }
-    VisitHistoryDialog #visit-history { height: auto; max-height: 10; }
-    VisitHistoryDialog .visit-head { margin-top: 1; text-style: bold; }
-    """
-
-    BINDINGS = [Binding("escape,enter", "close", _("Close"), id="day.visit_history.close")]
-
-    def __init__(self, visit: Visit) -> None:
-        super().__init__()
-        self.visit = visit
-
-    def compose(self) -> ComposeResult:
-        from salontui.screens.dialogs.labels import stored_label
-        from salontui.store.kinds import APPOINTMENT_STATUS_LABELS
-
-        fmt = self.desk.formatter
-        row = self.visit.row
-        with Vertical(classes="dialog visit-dialog") as box:
-            box.border_title = _("Visit #{id}").format(id=row.id)
-            box.border_subtitle = f"{self.visit.customer_code} {self.visit.customer_name}"
-            status = stored_label(APPOINTMENT_STATUS_LABELS, row.status)
-            head = _("{start}–{end} · {status}").format(
-                start=fmt.datetime(row.starts_at), end=f"{fmt.local(row.ends_at):%H:%M}",
-                status=status)
-            if row.invoice_code:
-                head += " · " + _("invoice {code}").format(code=row.invoice_code)
-            yield Static(Content(head))
-            if row.note:
-                yield Static(Content(_("Note: {note}").format(note=row.note)))
-            if row.reason:
-                yield Static(Content(_("Reason: {reason}").format(reason=row.reason)))
-            yield DeskTable([
-                Col("time", _("Time"), 11),
-                Col("what", _("Service"), None, min_width=12),
-                Col("staff", _("Staff"), 10, grow=1, max_width=18),
-                Col("minutes", _("Min"), 4, justify="right"),
-                Col("by", _("Recorded by"), 10, grow=1, max_width=16),
-            ], id="visit-lines")
-            yield Static(_("History"), classes="visit-head")
-            yield DeskTable([
-                Col("when", _("When"), 16),
-                Col("change", _("Change"), 12),
-                Col("note", _("Note"), None, min_width=12, prose=True),
-                Col("by", _("By"), 10, grow=1, max_width=16),
-            ], id="visit-history")
-            yield Static(_("{key} closes").format(key=key_of(self, "day.visit_history.close")),
-                         classes="dialog-hint")
-
-    def on_mount(self) -> None:
-        fmt = self.desk.formatter
-        lines = []
-        for line in self.visit.row.lines:
-            when = ""
-            if line.starts_at is not None and line.ends_at is not None:
-                when = f"{fmt.local(line.starts_at):%H:%M}–{fmt.local(line.ends_at):%H:%M}"
-            what = line.label if line.quantity == 1 else f"{line.label} ×{line.quantity}"
-            minutes = str(line.minutes) if line.kind == "service" else ""
-            lines.append((line.id, [when, what, line.staff_name or _("anyone"), minutes,
-                                    line.recorded_by_name or _("desk")]))
-        table = self.query_one("#visit-lines", DeskTable)
-        table.set_rows(lines)
-        table.styles.height = 1 + max(1, min(len(lines), 6))
-        history = [(str(index), [fmt.datetime(e.created_at), change_label(e.change), e.note,
-                                 e.staff_name or ""])
-                   for index, e in enumerate(self.visit.history)]
-        events = self.query_one("#visit-history", DeskTable)
-        events.set_rows(history)
-        events.styles.height = 1 + max(1, min(len(history), 9))
-        events.focus()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
