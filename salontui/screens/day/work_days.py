@@ -45,9 +45,9 @@ class WeekChoice(Widget, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("right", "move(1)", "Next day", id="week.next", show=False),
-        Binding("left", "move(-1)", "Previous day", id="week.previous", show=False),
-        Binding("space,x", "flip", "Works or not", id="week.toggle", show=False),
+        Binding("right", "move(1)", _("Next day"), id="day.week.next", show=False),
+        Binding("left", "move(-1)", _("Previous day"), id="day.week.previous", show=False),
+        Binding("space,x", "flip", _("Works or not"), id="day.week.toggle", show=False),
     ]
 
     value: reactive[str] = reactive("0000000")
