@@ -388,6 +388,7 @@ class Appointment(SQLModel, table=True):
         Index("ix_appointment_customer_starts", "customer_id", "starts_at"),
         Index("ix_appointment_starts", "starts_at"),
         Index("ix_appointment_reminder", "next_reminder_at"),
+        Index("ix_appointment_invoice", "invoice_id"),  # the visit an invoice paid
     )
 
     id: int | None = Field(default=None, primary_key=True)

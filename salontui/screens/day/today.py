@@ -245,11 +245,14 @@ class TodayScreen(StoreCalls, Screen[None]):
                 n=self.reminders, key=key_of(self, "day.today.reminders")))
         self.query_one("#today-head", Static).update(Content(" · ".join(parts)))
         tabs: list[Content | str | tuple[str, str]] = []
-        for name, _key, label, _tip in FILTERS:
-            if tabs:
-                tabs.append("  ")
-            text = f"{key_of(self, f'day.today.show_{name}')} {_(label)} {self.count_of(name)}"
-            tabs.append((f" {text} ", "bold reverse") if name == self.filter else text)
+        for name, _key, label, _tip in FILTERS:  # one space apart: 80 columns in every language
+            key = key_of(self, f"day.today.show_{name}")
+            text = f"{_(label)} {self.count_of(name)}"
+            if name == self.filter:
+                tabs.append((f"{key} {text}", "bold reverse"))
+            else:
+                tabs.extend(((key, "bold"), f" {text}"))
+            tabs.append(" ")
         self.query_one("#today-tabs", Static).update(Content.assemble(*tabs))
 
     def count_of(self, name: str) -> int:

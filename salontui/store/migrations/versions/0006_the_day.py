@@ -129,6 +129,7 @@ def upgrade() -> None:
     op.execute("UPDATE appointment SET followed_up_at = created_at "
                "WHERE next_step <> '' OR service_notes <> '' OR next_focus <> ''")
     op.create_index("ix_appointment_reminder", "appointment", ["next_reminder_at"])
+    op.create_index("ix_appointment_invoice", "appointment", ["invoice_id"])
     op.create_table(
         "appointment_event",
         sa.Column("id", sa.Integer(), nullable=False),
