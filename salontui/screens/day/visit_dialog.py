@@ -91,7 +91,7 @@ class VisitDialog(StoreCalls, ModalScreen[bool]):
             yield Label(_("History"), classes="visit-title")
             yield DeskTable([
                 Col("when", _("When"), 16),
-                Col("change", _("Change"), 10),
+                Col("change", _("Event"), 10),
                 Col("by", _("By"), 10, drop=1),
                 Col("note", _("Note"), None, min_width=12),
             ], id="visit-history")

@@ -192,8 +192,10 @@ def visit_cart(session: Session, appointment_id: int) -> VisitCart:
             continue
         kind = "product" if line.kind == "product" else "service"
         if item.kind != kind:
-            notes.append(_("Line {n}: {name} is not a {kind} of the catalogue: left "
-                           "out.").format(n=line.position, name=item.name, kind=kind))
+            notes.append((_("Line {n}: {name} is not a product of the catalogue: left out.")
+                          if kind == "product" else
+                          _("Line {n}: {name} is not a service of the catalogue: left out."))
+                         .format(n=line.position, name=item.name))
             continue
         if not item.active:
             notes.append(_("Line {n}: {name} is retired from the catalogue: left "
