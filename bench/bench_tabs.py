@@ -69,8 +69,8 @@ def counts(path: Path) -> dict[str, int]:
 
 def calls(engine) -> dict[str, tuple]:
     """Per tab: (function of (session, offset), rows) as the detail screen asks for them."""
-    from salontui.store.day.appointments import list_appointments
     from salontui.store.care import list_care_notes
+    from salontui.store.day.appointments import list_appointments
     from salontui.store.invoices import count_invoices, list_invoices
     from salontui.store.ledger import card_history, ledger_history
     from salontui.store.packages import list_packages

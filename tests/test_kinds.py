@@ -97,7 +97,6 @@ def test_every_label_is_translated(path):
 
 def test_the_store_checks_against_the_same_values():
     from salontui.store import (
-        appointments,
         care,
         cart,
         catalog,
@@ -107,6 +106,7 @@ def test_the_store_checks_against_the_same_values():
         rules,
         staff,
     )
+    from salontui.store.day import appointments
     from salontui.store.sales import cart_rules
 
     assert tuple(kinds.LineKind) == cart.LINE_KINDS
