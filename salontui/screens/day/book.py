@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
 
 from salontui.i18n import N_, _, ngettext
@@ -31,6 +31,7 @@ from salontui.keymap import key_of
 from salontui.screens.base import StoreCalls
 from salontui.screens.commands import Command, binding_commands
 from salontui.screens.day.book_grid import KEEP, DayGrid, GridColumn
+from salontui.screens.day.live import LiveDay
 from salontui.screens.dialogs.base import FormDialog
 from salontui.store.errors import SalonError
 from salontui.widgets.footer import DeskFooter
@@ -48,7 +49,7 @@ WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Fr
 CONTEXT_ROWS = 2  # slots shown above the current time when today opens
 
 
-class AppointmentBookScreen(StoreCalls, Screen[None]):
+class AppointmentBookScreen(LiveDay, StoreCalls, Screen[None]):
     """The day's book: slots down, staff across."""
 
     help_title = _("Appointment book")
@@ -97,7 +98,6 @@ class AppointmentBookScreen(StoreCalls, Screen[None]):
         self.day = day
         self.book: DayBook | None = None
         self.placed_day: date | None = None  # the day the cursor was placed for
-        self.stale = False  # a change came while another screen covered this one
         # The days either side of the one shown, read ahead (each with the data version it
         # was read at): [ and ] show them at once, with no round trip to the store.
         self.ahead: dict[date, tuple[int, DayBook]] = {}
@@ -133,11 +133,6 @@ class AppointmentBookScreen(StoreCalls, Screen[None]):
             grid.refresh()
 
     # -- the day ------------------------------------------------------------------------
-    def today(self) -> date:
-        from salontui.store import clock
-
-        return self.desk.formatter.local(clock.now()).date()
-
     def shown_day(self) -> date:
         if self.day is None:
             self.day = self.today()
@@ -276,20 +271,8 @@ class AppointmentBookScreen(StoreCalls, Screen[None]):
         return " · ".join(words)
 
     # -- live refresh ---------------------------------------------------------------
-    def data_changed(self, _version: int) -> None:
-        """Written here or at another desk: read the day again if it can be seen (only
-        dialogs above it), else when it is shown again."""
-        stack = self.app.screen_stack
-        above = stack[stack.index(self) + 1:] if self in stack else []
-        if any(not isinstance(screen, ModalScreen) for screen in above):
-            self.stale = True
-            return
-        self.load()
-
     def on_screen_resume(self) -> None:
-        if self.stale:
-            self.stale = False
-            self.load()
+        self.reload_if_stale()
 
     # -- keys -----------------------------------------------------------------------
     def action_move(self, rows: int, columns: int) -> None:

@@ -16,20 +16,20 @@ reads again whenever anything is written, here or at another desk.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Label, Static
 
 from salontui.i18n import N_, _
 from salontui.keymap import key_of
 from salontui.screens.base import StoreCalls
 from salontui.screens.commands import Command, PaletteEntry, binding_commands
+from salontui.screens.day.live import LiveDay
 from salontui.screens.dialogs.base import FormDialog
 from salontui.store.errors import SalonError
 from salontui.widgets import fmt as cached
@@ -109,7 +109,7 @@ class ReminderDoneDialog(FormDialog):
         return save
 
 
-class RemindersScreen(StoreCalls, Screen):
+class RemindersScreen(LiveDay, StoreCalls, Screen):
     """The reminders due today, by kind; Enter opens the customer, ``d`` marks one done."""
 
     help_title = _("Reminders")
@@ -141,7 +141,6 @@ class RemindersScreen(StoreCalls, Screen):
         self.listing: ReminderList | None = None
         self.filter = ALL
         self.shown: list[ReminderRow] = []
-        self.stale = False  # a change came while another screen covered this one
 
     def compose(self) -> ComposeResult:
         yield desk_header()
@@ -161,31 +160,13 @@ class RemindersScreen(StoreCalls, Screen):
     def on_mount(self) -> None:
         self.sub_title = _("Reminders")
         self.query_one(DeskTable).focus()
-        self.watch(self.app, "data_version", self._on_data_version)
+        self.watch(self.app, "data_version", self.data_changed)
         self.load()
 
     # -- reading ------------------------------------------------------------------------
-    def today(self) -> date:
-        from salontui.store import clock
-
-        return self.desk.formatter.local(clock.now()).date()
-
-    def _on_data_version(self, _version: int) -> None:
-        """Read again if the list can be seen (only dialogs above it); else when shown."""
-        if self.desk.engine is None:
-            return
-        stack = self.app.screen_stack
-        above = stack[stack.index(self) + 1:] if self in stack else []
-        if any(not isinstance(screen, ModalScreen) for screen in above):
-            self.stale = True
-            return
-        self.load()
-
     def on_screen_resume(self) -> None:
         self.query_one(DeskTable).focus()
-        if self.stale:
-            self.stale = False
-            self.load()
+        self.reload_if_stale()
 
     def load(self) -> None:
         if self.desk.engine is None:

@@ -28,13 +28,14 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
 
 from salontui.i18n import N_, _
 from salontui.keymap import key_of
 from salontui.screens.base import StoreCalls
 from salontui.screens.commands import Command, PaletteEntry, binding_commands
+from salontui.screens.day.live import LiveDay
 from salontui.store.errors import SalonError
 from salontui.widgets.footer import DeskFooter
 from salontui.widgets.header import desk_header
@@ -87,7 +88,7 @@ def line_text(line) -> str:
     return f"{text} ({', '.join(who)})" if who else text
 
 
-class TodayScreen(StoreCalls, Screen[None]):
+class TodayScreen(LiveDay, StoreCalls, Screen[None]):
     """Today's visits by state; check in, open the checkout, record, follow up."""
 
     help_title = _("Today")
@@ -134,7 +135,6 @@ class TodayScreen(StoreCalls, Screen[None]):
         self.shown: list[BoardRow] = []
         self.reminders: int | None = None  # reminders due (None: not known)
         self.reminders_due_at: float | None = None  # when to count them again (monotonic)
-        self.stale = False  # a change came while another screen covered this one
         self.loading = False
 
     def compose(self) -> ComposeResult:
@@ -155,33 +155,14 @@ class TodayScreen(StoreCalls, Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = _("Today")
         self.query_one(DeskTable).focus()
-        self.watch(self.app, "data_version", self._on_data_version)
+        self.watch(self.app, "data_version", self.data_changed)
         self.load()
 
     # -- reading ------------------------------------------------------------------------
-    def today(self) -> date:
-        from salontui.store import clock
-
-        return self.desk.formatter.local(clock.now()).date()
-
-    def _on_data_version(self, _version: int) -> None:
-        """Read again if the board can be seen (only dialogs above it); else when shown."""
-        if self.desk.engine is None:
-            return
-        stack = self.app.screen_stack
-        above = stack[stack.index(self) + 1:] if self in stack else []
-        if any(not isinstance(screen, ModalScreen) for screen in above):
-            self.stale = True
-            return
-        self.load()
-
     def on_screen_resume(self) -> None:
         self.query_one(DeskTable).focus()
         self.reminders_due_at = None  # back from the reminders (or elsewhere): count again
-        if self.stale:
-            self.stale = False
-            self.load()
-        elif self.board is not None:
+        if not self.reload_if_stale() and self.board is not None:
             self.reminders_due_at = monotonic() + REMINDERS_EVERY
             self.count_reminders(self.board.day)
 
