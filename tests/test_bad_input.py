@@ -24,7 +24,12 @@ from salontui.store import care, catalog, customers, ledger, packages, promotion
 from salontui.store.bounds import boundary, check_email
 from salontui.store.cart import Cart, CartLine, CartPayment
 from salontui.store.checkout import checkout
-from salontui.store.day.book import LineIn, book_appointment
+from salontui.store.day.appointments import set_appointment_status
+from salontui.store.day.book import LineIn, book_appointment, change_appointment
+from salontui.store.day.follow_up import save_follow_up
+from salontui.store.day.reminders import mark_reminder_done
+from salontui.store.day.schedule import set_staff_day, set_work_days
+from salontui.store.day.visit import record_line
 from salontui.store.db import read_session, write_session
 from salontui.store.drafts import park_cart
 from salontui.store.errors import SalonError, ValidationError
@@ -242,13 +247,23 @@ def desk(engine, staff_id, customer_id, writer):
                                             valid_until=today + timedelta(days=60))
         ledger.adjust_points(s, staff_id=staff_id, customer_id=customer_id, amount=5000,
                              reason="Welcome")
+        tomorrow = datetime.now() + timedelta(days=1)
+        booked = book_appointment(s, staff_id=staff_id, customer_id=customer_id,
+                                  confirm=True, lines=[LineIn(item.id, starts_at=tomorrow)])
+        arrived = book_appointment(s, staff_id=staff_id, customer_id=customer_id,
+                                   confirm=True, lines=[LineIn(item.id, starts_at=tomorrow)])
+        set_appointment_status(s, staff_id=staff_id, appointment_id=arrived.id,
+                               status="checked_in")
+        visit = book_appointment(s, staff_id=staff_id, customer_id=customer_id,
+                                 confirm=True, lines=[LineIn(item.id, starts_at=tomorrow)])
         paid = checkout(s, staff_id=staff_id, idempotency_key="desk-1", cart=Cart(
             customer_id=customer_id, lines=[CartLine(kind="service", item_id=item.id,
                                                      staff_id=staff_id)],
-            payments=[CartPayment("cash", 100_000)]))
+            payments=[CartPayment("cash", 100_000)], appointment_id=visit.id))
     return {"staff": staff_id, "customer": customer_id, "item": item.id,
             "package": package.id, "note": note.id, "program": program.id,
-            "invoice": paid.invoice_id, "today": today}
+            "invoice": paid.invoice_id, "today": today, "booked": booked.id,
+            "arrived": arrived.id, "paid_visit": visit.id}
 
 
 def store_calls(d) -> list[tuple[str, object, dict]]:
@@ -303,6 +318,26 @@ def store_calls(d) -> list[tuple[str, object, dict]]:
         ("book_appointment", book_appointment,
          who | {"customer_id": d["customer"], "note": "", "confirm": True,
                 "lines": [LineIn(d["item"], starts_at=datetime.now() + timedelta(days=1))]}),
+        ("change_appointment", change_appointment,
+         who | {"appointment_id": d["booked"], "note": "", "confirm": True,
+                "lines": [LineIn(d["item"], starts_at=datetime.now() + timedelta(days=2))]}),
+        ("set_appointment_status", set_appointment_status,
+         who | {"appointment_id": d["booked"], "status": "cancelled", "reason": "bận"}),
+        ("record_line", record_line,
+         who | {"appointment_id": d["arrived"], "kind": "service", "item_id": d["item"],
+                "quantity": 1}),
+        ("save_follow_up", save_follow_up,
+         who | {"appointment_id": d["paid_visit"], "service_notes": "tóc khô",
+                "next_focus": "dưỡng", "next_reminder_on": today + timedelta(days=28),
+                "next_step": "callback"}),
+        ("set_work_days", set_work_days,
+         who | {"member_id": d["staff"], "work_days": "1111100"}),
+        ("set_staff_day", set_staff_day,
+         who | {"member_id": d["staff"], "day": today + timedelta(days=3),
+                "working": False, "note": "nghỉ phép"}),
+        ("mark_reminder_done", mark_reminder_done,
+         who | {"kind": "birthday", "subject": f"{d['customer']}:{today.year}",
+                "customer_id": d["customer"], "care_type": "call", "note": "chúc mừng"}),
         ("create_item", catalog.create_item,
          who | {"name": "Sấy", "kind": "service", "price": 50_000}),
         ("checkout", checkout, who | {"cart": cart, "idempotency_key": "new-key"}),
