@@ -71,6 +71,14 @@ VIEWS = {
     "edit_customer": lambda p, w: _detail(p, w, "e"),
     "delete_customer": lambda p, w: _detail(p, w, "ctrl+d"),
     "checkout": lambda p, w: _detail(p, w, "o"),
+    "book_visit": lambda p, w: _detail(p, w, "b"),
+    # The day: the board (its visit at the cashier selected), a visit, the reminders, the
+    # appointment book and a staff member's working days.
+    "today": lambda p, w: _search(p, w, "ctrl+t"),
+    "today_visit": lambda p, w: _search(p, w, "ctrl+t", "v"),
+    "reminders": lambda p, w: _search(p, w, "ctrl+t", "R"),
+    "appointment_book": lambda p, w: _search(p, w, "ctrl+o"),
+    "work_days": lambda p, w: _search(p, w, "ctrl+o", "w"),
 }
 
 

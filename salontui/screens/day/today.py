@@ -31,7 +31,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from salontui.i18n import N_, _
+from salontui.i18n import N_, _, ngettext
 from salontui.keymap import key_of
 from salontui.screens.base import StoreCalls
 from salontui.screens.commands import Command, PaletteEntry, binding_commands
@@ -222,7 +222,8 @@ class TodayScreen(LiveDay, StoreCalls, Screen[None]):
         if cancelled:
             parts.append(_("{n} cancelled").format(n=cancelled))
         if self.reminders:
-            parts.append(_("{n} reminders due ({key})").format(
+            parts.append(ngettext("{n} reminder due ({key})", "{n} reminders due ({key})",
+                                  self.reminders).format(
                 n=self.reminders, key=key_of(self, "day.today.reminders")))
         self.query_one("#today-head", Static).update(Content(" · ".join(parts)))
         tabs: list[Content | str | tuple[str, str]] = []
