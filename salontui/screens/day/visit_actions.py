@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from salontui.formatting import Formatter
-    from salontui.store.day.appointments import AppointmentRow, EventRow
+    from salontui.store.day.appointments import AppointmentRow
 
 Done = Callable[["AppointmentRow"], None] | None
 
@@ -40,23 +40,21 @@ REASON_CHARS = 250
 
 @dataclass(frozen=True)
 class Visit:
-    """A visit as the helpers say it: its row, whose it is, and (for show) its history."""
+    """A visit as the helpers say it: its row and whose it is."""
 
     row: AppointmentRow
     customer_code: str
     customer_name: str
-    history: tuple[EventRow, ...] = ()
 
 
-def read_visit(appointment_id: int, *, history: bool = False) -> Callable[[Session], Visit]:
+def read_visit(appointment_id: int) -> Callable[[Session], Visit]:
     def read(session: Session) -> Visit:
         from salontui.store.customers import get_customer
-        from salontui.store.day.appointments import appointment_history, get_appointment
+        from salontui.store.day.appointments import get_appointment
 
         row = get_appointment(session, appointment_id=appointment_id)
         customer = get_customer(session, customer_id=row.customer_id)
-        events = appointment_history(session, appointment_id=appointment_id) if history else []
-        return Visit(row, customer.code, customer.name, tuple(events))
+        return Visit(row, customer.code, customer.name)
 
     return read
 
@@ -101,9 +99,8 @@ def _set_status(screen: StoreCalls, appointment_id: int, status: str, said: str,
     screen.ask(write, then, write=True, tag=f"visit-{status}-{appointment_id}")
 
 
-def _with_visit(screen: StoreCalls, appointment_id: int, then: Callable[[Visit], None], *,
-                history: bool = False) -> None:
-    screen.ask(read_visit(appointment_id, history=history), then,
+def _with_visit(screen: StoreCalls, appointment_id: int, then: Callable[[Visit], None]) -> None:
+    screen.ask(read_visit(appointment_id), then,
                tag=f"visit-read-{appointment_id}")
 
 
