@@ -20,7 +20,16 @@ from datetime import date
 from typing import Protocol
 
 from pydantic import NaiveDatetime
-from sqlalchemy import Column, Index, LargeBinary, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 
@@ -65,6 +74,11 @@ class SalonSettings(SQLModel, table=True):
     points_topups: bool = False
     points_rounding: str = Field(default="down", max_length=8)  # down / nearest
     points_expiry_days: int | None = None
+    # Tiers: ranked by spend over a rolling period of months, or by points; a top-up of
+    # stored value counts towards spend when paid or when spent (the default).
+    tier_basis: str = Field(default="spend", max_length=8)  # spend / points
+    tier_period_months: int = Field(default=12)
+    topup_spend: str = Field(default="spent", max_length=8)  # paid / spent
 
 
 class Counter(SQLModel, table=True):
@@ -115,6 +129,8 @@ class Customer(SQLModel, table=True):
         Index("ix_customer_phone_rev", "phone_rev"),
         Index("ix_customer_phone_national", "phone_national"),
         Index("ix_customer_name_norm", "name_norm"),
+        Index("ix_customer_tier", "tier_id"),
+        Index("ix_customer_member_state", "member_state"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -129,13 +145,171 @@ class Customer(SQLModel, table=True):
     email: str = Field(default="", max_length=120)
     address: str = Field(default="", max_length=250)
     note: str = Field(default="", max_length=1000)
-    tier: str = Field(default="Member", max_length=40)
+    tier: str = Field(default="Member", max_length=40)  # the tier's name (kept with tier_id)
     member_state: str = Field(default="active", max_length=20)  # not_activated/active/excluded
     created_at: NaiveDatetime
     updated_at: NaiveDatetime
     deleted_at: NaiveDatetime | None = None
     merged_into_id: int | None = Field(default=None, foreign_key="customer.id")
     group_id: int | None = Field(default=None, foreign_key="customer_group.id")
+    tier_id: int | None = Field(default=None, foreign_key="tier.id")
+    # A tier given by hand: "up" holds until spend earns a higher one; "down" holds until
+    # spend passes the tier held before (tier_before_id).
+    tier_hold: str = Field(default="", max_length=4)
+    tier_before_id: int | None = Field(default=None, foreign_key="tier.id")
+
+
+class Tier(SQLModel, table=True):
+    """A loyalty tier: reached by ranking spend over the salon's rolling period (or by
+    ranking points), with its benefit (a discount on services, a points multiplier) and a
+    one-time reward in points on reaching it."""
+
+    __tablename__ = "tier"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String(40), unique=True, nullable=False))
+    position: int  # rank: 0 the first tier
+    min_spend: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    min_points: int | None = None
+    discount_percent: int | None = None  # on services
+    points_percent: int | None = None  # 150: one and a half times the points
+    reward_points: int | None = None  # once, on reaching the tier
+    active: bool = True
+    created_at: NaiveDatetime
+
+
+class TierEvent(SQLModel, table=True):
+    """Append-only: a customer's tier changed (from, to, why, when, who; the ticket)."""
+
+    __tablename__ = "tier_event"
+    __table_args__ = (Index("ix_tier_event_customer", "customer_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    from_tier_id: int | None = Field(default=None, foreign_key="tier.id")
+    to_tier_id: int | None = Field(default=None, foreign_key="tier.id")
+    reason: str = Field(max_length=250)
+    ticket_id: int | None = None
+    created_at: NaiveDatetime
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+
+
+class SpendEntry(SQLModel, table=True):
+    """Append-only: accumulated spend given or taken by hand (tiền tích lũy), added to the
+    ranking spend that moves tiers."""
+
+    __tablename__ = "spend_entry"
+    __table_args__ = (Index("ix_spend_entry_customer", "customer_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    amount: int = Field(sa_column=Column(BigInteger, nullable=False))
+    reason: str = Field(max_length=250)
+    ref_type: str = Field(default="", max_length=12)  # care / ticket / import
+    ref_id: int | None = None
+    created_at: NaiveDatetime
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+
+
+class AdjustmentTicket(SQLModel, table=True):
+    """A reviewed correction (phiếu điều chỉnh): waiting → applied by a manager, or
+    cancelled while waiting."""
+
+    __tablename__ = "adjustment_ticket"
+    __table_args__ = (Index("ix_adjustment_ticket_status", "status", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(sa_column=Column(String(20), unique=True, nullable=False))
+    note: str = Field(default="", max_length=500)
+    tags: str = Field(default="", max_length=200)  # comma-separated
+    status: str = Field(max_length=10)  # waiting / applied / cancelled
+    created_at: NaiveDatetime
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
+    applied_at: NaiveDatetime | None = None
+    applied_by: int | None = Field(default=None, foreign_key="staff.id")
+    cancelled_at: NaiveDatetime | None = None
+    cancelled_by: int | None = Field(default=None, foreign_key="staff.id")
+
+
+class AdjustmentLine(SQLModel, table=True):
+    """A customer on a ticket: a points change and/or a new tier."""
+
+    __tablename__ = "adjustment_line"
+    __table_args__ = (Index("ix_adjustment_line_ticket", "ticket_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="adjustment_ticket.id")
+    customer_id: int = Field(foreign_key="customer.id")
+    points: int = 0
+    tier_id: int | None = Field(default=None, foreign_key="tier.id")
+    note: str = Field(default="", max_length=250)
+
+
+class CustomerPhone(SQLModel, table=True):
+    """A phone number a customer had: still found by search, marked "old phone"."""
+
+    __tablename__ = "customer_phone"
+    __table_args__ = (
+        Index("ix_old_phone_rev", "phone_rev"),
+        Index("ix_old_phone_national", "phone_national"),
+        Index("ix_old_phone_customer", "customer_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    phone: str = Field(max_length=20)  # E.164
+    phone_national: str = Field(sa_column=Column(search_key(20), nullable=False))
+    phone_rev: str = Field(sa_column=Column(search_key(20), nullable=False))
+    replaced_at: NaiveDatetime
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    approved_by: int | None = Field(default=None, foreign_key="staff.id")
+
+
+class CareReason(SQLModel, table=True):
+    """The salon's care catalogue: reasons within each care type ("Birthday", "Apology")."""
+
+    __tablename__ = "care_reason"
+    __table_args__ = (UniqueConstraint("care_type", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    care_type: str = Field(max_length=10)
+    name: str = Field(max_length=120)
+    position: int = 0
+    active: bool = True
+
+
+class CareBatch(SQLModel, table=True):
+    """A care action over many customers, done customer by customer so that it resumes."""
+
+    __tablename__ = "care_batch"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action: str = Field(max_length=12)  # points / spend / call / sms / email
+    amount: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+    care_type: str = Field(max_length=10)
+    reason_id: int | None = Field(default=None, foreign_key="care_reason.id")
+    reason: str = Field(default="", max_length=120)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    status: str = Field(max_length=10)  # running / done
+    total: int
+    created_at: NaiveDatetime
+    finished_at: NaiveDatetime | None = None
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+
+
+class CareBatchItem(SQLModel, table=True):
+    __tablename__ = "care_batch_item"
+    __table_args__ = (
+        UniqueConstraint("batch_id", "customer_id"),
+        Index("ix_care_batch_item_status", "batch_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="care_batch.id")
+    customer_id: int = Field(foreign_key="customer.id")
+    status: str = Field(max_length=10)  # pending / done / refused
+    message: str = Field(default="", max_length=250)
+    done_at: NaiveDatetime | None = None
 
 
 class CustomerNameKey(SQLModel, table=True):
@@ -517,6 +691,7 @@ class PromotionProgram(SQLModel, table=True):
     scope: str = Field(default="all", max_length=10)  # all / services / products
     per_customer_limit: int | None = None  # times one customer may be given it
     code_prefix: str = Field(default="", max_length=6)  # codes given: prefix + KM number
+    points_price: int | None = None  # a customer may buy a code of it with points
 
 
 class CustomerPromotion(SQLModel, table=True):

@@ -33,6 +33,9 @@ class Settings:
     opening_hours: str = ",".join(["09:00-20:00"] * 7)
     slot_minutes: int = 15
     reminder_days: int = 14
+    tier_basis: str = "spend"
+    tier_period_months: int = 12
+    topup_spend: str = "spent"
     new_member_active: bool = True
     points_services: bool = True
     points_products: bool = True

@@ -38,7 +38,8 @@ SETTINGS = {
     "slot_minutes": 15, "new_member_active": True,
     "points_services": True, "points_products": True, "points_packages": True,
     "points_topups": False, "points_rounding": "down", "points_expiry_days": None,
-    "reminder_days": 14,
+    "reminder_days": 14, "tier_basis": "spend", "tier_period_months": 12,
+    "topup_spend": "spent",
 }
 
 # (name, role, active); ids are 1.. in this order.
