@@ -147,6 +147,7 @@ class Customer(SQLModel, table=True):
     note: str = Field(default="", max_length=1000)
     tier: str = Field(default="Member", max_length=40)  # the tier's name (kept with tier_id)
     member_state: str = Field(default="active", max_length=20)  # not_activated/active/excluded
+    member_reason: str = Field(default="", max_length=250)  # why excluded
     created_at: NaiveDatetime
     updated_at: NaiveDatetime
     deleted_at: NaiveDatetime | None = None

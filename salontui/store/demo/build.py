@@ -146,7 +146,7 @@ class _Builder(_People, _History, _Day):
                                          "email", "address", "note", "tier", "member_state",
                                          "created_at", "updated_at", "deleted_at", "group_id"),
                             {"merged_into_id": None, "tier_id": None, "tier_hold": "",
-                             "tier_before_id": None},
+                             "tier_before_id": None, "member_reason": ""},
                             nulls=("birthday", "deleted_at", "group_id"))
         self.s_name_key = S("customer_name_key", ("customer_id", "key"))
         self.s_card = S("value_card", ("id", "customer_id", "name", "created_at",

@@ -100,6 +100,8 @@ def upgrade() -> None:
     op.add_column("customer", sa.Column("tier_hold", sa.String(4), nullable=False,
                                         server_default=""))  # "" / up / down
     _reference("customer", "tier_before_id", "tier")  # the tier held before a move down
+    op.add_column("customer", sa.Column("member_reason", sa.String(250), nullable=False,
+                                        server_default=""))  # why excluded
     _tiers_from_labels()
     op.create_index("ix_customer_tier", "customer", ["tier_id"])
     op.create_index("ix_customer_member_state", "customer", ["member_state"])
