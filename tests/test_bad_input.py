@@ -34,6 +34,7 @@ from salontui.store.db import read_session, write_session
 from salontui.store.drafts import park_cart
 from salontui.store.errors import SalonError, ValidationError
 from salontui.store.invoices import invoice_id_by_code
+from salontui.store.loyalty import members
 from salontui.store.money import parse_amount
 from salontui.store.refunds import refund_invoice
 from salontui.store.search import search_customers
@@ -281,8 +282,8 @@ def store_calls(d) -> list[tuple[str, object, dict]]:
         ("update_customer", customers.update_customer,
          who | {"customer_id": d["customer"], "name": "Nguyễn Thị Hương",
                 "phone": "0935 320 888", "note": "VIP"}),
-        ("set_member_state", customers.set_member_state,
-         who | {"customer_id": d["customer"], "state": "active"}),
+        ("set_member_states", members.set_member_states,  # already active: reported, kept
+         who | {"customer_ids": [d["customer"]], "state": "active", "reason": ""}),
         ("get_customer_by_code", customers.get_customer_by_code, {"code": "KH000001"}),
         ("sell_package", packages.sell_package,
          who | {"customer_id": d["customer"], "name": "Nhuộm", "kind": "count", "price": 100,

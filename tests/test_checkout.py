@@ -10,7 +10,7 @@ from sqlalchemy import text
 from salontui.store.cart import Cart, CartLine, CartPayment, quote
 from salontui.store.catalog import create_item
 from salontui.store.checkout import checkout
-from salontui.store.customers import create_customer, set_member_state
+from salontui.store.customers import create_customer
 from salontui.store.dayclose import day_close
 from salontui.store.errors import NotFound, RuleViolation, SalonError, ValidationError
 from salontui.store.ledger import (
@@ -20,6 +20,7 @@ from salontui.store.ledger import (
     ensure_card,
     points_balance,
 )
+from salontui.store.loyalty.members import set_member_state
 from salontui.store.packages import freeze_package, get_package, sell_package
 from salontui.store.refunds import refund_invoice, refundable_lines
 
@@ -171,7 +172,8 @@ def test_points_are_earned_spent_and_excluded_members_do_neither(
     with reader() as s:
         assert points_balance(s, customer_id=customer_id) == 100 - 100 + 24
     with writer() as s:
-        set_member_state(s, staff_id=staff_id, customer_id=customer_id, state="excluded")
+        set_member_state(s, staff_id=staff_id, customer_id=customer_id, state="excluded",
+                         reason="Abused the points")
     cart = Cart(customer_id=customer_id, lines=[CartLine(kind="product",
                                                          item_id=items["oil"].id)],
                 payments=[CartPayment("points", 2_400), CartPayment("cash", 247_600)])

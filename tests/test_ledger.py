@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
 from salontui.store import clock
-from salontui.store.customers import create_customer, delete_customer, set_member_state
+from salontui.store.customers import create_customer, delete_customer
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.ledger import (
     GENERAL_CARD,
@@ -25,6 +25,7 @@ from salontui.store.ledger import (
     points_balance,
     post_entry,
 )
+from salontui.store.loyalty.members import set_member_state
 
 
 def count(session, table: str) -> int:
@@ -157,7 +158,8 @@ def test_adjust_points_unknown_customer_or_staff(writer, staff_id, customer_id):
 def test_excluded_member_earns_and_spends_no_points(writer, reader, staff_id, customer_id):
     with writer() as s:
         adjust_points(s, staff_id=staff_id, customer_id=customer_id, amount=500, reason="Visit")
-        set_member_state(s, staff_id=staff_id, customer_id=customer_id, state="excluded")
+        set_member_state(s, staff_id=staff_id, customer_id=customer_id, state="excluded",
+                         reason="Abused the points")
     with writer() as s:
         entries = count(s, "ledger_entry")
         with pytest.raises(RuleViolation, match="excluded"):
@@ -507,7 +509,7 @@ def test_care_action_refuses_an_excluded_member_for_points(writer, reader, staff
                                                            three_customers):
     with writer() as s:
         set_member_state(s, staff_id=staff_id, customer_id=three_customers[2],
-                         state="excluded")
+                         state="excluded", reason="Abused the points")
     with writer() as s:
         with pytest.raises(RuleViolation, match=r"Đặng Thu Trang.*excluded"):
             care_action(s, staff_id=staff_id, customer_ids=three_customers, account="points",

@@ -13,9 +13,10 @@ from sqlalchemy import text
 from salontui.store import clock
 from salontui.store.admin.points_scheme import update_points_scheme
 from salontui.store.check import run_checks
-from salontui.store.customers import create_customer, set_member_state
+from salontui.store.customers import create_customer
 from salontui.store.errors import ValidationError
 from salontui.store.ledger import adjust_points, points_balance
+from salontui.store.loyalty.members import set_member_state
 from salontui.store.models import LedgerEntry
 from salontui.store.points_expiry import (
     ExpiryResult,
@@ -121,7 +122,8 @@ def test_an_excluded_member_keeps_their_frozen_points(writer, reader, staff_id, 
                                                      fixed_now):
     _give(writer, staff_id, customer_id, 100, datetime(2025, 1, 5, 3))
     with writer() as s:
-        set_member_state(s, staff_id=staff_id, customer_id=customer_id, state="excluded")
+        set_member_state(s, staff_id=staff_id, customer_id=customer_id, state="excluded",
+                         reason="Abused the points")
     _keep(writer, staff_id, 30)
     with writer() as s:
         assert expire_points(s, staff_id=staff_id, today=TODAY).customers == 0

@@ -40,6 +40,7 @@ from salontui.store.day.appointments import add_event
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.kinds import MethodKind
 from salontui.store.ledger import check_can_spend, debt_balance, post_entry
+from salontui.store.loyalty.members import points_refusal
 from salontui.store.models import (
     Appointment,
     CustomerPromotion,
@@ -137,7 +138,7 @@ def points_earned(session: Session, q: Quote, *, cart: Cart, rate: int,
 
 
 def _validate_payments(session: Session, cart: Cart, q: Quote, *, point_value: int,
-                       member_state: str | None) -> None:
+                       member_state: str | None, member_reason: str = "") -> None:
     if not q.balanced:
         if q.overpaid:
             raise ValidationError(_("Only cash can be more than the total."), field="payments")
@@ -153,9 +154,9 @@ def _validate_payments(session: Session, cart: Cart, q: Quote, *, point_value: i
             if card is None or card.customer_id != cart.customer_id:
                 raise NotFound(_("Choose one of the customer's cards."), field="value")
         if payment.method == "points":
-            if member_state != "active":
-                raise RuleViolation(_("This customer cannot pay with points (membership not "
-                                      "active)."), field="points")
+            refused = points_refusal(member_state, member_reason)
+            if refused:  # (a walk-in was refused above)
+                raise RuleViolation(refused, field="points")
             if point_value <= 0 or payment.amount % point_value:
                 raise ValidationError(_("Points pay in whole points: the amount must be a "
                                         "multiple of the value of one point."), field="points")
@@ -289,18 +290,18 @@ def checkout(session: Session, *, staff_id: int, cart: Cart,
     require_staff(session, staff_id)
     if not cart.lines:
         raise ValidationError(_("Add at least one line."), field="lines")
-    member_state, group_id = None, None
+    member_state, member_reason, group_id = None, "", None
     if cart.customer_id is not None:
         customer = load_customer(session, cart.customer_id)
         if customer.deleted_at is not None:
             raise RuleViolation(_("This customer is deleted; restore them first."),
                                 field="customer")
-        member_state = customer.member_state
+        member_state, member_reason = customer.member_state, customer.member_reason
         group_id = customer.group_id
     settings = get_settings(session)
     q = quote(session, cart=cart)
     _validate_payments(session, cart, q, point_value=settings.point_value,
-                       member_state=member_state)
+                       member_state=member_state, member_reason=member_reason)
     _check_repayments(session, cart, q)
     refuse_discounted_card_payment(session, quote=q, card_ids=[
         p.card_id for p in cart.payments if p.card_id is not None])

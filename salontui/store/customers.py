@@ -67,6 +67,7 @@ class CustomerRecord:
     # Pass back as expected_updated_at to catch a concurrent edit.
     updated_at: datetime | None = None
     group_id: int | None = None  # the customer's group (None: in none)
+    member_reason: str = ""  # why the member is excluded (store/loyalty/members.py)
 
 
 def to_record(row: Customer) -> CustomerRecord:
@@ -75,6 +76,7 @@ def to_record(row: Customer) -> CustomerRecord:
         gender=row.gender, email=row.email, address=row.address, note=row.note,
         tier=row.tier, member_state=row.member_state, created_at=row.created_at,
         deleted_at=row.deleted_at, updated_at=row.updated_at, group_id=row.group_id,
+        member_reason=row.member_reason,
     )
 
 
@@ -215,6 +217,13 @@ def create_customer(
     return to_record(row)
 
 
+def phone_needs_approval(member_state: str) -> bool:
+    """Whether changing this customer's phone needs a manager (store/loyalty/phone.py): a
+    member's does (active or excluded: the number is what their points and tier answer
+    to); a customer whose membership is not activated yet is edited like any field."""
+    return member_state != MemberState.NOT_ACTIVATED
+
+
 def load_customer(session: Session, customer_id: int) -> Customer:
     """The customer row (for store modules); NotFound if there is none."""
     row = session.get(Customer, customer_id)
@@ -274,6 +283,9 @@ def update_customer(
         clean["group_id"] = _clean_group(session, group_id, current=row.group_id)
     if all(getattr(row, key) == value for key, value in clean.items()):
         return to_record(row)
+    if clean["phone"] != row.phone and phone_needs_approval(row.member_state):
+        raise RuleViolation(_("A member's phone is changed with a manager's approval "
+                              "(Change phone), not here."), field="phone")
     if not allow_duplicate and (clean["phone"] != row.phone or clean["name_norm"] != row.name_norm):
         _raise_if_duplicate(session, clean, exclude_id=row.id)
     before = audit.snapshot(row)
@@ -287,23 +299,6 @@ def update_customer(
         _write_name_keys(session, stored_id(row), row.name)
     audit.record(session, staff_id=staff_id, action="update_customer", entity="customer",
                  entity_id=row.id, before=before, after=audit.snapshot(row))
-    return to_record(row)
-
-
-@boundary
-def set_member_state(session: Session, *, staff_id: int, customer_id: int,
-                     state: str) -> CustomerRecord:
-    """Loyalty membership: not activated, active, or excluded (earns and spends nothing)."""
-    require_staff(session, staff_id)
-    if state not in MEMBER_STATES:
-        raise ValidationError(_("Unknown membership state."), field="member_state")
-    row = load_customer(session, customer_id)
-    before = audit.snapshot(row, fields=("member_state",))
-    row.member_state = state
-    row.updated_at = clock.now()
-    session.add(row)
-    audit.record(session, staff_id=staff_id, action="set_member_state", entity="customer",
-                 entity_id=row.id, before=before, after={"member_state": state})
     return to_record(row)
 
 

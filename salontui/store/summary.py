@@ -50,6 +50,7 @@ class CustomerSummary:
     expiring: list[PackageRow]
     group_id: int | None = None  # the customer's group (VIP…), and its name for the header
     group_name: str = ""
+    member_reason: str = ""  # why the member is excluded
 
 
 # Spend (see total_spend) in one scalar SQL of the customer ``:c``: the totals of their
@@ -85,7 +86,7 @@ SELECT c.id, c.code, c.name, c.phone, c.tier, c.member_state,
     WHERE customer_id = c.id AND account = 'debt'),
   {SPEND_SQL},
   c.created_at, c.deleted_at, c.birthday, c.gender, c.email, c.address, c.note, c.updated_at,
-  c.group_id, (SELECT name FROM customer_group WHERE id = c.group_id)
+  c.group_id, (SELECT name FROM customer_group WHERE id = c.group_id), c.member_reason
 FROM customer c WHERE c.id = :c
 """
 _CARDS = """
@@ -163,5 +164,5 @@ def customer_summary(session: Session, *, customer_id: int,
         points=int(r[6]), cards=cards, debt=int(r[7]), total_spend=int(r[8]),
         created_at=_moment(r[9]), deleted_at=_dt(r[10]), birthday=_d(r[11]), gender=r[12],
         email=r[13], address=r[14], note=r[15], updated_at=_moment(r[16]), expiring=expiring,
-        group_id=r[17], group_name=r[18] or "",
+        group_id=r[17], group_name=r[18] or "", member_reason=r[19] or "",
     )
