@@ -56,6 +56,11 @@ def debt_cell(fmt: Formatter, minor: int) -> Cell:
     return Cell(cached.money(fmt, minor), "bold")
 
 
+def old_phone_cell(fmt: Formatter, e164: str) -> str:
+    """A customer found by a number they had before: that number, marked "(old phone)"."""
+    return _("{phone} (old phone)").format(phone=cached.phone(fmt, e164))
+
+
 class CustomerSearchScreen(StoreCalls, Screen[None]):
     """Find a customer in a few keystrokes; open, add or restore one."""
 
@@ -204,7 +209,8 @@ class CustomerSearchScreen(StoreCalls, Screen[None]):
         for r in self.rows:  # phones and amounts: formatted for the rows drawn (lazy cells)
             debt = partial(debt_cell, fmt, r.debt) if r.debt else ""
             table_rows.append((r.id, [
-                r.code, r.name, partial(cached.phone, fmt, r.phone), tier_label(r.tier),
+                r.code, r.name, partial(old_phone_cell, fmt, r.old_phone) if r.old_phone
+                else partial(cached.phone, fmt, r.phone), tier_label(r.tier),
                 partial(cached.points, fmt, r.points), debt, fmt.date(r.last_visit),
             ]))
         # A refresh keeps the cursor on the customer it was on; a new query starts at the top.

@@ -10,8 +10,10 @@ index): measured at 100k customers, a range on an index answers in ~0.1 ms,
   matched words, then name. Words typed out of order ("nguyen huong") are
   matched by the last word, then filtered on all words.
 * **Phone**: the digits end the number (the usual "ending 2888"), or begin
-  it ("0935…"); only when neither finds anything is the number searched for
-  the digits anywhere (a scan, ~10 ms, only on a miss).
+  it ("0935…"); then the numbers customers had before (an old phone, marked
+  in the row: ``old_phone``), the same two ways; only when none finds anything
+  is the number searched for the digits anywhere (a scan, ~10 ms, only on a
+  miss).
 * **Code**: "KH000123", "kh123" or "KH0001" (prefix).
 
 Hot path: columns, not entities (entities cost 5–7× raw sqlite3).
@@ -50,6 +52,7 @@ class CustomerRow:
     debt: int
     last_visit: datetime | None
     deleted: bool
+    old_phone: str = ""  # found by this number the customer had before (E.164), not theirs now
 
 
 _COLUMNS = """
@@ -74,7 +77,8 @@ def _rows(session: Session, sql: str, params: dict) -> list[CustomerRow]:
         last = r[7]
         if isinstance(last, str):
             last = datetime.fromisoformat(last)
-        rows.append(CustomerRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], last, bool(r[8])))
+        rows.append(CustomerRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], last, bool(r[8]),
+                                r[9] if len(r) > 9 else ""))
     return rows
 
 
@@ -150,11 +154,30 @@ def _by_phone(session: Session, digits: str, limit: int, deleted: bool) -> list[
         more = _rows(session, sql, {"p": national, "u": prefix_upper_bound(national),
                                     "n": limit})
         rows += [r for r in more if r.id not in seen][: limit - len(rows)]
+    if len(rows) < limit:
+        found = {r.id for r in rows}
+        old = _by_old_phone(session, national, rev, limit, deleted)
+        rows += [r for r in old if r.id not in found][: limit - len(rows)]
     if not rows and len(national) >= 3:
         sql = (f"SELECT {_COLUMNS} FROM customer c WHERE c.phone_national LIKE :d "
                f"AND {_state(deleted)} ORDER BY c.name_norm LIMIT :n")
         rows = _rows(session, sql, {"d": f"%{national}%", "n": limit})  # digits: no escapes
     return rows
+
+
+def _by_old_phone(session: Session, national: str, rev: str, limit: int,
+                  deleted: bool) -> list[CustomerRow]:
+    """Customers by a number they had before (``customer_phone``, store/loyalty/phone.py):
+    its last digits, then its first, as for a current number; each row says the old number
+    it was found by."""
+    found: list[CustomerRow] = []
+    for column, typed in (("phone_rev", rev), ("phone_national", national)):
+        sql = (f"SELECT {_COLUMNS}, o.phone FROM customer_phone o "
+               f"JOIN customer c ON c.id = o.customer_id "
+               f"WHERE o.{column} >= :p AND o.{column} < :u AND {_state(deleted)} "
+               f"ORDER BY o.{column} LIMIT :n")
+        found += _rows(session, sql, {"p": typed, "u": prefix_upper_bound(typed), "n": limit})
+    return _unique(found, limit)
 
 
 def _unique(rows: list[CustomerRow], limit: int) -> list[CustomerRow]:
