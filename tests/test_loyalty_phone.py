@@ -16,7 +16,7 @@ from salontui.store.care import list_care_notes
 from salontui.store.customers import create_customer, delete_customer, get_customer
 from salontui.store.errors import DuplicateCustomer, SalonError
 from salontui.store.ledger import adjust_points, points_balance
-from salontui.store.loyalty.phone import change_phone, list_approvers
+from salontui.store.loyalty.phone import change_phone, check_phone_change, list_approvers
 from salontui.store.models import CustomerPhone
 from salontui.store.search import search_customers
 from salontui.store.staff import create_staff
@@ -122,9 +122,9 @@ def test_refusals_at_their_field_write_nothing(writer, reader, staff_id, people,
             return [s.execute(text(f"SELECT count(*) FROM {t}")).scalar()
                     for t in ("audit_log", "customer", "customer_phone", "care_note")]
 
-    def attempt(changes):
-        with writer() as s:
-            change_phone(s, **({"staff_id": people["receptionist"], "customer_id": customer_id,
+    def attempt(changes, fn=change_phone, session=writer):
+        with session() as s:
+            return fn(s, **({"staff_id": people["receptionist"], "customer_id": customer_id,
                                 "new_phone": "0912 999 888", "approved_by": people["manager"],
                                 "keep_with": "new"} | changes))
 
@@ -147,6 +147,11 @@ def test_refusals_at_their_field_write_nothing(writer, reader, staff_id, people,
         ({"new_phone": "0912\x00999"}, "new_phone"),
     ]
     assert refused_wrongly(cases, attempt, written, error=SalonError) == []
+    assert refused_wrongly(cases, lambda c: attempt(c, check_phone_change, reader), written,
+                           error=SalonError) == []
+    asked = attempt({"keep_with": "old"}, check_phone_change, reader)
+    assert (asked.code, asked.old_phone, asked.new_phone, asked.keep_with, asked.approver) == (
+        "KH000001", OLD, NEW, "old", "Võ Minh")
     with pytest.raises(DuplicateCustomer) as duplicate:
         attempt({"new_phone": "0912000111", "keep_with": "old"})
     assert [m.id for m in duplicate.value.matches] == [other.id]

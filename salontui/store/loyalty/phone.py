@@ -40,7 +40,7 @@ from salontui.store.db import for_update
 from salontui.store.errors import DuplicateCustomer, NotFound, RuleViolation, ValidationError
 from salontui.store.kinds import CareType, StaffRole
 from salontui.store.models import Customer, CustomerPhone, Staff, stored_id
-from salontui.store.phones import format_phone, parse_phone
+from salontui.store.phones import Phone, format_phone, parse_phone
 from salontui.store.settings import get_settings
 from salontui.store.staff import require_staff
 
@@ -96,15 +96,65 @@ def _approver(session: Session, approved_by: int | None) -> Staff:
     return row
 
 
-def _lock_customer(session: Session, customer_id: int) -> Customer:
-    row = session.execute(for_update(select(Customer).where(col(Customer.id) == customer_id),
-                                     session)).scalar_one_or_none()
+def _load_customer(session: Session, customer_id: int, *, lock: bool) -> Customer:
+    statement = select(Customer).where(col(Customer.id) == customer_id)
+    row = session.execute(for_update(statement, session) if lock
+                          else statement).scalar_one_or_none()
     if row is None:
         raise NotFound(_("No customer #{id}.").format(id=customer_id), field="customer")
     if row.deleted_at is not None:
         raise RuleViolation(_("This customer is deleted; restore them first."),
                             field="customer")
     return row
+
+
+@dataclass(frozen=True)
+class PhoneCheck:
+    """A phone change that would be taken (:func:`check_phone_change`): for the desk's
+    confirmation, before anything is written."""
+
+    customer_id: int
+    code: str
+    name: str
+    old_phone: str  # E.164
+    new_phone: str  # E.164
+    keep_with: str
+    approver: str  # the approver's name
+
+
+def _checked(session: Session, *, customer_id: int, new_phone: str, approved_by: int | None,
+             keep_with: str, lock: bool) -> tuple[Customer, Phone, Staff]:
+    """Every refusal of :func:`change_phone`, in the order the desk's fields come."""
+    if keep_with not in KEEP_WITH:
+        raise ValidationError(_("Choose whether the points and tier go with the new number "
+                                "or stay with the old profile."), field="keep_with")
+    row = _load_customer(session, customer_id, lock=lock)
+    parsed = parse_phone(new_phone, region=get_settings(session).phone_region,
+                         field="new_phone")
+    if parsed.e164 == row.phone:
+        raise RuleViolation(_("That is already {name}'s phone.").format(name=row.name),
+                            field="new_phone")
+    taken = [to_record(other) for other in session.exec(
+        select(Customer).where(col(Customer.phone_rev) == parsed.reversed_digits,  # indexed
+                               col(Customer.phone) == parsed.e164, col(Customer.id) != row.id,
+                               col(Customer.deleted_at).is_(None))
+        .order_by(col(Customer.id)).limit(10))]
+    if taken:
+        raise DuplicateCustomer(_("{code} {name} already has this phone.").format(
+            code=taken[0].code, name=taken[0].name), matches=taken, field="new_phone")
+    return row, parsed, _approver(session, approved_by)
+
+
+@boundary
+def check_phone_change(session: Session, *, staff_id: int, customer_id: int, new_phone: str,
+                       approved_by: int | None, keep_with: str = KEEP_WITH_OLD) -> PhoneCheck:
+    """What :func:`change_phone` would do with these arguments, refused the same way;
+    nothing is written (the desk asks to confirm with this)."""
+    require_staff(session, staff_id)
+    row, parsed, approver = _checked(session, customer_id=customer_id, new_phone=new_phone,
+                                     approved_by=approved_by, keep_with=keep_with, lock=False)
+    return PhoneCheck(stored_id(row), row.code, row.name, row.phone, parsed.e164, keep_with,
+                      approver.name)
 
 
 @boundary
@@ -118,24 +168,9 @@ def change_phone(session: Session, *, staff_id: int, customer_id: int, new_phone
     them); no approver, or one who is not an active manager or owner ("approved_by").
     """
     staff = require_staff(session, staff_id)
-    if keep_with not in KEEP_WITH:
-        raise ValidationError(_("Choose whether the points and tier go with the new number "
-                                "or stay with the old profile."), field="keep_with")
-    row = _lock_customer(session, customer_id)
+    row, parsed, approver = _checked(session, customer_id=customer_id, new_phone=new_phone,
+                                     approved_by=approved_by, keep_with=keep_with, lock=True)
     settings = get_settings(session)
-    parsed = parse_phone(new_phone, region=settings.phone_region, field="new_phone")
-    if parsed.e164 == row.phone:
-        raise RuleViolation(_("That is already {name}'s phone.").format(name=row.name),
-                            field="new_phone")
-    taken = [to_record(other) for other in session.exec(
-        select(Customer).where(col(Customer.phone_rev) == parsed.reversed_digits,  # indexed
-                               col(Customer.phone) == parsed.e164, col(Customer.id) != row.id,
-                               col(Customer.deleted_at).is_(None))
-        .order_by(col(Customer.id)).limit(10))]
-    if taken:
-        raise DuplicateCustomer(_("{code} {name} already has this phone.").format(
-            code=taken[0].code, name=taken[0].name), matches=taken, field="new_phone")
-    approver = _approver(session, approved_by)
 
     def shown(e164: str) -> str:
         return format_phone(e164, region=settings.phone_region)
