@@ -18,6 +18,7 @@ from salontui.screens.dialogs.base import FormDialog, parse_count
 from salontui.screens.settings.groups import active_cell
 from salontui.screens.settings.section import SettingsSection
 from salontui.store.kinds import PROGRAM_SCOPE_LABELS, ProgramScope
+from salontui.store.money import to_decimal_string
 from salontui.widgets.inputs import DeskInput, Field, RadioChoice
 from salontui.widgets.tables import Cell, Col
 
@@ -75,8 +76,9 @@ class ProgramDialog(FormDialog):
                                           else "", id="percent",
                                           max_length=5), key="discount_percent")
         yield Field(_("Amount off"),
-                    DeskInput(fmt.money(p.discount_amount) if p and p.discount_amount else "",
-                              id="amount", max_length=30), key="discount_amount",
+                    DeskInput(to_decimal_string(p.discount_amount, fmt.exponent)
+                              if p and p.discount_amount else "", id="amount", max_length=30),
+                    key="discount_amount",
                     hint=_("a percentage or an amount, not both"))
         yield Field(_("On"), RadioChoice(scope_options(), value=p.scope if p
                                          else ProgramScope.ALL, id="scope"), key="scope")
