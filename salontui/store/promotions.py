@@ -38,7 +38,7 @@ from salontui.store import audit, clock, codes
 from salontui.store.bounds import boundary, check_expiry
 from salontui.store.db import for_update
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
-from salontui.store.kinds import LineKind, ProgramScope
+from salontui.store.kinds import LineKind, MemberState, ProgramScope
 from salontui.store.models import Customer, CustomerPromotion, PromotionProgram, stored_id, table_of
 from salontui.store.money import MAX_AMOUNT_MINOR, format_money
 from salontui.store.numbers import NumberTexts, whole_number
@@ -51,6 +51,7 @@ MAX_DESCRIPTION = 500
 MAX_NOTE = 250
 MAX_PREFIX = 6
 MAX_PER_CUSTOMER = 1000  # beyond that "no limit" is what is meant
+MAX_POINTS_PRICE = 1_000_000  # points a code may cost (a typo beyond that)
 SCOPES = tuple(ProgramScope)
 # The line kinds each scope's discount is taken off (SALES_LINE_KINDS for "all").
 SCOPE_KINDS: dict[str, tuple[str, ...]] = {
@@ -82,6 +83,7 @@ class ProgramRow:
     code_prefix: str = ""
     given: int = 0  # promotions given from it (used or not)
     detail: str = ""  # what it takes off, in words: "20% off services"
+    points_price: int | None = None  # a customer may buy a code of it with points
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,7 @@ def _program_row(session: Session, row: PromotionProgram, given: int = 0) -> Pro
                       discount_percent=row.discount_percent,
                       discount_amount=row.discount_amount, scope=row.scope,
                       per_customer_limit=row.per_customer_limit, code_prefix=row.code_prefix,
-                      given=given,
+                      given=given, points_price=row.points_price,
                       detail=discount_text(session, discount_percent=row.discount_percent,
                                            discount_amount=row.discount_amount,
                                            scope=row.scope))
@@ -153,7 +155,8 @@ def clean_prefix(prefix: str) -> str:
 
 def _clean_program(*, name: str, description: str, valid_from: date, valid_until: date | None,
                    discount_percent: int, discount_amount: int, scope: str,
-                   per_customer_limit: int | None, code_prefix: str) -> dict:
+                   per_customer_limit: int | None, code_prefix: str,
+                   points_price: int | None = None) -> dict:
     """The fields of a program as stored, each refused at its field."""
     clean_name = clean_line(name, field="name", limit=MAX_NAME, required=_("Name is required."),
                             too_long=_("Name is longer than {limit} characters."))
@@ -187,10 +190,17 @@ def _clean_program(*, name: str, description: str, valid_from: date, valid_until
             raise ValidationError(_("The limit per customer must be 1 to {max}, or none.")
                                   .format(max=MAX_PER_CUSTOMER), field="per_customer_limit")
         per_customer_limit = limit
+    if points_price is not None:
+        price = whole_number(points_price, field="points_price", texts=NumberTexts(
+            not_whole=_("The points price must be a whole number.")))
+        if not 1 <= price <= MAX_POINTS_PRICE:
+            raise ValidationError(_("The points price must be 1 to {max} points, or none.")
+                                  .format(max=f"{MAX_POINTS_PRICE:,}"), field="points_price")
+        points_price = price
     return {"name": clean_name, "description": clean_description, "valid_from": valid_from,
             "valid_until": valid_until, "discount_percent": percent, "discount_amount": amount,
             "scope": str(ProgramScope(scope)), "per_customer_limit": per_customer_limit,
-            "code_prefix": clean_prefix(code_prefix)}
+            "code_prefix": clean_prefix(code_prefix), "points_price": points_price}
 
 
 @boundary
@@ -198,14 +208,16 @@ def create_program(session: Session, *, staff_id: int, name: str, description: s
                    valid_from: date | None = None, valid_until: date | None = None,
                    discount_percent: int = 0, discount_amount: int = 0,
                    scope: str = ProgramScope.ALL, per_customer_limit: int | None = None,
-                   code_prefix: str = "") -> ProgramRow:
-    """Add a promotion program (active). ``valid_from`` defaults to today."""
+                   code_prefix: str = "", points_price: int | None = None) -> ProgramRow:
+    """Add a promotion program (active). ``valid_from`` defaults to today; with a
+    ``points_price`` a customer may buy a code of it with points
+    (:func:`redeem_points_for_code`)."""
     require_staff(session, staff_id)
     fields = _clean_program(name=name, description=description,
                             valid_from=valid_from or clock.today(), valid_until=valid_until,
                             discount_percent=discount_percent, discount_amount=discount_amount,
                             scope=scope, per_customer_limit=per_customer_limit,
-                            code_prefix=code_prefix)
+                            code_prefix=code_prefix, points_price=points_price)
     row = PromotionProgram(active=True, **fields)
     session.add(row)
     session.flush()
@@ -236,7 +248,8 @@ def update_program(session: Session, *, staff_id: int, program_id: int, name: st
                    description: str = "", valid_from: date | None = None,
                    valid_until: date | None = None, discount_percent: int = 0,
                    discount_amount: int = 0, scope: str = ProgramScope.ALL,
-                   per_customer_limit: int | None = None, code_prefix: str = "") -> ProgramRow:
+                   per_customer_limit: int | None = None, code_prefix: str = "",
+                   points_price: int | None = None) -> ProgramRow:
     """Change a program (``valid_from`` None: it keeps its start). The promotions already
     given keep their codes and expiry; saving what is there writes nothing."""
     require_staff(session, staff_id)
@@ -245,7 +258,7 @@ def update_program(session: Session, *, staff_id: int, program_id: int, name: st
                             valid_from=valid_from or row.valid_from, valid_until=valid_until,
                             discount_percent=discount_percent, discount_amount=discount_amount,
                             scope=scope, per_customer_limit=per_customer_limit,
-                            code_prefix=code_prefix)
+                            code_prefix=code_prefix, points_price=points_price)
     given = _given(session, program_id)
     if all(getattr(row, key) == value for key, value in fields.items()):
         return _program_row(session, row, given)
@@ -448,3 +461,165 @@ def list_customer_promotions(session: Session, *,
             created_at=r[8], expires_on=r[9], used_on=r[10], note=r[11])
         for r in session.execute(statement)
     ]
+
+
+# ---------------------------------------------------------------- codes bought with points
+#
+# A program with a points price (``points_price``) can be bought by an active member with
+# points: :func:`redeem_points_for_code` gives its code the way :func:`give_promotion`
+# does (its rules: running, the limit per customer) and takes the price off the points with
+# the ledger's own adjustment (``ledger.adjust_points``: never below zero, refused for an
+# excluded member, one audit row the integrity check matches to the entry), in the
+# caller's one transaction. The entry's reason names the program and the code; the code's
+# note says what it cost. :func:`redemption_offer` is what the desk shows before asking.
+
+
+@dataclass(frozen=True)
+class RedeemChoice:
+    """A program that can be bought with points, and why this customer cannot buy it now
+    ("" when they can)."""
+
+    program: ProgramRow
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class RedemptionOffer:
+    """What a customer could buy with points: their balance, why they cannot redeem at all
+    ("" when they can: an active member) and the programs with a points price running
+    today, cheapest first."""
+
+    customer_id: int
+    name: str
+    balance: int
+    refusal: str
+    choices: list[RedeemChoice]
+
+
+def _lock_member(session: Session, customer_id: int) -> Customer:
+    """The customer row, locked on engines that need it (the points are read, then
+    written), or NotFound."""
+    row = session.execute(for_update(
+        select(Customer).where(table_of(Customer).c.id == customer_id), session)).scalar()
+    if row is None:
+        raise NotFound(_("No customer #{id}.").format(id=customer_id), field="customer")
+    return row
+
+
+def _refuse_not_member(customer: Customer) -> None:
+    """Only an active member redeems points: a deleted, excluded or not yet activated
+    customer is refused, saying why."""
+    if customer.deleted_at is not None:
+        raise RuleViolation(_("{name} is deleted; restore them first.").format(
+            name=customer.name), field="customer")
+    if customer.member_state == MemberState.EXCLUDED:
+        if customer.member_reason:
+            message = _("{name} is excluded from the loyalty program ({reason}): points "
+                        "cannot be redeemed.")
+        else:
+            message = _("{name} is excluded from the loyalty program: points cannot be "
+                        "redeemed.")
+        raise RuleViolation(message.format(name=customer.name, reason=customer.member_reason),
+                            field="customer")
+    if customer.member_state != MemberState.ACTIVE:
+        raise RuleViolation(_("{name} is not an active member yet: activate them before "
+                              "redeeming points.").format(name=customer.name),
+                            field="customer")
+
+
+def _points_of(session: Session, customer_id: int) -> int:
+    from salontui.store.ledger import points_balance
+
+    return points_balance(session, customer_id=customer_id)
+
+
+def _refuse_redemption(session: Session, customer: Customer, program: PromotionProgram,
+                       balance: int) -> int:
+    """Every rule of buying ``program`` with points, before anything is written; answers
+    its price."""
+    price = program.points_price
+    if price is None:
+        raise RuleViolation(_("The program '{name}' cannot be bought with points.").format(
+            name=program.name), field="program")
+    _refuse_unavailable(program, clock.today())
+    _refuse_over_limit(session, program, customer)
+    if balance < price:
+        raise RuleViolation(ngettext(
+            "{customer} has {left} point; '{name}' costs {price}.",
+            "{customer} has {left} points; '{name}' costs {price}.", balance).format(
+                customer=customer.name, left=f"{balance:,}", name=program.name,
+                price=f"{price:,}"), field="points")
+    return price
+
+
+@boundary
+def redemption_offer(session: Session, *, customer_id: int) -> RedemptionOffer:
+    """The customer's points, whether they may redeem, and each program running today with
+    a points price (cheapest first), with why they cannot buy it now, if so. Reads only."""
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(_("No customer #{id}.").format(id=customer_id), field="customer")
+    balance = _points_of(session, customer_id)
+    refusal = ""
+    try:
+        _refuse_not_member(customer)
+    except RuleViolation as error:
+        refusal = error.message
+    programs = [row for row in list_programs(session, active_only=True)
+                if row.points_price is not None]
+    programs.sort(key=lambda row: (row.points_price or 0, row.name, row.id))
+    choices = []
+    for row in programs:
+        problem = ""
+        if not refusal:
+            try:
+                _refuse_redemption(session, customer, _load_program(session, row.id), balance)
+            except RuleViolation as error:
+                problem = error.message
+        choices.append(RedeemChoice(program=row, problem=problem))
+    return RedemptionOffer(customer_id=customer_id, name=customer.name, balance=balance,
+                           refusal=refusal, choices=choices)
+
+
+@boundary
+def check_redemption(session: Session, *, customer_id: int, program_id: int) -> int:
+    """Refuse, as :func:`redeem_points_for_code` would, a redemption that cannot be made
+    (the desk asks before confirming); answers the points it would cost. Reads only."""
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(_("No customer #{id}.").format(id=customer_id), field="customer")
+    _refuse_not_member(customer)
+    program = _load_program(session, program_id)
+    return _refuse_redemption(session, customer, program, _points_of(session, customer_id))
+
+
+@boundary
+def redeem_points_for_code(session: Session, *, staff_id: int, customer_id: int,
+                           program_id: int) -> CustomerPromotionRow:
+    """An active member buys a code of ``program_id`` with its points price.
+
+    Refused, before anything is written: an unknown, deleted, excluded or not yet
+    activated customer (each said in its own words), a program without a points price,
+    switched off, not started or ended, one the customer already has as many times as
+    it may be given to one customer, and a balance below the price. Then, in the
+    caller's transaction: the code given as :func:`give_promotion` gives it (its
+    expiry the program's end; its note what it cost; its audit row) and the price taken
+    off the points by ``ledger.adjust_points`` (reason: the program and the code; its
+    audit row). The code shows among the customer's promotions and is used at the
+    checkout like any other.
+    """
+    from salontui.store.ledger import adjust_points
+
+    require_staff(session, staff_id)
+    customer = _lock_member(session, customer_id)
+    _refuse_not_member(customer)
+    program = _load_program(session, program_id, lock=True)
+    price = _refuse_redemption(session, customer, program, _points_of(session, customer_id))
+    given = give_promotion(session, staff_id=staff_id, customer_id=customer_id,
+                           program_id=program_id,
+                           note=ngettext("Bought with {n} point", "Bought with {n} points",
+                                         price).format(n=f"{price:,}"))
+    adjust_points(session, staff_id=staff_id, customer_id=customer_id, amount=-price,
+                  reason=_("Points redeemed for '{program}': code {code}").format(
+                      program=program.name, code=given.code))
+    return given
