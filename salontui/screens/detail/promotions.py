@@ -1,4 +1,5 @@
-"""The Promotions tab: the promotions given to the customer; g gives one."""
+"""The Promotions tab: the promotions given to the customer; g gives one, r buys one with
+points (a programme with a points price: ``dialogs/redeem_points.py``)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ class PromotionsTab(DetailTab):
     tab_id = "promotions"
     title = N_("Promotions")
     short_title = N_("Promos")
-    KEYS = (Binding("g", "give_promotion", _("Give promotion"), id="detail.promotions.give"),)
+    KEYS = (Binding("g", "give_promotion", _("Give promotion"), id="detail.promotions.give"),
+            Binding("r", "redeem_points", _("Redeem points"), id="detail.promotions.redeem",
+                    tooltip=_("Buy a promotion code with points")))
 
     def widgets(self) -> list:
         return [
@@ -48,10 +51,12 @@ class PromotionsTab(DetailTab):
                     p.note])
             for p in rows)
         key = key_of(self.detail, "detail.promotions.give")
-        self.bar(ngettext("{n} promotion · {key} gives one",
-                          "{n} promotions · {key} gives one",
-                          len(rows)).format(n=len(rows), key=key) if rows
-                 else _("No promotions yet · {key} gives one").format(key=key))
+        redeem = key_of(self.detail, "detail.promotions.redeem")
+        self.bar(ngettext("{n} promotion · {key} gives one · {redeem} for points",
+                          "{n} promotions · {key} gives one · {redeem} for points",
+                          len(rows)).format(n=len(rows), key=key, redeem=redeem) if rows
+                 else _("No promotions yet · {key} gives one · {redeem} for points").format(
+                     key=key, redeem=redeem))
 
     def action_give_promotion(self) -> None:
         from salontui.screens.dialogs.give_promotion import GivePromotionDialog
@@ -61,8 +66,19 @@ class PromotionsTab(DetailTab):
             return
         self.show_then(lambda: detail.open_dialog(GivePromotionDialog(customer_id)))
 
+    def action_redeem_points(self) -> None:
+        from salontui.screens.dialogs.redeem_points import RedeemPointsDialog
+
+        detail, customer_id = self.detail, self.customer_id
+        if customer_id is None:
+            return
+        self.show_then(lambda: detail.open_dialog(RedeemPointsDialog(customer_id)))
+
     def commands(self):
         return binding_commands(self.detail, (
             Command("detail.promotions.give", _("Give promotion"),
                     _("Give a promotion from the programs list"),
-                    run=self.action_give_promotion),))
+                    run=self.action_give_promotion),
+            Command("detail.promotions.redeem", _("Redeem points"),
+                    _("Buy a promotion code with the customer's points"),
+                    run=self.action_redeem_points)))

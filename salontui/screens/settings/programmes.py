@@ -1,6 +1,7 @@
 """ProgrammesSection: the salon's promotion programmes (Tết, refer a friend, a voucher…):
 what each takes off and on what, when it runs, how many times one customer may be given
-it and the prefix of its codes; the dialog that adds or edits one.
+it, the prefix of its codes and its points price (a member may buy a code with that many
+points: the customer's Promotions tab); the dialog that adds or edits one.
 
 A programme is retired (``x``) rather than deleted: the promotions it gave stay and can
 still be used; it can no longer be given. Editing it changes what it gives from then on
@@ -89,6 +90,11 @@ class ProgramDialog(FormDialog):
         yield Field(_("Code prefix"), DeskInput(p.code_prefix if p else "", id="prefix",
                                                 max_length=6),
                     key="code_prefix", hint=_("TET- gives codes like TET-KM000012"))
+        yield Field(_("Points price"),
+                    DeskInput(str(p.points_price) if p and p.points_price else "",
+                              placeholder=_("not for points"), id="points-price",
+                              max_length=9),
+                    key="points_price", hint=_("a member may buy a code with this many points"))
 
     def today(self) -> date:
         from salontui.store import clock
@@ -112,11 +118,13 @@ class ProgramDialog(FormDialog):
         limit = parse_count(self.value("per_customer_limit"), field="per_customer_limit",
                             label=_("The limit per customer"), required=False)
         prefix = self.value("code_prefix")
+        points_price = parse_count(self.value("points_price"), field="points_price",
+                                   label=_("The points price"), required=False)
         staff_id, program = self.staff_id, self.program
         fields = {"name": name, "description": description, "valid_from": valid_from,
                   "valid_until": valid_until, "discount_percent": percent,
                   "discount_amount": amount, "scope": scope, "per_customer_limit": limit,
-                  "code_prefix": prefix}
+                  "code_prefix": prefix, "points_price": points_price}
 
         def save(session: Session) -> ProgramRow:
             from salontui.store.promotions import create_program, update_program
@@ -140,13 +148,14 @@ class ProgrammesSection(SettingsSection):
 
     def columns(self) -> list[Col]:
         # At 80 columns a long amount may leave no room for the name: the prefix (seen in
-        # the codes given anyway) goes first, then the limit.
+        # the codes given anyway) goes first, then the limit, then the points price.
         return [Col("name", _("Programme"), min_width=18),
                 Col("discount", _("Off"), 5, justify="right"),
                 Col("scope", _("On"), 8),
                 Col("dates", _("From–until"), 10),
-                Col("limit", _("Limit"), 5, justify="right", drop=1),
-                Col("prefix", _("Prefix"), 6, drop=2),
+                Col("limit", _("Limit"), 5, justify="right", drop=2),
+                Col("prefix", _("Prefix"), 6, drop=3),
+                Col("points", _("Points"), 6, justify="right", drop=1),
                 Col("given", _("Given"), 5, justify="right"),
                 Col("state", _("State"), 7)]
 
@@ -167,7 +176,9 @@ class ProgrammesSection(SettingsSection):
         dates = f"{fmt.date(row.valid_from)}–{fmt.date(row.valid_until)}"
         return [row.name, discount_cell(fmt, row), _(scope) if scope else row.scope, dates,
                 str(row.per_customer_limit) if row.per_customer_limit else "",
-                row.code_prefix, cached.points(fmt, row.given),
+                row.code_prefix,
+                cached.points(fmt, row.points_price) if row.points_price else "",
+                cached.points(fmt, row.given),
                 state_cell(row, clock.today())]
 
     def add_dialog(self) -> ProgramDialog:
