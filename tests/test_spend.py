@@ -1,5 +1,7 @@
 """Spend: what the customer paid for services, products and packages, net of refunds; money
-put on a stored-value card counts once (when it is put on the card), not again when spent."""
+put on a stored-value card counts once: here when it is put on the card (the salon's
+setting ``topup_spend`` = "paid"), not again when spent. The other choice (when spent, the
+default) is tested with the tiers (test_loyalty_tiers.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,14 @@ from salontui.store.checkout import checkout
 from salontui.store.ledger import card_balances, ensure_card
 from salontui.store.refunds import refund_invoice
 from salontui.store.summary import customer_summary, total_spend
+
+
+@pytest.fixture(autouse=True)
+def _topups_count_when_paid(writer):
+    from salontui.store.settings import update_settings
+
+    with writer() as s:
+        update_settings(s, staff_id=None, topup_spend="paid")
 
 
 @pytest.fixture

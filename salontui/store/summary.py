@@ -55,28 +55,53 @@ class CustomerSummary:
 
 # Spend (see total_spend) in one scalar SQL of the customer ``:c``: the totals of their
 # sales and refunds, corrected on the few invoices with something that is not spend on
-# them (paid by stored value, points or waived: the kind of its method in the salon's
-# list; debt repaid, as the debt ledger records it per invoice): on those, total − that
-# part, and a sale never lowers spend nor a refund raises it. Joins, not a subquery per
-# invoice: 9 ms at 20,000 invoices.
-_NOT_SPEND = """SELECT x.id AS id, sum(x.a) AS off FROM (
+# them (paid by points or waived, and by stored value when a top-up counts when paid: the
+# kind of its method in the salon's list; a top-up's line when it counts when spent; debt
+# repaid, as the debt ledger records it per invoice): on those, total − that part, and a
+# sale never lowers spend nor a refund raises it. Joins, not a subquery per invoice: 9 ms
+# at 20,000 invoices. ``since``: only the invoices from ``:since`` to ``:until`` (a tier's
+# rolling period).
+TOPUP_PAID, TOPUP_SPENT = "paid", "spent"
+TOPUP_SPEND_CHOICES = (TOPUP_PAID, TOPUP_SPENT)
+
+
+def spend_sql(topup: str = TOPUP_PAID, *, since: bool = False) -> str:
+    """:data:`SPEND_SQL` for one choice of when a top-up counts (``paid`` or ``spent``);
+    with ``since``, over the invoices created from ``:since`` to ``:until``."""
+    if topup not in TOPUP_SPEND_CHOICES:
+        raise ValueError(f"not a top-up choice: {topup!r}")
+    period = (" AND {alias}.created_at >= :since AND {alias}.created_at <= :until"
+              if since else "")
+    kinds = "'value', 'points', 'waived'" if topup == TOPUP_PAID else "'points', 'waived'"
+    topups = "" if topup == TOPUP_PAID else f"""
+    UNION ALL
+    SELECT l.invoice_id, l.amount FROM invoice j
+      JOIN invoice_line l ON l.invoice_id = j.id
+      WHERE j.customer_id = :c AND l.kind = 'topup'{period.format(alias="j")}"""
+    not_spend = f"""SELECT x.id AS id, sum(x.a) AS off FROM (
     SELECT p.invoice_id AS id, p.amount AS a FROM invoice j
       JOIN payment p ON p.invoice_id = j.id
-      WHERE j.customer_id = :c AND p.method IN (SELECT code FROM payment_method
-                                                WHERE kind IN ('value', 'points', 'waived'))
+      WHERE j.customer_id = :c{period.format(alias="j")}
+        AND p.method IN (SELECT code FROM payment_method WHERE kind IN ({kinds})){topups}
     UNION ALL
     SELECT e.ref_id, -e.amount FROM ledger_entry e
       WHERE e.customer_id = :c AND e.account = 'debt' AND e.kind = 'repay'
         AND e.ref_type = 'invoice') x
   GROUP BY x.id"""
-SPEND_SQL = f"""((SELECT coalesce(sum(total), 0) FROM invoice
-    WHERE customer_id = :c AND kind IN ('sale', 'refund'))
+    return f"""((SELECT coalesce(sum(total), 0) FROM invoice
+    WHERE customer_id = :c AND kind IN ('sale', 'refund'){period.format(alias="invoice")})
   + (SELECT coalesce(sum(CASE WHEN s.kind = 'sale' AND s.paid > 0 THEN s.paid
                               WHEN s.kind = 'refund' AND s.paid < 0 THEN s.paid
                               ELSE 0 END - s.total), 0)
      FROM (SELECT i.kind AS kind, i.total AS total, i.total - o.off AS paid
-           FROM ({_NOT_SPEND}) o JOIN invoice i ON i.id = o.id
-           WHERE i.kind IN ('sale', 'refund')) s))"""
+           FROM ({not_spend}) o JOIN invoice i ON i.id = o.id
+           WHERE i.kind IN ('sale', 'refund'){period.format(alias="i")}) s))"""
+
+
+# The salon's choice, read in the same statement (no settings row: the default, spent).
+SPEND_SQL = f"""(CASE WHEN coalesce((SELECT topup_spend FROM salon_settings WHERE id = 1),
+    '{TOPUP_SPENT}') = '{TOPUP_PAID}' THEN {spend_sql(TOPUP_PAID)}
+  ELSE {spend_sql(TOPUP_SPENT)} END)"""
 
 _CUSTOMER = f"""
 SELECT c.id, c.code, c.name, c.phone, c.tier, c.member_state,
@@ -119,22 +144,30 @@ def _d(value) -> date | None:
 def total_spend(session: Session, *, customer_id: int) -> int:
     """What the customer has paid for services, products and packages, net of refunds.
 
-    The one rule of spend, for the header's "Spent" and for tiers:
+    The one rule of spend, for the header's "Spent" and for tiers (which count it over
+    their rolling period: ``loyalty.tiers.ranking_spend``):
 
-    * Money put on a stored-value card counts **when it is put on the card**, at
-      the price paid (a 10,000,000 top-up crediting 11,000,000 adds 10,000,000);
-      paying later from the card adds nothing, so the money counts once.
+    * Money put on a stored-value card counts once, when the salon's setting
+      (``topup_spend``) says:
+
+      - ``paid``: **when it is put on the card**, at the price paid (a 10,000,000
+        top-up crediting 11,000,000 adds 10,000,000); paying later from the card
+        adds nothing;
+      - ``spent`` (the default): **when it is spent**: the top-up adds nothing, a
+        sale paid from the card adds what it took from the card (a bonus credited
+        counts as it is spent), and a refund back onto the card takes it off again.
     * A sale on account counts when it is sold (the customer owes it); repaying
       the debt adds nothing, alone or on the same invoice as a sale.
     * Paid with points, or waived by the salon: not money the customer paid, so
       not spend (the same base points are earned on).
-    * A refund subtracts what it pays back in money; a refund back onto a card
-      subtracts nothing (paying from the card added nothing). A sale never
-      lowers spend and a refund never raises it.
+    * A refund subtracts what it pays back in money (and, under ``spent``, onto a
+      card); under ``paid`` a refund back onto a card subtracts nothing (paying from
+      the card added nothing). A sale never lowers spend and a refund never raises it.
 
-    Per invoice: total − debt repaid on it − paid by card, points or waived, summed
-    over sales and refunds: one SQL, :data:`SPEND_SQL`, of the customer ``:c``,
-    which the header's statement embeds.
+    Per invoice: total − debt repaid on it − paid by points or waived − paid by card
+    (``paid``) or its top-up lines (``spent``), summed over sales and refunds: one SQL,
+    :data:`SPEND_SQL`, of the customer ``:c``, which the header's statement embeds and
+    which reads the setting itself (:func:`spend_sql` writes either choice).
     """
     return int(fetch_all(session, f"SELECT {SPEND_SQL}", {"c": customer_id})[0][0])
 
