@@ -42,7 +42,7 @@ STORED = {
     kinds.MethodKind: ["cash", "card", "value", "points", "account", "waived"],
     kinds.LedgerAccount: ["points", "value", "debt"],
     kinds.LedgerEntryKind: ["earn", "unearn", "spend", "adjust", "topup", "pay", "charge",
-                            "repay", "refund", "care", "merge", "expire"],
+                            "repay", "refund", "care", "merge", "expire", "reward"],
     kinds.PackageKind: ["count", "time", "gift"],
     kinds.PackageStatus: ["in_use", "reserved", "expired", "used_up", "closed"],
     kinds.PackageChange: ["sell", "backfill", "redeem", "extend", "freeze", "resume",

@@ -107,6 +107,13 @@ class Quote:
     due: int  # still to pay (0 when paid in full)
     change: int  # cash to give back
     overpaid: int  # paid beyond the total by other means than cash: must be corrected
+    # The customer's tier: its discount on services (part of ``discount``), its name and
+    # percent for the totals and the receipt ("Gold tier -5 %"), and why it gives nothing
+    # (an excluded or not-activated member: store/loyalty/tiers.py, tier_benefit).
+    tier_discount: int = 0
+    tier_name: str = ""
+    tier_percent: int = 0
+    tier_refused: str = ""
 
     @property
     def balanced(self) -> bool:
@@ -250,7 +257,18 @@ def quote(session: Session, *, cart: Cart) -> Quote:
     sales = sum(p.amount for p in lines if p.kind in SALES_KINDS)
     manual = whole_number(cart.discount, field="discount", texts=_discount_texts(), low=0,
                           high=MAX_AMOUNT_MINOR)
-    discount = manual + promotion_discount(session, cart, lines, manual)
+    benefit = _tier_benefit(session, cart)
+    tier_off = 0
+    if benefit is not None and benefit.discount_percent:
+        from salontui.store.kinds import ProgramScope
+        from salontui.store.promotions import promotion_base
+
+        # The tier's percent of the services, after their share of the manual discount;
+        # a promotion then takes its part of what is left.
+        tier_off = promotion_base(scope=ProgramScope.SERVICES, manual=manual,
+                                  lines=[(p.kind, p.amount) for p in lines]
+                                  ) * benefit.discount_percent // 100
+    discount = manual + tier_off + promotion_discount(session, cart, lines, manual + tier_off)
     if discount > sales:
         raise ValidationError(_("The discount is more than the services and products."),
                               field="discount")
@@ -277,4 +295,16 @@ def quote(session: Session, *, cart: Cart) -> Quote:
     over = max(0, paid - total)
     change = min(over, cash)
     return Quote(lines=lines, subtotal=subtotal, discount=discount, total=total, paid=paid,
-                 due=max(0, total - paid), change=change, overpaid=over - change)
+                 due=max(0, total - paid), change=change, overpaid=over - change,
+                 tier_discount=tier_off, tier_name=benefit.name if benefit else "",
+                 tier_percent=benefit.discount_percent if benefit else 0,
+                 tier_refused=benefit.refused if benefit else "")
+
+
+def _tier_benefit(session: Session, cart: Cart):
+    """What the cart's customer's tier gives (store/loyalty/tiers.py); None for a walk-in."""
+    if cart.customer_id is None:
+        return None
+    from salontui.store.loyalty.tiers import tier_benefit
+
+    return tier_benefit(session, cart.customer_id)

@@ -12,7 +12,9 @@ The caller opens one ``write_session`` (BEGIN IMMEDIATE) and calls
   account as debt, points earned, top-ups credited, debt repaid;
 * packages sold and sessions redeemed (with the service staff);
 * the promotion marked used, the appointment marked paid;
-* one audit row for the invoice.
+* one audit row for the invoice (with the tier's discount and multiplier, when the
+  customer's tier gave one: the receipt names it);
+* the customer's tier moved if the sale earns another (``loyalty.tiers.refresh_tier``).
 
 ``idempotency_key`` makes a double Enter or a retry after a crash harmless:
 the second call finds the first invoice and returns it instead of writing. Only
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from sqlmodel import Session, select
 
@@ -41,6 +43,7 @@ from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.kinds import MethodKind
 from salontui.store.ledger import check_can_spend, debt_balance, post_entry
 from salontui.store.loyalty.members import points_refusal
+from salontui.store.loyalty.tiers import TierChange, refresh_tier, tier_benefit
 from salontui.store.models import (
     Appointment,
     CustomerPromotion,
@@ -65,6 +68,7 @@ class CheckoutResult:
     change: int
     points_earned: int
     replayed: bool  # True: this key was confirmed before; nothing new was written
+    tier_change: TierChange | None = None  # the customer's tier moved with this document
 
 
 def _existing(session: Session, key: str, fingerprint: str) -> Invoice | None:
@@ -310,6 +314,9 @@ def checkout(session: Session, *, staff_id: int, cart: Cart,
     rate = rules.points_rate(points_per_amount=settings.points_per_amount,
                              member_state=member_state)
     rule = sale_rule(session, group_id=group_id)
+    benefit = tier_benefit(session, cart.customer_id) if cart.customer_id is not None else None
+    if rate and benefit is not None and benefit.points_percent != 100:
+        rule = replace(rule, tier_percent=benefit.points_percent)  # × the group's
     invoice = Invoice(
         code=codes.next_code(session, invoice_sequence(session, cart.branch_id)),
         customer_id=cart.customer_id, branch_id=cart.branch_id,
@@ -334,8 +341,17 @@ def checkout(session: Session, *, staff_id: int, cart: Cart,
     _link_extras(session, invoice, cart)
     session.flush()
     assert invoice.id is not None  # flushed above
+    after: dict = {"code": invoice.code, "total": invoice.total, "cart": cart.to_json()}
+    if benefit is not None:  # what the tier gave (the receipt's "Gold tier -5 %")
+        after["tier"] = {"id": benefit.tier_id, "name": benefit.name,
+                         "discount_percent": q.tier_percent, "discount": q.tier_discount,
+                         "points_percent": rule.tier_percent, "refused": benefit.refused}
     audit.record(session, staff_id=staff_id, action="checkout", entity="invoice",
-                 entity_id=invoice.id, after={"code": invoice.code, "total": invoice.total,
-                                              "cart": cart.to_json()})
+                 entity_id=invoice.id, after=after)
+    moved = None
+    if cart.customer_id is not None and invoice.kind == "sale":
+        moved = refresh_tier(session, customer_id=cart.customer_id, staff_id=staff_id,
+                             reason=_("Sale {code}").format(code=invoice.code))
     return CheckoutResult(invoice_id=invoice.id, code=invoice.code, total=invoice.total,
-                          change=q.change, points_earned=earned, replayed=False)
+                          change=q.change, points_earned=earned, replayed=False,
+                          tier_change=moved)

@@ -33,7 +33,7 @@ from salontui.store.errors import (
     ValidationError,
 )
 from salontui.store.kinds import MemberState
-from salontui.store.models import Customer, CustomerGroup, CustomerNameKey, stored_id
+from salontui.store.models import Customer, CustomerGroup, CustomerNameKey, Tier, stored_id
 from salontui.store.phones import parse_phone
 from salontui.store.settings import get_settings
 from salontui.store.staff import require_staff
@@ -207,8 +207,13 @@ def create_customer(
     moment = clock.now()
     state = (MemberState.ACTIVE if get_settings(session).new_member_active
              else MemberState.NOT_ACTIVATED)
+    from salontui.store.loyalty.tiers import first_tier_id
+
+    tier = session.get(Tier, first_tier_id(session))  # every customer starts in the first
+    assert tier is not None
     row = Customer(code=codes.next_code(session, codes.CUSTOMER), created_at=moment,
-                   updated_at=moment, member_state=str(state), **clean)
+                   updated_at=moment, member_state=str(state), tier_id=tier.id,
+                   tier=tier.name, **clean)
     session.add(row)
     session.flush()
     _write_name_keys(session, stored_id(row), row.name)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlmodel import Session
 
 from salontui.i18n import _
@@ -125,6 +125,11 @@ class InvoiceDetail:
     refund_state: str = ""  # "" / "partly" / "refunded" (every line refunded)
     refund_codes: tuple[str, ...] = ()  # its refunds, oldest first
     branch: BranchRow | None = None  # where it was written, when the salon has more than one
+    # The customer's tier's part of the discount ("Gold tier -5 %"), as the checkout's
+    # audit row recorded it (store/checkout.py): the tier's name then, its percent, amount.
+    tier_name: str = ""
+    tier_percent: int = 0
+    tier_discount: int = 0
 
 
 def refund_state(line_ids: list[int], refunded: set[int]) -> str:
@@ -314,6 +319,8 @@ def get_invoice(session: Session, *, invoice_id: int) -> InvoiceDetail:
             .select_from(_P.outerjoin(_V, _V.c.id == _P.c.card_id))
             .where(_P.c.invoice_id == invoice_id).order_by(_P.c.id))
     ]
+    tier_name, tier_percent, tier_discount = (
+        _tier_part(session, invoice_id) if head[7] and head[3] == "sale" else ("", 0, 0))
     return InvoiceDetail(id=head[0], code=head[1], created_at=head[2], kind=head[3],
                          customer_id=head[4], customer_name=head[5], subtotal=head[6],
                          discount=head[7], total=head[8], staff_name=head[9],
@@ -322,7 +329,25 @@ def get_invoice(session: Session, *, invoice_id: int) -> InvoiceDetail:
                          promotion_code=head[13],
                          refund_state=refund_state([r[7] for r in rows], set(refunded_lines)),
                          refund_codes=tuple(refunds.get(invoice_id, [])),
-                         branch=_branch_of(session, head[14]))
+                         branch=_branch_of(session, head[14]), tier_name=tier_name,
+                         tier_percent=tier_percent, tier_discount=tier_discount)
+
+
+def _tier_part(session: Session, invoice_id: int) -> tuple[str, int, int]:
+    """The tier's name, percent and amount of an invoice's discount, from the audit row
+    of its checkout (the invoice has no column of its own for it); nothing when none."""
+    import json
+
+    found = session.execute(text(
+        "SELECT after FROM audit_log WHERE entity = 'invoice' AND entity_id = :i "
+        "AND action = 'checkout' ORDER BY id LIMIT 1"), {"i": invoice_id}).scalar()
+    try:
+        tier = json.loads(found or "{}").get("tier") or {}
+        if int(tier.get("discount") or 0) > 0:
+            return str(tier["name"]), int(tier["discount_percent"]), int(tier["discount"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return "", 0, 0
 
 
 def _branch_of(session: Session, branch_id: int | None) -> BranchRow | None:

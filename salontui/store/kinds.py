@@ -144,6 +144,7 @@ class LedgerEntryKind(StrEnum):
     CARE = "care"  # given by a care action
     MERGE = "merge"  # moved by a merge of customers, or by undoing one
     EXPIRE = "expire"  # points older than the scheme keeps them (store/points_expiry.py)
+    REWARD = "reward"  # once, on reaching a loyalty tier (store/loyalty/tiers.py)
 
 
 # The Points and Debt tabs and a card's history. "unearn": the points a sale earned, taken
@@ -157,7 +158,7 @@ LEDGER_ENTRY_KIND_LABELS = {
     LedgerEntryKind.PAY: N_("Paid with card"), LedgerEntryKind.CHARGE: N_("On account"),
     LedgerEntryKind.REPAY: N_("Repaid"), LedgerEntryKind.REFUND: N_("Refund"),
     LedgerEntryKind.CARE: N_("Care action"), LedgerEntryKind.MERGE: N_("Moved (merge)"),
-    LedgerEntryKind.EXPIRE: N_("Expired"),
+    LedgerEntryKind.EXPIRE: N_("Expired"), LedgerEntryKind.REWARD: N_("Tier reward"),
 }
 
 

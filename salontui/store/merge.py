@@ -11,6 +11,11 @@ through :func:`related_customer_ids`.
 
 Undo moves the recorded rows back and posts the balances back, provided the
 customer kept still holds them.
+
+Tiers: the customer kept takes the duplicate's tier when it ranks higher, held as if
+given by hand (``loyalty.tiers.keep_better_tier``); the duplicate's invoices do not
+rank them. Undoing the merge leaves the tier as it is (the tier history says why it
+changed; a manager moves it by hand if need be).
 """
 
 from __future__ import annotations
@@ -104,6 +109,13 @@ def merge_customers(session: Session, *, staff_id: int, keep_id: int,
                                        staff_id=staff_id, ref_id=stored_id(record),
                                        reason=_("Merged {merged} into {kept}").format(
                                            merged=duplicate.code, kept=kept.code))
+    from salontui.store.loyalty.tiers import keep_better_tier
+
+    better = keep_better_tier(session, staff_id=staff_id, kept_id=keep_id, merged_id=merge_id,
+                              reason=_("Merged {merged} into {kept}: the better tier is kept")
+                              .format(merged=duplicate.code, kept=kept.code))
+    if better is not None:
+        moved["tier"] = {"from": better.from_tier_id, "to": better.to_tier_id}
     record.moved = json.dumps(moved)
     duplicate.deleted_at = clock.now()
     duplicate.merged_into_id = keep_id

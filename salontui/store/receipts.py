@@ -14,7 +14,7 @@ from pathlib import Path
 from salontui.i18n import _
 from salontui.store.kinds import MethodKind, PaymentMethod, payment_method_label
 from salontui.store.money import format_money
-from salontui.store.names import card_label
+from salontui.store.names import card_label, tier_label
 from salontui.store.text import cell_width, fit
 
 WIDTHS = (32, 48)
@@ -51,6 +51,12 @@ def topup_text(line, money) -> str:
                                                                    credit=money(credit))
     return _("Top-up: card '{card}' +{credit} credited, balance {balance}").format(
         card=card, credit=money(credit), balance=money(balance))
+
+
+def tier_discount_label(tier: str, percent: int) -> str:
+    """The tier's part of a discount, as the receipt and the checkout say it ("Gold tier
+    -5 %")."""
+    return _("{tier} tier -{percent} %").format(tier=tier_label(tier), percent=percent)
 
 
 def line_text(line, money) -> str:
@@ -134,6 +140,10 @@ def receipt_lines(invoice, settings, *, width: int = 32, local_time: str = "") -
     if invoice.discount:
         out.append(_pair(_("Subtotal"), money(invoice.subtotal), width))
         out.append(_pair(_("Discount"), money(-invoice.discount), width))
+        if getattr(invoice, "tier_discount", 0):
+            out.append(_pair("  " + tier_discount_label(invoice.tier_name,
+                                                         invoice.tier_percent),
+                             money(-invoice.tier_discount), width))
         if getattr(invoice, "promotion_code", None):
             out.append(fit("  " + _("Promotion {code}").format(code=invoice.promotion_code),
                            width))

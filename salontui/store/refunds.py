@@ -314,8 +314,14 @@ def refund_invoice(
                  entity_id=refund.id, before={"invoice": invoice.code},
                  after={"code": refund.code, "total": refund.total, "lines": chosen,
                         "reason": reason})
+    moved = None
+    if invoice.customer_id is not None:  # the tier follows the refund at once
+        from salontui.store.loyalty.tiers import refresh_tier
+
+        moved = refresh_tier(session, customer_id=invoice.customer_id, staff_id=staff_id,
+                             reason=_("Refund {code}").format(code=refund.code))
     return CheckoutResult(invoice_id=stored_id(refund), code=refund.code, total=refund.total,
-                          change=0, points_earned=0, replayed=False)
+                          change=0, points_earned=0, replayed=False, tier_change=moved)
 
 
 def split_evenly(amount: int, methods: list[str]) -> list[CartPayment]:
