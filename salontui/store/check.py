@@ -234,13 +234,14 @@ class _Checker:
                     lambda r: f"{r[0]} ({r[1]!r})")
 
     def adjustments_audited(self) -> None:
-        """Every entry made by hand (an adjustment or a care action) has the audit row that
-        says who made it, naming that entry and its amount."""
+        """Every entry made by hand (an adjustment, an adjustment ticket's points or a care
+        action) has the audit row that says who made it, naming that entry and its
+        amount."""
         by_entry: dict[int, int] = {}
         by_note: dict[int, int] = {}  # a care action's entry, by its care note
         for (after,) in self.cursor(
                 "SELECT after FROM audit_log WHERE action IN "
-                "('adjust_points', 'adjust_card', 'care_action')"):
+                "('adjust_points', 'adjust_card', 'ticket_points', 'care_action')"):
             try:
                 data = json.loads(after or "{}")
                 if "entry_id" in data:
