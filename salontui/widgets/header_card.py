@@ -1,7 +1,9 @@
 """HeaderCard: a customer at a glance (from ``summary.customer_summary``).
 
 Code, name, phone, tier and group; points, each stored-value card, debt; total spend
-and since when; packages expiring within 30 days. Debt is marked by the words
+and since when; packages expiring within 30 days. An excluded member has a line of its own
+under the name, in reverse video: "Excluded: <reason>" and that they earn and spend no
+points. Debt is marked by the words
 "DEBT ▲" in reverse video as well as by colour, so it reads on a monochrome
 console and with NO_COLOR. A deleted customer says DELETED the same way.
 """
@@ -12,7 +14,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from salontui.i18n import _
-from salontui.store.kinds import MEMBER_STATE_LABELS
+from salontui.store.kinds import MEMBER_STATE_LABELS, MemberState
 from salontui.store.names import card_label, tier_label
 from salontui.widgets import fmt as cached
 
@@ -37,8 +39,9 @@ def card_content(s, fmt) -> Content:
     line1 = Content.from_markup("[b]$code[/b]  [b]$name[/b]  $phone  ·  $tier",
                                 code=s.code, name=s.name, phone=fmt.phone(s.phone),
                                 tier=tier_label(s.tier))
+    excluded = s.member_state == MemberState.EXCLUDED  # a line of its own, below
     state = MEMBER_STATE_LABELS.get(s.member_state, s.member_state)
-    if state:
+    if state and not excluded:
         line1 += Content.from_markup("  ($state)", state=_(state))
     group = getattr(s, "group_name", "")  # the group (VIP, staff family…), as the salon named it
     if group:
@@ -64,6 +67,12 @@ def card_content(s, fmt) -> Content:
         line3 += Content.from_markup(" · " + _("birthday") + " $b", b=fmt.date(s.birthday))
 
     lines = [line1, line2, line3]
+    if excluded:  # obvious in reverse video, with the reason (store/loyalty/members.py)
+        reason = getattr(s, "member_reason", "")
+        label = _("Excluded: {reason}").format(reason=reason) if reason else _("Excluded")
+        lines.insert(1, Content.from_markup(
+            "[reverse bold $warning] $label [/] $rule", label=label,
+            rule=_("earns and spends no points")))
     if s.expiring:
         items = []
         for p in s.expiring[:3]:

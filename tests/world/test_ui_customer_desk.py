@@ -308,6 +308,10 @@ async def test_delete_a_customer_who_holds_nothing_asks_once(app, engine, staff_
 async def test_editing_into_a_duplicate_phone_offers_save_anyway(app, engine, staff_id, world):
     other = make_customer(engine, staff_id, name="Trần Văn Nam", phone="0912 000 111")
     cid = world["customer"].id
+    with write_session(engine) as s:  # not a member yet: the form edits the phone (a
+        # member's changes with a manager's approval: test_ui_members)
+        s.execute(text("UPDATE customer SET member_state = 'not_activated' WHERE id = :i"),
+                  {"i": cid})
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot)
         screen = await open_detail(app, pilot, cid)

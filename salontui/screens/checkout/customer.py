@@ -59,9 +59,10 @@ class CustomerMixin(CheckoutState):
         for card in s.cards:
             parts.append(Content.from_markup("$card [b]$amount[/b]", card=card_label(card.name),
                                              amount=fmt.money(card.balance)))
-        if s.member_state == "excluded":
-            parts.append(Content(_("no loyalty (excluded)")))
         line1 += Content(" · ") + Content(" · ").join(parts)
+        from salontui.store.loyalty.members import points_refusal
+
+        loyalty = points_refusal(s.member_state, s.member_reason)
         packages = []
         for p in self.info.packages:
             if p.status != "in_use":
@@ -80,6 +81,8 @@ class CustomerMixin(CheckoutState):
                 "{n} promotion ({key})", "{n} promotions ({key})", len(usable)).format(
                 n=len(usable), key=key_of(self, "checkout.promotion")))
         lines = [line1, line2]
+        if loyalty:  # an excluded member (or one not activated) is told why, under the name
+            lines.insert(1, Content.from_markup("[b $warning]▲ $why[/]", why=loyalty))
         a = self.info.appointment
         if a is not None:
             text = _("Appointment {time}: {services}").format(

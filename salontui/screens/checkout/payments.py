@@ -140,8 +140,11 @@ class PaymentsMixin(CheckoutState):
                                  "first ({key}).").format(key=key)}[method]
         if problem == cart_rules.REPAY_ON_ACCOUNT:
             return _("A debt cannot be repaid on account.")
-        if problem == cart_rules.NOT_MEMBER:
-            return _("This customer cannot pay with points (membership not active).")
+        if problem == cart_rules.NOT_MEMBER and summary is not None:
+            from salontui.store.loyalty.members import points_refusal
+
+            return points_refusal(summary.member_state, summary.member_reason) or _(
+                "This customer cannot pay with points (membership not active).")
         if problem == cart_rules.TOO_FEW_POINTS and summary is not None:
             points = summary.points
             return ngettext("Only {left} point left; cannot deduct {n}.",
@@ -183,6 +186,12 @@ class PaymentsMixin(CheckoutState):
                 panel.field("points").set_hint("▲ " + _("walk-in"))
             elif summary is None:
                 panel.field("points").set_hint("…")
+            elif summary.member_state != "active":  # the strip says why (members.py)
+                from salontui.store.kinds import MEMBER_STATE_LABELS
+
+                labels = {str(k): v for k, v in MEMBER_STATE_LABELS.items()}
+                label = labels.get(summary.member_state, summary.member_state)
+                panel.field("points").set_hint("▲ " + _(label))
             else:
                 worth = fmt.money(points * self.point_value) if points else ""
                 has = _("has {n}").format(n=cached.points(fmt, summary.points))

@@ -114,6 +114,11 @@ def detail_bindings(tabs: Sequence[type[DetailTab]]) -> list[BindingType]:
         Binding("right_square_bracket", "page(1)", _("Next page"), id="detail.next_page"),
         Binding("e", "edit_customer", _("Edit"),
                 id="detail.edit_customer", tooltip=_("Edit customer")),
+        # Not in the footer (80 columns): F1 and the palette list them.
+        Binding("M", "member_state", _("Membership"), id="detail.member_state",
+                tooltip=_("Activate, exclude or re-activate the member"), show=False),
+        Binding("P", "change_phone", _("Change phone"), id="detail.change_phone",
+                tooltip=_("A new phone, approved by a manager"), show=False),
         # Not in the footer: rare and destructive; F1 and the palette list it.
         Binding("ctrl+d", "delete_customer", _("Delete"),
                 id="detail.delete_customer", tooltip=_("Delete customer"),
@@ -427,6 +432,8 @@ class CustomerDetailScreen(StoreCalls, Screen):
         deleted = self.customer_deleted
         checks = {
             "edit_customer": not deleted,
+            "member_state": not deleted,
+            "change_phone": not deleted,
             "delete_customer": not deleted,
             "checkout": not deleted,  # the store refuses it: do not offer it
             "book_visit": not deleted,
@@ -519,6 +526,25 @@ class CustomerDetailScreen(StoreCalls, Screen):
             self.refresh_all()
 
         self.app.push_screen(CustomerFormDialog(self.summary), callback=answer)
+
+    def action_member_state(self) -> None:
+        """M, from any tab: the membership (activate, exclude with a reason, re-activate)."""
+        from salontui.screens.dialogs.member_state import MemberStateDialog
+
+        if self.summary is not None and not self.refuse_if_deleted():
+            self.app.push_screen(MemberStateDialog(self.summary), callback=self.customer_changed)
+
+    def action_change_phone(self) -> None:
+        """P, from any tab: a new phone for the member, approved by a manager."""
+        from salontui.screens.dialogs.change_phone import ChangePhoneDialog
+
+        if self.summary is not None and not self.refuse_if_deleted():
+            self.app.push_screen(ChangePhoneDialog(self.summary), callback=self.customer_changed)
+
+    def customer_changed(self, result) -> None:
+        """The customer's own fields changed in a dialog (membership, phone): read again."""
+        if result is not None:
+            self.refresh_all()
 
     def action_delete_customer(self) -> None:
         """ctrl+d, from any tab: a key no tab uses for its rows (``D`` was one letter from a
@@ -645,6 +671,10 @@ class CustomerDetailScreen(StoreCalls, Screen):
         entries += binding_commands(self, (
             Command("detail.edit_customer", _("Edit customer"),
                     _("Change name, phone, birthday…")),
+            Command("detail.member_state", _("Membership"),
+                    _("Activate, exclude with a reason, re-activate")),
+            Command("detail.change_phone", _("Change phone"),
+                    _("A member's new phone, approved by a manager")),
             Command("detail.checkout", _("Check out customer"), _("Lines, payment, receipt")),
             Command("detail.book_visit", _("Book a visit"),
                     _("Services, staff and time for this customer")),

@@ -5,6 +5,10 @@ store raises DuplicateCustomer and :class:`DuplicateCustomerDialog` shows the
 existing customer(s); the receptionist opens that one instead (the dialog
 answers with it) or goes on (saved with ``allow_duplicate=True``).
 
+A member's phone is not changed here: typing another number is refused at the field,
+naming the customer's key that changes it with a manager's approval
+(:mod:`salontui.screens.dialogs.change_phone`).
+
 Saving an edit that changes nothing writes nothing (the store sees it) and says
 "Nothing changed."; the dialog then answers None, as if cancelled.
 
@@ -122,7 +126,31 @@ class CustomerFormDialog(FormDialog):
         current = getattr(self.customer, "group_id", None)
         self.query_one("#group", CycleChoice).set_options(group_options(groups, current))
 
+    def refuse_member_phone(self, typed: str) -> None:
+        """A member's phone changes with a manager's approval (P on the customer), not here:
+        refused at the field when the number typed is another one (the store refuses it
+        too: ``customers.update_customer``)."""
+        from salontui.store.customers import phone_needs_approval
+        from salontui.store.errors import ValidationError
+        from salontui.store.phones import parse_phone
+
+        c = self.customer
+        if c is None or not phone_needs_approval(c.member_state):
+            return
+        try:
+            typed_e164 = parse_phone(typed, region=self.formatter.phone_region).e164
+        except ValidationError:
+            typed_e164 = None  # not a phone at all: refused as for anyone
+        if typed_e164 != c.phone:
+            from salontui.keymap import key_on
+            from salontui.screens.detail.screen import CustomerDetailScreen
+
+            raise ValidationError(_("Change the phone with {key}: a member's phone needs a "
+                                    "manager's approval.").format(
+                key=key_on(self, CustomerDetailScreen, "detail.change_phone")), field="phone")
+
     def prepare(self):
+        self.refuse_member_phone(self.value("phone"))
         values = {
             "name": self.value("name"),
             "phone": self.value("phone"),
