@@ -21,6 +21,7 @@ from salontui.i18n import _
 from salontui.screens.base import StoreCalls
 from salontui.screens.commands import Command, binding_commands
 from salontui.screens.settings.card_types import CardTypesSection
+from salontui.screens.settings.care_catalogue import CareCatalogueSection
 from salontui.screens.settings.catalogue import CatalogueSection
 from salontui.screens.settings.groups import GroupsSection
 from salontui.screens.settings.methods import MethodsSection
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 SECTIONS: tuple[type[SettingsSection], ...] = (
     CatalogueSection, MethodsSection, CardTypesSection, ProgrammesSection, PointsSection,
-    GroupsSection, SalonSection,
+    GroupsSection, SalonSection, CareCatalogueSection,
 )
 COMMON = ("add", "edit", "retire", "filter")
 

@@ -102,6 +102,23 @@ class CustomerListRow:
     points: int
 
 
+@dataclass(frozen=True)
+class TierChoice:
+    """A tier the filter offers (the first tier first)."""
+
+    id: int
+    name: str
+    active: bool
+
+
+def tier_choices(session: Session) -> list[TierChoice]:
+    """Every tier, in rank order: what a filter by tier offers (a retired tier may still
+    be held)."""
+    return [TierChoice(id=tid, name=name, active=bool(active)) for tid, name, active in
+            session.execute(select(_T.c.id, _T.c.name, _T.c.active)
+                            .order_by(_T.c.position, _T.c.id))]
+
+
 # -- checking a filter --------------------------------------------------------------------
 
 
