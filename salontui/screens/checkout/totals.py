@@ -23,11 +23,19 @@ class TotalsMixin(CheckoutState):
             return
         parts = [ngettext("{n} line", "{n} lines", len(q.lines)).format(n=len(q.lines)),
                  _("Subtotal {amount}").format(amount=fmt.money(q.subtotal))]
-        if q.discount:
+        if q.tier_discount:  # the customer's tier: "Gold tier -5 % -50.000 ₫"
+            from salontui.store.receipts import tier_discount_label
+
+            parts.append(f"{tier_discount_label(q.tier_name, q.tier_percent)} "
+                         f"-{fmt.money(q.tier_discount)}")
+        other = q.discount - q.tier_discount
+        if other:
             label = _("Discount")
             if self.cart.promotion_id is not None:
                 label = _("Discount (promotion {code})").format(code=self.promotion_code())
-            parts.append(f"{label} -{fmt.money(q.discount)}")
+            parts.append(f"{label} -{fmt.money(other)}")
+        if q.tier_refused:  # an excluded or not-activated member: said, not applied
+            parts.append(q.tier_refused)
         line = Content(" · ".join(parts) + " · ")
         line += Content.from_markup("[b reverse] $total [/]", total=_("TOTAL {amount}").format(
             amount=fmt.money(q.total)))

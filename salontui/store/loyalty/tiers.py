@@ -75,6 +75,7 @@ from salontui.store.models import (
     stored_id,
 )
 from salontui.store.money import MAX_AMOUNT_MINOR, format_money
+from salontui.store.names import tier_label
 from salontui.store.numbers import NumberTexts, whole_number
 from salontui.store.settings import get_settings
 from salontui.store.staff import require_staff
@@ -541,15 +542,55 @@ def tier_history(session: Session, customer_id: int, limit: int = 200) -> list[T
             for e in events]
 
 
+@dataclass(frozen=True)
+class CustomerTier:
+    """A customer's place on the ladder, for the desk: the tier held and how (``hold``;
+    held down: ``before``, the tier held before the move), the tier their figure earns,
+    the figure (spend or points, per ``basis``, over ``period_months``), the tiers they may
+    be moved to (active, by rank) and their history."""
+
+    customer_id: int
+    tier_id: int
+    tier: str
+    hold: str
+    before: str
+    earned: str
+    basis: str
+    figure: int
+    period_months: int
+    tiers: list[TierRow]
+    history: list[TierEventRow]
+
+
+@boundary
+def customer_tier(session: Session, customer_id: int) -> CustomerTier:
+    """Everything the customer's tier dialog shows, in one read."""
+    history = tier_history(session, customer_id)  # NotFound for no such customer
+    customer = session.get(Customer, customer_id)
+    assert customer is not None
+    ordered = _all_tiers(session)
+    tiers = {stored_id(t): t for t in ordered}
+    current = tiers.get(customer.tier_id or stored_id(ordered[0]), ordered[0])
+    before = tiers.get(customer.tier_before_id) if customer.tier_before_id else None
+    settings = get_tier_settings(session)
+    basis, figure = _figure(session, customer_id)
+    return CustomerTier(customer_id=customer_id, tier_id=stored_id(current),
+                        tier=current.name, hold=customer.tier_hold,
+                        before=before.name if before is not None else "",
+                        earned=_earned(ordered, basis, figure).name, basis=basis,
+                        figure=figure, period_months=settings.period_months,
+                        tiers=[_row(t) for t in ordered if t.active], history=history)
+
+
 # -- the benefit at the checkout ------------------------------------------------------------
 
 
 def benefit_refusal(member_state: str | None, tier: str) -> str:
     """Why a customer's tier gives them nothing at the checkout ('' when it does)."""
     if member_state == MemberState.EXCLUDED:
-        return _("No {tier} benefit: the member is excluded.").format(tier=tier)
+        return _("No {tier} benefit (excluded)").format(tier=tier_label(tier))
     if member_state == MemberState.NOT_ACTIVATED:
-        return _("No {tier} benefit until the membership is activated.").format(tier=tier)
+        return _("No {tier} benefit (not activated)").format(tier=tier_label(tier))
     return ""
 
 
@@ -645,8 +686,8 @@ def _threshold_text(session: Session, basis: str, value: int) -> str:
 
 def _check_order(session: Session, ordered: list[Tier], *, subjects: tuple[Tier, ...],
                  moving: bool = False) -> None:
-    """Refuse (before anything is committed) a ladder whose first tier does not start at 0
-    (no threshold there reads as 0: everyone holds at least the first tier) or whose
+    """Refuse (before anything is committed) a ladder whose first tier does not start at a
+    spend of 0 (and 0 points; no points threshold there reads as 0) or whose
     thresholds do not rise with the rank among the active tiers, where it touches the
     ``subjects`` (the tier being saved; a moved tier and the one it swapped with): at the
     threshold of the tier being saved, or at ``position`` for a move."""
@@ -657,7 +698,7 @@ def _check_order(session: Session, ordered: list[Tier], *, subjects: tuple[Tier,
 
     def value(tier: Tier, basis: str) -> int | None:
         found = tier.min_points if basis == BASIS_POINTS else tier.min_spend
-        return 0 if tier is first and found is None else found
+        return 0 if tier is first and found is None and basis == BASIS_POINTS else found
 
     for basis, field in ((BASIS_SPEND, "min_spend"), (BASIS_POINTS, "min_points")):
         if value(first, basis) != 0:
