@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from salontui.store.cart import Cart, CartLine, CartPayment
 from salontui.store.catalog import create_item
+from salontui.store.check import run_checks
 from salontui.store.checkout import checkout
 from salontui.store.customers import create_customer, delete_customer, update_customer
 from salontui.store.errors import RuleViolation, SalonError
@@ -105,7 +106,7 @@ def _sell(writer, staff_id, customer_id, oil, key, payments):
 
 
 def test_an_excluded_member_at_checkout_earns_nothing_and_cannot_pay_by_points(
-        writer, reader, staff_id, customer_id, oil, fixed_now):
+        engine, writer, reader, staff_id, customer_id, oil, fixed_now):
     with writer() as s:  # one point per 10,000 đ; a point is worth 100 đ
         adjust_points(s, staff_id=staff_id, customer_id=customer_id, amount=500, reason="Gift")
         set_member_state(s, staff_id=staff_id, customer_id=customer_id, state="excluded",
@@ -129,6 +130,7 @@ def test_an_excluded_member_at_checkout_earns_nothing_and_cannot_pay_by_points(
           [CartPayment("points", 50_000), CartPayment("cash", 200_000)])
     with reader() as s:
         assert points_balance(s, customer_id=customer_id) == 500 - 500 + 20
+    assert run_checks(engine) == []
 
 
 def test_a_member_not_activated_earns_and_spends_nothing(writer, reader, staff_id, oil,

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from salontui.store.care import list_care_notes
+from salontui.store.check import run_checks
 from salontui.store.customers import create_customer, delete_customer, get_customer
 from salontui.store.errors import DuplicateCustomer, SalonError
 from salontui.store.ledger import adjust_points, points_balance
@@ -84,7 +85,7 @@ def test_the_points_and_tier_move_with_the_new_number(writer, reader, people, cu
 
 
 def test_the_old_profile_keeps_them_and_the_new_number_gets_a_new_profile(
-        writer, reader, people, customer_id):
+        engine, writer, reader, people, customer_id):
     with writer() as s:
         adjust_points(s, staff_id=people["manager"], customer_id=customer_id, amount=700,
                       reason="Welcome")
@@ -107,6 +108,8 @@ def test_the_old_profile_keeps_them_and_the_new_number_gets_a_new_profile(
     assert (entity, before, after["keep_with"], after["customer_id"]) == (
         customer_id, {"phone": OLD}, "old", new.id)
     assert [e for e, *_ in _audit(reader, "create_customer")][-1] == new.id
+    _change(writer, people, customer_id, "new", phone="0912 999 777")  # and then moved
+    assert run_checks(engine) == []  # every invariant of salontui check still holds
 
 
 def test_refusals_at_their_field_write_nothing(writer, reader, staff_id, people, customer_id):
