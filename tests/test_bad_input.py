@@ -34,7 +34,7 @@ from salontui.store.db import read_session, write_session
 from salontui.store.drafts import park_cart
 from salontui.store.errors import SalonError, ValidationError
 from salontui.store.invoices import invoice_id_by_code
-from salontui.store.loyalty import members
+from salontui.store.loyalty import members, phone
 from salontui.store.money import parse_amount
 from salontui.store.refunds import refund_invoice
 from salontui.store.search import search_customers
@@ -347,6 +347,12 @@ def store_calls(d) -> list[tuple[str, object, dict]]:
                 "idempotency_key": "refund-key"}),
         ("park_cart", park_cart, who | {"cart": cart, "label": "Gội"}),
         ("search_customers", search_customers, {"query": "huong"}),
+        ("check_phone_change", phone.check_phone_change,
+         who | {"customer_id": d["customer"], "new_phone": "0912 111 999",
+                "approved_by": d["staff"], "keep_with": "new"}),
+        ("change_phone", phone.change_phone,  # after update_customer: the phone changes
+         who | {"customer_id": d["customer"], "new_phone": "0912 111 999",
+                "approved_by": d["staff"], "keep_with": "new"}),
         ("invoice_id_by_code", invoice_id_by_code, {"code": "HD000001"}),
     ]
 
