@@ -2,7 +2,7 @@
 reason, re-activate, activate) and the header that shows an exclusion; the checkout that
 says why an excluded member earns and spends no points; the phone of a member, changed only
 through the phone dialog (P) with a manager's approval, both ways, with its bad inputs; and
-the search that finds an old phone, marked."""
+the search that finds an old phone, marked "(old)"."""
 
 from __future__ import annotations
 
@@ -261,4 +261,4 @@ async def test_a_member_s_phone_changes_only_with_a_manager_both_ways(db_url, en
         await fill(pilot, "query", "0935320888")
         await settle(pilot)
         rows = table_rows(search, "#results")
-        assert [(r[0], r[2]) for r in rows] == [(member.code, "0935 320 888 (old phone)")]
+        assert [(r[0], r[2]) for r in rows] == [(member.code, "0935 320 888 (old)")]

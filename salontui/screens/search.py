@@ -57,8 +57,10 @@ def debt_cell(fmt: Formatter, minor: int) -> Cell:
 
 
 def old_phone_cell(fmt: Formatter, e164: str) -> str:
-    """A customer found by a number they had before: that number, marked "(old phone)"."""
-    return _("{phone} (old phone)").format(phone=cached.phone(fmt, e164))
+    """A customer found by a number they had before (an old phone): that number, marked
+    "(old)": "(old phone)" made the column so wide the name was cut to 8 letters at 80
+    columns."""
+    return _("{phone} (old)").format(phone=cached.phone(fmt, e164))
 
 
 class CustomerSearchScreen(StoreCalls, Screen[None]):
