@@ -173,6 +173,17 @@ def test_each_filter_alone_and_combined(reader, salon):
     assert not failed, "\n".join(failed)
 
 
+def test_a_customer_without_a_tier_holds_the_first(writer, reader, salon):
+    with writer() as s:
+        row = s.get(Customer, salon["binh"])
+        row.tier_id = None
+        s.add(row)
+    assert names(reader, CustomerFilter(tier_id=salon["member"])) == ["Bình"]
+    assert names(reader, CustomerFilter(tier_id=salon["member"], birthday_month=3,
+                                        has_debt=False)) == ["Bình"]
+    assert names(reader, CustomerFilter(tier_id=salon["silver"])) == ["An", "Cúc"]
+
+
 def test_rows_say_tier_state_last_visit_spend_and_debt(reader, salon):
     with reader() as s:
         rows = {r.name: r for r in list_customers(s, CustomerFilter())}

@@ -178,6 +178,17 @@ def _first_tier_id(session: Session) -> int | None:
                            ).scalar_one_or_none()
 
 
+def _tier_condition(session: Session, tier_id: int) -> ColumnElement[bool]:
+    """The customers of a tier. A customer without one (NULL) holds the first tier: asked
+    only if there is such a customer (one probe of the tier's index), since ``tier_id = x
+    OR tier_id IS NULL`` keeps SQLite from driving the query by the other conditions (the
+    debtors' few thousand ids, say): five times slower on the first tier at 100,000."""
+    if tier_id == _first_tier_id(session) and session.execute(
+            select(_C.c.id).where(_C.c.tier_id.is_(None)).limit(1)).first() is not None:
+        return or_(_C.c.tier_id == tier_id, _C.c.tier_id.is_(None))
+    return _C.c.tier_id == tier_id
+
+
 def _today(session: Session) -> date:
     return salon_day(clock.now(), salon_offset(session))
 
@@ -198,10 +209,7 @@ def conditions(session: Session, wanted: CustomerFilter, *, today: date | None =
     if wanted.member_state is not None:
         found.append(_C.c.member_state == wanted.member_state)
     if wanted.tier_id is not None:
-        if wanted.tier_id == _first_tier_id(session):
-            found.append(or_(_C.c.tier_id == wanted.tier_id, _C.c.tier_id.is_(None)))
-        else:
-            found.append(_C.c.tier_id == wanted.tier_id)
+        found.append(_tier_condition(session, wanted.tier_id))
     if wanted.birthday_month is not None:
         found.append(_C.c.birthday.is_not(None))
         found.append(_month(session) == f"{wanted.birthday_month:02d}")
