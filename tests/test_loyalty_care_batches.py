@@ -262,10 +262,11 @@ def test_spend_given_and_deducted_and_calls_logged(writer, reader, engine, staff
 
 
 def test_spend_given_moves_the_tier(writer, reader, engine, staff_id, three):
-    tiers = pytest.importorskip("salontui.store.loyalty.tiers")
+    from salontui.store.loyalty.tiers import create_tier
+
     lan = three[0]
     with writer() as s:
-        gold = tiers.create_tier(s, staff_id=staff_id, name="Gold", min_spend=1_000_000)
+        gold = create_tier(s, staff_id=staff_id, name="Gold", min_spend=1_000_000)
         batch = start_batch(s, staff_id=staff_id, action="spend", amount=1_200_000,
                             care_type="care", reason="Chuyển tích lũy", customer_ids=[lan])
     run_batch(engine, batch.id)

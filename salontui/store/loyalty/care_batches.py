@@ -40,7 +40,6 @@ customer whole without a SAVEPOINT per customer (a flush each, the same cost aga
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -59,6 +58,7 @@ from salontui.store.kinds import CareType, MemberState
 from salontui.store.ledger import MAX_POINTS
 from salontui.store.loyalty.care_catalogue import MAX_NAME, find_or_add_reason
 from salontui.store.loyalty.customer_list import CustomerFilter, customer_ids
+from salontui.store.loyalty.tiers import ranking_spend, refresh_tier
 from salontui.store.models import (
     CareBatch,
     CareBatchItem,
@@ -92,7 +92,6 @@ _BATCH = table_of(CareBatch)
 _C = table_of(Customer)
 _LE = table_of(LedgerEntry)
 _STAFF = table_of(Staff)
-_SPEND = table_of(SpendEntry)
 
 
 @dataclass(frozen=True)
@@ -371,26 +370,9 @@ def _points_of(session: Session, ids: Sequence[int]) -> dict[int, int]:
 
 
 def _spend_of(session: Session, customer_id: int) -> int:
-    """The spend a deduction takes from: the tiers' ranking spend where the tiers module
-    gives it, else the header's total spend and the spend given or taken by hand."""
-    tiers = _tiers()
-    if tiers is not None and hasattr(tiers, "ranking_spend"):
-        return int(tiers.ranking_spend(session, customer_id))
-    from salontui.store.summary import total_spend
-
-    given = session.execute(select(func.coalesce(func.sum(_SPEND.c.amount), 0)).where(
-        _SPEND.c.customer_id == customer_id)).scalar_one()
-    return total_spend(session, customer_id=customer_id) + int(given)
-
-
-def _tiers():
-    """``salontui.store.loyalty.tiers`` if it is there (another module of the loyalty
-    package; written alongside this one), else None: without it a spend entry still
-    counts, and the tier follows at the customer's next sale."""
-    try:
-        return importlib.import_module("salontui.store.loyalty.tiers")
-    except ImportError:
-        return None
+    """The spend a deduction takes from: what ranks the customer (their spend over the
+    tiers' rolling period and the spend given or taken by hand in it)."""
+    return ranking_spend(session, customer_id)
 
 
 def _money(session: Session, minor: int) -> str:
@@ -438,11 +420,8 @@ def _entry_reason(batch: CareBatch) -> str:
 def _refresh_tier(session: Session, batch: CareBatch, customer_id: int) -> None:
     """Spend moves tiers at once (points given by hand do not: tiers rank the points sales
     earned, ``tiers.ranking_points``)."""
-    tiers = _tiers()
-    if tiers is None or not hasattr(tiers, "refresh_tier"):
-        return
-    tiers.refresh_tier(session, customer_id=customer_id, staff_id=batch.staff_id,
-                       reason=_("Care: {reason}").format(reason=batch.reason))
+    refresh_tier(session, customer_id=customer_id, staff_id=batch.staff_id,
+                 reason=_("Care: {reason}").format(reason=batch.reason))
 
 
 def _write(session: Session, batch: CareBatch, customers: list[int],
