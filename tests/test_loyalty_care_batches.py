@@ -183,7 +183,9 @@ def test_a_stopped_run_resumes_where_it_stopped(writer, reader, engine, staff_id
                                 phone=f"0935 300 00{n}").id for n in range(1, 4)]
         batch = start_batch(s, staff_id=staff_id, action="points", amount=5,
                             care_type="care", reason="Xin lỗi", customer_ids=[*three, *more])
-    first = run_batch(engine, batch.id, chunk=2, max_chunks=1)
+    first = run_batch(engine, batch.id, chunk=1, progress=lambda done, total: False)
+    assert (first.batch.done, first.batch.pending) == (1, 5)  # Esc at the desk: stop
+    first = run_batch(engine, batch.id, chunk=1, max_chunks=1)
     assert (first.batch.done, first.batch.pending, first.batch.status) == (2, 4, "running")
     with reader() as s:
         assert [b.id for b in running_batches(s)] == [batch.id]

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -47,6 +48,7 @@ from salontui.screens.dialogs.labels import stored_label
 from salontui.store.errors import SalonError, ValidationError
 from salontui.store.kinds import CARE_TYPE_LABELS, MEMBER_STATE_LABELS, CareType, MemberState
 from salontui.store.money import to_decimal_string
+from salontui.store.names import tier_label
 from salontui.widgets import fmt as cached
 from salontui.widgets.inputs import DeskInput, Field, RadioChoice
 from salontui.widgets.tables import Col, DeskTable
@@ -177,7 +179,7 @@ class FilterDialog(FormDialog):
             [(ANY, anyone), *((str(s), member_state_text(s)) for s in MemberState)],
             f.member_state or ANY, "member-state"), key="member_state")
         yield Field(_("Tier"), _cycle(
-            [(ANY, anyone), *((str(t.id), t.name) for t in self.tiers)],
+            [(ANY, anyone), *((str(t.id), tier_label(t.name)) for t in self.tiers)],
             str(f.tier_id) if f.tier_id is not None else ANY, "tier"), key="tier_id")
         yield Field(_("Born in month"), DeskInput(
             str(f.birthday_month) if f.birthday_month else "", id="birthday-month",
@@ -454,11 +456,15 @@ class CareActionDialog(FormDialog):
 
 
 class ConsoleBar(BarRenderable):
-    """The bar in characters every console font has (TERM=linux has no ━)."""
+    """The bar in characters every console font has, done and to do told apart without
+    colour: ``#########---------`` (TERM=linux has no ━, and 16 colours)."""
 
-    HALF_BAR_LEFT = "="
-    BAR = "="
-    HALF_BAR_RIGHT = "="
+    def __rich_console__(self, console, options):
+        width = self.width or options.max_width
+        done = max(0, min(width, round(self.highlight_range[1])))
+        yield Text.assemble(("#" * done, console.get_style(self.highlight_style)),
+                            ("-" * (width - done), console.get_style(self.background_style)),
+                            end="")
 
 
 class DeskProgressBar(ProgressBar):
