@@ -36,7 +36,8 @@ TABLES = ("customer", "customer_name_key", "invoice", "invoice_line", "payment",
           "ledger_entry", "customer_package", "package_event", "value_card", "appointment",
           "care_note", "customer_promotion", "promotion_program", "catalog_item", "staff",
           "salon_settings", "counter", "audit_log", "plan_service", "payment_method",
-          "card_type", "customer_group")
+          "card_type", "customer_group", "tier", "tier_event", "care_reason",
+          "customer_phone", "adjustment_ticket", "adjustment_line")
 
 
 def _dump(path, table: str) -> list[tuple]:
@@ -224,7 +225,8 @@ def test_the_built_in_payment_methods_are_kept(demo):
 
 
 # The back office's tables, with the audit entity of each (the audit log names the table).
-OFFICE = ("catalog_item", "payment_method", "card_type", "promotion_program", "customer_group")
+OFFICE = ("catalog_item", "payment_method", "card_type", "promotion_program", "customer_group",
+          "care_reason", "tier")
 
 
 def _as_audited(value):
@@ -233,10 +235,11 @@ def _as_audited(value):
 
 
 def test_the_back_office_is_what_its_functions_made(demo):
-    """Every catalogue item, method the salon added, card type, programme and group was
-    made by its store function: it has that function's audit row, and the row is what the
-    audit says the function wrote (then any later switch on or off), by the owner, column
-    for column; a plan covers the services its create_item row names."""
+    """Every catalogue item, method the salon added, card type, programme, group, care
+    reason and tier above the first was made by its store function: it has that function's
+    audit row, and the row is what the audit says the function wrote (then any later switch
+    on or off), by the owner, column for column; a plan covers the services its create_item
+    row names."""
     import json
 
     from sqlmodel import SQLModel, select
@@ -248,12 +251,12 @@ def test_the_back_office_is_what_its_functions_made(demo):
         audit = s.connection().exec_driver_sql(
             "SELECT action, entity, entity_id, staff_id, after FROM audit_log "
             "WHERE entity IN ('catalog_item', 'payment_method', 'card_type', "
-            "'promotion_program', 'customer_group') ORDER BY id").all()
+            "'promotion_program', 'customer_group', 'care_reason', 'tier') ORDER BY id").all()
         made: dict[tuple[str, int], dict] = {}
         for action, entity, entity_id, staff_id, after in audit:
             assert staff_id == 1  # the owner
             values = json.loads(after)
-            if action.startswith("create_"):
+            if action.startswith(("create_", "add_")):
                 assert (entity, entity_id) not in made, (entity, entity_id)
                 made[entity, entity_id] = values
             else:
@@ -268,6 +271,8 @@ def test_the_back_office_is_what_its_functions_made(demo):
                 if table == "payment_method" and row.code in dict(
                         (code, kind) for code, kind, _k, _p in BUILT_IN_METHODS):
                     continue  # the migration's
+                if table == "tier" and row.position == 0:
+                    continue  # the migration's (Member)
                 wanted = dict(made.pop((table, row.id)))
                 services = wanted.pop("services", None)
                 got = {k: _as_audited(v) for k, v in snapshot(row).items()}
@@ -280,7 +285,7 @@ def test_the_back_office_is_what_its_functions_made(demo):
                     made_covered += 1
                 covered += 1
     assert made == {}  # no audit row for a row that is not there
-    assert covered == 32 + 5 + 3 + 5 + 3 and made_covered == 8
+    assert covered == 32 + 5 + 3 + 7 + 3 + 7 + 3 and made_covered == 8
 
 
 def test_the_back_office_is_typed_in_the_same_every_time():
@@ -302,7 +307,8 @@ def test_the_back_office_is_typed_in_the_same_every_time():
         cal, today=HISTORY_DAYS, now_t=now) is shared
     earlier = office.make_back_office(cal, today=HISTORY_DAYS, now_t=now - 60)
     assert earlier != shared  # (the groups were made an hour earlier)
-    assert len(first.audit) == len(first.tables["catalog_item"]) + 5 + 3 + 5 + 3 + 3
+    # methods, card types, programmes (made, ended), groups, care reasons, tiers
+    assert len(first.audit) == len(first.tables["catalog_item"]) + 5 + 3 + 7 + 3 + 3 + 7 + 3
     with pytest.raises(FrozenInstanceError):
         shared.audit = ()  # type: ignore[misc]
     with pytest.raises(TypeError):
@@ -582,8 +588,8 @@ def test_money_points_debt_cards_care_and_promotions(demo):
             "SELECT count(*) FROM (SELECT customer_id FROM ledger_entry WHERE account = 'debt' "
             "GROUP BY customer_id HAVING sum(amount) > 0)").scalar_one()
         audit = conn.exec_driver_sql("SELECT action FROM audit_log").scalars().all()
-    for kind in ("points:earn", "points:spend", "points:care", "value:topup", "value:pay",
-                 "debt:charge", "debt:repay"):
+    for kind in ("points:earn", "points:spend", "points:care", "points:reward",
+                 "points:adjust", "value:topup", "value:pay", "debt:charge", "debt:repay"):
         assert accounts.get(kind, 0) > 0, kind
     assert {"cash", "card", "transfer", "ewallet", "value", "points", "account"} <= methods
     assert {"General", "Thẻ Spa"} <= cards
@@ -592,10 +598,124 @@ def test_money_points_debt_cards_care_and_promotions(demo):
     assert promos[0] > 0 and promos[1] > 0
     assert debtors > 0
     # One row for the build, one per care action (each hand-made entry has its audit row),
-    # and the back office's (its functions' own, and the groups this morning).
+    # the back office's (its functions' own, and the groups this morning) and loyalty's
+    # (the customers ranked in the tiers, a few moved by hand, vouchers bought with points,
+    # phones changed).
     assert audit.count("demo_build") == 1 and set(audit) == {
         "demo_build", "care_action", "create_item", "create_method", "create_card_type",
-        "create_program", "set_program_active", "create_group", "set_customer_group"}
+        "create_program", "set_program_active", "create_group", "set_customer_group",
+        "add_care_reason", "create_tier", "tier_change", "set_tier_by_hand",
+        "give_promotion", "adjust_points", "phone_change", "create_ticket", "ticket_points",
+        "apply_ticket", "cancel_ticket"}
+
+
+def test_each_customer_holds_the_tier_their_spend_earned(demo):
+    """The tiers are Member, Silver, Gold and Diamond with their thresholds and benefits;
+    every customer holds the tier their ranking spend over the salon's 12 months earned
+    when they were ranked (the store's own ranking_spend at that moment), unless the owner
+    moved them up by hand (held up, the last row of their history saying why, or naming the
+    adjustment ticket that did); the name agrees with the tier; a tier above the first has
+    its history (from Member, then the move by hand), and an active member its one-time
+    reward, once per tier reached; a deleted customer is not ranked."""
+    from salontui.store.demo.catalog_data import HELD_UP, RANKED
+    from salontui.store.loyalty.tiers import list_tiers, ranking_spend
+
+    _path, engine, _stats, _stages = demo
+    with read_session(engine) as s:
+        conn = s.connection()
+        tiers = list_tiers(s)
+        customers = conn.exec_driver_sql(
+            "SELECT id, tier, tier_id, tier_hold, deleted_at, member_state FROM customer "
+            "ORDER BY id").all()
+        events: dict[int, list[tuple]] = {}
+        for cid, old, new, reason, at, ticket in conn.exec_driver_sql(
+                "SELECT e.customer_id, e.from_tier_id, e.to_tier_id, e.reason, e.created_at, "
+                "t.code FROM tier_event e LEFT JOIN adjustment_ticket t ON t.id = e.ticket_id "
+                "ORDER BY e.id"):
+            events.setdefault(cid, []).append((old, new, reason, at, ticket))
+        ranked_at = datetime.fromisoformat(str(max(
+            at for history in events.values() for *_e, at, _t in history)))
+        rewards = Counter(conn.exec_driver_sql(
+            "SELECT customer_id, ref_id FROM ledger_entry WHERE kind = 'reward' "
+            "AND ref_type = 'tier'").all())
+        spend = {cid: ranking_spend(s, cid, as_of=ranked_at) for cid, *_rest in customers}
+    assert [(t.name, t.min_spend, t.discount_percent, t.points_percent, t.reward_points)
+            for t in tiers] == [("Member", 0, 0, 100, 0), ("Silver", 5_000_000, 3, 110, 200),
+                                ("Gold", 15_000_000, 5, 125, 500),
+                                ("Diamond", 40_000_000, 10, 150, 1_000)]
+    first, by_id = tiers[0], {t.id: t for t in tiers}
+    held = Counter()
+    for cid, name, tier_id, hold, deleted_at, state in customers:
+        tier = by_id[tier_id]
+        assert name == tier.name, cid
+        history = events.get(cid, [])
+        if deleted_at is not None:
+            assert (tier_id, hold, history) == (first.id, "", []), cid
+            continue
+        earned = max((t for t in tiers if t.min_spend <= spend[cid]), key=lambda t: t.position)
+        path = [first.id] + ([earned.id] if earned is not first else [])
+        if hold == "up":
+            held[tier.name] += 1
+            assert tier.position == earned.position + 1, cid
+            reason, ticket = history[-1][2], history[-1][4]
+            assert reason in HELD_UP or (ticket and reason.startswith(ticket)), reason
+            path.append(tier.id)
+        else:
+            assert hold == "" and tier is earned, (cid, spend[cid], tier.name, earned.name)
+        assert [(old, new) for old, new, *_r in history] == list(pairwise(path)), cid
+        assert all(event[2] == RANKED for event in history[:1 if earned is not first else 0])
+        reached = {new for _old, new, *_r in history}
+        got = {tier_id for (c, tier_id), n in rewards.items() if c == cid and n == 1}
+        assert sum(n for (c, _t), n in rewards.items() if c == cid) == len(got), cid
+        assert got == (reached if state == "active" else set()), cid
+    assert sum(held.values()) == 3 + 1  # (and one by the ticket applied)
+    assert {t.name for t in tiers if t.holders} >= {"Member", "Silver"}
+
+
+def test_vouchers_for_points_phones_changed_and_excluded_members(demo):
+    """Two programmes are sold for points; a few members bought a voucher with points (the
+    code, the points taken off naming the programme and the code); adjustment tickets
+    applied, waiting and cancelled, the applied one's points entry naming its code; two
+    members changed their phone (the old number kept, found by search as an old phone);
+    every excluded member says why."""
+    _path, engine, _stats, _stages = demo
+    with read_session(engine) as s:
+        conn = s.connection()
+        priced = conn.exec_driver_sql(
+            "SELECT name, points_price FROM promotion_program WHERE points_price IS NOT NULL "
+            "ORDER BY points_price").all()
+        bought = conn.exec_driver_sql(
+            "SELECT p.customer_id, p.code, g.name, g.points_price FROM customer_promotion p "
+            "JOIN promotion_program g ON g.id = p.program_id WHERE p.note LIKE 'Đổi bằng %' "
+            "ORDER BY p.id").all()
+        entries = conn.exec_driver_sql(
+            "SELECT customer_id, amount, reason FROM ledger_entry WHERE kind = 'adjust' "
+            "ORDER BY id").all()
+        old = conn.exec_driver_sql(
+            "SELECT o.customer_id, o.phone_national, c.phone_national FROM customer_phone o "
+            "JOIN customer c ON c.id = o.customer_id ORDER BY o.id").all()
+        found = [search_customers(s, query=national) for _c, national, _now in old]
+        tickets = conn.exec_driver_sql(
+            "SELECT t.code, t.status, count(l.id), sum(l.points) FROM adjustment_ticket t "
+            "JOIN adjustment_line l ON l.ticket_id = t.id GROUP BY t.id ORDER BY t.id").all()
+        ticket_entries = conn.exec_driver_sql(
+            "SELECT t.code, e.amount, e.reason FROM ledger_entry e "
+            "JOIN adjustment_ticket t ON t.id = e.ref_id WHERE e.ref_type = 'ticket'").all()
+        excluded = conn.exec_driver_sql(
+            "SELECT count(*), count(nullif(member_reason, '')) FROM customer "
+            "WHERE member_state = 'excluded'").one()
+    assert [p[1] for p in priced] == [500, 2_000]
+    assert len(bought) == 3
+    for cid, code, name, price in bought:
+        assert (cid, -price) in [(c, a) for c, a, reason in entries
+                                 if code in reason and name in reason]
+    assert [(code, status, lines) for code, status, lines, _p in tickets] == [
+        ("DC000001", "applied", 2), ("DC000002", "waiting", 1), ("DC000003", "cancelled", 1)]
+    assert [(code, amount) for code, amount, reason in ticket_entries
+            if reason.startswith(code)] == [("DC000001", tickets[0][3])]
+    assert len(old) == 2 and all(was != now for _c, was, now in old)
+    assert [[r.id for r in rows] for rows in found] == [[c] for c, _w, _n in old]
+    assert excluded[0] > 0 and excluded[0] == excluded[1]
 
 
 def test_invoices_skewed_about_ten_per_customer(demo):
@@ -836,7 +956,10 @@ def test_a_chain_has_the_single_salons_customers_and_history(demo, chain_digests
     path, _engine, _stats, _stages = demo
     today = "2026-11-22 17:00"  # 00:00 at the salon, as stored (UTC)
     queries = {
-        "customer": "SELECT * FROM customer ORDER BY id",
+        # (not their tier, nor with it the VIP group: the ranking counts today's visits)
+        "customer": "SELECT id, code, name, name_norm, phone, phone_national, phone_rev, "
+                    "birthday, gender, email, address, note, member_state, member_reason, "
+                    "created_at, deleted_at FROM customer ORDER BY id",
         "customer_package": "SELECT id, customer_id, plan_id, name, kind, price, purchased_on, "
                             "created_at FROM customer_package WHERE created_at < ? ORDER BY id",
         "value_card": "SELECT * FROM value_card WHERE created_at < ? ORDER BY id",

@@ -32,10 +32,10 @@ SQLAlchemy Core bulk inserts, in dependency order (slower).
 
 What makes the data trustworthy: it is written the way the store writes it.
 The back office (catalogue, payment methods, card types, promotion programmes,
-customer groups) is not simulated at all: the store's own functions make it, on
-a scratch database migrated like any other, and the load writes the rows they
-made and their audit rows as they are (``office.py``). Each simulated visit
-follows the checkout's rules, calling the very functions the desk calls
+customer groups, the care catalogue, the loyalty tiers) is not simulated at all: the
+store's own functions make it, on a scratch database migrated like any other, and the
+load writes the rows they made and their audit rows as they are (``office.py``). Each
+simulated visit follows the checkout's rules, calling the very functions the desk calls
 (``store/rules.py``: line amounts, session values, package status, freeze and
 resume, points earned and taken back, debt, a card type's bonus, a programme's
 share of the sale): lines, payments adding up to the total, a ledger entry
@@ -75,8 +75,10 @@ services, prices, plans, methods, card types, programmes, groups, names),
 SQLite, COPY and SQLAlchemy sinks, sealing), ``people.py`` (the salon's fixed
 part and its customers), ``history.py`` (the visits, simulated in time order),
 ``day.py`` (the appointment book: staff weeks, appointments, today, bookings ahead),
-``build.py`` (the builder that runs the steps, the SQLite bulk load and
-:func:`build_demo`) and ``postgres.py`` (the PostgreSQL bulk load, and
+``loyalty.py`` (each customer ranked in the tiers set up this afternoon by their spend
+over the salon's 12 months, a few moved up by hand, adjustment tickets, vouchers bought
+with points, phones changed), ``build.py`` (the builder that runs the steps, the SQLite
+bulk load and :func:`build_demo`) and ``postgres.py`` (the PostgreSQL bulk load, and
 ``replace`` there).
 """
 

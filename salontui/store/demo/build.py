@@ -39,6 +39,7 @@ from salontui.store.demo.catalog_data import (
 )
 from salontui.store.demo.day import _Day
 from salontui.store.demo.history import _History, _Package
+from salontui.store.demo.loyalty import _Loyalty
 from salontui.store.demo.office import TABLES as OFFICE_TABLES
 from salontui.store.demo.office import columns_of
 from salontui.store.demo.people import _People
@@ -81,10 +82,10 @@ class DemoStats:
                 f"{self.catalog_items} catalog items in {self.seconds:.1f} s")
 
 
-class _Builder(_People, _History, _Day):
+class _Builder(_People, _History, _Day, _Loyalty):
     """One build: its random stream, calendar and shapes, and the steps in order
-    (:meth:`run`); the steps themselves are in ``people.py``, ``history.py`` and
-    ``day.py``."""
+    (:meth:`run`); the steps themselves are in ``people.py``, ``history.py``, ``day.py``
+    and ``loyalty.py``."""
 
     def __init__(self, *, customers: int, seed: int, today: date, sink, progress,
                  now: datetime | None = None, busiest: int = 0, branches: int = 1):
@@ -123,6 +124,7 @@ class _Builder(_People, _History, _Day):
             now_t = int(elapsed.total_seconds() // 60)
             if self.cal.at_local(self.today_i, 0) <= now_t < self.now_t:
                 self.now_t = now_t
+        self.rank_window()  # when the customers are ranked in the tiers (loyalty.py)
         self._shapes()
 
     # -- shapes (the INSERTs) ---------------------------------------------------------------
@@ -144,10 +146,23 @@ class _Builder(_People, _History, _Day):
         self.s_customer = S("customer", ("id", "code", "name", "name_norm", "phone",
                                          "phone_national", "phone_rev", "birthday", "gender",
                                          "email", "address", "note", "tier", "member_state",
-                                         "created_at", "updated_at", "deleted_at", "group_id"),
-                            {"merged_into_id": None, "tier_id": None, "tier_hold": "",
-                             "tier_before_id": None, "member_reason": ""},
+                                         "created_at", "updated_at", "deleted_at", "group_id",
+                                         "tier_id", "tier_hold", "member_reason"),
+                            {"merged_into_id": None, "tier_before_id": None},
                             nulls=("birthday", "deleted_at", "group_id"))
+        # Loyalty (loyalty.py): the tier history, old phone numbers.
+        self.s_tier_event = S("tier_event", ("id", "customer_id", "from_tier_id",
+                                             "to_tier_id", "reason", "ticket_id", "created_at",
+                                             "staff_id"), nulls=("ticket_id",))
+        self.s_customer_phone = S("customer_phone", ("customer_id", "phone", "phone_national",
+                                                     "phone_rev", "replaced_at", "staff_id",
+                                                     "approved_by"))
+        self.s_ticket = S("adjustment_ticket", ("id", "code", "note", "tags", "status",
+                                                "created_at", "created_by", "applied_at",
+                                                "applied_by", "cancelled_at", "cancelled_by"),
+                          nulls=("applied_at", "applied_by", "cancelled_at", "cancelled_by"))
+        self.s_ticket_line = S("adjustment_line", ("ticket_id", "customer_id", "points",
+                                                   "tier_id", "note"), nulls=("tier_id",))
         self.s_name_key = S("customer_name_key", ("customer_id", "key"))
         self.s_card = S("value_card", ("id", "customer_id", "name", "created_at",
                                        "card_type_id"), nulls=("card_type_id",))
@@ -213,7 +228,9 @@ class _Builder(_People, _History, _Day):
         # Dependency order (what a database checking foreign keys at once needs).
         self.shapes = [
             self.s_settings, self.s_branch, self.s_staff, self.s_staff_day,
-            *self.office_shapes.values(), self.s_customer, self.s_name_key, self.s_card,
+            *self.office_shapes.values(), self.s_customer, self.s_name_key,
+            self.s_ticket, self.s_ticket_line, self.s_tier_event, self.s_customer_phone,
+            self.s_card,
             self.s_invoice, self.s_package, self.s_line, self.s_payment, self.s_ledger,
             self.s_event, self.s_care, self.s_promo, self.s_appointment, self.s_appt_line,
             self.s_appt_event, self.s_reminder_done, self.s_counter, self.s_audit,
@@ -238,6 +255,7 @@ class _Builder(_People, _History, _Day):
                 self.deleted[k] = max(last + 1, min(now_t - 1, last + 30 * 1440))
         self._showcase_packages()
         self.write_day()  # today's book and the bookings ahead (day.py)
+        self.loyalty()  # the tiers, the showcase of the loyalty rules (loyalty.py)
         self._customers()
         self._packages_and_promotions()
         # The chain's invoice counter is the first branch's (it has no prefix); every later
@@ -245,6 +263,8 @@ class _Builder(_People, _History, _Day):
         seq = self.invoice_seq
         counters = {"customer": n, "invoice": seq[self.first_branch],
                     "promotion": self.counters["promotion"]}
+        if self.counters.get("ticket"):  # the adjustment tickets' DC codes (loyalty.py)
+            counters["adjustment_ticket"] = self.counters["ticket"]
         counters |= {f"invoice:{j}": seq[j] for j in range(2, self.branches + 1)}
         # the back office's own (the catalogue's DV numbers), as its functions left them
         counters |= {name: value for name, value in sorted(self.office.counters.items())

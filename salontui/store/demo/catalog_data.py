@@ -191,22 +191,28 @@ TOPUPS = ((1_000_000, 1_050_000), (2_000_000, 2_150_000), (3_000_000, 3_300_000)
 # customers in just before the desk opened, so every sale before earned as everyone's.
 GROUPS = [("VIP", 150), ("Gia đình nhân viên", 200), ("Doanh nghiệp", 100)]
 # VIPs are the best spenders (TIERS below): this share of each tier (about 3 % of all)…
-VIP_SHARE = {"Diamond": 1.0, "Gold": 0.6, "Silver": 0.07}
+VIP_SHARE = {"Diamond": 1.0, "Gold": 1.0, "Silver": 0.45}
 FAMILY_SHARE = 0.01  # … and of the others, staff family and corporate customers
 CORPORATE_SHARE = 0.02
 
 # (name, description, start day, end day (None: open), percent, amount, what it is taken off,
-# times per customer (None: no limit), code prefix); days from history start
+# times per customer (None: no limit), code prefix, points price (None: not for points));
+# days from history start. The vouchers bought with points start today, with the tiers.
 PROGRAMS = [
     ("Khai trương chi nhánh mới", "Giảm 20% mọi dịch vụ", 30, 120, 20, 0, "services", None,
-     ""),
+     "", None),
     ("Tri ân khách hàng thân thiết", "Giảm 100.000đ cho hoá đơn dịch vụ", 200, 400, 0,
-     100_000, "services", None, ""),
+     100_000, "services", None, "", None),
     ("Tết Nguyên Đán", "Giảm 15% dịch vụ tóc dịp Tết", 420, 470, 15, 0, "services", None,
-     "TET-"),
-    ("Mừng sinh nhật", "Giảm 30% trong tháng sinh nhật", 0, None, 30, 0, "all", None, "SN-"),
+     "TET-", None),
+    ("Mừng sinh nhật", "Giảm 30% trong tháng sinh nhật", 0, None, 30, 0, "all", None, "SN-",
+     None),
     ("Giới thiệu bạn bè", "Giảm 50.000đ cho khách được giới thiệu", 600, None, 0, 50_000,
-     "all", 1, "GT-"),
+     "all", 1, "GT-", None),
+    ("Đổi 500 điểm lấy voucher 50.000 ₫", "Đổi bằng điểm tích lũy", HISTORY_DAYS, None, 0,
+     50_000, "all", None, "DD-", 500),
+    ("Đổi 2.000 điểm lấy voucher 250.000 ₫", "Đổi bằng điểm tích lũy, cho dịch vụ",
+     HISTORY_DAYS, None, 0, 250_000, "services", 2, "DD-", 2_000),
 ]
 
 SURNAMES = [("Nguyễn", 380), ("Trần", 110), ("Lê", 95), ("Phạm", 70), ("Hoàng", 30),
@@ -261,7 +267,36 @@ CALLBACK_DONE = ["Đã gọi, khách hẹn tuần sau quay lại.", "Đã gọi 
                  "Gọi không nghe máy, đã nhắn Zalo."]
 REFUND_REASONS = ["Khách không hài lòng với kiểu tóc", "Nhập nhầm dịch vụ",
                   "Sản phẩm lỗi, khách trả lại"]
-TIERS = ((50_000_000, "Diamond"), (20_000_000, "Gold"), (5_000_000, "Silver"), (0, "Member"))
+# The tiers, set up this afternoon (catalogue order: the first is the migration's own):
+# (name, min spend over the salon's 12 months, min points, discount % on services,
+# points multiplier %, one-time reward in points).
+TIERS = (("Member", 0, 0, 0, 100, 0),
+         ("Silver", 5_000_000, 500, 3, 110, 200),
+         ("Gold", 15_000_000, 1_500, 5, 125, 500),
+         ("Diamond", 40_000_000, 4_000, 10, 150, 1_000))
+RANKED = "Xếp hạng theo chi tiêu 12 tháng"  # why each customer got their tier today
+# A few customers the owner moved up by hand (held up) after the ranking, and why.
+HELD_UP = ("Khách thân thiết lâu năm, chủ salon nâng hạng",
+           "Khách giới thiệu nhiều bạn bè, nâng hạng tri ân",
+           "Bù hạng cho khách bị tính thiếu chi tiêu")
+# Adjustment tickets typed in this afternoon: (status, note, tags, lines of (points, moved up
+# one tier, note)); the applied one by the manager.
+TICKETS = (
+    ("applied", "Xử lý khiếu nại của khách", "khiếu nại,bù điểm",
+     ((300, False, "Hoá đơn bị tính thiếu điểm"), (0, True, "Nâng hạng theo chính sách tri ân"))),
+    ("waiting", "Tặng điểm sinh nhật bị sót", "sinh nhật", ((500, False, ""),)),
+    ("cancelled", "Trừ điểm nhập trùng", "sửa lỗi", ((-200, False, "Nhập trùng hoá đơn"),)),
+)
+# Why a member is excluded from the loyalty programme (every excluded member has one).
+EXCLUDED_REASONS = ("Khách yêu cầu không tham gia tích điểm",
+                    "Nhân viên salon: không tích điểm",
+                    "Một số điện thoại dùng chung cho nhiều người",
+                    "Phát hiện tích điểm hộ, chủ salon tạm khoá")
+# The care catalogue: (care type, reason), in the salon's order within each type.
+CARE_REASONS = (("call", "Chúc mừng sinh nhật"), ("call", "Gọi hỏi thăm sau dịch vụ"),
+                ("call", "Mời khách quay lại"), ("sms", "Thông báo khuyến mãi"),
+                ("sms", "Nhắc lịch hẹn"), ("care", "Quà xin lỗi"),
+                ("care", "Chăm sóc khách VIP"))
 
 
 SHOWCASE = 10  # the first customers carry the guaranteed examples (every status, ...)

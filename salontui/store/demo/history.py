@@ -47,6 +47,10 @@ from salontui.store.promotions import promotion_base
 
 _KEY_BITS = 21  # customer index bits in a sort key (2**21 > MAX_CUSTOMERS)
 # Fields of a customer's figures while the history is replayed (8 per customer: one line).
+# _SPEND is their ranking spend: what ranks them in the tiers (loyalty.py), added up over
+# the salon's period before the ranking as the store's rule counts it (summary.spend_sql,
+# a top-up counted when spent): per sale what it took off services, products and packages
+# less what points or a waiver paid (never below 0), less what a refund gave back.
 _LAST, _DEBT, _GENERAL, _SUB, _PTS, _SPEND, _ACTIVE, _FLAGS = range(8)
 _FIELDS = 8
 _TYPE_BITS = 2
@@ -230,6 +234,7 @@ class _History(_State):
         day_rand, day_bits = self.day_rng.random, self.day_rng.getrandbits
         # A few visits of about a month ago end with a callback due about now.
         callbacks_from, callbacks_to = self.today_i - 42, self.today_i - 25
+        rank_from, rank_at = self.rank_from, self.rank_at  # the tiers' period (loyalty.py)
         self.callbacks_made = 0
         book_visit = self.history_appointment
         for index, key in enumerate(keys):
@@ -583,7 +588,8 @@ class _History(_State):
             invoice_rows.append((inv_id, code, cid, stamp, "repayment" if repay_only else "sale",
                                  subtotal, discount, total, cashier, 0, "",
                                  rate, br))
-            st[b + _SPEND] += total - repaid
+            if rank_from <= t <= rank_at and sales - discount - not_money > 0:
+                st[b + _SPEND] += sales - discount - not_money
             # the appointment this visit was booked as, or one that never happened (day.py);
             # today's visits are the book's own (written with the day)
             r = rand()
@@ -618,7 +624,8 @@ class _History(_State):
                 invoice_rows.append((inv_id, rcode, cid, rstamp, "refund", -subtotal, -discount,
                                      -total, manager, inv_id - 1,
                                      REFUND_REASONS[int(rand() * len(REFUND_REASONS))], 0, br))
-                st[b + _SPEND] -= total
+                if rank_from <= rt <= rank_at:
+                    st[b + _SPEND] -= total
                 if rt > st[b]:
                     st[b] = rt
         self.counters = {"invoice": inv_id, "line": line_id, "card": card_id, "care": care_id,

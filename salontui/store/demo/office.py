@@ -6,7 +6,11 @@ the owner types in at Settings, so the demo has it typed in. The catalogue
 with their cost, plans with the services they cover), the salon's own payment methods
 (``admin.methods.create_method``), card types (``admin.card_types.create_card_type``),
 promotion programmes (``promotions.create_program``, and ``set_program_active`` the
-morning after one ends) and customer groups (``admin.groups.create_group``) are each made
+morning after one ends; two of them sold for points), customer groups
+(``admin.groups.create_group``), the care catalogue's reasons
+(``loyalty.care_catalogue.add_reason``) and the loyalty tiers above the first
+(``loyalty.tiers.create_tier``: Silver, Gold, Diamond with their thresholds, benefits and
+rewards, set up this afternoon; the first, Member, is the migration's own) are each made
 by that function, by the owner, with the store clock pinned to the moment it was done
 (a programme on its first day, so its dates were not in the past when it was made).
 
@@ -33,6 +37,7 @@ from salontui.store.demo.calendar import _Calendar
 from salontui.store.demo.catalog_data import (
     CARD_TYPES,
     CARD_TYPES_DAY,
+    CARE_REASONS,
     GROUPS,
     METHODS,
     OWNER,
@@ -42,6 +47,7 @@ from salontui.store.demo.catalog_data import (
     PROGRAMS,
     SERVICES,
     STAFF,
+    TIERS,
 )
 
 if TYPE_CHECKING:
@@ -50,7 +56,7 @@ if TYPE_CHECKING:
 
 # The back office's tables, in an order the foreign keys accept.
 TABLES = ("catalog_item", "plan_service", "payment_method", "card_type", "promotion_program",
-          "customer_group")
+          "customer_group", "care_reason", "tier")
 AUDIT_COLUMNS = ("created_at", "staff_id", "action", "entity", "entity_id", "before", "after")
 
 
@@ -75,6 +81,18 @@ class Program:
     scope: str
     limit: int | None  # times one customer may be given it
     prefix: str  # of the codes it gives
+    points_price: int | None = None  # a member may buy its code with this many points
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class TierInfo:
+    """A tier as the demo ranks customers with it (by rank, the first tier first)."""
+
+    id: int
+    name: str
+    min_spend: int
+    reward_points: int
 
 
 @dataclass(frozen=True)
@@ -93,6 +111,7 @@ class BackOffice:
     methods: tuple[str, ...]  # codes, in METHODS order
     card_types: tuple[CardTypeRow, ...]  # in CARD_TYPES order
     groups: tuple[int, ...]  # ids, in GROUPS order
+    tiers: tuple[TierInfo, ...] = ()  # by rank
 
 
 # The back offices made in this process, by (first day, today, now): the functions give
@@ -129,6 +148,10 @@ def _type_in(cal: _Calendar, *, today: int, now_t: int) -> BackOffice:
         try:
             upgrade(engine)
             with write_session(engine) as session:
+                # The first tier, as the migration seeds it, dated the day the salon opened
+                # (the migration stamps it with the moment it ran: not the same twice).
+                session.execute(text("UPDATE tier SET created_at = :at"),
+                                {"at": cal.ts(cal.at_local(0, 8 * 60))})
                 name, role, active = STAFF[OWNER - 1]
                 session.execute(text(  # the owner, as the load writes them (staff id 1)
                     "INSERT INTO staff (id, name, role, active, created_at) "
@@ -151,7 +174,7 @@ def _type_in(cal: _Calendar, *, today: int, now_t: int) -> BackOffice:
         plans=tuple(owner.plans),
         programs=tuple(sorted(owner.programs.values(), key=lambda p: p.id)),
         methods=tuple(owner.methods), card_types=tuple(owner.card_types),
-        groups=tuple(owner.groups))
+        groups=tuple(owner.groups), tiers=tuple(owner.tiers))
 
 
 def _steps(owner: _Owner, cal: _Calendar, *, today: int,
@@ -159,9 +182,11 @@ def _steps(owner: _Owner, cal: _Calendar, *, today: int,
     """What the owner did and when (minutes; none later than now), in the order given
     for things done at the same minute: the catalogue and the payment methods at opening,
     card types a year later, each programme on its first day and switched off the
-    morning after its last, the customer groups this morning."""
+    morning after its last, the customer groups this afternoon, the tiers just before
+    now (the customers are ranked in them then: ``loyalty.py``)."""
     steps: list[tuple[int, Callable[..., None], tuple]] = [
         (cal.at_local(0, 8 * 60), owner.open_salon, ()),
+        (cal.at_local(0, 8 * 60), owner.add_care_reasons, ()),
         (cal.at_local(CARD_TYPES_DAY, 8 * 60), owner.add_card_types, ()),
     ]
     for i, (_name, _text, start, end, *_terms) in enumerate(PROGRAMS):
@@ -169,6 +194,7 @@ def _steps(owner: _Owner, cal: _Calendar, *, today: int,
         if end is not None and end < today:
             steps.append((cal.at_local(end + 1, 8 * 60), owner.end_program, (i,)))
     steps.append((now_t - 2, owner.add_groups, ()))
+    steps.append((now_t - 1, owner.add_tiers, ()))
     return [(min(t, now_t), order, step, args) for order, (t, step, args) in enumerate(steps)]
 
 
@@ -185,6 +211,7 @@ class _Owner:
         self.card_types: list[CardTypeRow] = []
         self.groups: list[int] = []
         self.programs: dict[int, Program] = {}  # by index in PROGRAMS
+        self.tiers: list[TierInfo] = []
 
     def open_salon(self) -> None:
         """The catalogue (services, products, then the plans covering the services) and
@@ -221,23 +248,43 @@ class _Owner:
     def start_program(self, i: int) -> None:
         from salontui.store import promotions
 
-        name, description, start, end, percent, amount, scope, limit, prefix = PROGRAMS[i]
+        (name, description, start, end, percent, amount, scope, limit, prefix,
+         points_price) = PROGRAMS[i]
         day = self.cal.first_day
         row = promotions.create_program(
             self.session, staff_id=OWNER, name=name, description=description,
             valid_from=day + timedelta(days=start),
             valid_until=None if end is None else day + timedelta(days=end),
             discount_percent=percent, discount_amount=amount, scope=scope,
-            per_customer_limit=limit, code_prefix=prefix)
+            per_customer_limit=limit, code_prefix=prefix, points_price=points_price)
         self.programs[i] = Program(row.id, start, end, row.discount_percent,
                                    row.discount_amount, row.scope, row.per_customer_limit,
-                                   row.code_prefix)
+                                   row.code_prefix, row.points_price, row.name)
 
     def end_program(self, i: int) -> None:
         from salontui.store import promotions
 
         promotions.set_program_active(self.session, staff_id=OWNER,
                                       program_id=self.programs[i].id, active=False)
+
+    def add_care_reasons(self) -> None:
+        from salontui.store.loyalty import care_catalogue
+
+        for care_type, name in CARE_REASONS:
+            care_catalogue.add_reason(self.session, staff_id=OWNER, care_type=care_type,
+                                      name=name)
+
+    def add_tiers(self) -> None:
+        """Silver, Gold and Diamond above the migration's Member (thresholds on spend and
+        on points, a discount on services, a points multiplier, a one-time reward)."""
+        from salontui.store.loyalty import tiers
+
+        for name, spend, points, discount, percent, reward in TIERS[1:]:
+            tiers.create_tier(self.session, staff_id=OWNER, name=name, min_spend=spend,
+                              min_points=points, discount_percent=discount,
+                              points_percent=percent, reward_points=reward)
+        self.tiers = [TierInfo(t.id, t.name, t.min_spend or 0, t.reward_points)
+                      for t in tiers.list_tiers(self.session)]
 
     def add_groups(self) -> None:
         from salontui.store.admin import groups

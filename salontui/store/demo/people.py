@@ -39,12 +39,10 @@ from salontui.store.demo.catalog_data import (
     SURNAMES,
     TECHNICIAN_WEEKS,
     TECHNICIANS,
-    TIERS,
     VIP_SHARE,
     WORK_DAYS,
     _weighted_table,
 )
-from salontui.store.demo.history import _SPEND
 from salontui.store.demo.office import make_back_office
 from salontui.store.demo.sinks import BATCH
 from salontui.store.demo.state import _State
@@ -149,7 +147,7 @@ class _People(_State):
         self.active = bytearray(n)  # 1: an active member (earns and spends points)
         self.deleted: dict[int, int] = {}  # customer index -> when deleted
         self.cust = []  # (name, folded name, gender, birthday, email, address, note, national)
-        used_phones: set[int] = set()
+        self.used_phones = used_phones = set()  # (a phone changed later takes a new one)
         words: dict[str, str] = {}
 
         def fold_word(word: str) -> str:  # fold() works letter by letter: fold each word once
@@ -232,7 +230,6 @@ class _People(_State):
         cal = self.cal
         rows, key_rows = self.s_customer.rows, self.s_name_key.rows
         keys_of: dict[str, list[str]] = {}
-        st = self.st
         self._audit_until(cal.ts(self.now_t))  # the back office's last (the groups made)
         audit_rows = self.s_audit.rows
         sorted_at = cal.ts(self.now_t - 1)
@@ -240,13 +237,14 @@ class _People(_State):
         draw = self.office_rng.random
         for k in range(self.n):
             name, norm, gender, birthday, email, address, note, national = self.cust[k]
+            national = self.new_phone.get(k, national)  # (a phone changed: loyalty.py)
             keys = keys_of.get(norm)
             if keys is None:  # text.name_keys from the folded name (check.py verifies it)
                 parts = norm.split()[:MAX_NAME_WORDS]
                 keys = keys_of[norm] = [" ".join(parts[i:]) for i in range(len(parts))]
             created = cal.ts(self.join_t[k])
             deleted = cal.ts(self.deleted[k]) if k in self.deleted else ""
-            tier = next(label for floor, label in TIERS if st[(k << 3) + _SPEND] >= floor)
+            tier, tier_id, hold, reason = self.tier_columns(k)  # (loyalty.py)
             cid = k + 1
             r = draw()
             group = 0
@@ -260,10 +258,11 @@ class _People(_State):
             if group:
                 audit_rows.append((sorted_at, OWNER, "set_customer_group", "customer", cid,
                                    '{"group_id": null}', f'{{"group_id": {group}}}'))
+            updated = sorted_at if group or k in self.new_phone else deleted or created
             rows.append((cid, f"KH{cid:06d}", name, norm, "+84" + national[1:], national,
                          national[::-1], birthday, gender, email, address, note, tier,
-                         self.state[k], created, sorted_at if group else deleted or created,
-                         deleted, group))
+                         self.state[k], created, updated, deleted, group, tier_id, hold,
+                         reason))
             for key in keys:
                 key_rows.append((cid, key))
             if len(rows) >= BATCH:

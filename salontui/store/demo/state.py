@@ -66,6 +66,10 @@ class _State:
     s_promo: _Shape
     s_counter: _Shape
     s_audit: _Shape
+    s_tier_event: _Shape
+    s_customer_phone: _Shape
+    s_ticket: _Shape
+    s_ticket_line: _Shape
     shapes: list[_Shape]
     # The salon (people.py's salon): the back office as its functions made it, weighted
     # lookup tables, the programmes; the back office's audit rows not written yet (the
@@ -104,18 +108,33 @@ class _State:
     callbacks_made: int
     counters: dict[str, int]
     # The customers (people.py's people) and their figures (history.py's simulate).
+    cust: list[tuple]
+    state: list[str]  # member_state per customer
+    used_phones: set[int]
+    promos: list[list]
     join_t: list[int]
     home: bytearray
     active: bytearray
     deleted: dict[int, int]
     st: array[int]
     invoice_seq: list[int]
+    # Loyalty (loyalty.py): when the customers are ranked (minutes) and the first minute of
+    # their ranking period; per customer the tier (index in office.tiers), holds, phones
+    # changed.
+    rank_at: int
+    rank_from: int
+    tier_level: bytearray
+    tier_hold: dict[int, str]
+    new_phone: dict[int, str]
+    tier_event_id: int
 
     if TYPE_CHECKING:
 
         def _flush_full(self) -> None: ...
 
         def _audit_until(self, stamp: str) -> None: ...
+
+        def tier_columns(self, k: int) -> tuple[str, int, str, str]: ...
 
         def on_duty(self) -> list[list[list[int]]]: ...
 
