@@ -17,8 +17,9 @@ class PromotionsTab(DetailTab):
     title = N_("Promotions")
     short_title = N_("Promos")
     KEYS = (Binding("g", "give_promotion", _("Give promotion"), id="detail.promotions.give"),
+            # Not in the footer (at 80 columns it would push F1 off): the tab's bar says it.
             Binding("r", "redeem_points", _("Redeem points"), id="detail.promotions.redeem",
-                    tooltip=_("Buy a promotion code with points")))
+                    tooltip=_("Buy a promotion code with points"), show=False))
 
     def widgets(self) -> list:
         return [
