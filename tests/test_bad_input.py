@@ -245,7 +245,8 @@ def desk(engine, staff_id, customer_id, writer):
                                   title="Gọi lại", description="Thứ bảy")
         program = promotions.create_program(s, staff_id=staff_id, name="Tết",
                                             discount_percent=10,
-                                            valid_until=today + timedelta(days=60))
+                                            valid_until=today + timedelta(days=60),
+                                            points_price=100)
         ledger.adjust_points(s, staff_id=staff_id, customer_id=customer_id, amount=5000,
                              reason="Welcome")
         tomorrow = datetime.now() + timedelta(days=1)
@@ -313,6 +314,8 @@ def store_calls(d) -> list[tuple[str, object, dict]]:
         ("give_promotion", promotions.give_promotion,
          who | {"customer_id": d["customer"], "program_id": d["program"],
                 "expires_on": today + timedelta(days=30), "note": ""}),
+        ("redeem_points_for_code", promotions.redeem_points_for_code,
+         who | {"customer_id": d["customer"], "program_id": d["program"]}),
         ("create_program", promotions.create_program,
          who | {"name": "Hè", "description": "", "discount_percent": 5,
                 "valid_until": today + timedelta(days=30)}),
