@@ -29,6 +29,7 @@ from salontui.screens.settings.points import PointsSection
 from salontui.screens.settings.programmes import ProgrammesSection
 from salontui.screens.settings.salon import SalonSection
 from salontui.screens.settings.section import SettingsSection
+from salontui.screens.settings.tiers import TiersSection
 from salontui.widgets.footer import DeskFooter
 from salontui.widgets.header import desk_header
 from salontui.widgets.tables import DeskTable
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 
 SECTIONS: tuple[type[SettingsSection], ...] = (
     CatalogueSection, MethodsSection, CardTypesSection, ProgrammesSection, PointsSection,
-    GroupsSection, SalonSection, CareCatalogueSection,
+    GroupsSection, SalonSection, CareCatalogueSection, TiersSection,
 )
 COMMON = ("add", "edit", "retire", "filter")
 
