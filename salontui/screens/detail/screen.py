@@ -119,6 +119,8 @@ def detail_bindings(tabs: Sequence[type[DetailTab]]) -> list[BindingType]:
                 tooltip=_("Activate, exclude or re-activate the member"), show=False),
         Binding("P", "change_phone", _("Change phone"), id="detail.change_phone",
                 tooltip=_("A new phone, approved by a manager"), show=False),
+        Binding("T", "tier", _("Tier"), id="detail.tier",
+                tooltip=_("The tier's history, and a move by hand"), show=False),
         # Not in the footer: rare and destructive; F1 and the palette list it.
         Binding("ctrl+d", "delete_customer", _("Delete"),
                 id="detail.delete_customer", tooltip=_("Delete customer"),
@@ -434,6 +436,7 @@ class CustomerDetailScreen(StoreCalls, Screen):
             "edit_customer": not deleted,
             "member_state": not deleted,
             "change_phone": not deleted,
+            "tier": not deleted,
             "delete_customer": not deleted,
             "checkout": not deleted,  # the store refuses it: do not offer it
             "book_visit": not deleted,
@@ -540,6 +543,13 @@ class CustomerDetailScreen(StoreCalls, Screen):
 
         if self.summary is not None and not self.refuse_if_deleted():
             self.app.push_screen(ChangePhoneDialog(self.summary), callback=self.customer_changed)
+
+    def action_tier(self) -> None:
+        """T, from any tab: the tier's history, and a move by hand with a reason."""
+        from salontui.screens.dialogs.tier import TierDialog
+
+        if self.summary is not None and not self.refuse_if_deleted():
+            self.app.push_screen(TierDialog(self.summary), callback=self.customer_changed)
 
     def customer_changed(self, result) -> None:
         """The customer's own fields changed in a dialog (membership, phone): read again."""
@@ -675,6 +685,8 @@ class CustomerDetailScreen(StoreCalls, Screen):
                     _("Activate, exclude with a reason, re-activate")),
             Command("detail.change_phone", _("Change phone"),
                     _("A member's new phone, approved by a manager")),
+            Command("detail.tier", _("Tier history and move"),
+                    _("Why the tier changed; move it by hand with a reason")),
             Command("detail.checkout", _("Check out customer"), _("Lines, payment, receipt")),
             Command("detail.book_visit", _("Book a visit"),
                     _("Services, staff and time for this customer")),
