@@ -85,6 +85,8 @@ class CustomerSearchScreen(StoreCalls, Screen[None]):
         Binding("f8", "day_close", _("Day close"), id="search.day_close"),
         Binding("f9", "find_invoice", _("Invoice"),
                 id="search.find_invoice", tooltip=_("Find an invoice by its code")),
+        Binding("f10", "customer_list", _("Members"), id="search.customer_list",
+                tooltip=_("The customer list: filters, member states, care over many")),
         Binding("f12", "settings", _("Settings"), id="search.settings",
                 tooltip=_("The back office: catalogue, payment methods, card types…")),
         Binding("escape", "clear_search", _("Clear search"), id="search.clear", show=False),
@@ -324,6 +326,11 @@ class CustomerSearchScreen(StoreCalls, Screen[None]):
 
         self.app.push_screen(FindInvoiceDialog(), callback=found)
 
+    def action_customer_list(self) -> None:
+        from salontui.screens.loyalty.customers import CustomerListScreen
+
+        self.app.push_screen(CustomerListScreen())
+
     def action_settings(self) -> None:
         from salontui.screens.settings import SettingsScreen
 
@@ -404,6 +411,8 @@ class CustomerSearchScreen(StoreCalls, Screen[None]):
                     _("Takings per method, refunds, debt, sessions")),
             Command("search.find_invoice", _("Find invoice"),
                     _("Open an invoice by the code on its receipt")),
+            Command("search.customer_list", _("Open the customer list"),
+                    _("Filter customers; member states and care over many at once")),
             Command("search.settings", _("Open settings"),
                     _("Catalogue, payment methods, card types, programmes, points, groups, "
                       "salon")),

@@ -128,6 +128,8 @@ class CustomerListScreen(LiveDay, StoreCalls, Screen):
                 show=False),
         Binding("p", "page(-1)", _("Previous page"), id="loyalty.customers.previous_page",
                 show=False),
+        Binding("t", "tickets", _("Tickets"), id="loyalty.customers.tickets",
+                tooltip=_("Adjustment tickets: points and tiers corrected by a manager")),
         Binding("r", "reload", _("Reload"), id="loyalty.customers.reload", show=False),
         Binding("escape", "back", _("Back"), id="loyalty.customers.back"),
     ]
@@ -431,6 +433,11 @@ class CustomerListScreen(LiveDay, StoreCalls, Screen):
     def action_reload(self) -> None:
         self.load()
 
+    def action_tickets(self) -> None:
+        from salontui.screens.loyalty.tickets import TicketListScreen
+
+        self.app.push_screen(TicketListScreen())
+
     def action_back(self) -> None:
         self.dismiss(None)
 
@@ -549,6 +556,8 @@ class CustomerListScreen(LiveDay, StoreCalls, Screen):
             Command("loyalty.customers.filter", _("Filter the customers"),
                     _("Member state, tier, birthday, visits, spend, debt, packages, care")),
             Command("loyalty.customers.clear_filter", _("Show every customer")),
+            Command("loyalty.customers.tickets", _("Open adjustment tickets"),
+                    _("Points and tiers corrected by a manager")),
             Command("loyalty.customers.select_all", _("Select all matching customers")),
             Command("loyalty.customers.clear_selection", _("Clear the selection")),
             Command("loyalty.customers.care", _("Give care to the selected customers"),
