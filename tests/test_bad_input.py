@@ -34,7 +34,14 @@ from salontui.store.db import read_session, write_session
 from salontui.store.drafts import park_cart
 from salontui.store.errors import SalonError, ValidationError
 from salontui.store.invoices import invoice_id_by_code
-from salontui.store.loyalty import members, phone
+from salontui.store.loyalty import (
+    care_batches,
+    care_catalogue,
+    members,
+    phone,
+    tickets,
+    tiers,
+)
 from salontui.store.money import parse_amount
 from salontui.store.refunds import refund_invoice
 from salontui.store.search import search_customers
@@ -356,6 +363,19 @@ def store_calls(d) -> list[tuple[str, object, dict]]:
         ("change_phone", phone.change_phone,  # after update_customer: the phone changes
          who | {"customer_id": d["customer"], "new_phone": "0912 111 999",
                 "approved_by": d["staff"], "keep_with": "new"}),
+        ("create_ticket", tickets.create_ticket,
+         who | {"note": "sửa điểm", "tags": "tết",
+                "lines": [tickets.TicketLineIn(d["customer"], points=100)]}),
+        ("create_tier", tiers.create_tier,
+         who | {"name": "Bạch kim", "min_spend": 90_000_000, "discount_percent": 12,
+                "points_percent": 200, "reward_points": 2000}),
+        ("update_tier_settings", tiers.update_tier_settings,
+         who | {"basis": "spend", "period_months": 12, "topup_spend": "spent"}),
+        ("add_reason", care_catalogue.add_reason,
+         who | {"care_type": "call", "name": "Hỏi thăm"}),
+        ("start_batch", care_batches.start_batch,
+         who | {"action": "points", "amount": 100, "care_type": "care",
+                "reason": "Sinh nhật", "note": "tặng", "customer_ids": [d["customer"]]}),
         ("invoice_id_by_code", invoice_id_by_code, {"code": "HD000001"}),
     ]
 
