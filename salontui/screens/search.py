@@ -85,8 +85,10 @@ class CustomerSearchScreen(StoreCalls, Screen[None]):
         Binding("f8", "day_close", _("Day close"), id="search.day_close"),
         Binding("f9", "find_invoice", _("Invoice"),
                 id="search.find_invoice", tooltip=_("Find an invoice by its code")),
+        # Not in the footer (80 columns would lose F12 and F1): F1 and the palette list it.
         Binding("f10", "customer_list", _("Members"), id="search.customer_list",
-                tooltip=_("The customer list: filters, member states, care over many")),
+                tooltip=_("The customer list: filters, member states, care over many"),
+                show=False),
         Binding("f12", "settings", _("Settings"), id="search.settings",
                 tooltip=_("The back office: catalogue, payment methods, card types…")),
         Binding("escape", "clear_search", _("Clear search"), id="search.clear", show=False),

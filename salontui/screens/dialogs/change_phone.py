@@ -39,7 +39,7 @@ class ChangePhoneDialog(FormDialog):
     """Answers the PhoneChange done (None if cancelled)."""
 
     title_text = _("Change phone")
-    confirm_label = _("Change")
+    confirm_label = _("Change phone")
 
     def __init__(self, customer) -> None:
         super().__init__()
@@ -113,8 +113,9 @@ class ChangePhoneDialog(FormDialog):
         self.checked = value
         from salontui.screens.dialogs.confirm import ConfirmDialog
 
-        self.app.push_screen(ConfirmDialog(self.question(value), title=_("Change phone"),
-                                           confirm_label=_("Change")), callback=self.confirmed)
+        label = _("Change phone")
+        self.app.push_screen(ConfirmDialog(self.question(value), title=label,
+                                           confirm_label=label), callback=self.confirmed)
 
     def question(self, check: PhoneCheck) -> str:
         fmt = self.desk.formatter

@@ -39,7 +39,7 @@ class RedeemPointsDialog(FormDialog):
     """Answers the CustomerPromotionRow bought (None: nothing bought)."""
 
     title_text = _("Redeem points")
-    confirm_label = _("Redeem")
+    confirm_label = _("Buy code")
 
     def __init__(self, customer_id: int) -> None:
         super().__init__()
@@ -162,7 +162,7 @@ class RedeemPointsDialog(FormDialog):
             left).format(price=self.points(price), name=self.offer.name,
                          program=choice.program.name, left=self.points(left))
         self.app.push_screen(ConfirmDialog(question, title=_("Redeem points"),
-                                           confirm_label=_("Redeem")), self.answered)
+                                           confirm_label=_("Buy code")), self.answered)
 
     def answered(self, yes: bool | None) -> None:
         if not yes:

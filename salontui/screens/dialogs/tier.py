@@ -65,7 +65,7 @@ class TierDialog(FormDialog):
     """
 
     title_text = _("Tier")
-    confirm_label = _("Move")
+    confirm_label = _("Move tier")
 
     def __init__(self, customer) -> None:
         super().__init__()
@@ -76,7 +76,7 @@ class TierDialog(FormDialog):
         c = self.customer
         yield Static(Content(f"{c.code} {c.name} · {tier_label(c.tier)}"), classes="intro",
                      id="tier-now")
-        yield DeskTable([Col("when", _("When"), 16), Col("move", _("Change"), 18),
+        yield DeskTable([Col("when", _("When"), 16), Col("move", _("Tier change"), 18),
                          Col("why", _("Why"), None, min_width=10, prose=True),
                          Col("by", _("By"), 8, max_width=14, drop=1)], id="tier-history")
         yield Field(_("Move to"), CycleChoice([(LOADING, _("Loading…"))], id="tier"),

@@ -307,7 +307,7 @@ class CareActionDialog(FormDialog):
             n=cached.points(self.formatter, self.chosen.count))), id="care-for")
         yield Field(_("Action"), _cycle([(value, _(label)) for value, label, _a, _s in ACTIONS],
                                         "give_points", "action"), key="action")
-        yield Field(_("Amount"), DeskInput("", id="amount", max_length=AMOUNT_CHARS,
+        yield Field(_("Points or spend"), DeskInput("", id="amount", max_length=AMOUNT_CHARS,
                                            placeholder="100"), key="amount", required=True)
         yield Field(_("Care type"), _cycle([(str(t), care_type_text(t)) for t in CareType],
                                            str(CareType.CARE), "care-type"), key="care_type")

@@ -33,6 +33,7 @@ from salontui.screens.commands import Command, PaletteEntry, binding_commands
 from salontui.screens.dialogs.base import FormDialog
 from salontui.screens.dialogs.confirm import ConfirmDialog
 from salontui.store.errors import SalonError, ValidationError
+from salontui.store.names import tier_label
 from salontui.widgets import fmt as cached
 from salontui.widgets.footer import DeskFooter
 from salontui.widgets.header import desk_header
@@ -113,7 +114,7 @@ class TicketLineDialog(FormDialog):
         self.taken = taken
         self.found: list[CustomerRow] = []
         self.title_text = _("Add a line") if line is None else _("Change the line")
-        self.confirm_label = _("Add") if line is None else _("Change")
+        self.confirm_label = _("Add") if line is None else _("Save line")
 
     def compose_body(self) -> ComposeResult:
         fmt = self.formatter
@@ -135,10 +136,11 @@ class TicketLineDialog(FormDialog):
         yield Field(_("Points"), DeskInput(signed_points(fmt, line.points) if line else "",
                                            id="points", max_length=POINTS_CHARS,
                                            placeholder=_("+500 or -200")), key="points")
-        options = [("", _("no change")), *((str(i), name) for i, name in self.tiers)]
+        options = [("", _("no change")), *((str(i), tier_label(name)) for i, name in self.tiers)]
         value = str(line.tier_id) if line is not None and line.tier_id else ""
         if value and value not in dict(options):
-            options.append((value, line.tier_name or f"#{value}") if line else (value, value))
+            options.append((value, tier_label(line.tier_name) or f"#{value}") if line
+                           else (value, value))
         yield Field(_("New tier"), TierChoice(options, value=value, id="tier"), key="tier")
         yield Field(_("Note"), DeskInput(line.note if line else "", id="line-note",
                                          max_length=LINE_NOTE_CHARS), key="note")
@@ -151,7 +153,7 @@ class TicketLineDialog(FormDialog):
     def customer_now(self, balance: int, tier: str) -> str:
         points = ngettext("{n} point now", "{n} points now", balance).format(
             n=cached.points(self.formatter, balance))
-        return f"{points} · {tier}"
+        return f"{points} · {tier_label(tier)}"
 
     # -- the customer -------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -302,7 +304,7 @@ class TicketScreen(StoreCalls, Screen):
                 tooltip=_("Take the selected line off the ticket")),
         Binding("ctrl+s", "save", _("Save draft"), id="loyalty.ticket.save", priority=True,
                 tooltip=_("Save the ticket as a draft, waiting to be applied")),
-        Binding("f10", "apply", _("Apply"), id="loyalty.ticket.apply",
+        Binding("f10", "apply", _("Apply ticket"), id="loyalty.ticket.apply",
                 tooltip=_("Apply the ticket (a manager): points, then tiers")),
         Binding("f9", "cancel_ticket", _("Cancel ticket"), id="loyalty.ticket.cancel_ticket",
                 show=False, tooltip=_("Cancel the waiting ticket")),
@@ -462,7 +464,7 @@ class TicketScreen(StoreCalls, Screen):
         for line in self.lines:
             rows.append((line.customer_id, [
                 line.code, line.name, cached.phone(fmt, line.phone),
-                signed_points(fmt, line.points), line.tier_name or "",
+                signed_points(fmt, line.points), tier_label(line.tier_name),
                 cached.points(fmt, line.balance)]))
         table = self.query_one(DeskTable)
         table.set_rows(rows, keep_cursor=select is None)
@@ -507,7 +509,7 @@ class TicketScreen(StoreCalls, Screen):
                 text += " ▲ " + _("below zero")
             parts.append(text)
         if line.tier_id is not None:
-            parts.append(f"{line.current_tier} → {line.tier_name}")
+            parts.append(f"{tier_label(line.current_tier)} → {tier_label(line.tier_name)}")
         if line.note:
             parts.append(line.note)
         detail.update(Content(" · ".join(parts)))
@@ -715,7 +717,7 @@ class TicketScreen(StoreCalls, Screen):
         if self.dirty or self.detail is None:
             question += " " + _("What is on the screen is saved first.")
         self.app.push_screen(ConfirmDialog(question, title=_("Apply the ticket"),
-                                           confirm_label=_("Apply"), cancel_label=_("Back")),
+                                           confirm_label=_("Apply ticket"), cancel_label=_("Back")),
                              callback=self.apply_confirmed)
 
     def apply_confirmed(self, yes: bool | None) -> None:

@@ -49,6 +49,7 @@ from salontui.store.models import (
     stored_id,
     table_of,
 )
+from salontui.store.names import tier_label
 from salontui.store.staff import require_staff
 from salontui.store.text import clean_line, fold, quote
 
@@ -258,7 +259,7 @@ def _check_line(line: TicketLineIn, index: int | None, customers: dict[int, _Cus
                                 field=_where(index, "tier"))
         if _holds(customer, line.tier_id, tiers):
             raise RuleViolation(_("{name} is already in {tier}.").format(
-                name=customer.name, tier=tier[0]), field=_where(index, "tier"))
+                name=customer.name, tier=tier_label(tier[0])), field=_where(index, "tier"))
     if line.points == 0 and line.tier_id is None:
         raise ValidationError(_("Give a change of points, a new tier, or both."),
                               field=_where(index, "points"))
@@ -593,11 +594,13 @@ def _refuse_unappliable(lines: Sequence[TicketLineIn], customers: dict[int, _Cus
             name, active = tiers.get(line.tier_id, ("#" + str(line.tier_id), False))
             if not active:
                 raise RuleViolation(_("{name}: the tier {tier} is retired. Nothing was "
-                                      "applied.").format(name=customer.name, tier=quote(name)),
+                                      "applied.").format(name=customer.name,
+                                                         tier=quote(tier_label(name))),
                                     field="lines")
             if _holds(customer, line.tier_id, tiers):
                 raise RuleViolation(_("{name} is already in {tier}. Nothing was applied.")
-                                    .format(name=customer.name, tier=name), field="lines")
+                                    .format(name=customer.name, tier=tier_label(name)),
+                                    field="lines")
         if not line.points:
             continue
         if customer.member_state == MemberState.EXCLUDED:

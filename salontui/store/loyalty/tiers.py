@@ -342,7 +342,8 @@ def _give_reward(session: Session, customer: Customer, tier: Tier,
         return 0
     post_entry(session, customer_id=stored_id(customer), account="points", amount=points,
                kind=str(LedgerEntryKind.REWARD),
-               reason=_("Reward for reaching {tier}").format(tier=tier.name)[:MAX_REASON],
+               reason=_("Reward for reaching {tier}").format(
+                   tier=tier_label(tier.name))[:MAX_REASON],
                ref_type=REWARD_REF, ref_id=stored_id(tier), operator_id=staff_id)
     return points
 
@@ -464,7 +465,7 @@ def set_tier_by_hand(session: Session, *, staff_id: int, customer_id: int, tier_
     current = tiers.get(customer.tier_id or stored_id(ordered[0]), ordered[0])
     if current.id == target.id:
         raise RuleViolation(_("{name} is already in {tier}.").format(
-            name=customer.name, tier=target.name), field="tier")
+            name=customer.name, tier=tier_label(target.name)), field="tier")
     basis, figure = _figure(session, customer_id)
     earned = _earned(ordered, basis, figure)
     before_id: int | None = None
@@ -717,16 +718,17 @@ def _check_order(session: Session, ordered: list[Tier], *, subjects: tuple[Tier,
                 if moving:
                     raise RuleViolation(_("{name} needs more than {lower} ({amount}): it "
                                           "ranks above it.").format(
-                        name=tier.name, lower=lower.name,
+                        name=tier_label(tier.name), lower=tier_label(lower.name),
                         amount=_threshold_text(session, basis, low)), field="position")
                 if tier is subjects[0]:
                     raise ValidationError(_("A higher tier needs more than {lower} "
                                             "({amount}).").format(
-                        lower=lower.name, amount=_threshold_text(session, basis, low)),
+                        lower=tier_label(lower.name), amount=_threshold_text(session, basis, low)),
                         field=field)
                 raise ValidationError(_("A lower tier needs less than {higher} "
                                         "({amount}).").format(
-                    higher=tier.name, amount=_threshold_text(session, basis, threshold)),
+                    higher=tier_label(tier.name),
+                    amount=_threshold_text(session, basis, threshold)),
                     field=field)
             lower = tier
 
