@@ -150,10 +150,7 @@ class CareCatalogueSection(SettingsSection):
     def allows(self, action: str) -> bool:
         return bool(self.rows)
 
-    def move(self, direction: str) -> None:
-        row = self.selected()
-        if row is None:
-            return
+    def move_job(self, row: ReasonRow, direction: str) -> Callable[[Session], ReasonRow]:
         staff_id, reason_id = self.desk.staff_id, row.id
 
         def move(session: Session) -> ReasonRow:
@@ -163,8 +160,7 @@ class CareCatalogueSection(SettingsSection):
             return move_reason(session, staff_id=staff_id, reason_id=reason_id,
                                direction=direction)
 
-        screen = self.settings_screen
-        screen.ask(move, screen.saved, write=True, failed=self.show_error)
+        return move
 
     def action_reason_up(self) -> None:
         self.move("up")

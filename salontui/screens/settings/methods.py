@@ -176,10 +176,7 @@ class MethodsSection(SettingsSection):
     def allows(self, action: str) -> bool:
         return bool(self.rows)
 
-    def move(self, direction: str) -> None:
-        row = self.selected()
-        if row is None:
-            return
+    def move_job(self, row: MethodRow, direction: str) -> Callable[[Session], MethodRow]:
         staff_id, method_id = self.desk.staff_id, row.id
 
         def move(session: Session) -> MethodRow:
@@ -189,8 +186,7 @@ class MethodsSection(SettingsSection):
             return move_method(session, staff_id=staff_id, method_id=method_id,
                                direction=direction)
 
-        screen = self.settings_screen
-        screen.ask(move, screen.saved, write=True, failed=self.show_error)
+        return move
 
     def action_method_up(self) -> None:
         self.move("up")

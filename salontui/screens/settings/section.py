@@ -110,6 +110,20 @@ class SettingsSection(StoreCalls, TabPane):
         """The store call ``x`` makes on ``row``: retire it or bring it back (None: off)."""
         return None
 
+    def move_job(self, row: Any, direction: str) -> Callable[[Session], Any] | None:
+        """The store call that moves ``row`` one place in ``direction`` (the section's
+        own words: "up"/"down", "lower"/"higher"); None: rows are not moved here."""
+        return None
+
+    def move(self, direction: str) -> None:
+        """Move the selected row one place (the keys of a section that orders its rows)."""
+        row = self.selected()
+        job = self.move_job(row, direction) if row is not None else None
+        if job is None:
+            return
+        screen = self.settings_screen
+        screen.ask(job, screen.saved, write=True, failed=self.show_error)
+
     def can_add(self) -> bool:
         return type(self).add_dialog is not SettingsSection.add_dialog
 

@@ -283,10 +283,7 @@ class TiersSection(SettingsSection):
     def allows(self, action: str) -> bool:
         return action == "tier_settings" or bool(self.rows)
 
-    def move(self, direction: str) -> None:
-        row = self.selected()
-        if row is None:
-            return
+    def move_job(self, row: TierRow, direction: str) -> Callable[[Session], TierRow]:
         staff_id, tier_id = self.desk.staff_id, row.id
 
         def move(session: Session) -> TierRow:
@@ -295,8 +292,7 @@ class TiersSection(SettingsSection):
             assert staff_id is not None
             return move_tier(session, staff_id=staff_id, tier_id=tier_id, direction=direction)
 
-        screen = self.settings_screen
-        screen.ask(move, screen.saved, write=True, failed=self.show_error)
+        return move
 
     def action_tier_lower(self) -> None:
         self.move("lower")
