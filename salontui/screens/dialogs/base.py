@@ -40,6 +40,18 @@ class DialogButtons(Horizontal):
     """The Confirm / Cancel row under a dialog."""
 
 
+def refuse_pasted(node) -> bool:
+    """Whether a field of ``node`` holds a paste too long to take (and not typed over
+    since): the first says so at its field and takes the focus. Nothing is saved without
+    what was meant to be there."""
+    field = next((f for f in node.query(Field) if f.refused_paste), None)
+    if field is None:
+        return False
+    field.show_error(too_long(field.refused_paste))
+    field.control.focus()
+    return True
+
+
 class FormDialog(StoreCalls, ModalScreen, Generic[V]):
     """A modal form that writes through the store and shows refusals at their fields."""
 
@@ -151,10 +163,7 @@ class FormDialog(StoreCalls, ModalScreen, Generic[V]):
     def action_confirm(self) -> None:
         if self.busy:
             return
-        refused = next((f for f in self.query(Field) if f.refused_paste), None)
-        if refused is not None:  # not saved without what was pasted there
-            refused.show_error(too_long(refused.refused_paste))
-            refused.control.focus()
+        if refuse_pasted(self):  # not saved without what was pasted there
             return
         self.clear_errors()
         try:

@@ -43,7 +43,7 @@ from textual.widgets import Button, ProgressBar, Static
 
 from salontui.i18n import N_, _, ngettext
 from salontui.screens.app_access import DeskApp
-from salontui.screens.dialogs.base import FormDialog, parse_count
+from salontui.screens.dialogs.base import FormDialog, parse_count, refuse_pasted
 from salontui.screens.dialogs.labels import stored_label
 from salontui.store.errors import SalonError, ValidationError
 from salontui.store.kinds import CARE_TYPE_LABELS, MEMBER_STATE_LABELS, CareType, MemberState
@@ -256,12 +256,7 @@ class FilterDialog(FormDialog):
         """As a form's confirm, but the store only checks: a read, not a write."""
         if self.busy:
             return
-        refused = next((f for f in self.query(Field) if f.refused_paste), None)
-        if refused is not None:
-            from salontui.widgets.inputs import too_long
-
-            refused.show_error(too_long(refused.refused_paste))
-            refused.control.focus()
+        if refuse_pasted(self):
             return
         self.clear_errors()
         try:
@@ -420,12 +415,7 @@ class CareActionDialog(FormDialog):
         """Read the fields, ask once more naming how many customers, then start it."""
         if self.busy:
             return
-        refused = next((f for f in self.query(Field) if f.refused_paste), None)
-        if refused is not None:
-            from salontui.widgets.inputs import too_long
-
-            refused.show_error(too_long(refused.refused_paste))
-            refused.control.focus()
+        if refuse_pasted(self):
             return
         self.clear_errors()
         try:

@@ -30,14 +30,14 @@ from salontui.i18n import _, ngettext
 from salontui.keymap import key_of
 from salontui.screens.base import StoreCalls
 from salontui.screens.commands import Command, PaletteEntry, binding_commands
-from salontui.screens.dialogs.base import FormDialog
+from salontui.screens.dialogs.base import FormDialog, refuse_pasted
 from salontui.screens.dialogs.confirm import ConfirmDialog
 from salontui.store.errors import SalonError, ValidationError
 from salontui.store.names import tier_label
 from salontui.widgets import fmt as cached
 from salontui.widgets.footer import DeskFooter
 from salontui.widgets.header import desk_header
-from salontui.widgets.inputs import DeskInput, Field, RadioChoice, too_long
+from salontui.widgets.inputs import DeskInput, Field, RadioChoice
 from salontui.widgets.tables import Col, DeskTable
 
 if TYPE_CHECKING:
@@ -666,12 +666,7 @@ class TicketScreen(StoreCalls, Screen):
     def refused_paste(self) -> bool:
         """Whether a paste too long for the note or the tags was refused and not typed
         over since: nothing is saved without what was meant to be there."""
-        field = next((f for f in self.query(Field) if f.refused_paste), None)
-        if field is None:
-            return False
-        field.show_error(too_long(field.refused_paste))
-        field.control.focus()
-        return True
+        return refuse_pasted(self)
 
     def action_save(self) -> None:
         if not self.editable or not self.loaded:
