@@ -40,7 +40,7 @@ from salontui.store.loyalty import (
     members,
     phone,
     tickets,
-    tiers,
+    tier_admin,
 )
 from salontui.store.money import parse_amount
 from salontui.store.refunds import refund_invoice
@@ -366,10 +366,10 @@ def store_calls(d) -> list[tuple[str, object, dict]]:
         ("create_ticket", tickets.create_ticket,
          who | {"note": "sửa điểm", "tags": "tết",
                 "lines": [tickets.TicketLineIn(d["customer"], points=100)]}),
-        ("create_tier", tiers.create_tier,
+        ("create_tier", tier_admin.create_tier,
          who | {"name": "Bạch kim", "min_spend": 90_000_000, "discount_percent": 12,
                 "points_percent": 200, "reward_points": 2000}),
-        ("update_tier_settings", tiers.update_tier_settings,
+        ("update_tier_settings", tier_admin.update_tier_settings,
          who | {"basis": "spend", "period_months": 12, "topup_spend": "spent"}),
         ("add_reason", care_catalogue.add_reason,
          who | {"care_type": "call", "name": "Hỏi thăm"}),

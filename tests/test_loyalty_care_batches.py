@@ -264,7 +264,7 @@ def test_spend_given_and_deducted_and_calls_logged(writer, reader, engine, staff
 
 
 def test_spend_given_moves_the_tier(writer, reader, engine, staff_id, three):
-    from salontui.store.loyalty.tiers import create_tier
+    from salontui.store.loyalty.tier_admin import create_tier
 
     lan = three[0]
     with writer() as s:

@@ -20,22 +20,24 @@ from salontui.store.checkout import checkout
 from salontui.store.customers import create_customer, get_customer
 from salontui.store.errors import NotFound, RuleViolation
 from salontui.store.ledger import ensure_card
-from salontui.store.loyalty.tiers import (
+from salontui.store.loyalty.tier_admin import (
     create_tier,
+    move_tier,
+    restore_tier,
+    retire_tier,
+    update_tier,
+    update_tier_settings,
+)
+from salontui.store.loyalty.tiers import (
     earned_tier,
     first_tier_id,
     list_tiers,
-    move_tier,
     ranking_points,
     ranking_spend,
     refresh_tier,
-    restore_tier,
-    retire_tier,
     set_tier_by_hand,
     tier_benefit,
     tier_history,
-    update_tier,
-    update_tier_settings,
 )
 from salontui.store.models import Customer, SpendEntry
 from salontui.store.refunds import refund_invoice

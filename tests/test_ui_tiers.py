@@ -106,7 +106,7 @@ async def test_the_tiers_section_by_keys(db_url, engine, staff_id):
 
 async def test_the_tier_dialogs_answer_bad_input_at_the_field(db_url, engine, staff_id):
     from salontui.store.db import write_session
-    from salontui.store.loyalty.tiers import create_tier
+    from salontui.store.loyalty.tier_admin import create_tier
 
     with write_session(engine) as s:
         create_tier(s, staff_id=staff_id, name="Silver", min_spend=2_000_000)
@@ -163,7 +163,7 @@ async def test_the_tier_dialogs_answer_bad_input_at_the_field(db_url, engine, st
 async def test_the_customer_tier_dialog_moves_by_hand_with_a_reason(db_url, engine, staff_id):
     from salontui.screens.dialogs.tier import TierDialog
     from salontui.store.db import write_session
-    from salontui.store.loyalty.tiers import create_tier
+    from salontui.store.loyalty.tier_admin import create_tier
     from salontui.store.models import Customer
 
     with write_session(engine) as s:
@@ -206,7 +206,8 @@ async def test_the_checkout_shows_the_tier_discount_or_why_there_is_none(db_url,
     from salontui.screens.checkout import CheckoutScreen
     from salontui.store.db import write_session
     from salontui.store.loyalty.members import set_member_state
-    from salontui.store.loyalty.tiers import create_tier, set_tier_by_hand
+    from salontui.store.loyalty.tier_admin import create_tier
+    from salontui.store.loyalty.tiers import set_tier_by_hand
 
     with write_session(engine) as s:
         gold = create_tier(s, staff_id=staff_id, name="Gold", min_spend=10_000_000,

@@ -153,7 +153,7 @@ class TierDialog(FormDialog):
                   "reward_points": reward}
 
         def save(session: Session) -> TierRow:
-            from salontui.store.loyalty.tiers import create_tier, update_tier
+            from salontui.store.loyalty.tier_admin import create_tier, update_tier
 
             assert staff_id is not None
             if tier is None:
@@ -191,7 +191,7 @@ class TierSettingsDialog(FormDialog):
         staff_id = self.staff_id
 
         def save(session: Session) -> TierSettings:
-            from salontui.store.loyalty.tiers import update_tier_settings
+            from salontui.store.loyalty.tier_admin import update_tier_settings
 
             assert staff_id is not None
             return update_tier_settings(session, staff_id=staff_id, basis=basis,
@@ -271,7 +271,7 @@ class TiersSection(SettingsSection):
         staff_id, tier_id, active = self.desk.staff_id, row.id, row.tier.active
 
         def toggle(session: Session) -> TierRow:
-            from salontui.store.loyalty.tiers import restore_tier, retire_tier
+            from salontui.store.loyalty.tier_admin import restore_tier, retire_tier
 
             assert staff_id is not None
             if active:
@@ -287,7 +287,7 @@ class TiersSection(SettingsSection):
         staff_id, tier_id = self.desk.staff_id, row.id
 
         def move(session: Session) -> TierRow:
-            from salontui.store.loyalty.tiers import move_tier
+            from salontui.store.loyalty.tier_admin import move_tier
 
             assert staff_id is not None
             return move_tier(session, staff_id=staff_id, tier_id=tier_id, direction=direction)

@@ -2,7 +2,7 @@
 into vouchers and members whose phone changed, written the way the store writes them.
 
 The salon set its tiers up this afternoon (``office.py``: Silver, Gold and Diamond through
-``loyalty.tiers.create_tier``, a minute before now), and every customer was then ranked
+``loyalty.tier_admin.create_tier``, a minute before now), and every customer was then ranked
 by the store's rule: their ranking spend over the salon's 12 months (``summary.spend_sql``
 under the default "a top-up counts when spent": what they paid for services, products and
 packages, less what points or a waiver paid, net of refunds; the history adds it up as it

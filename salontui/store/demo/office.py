@@ -9,7 +9,7 @@ promotion programmes (``promotions.create_program``, and ``set_program_active`` 
 morning after one ends; two of them sold for points), customer groups
 (``admin.groups.create_group``), the care catalogue's reasons
 (``loyalty.care_catalogue.add_reason``) and the loyalty tiers above the first
-(``loyalty.tiers.create_tier``: Silver, Gold, Diamond with their thresholds, benefits and
+(``loyalty.tier_admin.create_tier``: Silver, Gold, Diamond with their thresholds, benefits and
 rewards, set up this afternoon; the first, Member, is the migration's own) are each made
 by that function, by the owner, with the store clock pinned to the moment it was done
 (a programme on its first day, so its dates were not in the past when it was made).
@@ -277,12 +277,12 @@ class _Owner:
     def add_tiers(self) -> None:
         """Silver, Gold and Diamond above the migration's Member (thresholds on spend and
         on points, a discount on services, a points multiplier, a one-time reward)."""
-        from salontui.store.loyalty import tiers
+        from salontui.store.loyalty import tier_admin, tiers
 
         for name, spend, points, discount, percent, reward in TIERS[1:]:
-            tiers.create_tier(self.session, staff_id=OWNER, name=name, min_spend=spend,
-                              min_points=points, discount_percent=discount,
-                              points_percent=percent, reward_points=reward)
+            tier_admin.create_tier(self.session, staff_id=OWNER, name=name, min_spend=spend,
+                                   min_points=points, discount_percent=discount,
+                                   points_percent=percent, reward_points=reward)
         self.tiers = [TierInfo(t.id, t.name, t.min_spend or 0, t.reward_points)
                       for t in tiers.list_tiers(self.session)]
 

@@ -63,24 +63,22 @@ from salontui.i18n import _
 from salontui.store import audit, clock
 from salontui.store.bounds import boundary
 from salontui.store.db import for_update
-from salontui.store.errors import NotFound, RuleViolation, ValidationError
+from salontui.store.errors import NotFound, RuleViolation
 from salontui.store.kinds import LedgerEntryKind, MemberState
 from salontui.store.models import (
     AdjustmentTicket,
     Customer,
-    SalonSettings,
     Staff,
     Tier,
     TierEvent,
     stored_id,
 )
-from salontui.store.money import MAX_AMOUNT_MINOR, format_money
+from salontui.store.money import format_money
 from salontui.store.names import tier_label
-from salontui.store.numbers import NumberTexts, whole_number
 from salontui.store.settings import get_settings
 from salontui.store.staff import require_staff
-from salontui.store.summary import TOPUP_SPEND_CHOICES, spend_sql
-from salontui.store.text import clean_line, fold, quote
+from salontui.store.summary import spend_sql
+from salontui.store.text import clean_line, quote
 
 MAX_NAME = 40  # tier.name
 MAX_REASON = 250  # tier_event.reason
@@ -166,7 +164,7 @@ class TierBenefit:
     refused: str = ""  # the sentence the checkout shows when the benefit is withheld
 
 
-def _row(tier: Tier, holders: int = 0) -> TierRow:
+def tier_row(tier: Tier, holders: int = 0) -> TierRow:
     return TierRow(id=stored_id(tier), name=tier.name, position=tier.position,
                    min_spend=tier.min_spend, min_points=tier.min_points,
                    discount_percent=tier.discount_percent or 0,
@@ -175,7 +173,7 @@ def _row(tier: Tier, holders: int = 0) -> TierRow:
                    holders=holders)
 
 
-def _money(session: Session, minor: int) -> str:
+def money_text(session: Session, minor: int) -> str:
     s = get_settings(session)
     return format_money(minor, currency=s.currency, exponent=s.currency_exponent,
                         locale=s.locale)
@@ -184,7 +182,7 @@ def _money(session: Session, minor: int) -> str:
 # -- reading ------------------------------------------------------------------------------
 
 
-def _all_tiers(session: Session, *, lock: bool = False) -> list[Tier]:
+def all_tiers(session: Session, *, lock: bool = False) -> list[Tier]:
     statement = select(Tier).order_by(col(Tier.position), col(Tier.id))
     return list(session.exec(for_update(statement, session) if lock else statement))
 
@@ -192,7 +190,7 @@ def _all_tiers(session: Session, *, lock: bool = False) -> list[Tier]:
 @boundary
 def list_tiers(session: Session, include_inactive: bool = False) -> list[TierRow]:
     """The tiers by rank (the first tier first), with how many customers hold each."""
-    tiers = _all_tiers(session)
+    tiers = all_tiers(session)
     first = tiers[0].id if tiers else None
     holders: dict[int | None, int] = {}
     for tier_id, n in session.execute(text(
@@ -200,7 +198,7 @@ def list_tiers(session: Session, include_inactive: bool = False) -> list[TierRow
             "GROUP BY tier_id")):
         key = first if tier_id is None else tier_id
         holders[key] = holders.get(key, 0) + int(n)
-    return [_row(t, holders.get(t.id, 0)) for t in tiers if include_inactive or t.active]
+    return [tier_row(t, holders.get(t.id, 0)) for t in tiers if include_inactive or t.active]
 
 
 @boundary
@@ -212,7 +210,7 @@ def first_tier_id(session: Session) -> int:
     return stored_id(tier)
 
 
-def _load(session: Session, tier_id: int) -> Tier:
+def load_tier(session: Session, tier_id: int) -> Tier:
     tier = session.get(Tier, tier_id) if isinstance(tier_id, int) else None
     if tier is None:
         raise NotFound(_("No tier #{id}.").format(id=tier_id), field="tier")
@@ -302,11 +300,11 @@ def _earned(tiers: list[Tier], basis: str, figure: int) -> Tier:
 @boundary
 def earned_tier(session: Session, customer_id: int) -> TierRow:
     """The tier the customer's ranking figure earns now (holds by hand aside)."""
-    tiers = _all_tiers(session)
+    tiers = all_tiers(session)
     if not tiers:
         raise NotFound(_("The salon has no tiers."), field="tier")
     basis, figure = _figure(session, customer_id)
-    return _row(_earned(tiers, basis, figure))
+    return tier_row(_earned(tiers, basis, figure))
 
 
 # -- the engine ---------------------------------------------------------------------------
@@ -415,7 +413,7 @@ def refresh_tier(session: Session, *, customer_id: int, staff_id: int | None, re
     indexed statement of their figure."""
     reason = _clean_reason(reason, required=True)
     customer = _lock_customer(session, customer_id)
-    ordered = _all_tiers(session)
+    ordered = all_tiers(session)
     if not ordered:
         return None
     tiers = {stored_id(t): t for t in ordered}
@@ -452,7 +450,7 @@ def set_tier_by_hand(session: Session, *, staff_id: int, customer_id: int, tier_
     a retired tier, a deleted customer."""
     require_staff(session, staff_id)
     reason = _clean_reason(reason, required=True)
-    target = _load(session, tier_id)
+    target = load_tier(session, tier_id)
     if not target.active:
         raise RuleViolation(_("The tier {name} is retired.").format(name=quote(target.name)),
                             field="tier")
@@ -460,7 +458,7 @@ def set_tier_by_hand(session: Session, *, staff_id: int, customer_id: int, tier_
     if customer.deleted_at is not None:
         raise RuleViolation(_("This customer is deleted; restore them first."),
                             field="customer")
-    ordered = _all_tiers(session)
+    ordered = all_tiers(session)
     tiers = {stored_id(t): t for t in ordered}
     current = tiers.get(customer.tier_id or stored_id(ordered[0]), ordered[0])
     if current.id == target.id:
@@ -494,7 +492,7 @@ def keep_better_tier(session: Session, *, staff_id: int, kept_id: int, merged_id
     tier was reached before, by the duplicate."""
     kept = _lock_customer(session, kept_id)
     merged = session.get(Customer, merged_id)
-    ordered = _all_tiers(session)
+    ordered = all_tiers(session)
     if merged is None or not ordered:
         return None
     tiers = {stored_id(t): t for t in ordered}
@@ -528,7 +526,7 @@ def tier_history(session: Session, customer_id: int, limit: int = 200) -> list[T
     if isinstance(customer_id, bool) or not isinstance(customer_id, int) \
             or session.get(Customer, customer_id) is None:
         raise NotFound(_("No customer #{id}.").format(id=customer_id), field="customer")
-    names = {t.id: t.name for t in _all_tiers(session)}
+    names = {t.id: t.name for t in all_tiers(session)}
     staff = dict(session.exec(select(Staff.id, Staff.name)).all())
     events = list(session.exec(select(TierEvent).where(TierEvent.customer_id == customer_id)
                                .order_by(col(TierEvent.id).desc()).limit(limit)))
@@ -569,7 +567,7 @@ def customer_tier(session: Session, customer_id: int) -> CustomerTier:
     history = tier_history(session, customer_id)  # NotFound for no such customer
     customer = session.get(Customer, customer_id)
     assert customer is not None
-    ordered = _all_tiers(session)
+    ordered = all_tiers(session)
     tiers = {stored_id(t): t for t in ordered}
     current = tiers.get(customer.tier_id or stored_id(ordered[0]), ordered[0])
     before = tiers.get(customer.tier_before_id) if customer.tier_before_id else None
@@ -580,7 +578,7 @@ def customer_tier(session: Session, customer_id: int) -> CustomerTier:
                         before=before.name if before is not None else "",
                         earned=_earned(ordered, basis, figure).name, basis=basis,
                         figure=figure, period_months=settings.period_months,
-                        tiers=[_row(t) for t in ordered if t.active], history=history)
+                        tiers=[tier_row(t) for t in ordered if t.active], history=history)
 
 
 # -- the benefit at the checkout ------------------------------------------------------------
@@ -617,301 +615,3 @@ def tier_benefit(session: Session, customer_id: int) -> TierBenefit | None:
                            refused=refused)
     return TierBenefit(tier_id=tier_id, name=name, discount_percent=discount,
                        points_percent=percent)
-
-
-# -- the salon's tiers (the back office) -----------------------------------------------------
-
-
-def _clean_name(session: Session, name: str, *, tier_id: int | None = None) -> str:
-    clean = clean_line(name, field="name", limit=MAX_NAME, required=_("Name is required."),
-                       too_long=_("Name is longer than {limit} characters."))
-    folded = fold(clean)
-    for other_id, other in session.exec(select(Tier.id, Tier.name)):
-        if other_id != tier_id and fold(other) == folded:
-            raise ValidationError(_("There is already a tier called {name}.").format(
-                name=quote(other)), field="name")
-    return clean
-
-
-def _threshold(tier: Tier, basis: str) -> int | None:
-    return tier.min_points if basis == BASIS_POINTS else tier.min_spend
-
-
-def _optional_number(value: int | None, *, field: str, high: int, label: str) -> int | None:
-    if value is None:
-        return None
-    return whole_number(value, field=field, low=0, high=high, texts=NumberTexts(
-        not_whole=_("{label} must be a whole number.").format(label=label),
-        negative=_("{label} cannot be negative.").format(label=label),
-        too_high=_("{label} is too large.").format(label=label)))
-
-
-@dataclass(frozen=True)
-class _Fields:
-    name: str
-    min_spend: int | None
-    min_points: int | None
-    discount_percent: int
-    points_percent: int
-    reward_points: int
-
-
-def _clean_fields(session: Session, *, tier_id: int | None, name: str, min_spend: int | None,
-                  min_points: int | None, discount_percent: int | None,
-                  points_percent: int | None, reward_points: int | None) -> _Fields:
-    clean = _clean_name(session, name, tier_id=tier_id)
-    spend = _optional_number(min_spend, field="min_spend", high=MAX_AMOUNT_MINOR,
-                             label=_("The spend threshold"))
-    points = _optional_number(min_points, field="min_points", high=MAX_MIN_POINTS,
-                              label=_("The points threshold"))
-    discount = _optional_number(discount_percent, field="discount_percent", high=10**6,
-                                label=_("The discount")) or 0
-    if discount > 100:
-        raise ValidationError(_("The discount is 0 to 100 %."), field="discount_percent")
-    multiplier = _optional_number(points_percent, field="points_percent", high=10**6,
-                                  label=_("The points multiplier"))
-    multiplier = 100 if multiplier is None else multiplier
-    if not MIN_MULTIPLIER <= multiplier <= MAX_MULTIPLIER:
-        raise ValidationError(_("The points multiplier is {low} to {high} %.").format(
-            low=MIN_MULTIPLIER, high=MAX_MULTIPLIER), field="points_percent")
-    reward = _optional_number(reward_points, field="reward_points", high=MAX_REWARD,
-                              label=_("The reward")) or 0
-    return _Fields(clean, spend, points, discount, multiplier, reward)
-
-
-def _threshold_text(session: Session, basis: str, value: int) -> str:
-    if basis == BASIS_POINTS:
-        return _("{n} points").format(n=f"{value:,}")
-    return _money(session, value)
-
-
-def _check_order(session: Session, ordered: list[Tier], *, subjects: tuple[Tier, ...],
-                 moving: bool = False) -> None:
-    """Refuse (before anything is committed) a ladder whose first tier does not start at a
-    spend of 0 (and 0 points; no points threshold there reads as 0) or whose
-    thresholds do not rise with the rank among the active tiers, where it touches the
-    ``subjects`` (the tier being saved; a moved tier and the one it swapped with): at the
-    threshold of the tier being saved, or at ``position`` for a move."""
-    first = ordered[0]
-    if not first.active:
-        raise RuleViolation(_("A retired tier cannot be first."),
-                            field="position" if moving else "tier")
-
-    def value(tier: Tier, basis: str) -> int | None:
-        found = tier.min_points if basis == BASIS_POINTS else tier.min_spend
-        return 0 if tier is first and found is None and basis == BASIS_POINTS else found
-
-    for basis, field in ((BASIS_SPEND, "min_spend"), (BASIS_POINTS, "min_points")):
-        if value(first, basis) != 0:
-            if moving:
-                raise RuleViolation(_("The first tier starts at 0: {name} cannot be first.")
-                                    .format(name=first.name), field="position")
-            raise ValidationError(_("The first tier starts at 0."), field=field)
-        lower: Tier | None = None
-        for tier in ordered:
-            threshold = value(tier, basis)
-            if not tier.active or threshold is None:
-                continue
-            low = value(lower, basis) if lower is not None else None
-            touched = any(tier is t or lower is t for t in subjects)
-            if lower is not None and low is not None and threshold <= low and touched:
-                if moving:
-                    raise RuleViolation(_("{name} needs more than {lower} ({amount}): it "
-                                          "ranks above it.").format(
-                        name=tier_label(tier.name), lower=tier_label(lower.name),
-                        amount=_threshold_text(session, basis, low)), field="position")
-                if tier is subjects[0]:
-                    raise ValidationError(_("A higher tier needs more than {lower} "
-                                            "({amount}).").format(
-                        lower=tier_label(lower.name), amount=_threshold_text(session, basis, low)),
-                        field=field)
-                raise ValidationError(_("A lower tier needs less than {higher} "
-                                        "({amount}).").format(
-                    higher=tier_label(tier.name),
-                    amount=_threshold_text(session, basis, threshold)),
-                    field=field)
-            lower = tier
-
-
-def _renumber(session: Session, ordered: list[Tier]) -> None:
-    for position, tier in enumerate(ordered):
-        if tier.position != position:
-            tier.position = position
-            session.add(tier)
-
-
-def _apply(tier: Tier, fields: _Fields) -> None:
-    tier.name = fields.name
-    tier.min_spend = fields.min_spend
-    tier.min_points = fields.min_points
-    tier.discount_percent = fields.discount_percent or None
-    tier.points_percent = fields.points_percent if fields.points_percent != 100 else None
-    tier.reward_points = fields.reward_points or None
-
-
-@boundary
-def create_tier(session: Session, *, staff_id: int, name: str, min_spend: int | None = None,
-                min_points: int | None = None, discount_percent: int | None = None,
-                points_percent: int | None = None,
-                reward_points: int | None = None) -> TierRow:
-    """Add a tier. It takes the rank its threshold on the salon's basis says (above every
-    tier that needs as much or less; without one, at the top); the thresholds must then
-    rise with the rank on both bases."""
-    require_staff(session, staff_id)
-    fields = _clean_fields(session, tier_id=None, name=name, min_spend=min_spend,
-                           min_points=min_points, discount_percent=discount_percent,
-                           points_percent=points_percent, reward_points=reward_points)
-    ordered = _all_tiers(session, lock=True)
-    basis = get_tier_settings(session).basis
-    mine = fields.min_points if basis == BASIS_POINTS else fields.min_spend
-    at = len(ordered)
-    if mine is not None:
-        below = [i for i, t in enumerate(ordered)
-                 if (found := _threshold(t, basis)) is not None and found <= mine]
-        at = 1 + max(below, default=0)
-    tier = Tier(name=fields.name, position=at, active=True, created_at=clock.now())
-    _apply(tier, fields)
-    ordered.insert(max(at, 1) if ordered else 0, tier)
-    _check_order(session, ordered, subjects=(tier,))
-    session.add(tier)
-    _renumber(session, ordered)
-    session.flush()
-    audit.record(session, staff_id=staff_id, action="create_tier", entity="tier",
-                 entity_id=tier.id, after=audit.snapshot(tier))
-    return _row(tier)
-
-
-@boundary
-def update_tier(session: Session, *, staff_id: int, tier_id: int, name: str,
-                min_spend: int | None = None, min_points: int | None = None,
-                discount_percent: int | None = None, points_percent: int | None = None,
-                reward_points: int | None = None) -> TierRow:
-    """Change a tier. A new name is written to its holders' ``customer.tier`` in the same
-    transaction; new thresholds move customers at their next sale or refund; sales already
-    made keep what they were given."""
-    require_staff(session, staff_id)
-    tier = _load(session, tier_id)
-    fields = _clean_fields(session, tier_id=tier_id, name=name, min_spend=min_spend,
-                           min_points=min_points, discount_percent=discount_percent,
-                           points_percent=points_percent, reward_points=reward_points)
-    ordered = _all_tiers(session, lock=True)
-    before = audit.snapshot(tier)
-    old_name = tier.name
-    with session.no_autoflush:
-        _apply(tier, fields)
-        _check_order(session, ordered, subjects=(tier,))
-    session.add(tier)
-    renamed = 0
-    if tier.name != old_name:
-        first = ordered[0].id == tier.id
-        renamed = session.connection().execute(text(
-            "UPDATE customer SET tier = :name WHERE tier_id = :t"
-            + (" OR tier_id IS NULL" if first else "")),
-            {"name": tier.name, "t": tier.id}).rowcount or 0
-    session.flush()
-    audit.record(session, staff_id=staff_id, action="update_tier", entity="tier",
-                 entity_id=tier.id, before=before,
-                 after={**audit.snapshot(tier), "customers_renamed": renamed})
-    return _row(tier)
-
-
-@boundary
-def retire_tier(session: Session, *, staff_id: int, tier_id: int) -> TierRow:
-    """Retire a tier: nobody earns it or is given it any more, and its holders move at
-    once to the tier their figure earns (any hold ends), each with a row of history. The
-    first tier is never retired."""
-    require_staff(session, staff_id)
-    tier = _load(session, tier_id)
-    ordered = _all_tiers(session, lock=True)
-    if ordered[0].id == tier.id:
-        raise RuleViolation(_("The first tier cannot be retired."), field="tier")
-    if not tier.active:
-        return _row(tier)
-    tier.active = False
-    session.add(tier)
-    session.flush()
-    holders = [cid for (cid,) in session.execute(text(
-        "SELECT id FROM customer WHERE tier_id = :t ORDER BY id"), {"t": tier.id})]
-    reason = _("The tier {name} was retired").format(name=tier.name)[:MAX_REASON]
-    moved = 0
-    for customer_id in holders:
-        if refresh_tier(session, customer_id=customer_id, staff_id=staff_id,
-                        reason=reason) is not None:
-            moved += 1
-    audit.record(session, staff_id=staff_id, action="retire_tier", entity="tier",
-                 entity_id=tier.id, before={"active": True},
-                 after={"active": False, "customers_moved": moved})
-    return _row(tier)
-
-
-@boundary
-def restore_tier(session: Session, *, staff_id: int, tier_id: int) -> TierRow:
-    """Bring a retired tier back (its threshold must still fit the ladder); customers
-    reach it again at their next sale or refund."""
-    require_staff(session, staff_id)
-    tier = _load(session, tier_id)
-    if tier.active:
-        return _row(tier)
-    ordered = _all_tiers(session, lock=True)
-    with session.no_autoflush:
-        tier.active = True
-        _check_order(session, ordered, subjects=(tier,))
-    session.add(tier)
-    audit.record(session, staff_id=staff_id, action="restore_tier", entity="tier",
-                 entity_id=tier.id, before={"active": False}, after={"active": True})
-    return _row(tier)
-
-
-@boundary
-def move_tier(session: Session, *, staff_id: int, tier_id: int, direction: str) -> TierRow:
-    """Move a tier one rank lower or higher (``direction``: "lower" / "higher"). At either
-    end nothing moves and nothing is written; a move that would break the ladder (the
-    first tier starts at 0, thresholds rise with the rank) is refused."""
-    require_staff(session, staff_id)
-    if direction not in (LOWER, HIGHER):
-        raise ValidationError(_("A tier moves one rank lower or higher."), field="direction")
-    tier = _load(session, tier_id)
-    ordered = _all_tiers(session, lock=True)
-    index = next(i for i, t in enumerate(ordered) if t.id == tier.id)
-    other = index - 1 if direction == LOWER else index + 1
-    if not 0 <= other < len(ordered):
-        return _row(tier)
-    before = {t.name: t.position for t in ordered}
-    ordered[index], ordered[other] = ordered[other], ordered[index]
-    _check_order(session, ordered, subjects=(tier, ordered[index]), moving=True)
-    _renumber(session, ordered)
-    session.flush()
-    audit.record(session, staff_id=staff_id, action="move_tier", entity="tier",
-                 entity_id=tier.id, before={"positions": before},
-                 after={"positions": {t.name: t.position for t in ordered}})
-    return _row(tier)
-
-
-@boundary
-def update_tier_settings(session: Session, *, staff_id: int, basis: str, period_months: int,
-                         topup_spend: str) -> TierSettings:
-    """How the salon ranks: ``basis`` spend or points, over ``period_months`` (1 to 120)
-    rolling months, a top-up counting as spend when ``paid`` or when ``spent``. Customers
-    move at their next sale or refund; the header's "Spent" follows ``topup_spend`` at
-    once (one rule of spend)."""
-    require_staff(session, staff_id)
-    if basis not in BASES:
-        raise ValidationError(_("Rank by spend or by points."), field="tier_basis")
-    months = whole_number(period_months, field="tier_period_months", low=1,
-                          high=MAX_PERIOD_MONTHS, texts=NumberTexts(
-        not_whole=_("The period is a whole number of months."),
-        too_low=_("The period is at least {low} month."),
-        too_high=_("The period is at most {high} months.")))
-    if topup_spend not in TOPUP_SPEND_CHOICES:
-        raise ValidationError(_("A top-up counts when paid or when spent."),
-                              field="topup_spend")
-    row = session.get(SalonSettings, 1) or SalonSettings()
-    before = {"tier_basis": row.tier_basis, "tier_period_months": row.tier_period_months,
-              "topup_spend": row.topup_spend}
-    row.tier_basis, row.tier_period_months, row.topup_spend = basis, months, topup_spend
-    session.add(row)
-    audit.record(session, staff_id=staff_id, action="update_tier_settings", entity="settings",
-                 entity_id=1, before=before,
-                 after={"tier_basis": basis, "tier_period_months": months,
-                        "topup_spend": topup_spend})
-    return TierSettings(basis=basis, period_months=months, topup_spend=topup_spend)
