@@ -29,6 +29,8 @@ LABELS = {
     kinds.StaffRole: (kinds.STAFF_ROLE_LABELS,),
     kinds.CareType: (kinds.CARE_TYPE_LABELS,),
     kinds.ProgramScope: (kinds.PROGRAM_SCOPE_LABELS,),
+    kinds.BackfillKind: (kinds.BACKFILL_KIND_LABELS,),
+    kinds.HeldProductKind: (kinds.HELD_PRODUCT_KIND_LABELS,),
 }
 # Said by leaving it out (the header card names only an unusual state).
 SILENT = {kinds.MemberState.ACTIVE}
@@ -37,21 +39,25 @@ SILENT = {kinds.MemberState.ACTIVE}
 STORED = {
     kinds.InvoiceKind: ["sale", "refund", "repayment"],
     kinds.LineKind: ["service", "product", "package", "redeem", "topup", "repay"],
-    kinds.PaymentMethod: ["cash", "card", "transfer", "ewallet", "value", "points", "account",
-                          "free"],
-    kinds.MethodKind: ["cash", "card", "value", "points", "account", "waived"],
-    kinds.LedgerAccount: ["points", "value", "debt"],
+    kinds.PaymentMethod: ["cash", "card", "transfer", "ewallet", "value", "points", "voucher",
+                          "account", "free"],
+    kinds.MethodKind: ["cash", "card", "value", "points", "voucher", "account", "waived"],
+    kinds.LedgerAccount: ["points", "value", "debt", "voucher"],
     kinds.LedgerEntryKind: ["earn", "unearn", "spend", "adjust", "topup", "pay", "charge",
-                            "repay", "refund", "care", "merge", "expire", "reward"],
+                            "repay", "refund", "care", "merge", "expire", "reward",
+                            "backfill", "reverse"],
     kinds.PackageKind: ["count", "time", "gift"],
     kinds.PackageStatus: ["in_use", "reserved", "expired", "used_up", "closed"],
     kinds.PackageChange: ["sell", "backfill", "redeem", "extend", "freeze", "resume",
-                          "adjust_total", "adjust_used", "refund", "close"],
+                          "adjust_total", "adjust_used", "refund", "close", "reverse"],
     kinds.AppointmentStatus: ["booked", "checked_in", "paid", "cancelled", "no_show"],
     kinds.MemberState: ["not_activated", "active", "excluded"],
     kinds.StaffRole: ["owner", "manager", "receptionist", "technician"],
     kinds.CareType: ["care", "treatment", "call", "sms", "email"],
     kinds.ProgramScope: ["all", "services", "products"],
+    kinds.BackfillKind: ["value", "package", "gift", "product", "points", "voucher", "debt",
+                         "spend"],
+    kinds.HeldProductKind: ["sale", "backfill", "handover", "refund", "reverse"],
 }
 
 

@@ -59,18 +59,21 @@ class PaymentMethod(StrEnum):
     EWALLET = "ewallet"
     VALUE = "value"  # a stored-value card
     POINTS = "points"
+    VOUCHER = "voucher"  # the customer's voucher balance (代金券)
     ACCOUNT = "account"  # on account: becomes debt
     FREE = "free"  # waived
 
 
 # Methods that need a known customer (a walk-in has no card, points or account).
-CUSTOMER_PAYMENT_METHODS = (PaymentMethod.VALUE, PaymentMethod.POINTS, PaymentMethod.ACCOUNT)
+CUSTOMER_PAYMENT_METHODS = (PaymentMethod.VALUE, PaymentMethod.POINTS, PaymentMethod.VOUCHER,
+                            PaymentMethod.ACCOUNT)
 
 # The payment panel, the day close, the invoice and refund dialogs and the receipt.
 PAYMENT_METHOD_LABELS = {
     PaymentMethod.CASH: N_("Cash"), PaymentMethod.CARD: N_("Bank card"),
     PaymentMethod.TRANSFER: N_("Transfer"), PaymentMethod.EWALLET: N_("E-wallet"),
     PaymentMethod.VALUE: N_("Stored value"), PaymentMethod.POINTS: N_("Points"),
+    PaymentMethod.VOUCHER: N_("Voucher"),
     PaymentMethod.ACCOUNT: N_("On account"), PaymentMethod.FREE: N_("Waived"),
 }
 
@@ -85,6 +88,7 @@ class MethodKind(StrEnum):
     CARD = "card"  # a bank card, a transfer, an e-wallet: money the bank holds
     VALUE = "value"
     POINTS = "points"
+    VOUCHER = "voucher"
     ACCOUNT = "account"
     WAIVED = "waived"
 
@@ -93,6 +97,7 @@ class MethodKind(StrEnum):
 METHOD_KIND_LABELS = {
     MethodKind.CASH: N_("Cash"), MethodKind.CARD: N_("Card-like"),
     MethodKind.VALUE: N_("Stored value"), MethodKind.POINTS: N_("Points"),
+    MethodKind.VOUCHER: N_("Voucher"),
     MethodKind.ACCOUNT: N_("On account"), MethodKind.WAIVED: N_("Waived"),
 }
 
@@ -102,7 +107,8 @@ BUILT_IN_METHOD_KINDS: dict[str, str] = {
     PaymentMethod.CASH: MethodKind.CASH, PaymentMethod.CARD: MethodKind.CARD,
     PaymentMethod.TRANSFER: MethodKind.CARD, PaymentMethod.EWALLET: MethodKind.CARD,
     PaymentMethod.VALUE: MethodKind.VALUE, PaymentMethod.POINTS: MethodKind.POINTS,
-    PaymentMethod.ACCOUNT: MethodKind.ACCOUNT, PaymentMethod.FREE: MethodKind.WAIVED,
+    PaymentMethod.VOUCHER: MethodKind.VOUCHER, PaymentMethod.ACCOUNT: MethodKind.ACCOUNT,
+    PaymentMethod.FREE: MethodKind.WAIVED,
 }
 
 
@@ -123,11 +129,12 @@ class LedgerAccount(StrEnum):
     POINTS = "points"
     VALUE = "value"  # stored value: the general card and named sub-cards
     DEBT = "debt"
+    VOUCHER = "voucher"  # a money value given as vouchers (代金券), spent like a card
 
 
 LEDGER_ACCOUNT_LABELS = {
     LedgerAccount.POINTS: N_("Points"), LedgerAccount.VALUE: N_("Stored value"),
-    LedgerAccount.DEBT: N_("Debt"),
+    LedgerAccount.DEBT: N_("Debt"), LedgerAccount.VOUCHER: N_("Vouchers"),
 }
 
 
@@ -145,6 +152,8 @@ class LedgerEntryKind(StrEnum):
     MERGE = "merge"  # moved by a merge of customers, or by undoing one
     EXPIRE = "expire"  # points older than the scheme keeps them (store/points_expiry.py)
     REWARD = "reward"  # once, on reaching a loyalty tier (store/loyalty/tiers.py)
+    BACKFILL = "backfill"  # held from before the desk: typed by hand or imported (Backfill)
+    REVERSE = "reverse"  # a wrong back-fill undone
 
 
 # The Points and Debt tabs and a card's history. "unearn": the points a sale earned, taken
@@ -159,6 +168,7 @@ LEDGER_ENTRY_KIND_LABELS = {
     LedgerEntryKind.REPAY: N_("Repaid"), LedgerEntryKind.REFUND: N_("Refund"),
     LedgerEntryKind.CARE: N_("Care action"), LedgerEntryKind.MERGE: N_("Moved (merge)"),
     LedgerEntryKind.EXPIRE: N_("Expired"), LedgerEntryKind.REWARD: N_("Tier reward"),
+    LedgerEntryKind.BACKFILL: N_("Back-filled"), LedgerEntryKind.REVERSE: N_("Back-fill reversed"),
 }
 
 
@@ -204,6 +214,7 @@ class PackageChange(StrEnum):
     ADJUST_USED = "adjust_used"
     REFUND = "refund"
     CLOSE = "close"  # closed early with a reason (关闭疗程); nothing is refunded
+    REVERSE = "reverse"  # a wrong back-fill undone: no session left, closed
 
 
 PACKAGE_CHANGE_LABELS = {
@@ -212,7 +223,7 @@ PACKAGE_CHANGE_LABELS = {
     PackageChange.FREEZE: N_("Reserved"), PackageChange.RESUME: N_("Resumed"),
     PackageChange.ADJUST_TOTAL: N_("Adjusted total"),
     PackageChange.ADJUST_USED: N_("Adjusted used"), PackageChange.REFUND: N_("Refunded"),
-    PackageChange.CLOSE: N_("Closed"),
+    PackageChange.CLOSE: N_("Closed"), PackageChange.REVERSE: N_("Back-fill reversed"),
 }
 
 
@@ -285,4 +296,46 @@ class ProgramScope(StrEnum):
 PROGRAM_SCOPE_LABELS = {
     ProgramScope.ALL: N_("all sales"), ProgramScope.SERVICES: N_("services"),
     ProgramScope.PRODUCTS: N_("products"),
+}
+
+
+class BackfillKind(StrEnum):
+    """What a back-fill (``backfill.kind``) brought in."""
+
+    VALUE = "value"  # a stored-value balance (general card or a named card)
+    PACKAGE = "package"  # a package bought before: count or time card
+    GIFT = "gift"  # a gift package: sessions, price 0
+    PRODUCT = "product"  # products paid for and not yet collected
+    POINTS = "points"
+    VOUCHER = "voucher"
+    DEBT = "debt"
+    SPEND = "spend"  # accumulated ranking spend (tiền tích lũy)
+
+
+BACKFILL_KIND_LABELS = {
+    BackfillKind.VALUE: N_("Stored value"), BackfillKind.PACKAGE: N_("Package"),
+    BackfillKind.GIFT: N_("Gift package"), BackfillKind.PRODUCT: N_("Products to collect"),
+    BackfillKind.POINTS: N_("Points"), BackfillKind.VOUCHER: N_("Vouchers"),
+    BackfillKind.DEBT: N_("Debt"), BackfillKind.SPEND: N_("Ranking spend"),
+}
+
+# The reason every ledger entry of a back-fill typed at the desk carries; an import's
+# entries say "import FILE" instead.
+BACKFILL_REASON = "back-fill"
+
+
+class HeldProductKind(StrEnum):
+    """A row of the products a customer has paid for and not yet collected."""
+
+    SALE = "sale"  # sold today, left at the salon
+    BACKFILL = "backfill"  # paid before the desk (Backfill)
+    HANDOVER = "handover"  # given to the customer
+    REFUND = "refund"  # the sale refunded
+    REVERSE = "reverse"  # a wrong back-fill undone
+
+
+HELD_PRODUCT_KIND_LABELS = {
+    HeldProductKind.SALE: N_("Sold, left here"), HeldProductKind.BACKFILL: N_("Back-filled"),
+    HeldProductKind.HANDOVER: N_("Handed over"), HeldProductKind.REFUND: N_("Refund"),
+    HeldProductKind.REVERSE: N_("Back-fill reversed"),
 }

@@ -368,7 +368,7 @@ class PaymentMethodRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(sa_column=Column(String(12), unique=True, nullable=False))
     name: str = Field(max_length=60)
-    kind: str = Field(max_length=10)  # cash / card / value / points / account / waived
+    kind: str = Field(max_length=10)  # cash/card/value/points/voucher/account/waived
     hotkey: str | None = Field(default=None, max_length=1)  # the checkout's Alt+letter
     position: int = 0
     active: bool = True
@@ -426,7 +426,7 @@ class LedgerEntry(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id")
-    account: str = Field(max_length=10)  # points / value / debt
+    account: str = Field(max_length=10)  # points / value / debt / voucher
     card_id: int | None = Field(default=None, foreign_key="value_card.id")
     created_at: NaiveDatetime
     amount: int  # signed: points, or minor units
@@ -436,6 +436,64 @@ class LedgerEntry(SQLModel, table=True):
     ref_id: int | None = None
     operator_id: int | None = Field(default=None, foreign_key="staff.id")
     row_hash: bytes | None = Field(default=None, sa_column=Column(LargeBinary(16)))  # chain.py
+
+
+class Backfill(SQLModel, table=True):
+    """Append-only: what a customer still held from before, as typed (by hand at the desk,
+    or by an import: ``source``). What it put in the books are ledger entries, package
+    events and held products pointing back at it; a wrong one is undone by a second row
+    that reverses it (``reverses_id``), never edited away."""
+
+    __tablename__ = "backfill"
+    __table_args__ = (
+        Index("ix_backfill_customer", "customer_id", "id"),
+        Index("ix_backfill_reverses", "reverses_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    kind: str = Field(max_length=10)  # value/package/gift/product/points/voucher/debt/spend
+    source: str = Field(max_length=160)  # "back-fill" / "import FILE"
+    created_at: NaiveDatetime
+    operator_id: int | None = Field(default=None, foreign_key="staff.id")
+    card_id: int | None = Field(default=None, foreign_key="value_card.id")
+    package_id: int | None = Field(default=None, foreign_key="customer_package.id")
+    item_id: int | None = Field(default=None, foreign_key="catalog_item.id")  # product/plan
+    quantity: int = 0  # products held
+    paid: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+    # Credited balance, points, voucher value, debt or spend; a package's price is ``paid``.
+    amount: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+    sessions_total: int = 0
+    sessions_used: int = 0
+    purchased_on: date | None = None
+    expires_on: date | None = None
+    reverses_id: int | None = Field(default=None, foreign_key="backfill.id")
+    note: str = Field(default="", max_length=250)
+
+
+class HeldProductEntry(SQLModel, table=True):
+    """Append-only: products paid for and left at the salon (待出库). A sale or a back-fill
+    puts a quantity in; a handover, a refund or a reversed back-fill takes it out. What a
+    customer still has to collect of an item is the sum of its quantities."""
+
+    __tablename__ = "held_product_entry"
+    __table_args__ = (
+        Index("ix_held_product_customer", "customer_id", "item_id", "quantity"),
+        Index("ix_held_product_line", "invoice_line_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    item_id: int = Field(foreign_key="catalog_item.id")
+    description: str = Field(max_length=200)
+    quantity: int  # signed
+    amount: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+    kind: str = Field(max_length=10)  # sale / backfill / handover / refund / reverse
+    invoice_line_id: int | None = Field(default=None, foreign_key="invoice_line.id")
+    backfill_id: int | None = Field(default=None, foreign_key="backfill.id")
+    created_at: NaiveDatetime
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    note: str = Field(default="", max_length=250)
 
 
 class CustomerPackage(SQLModel, table=True):
