@@ -1,0 +1,396 @@
+"""One way to write a table to a spreadsheet file: ``.xlsx`` or ``.csv``, by its extension.
+
+A caller says what each column *is* (:class:`Column` with a :class:`ColumnKind`: text,
+money, date, datetime, integer, phone), never how to format it, and hands over the rows as
+an iterable of sequences (a generator streaming a query is the intended case: memory stays
+flat at 100,000 rows). Then:
+
+- **xlsx** (openpyxl's write-only workbook, one sheet per :class:`Sheet`): a frozen header
+  row, column widths from the header and the first rows, dates as real dates with a date
+  number format, money as numbers in the currency's unit (VND whole, CNY with two decimals:
+  the salon's exponent), integers as numbers, phones and text as text (a leading 0 or + stays,
+  and a name that starts with ``=`` is a name, not a formula).
+- **csv** (one table only): UTF-8 with a BOM, so Excel reads Vietnamese and Chinese,
+  comma-separated; dates ISO (``2026-11-30``, ``2026-11-30 14:05``), money as a plain decimal
+  (``1500000``, ``59.80``); a text cell that would start a formula in a spreadsheet
+  (``= + - @``) is prefixed with ``'`` (phones are left as they are).
+
+The file is written next to the target under a temporary name and moved to its name only
+when complete (as ``store/backup.py`` does), so a failed or stopped export never leaves a
+half file under the name asked for. :func:`check_target` refuses an unknown extension, a
+folder, a missing or unwritable folder, or an existing file (unless ``overwrite``) with one
+clear message at the field ``path``; the desk calls it to answer at its path field.
+
+``progress(rows_written)`` is called every :data:`PROGRESS_EVERY` rows and at the end of
+each sheet; an exception raised from it stops the export (and nothing is left behind).
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Any
+
+from salontui.i18n import _
+from salontui.store.errors import RuleViolation, ValidationError
+from salontui.store.money import to_decimal_string
+from salontui.store.text import cell_width
+
+PROGRESS_EVERY = 1000
+WIDTH_SAMPLE = 200  # rows looked at to size the columns
+MIN_WIDTH, MAX_WIDTH = 6, 60
+MAX_SHEET_TITLE = 31  # Excel's limit
+EXTENSIONS = (".xlsx", ".csv")
+
+Progress = Callable[[int], object]
+Row = Sequence[Any]
+
+
+class ColumnKind(StrEnum):
+    TEXT = "text"
+    MONEY = "money"  # integer minor units of the salon's currency
+    DATE = "date"
+    DATETIME = "datetime"  # a naive local datetime (the salon's clock)
+    INTEGER = "integer"
+    PHONE = "phone"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its header (already in the desk's language) and what its values are."""
+
+    header: str
+    kind: ColumnKind = ColumnKind.TEXT
+    width: int | None = None  # in characters; None: from the header and the first rows
+
+
+@dataclass
+class Sheet:
+    """A table: a title (the xlsx sheet's name), its columns and its rows (an iterable of
+    sequences, one value per column; ``None`` is an empty cell)."""
+
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Row] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    path: Path
+    rows: int  # data rows written, over every sheet (headers not counted)
+    format: str  # "xlsx" or "csv"
+    sheets: tuple[tuple[str, int], ...] = ()  # (title, rows) of each sheet
+
+
+def file_format(path: str | Path) -> str:
+    """``"xlsx"`` or ``"csv"`` from the file's extension; else a ValidationError."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise ValidationError(
+            _("Give a file name ending in .xlsx or .csv (not '{suffix}').").format(
+                suffix=suffix or Path(path).name), field="path")
+    return suffix[1:]
+
+
+def check_target(path: str | Path, *, overwrite: bool = False) -> Path:
+    """The file to write, resolved, or one clear refusal at the field ``path``."""
+    text = str(path).strip()
+    if not text:
+        raise ValidationError(_("Give the name of the file to write."), field="path")
+    target = Path(text).expanduser()
+    if target.is_dir():
+        raise ValidationError(_("{path} is a folder; give the name of the file to write.")
+                              .format(path=target), field="path")
+    file_format(target)
+    target = target.resolve()
+    folder = target.parent
+    if not folder.is_dir():
+        raise ValidationError(_("The folder {path} does not exist.").format(path=folder),
+                              field="path")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ValidationError(_("The folder {path} cannot be written to.").format(path=folder),
+                              field="path")
+    if target.exists():
+        if not overwrite:
+            raise RuleViolation(_("{path} already exists; choose another name or allow "
+                                  "overwriting it.").format(path=target), field="path")
+        if not os.access(target, os.W_OK):
+            raise ValidationError(_("{path} cannot be written to.").format(path=target),
+                                  field="path")
+    return target
+
+
+def write_table(path: str | Path, columns: Sequence[Column], rows: Iterable[Row], *,
+                title: str = "Sheet1", exponent: int = 0, overwrite: bool = False,
+                progress: Progress | None = None) -> WriteResult:
+    """Write one table to ``path`` (xlsx or csv, by its extension)."""
+    return write_sheets(path, [Sheet(title, columns, rows)], exponent=exponent,
+                        overwrite=overwrite, progress=progress)
+
+
+def write_sheets(path: str | Path, sheets: Sequence[Sheet], *, exponent: int = 0,
+                 overwrite: bool = False, progress: Progress | None = None) -> WriteResult:
+    """Write several tables to ``path``: one sheet each in an xlsx; a csv holds one."""
+    target = check_target(path, overwrite=overwrite)
+    fmt = file_format(target)
+    if not sheets:
+        raise ValueError("nothing to write")
+    if fmt == "csv" and len(sheets) > 1:
+        raise ValidationError(_("A .csv file holds one table; give a .xlsx file name to "
+                                "write {count} sheets.").format(count=len(sheets)),
+                              field="path")
+    for sheet in sheets:
+        if not sheet.columns:
+            raise ValueError(f"sheet {sheet.title!r} has no columns")
+    fd, partial_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                        suffix=".partial")
+    partial = Path(partial_name)
+    try:
+        with os.fdopen(fd, "w+b") as out:
+            if fmt == "csv":
+                counts = [(sheets[0].title, _write_csv(out, sheets[0], exponent, progress))]
+            else:
+                counts = _write_xlsx(out, sheets, exponent, progress)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, target)
+    except OSError as error:
+        _remove(partial)
+        raise ValidationError(_("{path} could not be written: {reason}").format(
+            path=target, reason=error.strerror or error), field="path") from error
+    except BaseException:
+        _remove(partial)
+        raise
+    return WriteResult(path=target, rows=sum(n for _t, n in counts), format=fmt,
+                       sheets=tuple(counts))
+
+
+def _remove(path: Path) -> None:
+    path.unlink(missing_ok=True)
+
+
+# ------------------------------------------------------------------------------ values
+
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what an xlsx cannot hold
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: object) -> str:
+    text = value if isinstance(value, str) else str(value)
+    return _ILLEGAL.sub("", text) if _ILLEGAL.search(text) else text
+
+
+def _as_date(value: object) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raise TypeError(f"a date column was given {type(value).__name__}")
+
+
+def _as_datetime(value: object) -> datetime:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None, microsecond=0)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    raise TypeError(f"a datetime column was given {type(value).__name__}")
+
+
+def _as_int(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"a number column was given {type(value).__name__}")
+    return value
+
+
+def _money_value(minor: int, exponent: int) -> int | Decimal:
+    return minor if exponent == 0 else Decimal(minor).scaleb(-exponent)
+
+
+def _money_format(exponent: int) -> str:
+    return "#,##0" if exponent == 0 else "#,##0." + "0" * exponent
+
+
+_DATE_FORMAT = "yyyy-mm-dd"
+_DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+
+def _shown(value: object, kind: ColumnKind, exponent: int) -> str:
+    """Roughly what a spreadsheet shows, to size a column."""
+    if value is None:
+        return ""
+    if kind is ColumnKind.MONEY:
+        return f"{_money_value(_as_int(value), exponent):,}"
+    if kind is ColumnKind.INTEGER:
+        return f"{_as_int(value):,}"
+    if kind is ColumnKind.DATE:
+        return "2026-12-31"
+    if kind is ColumnKind.DATETIME:
+        return "2026-12-31 23:59"
+    return _text(value)
+
+
+def _widths(columns: Sequence[Column], sample: list[Row], exponent: int) -> list[int]:
+    widths = []
+    for index, column in enumerate(columns):
+        if column.width is not None:
+            widths.append(column.width)
+            continue
+        longest = cell_width(column.header)
+        for row in sample:
+            value = row[index] if index < len(row) else None
+            longest = max(longest, cell_width(_shown(value, column.kind, exponent)))
+        widths.append(min(max(longest + 2, MIN_WIDTH), MAX_WIDTH))
+    return widths
+
+
+def _checked(row: Row, columns: Sequence[Column]) -> Row:
+    if len(row) != len(columns):
+        raise ValueError(f"a row of {len(row)} values for {len(columns)} columns")
+    return row
+
+
+# ------------------------------------------------------------------------------ csv
+
+
+def _csv_cell(value: object, kind: ColumnKind, exponent: int) -> str:
+    if value is None:
+        return ""
+    if kind is ColumnKind.MONEY:
+        return to_decimal_string(_as_int(value), exponent)
+    if kind is ColumnKind.INTEGER:
+        return str(_as_int(value))
+    if kind is ColumnKind.DATE:
+        return _as_date(value).isoformat()
+    if kind is ColumnKind.DATETIME:
+        return _as_datetime(value).strftime("%Y-%m-%d %H:%M")
+    text = _text(value)
+    if kind is ColumnKind.TEXT and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _write_csv(out: IO[bytes], sheet: Sheet, exponent: int, progress: Progress | None) -> int:
+    import io
+
+    columns = list(sheet.columns)
+    kinds = [c.kind for c in columns]
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow([_text(c.header) for c in columns])
+    count = 0
+    for row in sheet.rows:
+        _checked(row, columns)
+        writer.writerow([_csv_cell(v, k, exponent) for v, k in zip(row, kinds, strict=True)])
+        count += 1
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
+    if progress is not None:
+        progress(count)
+    text.flush()
+    text.detach()  # the caller closes (and syncs) the file
+    return count
+
+
+# ------------------------------------------------------------------------------ xlsx
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    clean = re.sub(r"[\[\]:*?/\\]", " ", _text(title)).strip().strip("'") or "Sheet"
+    clean = clean[:MAX_SHEET_TITLE]
+    candidate, n = clean, 2
+    while candidate.lower() in used:
+        suffix = f" ({n})"
+        candidate = clean[:MAX_SHEET_TITLE - len(suffix)] + suffix
+        n += 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def _write_xlsx(out: IO[bytes], sheets: Sequence[Sheet], exponent: int,
+                progress: Progress | None) -> list[tuple[str, int]]:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    used: set[str] = set()
+    counts: list[tuple[str, int]] = []
+    done_before = 0
+    for sheet in sheets:
+        columns = list(sheet.columns)
+        ws = book.create_sheet(_sheet_title(sheet.title, used))
+        rows: Iterator[Row] = iter(sheet.rows)
+        sample = [_checked(r, columns) for r in itertools.islice(rows, WIDTH_SAMPLE)]
+        for index, width in enumerate(_widths(columns, sample, exponent), start=1):
+            ws.column_dimensions[get_column_letter(index)].width = width
+        ws.freeze_panes = "A2"
+        bold = Font(bold=True)
+        header = []
+        for column in columns:
+            cell = WriteOnlyCell(ws, value=_text(column.header))
+            cell.data_type = "s"
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
+
+        # One styled cell per column, reused for every row: the write-only sheet writes a
+        # row out as soon as it is appended, so a cell is free again for the next row.
+        cells = []
+        for column in columns:
+            cell = WriteOnlyCell(ws)
+            if column.kind is ColumnKind.MONEY:
+                cell.number_format = _money_format(exponent)
+            elif column.kind is ColumnKind.DATE:
+                cell.number_format = _DATE_FORMAT
+            elif column.kind is ColumnKind.DATETIME:
+                cell.number_format = _DATETIME_FORMAT
+            elif column.kind is ColumnKind.INTEGER:
+                cell.number_format = "#,##0"
+            elif column.kind is ColumnKind.PHONE:
+                cell.number_format = "@"
+            cells.append(cell)
+        plan = list(zip(cells, [c.kind for c in columns], strict=True))
+        count = 0
+        for row in itertools.chain(sample, rows):
+            _checked(row, columns)
+            ws.append(_xlsx_row(row, plan, exponent))
+            count += 1
+            if progress is not None and count % PROGRESS_EVERY == 0:
+                progress(done_before + count)
+        done_before += count
+        if progress is not None:
+            progress(done_before)
+        counts.append((ws.title, count))
+    book.save(out)
+    return counts
+
+
+def _xlsx_row(row: Row, plan: list[tuple[Any, ColumnKind]], exponent: int) -> list[Any]:
+    out: list[Any] = []
+    for value, (cell, kind) in zip(row, plan, strict=True):
+        if value is None:
+            out.append(None)
+            continue
+        if kind is ColumnKind.TEXT or kind is ColumnKind.PHONE:
+            cell.value = _text(value)
+            cell.data_type = "s"  # never a formula
+        elif kind is ColumnKind.MONEY:
+            cell.value = _money_value(_as_int(value), exponent)
+        elif kind is ColumnKind.INTEGER:
+            cell.value = _as_int(value)
+        elif kind is ColumnKind.DATE:
+            cell.value = _as_date(value)
+        else:
+            cell.value = _as_datetime(value)
+        out.append(cell)
+    return out
