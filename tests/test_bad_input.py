@@ -21,6 +21,8 @@ from sqlalchemy import text
 from salontui.formatting import parse_date
 from salontui.screens.dialogs.base import parse_count
 from salontui.store import care, catalog, customers, ledger, packages, promotions
+from salontui.store.books.backfill import BackfillIn, apply_backfill
+from salontui.store.books.backfill_reverse import reverse_backfill
 from salontui.store.bounds import boundary, check_email
 from salontui.store.cart import Cart, CartLine, CartPayment
 from salontui.store.checkout import checkout
@@ -256,6 +258,8 @@ def desk(engine, staff_id, customer_id, writer):
                                             points_price=100)
         ledger.adjust_points(s, staff_id=staff_id, customer_id=customer_id, amount=5000,
                              reason="Welcome")
+        backfill = apply_backfill(s, staff_id=staff_id, customer_id=customer_id,
+                                  item=BackfillIn(kind="points", amount=300))
         tomorrow = datetime.now() + timedelta(days=1)
         booked = book_appointment(s, staff_id=staff_id, customer_id=customer_id,
                                   confirm=True, lines=[LineIn(item.id, starts_at=tomorrow)])
@@ -272,7 +276,7 @@ def desk(engine, staff_id, customer_id, writer):
     return {"staff": staff_id, "customer": customer_id, "item": item.id,
             "package": package.id, "note": note.id, "program": program.id,
             "invoice": paid.invoice_id, "today": today, "booked": booked.id,
-            "arrived": arrived.id, "paid_visit": visit.id}
+            "arrived": arrived.id, "paid_visit": visit.id, "backfill": backfill}
 
 
 def store_calls(d) -> list[tuple[str, object, dict]]:
@@ -377,6 +381,12 @@ def store_calls(d) -> list[tuple[str, object, dict]]:
          who | {"action": "points", "amount": 100, "care_type": "care",
                 "reason": "Sinh nhật", "note": "tặng", "customer_ids": [d["customer"]]}),
         ("invoice_id_by_code", invoice_id_by_code, {"code": "HD000001"}),
+        ("apply_backfill", apply_backfill,
+         who | {"customer_id": d["customer"], "source": "back-fill",
+                "item": BackfillIn(kind="value", paid=100_000, amount=120_000,
+                                   note="sổ cũ")}),
+        ("reverse_backfill", reverse_backfill,
+         who | {"backfill_id": d["backfill"], "reason": "gõ nhầm"}),
     ]
 
 

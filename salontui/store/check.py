@@ -9,7 +9,7 @@ invariants (Beancount's idea: a validation pass over everything):
   row of those tables was deleted (their ids run 1..N without a hole);
 * packages: sessions used never above the total, never negative, and both
   equal to the sums of the package's history; a closed package has exactly one
-  "close" event and an open one none;
+  "close" event (or a back-fill's "reverse") and an open one none;
 * invoices: each line's amount, subtotal = its lines, total = subtotal −
   discount, change given never negative (none on a refund), payments =
   total, refunds point to their invoice;
@@ -321,7 +321,7 @@ class _Checker:
         rows = self.rows(
             "SELECT p.id, p.name, p.closed_on, coalesce(e.n, 0) FROM customer_package p "
             "LEFT JOIN (SELECT package_id, count(*) AS n FROM package_event "
-            " WHERE change = 'close' GROUP BY package_id) e ON e.package_id = p.id "
+            " WHERE change IN ('close', 'reverse') GROUP BY package_id) e ON e.package_id = p.id "
             "WHERE coalesce(e.n, 0) != CASE WHEN p.closed_on IS NULL THEN 0 ELSE 1 END "
             "ORDER BY p.id")
         self.report("package closes", rows,
@@ -438,7 +438,7 @@ class _Checker:
                     lambda r: f"entry #{r[0]} ({r[1] or 'no invoice'})")
         rows = self.rows(
             "SELECT l.id, l.account FROM ledger_entry l LEFT JOIN value_card c "
-            "ON c.id = l.card_id WHERE l.account NOT IN ('points', 'value', 'debt') "
+            "ON c.id = l.card_id WHERE l.account NOT IN ('points', 'value', 'debt', 'voucher') "
             "OR (l.account = 'value' AND (c.id IS NULL OR c.customer_id != l.customer_id)) "
             "OR (l.account != 'value' AND l.card_id IS NOT NULL) ORDER BY l.id")
         self.report("ledger cards", rows,

@@ -427,11 +427,13 @@ def _event(session: Session, row: CustomerPackage, *, change: str, operator_id: 
 
 
 def _finish(session: Session, row: CustomerPackage, *, staff_id: int, action: str,
-            before: dict | None, events: list[PackageEvent], today: date) -> PackageRow:
+            before: dict | None, events: list[PackageEvent], today: date,
+            audit_row: bool = True) -> PackageRow:
     session.flush()
-    after = audit.snapshot(row) | {"events": [event.id for event in events]}
-    audit.record(session, staff_id=staff_id, action=action, entity=ENTITY, entity_id=row.id,
-                 before=before, after=after)
+    if audit_row:
+        after = audit.snapshot(row) | {"events": [event.id for event in events]}
+        audit.record(session, staff_id=staff_id, action=action, entity=ENTITY,
+                     entity_id=row.id, before=before, after=after)
     return _to_row(row, today)
 
 
@@ -455,6 +457,7 @@ def sell_package(
     used: int = 0,
     note: str = "",
     invoice_id: int | None = None,
+    backfill: bool = False,
 ) -> PackageRow:
     """Give a customer a package, from a catalog plan or from explicit fields.
 
@@ -462,6 +465,10 @@ def sell_package(
     before (e.g. 5980 for 10 sessions, 2 already used): a "sell" event for the
     sessions, then a "backfill" event for the used ones. A gift is free; a time
     card has no session count (unlimited use until expiry).
+
+    ``backfill=True`` is the back-fill's own call (``books.backfill.apply_backfill``):
+    a plan the salon no longer sells may be named (it was bought when it was sold),
+    and the back-fill's audit row stands for this one (none is written here).
     """
     require_staff(session, staff_id)
     customer = load_customer(session, customer_id)
@@ -474,7 +481,7 @@ def sell_package(
         plan = session.get(CatalogItem, plan_id)
         if plan is None or plan.kind != "package":
             raise NotFound(_("That package plan does not exist."), field="plan")
-        if not plan.active:
+        if not plan.active and not backfill:
             raise RuleViolation(_("The plan '{name}' is no longer sold.").format(name=plan.name),
                                 field="plan")
         name = plan.name if name is None else name
@@ -561,7 +568,7 @@ def sell_package(
         events.append(_event(session, row, change="backfill", operator_id=staff_id,
                              delta_used=used, note=note))
     return _finish(session, row, staff_id=staff_id, action="sell_package", before=None,
-                   events=events, today=today)
+                   events=events, today=today, audit_row=not backfill)
 
 
 @boundary
@@ -871,3 +878,42 @@ def cancel_package(session: Session, *, staff_id: int, package_id: int,
     return _finish(session, row, staff_id=staff_id, action="cancel_package", before=before,
                    events=[event], today=today)
 
+
+
+# --- back-fills (books/backfill.py) ----------------------------------------------------------
+
+
+@boundary
+def reverse_backfilled_package(session: Session, *, staff_id: int, package_id: int,
+                               used_at_backfill: int, note: str = "",
+                               audit_row: bool = True) -> PackageRow:
+    """Undo a package brought in by a wrong back-fill: one "reverse" event takes its
+    sessions (total and used) to nothing, any freeze ends, and it is closed today.
+
+    Refused (nothing written) when the package has been used since it was back-filled
+    (more sessions used than the back-fill said: give them back or close the package
+    instead), or is already closed or cancelled."""
+    require_staff(session, staff_id)
+    row = _load_for_write(session, package_id)
+    _refuse_closed(row)
+    _refuse_cancelled(session, row)
+    note = _clean_note(note, field="reason", too_long=_("Reason is longer than {limit} "
+                                                        "characters."))
+    since = row.used - used_at_backfill
+    if since > 0:
+        raise RuleViolation(ngettext(
+            "{n} session of this package was used since it was back-filled: it cannot be "
+            "reversed. Adjust or close the package instead.",
+            "{n} sessions of this package were used since it was back-filled: it cannot be "
+            "reversed. Adjust or close the package instead.", since).format(n=since),
+            field="package")
+    today = clock.today()
+    before = audit.snapshot(row)
+    row.closed_on = today
+    row.frozen_from = None
+    row.frozen_until = None
+    event = _event(session, row, change="reverse", operator_id=staff_id,
+                   delta_total=-row.total_uses, delta_used=-row.used, note=note,
+                   value=value_left(row.kind, row.price, row.total_uses, row.used))
+    return _finish(session, row, staff_id=staff_id, action="reverse_backfill_package",
+                   before=before, events=[event], today=today, audit_row=audit_row)
