@@ -34,7 +34,9 @@ from salontui.store.receipts import receipt_text
 from salontui.store.refunds import default_refund_payments, refund_invoice
 from salontui.store.settings import get_settings
 
-BUILT_IN = ["cash", "card", "transfer", "ewallet", "value", "points", "account", "free"]
+# Migration 0005's eight, then 0008's voucher at the end of the list.
+BUILT_IN = ["cash", "card", "transfer", "ewallet", "value", "points", "account", "free",
+            "voucher"]
 
 
 def audit_rows(engine, action):
@@ -78,10 +80,12 @@ def test_the_built_in_methods_come_in_the_panel_order_with_their_kinds_and_keys(
         methods = list_methods(s)
     assert [m.code for m in methods] == BUILT_IN
     assert [m.kind for m in methods] == ["cash", "card", "card", "card", "value", "points",
-                                         "account", "waived"]
-    assert [m.hotkey for m in methods] == list("cktevpaw")
+                                         "account", "waived", "voucher"]
+    assert [m.hotkey for m in methods] == list("cktevpawb")
     assert [m.label for m in methods] == ["Cash", "Bank card", "Transfer", "E-wallet",
-                                          "Stored value", "Points", "On account", "Waived"]
+                                          "Stored value", "Points", "On account", "Waived",
+                                          "Voucher"]
+    assert [m.position for m in methods] == list(range(1, 10))
     assert all(m.active and m.built_in for m in methods)
 
 
@@ -103,7 +107,7 @@ def test_a_new_method_is_added_at_the_end_with_a_code_made_from_its_name(
         methods = list_methods(s)
         assert [m.code for m in methods][-4:] == ["wechatpay", "vidientumomo", "method",
                                                   "usd_cash"]
-        assert [m.position for m in methods] == list(range(1, 13))
+        assert [m.position for m in methods] == list(range(1, 14))
         assert derive_code(s, "E-wallet!") == "ewallet2"  # taken: a number after it
         assert derive_code(s, "Payments") == "payments2"  # a field of the checkout
         assert derive_code(s, "123") == "method2"
@@ -132,6 +136,7 @@ BAD = [
     ({"kind": "value"}, "kind", "one method of each, built in"),
     ({"kind": "points"}, "kind", "one method of each, built in"),
     ({"kind": "account"}, "kind", "one method of each, built in"),
+    ({"kind": "voucher"}, "kind", "one method of each, built in"),
     ({"kind": "bitcoin"}, "kind", "Unknown kind"),
     ({"kind": ""}, "kind", "Unknown kind"),
     ({"code": "cash"}, "code", "already a payment method with the code 'cash'"),
@@ -233,7 +238,7 @@ def test_a_kind_changes_only_among_cash_card_waived_and_only_while_unused(
         update_method(s, staff_id=staff_id, method_id=methods["card"].id, name="Bank card",
                       hotkey="k", kind="waived")
     assert refused.value.field == "kind"
-    for code in ("value", "points", "account"):
+    for code in ("value", "points", "voucher", "account"):
         with pytest.raises(RuleViolation, match="its kind does not change"), writer() as s:
             update_method(s, staff_id=staff_id, method_id=methods[code].id,
                           name=methods[code].name, hotkey=methods[code].hotkey, kind="cash")
@@ -243,6 +248,15 @@ def test_a_kind_changes_only_among_cash_card_waived_and_only_while_unused(
     with writer() as s:  # the same kind again is no change
         update_method(s, staff_id=staff_id, method_id=methods["points"].id, name="Điểm",
                       hotkey="p", kind="points")
+        # The voucher method keeps the b the migration gave it (the panel's letter reaches
+        # it) when renamed; no other method may take b.
+        row = update_method(s, staff_id=staff_id, method_id=methods["voucher"].id,
+                            name="Phiếu quà tặng", hotkey="b")
+    assert (row.name, row.hotkey, row.kind) == ("Phiếu quà tặng", "b", "voucher")
+    with pytest.raises(ValidationError, match=re.escape("Alt+B does not reach")), \
+            writer() as s:
+        update_method(s, staff_id=staff_id, method_id=methods["transfer"].id,
+                      name="Transfer", hotkey="b")
 
 
 def test_the_last_cash_method_stays(writer, reader, staff_id):
@@ -273,7 +287,8 @@ def test_retiring_frees_the_key_and_the_cart_refuses_the_method(
         create_method(s, staff_id=staff_id, name="Techcombank", kind="card", hotkey="t")
     with reader() as s:
         assert [m.code for m in list_methods(s, active_only=True)] == [
-            "cash", "card", "ewallet", "value", "points", "account", "free", "techcombank"]
+            "cash", "card", "ewallet", "value", "points", "account", "free", "voucher",
+            "techcombank"]
         with pytest.raises(RuleViolation, match="'Transfer' is no longer taken") as refused:
             quote(s, cart=sale(cut.id, CartPayment("transfer", 150_000)))
         assert refused.value.field == "transfer"
@@ -295,11 +310,11 @@ def test_moving_a_method_changes_the_panel_order(engine, writer, reader, staff_i
         move_method(s, staff_id=staff_id, method_id=methods["free"].id, direction="up")
     assert moved.code == "ewallet" and moved.position == 3
     assert list(by_code(reader)) == ["cash", "ewallet", "card", "transfer", "value",
-                                     "points", "free", "account"]
+                                     "points", "free", "account", "voucher"]
     before = audit_count(engine)
     with writer() as s:  # at either end nothing moves, nothing is written
         move_method(s, staff_id=staff_id, method_id=methods["cash"].id, direction="up")
-        move_method(s, staff_id=staff_id, method_id=methods["account"].id, direction="down")
+        move_method(s, staff_id=staff_id, method_id=methods["voucher"].id, direction="down")
     assert audit_count(engine) == before
     with pytest.raises(ValidationError, match="up or down") as refused, writer() as s:
         move_method(s, staff_id=staff_id, method_id=methods["cash"].id, direction="left")

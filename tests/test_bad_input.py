@@ -21,6 +21,7 @@ from sqlalchemy import text
 from salontui.formatting import parse_date
 from salontui.screens.dialogs.base import parse_count
 from salontui.store import care, catalog, customers, ledger, packages, promotions
+from salontui.store.books import held_products, vouchers
 from salontui.store.books.backfill import BackfillIn, apply_backfill
 from salontui.store.books.backfill_reverse import reverse_backfill
 from salontui.store.bounds import boundary, check_email
@@ -273,7 +274,13 @@ def desk(engine, staff_id, customer_id, writer):
             customer_id=customer_id, lines=[CartLine(kind="service", item_id=item.id,
                                                      staff_id=staff_id)],
             payments=[CartPayment("cash", 100_000)], appointment_id=visit.id))
-    return {"staff": staff_id, "customer": customer_id, "item": item.id,
+        oil = catalog.create_item(s, staff_id=staff_id, name="Dầu gội", kind="product",
+                                  price=50_000)
+        checkout(s, staff_id=staff_id, idempotency_key="desk-2", cart=Cart(  # left here
+            customer_id=customer_id, lines=[CartLine(kind="product", item_id=oil.id,
+                                                     quantity=5, picked_up=False)],
+            payments=[CartPayment("cash", 250_000)]))
+    return {"staff": staff_id, "customer": customer_id, "item": item.id, "product": oil.id,
             "package": package.id, "note": note.id, "program": program.id,
             "invoice": paid.invoice_id, "today": today, "booked": booked.id,
             "arrived": arrived.id, "paid_visit": visit.id, "backfill": backfill}
@@ -316,6 +323,11 @@ def store_calls(d) -> list[tuple[str, object, dict]]:
          who | {"note_id": d["note"], "type": "sms", "title": "Nhắn", "description": "x"}),
         ("adjust_points", ledger.adjust_points,
          who | {"customer_id": d["customer"], "amount": 500, "reason": "quà"}),
+        ("adjust_vouchers", vouchers.adjust_vouchers,
+         who | {"customer_id": d["customer"], "amount": 50_000, "reason": "quà"}),
+        ("hand_over", held_products.hand_over,
+         who | {"customer_id": d["customer"], "item_id": d["product"], "quantity": 1,
+                "note": "lấy 1 chai"}),
         ("adjust_card", ledger.adjust_card,
          who | {"customer_id": d["customer"], "card_name": "General", "amount": 1000,
                 "reason": "nạp"}),

@@ -172,6 +172,10 @@ DAMAGE = {
         "SELECT id, 'an' FROM customer WHERE code = 'KH999999'",
         "UPDATE counter SET value = 999999 WHERE name = 'customer'",
     ],
+    "products to collect": [  # handed over what was never left at the salon
+        "INSERT INTO held_product_entry (customer_id, item_id, description, quantity, amount, "
+        f"kind, created_at, note) SELECT 1, min(id), 'x', -1, 0, 'handover', {NOW}, '' "
+        "FROM catalog_item WHERE kind = 'product'"],
     "counters": ["UPDATE counter SET value = 5 WHERE name = 'invoice'"],
     "appointments": [  # a paid visit's lines gone
         "DELETE FROM appointment_line WHERE appointment_id = "
@@ -207,6 +211,7 @@ def test_every_check_can_fail():
         "invoice_change": "invoice change",
         "refund_links": "refunds", "ledger_matches_documents": "ledger vs invoices",
         "ledger_owners": "ledger owners", "balances": "balances", "counters": "counters",
+        "held_products": "products to collect",
         "search_keys": "name search",
     }
     assert set(covered) == set(CHECKS)

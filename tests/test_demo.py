@@ -204,22 +204,24 @@ def test_settings_staff_and_catalog(demo):
     assert plans == {"count", "time", "gift"}
 
 
-# The payment methods migration 0005 writes into every database (code, kind, key, position).
+# The payment methods migrations 0005 and 0008 write into every database (code, kind, key,
+# position).
 BUILT_IN_METHODS = [("cash", "cash", "c", 1), ("card", "card", "k", 2),
                     ("transfer", "card", "t", 3), ("ewallet", "card", "e", 4),
                     ("value", "value", "v", 5), ("points", "points", "p", 6),
-                    ("account", "account", "a", 7), ("free", "waived", "w", 8)]
+                    ("account", "account", "a", 7), ("free", "waived", "w", 8),
+                    ("voucher", "voucher", "b", 9)]
 
 
 def test_the_built_in_payment_methods_are_kept(demo):
-    """The load empties every table, payment_method too: the eight methods the migration
+    """The load empties every table, payment_method too: the nine methods the migrations
     wrote must come back (a demo without them cannot take money at the checkout), and the
     salon's own follow them, card-like, each with its key."""
     path, _engine, _stats, _stages = demo
     methods = [(code, kind, key, position)
                for _id, code, _name, kind, key, position, _active in _dump(path, "payment_method")]
-    assert methods[:8] == BUILT_IN_METHODS
-    own = {code: (kind, key) for code, kind, key, _position in methods[8:]}
+    assert methods[:9] == BUILT_IN_METHODS
+    own = {code: (kind, key) for code, kind, key, _position in methods[9:]}
     assert own == {"momo": ("card", "m"), "zalopay": ("card", "z"), "wechatpay": ("card", "g"),
                    "alipay": ("card", "j"), "shoponline": ("card", "s")}
 

@@ -90,4 +90,6 @@ def test_not_money_comes_off_first_and_nothing_earns_at_zero_percent():
 
 def test_stored_value_is_money_unless_top_ups_earn():
     assert "value" not in LEGACY_POINTS_RULE.not_money_kinds()
-    assert set(PointsRule(topups=True).not_money_kinds()) == {"points", "waived", "value"}
+    assert set(PointsRule(topups=True).not_money_kinds()) == {"points", "voucher", "waived",
+                                                              "value"}
+    assert set(LEGACY_POINTS_RULE.not_money_kinds()) == {"points", "voucher", "waived"}

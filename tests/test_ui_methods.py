@@ -16,7 +16,8 @@ from salontui.screens.settings.methods import MethodDialog
 from salontui.store.db import write_session
 from salontui.widgets.checkout_payments import PaymentPanel
 
-BUILT_IN = ["cash", "card", "transfer", "ewallet", "value", "points", "account", "free"]
+BUILT_IN = ["cash", "card", "transfer", "ewallet", "value", "points", "account", "free",
+            "voucher"]
 
 
 def methods(engine):
@@ -45,8 +46,9 @@ async def test_methods_add_edit_move_retire_by_keys(db_url, engine, staff_id):
         rows = table_rows(screen, "#methods-table")
         assert [r[:4] for r in rows[:2]] == [["1", "Alt+C", "Cash", "Cash"],
                                              ["2", "Alt+K", "Bank card", "Card-like"]]
-        assert rows[4][2:4] == ["Stored value", "Stored value"] and len(rows) == 8
-        assert "8 payment methods" in plain(screen.query_one("#methods-bar"))
+        assert rows[4][2:4] == ["Stored value", "Stored value"] and len(rows) == 9
+        assert rows[8][1:4] == ["Alt+B", "Voucher", "Voucher"]
+        assert "9 payment methods" in plain(screen.query_one("#methods-bar"))
         await keys(pilot, "a")
         dialog = app.screen
         assert isinstance(dialog, MethodDialog)
@@ -57,8 +59,8 @@ async def test_methods_add_edit_move_retire_by_keys(db_url, engine, staff_id):
         assert isinstance(app.screen, SettingsScreen)
         wechat = method(engine, "wechat")
         assert (wechat.name, wechat.kind, wechat.hotkey, wechat.position) == (
-            "WeChat", "card", "g", 9)
-        assert table_rows(screen, "#methods-table")[8][:4] == ["9", "Alt+G", "WeChat",
+            "WeChat", "card", "g", 10)
+        assert table_rows(screen, "#methods-table")[9][:4] == ["10", "Alt+G", "WeChat",
                                                              "Card-like"]
         assert [m.code for m in app.methods][-1] == "wechat"  # the next checkout has it
         # Enter edits the row under the cursor (the one just added).
@@ -70,17 +72,17 @@ async def test_methods_add_edit_move_retire_by_keys(db_url, engine, staff_id):
         assert method(engine, "wechat").name == "WeChat Pay"
         # [ moves it up the list (and the cursor with it), ] back down.
         await keys(pilot, "left_square_bracket")
-        assert codes(engine)[-2:] == ["wechat", "free"]
-        assert table_rows(screen, "#methods-table")[7][2] == "WeChat Pay"
+        assert codes(engine)[-2:] == ["wechat", "voucher"]
+        assert table_rows(screen, "#methods-table")[8][2] == "WeChat Pay"
         await keys(pilot, "left_square_bracket")
-        assert codes(engine)[6] == "wechat"
+        assert codes(engine)[7] == "wechat"
         await keys(pilot, "right_square_bracket")
-        assert codes(engine)[-2:] == ["wechat", "free"]
+        assert codes(engine)[-2:] == ["wechat", "voucher"]
         # x retires it (its key is freed), x again brings it back without one.
         await keys(pilot, "x")
         gone = method(engine, "wechat")
         assert (gone.active, gone.hotkey) == (False, None)
-        assert "retired" in table_rows(screen, "#methods-table")[7][4]
+        assert "retired" in table_rows(screen, "#methods-table")[8][4]
         assert "wechat" not in [m.code for m in app.methods if m.active]
         await keys(pilot, "x")
         assert method(engine, "wechat").active
@@ -197,7 +199,7 @@ async def test_a_new_and_a_renamed_method_at_the_checkout_receipt_and_day_close(
         labels = [f.label_text for f in panel.fields()]
         assert labels == ["Alt+C Cash", "Alt+K Bank card", "Alt+T Transfer", "Alt+M MoMo",
                           "Alt+V Card value", "Alt+P Points", "Alt+A On account",
-                          "Alt+W Waived", "Alt+G WeChat"]
+                          "Alt+W Waived", "Alt+B Voucher", "Alt+G WeChat"]
         shown = {key: does for key, does, _on in screen_keys(screen)}
         assert shown["alt+g"] == "Pay by WeChat" and shown["alt+m"] == "Pay by MoMo"
         order = list(shown)  # the salon's keys where the built-in ones were, in its order
@@ -252,10 +254,11 @@ async def test_the_default_methods_keep_the_checkout_as_it_was(db_url, engine, s
         labels = [f.label_text for f in screen.query_one(PaymentPanel).fields()]
         assert labels == ["Alt+C Cash", "Alt+K Bank card", "Alt+T Transfer",
                           "Alt+E E-wallet", "Alt+V Card value", "Alt+P Points",
-                          "Alt+A On account", "Alt+W Waived"]
+                          "Alt+A On account", "Alt+W Waived", "Alt+B Voucher"]
+        # b is the voucher's now (migration 0008): in the panel the letter reaches it.
         assert type(screen).BINDINGS and screen.pay_letters == {
             "c": "cash", "k": "card", "t": "transfer", "e": "ewallet", "v": "value",
-            "p": "points", "a": "account", "w": "free", "b": "card", "f": "free"}
+            "p": "points", "a": "account", "w": "free", "b": "voucher", "f": "free"}
 
 
 async def test_a_method_retired_at_another_desk_leaves_the_next_checkout(
@@ -275,6 +278,6 @@ async def test_a_method_retired_at_another_desk_leaves_the_next_checkout(
         app.push_screen(CheckoutScreen())
         await settle(pilot)
         panel = app.screen.query_one(PaymentPanel)
-        assert not panel.has("transfer") and len(panel.fields()) == 7
+        assert not panel.has("transfer") and len(panel.fields()) == 8
         await keys(pilot, "alt+t")  # its key does nothing now
         assert app.focused is app.screen.query_one("#add")

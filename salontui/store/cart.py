@@ -206,6 +206,9 @@ def _price_line(session: Session, cart: Cart, index: int, line: CartLine) -> Pri
                               "or debt."), field="customer")
     if line.kind == "package" and cart.customer_id is None:
         raise RuleViolation(_("Choose the customer who buys the package."), field="customer")
+    if line.kind == "product" and not line.picked_up and cart.customer_id is None:
+        raise RuleViolation(_("A product is kept at the salon only for a known customer: "
+                              "choose the customer first."), field="customer")
     amount = rules.line_amount(quantity=quantity, unit_price=unit_price, discount=discount)
     return PricedLine(index=index, kind=line.kind, item_id=line.item_id,
                       package_id=line.package_id, description=description[:200],

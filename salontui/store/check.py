@@ -17,8 +17,10 @@ invariants (Beancount's idea: a validation pass over everything):
   points spent, amounts on account, top-ups and debt repaid each have the
   ledger entries their invoice says, on the invoice's customer; value entries
   name a card of that customer;
-* balances: points and every stored-value card never below zero, not even
-  for a moment (running sums in entry order);
+* balances: points, vouchers and every stored-value card never below zero, not
+  even for a moment (running sums in entry order);
+* products to collect: what a customer holds of a product never below zero (at
+  any row), and every product sold and left at the salon held once, by its line;
 * code counters at or above the highest code used;
 * search keys: each customer's folded name and word keys, and phone keys.
 
@@ -241,7 +243,8 @@ class _Checker:
         by_note: dict[int, int] = {}  # a care action's entry, by its care note
         for (after,) in self.cursor(
                 "SELECT after FROM audit_log WHERE action IN "
-                "('adjust_points', 'adjust_card', 'ticket_points', 'care_action')"):
+                "('adjust_points', 'adjust_vouchers', 'adjust_card', 'ticket_points', "
+                "'care_action')"):
             try:
                 data = json.loads(after or "{}")
                 if "entry_id" in data:
@@ -411,6 +414,8 @@ class _Checker:
             "  -amount AS amount FROM payment WHERE method = 'value'"
             " UNION ALL SELECT invoice_id, 'points', 0, -points FROM payment"
             "  WHERE method = 'points'"
+            " UNION ALL SELECT invoice_id, 'voucher', 0, -amount FROM payment"
+            "  WHERE method = 'voucher'"
             " UNION ALL SELECT invoice_id, 'debt', 0, amount FROM payment WHERE method = 'account'"
             " UNION ALL SELECT invoice_id, 'value', coalesce(card_id, 0), credit FROM invoice_line"
             "  WHERE kind = 'topup'"
@@ -446,9 +451,11 @@ class _Checker:
                     "another customer's", lambda r: f"entry #{r[0]} ({r[1]})")
 
     def balances(self) -> None:
-        """Points per customer and value per card never below zero, at any entry."""
+        """Points and vouchers per customer and value per card never below zero, at any
+        entry."""
         for account, key, label in (
                 ("points", "customer_id", "the points of {n} customer{s} went below zero"),
+                ("voucher", "customer_id", "the vouchers of {n} customer{s} went below zero"),
                 ("value", "card_id", "{n} stored-value card{s} went below zero")):
             rows = self.rows(
                 f"SELECT {key}, min(running), count(*) FROM ("
@@ -457,6 +464,41 @@ class _Checker:
                 f"WHERE running < 0 GROUP BY {key} ORDER BY {key}")
             self.report("balances", rows, label,
                         lambda r: f"#{r[0]} (lowest {r[1]:,})")
+
+    # -- products to collect -------------------------------------------------------------------
+    def held_products(self) -> None:
+        """What a customer holds of a product is never below zero, at any row (running sums
+        in row order); a row that sold a product left at the salon names a product line of
+        that customer's invoice, not picked up, of that product and quantity; and every
+        such line of a sale has exactly one."""
+        rows = self.rows(
+            "SELECT customer_id, item_id, min(running) FROM ("
+            " SELECT customer_id, item_id, sum(quantity) OVER (PARTITION BY customer_id,"
+            "  item_id ORDER BY id) AS running FROM held_product_entry) r "
+            "WHERE running < 0 GROUP BY customer_id, item_id ORDER BY customer_id, item_id")
+        self.report("products to collect", rows,
+                    "{n} product{s} of a customer held below zero (customer, product)",
+                    lambda r: f"#{r[0]} #{r[1]} (lowest {r[2]:,})")
+        rows = self.rows(
+            "SELECT h.id, i.code FROM held_product_entry h "
+            "LEFT JOIN invoice_line l ON l.id = h.invoice_line_id "
+            "LEFT JOIN invoice i ON i.id = l.invoice_id WHERE h.kind = 'sale' AND ("
+            " l.id IS NULL OR l.kind != 'product' OR l.picked_up OR l.refund_of_line_id"
+            " IS NOT NULL OR i.customer_id IS NULL OR i.customer_id != h.customer_id"
+            " OR l.item_id != h.item_id OR l.quantity != h.quantity) ORDER BY h.id")
+        self.report("products to collect", rows,
+                    "{n} product{s} held as sold that no line of the customer's invoice left "
+                    "at the salon", lambda r: f"row #{r[0]} ({r[1] or 'no invoice'})")
+        rows = self.rows(
+            "SELECT l.id, i.code, count(h.id) FROM invoice_line l "
+            "JOIN invoice i ON i.id = l.invoice_id "
+            "LEFT JOIN held_product_entry h ON h.invoice_line_id = l.id AND h.kind = 'sale' "
+            "WHERE l.kind = 'product' AND NOT l.picked_up AND l.refund_of_line_id IS NULL "
+            "AND i.customer_id IS NOT NULL AND l.item_id IS NOT NULL AND l.quantity > 0 "
+            "GROUP BY l.id, i.code HAVING count(h.id) != 1 ORDER BY l.id")
+        self.report("products to collect", rows,
+                    "{n} product line{s} left at the salon not held exactly once for the "
+                    "customer", lambda r: f"line #{r[0]} of {r[1]} ({r[2]} rows)")
 
     # -- counters ----------------------------------------------------------------------------
     def counters(self) -> None:
@@ -513,7 +555,7 @@ CHECKS = (
     "package_closes", "appointments", "line_amounts", "invoice_subtotals", "invoice_totals",
     "invoice_change", "invoice_payments", "refund_links",
     "ledger_matches_documents", "ledger_owners", "points_earned", "adjustments_audited",
-    "balances", "counters", "search_keys",
+    "balances", "held_products", "counters", "search_keys",
 )
 
 

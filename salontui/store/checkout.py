@@ -8,8 +8,10 @@ The caller opens one ``write_session`` (BEGIN IMMEDIATE) and calls
   checkout gives its number back);
 * its lines and payments (cash recorded net of the change given, which the invoice
   keeps so a receipt shows what was tendered);
-* ledger entries: stored value spent (per card), points spent, the part on
-  account as debt, points earned, top-ups credited, debt repaid;
+* ledger entries: stored value spent (per card), points spent, vouchers spent, the
+  part on account as debt, points earned, top-ups credited, debt repaid;
+* products left at the salon (not yet picked up) held for the customer
+  (``books/held_products.py``);
 * packages sold and sessions redeemed (with the service staff);
 * the promotion marked used, the appointment marked paid;
 * one audit row for the invoice (with the tier's discount and multiplier, when the
@@ -34,13 +36,14 @@ from salontui.i18n import _
 from salontui.store import audit, clock, codes, rules
 from salontui.store.admin.methods import kind_of, method_kinds
 from salontui.store.admin.points_scheme import payment_kinds, sale_rule
+from salontui.store.books.held_products import hold_sold_line
 from salontui.store.bounds import boundary
 from salontui.store.branches import invoice_sequence
 from salontui.store.cart import Cart, Quote, quote
 from salontui.store.customers import load_customer
 from salontui.store.day.appointments import add_event
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
-from salontui.store.kinds import MethodKind
+from salontui.store.kinds import CUSTOMER_PAYMENT_METHODS, MethodKind
 from salontui.store.ledger import check_can_spend, debt_balance, post_entry
 from salontui.store.loyalty.members import points_refusal
 from salontui.store.loyalty.tiers import TierChange, refresh_tier, tier_benefit
@@ -150,9 +153,9 @@ def _validate_payments(session: Session, cart: Cart, q: Quote, *, point_value: i
     for payment in cart.payments:
         if payment.amount <= 0:
             raise ValidationError(_("A payment must be more than zero."), field=payment.method)
-        if payment.method in ("value", "points", "account") and cart.customer_id is None:
-            raise RuleViolation(_("A walk-in cannot pay with a card, points or on account."),
-                                field=payment.method)
+        if payment.method in CUSTOMER_PAYMENT_METHODS and cart.customer_id is None:
+            raise RuleViolation(_("A walk-in cannot pay with a card, points, vouchers or on "
+                                  "account."), field=payment.method)
         if payment.method == "value":
             card = session.get(ValueCard, payment.card_id) if payment.card_id else None
             if card is None or card.customer_id != cart.customer_id:
@@ -173,8 +176,9 @@ def _validate_payments(session: Session, cart: Cart, q: Quote, *, point_value: i
                 assert payment.card_id is not None  # _validate_payments refused a value
                 # payment without one of the customer's cards
                 per_card[payment.card_id] = per_card.get(payment.card_id, 0) + payment.amount
+        vouchers = sum(p.amount for p in cart.payments if p.method == "voucher")
         check_can_spend(session, customer_id=cart.customer_id, points=points,
-                        card_amounts=per_card)
+                        card_amounts=per_card, vouchers=vouchers)
 
 
 def _write_lines(session: Session, invoice: Invoice, cart: Cart, q: Quote, *,
@@ -196,13 +200,19 @@ def _write_lines(session: Session, invoice: Invoice, cart: Cart, q: Quote, *,
         if priced.kind == "redeem":
             redeem_session(session, staff_id=staff_id, package_id=priced.package_id,
                            service_staff_id=priced.staff_id, invoice_id=invoice.id)
-        session.add(InvoiceLine(
+        line = InvoiceLine(
             invoice_id=invoice.id, kind=priced.kind, item_id=priced.item_id,
             package_id=package_id, card_id=card_id, description=priced.description,
             quantity=priced.quantity, unit_price=priced.unit_price, discount=priced.discount,
             amount=priced.amount, credit=priced.credit, staff_id=priced.staff_id,
             picked_up=priced.picked_up,
-        ))
+        )
+        session.add(line)
+        if priced.kind == "product" and not priced.picked_up:
+            assert cart.customer_id is not None  # the quote refused a walk-in's
+            session.flush()
+            hold_sold_line(session, customer_id=cart.customer_id, line=line,
+                           staff_id=staff_id)
         if priced.kind == "topup":
             post_entry(session, customer_id=cart.customer_id, account="value",
                        amount=priced.credit, kind="topup",
@@ -241,6 +251,9 @@ def _write_payments(session: Session, invoice: Invoice, cart: Cart, q: Quote, *,
         elif payment.method == "points":
             post_entry(session, customer_id=cart.customer_id, account="points", amount=-points,
                        kind="spend", **ref)
+        elif payment.method == "voucher":
+            post_entry(session, customer_id=cart.customer_id, account="voucher",
+                       amount=-amount, kind="pay", **ref)
         elif payment.method == "account":
             post_entry(session, customer_id=cart.customer_id, account="debt", amount=amount,
                        kind="charge", **ref)

@@ -8,7 +8,7 @@ entries in order. Nothing stores a total that could drift from its entries.
 
 Rules:
 
-* Points and each stored-value card never go below zero; debt is not
+* Points, vouchers and each stored-value card never go below zero; debt is not
   checked here (the checkout decides what may be repaid or refunded).
 * Customers excluded from loyalty (``member_state == "excluded"``) earn and
   spend no points: every points posting for them is refused.
@@ -211,11 +211,19 @@ def _refuse_card_below_zero(session: Session, current: int, amount: int, card_na
                                            n=_money(session, -amount)), field=field)
 
 
+def _refuse_vouchers_below_zero(session: Session, current: int, amount: int, *,
+                                field: str = "amount") -> None:
+    if current + amount < 0:
+        raise RuleViolation(_("Only {left} of vouchers left; cannot deduct {n}.").format(
+            left=_money(session, current), n=_money(session, -amount)), field=field)
+
+
 @boundary
 def check_can_spend(session: Session, *, customer_id: int, points: int = 0,
-                    card_amounts: dict[int, int] | None = None) -> None:
-    """Refuse spending more points or stored value than the customer has, naming the
-    payment field ("points" or "value") so the checkout shows it where it was typed.
+                    card_amounts: dict[int, int] | None = None, vouchers: int = 0) -> None:
+    """Refuse spending more points, stored value or vouchers than the customer has, naming
+    the payment field ("points", "value" or "voucher") so the checkout shows it where it
+    was typed.
 
     ``card_amounts`` maps a card id to the total to take from it. :func:`post_entry`
     checks again while writing; this is the early, friendly refusal.
@@ -223,6 +231,9 @@ def check_can_spend(session: Session, *, customer_id: int, points: int = 0,
     if points:
         current = balance(session, customer_id=customer_id, account="points")
         _refuse_points_below_zero(current, -points, field="points")
+    if vouchers:
+        current = balance(session, customer_id=customer_id, account="voucher")
+        _refuse_vouchers_below_zero(session, current, -vouchers, field="voucher")
     for card_id, amount in (card_amounts or {}).items():
         name = _card_of_customer(session, customer_id, card_id)
         current = balance(session, customer_id=customer_id, account="value", card_id=card_id)
@@ -362,8 +373,8 @@ def post_entry(
     """Append one entry and return its id. Low level (checkout): writes no audit row.
 
     Refused: an unknown account or customer, amount 0, a points entry for an
-    excluded member, a card on a points/debt entry or a card of another customer,
-    and a points or card balance that would go below zero. A value entry without
+    excluded member, a card on a points/debt/voucher entry or a card of another customer,
+    and a points, card or voucher balance that would go below zero. A value entry without
     ``card_id`` goes on the general card (created if needed).
 
     ``allow_excluded=True`` is for reversing points posted before the customer was
@@ -387,6 +398,9 @@ def post_entry(
         if account == "points":
             current = balance(session, customer_id=customer_id, account="points")
             _refuse_points_below_zero(current, amount)
+        elif account == "voucher" and amount < 0:
+            current = balance(session, customer_id=customer_id, account="voucher")
+            _refuse_vouchers_below_zero(session, current, amount)
     else:
         if card_id is None:
             existing = _find_card(session, customer_id, GENERAL_CARD)
@@ -427,21 +441,45 @@ def adjust_points(session: Session, *, staff_id: int, customer_id: int, amount: 
     5,000."). Writes one ``adjust`` entry (ref_type "adjustment") and one audit
     row on the customer with the balance before and after.
     """
+    return adjust_balance(session, staff_id=staff_id, customer_id=customer_id,
+                          account="points", amount=amount, reason=reason)
+
+
+# Audited adjustments by hand of an account without cards, by the audit row's action.
+ADJUST_ACTIONS = {"points": "adjust_points", "voucher": "adjust_vouchers"}
+
+
+def adjust_balance(session: Session, *, staff_id: int, customer_id: int, account: str,
+                   amount: int, reason: str) -> LedgerRow:
+    """An adjustment by hand of ``account`` ("points" or "voucher"), with a reason: the
+    body of :func:`adjust_points` and ``books.vouchers.adjust_vouchers`` (each is the
+    boundary that checks its arguments first).
+
+    Refused: amount 0, no reason, an unknown or deleted customer, for points an excluded
+    member, and a decrease below zero. Writes one ``adjust`` entry (ref_type
+    "adjustment") and one audit row (its action by :data:`ADJUST_ACTIONS`) on the customer,
+    with the balance before and after under the account's name (``salontui check`` matches
+    the two).
+    """
+    _check_account(account, allowed=tuple(ADJUST_ACTIONS))
     staff = require_staff(session, staff_id)
-    _check_amount(amount, account="points")
+    _check_amount(amount, account=account)
     reason = _clean_reason(reason, required=True)
     customer = _lock_customer(session, customer_id)
     _refuse_deleted(customer)
-    _refuse_excluded(customer)
-    current = points_balance(session, customer_id=customer_id)
-    _refuse_points_below_zero(current, amount)
-    entry = _insert(session, customer_id=customer_id, account="points", card_id=None,
+    current = balance(session, customer_id=customer_id, account=account)
+    if account == "points":
+        _refuse_excluded(customer)
+        _refuse_points_below_zero(current, amount)
+    else:
+        _refuse_vouchers_below_zero(session, current, amount)
+    entry = _insert(session, customer_id=customer_id, account=account, card_id=None,
                     amount=amount, kind="adjust", reason=reason, ref_type="adjustment",
                     ref_id=None, operator_id=staff.id)
     after = current + amount
-    audit.record(session, staff_id=staff.id, action="adjust_points", entity="customer",
-                 entity_id=customer_id, before={"points": current},
-                 after={"points": after, "amount": amount, "reason": reason,
+    audit.record(session, staff_id=staff.id, action=ADJUST_ACTIONS[account],
+                 entity="customer", entity_id=customer_id, before={account: current},
+                 after={account: after, "amount": amount, "reason": reason,
                         "entry_id": entry.id})
     return _to_row(entry, card_name=None, operator_name=staff.name, balance_after=after)
 

@@ -3,14 +3,16 @@
 What belongs to the duplicate moves to the customer kept: packages, care
 notes, appointments, promotions and parked checkouts change owner (the moved
 ids are recorded). Ledgers are append-only, so balances move by entries: the
-duplicate's points, debt and each card's stored value are posted out of the
-duplicate and into the customer kept (kind "merge"), and the duplicate is
+duplicate's points, vouchers, debt and each card's stored value are posted out of the
+duplicate and into the customer kept (kind "merge"), so are the products they have still
+to collect (a row out of one, a row into the other: ``books/held_products.move_held``),
+and the duplicate is
 soft-deleted with ``merged_into_id`` set. Paid invoices never change: they
 stay under the duplicate's code, and lists of the customer kept include them
 through :func:`related_customer_ids`.
 
-Undo moves the recorded rows back and posts the balances back, provided the
-customer kept still holds them.
+Undo moves the recorded rows back and posts the balances and the products to collect
+back, provided the customer kept still holds them.
 
 Tiers: the customer kept takes the duplicate's tier when it ranks higher, held as if
 given by hand (``loyalty.tiers.keep_better_tier``); the duplicate's invoices do not
@@ -28,6 +30,7 @@ from sqlmodel import Session, col, select
 
 from salontui.i18n import _
 from salontui.store import audit, clock
+from salontui.store.books.held_products import move_held
 from salontui.store.bounds import boundary
 from salontui.store.customers import load_customer
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
@@ -37,6 +40,8 @@ from salontui.store.staff import require_staff
 
 MOVED_TABLES = ("customer_package", "care_note", "appointment", "customer_promotion",
                 "checkout_draft")
+# The ledger accounts without cards whose balance moves (stored value moves card by card).
+BALANCE_ACCOUNTS = ("points", "debt", "voucher")
 
 
 @dataclass(frozen=True)
@@ -57,9 +62,9 @@ def related_customer_ids(session: Session, *, customer_id: int) -> list[int]:
 
 def _move_balances(session: Session, *, source: int, target: int, staff_id: int,
                    ref_id: int, reason: str) -> dict:
-    moved: dict = {"points": 0, "debt": 0, "cards": []}
+    moved: dict = {"points": 0, "debt": 0, "voucher": 0, "cards": []}
     ref = {"ref_type": "merge", "ref_id": ref_id, "operator_id": staff_id, "reason": reason}
-    for account in ("points", "debt"):
+    for account in BALANCE_ACCOUNTS:
         amount = balance(session, customer_id=source, account=account)
         if amount:
             post_entry(session, customer_id=source, account=account, amount=-amount,
@@ -75,6 +80,8 @@ def _move_balances(session: Session, *, source: int, target: int, staff_id: int,
             post_entry(session, customer_id=target, account="value", amount=card.balance,
                        kind="merge", card_id=target_card, **ref)
             moved["cards"].append([card.card_id, target_card, card.balance])
+    moved["held"] = move_held(session, source=source, target=target, staff_id=staff_id,
+                              note=reason)
     return moved
 
 
@@ -148,7 +155,7 @@ def undo_merge(session: Session, *, staff_id: int, merge_id: int) -> MergeResult
                                  "AND customer_id = :k"),
                             {"m": record.merged_id, "k": record.kept_id})
     balances = moved.get("balances", {})
-    for account in ("points", "debt"):
+    for account in BALANCE_ACCOUNTS:
         amount = balances.get(account, 0)
         if amount:
             post_entry(session, customer_id=record.kept_id, account=account, amount=-amount,
@@ -162,6 +169,9 @@ def undo_merge(session: Session, *, staff_id: int, merge_id: int) -> MergeResult
                    kind="merge", card_id=target_card, **ref)
         post_entry(session, customer_id=record.merged_id, account="value", amount=amount,
                    kind="merge", card_id=source_card, **ref)
+    if balances.get("held"):
+        move_held(session, source=record.kept_id, target=record.merged_id, staff_id=staff_id,
+                  note=reason, items=balances["held"])
     duplicate = load_customer(session, record.merged_id)
     duplicate.deleted_at = None
     duplicate.merged_into_id = None

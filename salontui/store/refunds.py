@@ -8,7 +8,9 @@ back the way the invoice was paid). It restores what the lines gave or took:
 * a package bought is cancelled (only if none of its sessions was used);
 * a top-up is taken off the card again (only if the card still holds it);
 * a debt repayment puts the debt back;
-* money paid by card, points or on account goes back there; points the
+* a product left at the salon (not yet picked up) is no longer held for the
+  customer: what is still held of it is taken back, never more;
+* money paid by card, points, vouchers or on account goes back there; points the
   invoice earned are taken back in proportion.
 
 The refund's lines and payments are negative, so every ledger and every
@@ -25,6 +27,7 @@ from sqlmodel import Session, col, select
 from salontui.i18n import _
 from salontui.store import audit, clock, codes, rules
 from salontui.store.admin.methods import kind_of, label_of, methods_by_code
+from salontui.store.books.held_products import take_back_held
 from salontui.store.bounds import boundary
 from salontui.store.branches import invoice_sequence
 from salontui.store.cart import SALES_KINDS, CartPayment
@@ -47,9 +50,9 @@ from salontui.store.staff import require_staff
 # Default order to pay a partial refund back, by the methods' kinds: cancel debt first,
 # then what the customer holds with the salon, then money (within a kind, the method
 # lowest in the salon's list first: e-wallet, transfer, then bank card).
-REFUND_ORDER = ("account", "value", "points", "waived", "card", "cash")
+REFUND_ORDER = ("account", "value", "points", "voucher", "waived", "card", "cash")
 # Kinds paid back no more than the invoice took by them (money may go back any way).
-LIMITED_KINDS = ("value", "points", "waived", "account")
+LIMITED_KINDS = ("value", "points", "voucher", "waived", "account")
 MAX_REASON = 250
 
 
@@ -187,12 +190,17 @@ def _reverse_line(session: Session, refund: Invoice, line: InvoiceLine, amount: 
     elif line.kind == "repay":
         post_entry(session, customer_id=customer_id, account="debt", amount=line.amount,
                    kind="repay", **ref)
-    session.add(InvoiceLine(
+    reversed_line = InvoiceLine(
         invoice_id=refund.id, kind=line.kind, item_id=line.item_id, package_id=line.package_id,
         card_id=line.card_id, description=line.description, quantity=-line.quantity,
         unit_price=line.unit_price, discount=-line.discount, amount=-line.amount,
         credit=-line.credit, staff_id=line.staff_id, refund_of_line_id=line.id,
-    ))
+    )
+    session.add(reversed_line)
+    if line.kind == "product" and not line.picked_up and customer_id is not None:
+        session.flush()
+        take_back_held(session, customer_id=customer_id, line_id=stored_id(line),
+                       refund_line_id=stored_id(reversed_line), staff_id=staff_id, note=note)
 
 
 def _pay_back(session: Session, refund: Invoice, payments: list[CartPayment],
@@ -212,6 +220,9 @@ def _pay_back(session: Session, refund: Invoice, payments: list[CartPayment],
         elif payment.method == "points":
             post_entry(session, customer_id=customer_id, account="points", amount=points,
                        kind="refund", allow_excluded=True, **ref)
+        elif payment.method == "voucher":
+            post_entry(session, customer_id=customer_id, account="voucher",
+                       amount=payment.amount, kind="refund", **ref)
         elif payment.method == "account":
             post_entry(session, customer_id=customer_id, account="debt", amount=-payment.amount,
                        kind="refund", **ref)

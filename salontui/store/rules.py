@@ -88,8 +88,9 @@ def points_rate(*, points_per_amount: int, member_state: str | None) -> int:
 # How a point's fraction is settled: thrown away, or to the nearest point (a half up).
 ROUND_DOWN, ROUND_NEAREST = "down", "nearest"
 POINTS_ROUNDINGS = (ROUND_DOWN, ROUND_NEAREST)
-# Payment kinds (payment_method.kind) that never earn: no money came in.
-NOT_MONEY_KINDS = ("points", "waived")
+# Payment kinds (payment_method.kind) that never earn: no money came in (a voucher's money,
+# if any, came in when it was sold or given: store/books/vouchers.py).
+NOT_MONEY_KINDS = ("points", "voucher", "waived")
 _EARNING_SALES = (LineKind.SERVICE, LineKind.PRODUCT, LineKind.PACKAGE)
 
 
@@ -126,7 +127,7 @@ class PointsRule:
         return tuple(str(kind) for kind in LineKind if wanted.get(kind))
 
     def not_money_kinds(self) -> tuple[str, ...]:
-        """Payment kinds that earn nothing: points and waivers; and, when top-ups earn,
+        """Payment kinds that earn nothing: points, vouchers and waivers; and, when top-ups earn,
         stored value (the money earned once, when it was put on the card)."""
         return (*NOT_MONEY_KINDS, "value") if self.topups else NOT_MONEY_KINDS
 

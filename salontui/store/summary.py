@@ -1,8 +1,8 @@
 """The customer header: everything the salon owes the customer and they owe it, at a glance.
 
-Three statements (the customer with their balances and spend; the cards;
-the packages about to expire), run on the session's own cursor: the header
-is redrawn after every change, so it is a hot path (target ≤ 5 ms at 100k
+Three statements (the customer with their balances, vouchers, products to collect and
+spend; the cards; the packages about to expire), run on the session's own cursor: the
+header is redrawn after every change, so it is a hot path (target ≤ 5 ms at 100k
 customers and 1M invoices; see bench/). Balances come from the ledgers,
 never from a stored total.
 
@@ -51,16 +51,18 @@ class CustomerSummary:
     group_id: int | None = None  # the customer's group (VIP…), and its name for the header
     group_name: str = ""
     member_reason: str = ""  # why the member is excluded
+    vouchers: int = 0  # the voucher balance (store/books/vouchers.py)
+    to_collect: int = 0  # products paid for and not yet collected (books/held_products.py)
 
 
 # Spend (see total_spend) in one scalar SQL of the customer ``:c``: the totals of their
 # sales and refunds, corrected on the few invoices with something that is not spend on
-# them (paid by points or waived, and by stored value when a top-up counts when paid: the
-# kind of its method in the salon's list; a top-up's line when it counts when spent; debt
-# repaid, as the debt ledger records it per invoice): on those, total − that part, and a
-# sale never lowers spend nor a refund raises it. Joins, not a subquery per invoice: 9 ms
-# at 20,000 invoices. ``since``: only the invoices from ``:since`` to ``:until`` (a tier's
-# rolling period).
+# them (paid by points, vouchers or waived, and by stored value when a top-up counts when
+# paid: the kind of its method in the salon's list; a top-up's line when it counts when
+# spent; debt repaid, as the debt ledger records it per invoice): on those, total − that
+# part, and a sale never lowers spend nor a refund raises it. Joins, not a subquery per
+# invoice: 9 ms at 20,000 invoices. ``since``: only the invoices from ``:since`` to
+# ``:until`` (a tier's rolling period).
 TOPUP_PAID, TOPUP_SPENT = "paid", "spent"
 TOPUP_SPEND_CHOICES = (TOPUP_PAID, TOPUP_SPENT)
 
@@ -72,7 +74,8 @@ def spend_sql(topup: str = TOPUP_PAID, *, since: bool = False) -> str:
         raise ValueError(f"not a top-up choice: {topup!r}")
     period = (" AND {alias}.created_at >= :since AND {alias}.created_at <= :until"
               if since else "")
-    kinds = "'value', 'points', 'waived'" if topup == TOPUP_PAID else "'points', 'waived'"
+    kinds = ("'value', 'points', 'voucher', 'waived'" if topup == TOPUP_PAID
+             else "'points', 'voucher', 'waived'")
     topups = "" if topup == TOPUP_PAID else f"""
     UNION ALL
     SELECT l.invoice_id, l.amount FROM invoice j
@@ -111,7 +114,10 @@ SELECT c.id, c.code, c.name, c.phone, c.tier, c.member_state,
     WHERE customer_id = c.id AND account = 'debt'),
   {SPEND_SQL},
   c.created_at, c.deleted_at, c.birthday, c.gender, c.email, c.address, c.note, c.updated_at,
-  c.group_id, (SELECT name FROM customer_group WHERE id = c.group_id), c.member_reason
+  c.group_id, (SELECT name FROM customer_group WHERE id = c.group_id), c.member_reason,
+  (SELECT coalesce(sum(amount), 0) FROM ledger_entry
+    WHERE customer_id = c.id AND account = 'voucher'),
+  (SELECT coalesce(sum(quantity), 0) FROM held_product_entry WHERE customer_id = c.id)
 FROM customer c WHERE c.id = :c
 """
 _CARDS = """
@@ -158,13 +164,13 @@ def total_spend(session: Session, *, customer_id: int) -> int:
         counts as it is spent), and a refund back onto the card takes it off again.
     * A sale on account counts when it is sold (the customer owes it); repaying
       the debt adds nothing, alone or on the same invoice as a sale.
-    * Paid with points, or waived by the salon: not money the customer paid, so
-      not spend (the same base points are earned on).
+    * Paid with points or vouchers, or waived by the salon: not money the customer paid,
+      so not spend (the same base points are earned on).
     * A refund subtracts what it pays back in money (and, under ``spent``, onto a
       card); under ``paid`` a refund back onto a card subtracts nothing (paying from
       the card added nothing). A sale never lowers spend and a refund never raises it.
 
-    Per invoice: total − debt repaid on it − paid by points or waived − paid by card
+    Per invoice: total − debt repaid on it − paid by points, vouchers or waived − paid by card
     (``paid``) or its top-up lines (``spent``), summed over sales and refunds: one SQL,
     :data:`SPEND_SQL`, of the customer ``:c``, which the header's statement embeds and
     which reads the setting itself (:func:`spend_sql` writes either choice).
@@ -198,4 +204,5 @@ def customer_summary(session: Session, *, customer_id: int,
         created_at=_moment(r[9]), deleted_at=_dt(r[10]), birthday=_d(r[11]), gender=r[12],
         email=r[13], address=r[14], note=r[15], updated_at=_moment(r[16]), expiring=expiring,
         group_id=r[17], group_name=r[18] or "", member_reason=r[19] or "",
+        vouchers=int(r[20]), to_collect=int(r[21]),
     )

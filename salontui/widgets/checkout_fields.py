@@ -65,7 +65,8 @@ LETTER_ALIASES = {"b": PaymentMethod.CARD, "f": PaymentMethod.FREE}
 METHOD_COMMANDS = {
     "cash": N_("Pay cash"), "card": N_("Pay by card"), "transfer": N_("Pay by transfer"),
     "ewallet": N_("Pay by e-wallet"), "value": N_("Pay with stored value"),
-    "points": N_("Pay with points"), "account": N_("Put on account"), "free": N_("Waive the rest"),
+    "points": N_("Pay with points"), "voucher": N_("Pay with vouchers"),
+    "account": N_("Put on account"), "free": N_("Waive the rest"),
 }
 
 

@@ -6,9 +6,10 @@ retiring it or moving it in the list never changes an invoice: an old invoice re
 payment under the method's current name. What a payment *does* goes by the kind:
 
 * only a cash method may be more than the total (the change);
-* stored value, points and on account are the customer's books: one built-in method each
-  (codes ``value``, ``points``, ``account``), never added, never changed to or from;
-* waived pays nothing real (no points earned on it, not spend).
+* stored value, points, vouchers and on account are the customer's books: one built-in
+  method each (codes ``value``, ``points``, ``voucher``, ``account``), never added, never
+  changed to or from;
+* waived pays nothing real (no points earned on it, not spend); nor do points and vouchers.
 
 A method the salon adds is cash, card-like or waived. Its kind may change between those
 while no payment has used it (after that, its invoices would change meaning). At least
@@ -17,7 +18,9 @@ one cash method stays active: the desk gives change in cash.
 Each active method may have a key: Alt+letter at the checkout (and the plain letter
 inside its payment panel). A retired method gives its key up. The letters the checkout
 already binds to something else with Alt are refused, and so are b and f: terminals
-send Alt+B and Alt+F as word moves, so those would never arrive.
+send Alt+B and Alt+F as word moves, so those would never arrive. (Migration 0008 gave the
+voucher method b where no method had it: inside the payment panel the plain letter reaches
+it. A method keeps the key it has when it is edited.)
 """
 
 from __future__ import annotations
@@ -145,9 +148,10 @@ def _clean_kind(kind: str) -> MethodKind:
         raise ValidationError(_("Unknown kind of payment method '{kind}'.").format(
             kind=quote(kind)), field="kind")
     if kind not in OPEN_KINDS:
-        raise ValidationError(_("Stored value, points and on account are the salon's own "
-                                "books: there is one method of each, built in. A method "
-                                "you add is cash, card-like or waived."), field="kind")
+        raise ValidationError(_("Stored value, points, vouchers and on account are the "
+                                "salon's own books: there is one method of each, built in. "
+                                "A method you add is cash, card-like or waived."),
+                              field="kind")
     return MethodKind(kind)
 
 
@@ -161,7 +165,9 @@ def _clean_hotkey(session: Session, hotkey: str | None, *,
     if len(letter) != 1 or not ("a" <= letter <= "z"):
         raise ValidationError(_("The key is one letter, a to z (Alt+letter at the "
                                 "checkout)."), field="hotkey")
-    if letter in UNREACHABLE_KEYS:
+    kept = method_id is not None and any(m.id == method_id and m.hotkey == letter
+                                         for m in _all(session))
+    if letter in UNREACHABLE_KEYS and not kept:
         raise ValidationError(_("Alt+{key} does not reach the desk on most terminals (they "
                                 "send it as a word move): choose another letter.").format(
             key=letter.upper()), field="hotkey")

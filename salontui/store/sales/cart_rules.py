@@ -39,18 +39,19 @@ from salontui.store.errors import NotFound, RuleViolation, ValidationError
 # Lines that belong to the customer of the cart (a walk-in has none of them).
 CUSTOMER_LINE_KINDS = kinds.CUSTOMER_LINE_KINDS
 # Methods that take from what a customer holds or owes: never a walk-in's. (Each is the
-# one built-in method of its kind, stored value, points or on account: its code is the
-# kind's, see store/admin/methods.py.)
+# one built-in method of its kind, stored value, points, vouchers or on account: its code
+# is the kind's, see store/admin/methods.py.)
 CUSTOMER_METHODS = kinds.CUSTOMER_PAYMENT_METHODS
 
 # Why an amount cannot be paid by a method (see :func:`payment_problem`).
-WALK_IN = "walk_in"  # a walk-in has no card, no points, no account
+WALK_IN = "walk_in"  # a walk-in has no card, no points, no vouchers, no account
 REPAY_ON_ACCOUNT = "repay_on_account"  # a debt is not repaid with more debt
 NOT_MEMBER = "not_member"  # points: membership not active
 TOO_FEW_POINTS = "too_few_points"
 NO_CARD = "no_card"
 CARD_SHORT = "card_short"  # more than the card holds
 NO_DISCOUNTS = "no_discounts"  # the card's type pays for no discounted sale
+TOO_FEW_VOUCHERS = "too_few_vouchers"  # more than the customer holds in vouchers
 
 # What F10 would do (see :func:`settle`).
 NO_LINES, DUE, OVERPAID, READY = "no_lines", "due", "overpaid", "ready"
@@ -161,8 +162,9 @@ def payment_problem(method: str, amount: int, *, walk_in: bool, customer=None, c
                     repaying: bool = False) -> str | None:
     """Why ``amount`` cannot be paid by ``method`` (one of the codes above), or None.
 
-    ``customer`` is the customer as loaded (``member_state``, ``points``; None while
-    loading: nothing is refused yet, the store decides at F10), ``card`` the stored-value
+    ``customer`` is the customer as loaded (``member_state``, ``points``, ``vouchers``;
+    None while loading: nothing is refused yet, the store decides at F10), ``card`` the
+    stored-value
     card paid from (``balance``; None: no card), ``repaying`` whether the cart repays debt.
     """
     if amount <= 0:
@@ -183,6 +185,8 @@ def payment_problem(method: str, amount: int, *, walk_in: bool, customer=None, c
             return NO_CARD
         if amount > card.balance:
             return CARD_SHORT
+    if method == "voucher" and amount > customer.vouchers:
+        return TOO_FEW_VOUCHERS
     return None
 
 
@@ -244,10 +248,10 @@ def amounts_from(payments: Iterable, *, point_value: int) -> tuple[dict[str, int
 
 
 def fill_amount(method: str, *, total: int, payments: Iterable, point_value: int = 0,
-                points: int = 0, card=None) -> int:
+                points: int = 0, card=None, vouchers: int = 0) -> int:
     """What F9 puts into ``method``'s field: what the other payments leave of ``total``;
-    in points, as many whole points as cover it and the customer has; from a card, no more
-    than it holds."""
+    in points, as many whole points as cover it and the customer has; from a card or the
+    vouchers, no more than they hold."""
     others = sum(p.amount for p in payments if p.method != method)
     remainder = max(0, total - others)
     if method == "points":
@@ -256,6 +260,8 @@ def fill_amount(method: str, *, total: int, payments: Iterable, point_value: int
         return min(remainder // point_value, max(0, points))
     if method == "value":
         return min(remainder, max(0, card.balance)) if card else 0
+    if method == "voucher":
+        return min(remainder, max(0, vouchers))
     return remainder
 
 
