@@ -112,6 +112,7 @@ DETAIL_DIALOGS = [  # (tab key or None, package to select or None, keys that ope
     (None, "count", "x"), (None, "count", "r"), (None, "count", "a"), ("5", None, "p"),
     ("6", None, "c"), ("7", None, "g"), (None, None, "e"),
     ("3", None, ("enter", "r")),  # an invoice, then its refund
+    (None, None, ("B", "enter")),  # a back-fill of stored value
 ]
 SEARCH_DIALOGS = ["f3", "f9"]
 

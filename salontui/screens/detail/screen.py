@@ -17,6 +17,8 @@ invoice). The confirmation says what they still hold (stored value per card,
 points, debt, packages with sessions left) and, when they hold anything, asks
 for their code to be typed. The Packages tab opens the invoice that sold a
 package (``i``); the Care tab lists the deleted notes (F4) to restore one (F5).
+``B`` back-fills what the customer holds from before (no money taken today), or opens
+the check of what was typed (:mod:`salontui.screens.dialogs.backfill`).
 
 Adding a tab
 ------------
@@ -121,6 +123,9 @@ def detail_bindings(tabs: Sequence[type[DetailTab]]) -> list[BindingType]:
                 tooltip=_("A new phone, approved by a manager"), show=False),
         Binding("T", "tier", _("Tier"), id="detail.tier",
                 tooltip=_("The tier's history, and a move by hand"), show=False),
+        Binding("B", "backfill", _("Back-fill"), id="detail.backfill",
+                tooltip=_("What the customer holds from before; no money taken"),
+                show=False),
         # Not in the footer: rare and destructive; F1 and the palette list it.
         Binding("ctrl+d", "delete_customer", _("Delete"),
                 id="detail.delete_customer", tooltip=_("Delete customer"),
@@ -437,6 +442,7 @@ class CustomerDetailScreen(StoreCalls, Screen):
             "member_state": not deleted,
             "change_phone": not deleted,
             "tier": not deleted,
+            "backfill": not deleted,
             "delete_customer": not deleted,
             "checkout": not deleted,  # the store refuses it: do not offer it
             "book_visit": not deleted,
@@ -550,6 +556,25 @@ class CustomerDetailScreen(StoreCalls, Screen):
 
         if self.summary is not None and not self.refuse_if_deleted():
             self.app.push_screen(TierDialog(self.summary), callback=self.customer_changed)
+
+    def action_backfill(self) -> None:
+        """B, from any tab: back-fill what the customer holds from before (a chooser of
+        the kinds, then one dialog; or the check of what was typed)."""
+        from salontui.screens.dialogs.backfill import BackfillChooser
+
+        if self.summary is not None and not self.refuse_if_deleted():
+            self.app.push_screen(BackfillChooser(), callback=self.backfill_chosen)
+
+    def backfill_chosen(self, kind: str | None) -> None:
+        from salontui.screens.dialogs.backfill import CHECK, DIALOGS
+        from salontui.screens.dialogs.backfill_check import BackfillCheckScreen
+
+        if kind is None or self.summary is None:
+            return
+        if kind == CHECK:
+            self.app.push_screen(BackfillCheckScreen(self.summary), callback=self.after_dialog)
+        else:
+            self.open_dialog(DIALOGS[kind](self.summary))
 
     def customer_changed(self, result) -> None:
         """The customer's own fields changed in a dialog (membership, phone): read again."""
@@ -687,6 +712,9 @@ class CustomerDetailScreen(StoreCalls, Screen):
                     _("A member's new phone, approved by a manager")),
             Command("detail.tier", _("Tier history and move"),
                     _("Why the tier changed; move it by hand with a reason")),
+            Command("detail.backfill", _("Back-fill what the customer holds"),
+                    _("Stored value, packages, products, points… from before; no money "
+                      "taken; check the back-fill")),
             Command("detail.checkout", _("Check out customer"), _("Lines, payment, receipt")),
             Command("detail.book_visit", _("Book a visit"),
                     _("Services, staff and time for this customer")),
