@@ -423,7 +423,8 @@ class GiftBackfillDialog(PackageBackfillDialog):
     kind = BackfillKind.GIFT
 
     def wanted(self, plan: CatalogRow) -> bool:
-        return True
+        """Any plan with sessions may be given as a gift (a time card has none)."""
+        return plan.package_kind != "time"
 
 
 DIALOGS: dict[str, type[BackfillDialog]] = {
