@@ -218,6 +218,10 @@ branch_app = typer.Typer(help="The branches of a chain (one-branch salons need n
                          add_completion=False)
 app.add_typer(branch_app, name="branch")
 
+from salontui.cli_export import export_app  # noqa: E402  (it uses _url, _engine, _fail above)
+
+app.add_typer(export_app, name="export")
+
 
 def _owner(session, staff: int | None) -> int:
     """Who writes: the staff id given, else the first active owner."""

@@ -247,12 +247,24 @@ def _scalar(session: Session, sql: str, params: dict) -> int:
     return int(session.execute(statement, params).scalar_one() or 0)
 
 
+def ranking_spend_sql(topup_spend: str) -> str:
+    """The SQL of :func:`ranking_spend` for the customer ``:c`` over ``:since`` to
+    ``:until`` (a statement over many customers puts the outer row's id for ``:c``, as the
+    export of members does)."""
+    return (f"{spend_sql(topup_spend, since=True)} + (SELECT coalesce(sum(amount), 0) "
+            "FROM spend_entry WHERE customer_id = :c AND created_at >= :since "
+            "AND created_at <= :until)")
+
+
+def ranking_window(session: Session, as_of: datetime | None = None) -> dict:
+    """``{"since": …, "until": …}``: the salon's rolling period ending at ``as_of`` (now)."""
+    return _period(session, as_of)[1]
+
+
 def _ranking_spend(session: Session, customer_id: int, settings: TierSettings,
                    window: dict) -> int:
-    spend = spend_sql(settings.topup_spend, since=True)
-    return _scalar(session, f"SELECT {spend} + (SELECT coalesce(sum(amount), 0) "
-                   "FROM spend_entry WHERE customer_id = :c AND created_at >= :since "
-                   "AND created_at <= :until)", {"c": customer_id, **window})
+    return _scalar(session, f"SELECT {ranking_spend_sql(settings.topup_spend)}",
+                   {"c": customer_id, **window})
 
 
 def _ranking_points(session: Session, customer_id: int, window: dict) -> int:
