@@ -16,7 +16,8 @@ spend, log a call, an SMS or an email, with a care type, a reason from the care 
 and a note), asks once more naming how many customers, and runs it with a progress bar,
 a chunk of customers per transaction; the report at the end names who was refused and
 why. A care action left unfinished (the desk closed while it ran, or stopped with Esc) is
-offered when the list opens. ``m`` activates or excludes the selection.
+offered when the list opens. ``m`` activates or excludes the selection. ``e`` writes the
+customers the filter matches to a spreadsheet (.xlsx or .csv), with a progress bar.
 
 Enter opens the customer (the desk's one customer screen). The list reads again whenever
 anything is written, here or at another desk (while a care action runs: once it ends).
@@ -130,6 +131,9 @@ class CustomerListScreen(LiveDay, StoreCalls, Screen):
                 show=False),
         Binding("t", "tickets", _("Tickets"), id="loyalty.customers.tickets",
                 tooltip=_("Adjustment tickets: points and tiers corrected by a manager")),
+        Binding("e", "export", _("Export"), id="loyalty.customers.export", show=False,
+                tooltip=_("Write the customers the filter matches to a spreadsheet "
+                          "(.xlsx or .csv)")),
         Binding("r", "reload", _("Reload"), id="loyalty.customers.reload", show=False),
         Binding("escape", "back", _("Back"), id="loyalty.customers.back"),
     ]
@@ -441,6 +445,26 @@ class CustomerListScreen(LiveDay, StoreCalls, Screen):
     def action_back(self) -> None:
         self.dismiss(None)
 
+    def action_export(self) -> None:
+        """The customers the filter matches to a file (a dialog: the path, a progress bar)."""
+        if not self.loaded:
+            return
+        from salontui.screens.dialogs.export_file import ExportMembersDialog
+        from salontui.store import clock
+
+        what = _("no filter") if self.filter.is_empty() else self.filter_text()
+        today = self.desk.formatter.local(clock.now()).date()
+        self.app.push_screen(ExportMembersDialog(self.filter, self.matched, what, today),
+                             callback=self.exported)
+
+    def exported(self, result) -> None:
+        if result is None:
+            return
+        fmt = self.desk.formatter
+        self.app.notify(ngettext("{n} customer written to {file}",
+                                 "{n} customers written to {file}", result.rows).format(
+            n=cached.points(fmt, result.rows), file=result.path), timeout=8)
+
     # -- the customer -----------------------------------------------------------------------
     def on_desk_table_row_selected(self, event: DeskTable.RowSelected) -> None:
         event.stop()
@@ -558,6 +582,8 @@ class CustomerListScreen(LiveDay, StoreCalls, Screen):
             Command("loyalty.customers.clear_filter", _("Show every customer")),
             Command("loyalty.customers.tickets", _("Open adjustment tickets"),
                     _("Points and tiers corrected by a manager")),
+            Command("loyalty.customers.export", _("Export the customers to a spreadsheet"),
+                    _("The customers the filter matches, to .xlsx or .csv")),
             Command("loyalty.customers.select_all", _("Select all matching customers")),
             Command("loyalty.customers.clear_selection", _("Clear the selection")),
             Command("loyalty.customers.care", _("Give care to the selected customers"),

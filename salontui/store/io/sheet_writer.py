@@ -33,7 +33,7 @@ import itertools
 import os
 import queue
 import re
-import tempfile
+import secrets
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -161,9 +161,10 @@ def write_sheets(path: str | Path, sheets: Sequence[Sheet], *, exponent: int = 0
     for sheet in sheets:
         if not sheet.columns:
             raise ValueError(f"sheet {sheet.title!r} has no columns")
-    fd, partial_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                                        suffix=".partial")
-    partial = Path(partial_name)
+    try:
+        fd, partial = _open_partial(target)
+    except OSError as error:
+        raise _not_written(target, error) from error
     readers: list[_ReadAhead] = []
     if read_ahead:
         readers = [_ReadAhead(sheet.rows) for sheet in sheets]
@@ -179,8 +180,7 @@ def write_sheets(path: str | Path, sheets: Sequence[Sheet], *, exponent: int = 0
         os.replace(partial, target)
     except OSError as error:
         _remove(partial)
-        raise ValidationError(_("{path} could not be written: {reason}").format(
-            path=target, reason=error.strerror or error), field="path") from error
+        raise _not_written(target, error) from error
     except BaseException:
         _remove(partial)
         raise
@@ -189,6 +189,23 @@ def write_sheets(path: str | Path, sheets: Sequence[Sheet], *, exponent: int = 0
             reader.close()
     return WriteResult(path=target, rows=sum(n for _t, n in counts), format=fmt,
                        sheets=tuple(counts))
+
+
+def _not_written(target: Path, error: OSError) -> ValidationError:
+    return ValidationError(_("{path} could not be written: {reason}").format(
+        path=target, reason=error.strerror or error), field="path")
+
+
+def _open_partial(target: Path) -> tuple[int, Path]:
+    """A new file next to ``target`` under a temporary name, made with the permissions any
+    new file gets (the umask's: a spreadsheet others may open, not mkstemp's owner-only)."""
+    for _attempt in range(100):
+        partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
+        try:
+            return os.open(partial, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666), partial
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no temporary name free next to {target}")
 
 
 def _remove(path: Path) -> None:
