@@ -350,6 +350,13 @@ def _write(ctx: typer.Context, db: str | None):
     return write_session(_engine(_url(ctx, db)))
 
 
+# The spreadsheet templates and imports (salontui/cli_io.py) use the helpers above.
+from salontui.cli_io import import_app, template_app  # noqa: E402
+
+app.add_typer(template_app, name="template")
+app.add_typer(import_app, name="import")
+
+
 def main() -> None:
     """Entry point of the ``salontui`` script."""
     try:

@@ -565,6 +565,22 @@ def run_batch(engine: Engine, batch_id: int, *, chunk: int = CHUNK,
     return in_session(engine, lambda s: batch_report(s, batch_id), write=False)
 
 
+def run_batch_here(session: Session, batch_id: int, *, chunk: int = CHUNK) -> BatchReport:
+    """Do every pending item of the batch in the caller's transaction, finish it and
+    report: all or nothing with whatever else that transaction writes (the care actions of
+    an imported file). A chunk whose writing is refused raises (the caller rolls back);
+    a customer refused before writing is in the report, as with :func:`run_batch`."""
+    while True:
+        try:
+            done = _run_chunk(session, batch_id, chunk)
+        except _ChunkFailed as failed:
+            raise failed.error from failed
+        if not done:
+            break
+    _finish(session, batch_id)
+    return batch_report(session, batch_id)
+
+
 def _one_by_one(engine: Engine, batch_id: int, count: int) -> int:
     """The next ``count`` items one customer per transaction: the one whose writing is
     refused gets its message, the others go through."""
