@@ -256,7 +256,9 @@ def test_a_failed_export_leaves_no_file(reader, salon, out):
                 export_members(s, path=out / name, progress=stop)
         assert list(out.iterdir()) == []  # no half file, no temporary one
         for path, field in ((out / "m.txt", "path"), (out / "m", "path"),
-                            (out / "no" / "m.xlsx", "path"), (out, "path")):
+                            (out / "no" / "m.xlsx", "path"), (out, "path"), ("", "path"),
+                            (f"{out}/a\x00b.xlsx", "path"), (out / ("x" * 300 + ".csv"), "path"),
+                            ("x" * 10_000 + ".xlsx", "path")):
             with pytest.raises(ValidationError) as refused:
                 export_members(s, path=path)
             assert refused.value.field == field, path

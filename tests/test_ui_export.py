@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import openpyxl
 import pytest
-from test_ui_helpers import SIZE, fill, make_customer, plain, settle, start
+from test_ui_helpers import SIZE, fill, make_customer, paste, plain, settle, start
 
 from salontui.app import SalonApp
 from salontui.store import clock
@@ -63,6 +63,12 @@ async def test_e_exports_the_filtered_list(db_url, engine, staff_id, home, tmp_p
                 await settle(pilot)
                 assert app.screen is dialog
                 assert said in dialog.errors()["path"], dialog.errors()
+            # A page pasted: refused at the field, not cut.
+            await fill(pilot, "path", "")
+            await paste(pilot, "x" * 10_000)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.screen is dialog and "path" in dialog.errors()
             assert list(out.iterdir()) == []
             # A good one: written, and said.
             target = out / "march.xlsx"

@@ -46,13 +46,15 @@ from typing import IO, Any
 from salontui.i18n import _
 from salontui.store.errors import RuleViolation, ValidationError
 from salontui.store.money import to_decimal_string
-from salontui.store.text import cell_width
+from salontui.store.text import cell_width, quote
 
 PROGRESS_EVERY = 1000
 WIDTH_SAMPLE = 200  # rows looked at to size the columns
 MIN_WIDTH, MAX_WIDTH = 6, 60
 MAX_SHEET_TITLE = 31  # Excel's limit
 EXTENSIONS = (".xlsx", ".csv")
+MAX_PATH_TEXT = 1000  # characters of a file name as typed
+PATH_QUOTE = 120  # characters of a path a message repeats
 
 Progress = Callable[[int], object]
 Row = Sequence[Any]
@@ -100,35 +102,51 @@ def file_format(path: str | Path) -> str:
     if suffix not in EXTENSIONS:
         raise ValidationError(
             _("Give a file name ending in .xlsx or .csv (not '{suffix}').").format(
-                suffix=suffix or Path(path).name), field="path")
+                suffix=quote(suffix or Path(path).name)), field="path")
     return suffix[1:]
 
 
 def check_target(path: str | Path, *, overwrite: bool = False) -> Path:
     """The file to write, resolved, or one clear refusal at the field ``path``."""
-    text = str(path).strip()
+    text = str(path).strip() if isinstance(path, str | Path) else ""
     if not text:
         raise ValidationError(_("Give the name of the file to write."), field="path")
-    target = Path(text).expanduser()
+    if len(text) > MAX_PATH_TEXT or any(ord(ch) < 32 for ch in text):
+        raise ValidationError(_("That is not a file name that can be written."),
+                              field="path")
+    try:
+        return _check_target(Path(text).expanduser(), overwrite)
+    except (OSError, ValueError) as error:  # a name the system refuses (too long a part…)
+        raise ValidationError(_("{path} cannot be used: {reason}").format(
+            path=_shown_path(text), reason=getattr(error, "strerror", None) or error),
+            field="path") from error
+
+
+def _shown_path(path: object) -> str:
+    return quote(str(path), limit=PATH_QUOTE)
+
+
+def _check_target(target: Path, overwrite: bool) -> Path:
     if target.is_dir():
         raise ValidationError(_("{path} is a folder; give the name of the file to write.")
-                              .format(path=target), field="path")
+                              .format(path=_shown_path(target)), field="path")
     file_format(target)
     target = target.resolve()
     folder = target.parent
     if not folder.is_dir():
-        raise ValidationError(_("The folder {path} does not exist.").format(path=folder),
-                              field="path")
+        raise ValidationError(_("The folder {path} does not exist.").format(
+            path=_shown_path(folder)), field="path")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise ValidationError(_("The folder {path} cannot be written to.").format(path=folder),
-                              field="path")
+        raise ValidationError(_("The folder {path} cannot be written to.").format(
+            path=_shown_path(folder)), field="path")
     if target.exists():
         if not overwrite:
             raise RuleViolation(_("{path} already exists; choose another name or allow "
-                                  "overwriting it.").format(path=target), field="path")
+                                  "overwriting it.").format(path=_shown_path(target)),
+                                field="path")
         if not os.access(target, os.W_OK):
-            raise ValidationError(_("{path} cannot be written to.").format(path=target),
-                                  field="path")
+            raise ValidationError(_("{path} cannot be written to.").format(
+                path=_shown_path(target)), field="path")
     return target
 
 
@@ -193,7 +211,7 @@ def write_sheets(path: str | Path, sheets: Sequence[Sheet], *, exponent: int = 0
 
 def _not_written(target: Path, error: OSError) -> ValidationError:
     return ValidationError(_("{path} could not be written: {reason}").format(
-        path=target, reason=error.strerror or error), field="path")
+        path=_shown_path(target), reason=error.strerror or error), field="path")
 
 
 def _open_partial(target: Path) -> tuple[int, Path]:
