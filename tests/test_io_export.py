@@ -329,3 +329,25 @@ def test_bad_filters_are_refused_at_their_fields(reader, salon, out):
                 export_members(s, path=out / "m.xlsx", wanted=wanted)
             assert refused.value.field == field
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_export_then_import_round_trips(reader, salon, out, suffix):
+    """The members' file imports back (a dry run): every row found again by its phone, no
+    error, and with points and spend reset nothing changes but what the import always adds
+    (stored value and debt come in as top-ups and charges: Bình's card, An's debt)."""
+    from salontui.store.io.customers_import import dry_run_customers
+
+    target = out / f"members.{suffix}"
+    with reader() as s:
+        export_members(s, path=target)
+        report = dry_run_customers(s, path=str(target), points="reset", spend="reset")
+        added = dry_run_customers(s, path=str(target))
+    assert report.error_count == 0 and report.errors == []
+    sheet = report.sheets[0]
+    assert (sheet.rows, sheet.create, sheet.bad) == (3, [], set())
+    assert sheet.update == [2, 3] and sheet.skip == [4]  # An (debt), Bình (card); Cúc: none
+    assert report.changes == {"debt": 1, "value": 1}
+    # Added instead of reset: the points and spend of the file come on top.
+    assert added.error_count == 0
+    assert added.changes == {"points": 2, "spend": 2, "debt": 1, "value": 1}
