@@ -19,6 +19,9 @@ why. A care action left unfinished (the desk closed while it ran, or stopped wit
 offered when the list opens. ``m`` activates or excludes the selection. ``e`` writes the
 customers the filter matches to a spreadsheet (.xlsx or .csv), with a progress bar.
 
+``i`` imports customers (and what they hold) or care actions from a spreadsheet, checked
+first (import_dialog.py).
+
 Enter opens the customer (the desk's one customer screen). The list reads again whenever
 anything is written, here or at another desk (while a care action runs: once it ends).
 """
@@ -61,6 +64,7 @@ from salontui.widgets.tables import Cell, Col, DeskTable
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from salontui.store.io.report import ImportReport
     from salontui.store.loyalty.care_batches import BatchReport, BatchRow
     from salontui.store.loyalty.care_catalogue import ReasonRow
     from salontui.store.loyalty.customer_list import (
@@ -129,6 +133,8 @@ class CustomerListScreen(LiveDay, StoreCalls, Screen):
                 show=False),
         Binding("p", "page(-1)", _("Previous page"), id="loyalty.customers.previous_page",
                 show=False),
+        Binding("i", "import_file", _("Import"), id="loyalty.customers.import", show=False,
+                tooltip=_("Import customers or care actions from a spreadsheet")),
         Binding("t", "tickets", _("Tickets"), id="loyalty.customers.tickets",
                 tooltip=_("Adjustment tickets: points and tiers corrected by a manager")),
         Binding("e", "export", _("Export"), id="loyalty.customers.export", show=False,
@@ -437,6 +443,31 @@ class CustomerListScreen(LiveDay, StoreCalls, Screen):
     def action_reload(self) -> None:
         self.load()
 
+    def action_import_file(self) -> None:
+        from salontui.screens.loyalty.import_dialog import ImportDialog
+
+        self.app.push_screen(ImportDialog(), callback=self.imported)
+
+    def imported(self, report: ImportReport | None) -> None:
+        """After an import: what it wrote, and the list read again."""
+        if report is None or not report.written:
+            return
+        fmt = self.desk.formatter
+        if report.what == "customers":
+            text = _("Imported {file}: {created} new, {updated} updated.").format(
+                file=report.file, created=cached.points(fmt, report.customers_created),
+                updated=cached.points(fmt, report.customers_updated))
+        else:
+            text = _("Imported {file}.").format(file=report.file)
+        if report.error_count:
+            text += " " + ngettext("{n} row in error was left out.",
+                                   "{n} rows in error were left out.",
+                                   report.bad_rows).format(n=cached.points(fmt,
+                                                                           report.bad_rows))
+        self.app.notify(text, timeout=8)
+        self.counted = False
+        self.load()
+
     def action_tickets(self) -> None:
         from salontui.screens.loyalty.tickets import TicketListScreen
 
@@ -580,6 +611,8 @@ class CustomerListScreen(LiveDay, StoreCalls, Screen):
             Command("loyalty.customers.filter", _("Filter the customers"),
                     _("Member state, tier, birthday, visits, spend, debt, packages, care")),
             Command("loyalty.customers.clear_filter", _("Show every customer")),
+            Command("loyalty.customers.import", _("Import customers or care actions"),
+                    _("From a spreadsheet (.xlsx or .csv), checked first")),
             Command("loyalty.customers.tickets", _("Open adjustment tickets"),
                     _("Points and tiers corrected by a manager")),
             Command("loyalty.customers.export", _("Export the customers to a spreadsheet"),
