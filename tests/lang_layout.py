@@ -30,7 +30,7 @@ async def visit(db_url: str, customer_id: int, size: tuple[int, int]) -> dict[st
         look("search", app)
         app.screen.open_customer(customer_id)
         await settle(pilot, rounds=8)
-        for tab in "1234567":
+        for tab in "123456789":
             await pilot.press(tab)
             await settle(pilot, rounds=6)
             look(f"detail tab {tab}", app)

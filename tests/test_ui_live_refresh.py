@@ -135,7 +135,7 @@ async def test_a_care_note_and_a_checkout_show_on_the_tab_in_view(desks, engine,
         await start(desk2, p2)
         with at(desk1):
             detail = await open_detail(desk1, p1, hương.id)
-        await p1.press("6")  # Care history
+        await p1.press("8")  # Care history
         await settle(p1)
         assert table_rows(detail, "#care-table") == []
 
@@ -150,7 +150,7 @@ async def test_a_care_note_and_a_checkout_show_on_the_tab_in_view(desks, engine,
         await shown_within([p1, p2], lambda: len(table_rows(detail, "#invoices-table")) == 1
                            and "Spent 150.000" in card(detail), "the checkout")
         assert detail.loaded == {"invoices"}  # the other tabs read again when shown
-        await p1.press("6")
+        await p1.press("8")
         await settle(p1)
         assert [r[3] for r in table_rows(detail, "#care-table")] == ["Asked for Saturday"]
 

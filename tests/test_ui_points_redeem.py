@@ -107,7 +107,7 @@ async def test_a_code_is_bought_with_points_from_the_promotions_tab(db_url, engi
         await settle(pilot, rounds=3)
         detail = app.screen
         assert isinstance(detail, CustomerDetailScreen)
-        await pilot.press("7")
+        await pilot.press("9")
         await settle(pilot)
         assert "r for points" in plain(detail.query_one("#promotions-bar"))
         await pilot.press("r")
@@ -158,7 +158,7 @@ async def test_a_code_is_bought_with_points_from_the_promotions_tab(db_url, engi
         await settle(pilot)
         app.screen.open_customer(excluded.id)
         await settle(pilot, rounds=3)
-        await pilot.press("7", "r")
+        await pilot.press("9", "r")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, RedeemPointsDialog)

@@ -176,7 +176,7 @@ async def test_the_give_dialog_says_what_a_programme_is_on(db_url, engine, staff
         await start(app, pilot)
         app.screen.open_customer(customer.id)
         await settle(pilot, rounds=3)
-        await pilot.press("7", "g")
+        await pilot.press("9", "g")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, GivePromotionDialog)

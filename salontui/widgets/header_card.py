@@ -1,7 +1,9 @@
 """HeaderCard: a customer at a glance (from ``summary.customer_summary``).
 
-Code, name, phone, tier and group; points, each stored-value card, debt; total spend
-and since when; packages expiring within 30 days. An excluded member has a line of its own
+Code, name, phone, tier and group; points, each stored-value card, debt, vouchers (when
+there are any); the products left at the salon to collect (when there are any, first on
+their line, so they are never cut), total spend and since when; packages expiring within
+30 days. An excluded member has a line of its own
 under the name, in reverse video: "Excluded: <reason>" and that they earn and spend no
 points. Debt is marked by the words
 "DEBT ▲" in reverse video as well as by colour, so it reads on a monochrome
@@ -13,7 +15,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from salontui.i18n import _
+from salontui.i18n import _, ngettext
 from salontui.store.kinds import MEMBER_STATE_LABELS, MemberState
 from salontui.store.names import card_label, tier_label
 from salontui.widgets import fmt as cached
@@ -21,6 +23,11 @@ from salontui.widgets import fmt as cached
 
 def points_text(formatter, value: int) -> str:
     return cached.points(formatter, value)
+
+
+def to_collect_text(n: int) -> str:
+    """"3 products to collect ▲": the header's and the checkout's mark."""
+    return ngettext("{n} product to collect ▲", "{n} products to collect ▲", n).format(n=n)
 
 
 class HeaderCard(Static):
@@ -59,10 +66,18 @@ def card_content(s, fmt) -> Content:
                                          label=_("DEBT ▲"), amount=fmt.money(s.debt)))
     else:
         parts.append(Content.from_markup(_("Debt") + " $amount", amount=fmt.money(0)))
+    vouchers = getattr(s, "vouchers", 0)
+    if vouchers:
+        parts.append(Content.from_markup(_("Vouchers") + " [b]$amount[/b]",
+                                         amount=fmt.money(vouchers)))
     line2 = Content(" · ").join(parts)
 
     line3 = Content.from_markup(_("Spent") + " [b]$spent[/b] · " + _("customer since") + " $since",
                                 spent=fmt.money(s.total_spend), since=fmt.date(s.created_at))
+    to_collect = getattr(s, "to_collect", 0)
+    if to_collect:
+        line3 = Content.from_markup("[b $warning]$label[/] · ", label=to_collect_text(
+            to_collect)) + line3
     if s.birthday:
         line3 += Content.from_markup(" · " + _("birthday") + " $b", b=fmt.date(s.birthday))
 

@@ -110,7 +110,7 @@ async def test_a_corrected_field_drops_its_old_message(app, engine):
 
 DETAIL_DIALOGS = [  # (tab key or None, package to select or None, keys that open it)
     (None, "count", "x"), (None, "count", "r"), (None, "count", "a"), ("5", None, "p"),
-    ("6", None, "c"), ("7", None, "g"), (None, None, "e"),
+    ("6", None, "a"), ("8", None, "c"), ("9", None, "g"), (None, None, "e"),
     ("3", None, ("enter", "r")),  # an invoice, then its refund
     (None, None, ("B", "enter")),  # a back-fill of stored value
 ]

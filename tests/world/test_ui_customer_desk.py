@@ -372,7 +372,7 @@ async def test_counts_take_their_plural(app, engine, staff_id, world):
         await pilot.press("enter")
         await settle(pilot)
         screen = app.screen
-        await pilot.press("7")
+        await pilot.press("9")
         await settle(pilot)
         assert plain(screen.query_one("#promotions-bar")).startswith("1 promotion ·")
 
@@ -405,7 +405,7 @@ async def test_a_deleted_care_note_is_listed_and_restored(app, engine, world):
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot)
         screen = await open_detail(app, pilot, cid)
-        await pilot.press("6")
+        await pilot.press("8")
         await settle(pilot)
         assert "F4 deleted notes" in plain(screen.query_one("#care-bar"))
         assert table_rows(screen, "#care-table")[0][3] == "Facial treatment"

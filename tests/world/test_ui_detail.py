@@ -72,10 +72,18 @@ async def test_header_card_and_every_tab(app, world):
 
         await pilot.press("6")
         await settle(pilot)
+        assert plain(screen.query_one("#vouchers-bar")).startswith("Vouchers now: 0 ₫ · No ")
+
+        await pilot.press("7")
+        await settle(pilot)
+        assert plain(screen.query_one("#to_collect-bar")).startswith("Nothing to collect.")
+
+        await pilot.press("8")
+        await settle(pilot)
         care = table_rows(screen, "#care-table")
         assert [r[3] for r in care] == ["Facial treatment", "Called about her next visit"]
 
-        await pilot.press("7")
+        await pilot.press("9")
         await settle(pilot)
         assert "No promotions yet" in plain(screen.query_one("#promotions-bar"))
         assert screen.loaded == set(detail_module.TABS)

@@ -295,7 +295,7 @@ async def test_care_notes_add_edit_delete_filter(app, engine, world):
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot)
         screen = await open_detail(app, pilot, cid)
-        await pilot.press("6")
+        await pilot.press("8")
         await settle(pilot)
         await pilot.press("c")
         await settle(pilot)
@@ -358,7 +358,7 @@ async def test_give_promotion(app, engine, world):
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot)
         screen = await open_detail(app, pilot, cid)
-        await pilot.press("7")
+        await pilot.press("9")
         await settle(pilot)
         await pilot.press("g")
         await settle(pilot)

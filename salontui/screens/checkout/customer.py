@@ -23,6 +23,7 @@ from salontui.store.names import card_label
 from salontui.store.sales import cart_rules
 from salontui.widgets import fmt as cached
 from salontui.widgets.checkout_payments import PaymentPanel
+from salontui.widgets.header_card import to_collect_text
 
 if TYPE_CHECKING:
     from salontui.screens.checkout.dialogs import TopUp
@@ -59,6 +60,9 @@ class CustomerMixin(CheckoutState):
         for card in s.cards:
             parts.append(Content.from_markup("$card [b]$amount[/b]", card=card_label(card.name),
                                              amount=fmt.money(card.balance)))
+        if s.vouchers:
+            parts.append(Content.from_markup(_("Vouchers") + " [b]$amount[/b]",
+                                             amount=fmt.money(s.vouchers)))
         line1 += Content(" · ") + Content(" · ").join(parts)
         from salontui.store.loyalty.members import points_refusal
 
@@ -75,6 +79,9 @@ class CustomerMixin(CheckoutState):
         line2 = Content.from_markup(
             "[b]$label[/b] $items", label=_("Sessions:"),
             items="; ".join(packages) if packages else _("no package in use"))
+        if s.to_collect:  # first: the receptionist sees it while taking payment
+            line2 = Content.from_markup("[b $warning]$label[/] · ", label=to_collect_text(
+                s.to_collect)) + line2
         usable = self.usable_promotions()
         if usable:
             line2 += Content(" · ") + Content(ngettext(
@@ -317,7 +324,8 @@ class CustomerMixin(CheckoutState):
             return cart_rules.change_customer(cart, customer_id)
 
         for method in cart_rules.CUSTOMER_METHODS:
-            self.set_amount_text(method, "")
+            if self.takes(method):  # (a method retired has no field)
+                self.set_amount_text(method, "")
         self.value_card_id = None
         self.info = None
 

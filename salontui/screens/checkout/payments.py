@@ -136,6 +136,8 @@ class PaymentsMixin(CheckoutState):
                                "first ({key}).").format(key=key),
                     "points": _("A walk-in has no points: choose the customer first "
                                 "({key}).").format(key=key),
+                    "voucher": _("A walk-in has no vouchers: choose the customer first "
+                                 "({key}).").format(key=key),
                     "account": _("A walk-in cannot pay on account: choose the customer "
                                  "first ({key}).").format(key=key)}[method]
         if problem == cart_rules.REPAY_ON_ACCOUNT:
@@ -145,6 +147,10 @@ class PaymentsMixin(CheckoutState):
 
             return points_refusal(summary.member_state, summary.member_reason) or _(
                 "This customer cannot pay with points (membership not active).")
+        if problem == cart_rules.TOO_FEW_VOUCHERS and summary is not None:
+            # Short: the field's message line is half the panel wide.
+            return _("The vouchers hold only {left}.").format(
+                left=self.desk.formatter.money(max(summary.vouchers, 0)))
         if problem == cart_rules.TOO_FEW_POINTS and summary is not None:
             points = summary.points
             return ngettext("Only {left} point left; cannot deduct {n}.",
@@ -196,6 +202,13 @@ class PaymentsMixin(CheckoutState):
                 worth = fmt.money(points * self.point_value) if points else ""
                 has = _("has {n}").format(n=cached.points(fmt, summary.points))
                 panel.field("points").set_hint(f"= {worth} · {has}" if worth else has)
+        if panel.has("voucher"):  # what the vouchers hold (the first thing a card's says)
+            if walk_in:
+                panel.field("voucher").set_hint("▲ " + _("walk-in"))
+            elif summary is None:
+                panel.field("voucher").set_hint("…")
+            else:
+                panel.field("voucher").set_hint(fmt.money(summary.vouchers))
         if panel.has("account"):
             panel.field("account").set_hint("▲ " + _("walk-in") if walk_in else "")
 
@@ -336,11 +349,14 @@ class PaymentsMixin(CheckoutState):
             return
         if method == "points" and (self.point_value <= 0 or self.info is None):
             return
+        if method == "voucher" and self.info is None:
+            return  # still loading: what they hold is not known yet
         amount = cart_rules.fill_amount(
             method, total=self.quote.total, payments=self.current_payments(),
             point_value=self.point_value,
             points=self.info.summary.points if self.info is not None else 0,
-            card=self.value_card() if method == "value" else None)
+            card=self.value_card() if method == "value" else None,
+            vouchers=self.info.summary.vouchers if self.info is not None else 0)
         fmt = self.desk.formatter
         if method == "points":
             self.set_amount_text(method, str(amount) if amount else "")

@@ -1,7 +1,9 @@
 """LedgerTab: a tab listing one ledger account of the customer (its entries, newest
-first, with the balance after each), paged; the Debt and Points tabs are two."""
+first, with the balance after each), paged; the Debt, Points and Vouchers tabs are three."""
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from rich.text import Text
 
@@ -17,9 +19,11 @@ def signed(text: str, amount: int) -> Text:
 
 
 class LedgerTab(DetailTab):
-    """The entries of the account named by ``tab_id`` ("debt", "points")."""
+    """The entries of the account ``account`` ("": the one named by ``tab_id``: "debt",
+    "points")."""
 
     is_paged = True
+    account: ClassVar[str] = ""
 
     def widgets(self) -> list:
         return [
@@ -34,7 +38,8 @@ class LedgerTab(DetailTab):
         ]
 
     def reader(self):
-        cid, offset, size, account = self.customer_id, self.page_offset, page_size(), self.tab_id
+        cid, offset, size = self.customer_id, self.page_offset, page_size()
+        account = self.account or self.tab_id
 
         def read(session):
             from salontui.store.ledger import ledger_history

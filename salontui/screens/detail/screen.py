@@ -1,7 +1,8 @@
 """CustomerDetailScreen: the header card and the tabs of :data:`DETAIL_TABS` (number
-keys 1–7, in that order).
+keys 1–9, in that order).
 
-Packages, Appointments, Invoices, Debt, Points, Care history, Promotions.
+Packages, Appointments, Invoices, Debt, Points, Vouchers, To collect (products paid for
+and left at the salon), Care history, Promotions.
 Each tab loads when first shown, in a thread worker, one page at a time
 (paged in SQL: ``[`` and ``]`` turn pages), so a customer with 5,000
 invoices opens as fast as one with five. After any change made from a
@@ -40,6 +41,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -58,6 +60,8 @@ from salontui.screens.detail.packages import PackagesTab
 from salontui.screens.detail.points import PointsTab
 from salontui.screens.detail.promotions import PromotionsTab
 from salontui.screens.detail.tab import DetailTab, Page
+from salontui.screens.detail.to_collect import ToCollectTab
+from salontui.screens.detail.vouchers import VouchersTab
 from salontui.store.errors import SalonError
 from salontui.store.names import card_label
 from salontui.widgets.footer import DeskFooter
@@ -78,6 +82,8 @@ DETAIL_TABS: tuple[type[DetailTab], ...] = (
     InvoicesTab,
     DebtTab,
     PointsTab,
+    VouchersTab,
+    ToCollectTab,
     CareTab,
     PromotionsTab,
 )
@@ -137,6 +143,32 @@ def detail_bindings(tabs: Sequence[type[DetailTab]]) -> list[BindingType]:
                   show=False)
           for number, tab in enumerate(tabs, start=1)),
     ]
+
+
+TAB_PADDING = 2  # a tab's padding (app.tcss: Tab { padding: 0 1; })
+
+
+def tab_labels(tabs: Sequence[DetailTab], active: str, width: int) -> list[str]:
+    """The tabs' titles that fit in ``width`` columns: all in full ("8 Care history") when
+    they fit; else all short ("8 Care"); else the tab shown by its short title and the
+    others by their number, then as many of them by their short title as still fit, the
+    shortest first (nine tabs at 80 columns). The number keys are the tabs' keys whatever
+    their labels say; F1 names every tab."""
+    def cells(labels) -> int:
+        return sum(cell_len(label) + TAB_PADDING for label in labels)
+
+    for narrow in (False, True):
+        labels = [tab.label(narrow) for tab in tabs]
+        if cells(labels) <= width:
+            return labels
+    short = [tab.label(True) for tab in tabs]
+    labels = [label if tab.tab_id == active else str(tab.number)
+              for tab, label in zip(tabs, short, strict=True)]
+    for index in sorted(range(len(tabs)), key=lambda i: (cell_len(short[i]), i)):
+        wider = [*labels[:index], short[index], *labels[index + 1:]]
+        if cells(wider) <= width:
+            labels = wider
+    return labels
 
 
 def forward_tab_actions(cls, tabs: Sequence[type[DetailTab]]) -> None:
@@ -272,11 +304,14 @@ class CustomerDetailScreen(StoreCalls, Screen):
             self.start_loading()
 
     def on_resize(self, event) -> None:
-        """Full tab titles when they fit; "6 Care" and "7 Promos" on an 80-column terminal."""
-        narrow = event.size.width < 90
+        self.fit_tab_labels(event.size.width)
+
+    def fit_tab_labels(self, width: int | None = None) -> None:
+        """The tabs' titles as :func:`tab_labels` fits them in the screen's width."""
+        width = self.size.width if width is None else width
         tabs = self.query_one(TabbedContent)
-        for tab in self.tabs:
-            label = tab.label(narrow)
+        for tab, label in zip(self.tabs, tab_labels(self.tabs, self.active, width),
+                              strict=True):
             content_tab = tabs.get_tab(tab.tab_id)
             if str(content_tab.label) != label:
                 content_tab.label = label
@@ -396,6 +431,7 @@ class CustomerDetailScreen(StoreCalls, Screen):
         if not isinstance(tab, DetailTab) or tab not in self.tabs:
             return
         self.active = tab.tab_id
+        self.fit_tab_labels()
         if not tab.built:
             tab.built = True
             await tab.mount_all(tab.widgets())
@@ -603,7 +639,8 @@ class CustomerDetailScreen(StoreCalls, Screen):
 
     def holdings(self, summary, packages) -> list[str]:
         """What the customer still holds, one line each: stored value per card, points,
-        debt, and the packages in use or reserved with what is left of them."""
+        vouchers, products to collect, debt, and the packages in use or reserved with what
+        is left of them."""
         fmt = self.desk.formatter
         lines = [_("{card} card: {amount} stored value").format(
             card=card_label(card.name), amount=fmt.money(card.balance))
@@ -611,6 +648,11 @@ class CustomerDetailScreen(StoreCalls, Screen):
         if summary.points:
             lines.append(ngettext("{points} point", "{points} points", summary.points).format(
                 points=points_text(fmt, summary.points)))
+        if summary.vouchers:
+            lines.append(_("Vouchers: {amount}").format(amount=fmt.money(summary.vouchers)))
+        if summary.to_collect:
+            lines.append(ngettext("{n} product to collect", "{n} products to collect",
+                                  summary.to_collect).format(n=summary.to_collect))
         if summary.debt:
             lines.append(_("Debt: {amount} owed to the salon").format(
                 amount=fmt.money(summary.debt)))

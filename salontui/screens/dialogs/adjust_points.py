@@ -37,7 +37,8 @@ def points_text(formatter, value: int) -> str:
 
 
 class AdjustPointsDialog(FormDialog):
-    """Answers the new LedgerRow."""
+    """Answers the new LedgerRow. (The vouchers' dialog is this one in money:
+    ``adjust_vouchers.py``; what differs is in the hooks below the layout.)"""
 
     title_text = _("Adjust points")
     confirm_label = _("Adjust")
@@ -48,16 +49,41 @@ class AdjustPointsDialog(FormDialog):
         self.balance = balance
         self.customer_name = customer_name
 
+    # -- what the account is ---------------------------------------------------------
+    def intro(self) -> str:
+        return ngettext("{name}: {points} point now", "{name}: {points} points now",
+                        self.balance).format(name=self.customer_name,
+                                             points=self.show(self.balance))
+
+    def amount_field(self) -> Field:
+        return Field(_("Points"), DeskInput(placeholder=_("e.g. 500"), id="amount",
+                                            max_length=30),
+                     key="amount", aliases=("points",), required=True)
+
+    def parse(self, typed: str) -> int:
+        """The number typed, signed as typed."""
+        return parse_amount(typed, exponent=0, field="amount", allow_negative=True)
+
+    def show(self, value: int) -> str:
+        """A balance as the dialog shows it."""
+        return points_text(self.desk.formatter, value)
+
+    def store_call(self, amount: int, reason: str):
+        staff_id, customer_id = self.staff_id, self.customer_id
+
+        def save(session):
+            from salontui.store.ledger import adjust_points
+
+            return adjust_points(session, staff_id=staff_id, customer_id=customer_id,
+                                 amount=amount, reason=reason)
+
+        return save
+
+    # -- layout and behaviour --------------------------------------------------------
     def compose_body(self) -> ComposeResult:
-        fmt = self.desk.formatter
-        intro = ngettext("{name}: {points} point now", "{name}: {points} points now",
-                         self.balance).format(name=self.customer_name,
-                                              points=points_text(fmt, self.balance))
-        yield Static(Content(intro), classes="intro")
+        yield Static(Content(self.intro()), classes="intro")
         # The amount first: what the receptionist types at once; the choice gives the sign.
-        yield Field(_("Points"), DeskInput(placeholder=_("e.g. 500"), id="amount",
-                                           max_length=30),
-                    key="amount", aliases=("points",), required=True)
+        yield self.amount_field()
         yield Field(_("Kind"), RadioChoice([(INCREASE, _("Increase")), (DECREASE, _("Decrease"))],
                                       id="direction"), key="direction")
         yield Field(_("Note"), DeskInput(id="note"), key="reason", aliases=("note",),
@@ -78,7 +104,7 @@ class AdjustPointsDialog(FormDialog):
     def signed_amount(self) -> int:
         """The change in points: the number typed, with the sign the choice gives."""
         typed = self.value("amount")
-        amount = parse_amount(typed, exponent=0, field="amount", allow_negative=True)
+        amount = self.parse(typed)
         decrease = self.query_one("#direction", RadioChoice).value == DECREASE
         minus, plus = sign_texts()
         if amount < 0 and not decrease:
@@ -89,30 +115,19 @@ class AdjustPointsDialog(FormDialog):
 
     def update_preview(self) -> None:
         preview = self.query_one("#preview", Static)
-        fmt = self.desk.formatter
         try:
             signed = self.signed_amount()
         except SalonError as error:
-            text = _("Balance after: {points}").format(points=points_text(fmt, self.balance))
+            text = _("Balance after: {points}").format(points=self.show(self.balance))
             if error.message in sign_texts():
                 text += "  ▲ " + _("the sign and the choice disagree")
             preview.update(Content(text))
             return
         after = self.balance + signed
-        text = _("Balance after: {points}").format(points=points_text(fmt, after))
+        text = _("Balance after: {points}").format(points=self.show(after))
         if after < 0:
             text += "  ▲ " + _("below zero: not allowed")
         preview.update(Content(text))
 
     def prepare(self):
-        amount = self.signed_amount()
-        reason = self.value("reason")
-        staff_id, customer_id = self.staff_id, self.customer_id
-
-        def save(session):
-            from salontui.store.ledger import adjust_points
-
-            return adjust_points(session, staff_id=staff_id, customer_id=customer_id,
-                                 amount=amount, reason=reason)
-
-        return save
+        return self.store_call(self.signed_amount(), self.value("reason"))
