@@ -208,6 +208,14 @@ class _Salon:
     plans: dict[str, CatalogItem]  # code, folded name → plan
     products: dict[str, CatalogItem]
     new_member_state: str
+    phones: dict[object, Phone] = field(default_factory=dict)  # read so far, by the cell
+
+    def phone(self, value: object) -> Phone:
+        """A phone cell read (once: the holdings name the customers' phones again)."""
+        found = self.phones.get(value)
+        if found is None:
+            found = self.phones[value] = cells.phone(value, self.conventions)
+        return found
 
 
 def _salon(session: Session) -> _Salon:
@@ -243,6 +251,8 @@ def _catalogue_item(table: dict[str, CatalogItem], typed: str) -> CatalogItem | 
 
 class RowReader:
     """Collects a row's errors by column while its cells are read."""
+
+    __slots__ = ("bad", "headers", "number", "report", "sheet")
 
     def __init__(self, report: ImportReport, sheet: SheetReport, headers: dict[str, str],
                  number: int) -> None:
@@ -294,7 +304,7 @@ def _read_customer(values: dict, row: RowReader, salon: _Salon) -> CustomerRow:
     out = CustomerRow(row=row.number)
     out.code = row.read(values, "code", lambda v: cells.line(v, limit=MAX_CODE).upper() or None)
     out.name = row.read(values, "name", lambda v: cells.line(v, limit=MAX_NAME) or None)
-    out.phone = row.read(values, "phone", lambda v: cells.phone(v, c))
+    out.phone = row.read(values, "phone", salon.phone)
     out.birthday = row.read(values, "birthday", lambda v: cells.day(v, c))
     if out.birthday is not None and c.today is not None and out.birthday > c.today:
         row.error("birthday", _("Birthday cannot be in the future."))
@@ -590,14 +600,13 @@ def _read_holdings(session: Session, plan: CustomerPlan, sheet: Sheet,
     sheet_report = SheetReport(name=sheet.name, kind=HOLDINGS)
     report.sheets.append(sheet_report)
     headers = sheet.header.headers
-    c = salon.conventions
     file_by_phone = {out.phone.e164: (out, row) for out, row in pairs if out.phone}
     file_by_code = {out.code: (out, row) for out, row in pairs if out.code}
     read: list[tuple[HoldingRow, RowReader, Phone | None, str | None]] = []
     for number, values in sheet.rows():
         sheet_report.rows += 1
         row = RowReader(report, sheet_report, headers, number)
-        phone = row.read(values, "phone", lambda v: cells.phone(v, c))
+        phone = row.read(values, "phone", salon.phone)
         code = row.read(values, "code", lambda v: cells.line(v, limit=MAX_CODE).upper() or None)
         if values.get("phone") is None and values.get("code") is None:
             row.error("phone", _("Say whose it is: the customer's phone or code."))
