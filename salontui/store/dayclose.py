@@ -62,8 +62,8 @@ class DayClose:
     @property
     def per_kind(self) -> list[tuple[str, int, int, int]]:
         """(kind, takings, refunds, net) of each kind the day's payments had, in the books'
-        order (cash, card-like, stored value, points, on account, waived): what the till,
-        the bank, the cards, the points and the debt should show."""
+        order (cash, card-like, stored value, points, vouchers, on account, waived): what the
+        till, the bank, the cards, the points, the vouchers and the debt should show."""
         totals: dict[str, list[int]] = {}
         for column, amounts in ((0, self.takings), (1, self.refunds)):
             for method, amount in amounts.items():
