@@ -37,6 +37,7 @@ from salontui.store.db import read_session, write_session
 from salontui.store.drafts import park_cart
 from salontui.store.errors import SalonError, ValidationError
 from salontui.store.invoices import invoice_id_by_code
+from salontui.store.io import care_import, customers_import
 from salontui.store.loyalty import (
     care_batches,
     care_catalogue,
@@ -242,10 +243,12 @@ def test_the_boundary_names_the_field_and_runs_nothing():
 
 
 @pytest.fixture
-def desk(engine, staff_id, customer_id, writer):
+def desk(engine, staff_id, customer_id, writer, tmp_path):
     """One of everything a store function may refer to, made through the store."""
     today = date.today()
+    files = import_files(tmp_path)
     with writer() as s:
+        care_catalogue.add_reason(s, staff_id=staff_id, care_type="care", name="Tri ân")
         item = catalog.create_item(s, staff_id=staff_id, name="Gội", kind="service",
                                    price=100_000)
         package = packages.sell_package(s, staff_id=staff_id, customer_id=customer_id,
@@ -283,7 +286,28 @@ def desk(engine, staff_id, customer_id, writer):
     return {"staff": staff_id, "customer": customer_id, "item": item.id, "product": oil.id,
             "package": package.id, "note": note.id, "program": program.id,
             "invoice": paid.invoice_id, "today": today, "booked": booked.id,
-            "arrived": arrived.id, "paid_visit": visit.id, "backfill": backfill}
+            "arrived": arrived.id, "paid_visit": visit.id, "backfill": backfill, **files}
+
+
+def import_files(folder) -> dict[str, str]:
+    """A spreadsheet of customers (the desk's customer and a new one) and one of care
+    actions, for the imports."""
+    from openpyxl import Workbook
+
+    found = {}
+    for key, rows in (
+            ("customers_file", [["Name", "Phone", "Points"], ["Nguyễn Thị Hương",
+                                                              "0935 320 888", 10],
+                                ["Lê Văn Mới", "0935 777 111", 5]]),
+            ("care_file", [["Phone", "Action", "Care type", "Reason", "Value"],
+                           ["0935 320 888", "give points", "care", "Tri ân", 10]])):
+        book = Workbook()
+        for row in rows:
+            book.active.append(row)
+        path = folder / f"{key}.xlsx"
+        book.save(path)
+        found[key] = str(path)
+    return found
 
 
 def store_calls(d) -> list[tuple[str, object, dict]]:
@@ -399,6 +423,14 @@ def store_calls(d) -> list[tuple[str, object, dict]]:
                                    note="sổ cũ")}),
         ("reverse_backfill", reverse_backfill,
          who | {"backfill_id": d["backfill"], "reason": "gõ nhầm"}),
+        ("dry_run_customers", customers_import.dry_run_customers,
+         {"path": d["customers_file"], "points": "add", "spend": "reset"}),
+        ("import_customers", customers_import.import_customers,
+         who | {"path": d["customers_file"], "points": "reset", "spend": "add",
+                "skip_bad_rows": False}),
+        ("dry_run_care", care_import.dry_run_care, {"path": d["care_file"]}),
+        ("import_care", care_import.import_care,
+         who | {"path": d["care_file"], "skip_bad_rows": True}),
     ]
 
 

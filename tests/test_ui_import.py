@@ -10,7 +10,17 @@ from datetime import datetime
 
 import pytest
 from openpyxl import Workbook
-from test_ui_helpers import SIZE, count_rows, fill, make_customer, plain, settle, start, table_rows
+from test_ui_helpers import (
+    SIZE,
+    count_rows,
+    fill,
+    make_customer,
+    paste,
+    plain,
+    settle,
+    start,
+    table_rows,
+)
 
 from salontui.app import SalonApp
 from salontui.store import clock
@@ -53,6 +63,11 @@ async def test_check_then_import_and_a_bad_path_at_its_field(db_url, engine, sta
         dialog = app.screen
         assert isinstance(dialog, ImportDialog)
         audits = count_rows(engine)
+        dialog.query_one("#path").focus()
+        await paste(pilot, "/tmp/" + "x" * 10_000)  # a pasted page: refused, not cut
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "characters" in dialog.errors()["path"]
         for path, message in ((tmp_path / "none.xlsx", "There is no file none.xlsx."),
                               (tmp_path / "note.txt", "has a header this import knows")):
             await fill(pilot, "path", str(path))

@@ -480,7 +480,7 @@ def plan_customers(session: Session, book: Spreadsheet, *, points: str = ADD,
         pairs = _read_customers(customer_sheet, report, salon, progress)
     _decide(session, plan, pairs, salon)
     if holding_sheet is not None:
-        _read_holdings(session, plan, holding_sheet, pairs, salon)
+        _read_holdings(session, plan, holding_sheet, pairs, salon, progress)
     if customer_sheet is not None:
         sheet = report.sheet(CUSTOMERS)
         assert sheet is not None
@@ -595,7 +595,8 @@ def _spend_now(session: Session, customer_id: int) -> int:
 
 
 def _read_holdings(session: Session, plan: CustomerPlan, sheet: Sheet,
-                   pairs: list[tuple[CustomerRow, RowReader]], salon: _Salon) -> None:
+                   pairs: list[tuple[CustomerRow, RowReader]], salon: _Salon,
+                   progress: Progress | None = None) -> None:
     report = plan.report
     sheet_report = SheetReport(name=sheet.name, kind=HOLDINGS)
     report.sheets.append(sheet_report)
@@ -603,8 +604,11 @@ def _read_holdings(session: Session, plan: CustomerPlan, sheet: Sheet,
     file_by_phone = {out.phone.e164: (out, row) for out, row in pairs if out.phone}
     file_by_code = {out.code: (out, row) for out, row in pairs if out.code}
     read: list[tuple[HoldingRow, RowReader, Phone | None, str | None]] = []
+    before = len(pairs)
     for number, values in sheet.rows():
         sheet_report.rows += 1
+        if progress is not None and sheet_report.rows % 1000 == 0:
+            progress(before + sheet_report.rows, 0)
         row = RowReader(report, sheet_report, headers, number)
         phone = row.read(values, "phone", salon.phone)
         code = row.read(values, "code", lambda v: cells.line(v, limit=MAX_CODE).upper() or None)
