@@ -434,6 +434,51 @@ def test_the_same_rows_whether_the_customer_is_new_or_was_there(tmp_path, db_url
     assert run_checks(engine) == []
 
 
+def test_exported_members_import_into_another_salon(tmp_path, engine, reader, writer,
+                                                   staff_id):
+    """Export then import round-trips: the members of one salon, written by
+    ``export_members``, come into a new salon with their codes, names, phones, points,
+    ranking spend, stored value and debt (the columns it does not know are left alone)."""
+    from salontui.store.db import make_engine, write_session
+    from salontui.store.io.export import export_members
+    from salontui.store.ledger import adjust_card, debt_balance
+    from salontui.store.schema import upgrade
+    from salontui.store.staff import create_staff
+
+    first = run(writer, staff_id, workbook(tmp_path / "goc.xlsx", {"customers": [
+        ["Name", "Phone", "Points", "Ranking spend", "Debt", "Birthday"],
+        ["Nguyễn Thị Lan", phone(1), 120, 1_500_000, 30_000, date(1990, 3, 1)],
+        ["Trần Văn Nam", phone(2), None, None, None, None]]}))
+    assert first.written
+    with writer() as s:
+        adjust_card(s, staff_id=staff_id, customer_id=customer_id_of(reader, phone(2)),
+                    card_name="General", amount=200_000, reason="nạp")
+        exported = export_members(s, path=str(tmp_path / "members.xlsx"))
+    assert exported.rows == 2
+    other = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    upgrade(other)
+    try:
+        with write_session(other) as s:
+            owner = create_staff(s, name="Chủ", role="owner").id
+        with write_session(other) as s:
+            report = import_customers(s, staff_id=owner, path=str(tmp_path / "members.xlsx"))
+        assert report.written and report.customers_created == 2, report.errors
+        with write_session(other) as s:
+            rows = s.execute(text("SELECT id, code, name, phone FROM customer "
+                                  "ORDER BY code")).all()
+            lan, nam = (r.id for r in rows)
+            figures = (points_balance(s, customer_id=lan), ranking_spend(s, lan),
+                       debt_balance(s, customer_id=lan),
+                       [c.balance for c in card_balances(s, customer_id=nam)])
+    finally:
+        other.dispose()
+    with reader() as s:
+        before = s.execute(text("SELECT id, code, name, phone FROM customer "
+                                "ORDER BY code")).all()
+    assert [tuple(r[1:]) for r in rows] == [tuple(r[1:]) for r in before]
+    assert figures == (120, 1_500_000, 30_000, [200_000])
+
+
 # -- care actions by file ------------------------------------------------------------------
 
 
