@@ -237,6 +237,33 @@ def test_headers_in_vietnamese_and_chinese(tmp_path, reader, writer, staff_id):
     assert header_key("Số điện thoại *") == header_key("SO DIEN THOAI")
 
 
+def test_the_tier_column_moves_by_hand_and_spend_ranks(tmp_path, engine, reader, writer,
+                                                       staff_id, customer_id):
+    from salontui.store.loyalty.tier_admin import create_tier
+    from salontui.store.loyalty.tiers import tier_history
+
+    with writer() as s:
+        create_tier(s, staff_id=staff_id, name="Silver", min_spend=5_000_000)
+        create_tier(s, staff_id=staff_id, name="Gold", min_spend=15_000_000)
+    path = workbook(tmp_path / "hang.xlsx", {"customers": [
+        ["Name", "Phone", "Tier", "Ranking spend"],
+        ["Lan", phone(1), "Gold", None],  # new, given Gold by hand
+        ["Mai", phone(2), None, 6_000_000],  # new, Silver by her spend
+        ["Nguyễn Thị Hương", "0935 320 888", "silver", None],  # there already: by hand
+        ["Hoa", phone(3), "Member", 20_000_000]]})  # Gold by spend; Member by hand after
+    report = run(writer, staff_id, path)
+    assert report.written and report.changes["tier"] == 3, report.errors
+    with reader() as s:
+        tiers = dict(s.execute(text("SELECT phone_national, tier FROM customer")).all())
+        history = tier_history(s, customer_id)
+        holds = dict(s.execute(text("SELECT phone_national, tier_hold FROM customer")).all())
+    assert tiers == {phone(1): "Gold", phone(2): "Silver", "0935320888": "Silver",
+                     phone(3): "Member"}
+    assert holds[phone(1)] == "up" and holds[phone(3)] == "down" and holds[phone(2)] == ""
+    assert history[0].to_name == "Silver" and history[0].reason == "import hang.xlsx"
+    assert run_checks(engine) == []
+
+
 def test_two_rows_with_one_phone_are_both_refused(tmp_path, reader, writer, staff_id):
     path = workbook(tmp_path / "trung.xlsx", {"customers": [
         ["Name", "Phone"], ["Lan", "0935 000 001"], ["Mai", phone(2)], ["Lan 2", "+84935000001"]]})
