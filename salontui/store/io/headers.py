@@ -182,8 +182,8 @@ HOLDING_COLUMNS: tuple[Column, ...] = (
            ("purchase date", "purchased", "bought on", "ngay mua", "ngay ban", "购买日期",
             "购买时间", "开卡日期")),
     Column("expires", N_("Expiry"), N_(
-        "A package: the day it expires (from the plan's validity when empty; a time card "
-        "needs one)."),
+        "A package: the day it expires (empty: the plan's validity from the purchase date; "
+        "a package without a plan, or whose plan has no validity, needs one)."),
         ("expiry", "expires", "expiry date", "valid until", "han dung", "ngay het han",
          "han su dung", "het han", "到期日", "到期时间", "有效期至", "到期日期")),
     Column("card", N_("Card"), N_(
