@@ -210,7 +210,7 @@ BUILT_IN_METHODS = [("cash", "cash", "c", 1), ("card", "card", "k", 2),
                     ("transfer", "card", "t", 3), ("ewallet", "card", "e", 4),
                     ("value", "value", "v", 5), ("points", "points", "p", 6),
                     ("account", "account", "a", 7), ("free", "waived", "w", 8),
-                    ("voucher", "voucher", "b", 9)]
+                    ("voucher", "voucher", None, 9)]
 
 
 def test_the_built_in_payment_methods_are_kept(demo):

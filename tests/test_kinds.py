@@ -57,7 +57,7 @@ STORED = {
     kinds.ProgramScope: ["all", "services", "products"],
     kinds.BackfillKind: ["value", "package", "gift", "product", "points", "voucher", "debt",
                          "spend"],
-    kinds.HeldProductKind: ["sale", "backfill", "handover", "refund", "reverse"],
+    kinds.HeldProductKind: ["sale", "backfill", "handover", "refund", "reverse", "merge"],
 }
 
 

@@ -47,7 +47,7 @@ async def test_methods_add_edit_move_retire_by_keys(db_url, engine, staff_id):
         assert [r[:4] for r in rows[:2]] == [["1", "Alt+C", "Cash", "Cash"],
                                              ["2", "Alt+K", "Bank card", "Card-like"]]
         assert rows[4][2:4] == ["Stored value", "Stored value"] and len(rows) == 9
-        assert rows[8][1:4] == ["Alt+B", "Voucher", "Voucher"]
+        assert rows[8][1:4] == ["", "Voucher", "Voucher"]  # no Alt key: the salon gives one
         assert "9 payment methods" in plain(screen.query_one("#methods-bar"))
         await keys(pilot, "a")
         dialog = app.screen
@@ -199,7 +199,7 @@ async def test_a_new_and_a_renamed_method_at_the_checkout_receipt_and_day_close(
         labels = [f.label_text for f in panel.fields()]
         assert labels == ["Alt+C Cash", "Alt+K Bank card", "Alt+T Transfer", "Alt+M MoMo",
                           "Alt+V Card value", "Alt+P Points", "Alt+A On account",
-                          "Alt+W Waived", "Alt+B Voucher", "Alt+G WeChat"]
+                          "Alt+W Waived", "Voucher", "Alt+G WeChat"]
         shown = {key: does for key, does, _on in screen_keys(screen)}
         assert shown["alt+g"] == "Pay by WeChat" and shown["alt+m"] == "Pay by MoMo"
         order = list(shown)  # the salon's keys where the built-in ones were, in its order
@@ -254,11 +254,11 @@ async def test_the_default_methods_keep_the_checkout_as_it_was(db_url, engine, s
         labels = [f.label_text for f in screen.query_one(PaymentPanel).fields()]
         assert labels == ["Alt+C Cash", "Alt+K Bank card", "Alt+T Transfer",
                           "Alt+E E-wallet", "Alt+V Card value", "Alt+P Points",
-                          "Alt+A On account", "Alt+W Waived", "Alt+B Voucher"]
-        # b is the voucher's now (migration 0008): in the panel the letter reaches it.
+                          "Alt+A On account", "Alt+W Waived", "Voucher"]
+        # The voucher has no key of its own (migration 0008): b is still the bank card.
         assert type(screen).BINDINGS and screen.pay_letters == {
             "c": "cash", "k": "card", "t": "transfer", "e": "ewallet", "v": "value",
-            "p": "points", "a": "account", "w": "free", "b": "voucher", "f": "free"}
+            "p": "points", "a": "account", "w": "free", "b": "card", "f": "free"}
 
 
 async def test_a_method_retired_at_another_desk_leaves_the_next_checkout(

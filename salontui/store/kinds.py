@@ -332,10 +332,11 @@ class HeldProductKind(StrEnum):
     HANDOVER = "handover"  # given to the customer
     REFUND = "refund"  # the sale refunded
     REVERSE = "reverse"  # a wrong back-fill undone
+    MERGE = "merge"  # moved by a merge of customers, or by undoing one
 
 
 HELD_PRODUCT_KIND_LABELS = {
     HeldProductKind.SALE: N_("Sold, left here"), HeldProductKind.BACKFILL: N_("Back-filled"),
     HeldProductKind.HANDOVER: N_("Handed over"), HeldProductKind.REFUND: N_("Refund"),
-    HeldProductKind.REVERSE: N_("Back-fill reversed"),
+    HeldProductKind.REVERSE: N_("Back-fill reversed"), HeldProductKind.MERGE: N_("Moved (merge)"),
 }

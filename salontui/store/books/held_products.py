@@ -31,9 +31,7 @@ from salontui.store.db import for_update
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.kinds import (
     HELD_PRODUCT_KIND_LABELS,
-    LEDGER_ENTRY_KIND_LABELS,
     HeldProductKind,
-    LedgerEntryKind,
 )
 from salontui.store.models import (
     CatalogItem,
@@ -57,16 +55,12 @@ _INVOICE = table_of(Invoice)
 _STAFF = table_of(Staff)
 MAX_QUANTITY = 10_000
 MAX_NOTE = 250
-# Moved by a merge of customers, or by undoing one. (Not yet a HeldProductKind: the kinds
-# are kinds.py's; its label is the ledger's "Moved (merge)".)
-MERGE = "merge"
-KINDS = (*(str(k) for k in HeldProductKind), MERGE)
+MERGE = HeldProductKind.MERGE
+KINDS = tuple(str(k) for k in HeldProductKind)
 
 
 def kind_label(kind: str) -> str:
     """A row's kind as the desk shows it, translated ("Handed over")."""
-    if kind == MERGE:
-        return _(LEDGER_ENTRY_KIND_LABELS[LedgerEntryKind.MERGE])
     label = {str(k): v for k, v in HELD_PRODUCT_KIND_LABELS.items()}.get(kind)
     return _(label) if label else kind
 
