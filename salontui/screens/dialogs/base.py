@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from salontui.formatting import Formatter
 
 V = TypeVar("V")  # what the store call of the dialog returns
+T = TypeVar("T")
 
 
 class DialogButtons(Horizontal):
@@ -160,17 +161,22 @@ class FormDialog(StoreCalls, ModalScreen, Generic[V]):
         if not self.busy:
             self.dismiss(None)
 
-    def action_confirm(self) -> None:
-        if self.busy:
-            return
-        if refuse_pasted(self):  # not saved without what was pasted there
-            return
+    def read_form(self, read: Callable[[], T]) -> T | None:
+        """What ``read`` makes of the form (the store call :meth:`prepare` makes, or what a
+        dialog confirms in a read), or None when confirming must stop here: the dialog is
+        busy, a field holds a paste too long (said at that field: nothing is saved without
+        what was pasted), or ``read`` refused a field (said at it)."""
+        if self.busy or refuse_pasted(self):
+            return None
         self.clear_errors()
         try:
-            job = self.prepare()
+            return read()
         except SalonError as error:
             self.show_error(error)
-            return
+            return None
+
+    def action_confirm(self) -> None:
+        job = self.read_form(self.prepare)
         if job is None:
             return
         self.busy = True

@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from salontui.i18n import _, ngettext
-from salontui.screens.dialogs.base import FormDialog, refuse_pasted
+from salontui.screens.dialogs.base import FormDialog
 from salontui.screens.loyalty.care_dialogs import DeskProgressBar
 from salontui.store.errors import SalonError
 from salontui.widgets import fmt as cached
@@ -97,15 +97,8 @@ class ExportMembersDialog(FormDialog):
 
     def action_confirm(self) -> None:
         """As a form's, but the export only reads: a read session, and a progress bar."""
-        if self.busy:
-            return
-        if refuse_pasted(self):
-            return
-        self.clear_errors()
-        try:
-            job = self.prepare()
-        except SalonError as error:
-            self.show_error(error)
+        job = self.read_form(self.prepare)
+        if job is None:
             return
         self.busy, self.stopping = True, False
         self.query_one(DeskProgressBar).display = True

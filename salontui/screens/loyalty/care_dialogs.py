@@ -43,7 +43,7 @@ from textual.widgets import Button, ProgressBar, Static
 
 from salontui.i18n import N_, _, ngettext
 from salontui.screens.app_access import DeskApp
-from salontui.screens.dialogs.base import FormDialog, parse_count, refuse_pasted
+from salontui.screens.dialogs.base import FormDialog, parse_count
 from salontui.screens.dialogs.labels import stored_label
 from salontui.store.errors import SalonError, ValidationError
 from salontui.store.kinds import CARE_TYPE_LABELS, MEMBER_STATE_LABELS, CareType, MemberState
@@ -254,15 +254,8 @@ class FilterDialog(FormDialog):
 
     def action_confirm(self) -> None:
         """As a form's confirm, but the store only checks: a read, not a write."""
-        if self.busy:
-            return
-        if refuse_pasted(self):
-            return
-        self.clear_errors()
-        try:
-            job = self.prepare()
-        except SalonError as error:
-            self.show_error(error)
+        job = self.read_form(self.prepare)
+        if job is None:
             return
         self.busy = True
         self.ask(job, self.saved, failed=self.save_refused, crashed=self.save_crashed)
@@ -413,15 +406,8 @@ class CareActionDialog(FormDialog):
 
     def action_confirm(self) -> None:
         """Read the fields, ask once more naming how many customers, then start it."""
-        if self.busy:
-            return
-        if refuse_pasted(self):
-            return
-        self.clear_errors()
-        try:
-            args = self.read()
-        except SalonError as error:
-            self.show_error(error)
+        args = self.read_form(self.read)
+        if args is None:
             return
         from salontui.screens.dialogs.confirm import ConfirmDialog
 

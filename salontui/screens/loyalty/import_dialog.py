@@ -24,7 +24,7 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from salontui.i18n import _, ngettext
-from salontui.screens.dialogs.base import FormDialog, refuse_pasted
+from salontui.screens.dialogs.base import FormDialog
 from salontui.screens.loyalty.care_dialogs import DeskProgressBar
 from salontui.store.errors import SalonError, ValidationError
 from salontui.widgets.inputs import DeskInput, Field, RadioChoice
@@ -126,13 +126,8 @@ class ImportDialog(FormDialog):
         if self.report is not None:  # imported: Enter closes
             self.dismiss(self.report)
             return
-        if refuse_pasted(self):
-            return
-        self.clear_errors()
-        try:
-            args = self.args()
-        except SalonError as error:
-            self.show_error(error)
+        args = self.read_form(self.args)
+        if args is None:
             return
         if self.preview is None or args[:4] != (self.checked or ())[:4]:
             self.check(args)
