@@ -75,7 +75,7 @@ class ImportDialog(FormDialog):
         self.checked_args: tuple | None = None  # the arguments of the check under way
 
     def compose_body(self) -> ComposeResult:
-        yield Field(_("Import"), RadioChoice([(CUSTOMERS, _("Customers")),
+        yield Field(_("Import"), RadioChoice([(CUSTOMERS, _("Customers and holdings")),
                                               (CARE, _("Care actions"))], id="what"),
                     key="what")
         yield Field(_("File"), DeskInput("", id="path", max_length=PATH_CHARS,

@@ -221,7 +221,7 @@ CARE_COLUMNS: tuple[Column, ...] = (
            CUSTOMER_COLUMNS[2].aliases, required=True, example="0935 320 888"),
     Column("action", N_("Action"), N_(
         "give points, deduct points, give spend or deduct spend. Required."),
-        ("action", "hanh dong", "thao tac", "loai", "操作", "动作", "类型"), required=True,
+        ("action", "hanh dong", "thao tac", "loai", "操作", "动作"), required=True,
         example="give points"),
     Column("care_type", N_("Care type"), N_(
         "care, treatment, call, SMS or email (as the care catalogue lists them). Required."),
