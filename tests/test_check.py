@@ -176,6 +176,9 @@ DAMAGE = {
         "INSERT INTO held_product_entry (customer_id, item_id, description, quantity, amount, "
         f"kind, created_at, note) SELECT 1, min(id), 'x', -1, 0, 'handover', {NOW}, '' "
         "FROM catalog_item WHERE kind = 'product'"],
+    "back-fills": [  # points said to be back-filled, with no back-fill behind them
+        f"{LEDGER} (3, 'points', NULL, {NOW}, 100, 'backfill', 'back-fill', 'backfill', 999999,"
+        " 1)"],
     "counters": ["UPDATE counter SET value = 5 WHERE name = 'invoice'"],
     "appointments": [  # a paid visit's lines gone
         "DELETE FROM appointment_line WHERE appointment_id = "
@@ -212,6 +215,7 @@ def test_every_check_can_fail():
         "refund_links": "refunds", "ledger_matches_documents": "ledger vs invoices",
         "ledger_owners": "ledger owners", "balances": "balances", "counters": "counters",
         "held_products": "products to collect",
+        "backfills": "back-fills",
         "search_keys": "name search",
     }
     assert set(covered) == set(CHECKS)

@@ -500,6 +500,36 @@ class _Checker:
                     "{n} product line{s} left at the salon not held exactly once for the "
                     "customer", lambda r: f"line #{r[0]} of {r[1]} ({r[2]} rows)")
 
+    # -- back-fills --------------------------------------------------------------------------
+    def backfills(self) -> None:
+        """What a back-fill wrote points at a back-fill of the same customer (ledger entries,
+        spend entries and products held; a reversing one at a reversal), and a reversal
+        undoes a back-fill of its customer and kind, never one reversed already or itself a
+        reversal: so "check the back-fill" adds up what the books hold."""
+        rows = self.rows(
+            "SELECT 'ledger', l.id FROM ledger_entry l LEFT JOIN backfill b ON b.id = l.ref_id "
+            "WHERE l.ref_type = 'backfill' AND (b.id IS NULL OR b.customer_id != l.customer_id"
+            " OR (l.kind = 'reverse') != (b.reverses_id IS NOT NULL)) "
+            "UNION ALL SELECT 'spend', e.id FROM spend_entry e "
+            "LEFT JOIN backfill b ON b.id = e.ref_id WHERE e.ref_type = 'backfill' "
+            "AND (b.id IS NULL OR b.customer_id != e.customer_id) "
+            "UNION ALL SELECT 'held', h.id FROM held_product_entry h "
+            "LEFT JOIN backfill b ON b.id = h.backfill_id WHERE h.backfill_id IS NOT NULL "
+            "AND (b.id IS NULL OR b.customer_id != h.customer_id) ORDER BY 1, 2")
+        self.report("back-fills", rows,
+                    "{n} row{s} written by a back-fill that is missing or another customer's",
+                    lambda r: f"{r[0]} #{r[1]}")
+        rows = self.rows(
+            "SELECT r.id, r.reverses_id FROM backfill r LEFT JOIN backfill b "
+            "ON b.id = r.reverses_id WHERE r.reverses_id IS NOT NULL AND (b.id IS NULL "
+            "OR b.customer_id != r.customer_id OR b.kind != r.kind OR b.reverses_id IS NOT NULL"
+            " OR (SELECT count(*) FROM backfill o WHERE o.reverses_id = r.reverses_id) > 1) "
+            "ORDER BY r.id")
+        self.report("back-fills", rows,
+                    "{n} reversal{s} of a back-fill that is missing, another customer's or "
+                    "kind's, a reversal, or reversed twice",
+                    lambda r: f"#{r[0]} of #{r[1]}")
+
     # -- counters ----------------------------------------------------------------------------
     def counters(self) -> None:
         values = dict(self.rows("SELECT name, value FROM counter"))
@@ -555,7 +585,7 @@ CHECKS = (
     "package_closes", "appointments", "line_amounts", "invoice_subtotals", "invoice_totals",
     "invoice_change", "invoice_payments", "refund_links",
     "ledger_matches_documents", "ledger_owners", "points_earned", "adjustments_audited",
-    "balances", "held_products", "counters", "search_keys",
+    "balances", "held_products", "backfills", "counters", "search_keys",
 )
 
 

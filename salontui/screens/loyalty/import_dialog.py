@@ -60,7 +60,7 @@ class ImportDialog(FormDialog):
 
     BINDINGS = [
         Binding("escape", "cancel", _("Cancel"), id="dialog.cancel"),
-        Binding("enter", "confirm", _("Check"), id="dialog.confirm"),
+        Binding("enter", "confirm", _("Check"), id="import.check"),
     ]
 
     def __init__(self) -> None:
