@@ -38,6 +38,19 @@ def today() -> date:
 
 
 @contextmanager
+def salon_offset(minutes: int | None) -> Iterator[None]:
+    """Take calendar dates from the salon's offset inside the block, then as before (a
+    demo build's store calls, whose "today" is the salon's whatever the machine's)."""
+    global _salon_offset
+    previous = _salon_offset
+    use_salon_offset(minutes)
+    try:
+        yield
+    finally:
+        _salon_offset = previous
+
+
+@contextmanager
 def pinned(moment: datetime) -> Iterator[None]:
     """Pretend it is ``moment`` inside the block."""
     global _pinned

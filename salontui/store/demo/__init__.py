@@ -3,12 +3,17 @@
 ``build_demo(url, customers=N, seed=S)`` migrates the database, then writes a
 salon's whole history: settings, staff, a catalog in VND, customers with
 Vietnamese names and mobile numbers, packages in every status, stored-value
-cards, points, debt, care notes, promotions, about ten invoices per customer (a
+cards, points, debt, vouchers (given by hand with a reason, paid with, one given
+back by a refund), products paid and left at the salon (most handed over later,
+some still to collect), care notes, promotions, about ten invoices per customer (a
 few regulars have about a thousand) and an appointment book: staff working days
 and this week's exceptions, the history's appointments with their lines and
 history, today's day at every branch (visits paid, at the cashier, expected, a
 no-show, a cancellation, follow-ups done and not yet), reminders due (callbacks,
-birthdays this week, packages expiring soon, debt) and bookings ahead.
+birthdays this week, packages expiring soon, debt) and bookings ahead; and this
+afternoon the salon's paper book brought in by back-fill (packages with the worked
+example 5,980,000 over 10 sessions with 2 used, a product to collect, a card's
+balance, points and vouchers; one back-fill reversed).
 
 How it stays fast (100,000 customers and ~950,000 invoices in about 35 s on
 this project's small 2-core test machine, where Python runs single-core): the
@@ -43,7 +48,9 @@ per stored-value, points or on-account payment, per top-up and per debt
 repayment, points earned by active members on what they paid with money;
 package sessions move only by ``package_event`` rows and only while the
 package is in use; balances never go below zero because each customer's
-history is replayed in time order.
+history is replayed in time order. What is typed in by hand today (the paper book's
+back-fills) is done by the store's own functions on a scratch database, like the
+back office, and the rows they wrote are loaded as they are (``books.py``).
 ``salontui check`` proves all of it on the result.
 
 A chain (``branches=N``, ``salontui demo --branches N``): the salon is the first
@@ -77,7 +84,8 @@ part and its customers), ``history.py`` (the visits, simulated in time order),
 ``day.py`` (the appointment book: staff weeks, appointments, today, bookings ahead),
 ``loyalty.py`` (each customer ranked in the tiers set up this afternoon by their spend
 over the salon's 12 months, a few moved up by hand, adjustment tickets, vouchers bought
-with points, phones changed), ``build.py`` (the builder that runs the steps, the SQLite
+with points, phones changed), ``books.py`` (vouchers and products left at the salon in
+the history, the paper book's back-fills), ``build.py`` (the builder that runs the steps, the SQLite
 bulk load and :func:`build_demo`) and ``postgres.py`` (the PostgreSQL bulk load, and
 ``replace`` there).
 """

@@ -2,11 +2,13 @@
 
 :class:`_Builder` holds the build's state (random stream, calendar, shapes) and
 runs the steps in order: the salon and its customers (``people.py``), today's
-book planned (``day.py``), the history with today's visits paid so far
-(``history.py``), then today at the salon, the bookings ahead and the rows kept
-until the end (here and ``day.py``). :func:`build_demo` migrates the database and loads the
-rows: on SQLite in one transaction on one raw connection, with the indexes that
-would slow the load dropped and built again afterwards (:func:`_build_sqlite`);
+book planned (``day.py``), the history with today's visits paid so far, vouchers and
+products left at the salon (``history.py``, ``books.py``), then today at the salon: the
+paper book's back-fills (``books.py``), the book and the bookings ahead (``day.py``),
+the tiers (``loyalty.py``) and the rows kept until the end (here). :func:`build_demo`
+migrates the database and loads the rows: on SQLite in one transaction on one raw
+connection, with the indexes that would slow the load dropped and built again
+afterwards (:func:`_build_sqlite`);
 on PostgreSQL by COPY, table by table, in one transaction (``postgres.py``); on
 any other engine through SQLAlchemy Core (:func:`_build_core`).
 """
@@ -24,12 +26,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from salontui.i18n import _
-from salontui.store import clock, rules
+from salontui.store import clock
+from salontui.store.demo.books import _Books
 from salontui.store.demo.calendar import _Calendar
 from salontui.store.demo.catalog_data import (
     BRANCHES_OPEN_BY,
     HISTORY_DAYS,
-    MANAGER,
     MAX_BRANCHES,
     NOW_LOCAL,
     OWNER,
@@ -38,7 +40,7 @@ from salontui.store.demo.catalog_data import (
     _is_regular,
 )
 from salontui.store.demo.day import _Day
-from salontui.store.demo.history import _History, _Package
+from salontui.store.demo.history import _History
 from salontui.store.demo.loyalty import _Loyalty
 from salontui.store.demo.office import TABLES as OFFICE_TABLES
 from salontui.store.demo.office import columns_of
@@ -82,10 +84,10 @@ class DemoStats:
                 f"{self.catalog_items} catalog items in {self.seconds:.1f} s")
 
 
-class _Builder(_People, _History, _Day, _Loyalty):
+class _Builder(_People, _History, _Day, _Loyalty, _Books):
     """One build: its random stream, calendar and shapes, and the steps in order
-    (:meth:`run`); the steps themselves are in ``people.py``, ``history.py``, ``day.py``
-    and ``loyalty.py``."""
+    (:meth:`run`); the steps themselves are in ``people.py``, ``history.py``, ``day.py``,
+    ``loyalty.py`` and ``books.py``."""
 
     def __init__(self, *, customers: int, seed: int, today: date, sink, progress,
                  now: datetime | None = None, busiest: int = 0, branches: int = 1):
@@ -105,6 +107,8 @@ class _Builder(_People, _History, _Day, _Loyalty):
         # What the back office adds to the history (a sub-card's type, a customer's group)
         # is drawn from a stream of its own too, so that adding to it moves no other draw.
         self.office_rng = random.Random(f"office:{seed}")
+        # So are the books of vouchers and products left at the salon (books.py).
+        self.books_rng = random.Random(f"books:{seed}")
         # The stored branch_id of the first branch's rows: NULL (0) in a single salon, as
         # a salon upgraded to branches has them; 1 in a chain. Branch values index the
         # per-branch lists below (0 only for a single salon, 1..branches for a chain).
@@ -183,7 +187,7 @@ class _Builder(_People, _History, _Day, _Loyalty):
         self.s_line = S("invoice_line", ("id", "invoice_id", "kind", "item_id", "package_id",
                                          "card_id", "description", "quantity", "unit_price",
                                          "discount", "amount", "credit", "staff_id",
-                                         "refund_of_line_id"), {"picked_up": True},
+                                         "refund_of_line_id", "picked_up"),
                         nulls=("item_id", "package_id", "card_id", "staff_id",
                                "refund_of_line_id"))
         self.s_payment = S("payment", ("invoice_id", "method", "amount", "card_id", "points"),
@@ -196,6 +200,18 @@ class _Builder(_People, _History, _Day, _Loyalty):
                                            "note", "operator_id", "service_staff_id",
                                            "invoice_id"),
                          nulls=("old_expiry", "new_expiry", "service_staff_id", "invoice_id"))
+        # Issue 15's books (books.py): back-fills, products held for their customers.
+        self.s_backfill = S("backfill", ("customer_id", "kind", "source", "created_at",
+                                         "operator_id", "card_id", "package_id", "item_id",
+                                         "quantity", "paid", "amount", "sessions_total",
+                                         "sessions_used", "purchased_on", "expires_on",
+                                         "reverses_id", "note"),
+                            nulls=("operator_id", "card_id", "package_id", "item_id",
+                                   "purchased_on", "expires_on", "reverses_id"))
+        self.s_held = S("held_product_entry", ("customer_id", "item_id", "description",
+                                               "quantity", "amount", "kind", "invoice_line_id",
+                                               "backfill_id", "created_at", "staff_id", "note"),
+                        nulls=("invoice_line_id", "backfill_id", "staff_id"))
         # The book (day.py): appointments by id, their lines and their history.
         self.s_appointment = S("appointment", ("id", "customer_id", "starts_at", "status",
                                                "invoice_id", "note", "reason", "checked_in_at",
@@ -232,8 +248,9 @@ class _Builder(_People, _History, _Day, _Loyalty):
             self.s_ticket, self.s_ticket_line, self.s_tier_event, self.s_customer_phone,
             self.s_card,
             self.s_invoice, self.s_package, self.s_line, self.s_payment, self.s_ledger,
-            self.s_event, self.s_care, self.s_promo, self.s_appointment, self.s_appt_line,
-            self.s_appt_event, self.s_reminder_done, self.s_counter, self.s_audit,
+            self.s_event, self.s_backfill, self.s_held, self.s_care, self.s_promo,
+            self.s_appointment, self.s_appt_line, self.s_appt_event, self.s_reminder_done,
+            self.s_counter, self.s_audit,
         ]
 
     def _flush_full(self) -> None:
@@ -253,7 +270,7 @@ class _Builder(_People, _History, _Day, _Loyalty):
             if not _is_regular(k, n) and rand() < 0.005 and k not in today_customers:
                 last = self.st[k << 3]
                 self.deleted[k] = max(last + 1, min(now_t - 1, last + 30 * 1440))
-        self._showcase_packages()
+        self.bring_in()  # the paper book typed in this afternoon (books.py)
         self.write_day()  # today's book and the bookings ahead (day.py)
         self.loyalty()  # the tiers, the showcase of the loyalty rules (loyalty.py)
         self._customers()
@@ -280,43 +297,6 @@ class _Builder(_People, _History, _Day, _Loyalty):
         self.progress("write", 0.9)
         self.sink.close(self.shapes)
         self.sink.counts["appointments today"] = self.appointments_today
-
-    def _showcase_packages(self) -> None:
-        """Legacy packages typed in from the paper book this morning: one of each kind and
-        status, whatever the random history gave (the worked examples of the issue)."""
-        cal = self.cal
-        today = self.today_i
-        # (customer, name, kind, price, sessions, used, bought days ago, expires in, freeze)
-        specs = [
-            (0, "Gói 10 buổi chăm sóc da (sổ cũ)", "count", 5_980_000, 10, 2, 150, 10, False),
-            (1, "Tặng 8 buổi gội đầu (sổ cũ)", "gift", 0, 8, 4, 30, 60, False),
-            (2, "Thẻ năm chăm sóc tóc (sổ cũ)", "time", 1_980_000, 0, 0, 100, 265, False),
-            (3, "Liệu trình 7 buổi massage (sổ cũ)", "count", 1_980_000, 7, 7, 200, 30, False),
-            (4, "Gói 10 lần gội đầu (sổ cũ)", "count", 1_000_000, 10, 3, 60, 50, True),
-        ]
-        events = self.s_event.rows
-        for i, (k, name, kind, price, total, used, ago, expires_in, freeze) in enumerate(specs):
-            if k >= self.n:
-                continue
-            self.counters["package"] += 1
-            pid = self.counters["package"]
-            stamp = cal.ts(self.now_t - 30 + i)
-            p = _Package(pid, k + 1, None, name, kind, price, today - ago, today + expires_in,
-                         total, None, stamp)
-            p.used = used
-            self.all_packages.append(p)
-            note = "Chuyển từ sổ giấy"
-            events.append((pid, stamp, "sell", total, 0, 0, "", cal.date(p.expires), note,
-                           MANAGER, 0, 0))
-            if used:
-                events.append((pid, stamp, "backfill", 0, used, 0, "", "", note, MANAGER, 0,
-                               0))
-            if freeze:
-                old = p.expires
-                p.expires, p.frozen_from, p.frozen_until = rules.freeze(expires_on=old,
-                                                                        today=today, days=30)
-                events.append((pid, stamp, "freeze", 0, 0, 0, cal.date(old),
-                               cal.date(p.expires), "Khách về quê một tháng", MANAGER, 0, 0))
 
     def _packages_and_promotions(self) -> None:
         date_of = self.cal.date

@@ -287,6 +287,39 @@ TICKETS = (
     ("waiting", "Tặng điểm sinh nhật bị sót", "sinh nhật", ((500, False, ""),)),
     ("cancelled", "Trừ điểm nhập trùng", "sửa lỗi", ((-200, False, "Nhập trùng hoá đơn"),)),
 )
+# Vouchers (phiếu quà tặng, books.py): after about one visit in two hundred the manager
+# gives the customer one by hand, with a reason: (value in VND, reason).
+VOUCHER_GIFTS = ((100_000, "Phiếu quà tặng sinh nhật"),
+                 (50_000, "Xin lỗi vì để khách chờ lâu"),
+                 (200_000, "Cảm ơn khách giới thiệu bạn bè"),
+                 (300_000, "Phiếu quà tặng khách thân thiết cuối năm"))
+VOUCHER_PAYS = 0.3  # a visit of a customer holding vouchers pays with them
+# Products left at the salon (books.py): a product that can be left (the catalogue's
+# can_leave), when sold, is left this often; at a later visit what the customer has to
+# collect is handed over this often, now and then one of two.
+LEFT_AT_SALON = 0.25
+HANDED_OVER = 0.85
+HANDOVER_NOTES = ("", "", "Khách lấy khi quay lại", "Người nhà lấy giúp")
+# The paper book typed in this afternoon (back-fills, books.py). Packages: (customer,
+# name, kind, price, sessions, used, bought days ago, expires in, plan (index in PLANS or
+# None), frozen for 30 days).
+PAPER_BOOK = "Chuyển từ sổ giấy"
+PAPER_PACKAGES = (
+    (0, "Gói 10 buổi chăm sóc da (sổ cũ)", "count", 5_980_000, 10, 2, 150, 10, None, False),
+    (1, "Tặng 8 buổi gội đầu (sổ cũ)", "gift", 0, 8, 4, 30, 60, None, False),
+    (2, "Thẻ năm chăm sóc tóc (sổ cũ)", "time", 1_980_000, 0, 0, 100, 265, None, False),
+    (3, "Liệu trình 7 buổi massage (sổ cũ)", "count", 1_980_000, 7, 7, 200, 30, None, False),
+    (4, "Gói 10 lần gội đầu (sổ cũ)", "count", 1_000_000, 10, 3, 60, 50, 0, True),
+)
+FROZEN_NOTE = "Khách về quê một tháng"
+# The rest of the paper book: a product paid and left (customer, product index, quantity,
+# paid); a General card's balance (paid, left) typed with a zero too many, reversed and
+# typed again; points and vouchers. The customers are the showcase's (5 is at the cashier).
+PAPER_PRODUCT = (5, 0, 2, 360_000)
+PAPER_CARD = (6, 5_000_000, 3_250_000)
+MISTYPED = "Gõ thừa một số 0: số dư đúng là 3.250.000 ₫"
+PAPER_POINTS = 1_500
+PAPER_VOUCHERS = 300_000
 # Why a member is excluded from the loyalty programme (every excluded member has one).
 EXCLUDED_REASONS = ("Khách yêu cầu không tham gia tích điểm",
                     "Nhân viên salon: không tích điểm",

@@ -3,8 +3,10 @@
 Every visit and desk event of every customer is one integer key (time, type,
 customer), sorted once (:meth:`_History.visits`); :meth:`_History.simulate`
 replays them, writing each visit's invoice, lines, payments, ledger entries and
-package events as the checkout would. It is one long loop on purpose: it runs
-about a million times, so per-customer figures live in one typed array (one
+package events as the checkout would, and the books of ``books.py`` it touches
+(vouchers given after a visit and paid with at a later one, a refund giving them back;
+products left at the salon and handed over at a later visit). It is one long loop on
+purpose: it runs about a million times, so per-customer figures live in one typed array (one
 cache line per customer), rows are plain tuples and the store's rules
 (``store/rules.py``) are called where they cost little (per invoice, not per
 row) or computed once beforehand.
@@ -29,7 +31,9 @@ from salontui.store.demo.catalog_data import (
     CLOSE_LOCAL,
     FORMER_TECHNICIAN,
     GIFT_PLANS,
+    HANDED_OVER,
     HISTORY_DAYS,
+    LEFT_AT_SALON,
     MANAGER,
     METHODS,
     OPEN_LOCAL,
@@ -39,6 +43,7 @@ from salontui.store.demo.catalog_data import (
     SHOWCASE,
     SUB_CARD,
     TOPUPS,
+    VOUCHER_PAYS,
     _is_regular,
     _weighted_table,
 )
@@ -53,6 +58,9 @@ _KEY_BITS = 21  # customer index bits in a sort key (2**21 > MAX_CUSTOMERS)
 # less what points or a waiver paid (never below 0), less what a refund gave back.
 _LAST, _DEBT, _GENERAL, _SUB, _PTS, _SPEND, _ACTIVE, _FLAGS = range(8)
 _FIELDS = 8
+# Bits of _FLAGS: 1 has packages, 2 has promotions given; VOUCHERS holds vouchers, HELD
+# has products to collect (books.py keeps how much: ``vouchers``, ``held_of``).
+VOUCHERS, HELD = 4, 8
 _TYPE_BITS = 2
 
 
@@ -168,6 +176,14 @@ class _History(_State):
             plan_terms.append((plan_row.name, plan_row.package_kind, plan_row.sessions,
                                plan_row.price, validity))
         products = [(item.name, item.id, item.price) for item in office.products]
+        can_leave = [item.can_leave for item in office.products]  # may be left at the salon
+        # Vouchers and products left at the salon (books.py) draw from a stream of their own.
+        books = self.books_rng.random
+        self.vouchers: dict[int, int] = {}  # customer index: vouchers held (flag VOUCHERS)
+        vouchers = self.vouchers
+        self.held_of: dict[int, dict[int, list]] = {}  # … products to collect (flag HELD)
+        self.held_id = 0
+        refund_vouchers = True  # the first sale paid with vouchers that can be is refunded
         service_table, plan_table = self.service_table, self.plan_table
         line_rows = self.s_line.rows
         invoice_rows = self.s_invoice.rows
@@ -203,7 +219,8 @@ class _History(_State):
         type_table = _weighted_table([t[-1] for t in CARD_TYPES], 1024)
         card_types = office.card_types
         type_draw = self.office_rng.random
-        card_names = [""]  # per card id, as card_bal: its name, its type's bonus rule
+        card_names = [""]  # per card id, as card_bal: its name, its type, its bonus rule
+        card_type_ids = [0]
         card_rule: list[tuple[int | None, int | None] | None] = [None]  # (None: no type)
         card_pays_discounted = bytearray(b"\x01")  # per card: may pay a discounted sale
         office_audit = self.office_audit
@@ -329,6 +346,8 @@ class _History(_State):
             elif day < half_day and (bits >> 7) & 7 == 0:
                 tech = staff[FORMER_TECHNICIAN]
             manager = staff[MANAGER]
+            if st[b + _FLAGS] & 8 and books() < HANDED_OVER:  # (HELD) collected now
+                self.hand_over(k, stamp, cashier)
             sales = subtotal = 0
             simple = True  # only services and products: may be refunded below
             mine: list[tuple] = []  # this invoice's service and product lines
@@ -392,7 +411,7 @@ class _History(_State):
                     p.used += 1
                     line_id += 1
                     line_rows.append((line_id, inv_id, "redeem", 0, p.id, 0, p.name, 1, 0, 0, 0, 0,
-                                      tech, 0))
+                                      tech, 0, True))
                     event_rows.append((p.id, stamp, "redeem", 0, 1, value, "", "", "",
                                        cashier, tech, inv_id))
                     simple = False
@@ -406,7 +425,7 @@ class _History(_State):
                         name, item, price, amount = service_lines[pick]
                         line_id += 1
                         row = (line_id, inv_id, "service", item, 0, 0, name, 1, price, 0,
-                               amount, 0, tech, 0)
+                               amount, 0, tech, 0, True)
                         line_rows.append(row)
                         mine.append(row)
                         sales += amount
@@ -415,7 +434,7 @@ class _History(_State):
                         service_table[int(rand() * n_service)]]
                     line_id += 1
                     row = (line_id, inv_id, "service", item, 0, 0, name, 1, price, 0, amount, 0,
-                           tech, 0)
+                           tech, 0, True)
                     line_rows.append(row)
                     mine.append(row)
                     sales += amount
@@ -426,11 +445,15 @@ class _History(_State):
                     disc = (price * qty // 10_000) * 1000 if (bits >> 25) & 15 == 0 else 0
                     amount = rules.line_amount(quantity=qty, unit_price=price, discount=disc)
                     line_id += 1
+                    left = can_leave[pi] and books() < LEFT_AT_SALON  # left at the salon
                     row = (line_id, inv_id, "product", item, 0, 0, name, qty, price, disc,
-                           amount, 0, cashier, 0)
+                           amount, 0, cashier, 0, not left)
                     line_rows.append(row)
                     mine.append(row)
                     sales += amount
+                    if left:
+                        self.hold_sold(k, line_id, item, name, qty, amount, stamp, cashier)
+                        simple = False
                 r = rand()
                 if r < 0.075 or (k == 0 and plist is None):  # a package sold (or a gift)
                     has_one = plist is not None and any(q.status(day) == "in_use" for q in plist)
@@ -455,7 +478,7 @@ class _History(_State):
                             st[b + _FLAGS] |= 1
                         plist.append(p)
                         line_rows.append((line_id, inv_id, "package", plan_ids[plan], package_id,
-                                          0, pname, 1, price, 0, price, 0, tech, 0))
+                                          0, pname, 1, price, 0, price, 0, tech, 0, True))
                         event_rows.append((package_id, stamp, "sell", sessions, 0, 0, "",
                                            dates[p.expires], "", cashier, 0, inv_id))
                         sales += price
@@ -477,6 +500,7 @@ class _History(_State):
                             card_name, type_id = kind.name, kind.id
                             rule, pays = (kind.bonus_pay, kind.bonus_get), kind.discounts_apply
                         card_names.append(card_name)
+                        card_type_ids.append(type_id)
                         card_rule.append(rule)
                         card_pays_discounted.append(pays)
                         card_rows.append((card_id, cid, card_name, stamp, type_id))
@@ -489,7 +513,7 @@ class _History(_State):
                     description = f"Nạp thẻ {card_names[card]}"
                     line_id += 1
                     line_rows.append((line_id, inv_id, "topup", 0, 0, card, description, 1, amount,
-                                      0, amount, credit, 0, 0))
+                                      0, amount, credit, 0, 0, True))
                     ledger_rows.append((cid, "value", card, stamp, credit, "topup", description,
                                         "invoice", inv_id, cashier))
                     card_bal[card] += credit
@@ -501,7 +525,7 @@ class _History(_State):
                 repaid = owed if rand() < 0.7 or owed < 2000 else (owed // 2000) * 1000
                 line_id += 1
                 line_rows.append((line_id, inv_id, "repay", 0, 0, 0, "Trả nợ", 1, repaid, 0,
-                                  repaid, 0, 0, 0))
+                                  repaid, 0, 0, 0, True))
                 ledger_rows.append((cid, "debt", 0, stamp, -repaid, "repay", code, "invoice",
                                     inv_id, cashier))
                 st[b + _DEBT] = rules.debt_after(owed=owed, repaid=repaid)
@@ -546,6 +570,16 @@ class _History(_State):
                         card_bal[card] -= amount
                         due -= amount
                         simple = False
+            paid_vouchers = 0  # (VOUCHERS) part of a sale paid with vouchers the customer holds
+            if (due > 0 and st[b + _FLAGS] & 4 and not topped and not repaid
+                    and books() < VOUCHER_PAYS):
+                paid_vouchers = min(vouchers[k], due)
+                pay_rows.append((inv_id, "voucher", paid_vouchers, 0, 0))
+                ledger_rows.append((cid, "voucher", 0, stamp, -paid_vouchers, "pay", code,
+                                    "invoice", inv_id, cashier))
+                self.add_vouchers(k, -paid_vouchers)
+                due -= paid_vouchers
+                not_money += paid_vouchers
             if due > 0 and member and r < 0.25 and st[b + _PTS] >= 300:
                 spent = min(st[b + _PTS], rules.points_for_amount(due, point_value=POINT_VALUE))
                 if spent > 0:
@@ -599,8 +633,10 @@ class _History(_State):
                     callbacks_from <= day <= callbacks_to and self.callbacks_made < 6)):
                 care_id = book_visit(k, t, day, br, tech, cashier, inv_id, code, mine,
                                      redeemed, r, care_id)
-            # now and then a sale is refunded the same day, at the same branch
-            elif r > 0.996 and simple and not promo_used and mine:
+            # now and then a sale is refunded the same day, at the same branch (and the
+            # first one that vouchers paid part of, to show them given back)
+            elif ((r > 0.996 or (paid_vouchers and refund_vouchers)) and simple
+                  and not promo_used and mine):
                 rt = t + 10 + int(rand() * 50)
                 rstamp = cal.ts(rt)
                 inv_id += 1
@@ -609,8 +645,9 @@ class _History(_State):
                 for row in mine:
                     line_id += 1
                     line_rows.append((line_id, inv_id, row[2], row[3], 0, 0, row[6],
-                                      -row[7], row[8], -row[9], -row[10], 0, row[12], row[0]))
-                for paid in pay_rows[-2:]:
+                                      -row[7], row[8], -row[9], -row[10], 0, row[12], row[0],
+                                      True))
+                for paid in pay_rows[-3:]:
                     if paid[0] == inv_id - 1:
                         pay_rows.append((inv_id, paid[1], -paid[2], 0, 0))
                 if earned:
@@ -621,15 +658,23 @@ class _History(_State):
                         ledger_rows.append((cid, "points", 0, rstamp, -back, "unearn",
                                             f"{rcode} refund", "invoice", inv_id, manager))
                         st[b + _PTS] -= back
+                if paid_vouchers:  # what vouchers paid goes back to them
+                    ledger_rows.append((cid, "voucher", 0, rstamp, paid_vouchers, "refund",
+                                        f"{rcode} refund", "invoice", inv_id, manager))
+                    self.add_vouchers(k, paid_vouchers)
+                    refund_vouchers = False
                 invoice_rows.append((inv_id, rcode, cid, rstamp, "refund", -subtotal, -discount,
                                      -total, manager, inv_id - 1,
                                      REFUND_REASONS[int(rand() * len(REFUND_REASONS))], 0, br))
                 if rank_from <= rt <= rank_at:
-                    st[b + _SPEND] -= total
+                    st[b + _SPEND] -= total - paid_vouchers
                 if rt > st[b]:
                     st[b] = rt
+            if 0.991 < r <= 0.996 and not repay_only:  # a voucher given after the visit
+                self.give_vouchers(k, stamp, manager)
         self.counters = {"invoice": inv_id, "line": line_id, "card": card_id, "care": care_id,
                          "promotion": promo_id, "package": package_id}
         self.invoice_seq = seq  # per branch: how many invoice codes it gave
         self.card_bal = card_bal
+        self.card_names, self.card_type_ids = card_names, card_type_ids
         self.progress("history", 0.85)

@@ -1,9 +1,10 @@
 """What the builder's parts share through ``self``, declared once for the type checker.
 
-:class:`salontui.store.demo.build._Builder` mixes in ``_People`` (people.py) and
-``_History`` (history.py); their methods read the random stream, calendar, shapes
-and per-customer figures that the builder's ``__init__`` and the earlier steps set.
-Both parts derive from :class:`_State`, which only annotates those attributes (it
+:class:`salontui.store.demo.build._Builder` mixes in ``_People`` (people.py),
+``_History`` (history.py), ``_Day`` (day.py), ``_Loyalty`` (loyalty.py) and ``_Books``
+(books.py); their methods read the random stream, calendar, shapes and per-customer
+figures that the builder's ``__init__`` and the earlier steps set. Every part derives
+from :class:`_State`, which only annotates those attributes (it
 sets nothing: the builder still makes every one of them).
 """
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
     from salontui.store.demo.calendar import _Calendar
     from salontui.store.demo.day import _Visit
+    from salontui.store.demo.history import _Package
     from salontui.store.demo.office import BackOffice, Program
     from salontui.store.demo.sinks import _CopySink, _CoreSink, _Shape, _SqliteSink
 
@@ -70,6 +72,8 @@ class _State:
     s_customer_phone: _Shape
     s_ticket: _Shape
     s_ticket_line: _Shape
+    s_backfill: _Shape
+    s_held: _Shape
     shapes: list[_Shape]
     # The salon (people.py's salon): the back office as its functions made it, weighted
     # lookup tables, the programmes; the back office's audit rows not written yet (the
@@ -118,6 +122,16 @@ class _State:
     deleted: dict[int, int]
     st: array[int]
     invoice_seq: list[int]
+    all_packages: list[_Package]  # every package, by id (written at the end)
+    card_bal: list[int]  # per card id (history.py): its balance, name and type (0: none)
+    card_names: list[str]
+    card_type_ids: list[int]
+    # The books (books.py): their stream; per customer the vouchers held and the products
+    # to collect ({item: [description, quantity, value]}); the last held row's id.
+    books_rng: random.Random
+    vouchers: dict[int, int]
+    held_of: dict[int, dict[int, list]]
+    held_id: int
     # Loyalty (loyalty.py): when the customers are ranked (minutes) and the first minute of
     # their ranking period; per customer the tier (index in office.tiers), holds, phones
     # changed.
@@ -135,6 +149,17 @@ class _State:
         def _audit_until(self, stamp: str) -> None: ...
 
         def tier_columns(self, k: int) -> tuple[str, int, str, str]: ...
+
+        def _entry_id(self) -> int: ...
+
+        def add_vouchers(self, k: int, amount: int) -> None: ...
+
+        def give_vouchers(self, k: int, stamp: str, staff: int) -> None: ...
+
+        def hold_sold(self, k: int, line_id: int, item: int, description: str, quantity: int,
+                      amount: int, stamp: str, staff: int) -> None: ...
+
+        def hand_over(self, k: int, stamp: str, staff: int) -> None: ...
 
         def on_duty(self) -> list[list[list[int]]]: ...
 
