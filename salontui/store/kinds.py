@@ -171,6 +171,11 @@ LEDGER_ENTRY_KIND_LABELS = {
     LedgerEntryKind.BACKFILL: N_("Back-filled"), LedgerEntryKind.REVERSE: N_("Back-fill reversed"),
 }
 
+# The Vouchers tab: a voucher spent at the checkout is no card paying.
+VOUCHER_ENTRY_KIND_LABELS = {
+    **LEDGER_ENTRY_KIND_LABELS, LedgerEntryKind.PAY: N_("Paid with vouchers"),
+}
+
 
 class PackageKind(StrEnum):
     COUNT = "count"  # a number of sessions

@@ -31,18 +31,48 @@ def to_collect_text(n: int) -> str:
 
 
 class HeaderCard(Static):
-    """Up to four lines about the customer; updated in place after every change."""
+    """A few lines about the customer; updated in place after every change, and laid out
+    again when the terminal's width changes (a balance moves to the next line rather than
+    be cut)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(_("Loading…"), id=id)
         self.summary = None
+        self.formatter = None
 
     def show(self, summary, fmt) -> None:
-        self.summary = summary
-        self.update(card_content(summary, fmt))
+        self.summary, self.formatter = summary, fmt
+        self.update(card_content(summary, fmt, width=self.text_width()))
+
+    def text_width(self) -> int | None:
+        """The columns a line has (None before the first layout: nothing is wrapped)."""
+        width = self.content_region.width
+        return width if width > 0 else None
+
+    def on_resize(self) -> None:
+        if self.summary is not None:
+            self.update(card_content(self.summary, self.formatter, width=self.text_width()))
 
 
-def card_content(s, fmt) -> Content:
+def fit(parts: list[Content], width: int | None, separator: str = " · ") -> list[Content]:
+    """``parts`` joined by ``separator`` on as few lines as fit in ``width`` columns, a part
+    never split (a card's name and its balance stay together); one line when ``width`` is
+    None."""
+    if width is None:
+        return [Content(separator).join(parts)]
+    lines: list[list[Content]] = [[]]
+    used = 0
+    for part in parts:
+        need = part.cell_length + (len(separator) if lines[-1] else 0)
+        if lines[-1] and used + need > width:
+            lines.append([])
+            used, need = 0, part.cell_length
+        lines[-1].append(part)
+        used += need
+    return [Content(separator).join(line) for line in lines]
+
+
+def card_content(s, fmt, *, width: int | None = None) -> Content:
     line1 = Content.from_markup("[b]$code[/b]  [b]$name[/b]  $phone  ·  $tier",
                                 code=s.code, name=s.name, phone=fmt.phone(s.phone),
                                 tier=tier_label(s.tier))
@@ -70,18 +100,19 @@ def card_content(s, fmt) -> Content:
     if vouchers:
         parts.append(Content.from_markup(_("Vouchers") + " [b]$amount[/b]",
                                          amount=fmt.money(vouchers)))
-    line2 = Content(" · ").join(parts)
+    balances = fit(parts, width)
 
-    line3 = Content.from_markup(_("Spent") + " [b]$spent[/b] · " + _("customer since") + " $since",
-                                spent=fmt.money(s.total_spend), since=fmt.date(s.created_at))
+    history = [Content.from_markup(_("Spent") + " [b]$spent[/b]",
+                                   spent=fmt.money(s.total_spend)),
+               Content.from_markup(_("customer since") + " $since", since=fmt.date(s.created_at))]
     to_collect = getattr(s, "to_collect", 0)
     if to_collect:
-        line3 = Content.from_markup("[b $warning]$label[/] · ", label=to_collect_text(
-            to_collect)) + line3
+        history.insert(0, Content.from_markup("[b $warning]$label[/]",
+                                              label=to_collect_text(to_collect)))
     if s.birthday:
-        line3 += Content.from_markup(" · " + _("birthday") + " $b", b=fmt.date(s.birthday))
+        history.append(Content.from_markup(_("birthday") + " $b", b=fmt.date(s.birthday)))
 
-    lines = [line1, line2, line3]
+    lines = [line1, *balances, *fit(history, width)]
     if excluded:  # obvious in reverse video, with the reason (store/loyalty/members.py)
         reason = getattr(s, "member_reason", "")
         label = _("Excluded: {reason}").format(reason=reason) if reason else _("Excluded")

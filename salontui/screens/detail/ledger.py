@@ -3,6 +3,7 @@ first, with the balance after each), paged; the Debt, Points and Vouchers tabs a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from rich.text import Text
@@ -10,7 +11,7 @@ from rich.text import Text
 from salontui.i18n import _
 from salontui.screens.detail.tab import Bar, DetailTab, page_size, paged
 from salontui.screens.dialogs.labels import stored_label
-from salontui.store.kinds import LEDGER_ENTRY_KIND_LABELS
+from salontui.store.kinds import BACKFILL_REASON, LEDGER_ENTRY_KIND_LABELS, LedgerEntryKind
 from salontui.widgets.tables import Col, DeskTable
 
 
@@ -24,16 +25,19 @@ class LedgerTab(DetailTab):
 
     is_paged = True
     account: ClassVar[str] = ""
+    # What each kind of entry is called on this tab.
+    kind_labels: ClassVar[Mapping[LedgerEntryKind, str]] = LEDGER_ENTRY_KIND_LABELS
 
     def widgets(self) -> list:
         return [
             Bar(id=f"{self.tab_id}-bar"),
             DeskTable([
                 Col("time", _("Date"), 16),
-                Col("content", _("Content"), None, min_width=10),
+                # At 80 columns what an entry was matters more than who typed it.
+                Col("content", _("Content"), None, min_width=28, prose=True),
                 Col("change", _("+/−"), 12, justify="right"),
                 Col("balance", _("Balance"), 12, justify="right"),
-                Col("by", _("By"), 12, grow=1, max_width=20),
+                Col("by", _("By"), 12, grow=1, max_width=20, drop=1),
             ], id=f"{self.tab_id}-table"),
         ]
 
@@ -66,8 +70,11 @@ class LedgerTab(DetailTab):
         rows = self.rows
         table_rows = []
         for e in rows:
-            kind = stored_label(LEDGER_ENTRY_KIND_LABELS, e.kind)
-            content = f"{kind}: {e.reason}" if e.reason else kind
+            kind = stored_label(self.kind_labels, e.kind)
+            # A back-fill typed at the desk says so by its kind; an import names its file.
+            said = e.reason and not (e.kind == LedgerEntryKind.BACKFILL
+                                     and e.reason == BACKFILL_REASON)
+            content = f"{kind}: {e.reason}" if said else kind
             table_rows.append((e.id, [
                 fmt.datetime(e.created_at), content, signed(show(e.amount), e.amount),
                 show(e.balance_after), e.operator_name or "",

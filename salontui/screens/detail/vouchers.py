@@ -10,11 +10,13 @@ from salontui.i18n import N_, _
 from salontui.keymap import key_of
 from salontui.screens.commands import Command, binding_commands
 from salontui.screens.detail.ledger import LedgerTab
+from salontui.store.kinds import VOUCHER_ENTRY_KIND_LABELS
 
 
 class VouchersTab(LedgerTab):
     tab_id = "vouchers"
     account = "voucher"
+    kind_labels = VOUCHER_ENTRY_KIND_LABELS
     title = N_("Vouchers")
     KEYS = (Binding("a", "adjust_vouchers", _("Adjust vouchers"),
                     id="detail.vouchers.adjust"),)
