@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import datetime
+from pathlib import Path
 
 import pytest
+from sqlalchemy import make_url
 
 from salontui import i18n
 from salontui.store import clock
 from salontui.store.db import make_engine, read_session, write_session
-from salontui.store.schema import upgrade
+from salontui.store.schema import ensure_current, upgrade
 from salontui.store.staff import create_staff
 
 # Tests read the English text whatever the machine's LANG; before any screen is imported
@@ -105,10 +108,26 @@ def db_url(request, engine_name, tmp_path):
     server.drop_database(url)
 
 
-@pytest.fixture
-def engine(db_url):
-    eng = make_engine(db_url)
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A SQLite file the real migrations built, once per test process: each test's database
+    starts as a copy of it (2 ms) rather than running the migrations again (80 ms, over a
+    thousand tests)."""
+    path = tmp_path_factory.mktemp("template") / "salon.db"
+    eng = make_engine(f"sqlite:///{path}")
     upgrade(eng)
+    eng.dispose()  # the last connection closed: the file holds everything, no WAL beside it
+    return path
+
+
+@pytest.fixture
+def engine(request, db_url, engine_name):
+    if engine_name == "sqlite":
+        target = Path(make_url(db_url).database or "")
+        if not target.exists():  # a test that made its own database upgrades it below
+            shutil.copyfile(request.getfixturevalue("sqlite_template"), target)
+    eng = make_engine(db_url)
+    ensure_current(eng)  # (a copy of the migrated template is current already)
     yield eng
     eng.dispose()
 

@@ -13,17 +13,31 @@ from salontui.store.db import write_session
 SIZE = (80, 24)
 
 
+async def workers_done(app) -> None:
+    """Wait for the app's workers. A read superseded by a newer one of its group (an
+    exclusive worker: the board read again by a live refresh) is cancelled, which is the
+    desk working as meant, not a failure: wait on for the others."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(20):
+        try:
+            await app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            continue
+
+
 async def settle(pilot, rounds: int = 6) -> None:
     """Let thread workers finish and their answers be handled; an answer may start another
     call, so go on while the app still waits for store answers (``app.pending_calls``)."""
     app = pilot.app
     await pilot.pause()
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
     for _ in range(rounds):
         if not getattr(app, "pending_calls", 0):
             return
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
 
 
