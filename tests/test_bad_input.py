@@ -21,6 +21,7 @@ from sqlalchemy import text
 from salontui.formatting import parse_date
 from salontui.screens.dialogs.base import parse_count
 from salontui.store import care, catalog, customers, ledger, packages, promotions
+from salontui.store.admin import permissions, pins
 from salontui.store.books import held_products, vouchers
 from salontui.store.books.backfill import BackfillIn, apply_backfill
 from salontui.store.books.backfill_reverse import reverse_backfill
@@ -352,6 +353,9 @@ def store_calls(d) -> list[tuple[str, object, dict]]:
         ("hand_over", held_products.hand_over,
          who | {"customer_id": d["customer"], "item_id": d["product"], "quantity": 1,
                 "note": "lấy 1 chai"}),
+        ("set_pin", pins.set_pin, who | {"target_id": d["staff"], "pin": "2468"}),
+        ("set_permission", permissions.set_permission,
+         who | {"role": "receptionist", "permission": "export", "allowed": True}),
         ("adjust_card", ledger.adjust_card,
          who | {"customer_id": d["customer"], "card_name": "General", "amount": 1000,
                 "reason": "nạp"}),

@@ -31,6 +31,7 @@ LABELS = {
     kinds.ProgramScope: (kinds.PROGRAM_SCOPE_LABELS,),
     kinds.BackfillKind: (kinds.BACKFILL_KIND_LABELS,),
     kinds.HeldProductKind: (kinds.HELD_PRODUCT_KIND_LABELS,),
+    kinds.Permission: (kinds.PERMISSION_LABELS,),
 }
 # Said by leaving it out (the header card names only an unusual state).
 SILENT = {kinds.MemberState.ACTIVE}
@@ -58,6 +59,9 @@ STORED = {
     kinds.BackfillKind: ["value", "package", "gift", "product", "points", "voucher", "debt",
                          "spend"],
     kinds.HeldProductKind: ["sale", "backfill", "handover", "refund", "reverse", "merge"],
+    kinds.Permission: ["refund", "delete_customer", "merge_customers", "adjust_points",
+                       "adjust_packages", "adjust_balances", "price_discount", "waive",
+                       "day_close", "apply_tickets", "export", "settings", "staff"],
 }
 
 

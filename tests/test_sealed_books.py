@@ -102,8 +102,8 @@ def test_a_hash_covers_every_column_and_its_place():
     from datetime import datetime
 
     audit = chain.columns("audit_log")
-    assert audit == ("id", "action", "after", "before", "created_at", "entity", "entity_id",
-                     "staff_id")
-    typed = (1, "x", None, None, datetime(2026, 11, 20, 3, 0), "y", None, 1)
-    stored = (1, "x", None, None, "2026-11-20 03:00:00.000000", "y", None, 1)
+    assert audit == ("id", "action", "after", "approved_by", "before", "created_at", "entity",
+                     "entity_id", "staff_id")
+    typed = (1, "x", None, None, None, datetime(2026, 11, 20, 3, 0), "y", None, 1)
+    stored = (1, "x", None, None, None, "2026-11-20 03:00:00.000000", "y", None, 1)
     assert chain.link(chain.GENESIS, audit, typed) == chain.link(chain.GENESIS, audit, stored)

@@ -53,8 +53,10 @@ def record(
     entity_id: int | None,
     before: Any = None,
     after: Any = None,
+    approved_by: int | None = None,
 ) -> AuditLog:
-    """Add the audit row for a write, in the caller's transaction."""
+    """Add the audit row for a write, in the caller's transaction; ``approved_by``: the
+    manager whose PIN let ``staff_id`` do it (store/admin/permissions.py)."""
     row = AuditLog(
         created_at=clock.now(),
         staff_id=staff_id,
@@ -63,6 +65,7 @@ def record(
         entity_id=entity_id,
         before=_dumps(before),
         after=_dumps(after),
+        approved_by=approved_by,
     )
     session.add(row)
     return row

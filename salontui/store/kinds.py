@@ -273,6 +273,38 @@ STAFF_ROLE_LABELS = {
 }
 
 
+class Permission(StrEnum):
+    """An action the owner's table (``role_permission``) allows a role or not; an owner may
+    do all of them. What is not here any signed-in staff member may do."""
+
+    REFUND = "refund"
+    DELETE_CUSTOMER = "delete_customer"
+    MERGE_CUSTOMERS = "merge_customers"
+    ADJUST_POINTS = "adjust_points"
+    ADJUST_PACKAGES = "adjust_packages"
+    ADJUST_BALANCES = "adjust_balances"  # stored value, vouchers, debt by hand; back-fills
+    PRICE_DISCOUNT = "price_discount"  # a price changed, or a discount beyond the limit
+    WAIVE = "waive"
+    DAY_CLOSE = "day_close"
+    APPLY_TICKETS = "apply_tickets"
+    EXPORT = "export"
+    SETTINGS = "settings"
+    STAFF = "staff"
+
+
+PERMISSION_LABELS = {
+    Permission.REFUND: N_("Refund"), Permission.DELETE_CUSTOMER: N_("Delete a customer"),
+    Permission.MERGE_CUSTOMERS: N_("Merge customers"),
+    Permission.ADJUST_POINTS: N_("Adjust points"),
+    Permission.ADJUST_PACKAGES: N_("Adjust packages"),
+    Permission.ADJUST_BALANCES: N_("Adjust balances"),
+    Permission.PRICE_DISCOUNT: N_("Change a price or discount beyond the limit"),
+    Permission.WAIVE: N_("Waive"), Permission.DAY_CLOSE: N_("Day close"),
+    Permission.APPLY_TICKETS: N_("Apply adjustment tickets"), Permission.EXPORT: N_("Export"),
+    Permission.SETTINGS: N_("Settings"), Permission.STAFF: N_("Staff"),
+}
+
+
 class CareType(StrEnum):
     """The type of a care note (the care history)."""
 

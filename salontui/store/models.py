@@ -78,6 +78,9 @@ class SalonSettings(SQLModel, table=True):
     # stored value counts towards spend when paid or when spent (the default).
     tier_basis: str = Field(default="spend", max_length=8)  # spend / points
     tier_period_months: int = Field(default=12)
+    lock_minutes: int = Field(default=0)  # the desk locks after this many idle minutes (0: never)
+    # A price change or a discount beyond this percentage needs the price_discount permission.
+    discount_limit_percent: int = Field(default=10)
     topup_spend: str = Field(default="spent", max_length=8)  # paid / spent
 
 
@@ -121,6 +124,20 @@ class Staff(SQLModel, table=True):
     branch_id: int | None = Field(default=None, foreign_key="branch.id")  # None: every branch
     # Monday..Sunday, "1" a working day: who has a column in the appointment book.
     work_days: str = Field(default="0000000", max_length=7)
+    # "scrypt$n$r$p$salt$hash" (store/admin/pins.py); None: no PIN set yet.
+    pin_hash: str | None = Field(default=None, max_length=200)
+    pin_set_at: NaiveDatetime | None = None
+
+
+class RolePermission(SQLModel, table=True):
+    """The owner's table: whether a role may do one guarded action (kinds.Permission).
+    An owner may do everything and has no rows."""
+
+    __tablename__ = "role_permission"
+
+    role: str = Field(max_length=20, primary_key=True)
+    permission: str = Field(max_length=30, primary_key=True)
+    allowed: bool
 
 
 class Customer(SQLModel, table=True):
@@ -782,6 +799,8 @@ class AuditLog(SQLModel, table=True):
     before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     row_hash: bytes | None = Field(default=None, sa_column=Column(LargeBinary(16)))  # chain.py
+    # The manager whose PIN let a role do what it may not alone (None: no approval needed).
+    approved_by: int | None = Field(default=None, foreign_key="staff.id")
 
 
 APPEND_ONLY_TABLES = (

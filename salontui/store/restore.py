@@ -55,7 +55,7 @@ PG_ARCHIVE_MAGIC = b"PGDMP"
 # Rows a new database already holds after its migrations: a target holding nothing else
 # has no salon in it yet.
 SEEDED_TABLES = frozenset({"alembic_version", "salon_settings", "branch", "counter",
-                           "payment_method", "tier"})
+                           "payment_method", "tier", "role_permission"})
 # A salontui database has at least these (the first migration made them).
 SALONTUI_TABLES = ("alembic_version", "customer", "invoice")
 STAGING_SUFFIXES = ("", "-wal", "-shm", "-journal", "-writelock", "-writelock-queue")

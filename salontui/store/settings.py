@@ -36,6 +36,8 @@ class Settings:
     tier_basis: str = "spend"
     tier_period_months: int = 12
     topup_spend: str = "spent"
+    lock_minutes: int = 0  # the desk locks after this many idle minutes (0: never)
+    discount_limit_percent: int = 10  # beyond it, a discount needs the price_discount right
     new_member_active: bool = True
     points_services: bool = True
     points_products: bool = True

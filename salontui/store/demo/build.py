@@ -141,8 +141,10 @@ class _Builder(_People, _History, _Day, _Loyalty, _Books):
         self.s_branch = S("branch", ("id", "code", "name", "address", "phone",
                                      "receipt_header", "invoice_prefix", "active",
                                      "created_at"))
+        # No PIN yet: the owner sets them (a demo signs in by name).
         self.s_staff = S("staff", ("id", "name", "role", "active", "created_at", "branch_id",
-                                   "work_days"), nulls=("branch_id",))
+                                   "work_days"), fixed={"pin_hash": None, "pin_set_at": None},
+                         nulls=("branch_id",))
         self.s_staff_day = S("staff_day", ("staff_id", "day", "working", "note", "created_at",
                                            "created_by"))
         # The back office: every column as the store's functions wrote it (office.py).
@@ -240,7 +242,8 @@ class _Builder(_People, _History, _Day, _Loyalty, _Books):
                           nulls=("expires_on", "used_on", "invoice_id"))
         self.s_counter = S("counter", ("name", "value"))
         self.s_audit = S("audit_log", ("created_at", "staff_id", "action", "entity",
-                                       "entity_id", "before", "after"))
+                                       "entity_id", "before", "after"),
+                         fixed={"approved_by": None})  # nothing in the history needed one
         # Dependency order (what a database checking foreign keys at once needs).
         self.shapes = [
             self.s_settings, self.s_branch, self.s_staff, self.s_staff_day,

@@ -39,7 +39,7 @@ SETTINGS = {
     "points_services": True, "points_products": True, "points_packages": True,
     "points_topups": False, "points_rounding": "down", "points_expiry_days": None,
     "reminder_days": 14, "tier_basis": "spend", "tier_period_months": 12,
-    "topup_spend": "spent",
+    "topup_spend": "spent", "lock_minutes": 0, "discount_limit_percent": 10,
 }
 
 # (name, role, active); ids are 1.. in this order.
