@@ -89,6 +89,9 @@ class CustomerSearchScreen(StoreCalls, Screen[None]):
         Binding("f10", "customer_list", _("Members"), id="search.customer_list",
                 tooltip=_("The customer list: filters, member states, care over many"),
                 show=False),
+        # Not in the footer (no room at 80 columns): F1 and the palette list it.
+        Binding("f11", "audit", _("Changes"), id="search.audit",
+                tooltip=_("Who changed what, when: the audit log"), show=False),
         Binding("f12", "settings", _("Settings"), id="search.settings",
                 tooltip=_("The back office: catalogue, payment methods, card types…")),
         Binding("escape", "clear_search", _("Clear search"), id="search.clear", show=False),
@@ -333,6 +336,11 @@ class CustomerSearchScreen(StoreCalls, Screen[None]):
 
         self.app.push_screen(CustomerListScreen())
 
+    def action_audit(self) -> None:
+        from salontui.screens.audit import AuditScreen
+
+        self.app.push_screen(AuditScreen())
+
     def action_settings(self) -> None:
         from salontui.screens.settings import SettingsScreen
 
@@ -392,7 +400,8 @@ class CustomerSearchScreen(StoreCalls, Screen[None]):
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "restore_customer":
             return self.deleted
-        if action in ("checkout", "held_checkouts", "day_close", "find_invoice", "settings"):
+        if action in ("checkout", "held_checkouts", "day_close", "find_invoice", "settings",
+                      "audit"):
             return not self.deleted  # the deleted list is for restoring: its keys only
         return True
 
@@ -415,6 +424,8 @@ class CustomerSearchScreen(StoreCalls, Screen[None]):
                     _("Open an invoice by the code on its receipt")),
             Command("search.customer_list", _("Open the customer list"),
                     _("Filter customers; member states and care over many at once")),
+            Command("search.audit", _("Show the changes"),
+                    _("Who changed what, when: filter by staff, action, customer, dates")),
             Command("search.settings", _("Open settings"),
                     _("Catalogue, payment methods, card types, programmes, points, groups, "
                       "salon")),

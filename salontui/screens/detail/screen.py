@@ -763,6 +763,8 @@ class CustomerDetailScreen(StoreCalls, Screen):
             Command("detail.repay_debt", _("Repay debt"), _("A debt-repayment invoice")),
         ))
         entries += [entry for tab in self.tabs for entry in tab.late_commands()]
+        entries.append((_("Changes"), _("Who changed this customer, what and when"),
+                        self.show_changes))
         entries += binding_commands(self, (
             Command("detail.back", _("Go back to the search"), run=lambda: self.dismiss(None)),
             Command("detail.restore_customer", _("Restore customer"),
@@ -772,6 +774,15 @@ class CustomerDetailScreen(StoreCalls, Screen):
                     _("Delete this customer; restorable")),
         ))
         return entries
+
+    def show_changes(self) -> None:
+        """The audit log of this customer (its own rows and those naming it)."""
+        from salontui.screens.audit import AuditScreen
+
+        if self.customer_id is not None:
+            self.app.push_screen(AuditScreen(customer_id=self.customer_id,
+                                             customer_code=self.summary.code
+                                             if self.summary is not None else ""))
 
     def help_extra(self):
         return [
