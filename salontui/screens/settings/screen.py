@@ -29,6 +29,7 @@ from salontui.screens.settings.points import PointsSection
 from salontui.screens.settings.programmes import ProgrammesSection
 from salontui.screens.settings.salon import SalonSection
 from salontui.screens.settings.section import SettingsSection
+from salontui.screens.settings.staff import StaffSection
 from salontui.screens.settings.tiers import TiersSection
 from salontui.widgets.footer import DeskFooter
 from salontui.widgets.header import desk_header
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
 SECTIONS: tuple[type[SettingsSection], ...] = (
     CatalogueSection, MethodsSection, CardTypesSection, ProgrammesSection, PointsSection,
-    GroupsSection, SalonSection, CareCatalogueSection, TiersSection,
+    GroupsSection, SalonSection, CareCatalogueSection, TiersSection, StaffSection,
 )
 COMMON = ("add", "edit", "retire", "filter")
 
@@ -58,7 +59,8 @@ def settings_bindings(sections: Sequence[type[SettingsSection]]) -> list[Binding
                 tooltip=_("Retire the row, or bring it back")),
         Binding("slash", "filter", _("Filter"), id="settings.filter"),
         *own,
-        *(Binding(str(number), f"section('{section.section_id}')",
+        # The tenth section is on 0 (the key after 9 on the number row).
+        *(Binding(str(number % 10), f"section('{section.section_id}')",
                   _("Section: {name}").format(name=_(section.title)),
                   id=f"settings.section.{section.section_id}", show=False)
           for number, section in enumerate(sections, start=1)),
@@ -198,6 +200,11 @@ class SettingsScreen(StoreCalls, Screen):
         row = section.selected()
         job = section.toggle_job(row) if row is not None else None
         if job is None:
+            return
+        confirm = getattr(section, "confirm_toggle", None)  # a section that asks first
+        if confirm is not None:
+            confirm(row, lambda: self.ask(job, self.saved, write=True,
+                                          failed=section.show_error))
             return
         self.ask(job, self.saved, write=True, failed=section.show_error)
 

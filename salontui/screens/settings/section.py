@@ -67,7 +67,7 @@ class SettingsSection(StoreCalls, TabPane):
     KEYS: ClassVar[tuple[Binding, ...]] = ()
 
     def __init__(self, number: int) -> None:
-        super().__init__(f"{number} {_(self.title)}", id=self.section_id)
+        super().__init__(f"{number % 10} {_(self.title)}", id=self.section_id)
         self.number = number
         self.rows: list[Any] = []
         self.loaded = False
@@ -78,7 +78,7 @@ class SettingsSection(StoreCalls, TabPane):
 
     def label(self, narrow: bool) -> str:
         title = self.short_title if narrow and self.short_title else self.title
-        return f"{self.number} {_(title)}"
+        return f"{self.number % 10} {_(title)}"
 
     @property
     def settings_screen(self) -> SettingsScreen:

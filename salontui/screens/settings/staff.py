@@ -1,0 +1,185 @@
+"""StaffSection: who works at the salon, their role, whether they are active and whether
+their PIN is set; the dialogs that add or edit someone and set a PIN."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual.binding import Binding
+
+from salontui.i18n import N_, _
+from salontui.screens.commands import Command
+from salontui.screens.dialogs.base import FormDialog
+from salontui.screens.settings.section import SettingsSection
+from salontui.store.errors import ValidationError
+from salontui.store.kinds import STAFF_ROLE_LABELS, StaffRole
+from salontui.widgets.inputs import DeskInput, Field, RadioChoice
+from salontui.widgets.tables import Cell, Col
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from salontui.store.admin.staff_admin import StaffRow
+
+NAME_LENGTH = 120
+
+
+def role_label(role: str) -> str:
+    label = STAFF_ROLE_LABELS.get(role)  # type: ignore[call-overload]
+    return _(label) if label else role
+
+
+class StaffDialog(FormDialog):
+    """Add a staff member (``row`` None) or edit one's name and role."""
+
+    def __init__(self, row: StaffRow | None = None) -> None:
+        super().__init__()
+        self.row = row
+        self.title_text = _("Edit staff member") if row else _("New staff member")
+
+    def compose_body(self):
+        row = self.row
+        yield Field(_("Name"), DeskInput(row.name if row else "", id="name",
+                                         max_length=NAME_LENGTH), key="name", required=True)
+        yield Field(_("Role"), RadioChoice([(r.value, role_label(r)) for r in StaffRole],
+                                           value=row.role if row else StaffRole.RECEPTIONIST,
+                                           id="role"), key="role")
+
+    def prepare(self) -> Callable[[Session], Any]:
+        name, role = self.value("name"), self.value("role")
+        staff_id, row = self.staff_id, self.row
+
+        def save(session: Session) -> Any:
+            from salontui.store.admin.staff_admin import add_staff, update_staff
+
+            assert staff_id is not None
+            if row is None:
+                return add_staff(session, staff_id=staff_id, name=name, role=role)
+            return update_staff(session, staff_id=staff_id, target_id=row.id, name=name,
+                                role=role)
+
+        return save
+
+
+class PinDialog(FormDialog):
+    """Set a staff member's PIN: typed twice, masked; one's own also takes the current
+    one (once one is set)."""
+
+    def __init__(self, row: StaffRow, *, own: bool) -> None:
+        super().__init__()
+        self.row = row
+        self.own = own and row.has_pin
+        self.title_text = _("PIN of {name}").format(name=row.name)
+
+    def compose_body(self):
+        if self.own:
+            yield Field(_("Current PIN"), DeskInput(id="current-pin", password=True,
+                                                    max_length=8), key="current_pin")
+        yield Field(_("New PIN"), DeskInput(id="pin", password=True, max_length=8),
+                    key="pin", required=True, hint=_("4 to 8 digits"))
+        yield Field(_("Again"), DeskInput(id="again", password=True, max_length=8),
+                    key="again", required=True)
+
+    def prepare(self) -> Callable[[Session], Any]:
+        from salontui.store.admin.pins import check_pin_format
+
+        pin = check_pin_format(self.value("pin"))
+        if self.value("again") != pin:
+            raise ValidationError(_("The two PINs differ: type the same one twice."),
+                                  field="again")
+        current = self.value("current_pin") if self.own else None
+        staff_id, target_id = self.staff_id, self.row.id
+
+        def save(session: Session) -> Any:
+            from salontui.store.admin.pins import set_pin
+
+            assert staff_id is not None
+            set_pin(session, staff_id=staff_id, target_id=target_id, pin=pin,
+                    current_pin=current)
+            return target_id
+
+        return save
+
+
+class StaffSection(SettingsSection):
+    section_id = "staff"
+    title = N_("Staff")
+    add_name = N_("Add staff member")
+    edit_name = N_("Edit staff member")
+    toggle_name = N_("Deactivate or bring back staff member")
+    empty_text = N_("No staff yet: {key} adds someone")
+    KEYS = (Binding("p", "set_pin", _("PIN"), id="settings.staff.pin",
+                    tooltip=_("Set the staff member's PIN")),)
+
+    def columns(self) -> list[Col]:
+        return [Col("name", _("Name")), Col("role", _("Role"), 13),
+                Col("pin", _("PIN"), 10), Col("state", _("State"), 9)]
+
+    def reader(self) -> Callable[[Session], list[StaffRow]]:
+        def read(session: Session) -> list[StaffRow]:
+            from salontui.store.admin.staff_admin import list_staff_admin
+
+            return list_staff_admin(session)
+
+        return read
+
+    def cells(self, row: StaffRow) -> list:
+        return [row.name, role_label(row.role),
+                Cell(_("set"), "") if row.has_pin else Cell(_("no PIN"), "dim"),
+                Cell(_("inactive"), "dim") if not row.active else Cell("")]
+
+    def add_dialog(self) -> StaffDialog:
+        return StaffDialog()
+
+    def edit_dialog(self, row: StaffRow) -> StaffDialog:
+        return StaffDialog(row)
+
+    def confirm_toggle(self, row: StaffRow, go: Callable[[], None]) -> None:
+        """``x`` asks first: deactivating someone stops them signing in."""
+        from salontui.screens.dialogs.confirm import ConfirmDialog
+
+        if row.active:
+            question = _("Deactivate {name}? They can no longer sign in nor be chosen; "
+                         "what they did stays.").format(name=row.name)
+            title, label = _("Deactivate staff member"), _("Deactivate")
+        else:
+            question = _("Bring {name} back?").format(name=row.name)
+            title, label = _("Bring back staff member"), _("Bring back")
+        self.desk.push_screen(
+            ConfirmDialog(question, title=title, confirm_label=label, cancel_label=_("Cancel")),
+            callback=lambda yes: go() if yes else None)
+
+    def toggle_job(self, row: StaffRow) -> Callable[[Session], StaffRow]:
+        staff_id, target_id, active = self.desk.staff_id, row.id, not row.active
+
+        def toggle(session: Session) -> StaffRow:
+            from salontui.store.admin.staff_admin import set_staff_active
+
+            assert staff_id is not None
+            return set_staff_active(session, staff_id=staff_id, target_id=target_id,
+                                    active=active)
+
+        return toggle
+
+    def allows(self, action: str) -> bool:
+        if action == "set_pin":
+            row = self.selected()
+            return row is not None and row.active
+        return True
+
+    def action_set_pin(self) -> None:
+        row = self.selected()
+        if row is None or not row.active:
+            return
+        self.desk.push_screen(PinDialog(row, own=row.id == self.desk.staff_id),
+                              callback=self.pin_set)
+
+    def pin_set(self, value: Any) -> None:
+        if value is None:
+            return
+        self.desk.notify(_("The PIN is set."))
+        self.settings_screen.saved(value)
+
+    def commands(self) -> list[Command]:
+        return [Command("settings.staff.pin", _("Set a staff member's PIN"))]
