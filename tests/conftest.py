@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import make_url
+from textual import _wait
 
 from salontui import i18n
 from salontui.store import clock
@@ -26,6 +27,14 @@ os.environ["SALONTUI_KEYMAP"] = os.devnull
 os.environ["SALONTUI_BRANCH_FILE"] = os.devnull
 # The suite's desk tests start on the customer search; the Today board's ask for it.
 os.environ["SALONTUI_FIRST_SCREEN"] = "search"
+
+# The Pilot waits for "idle" in slices of textual._wait.SLEEP_GRANULARITY (20 ms): one per
+# pause, two per key pressed, so typing "200000" sat 240 ms doing nothing, and the desk's
+# tests spent most of their time so. Slices of 10 ms (idle still meaning under a twentieth
+# of the slice on the CPU) wait as meant; the tests wait for the desk's own work (workers,
+# store answers, callbacks after a refresh) with settle(), not on time.
+_wait.SLEEP_GRANULARITY = 0.01
+_wait.SLEEP_IDLE = _wait.SLEEP_GRANULARITY / 20
 
 
 def pytest_addoption(parser):

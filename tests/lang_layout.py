@@ -53,6 +53,11 @@ async def visit(db_url: str, customer_id: int, size: tuple[int, int]) -> dict[st
 
 
 def main() -> None:
+    from textual import _wait
+
+    # The Pilot's idle waits in 10 ms slices, as in the suite (tests/conftest.py).
+    _wait.SLEEP_GRANULARITY = 0.01
+    _wait.SLEEP_IDLE = _wait.SLEEP_GRANULARITY / 20
     db_url, customer_id = sys.argv[1], int(sys.argv[2])
     found: dict[str, list[str]] = {}
     for size in ((80, 24), (120, 40)):

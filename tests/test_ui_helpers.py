@@ -27,15 +27,34 @@ async def workers_done(app) -> None:
             continue
 
 
+def busy(app) -> bool:
+    """Whether the app still has work on its way: store answers not yet handled
+    (``app.pending_calls``), a worker running (one a callback started after the last
+    wait, the start-up's say), callbacks waiting for the next refresh
+    (``call_after_refresh``: the start-up worker is started by one, a dialog scrolls to a
+    refused field by one) or messages not yet handled (such a callback on its way)."""
+    if getattr(app, "pending_calls", 0):
+        return True
+    if any(not worker.is_finished for worker in app.workers):
+        return True
+    try:
+        screen = app.screen
+    except Exception:  # no screen (yet, or any more)
+        return False
+    return bool(screen._callbacks) or any(
+        node.message_queue_size for node in (app, *screen.walk_children(with_self=True)))
+
+
 async def settle(pilot, rounds: int = 6) -> None:
     """Let thread workers finish and their answers be handled; an answer may start another
-    call, so go on while the app still waits for store answers (``app.pending_calls``)."""
+    call, so go on while the app is still :func:`busy`. (It waits on the work itself, not
+    on time: the Pilot's idle waits are short in this suite, see conftest.py.)"""
     app = pilot.app
     await pilot.pause()
     await workers_done(app)
     await pilot.pause()
     for _ in range(rounds):
-        if not getattr(app, "pending_calls", 0):
+        if not busy(app):
             return
         await workers_done(app)
         await pilot.pause()
@@ -281,15 +300,15 @@ async def select_row(pilot, table, key) -> None:
     for index in range(table.row_count):
         if table._rows[index][0] == str(key):
             table.move_cursor(row=index)
-            await pilot.pause()
+            await settle(pilot)  # and the footer's keys follow the row (after a refresh)
             return
     raise AssertionError(f"no row {key}")
 
 
-@pytest.fixture(scope="module")
-def world_template(tmp_path_factory):
-    """The :func:`build_world` salon, built once per test module in a file of its own (with
-    the clock pinned like ``fixed_now``); each test works on a copy (see ``world_copy``)."""
+def world_file(tmp_path_factory, more=None):
+    """Build the :func:`build_world` salon in a file of its own, the clock pinned like
+    ``fixed_now`` and the owner made first, as the per-test fixtures do; ``more(engine,
+    staff_id)`` then adds what a module needs besides. Returns (path, world)."""
     from datetime import datetime
 
     from salontui.store import clock
@@ -304,9 +323,18 @@ def world_template(tmp_path_factory):
         with write_session(engine) as s:
             staff_id = create_staff(s, name="Trần Thu Hà", role="owner").id
         world = build_world(engine, staff_id)
-    engine.dispose()
+        if more is not None:
+            more(engine, staff_id)
+    engine.dispose()  # the last connection closed: the file holds everything
     world["staff_id"] = staff_id
     return path, world
+
+
+@pytest.fixture(scope="module")
+def world_template(tmp_path_factory):
+    """The :func:`build_world` salon, built once per test module (:func:`world_file`);
+    each test works on a copy (see ``world_copy``)."""
+    return world_file(tmp_path_factory)
 
 
 def world_copy(world_template, db_url) -> dict:

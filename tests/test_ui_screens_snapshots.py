@@ -11,18 +11,32 @@ from __future__ import annotations
 from functools import partial
 
 import pytest
-from test_ui_helpers import build_world, make_customer, settle
+from test_ui_helpers import make_customer, settle, world_copy, world_file
 
 from salontui.app import SalonApp
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 
 
-@pytest.fixture
-def world(engine, fixed_now, staff_id):
-    world = build_world(engine, staff_id)
+def _second_customer(engine, staff_id) -> None:
     make_customer(engine, staff_id, name="Đặng Văn Lâm", phone="0912 345 678")
-    return world
+
+
+@pytest.fixture(scope="module")
+def snapshot_world(tmp_path_factory):
+    """``build_world`` and a second customer, built once for the module's 70 cases (the
+    same rows, ids and times as built per case: the owner first, the clock pinned)."""
+    return world_file(tmp_path_factory, more=_second_customer)
+
+
+@pytest.fixture
+def world(snapshot_world, db_url, fixed_now):
+    return world_copy(snapshot_world, db_url)
+
+
+@pytest.fixture
+def staff_id(world):
+    return world["staff_id"]
 
 
 async def _detail(pilot, world, *keys: str, package: str | None = None) -> None:
@@ -32,6 +46,7 @@ async def _detail(pilot, world, *keys: str, package: str | None = None) -> None:
     await settle(pilot, rounds=3)
     if package:
         pilot.app.screen.query_one("#packages-table").select_key(str(world[package].id))
+        await settle(pilot)  # the footer's keys follow the package before the next key
     for key in keys:
         await pilot.press(key)
         await settle(pilot)
