@@ -22,7 +22,7 @@ from salontui.store.bounds import boundary
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.kinds import Permission, StaffRole
 from salontui.store.models import Staff
-from salontui.store.staff import require_staff
+from salontui.store.staff import StaffMember, require_staff
 
 SCHEME = "scrypt"
 N, R, P = 2**15, 8, 1
@@ -115,3 +115,23 @@ def verify_staff_pin(session: Session, *, staff_id: int, pin: str) -> Staff:
     if not pin_matches(pin, row.pin_hash):
         raise RuleViolation(_("That PIN is not right."), field="pin")
     return row
+
+
+def has_pin(session: Session, *, staff_id: int) -> bool:
+    """Whether the active staff member ``staff_id`` signs in with a PIN (refused at "staff"
+    when unknown or inactive)."""
+    return _staff(session, staff_id, field="staff").pin_hash is not None
+
+
+def sign_in(session: Session, *, staff_id: int, pin: str | None = None) -> StaffMember:
+    """Who signs in at the desk: the active staff member ``staff_id``, by their PIN when they
+    have one (a wrong or missing PIN refused at "pin"); someone with no PIN yet signs in by
+    name, until the owner sets one (Settings, Staff). Unknown or inactive: refused at
+    "staff". A read: nothing is written."""
+    row = _staff(session, staff_id, field="staff")
+    if row.pin_hash is not None:
+        if not (pin or "").strip():
+            raise ValidationError(_("Type the PIN."), field="pin")
+        if not pin_matches(pin or "", row.pin_hash):
+            raise RuleViolation(_("That PIN is not right."), field="pin")
+    return StaffMember(id=staff_id, name=row.name, role=row.role, active=row.active)
