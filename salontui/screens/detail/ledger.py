@@ -3,8 +3,8 @@ first, with the balance after each), paged; the Debt, Points and Vouchers tabs a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import ClassVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 
@@ -13,6 +13,9 @@ from salontui.screens.detail.tab import Bar, DetailTab, page_size, paged
 from salontui.screens.dialogs.labels import stored_label
 from salontui.store.kinds import BACKFILL_REASON, LEDGER_ENTRY_KIND_LABELS, LedgerEntryKind
 from salontui.widgets.tables import Col, DeskTable
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
 
 
 def signed(text: str, amount: int) -> Text:
@@ -63,6 +66,21 @@ class LedgerTab(DetailTab):
     def bar_tail(self) -> str:
         """The key that matters here, at the end of the bar."""
         return ""
+
+    def adjust_with(self, dialog: Callable[[int, Any], Screen], *,
+                    refuse_deleted: bool = False) -> None:
+        """Open this tab's adjust dialog (``dialog(customer_id, summary)``) once the tab is
+        shown, so it starts from the balance the receptionist sees."""
+        detail = self.detail
+        if detail.summary is None or (refuse_deleted and detail.refuse_if_deleted()):
+            return
+
+        def adjust() -> None:
+            summary, customer_id = detail.summary, detail.customer_id
+            if summary is not None and customer_id is not None:
+                detail.open_dialog(dialog(customer_id, summary))
+
+        self.show_then(adjust)
 
     def render_rows(self) -> None:
         fmt = self.desk.formatter

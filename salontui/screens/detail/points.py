@@ -30,17 +30,8 @@ class PointsTab(LedgerTab):
     def action_adjust_points(self) -> None:
         from salontui.screens.dialogs.adjust_points import AdjustPointsDialog
 
-        detail = self.detail
-        if detail.summary is None:
-            return
-
-        def adjust() -> None:  # the points as they are once the tab is shown
-            summary, customer_id = detail.summary, detail.customer_id
-            if summary is not None and customer_id is not None:
-                detail.open_dialog(AdjustPointsDialog(customer_id, summary.points,
-                                                      customer_name=summary.name))
-
-        self.show_then(adjust)
+        self.adjust_with(lambda customer_id, summary: AdjustPointsDialog(
+            customer_id, summary.points, customer_name=summary.name))
 
     def commands(self):
         return binding_commands(self.detail, (

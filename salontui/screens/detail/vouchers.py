@@ -36,17 +36,8 @@ class VouchersTab(LedgerTab):
     def action_adjust_vouchers(self) -> None:
         from salontui.screens.dialogs.adjust_vouchers import AdjustVouchersDialog
 
-        detail = self.detail
-        if detail.summary is None or detail.refuse_if_deleted():
-            return
-
-        def adjust() -> None:  # the vouchers as they are once the tab is shown
-            summary, customer_id = detail.summary, detail.customer_id
-            if summary is not None and customer_id is not None:
-                detail.open_dialog(AdjustVouchersDialog(customer_id, summary.vouchers,
-                                                        customer_name=summary.name))
-
-        self.show_then(adjust)
+        self.adjust_with(lambda customer_id, summary: AdjustVouchersDialog(
+            customer_id, summary.vouchers, customer_name=summary.name), refuse_deleted=True)
 
     def commands(self):
         return binding_commands(self.detail, (
