@@ -29,10 +29,11 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
@@ -45,6 +46,7 @@ from salontui.screens.commands import DeskCommands
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+    from textual.timer import Timer
 
     from salontui.store.branches import BranchRow
     from salontui.store.changes import ChangeWatcher
@@ -158,6 +160,11 @@ class SalonApp(App[None]):
         self.staff_id: int | None = None
         self.staff_name = ""
         self.wanted_staff_id = staff_id
+        # The idle lock: the last key's time (time.monotonic), whether the signed-in person
+        # has a PIN (only then the desk locks), and the one-shot timer armed to the deadline.
+        self.last_key = time.monotonic()
+        self.staff_has_pin = False
+        self.lock_timer: Timer | None = None
         self.demo_if_empty = demo_if_empty
         self.staff: list = []
         # The salon's payment methods (store/admin/methods.py's MethodRow), retired ones
@@ -357,6 +364,7 @@ class SalonApp(App[None]):
             # ("Salon Hoa Mai Thanh Khê" already names the salon: not twice)
             self.title = branch.name if branch.name.startswith(self.title) \
                 else f"{self.title} · {branch.name}"
+        self.arm_lock()  # the lock minutes may have changed
 
     # -- the desk's branch ------------------------------------------------------------
     @property
@@ -428,10 +436,114 @@ class SalonApp(App[None]):
 
         def answer(member) -> None:
             if member is not None:
-                self.sign_in(member)
-                self.notify(_("Signed in: {name}").format(name=member.name), timeout=3)
+                self._sign_in_picked(member)
 
         self.push_screen(StaffPickerDialog(staff, current_id=self.staff_id), callback=answer)
+
+    @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
+    def _sign_in_picked(self, member) -> None:
+        """The store says whether ``member`` signs in by name (no PIN yet) or must type
+        their PIN (asked then, in PinSignInDialog)."""
+        from salontui.store.admin.pins import sign_in
+        from salontui.store.db import read_session
+        from salontui.store.errors import SalonError
+
+        engine = self.engine
+        if engine is None:
+            return
+        try:
+            with read_session(engine) as session:
+                signed = sign_in(session, staff_id=member.id, pin=None)
+        except SalonError as error:
+            if error.field == "pin":
+                self.call_from_thread(self._ask_pin, member)
+            else:
+                self.call_from_thread(self.notify, error.message, severity="error")
+            return
+        except Exception as error:
+            self.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.call_from_thread(self._signed_in, signed, False)
+
+    def _ask_pin(self, member) -> None:
+        from salontui.screens.dialogs.pin_sign_in import PinSignInDialog
+
+        def answer(signed) -> None:
+            if signed is not None:
+                self._signed_in(signed, True)
+
+        self.push_screen(PinSignInDialog(member), callback=answer)
+
+    def _signed_in(self, member, has_pin: bool) -> None:
+        """Signed in at F2 (or past the lock): an idle lock open underneath goes."""
+        from salontui.screens.dialogs.pin_sign_in import LockDialog
+
+        self.sign_in(member)
+        self.staff_has_pin = has_pin
+        if isinstance(self.screen, LockDialog):
+            self.screen.dismiss(None)
+        self.notify(_("Signed in: {name}").format(name=member.name), timeout=3)
+        self.arm_lock()
+
+    # -- the idle lock ----------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self.last_key = time.monotonic()
+        await super().on_event(event)
+
+    @property
+    def lock_seconds(self) -> float:
+        """Idle seconds before the desk locks (0: never; only a PIN holder's desk locks)."""
+        minutes = getattr(self.settings, "lock_minutes", 0) or 0
+        return minutes * 60.0 if self.staff_has_pin and self.staff_id is not None else 0.0
+
+    def arm_lock(self) -> None:
+        """One timer to the moment the desk would lock (nothing runs in between)."""
+        if self.lock_timer is not None:
+            self.lock_timer.stop()
+            self.lock_timer = None
+        seconds = self.lock_seconds
+        if seconds:
+            left = max(1.0, self.last_key + seconds - time.monotonic())
+            self.lock_timer = self.set_timer(left, self.idle_check)
+
+    def idle_check(self, now: float | None = None) -> bool:
+        """Lock if no key came for the lock minutes (``now``: a time.monotonic value, for
+        tests), else wait again to the new deadline; whether the desk is locked now."""
+        from salontui.screens.dialogs.pin_sign_in import LockDialog
+
+        self.lock_timer = None
+        seconds = self.lock_seconds
+        if not seconds:
+            return False
+        if any(isinstance(s, LockDialog) for s in self.screen_stack):
+            return True
+        now = time.monotonic() if now is None else now
+        if now - self.last_key < seconds:
+            self.arm_lock()
+            return False
+        member = next((m for m in self.staff if m.id == self.staff_id), None)
+        if member is None:
+            from salontui.store.staff import StaffMember
+
+            member = StaffMember(id=self.staff_id or 0, name=self.staff_name, role="",
+                                 active=True)
+
+        def answer(signed) -> None:
+            if signed is not None:  # the PIN unlocked (someone else closes it themselves)
+                self._signed_in(signed, True)
+
+        self.push_screen(LockDialog(member), callback=answer)
+        return True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Locked: only signing in (F2), help and quitting work."""
+        from salontui.screens.dialogs.pin_sign_in import LockDialog
+
+        if action not in ("switch_staff", "help", "quit") and any(
+                isinstance(s, LockDialog) for s in self.screen_stack):
+            return False
+        return super().check_action(action, parameters)
 
     def action_switch_staff(self) -> None:
         if self.engine is None:
