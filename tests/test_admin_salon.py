@@ -163,6 +163,9 @@ BAD = [
     ({"reminder_days": -14}, "reminder_days", "between 1 and 365 days"),
     ({"reminder_days": "14"}, "reminder_days", "This should be a whole number."),
     ({"reminder_days": True}, "reminder_days", "This should be a whole number."),
+    ({"lock_minutes": 241}, "lock_minutes", "0 (never) to 240 idle minutes"),
+    ({"lock_minutes": -1}, "lock_minutes", "0 (never) to 240 idle minutes"),
+    ({"lock_minutes": "5"}, "lock_minutes", "This should be a whole number."),
 ]
 
 
@@ -288,3 +291,13 @@ def test_the_receipt_header_heads_the_receipt_and_a_branch_s_comes_after(
     with reader() as s:
         lines = [line.strip() for line in receipt_lines(invoice, get_settings(s), width=48)]
     assert "MST 0401234567" not in lines
+
+
+def test_the_idle_lock_minutes(engine, writer, reader, staff_id):
+    assert save(writer, staff_id).lock_minutes == 0  # not given: kept (never)
+    assert save(writer, staff_id, lock_minutes=240).lock_minutes == 240
+    assert save(writer, staff_id, lock_minutes=5).lock_minutes == 5
+    with reader() as s:
+        assert salon_view(s).settings.lock_minutes == 5
+    before, after = (json.loads(x) for x in audit_rows(engine)[-1])
+    assert (before, after) == ({"lock_minutes": 240}, {"lock_minutes": 5})

@@ -52,11 +52,12 @@ async def test_the_salon_as_rows_and_every_field_reachable(db_url, engine, staff
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_settings(app, pilot, "salon")
         rows = table_rows(screen, "#salon-table")
-        assert len(rows) == len(ROWS) == 19
+        assert len(rows) == len(ROWS) == 20
         assert ["Expiry reminders", "14 days before a package expires"] in rows
         assert rows[0] == ["Salon name", "Salon"]
         assert ["Opening hours: Monday", "09:00–20:00"] in rows
         assert ["Appointment slot", "15 minutes"] in rows  # 0006: a quarter of an hour
+        assert rows[-1] == ["Idle lock", "never"]
         assert screen.check_action("add", ()) is False  # one form: nothing to add or retire
         assert screen.check_action("retire", ()) is False
         names = [name for name, _help, _cb in screen.palette_commands()]
@@ -186,6 +187,10 @@ async def test_bad_input_is_answered_at_the_field(db_url, engine, staff_id):
         await refused("reminder-days", "400", "reminder_days", "between 1 and 365 days")
         await refused("reminder-days", "two weeks", "reminder_days", "is not a whole number")
         await clear_and_type(pilot, "14")
+        await refused("lock-minutes", "241", "lock_minutes", "0 (never) to 240 idle minutes")
+        await refused("lock-minutes", "-5", "lock_minutes", "cannot be negative")
+        await refused("lock-minutes", "soon", "lock_minutes", "is not a whole number")
+        await clear_and_type(pilot, "0")
         await refused("utc-offset", "+15:00", "utc_offset_minutes", "between -12:00 and +14:00")
         await refused("utc-offset", "seven", "utc_offset_minutes", "+07:00")
         await clear_and_type(pilot, "+07:00")

@@ -41,13 +41,14 @@ HOURS = tuple(f"hours_{day}" for day in range(7))
 # The rows, in the form's order: each is the key of its field in the form.
 ROWS = ("name", "address", "phone", "receipt_header", "receipt_footer", "currency", "locale",
         "phone_region", "utc_offset_minutes", *HOURS, "slot_minutes", "reminder_days",
-        "new_member_active")
+        "new_member_active", "lock_minutes")
 LABELS = {
     "name": N_("Salon name"), "address": N_("Address"), "phone": N_("Phone"),
     "receipt_header": N_("Receipt header"), "receipt_footer": N_("Receipt footer"),
     "currency": N_("Currency"), "locale": N_("Locale"), "phone_region": N_("Phone region"),
     "utc_offset_minutes": N_("UTC offset"), "slot_minutes": N_("Appointment slot"),
     "reminder_days": N_("Expiry reminders"), "new_member_active": N_("New customers"),
+    "lock_minutes": N_("Idle lock"),
 }
 
 
@@ -96,6 +97,10 @@ def setting_value(key: str, view: SalonView) -> Cell:
         return Cell(reminder_days_text(s.reminder_days))
     if key == "new_member_active":
         return Cell(member_text(s.new_member_active))
+    if key == "lock_minutes":
+        if not s.lock_minutes:
+            return Cell(_("never"), "dim")
+        return Cell(_("after {n} minutes without a key").format(n=s.lock_minutes))
     value = str(getattr(s, key))
     return Cell(value) if value else Cell("—", "dim")
 
@@ -164,6 +169,11 @@ class SalonDialog(FormDialog):
                 [("yes", member_text(True)), ("no", member_text(False))],
                 value="yes" if s.new_member_active else "no", id="new-member"),
                         key="new_member_active")
+            yield Field(_("Idle lock"), DeskInput(str(s.lock_minutes), id="lock-minutes",
+                                                  max_length=4),
+                        key="lock_minutes",
+                        hint=_("Minutes without a key before the desk asks the PIN again "
+                               "(0: never, up to 240)"))
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -207,6 +217,8 @@ class SalonDialog(FormDialog):
             "locale", "phone_region")}
         hours = [self.value(key) for key in HOURS]
         active = self.value("new_member_active") == "yes"
+        lock = parse_count(self.value("lock_minutes"), field="lock_minutes",
+                           label=_("The idle lock"))
         staff_id = self.staff_id
 
         def save(session: Session) -> Settings:
@@ -216,7 +228,7 @@ class SalonDialog(FormDialog):
             return update_salon(session, staff_id=staff_id, utc_offset_minutes=offset,
                                 opening_hours=hours, slot_minutes=slot,
                                 reminder_days=reminder_days, new_member_active=active,
-                                **fields)
+                                lock_minutes=lock, **fields)
 
         return save
 

@@ -173,18 +173,23 @@ def _clean_hours(hours: list[str]) -> str:
                     for index, day in enumerate(hours))
 
 
+MAX_LOCK_MINUTES = 240  # the idle lock: at most four hours
+
+
 @boundary
 def update_salon(session: Session, *, staff_id: int, name: str, address: str, phone: str,
                  receipt_header: str, receipt_footer: str, currency: str, locale: str,
                  phone_region: str, utc_offset_minutes: int, opening_hours: list[str],
                  slot_minutes: int, new_member_active: bool,
-                 reminder_days: int | None = None) -> Settings:
+                 reminder_days: int | None = None,
+                 lock_minutes: int | None = None) -> Settings:
     """Change the salon's settings (every one given, as the form shows them all).
 
     ``opening_hours``: Monday..Sunday, "HH:MM-HH:MM" or "" when closed. The currency's
     exponent follows the currency. ``reminder_days``: packages expiring within this many
-    days are on the reminders list (1 to 365; None keeps it). Audited with the settings
-    before and after.
+    days are on the reminders list (1 to 365; None keeps it). ``lock_minutes``: the desk
+    locks after this many minutes without a key (0 never, up to 240; None keeps it).
+    Audited with the settings before and after.
     """
     require_staff(session, staff_id)
     row = session.exec(for_update(select(SalonSettings).where(SalonSettings.id == 1),
@@ -227,6 +232,12 @@ def update_salon(session: Session, *, staff_id: int, name: str, address: str, ph
                                                       high=MAX_REMINDER_DAYS),
                                   field="reminder_days")
         clean["reminder_days"] = reminder_days
+    if lock_minutes is not None:
+        if not 0 <= lock_minutes <= MAX_LOCK_MINUTES:
+            raise ValidationError(_("The desk locks after 0 (never) to {high} idle "
+                                    "minutes.").format(high=MAX_LOCK_MINUTES),
+                                  field="lock_minutes")
+        clean["lock_minutes"] = lock_minutes
     clean["new_member_active"] = new_member_active
     before = asdict(settings_of(row))
     for key, value in clean.items():
