@@ -170,7 +170,11 @@ async def test_bad_input_is_answered_at_the_field(db_url, engine, staff_id):
             assert app.screen is dialog
             shown = dialog.errors()
             assert message in shown.get(field, ""), shown
-            assert visible(dialog) and dialog.focused.id == widget  # scrolled to it
+            for _ in range(50):  # scrolled to it after the refresh the message causes
+                if visible(dialog):
+                    break
+                await pilot.pause(0.01)
+            assert visible(dialog) and dialog.focused.id == widget
             dialog.query_one(f"#{widget}").focus()
 
         await refused("name", "", "name", "Name is required.")
