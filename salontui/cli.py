@@ -59,6 +59,14 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
+def _read(ctx: typer.Context, db: str | None):
+    """A read session on the database the command names (its own commands and the
+    spreadsheet ones)."""
+    from salontui.store.db import read_session
+
+    return read_session(_engine(_url(ctx, db)))
+
+
 @app.callback(invoke_without_command=True)
 def main_callback(
     ctx: typer.Context,
@@ -218,7 +226,7 @@ branch_app = typer.Typer(help="The branches of a chain (one-branch salons need n
                          add_completion=False)
 app.add_typer(branch_app, name="branch")
 
-from salontui.cli_export import export_app  # noqa: E402  (it uses _url, _engine, _fail above)
+from salontui.cli_export import export_app  # noqa: E402  (it uses _read, _fail above)
 
 app.add_typer(export_app, name="export")
 

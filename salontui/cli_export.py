@@ -25,7 +25,7 @@ export_app = typer.Typer(
     help="Write members, invoices or packages to a spreadsheet (.xlsx or .csv).",
     add_completion=False, rich_markup_mode=None)
 
-from salontui.cli import DbOption, _engine, _fail, _url  # noqa: E402
+from salontui.cli import DbOption, _fail, _read  # noqa: E402
 
 FileArgument = Annotated[Path, typer.Argument(
     help="The file to write: .xlsx (a spreadsheet) or .csv (UTF-8, comma-separated).",
@@ -36,12 +36,6 @@ DAY = ["%Y-%m-%d"]
 
 def _wrote(result, what: str) -> None:
     typer.echo(f"{result.rows:,} {what} written to {result.path}")
-
-
-def _read(ctx: typer.Context, db: str | None):
-    from salontui.store.db import read_session
-
-    return read_session(_engine(_url(ctx, db)))
 
 
 def _day(value: datetime | None) -> date | None:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salontui.cli import DbOption, StaffOption, _engine, _fail, _owner, _url, _write
+from salontui.cli import DbOption, StaffOption, _fail, _owner, _read, _write
 from salontui.i18n import _
 
 if TYPE_CHECKING:
@@ -167,7 +167,6 @@ def import_customers_command(
 ) -> None:
     """Import customers and what they still hold (balances, packages, products to collect);
     matched by phone, then code: an existing customer is updated, never duplicated."""
-    from salontui.store.db import read_session
     from salontui.store.errors import SalonError
     from salontui.store.io.customers_import import dry_run_customers, import_customers
 
@@ -178,7 +177,7 @@ def import_customers_command(
     try:
         with _progress_bar() as progress:
             if dry_run:
-                with read_session(_engine(_url(ctx, db))) as session:
+                with _read(ctx, db) as session:
                     _salon_ways(session)
                     report = dry_run_customers(session, path=str(path), points=points,
                                                spend=spend, holdings_path=holdings_path,
@@ -206,14 +205,13 @@ def import_care_command(
 ) -> None:
     """Import care actions: one row a customer (phone), give or deduct points or spend,
     with a care type and a reason of the care catalogue, a value and a note."""
-    from salontui.store.db import read_session
     from salontui.store.errors import SalonError
     from salontui.store.io.care_import import dry_run_care, import_care
 
     try:
         with _progress_bar() as progress:
             if dry_run:
-                with read_session(_engine(_url(ctx, db))) as session:
+                with _read(ctx, db) as session:
                     _salon_ways(session)
                     report = dry_run_care(session, path=str(path), progress=progress)
             else:
