@@ -22,6 +22,7 @@ from typing import Protocol
 from pydantic import NaiveDatetime
 from sqlalchemy import (
     BigInteger,
+    CheckConstraint,
     Column,
     Index,
     LargeBinary,
@@ -614,6 +615,37 @@ class InvoiceLine(SQLModel, table=True):
     picked_up: bool = True
     refund_of_line_id: int | None = Field(default=None, foreign_key="invoice_line.id")
     row_hash: bytes | None = Field(default=None, sa_column=Column(LargeBinary(16)))  # chain.py
+    # A product's cost price per unit on the day it was sold (None: not a product, no cost
+    # price set, or sold before 0010), for the cost-and-profit report.
+    unit_cost: int | None = None
+
+
+class CommissionRule(SQLModel, table=True):
+    """What the staff member on a line earns from it: ``rate_bp`` (percent × 100) of the
+    line's amount, or ``fixed_amount`` per unit (per session for a redemption). For one
+    item (``item_id``) or every item of ``applies_to`` (service / product / package /
+    redeem); for one staff member, one role, or everyone (both None). Never edited: a
+    change ends the rule (``ended_at``) and adds another, so a report pays the rules in
+    force when each line was sold. The most specific rule in force wins (staff over role
+    over everyone, then an item over its kind)."""
+
+    __tablename__ = "commission_rule"
+    __table_args__ = (
+        Index("ix_commission_rule_applies", "applies_to", "item_id"),
+        CheckConstraint("(rate_bp IS NULL) <> (fixed_amount IS NULL)",
+                        name="ck_commission_rule_one_way"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    applies_to: str = Field(max_length=10)  # service / product / package / redeem
+    item_id: int | None = Field(default=None, foreign_key="catalog_item.id")
+    role: str | None = Field(default=None, max_length=20)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    rate_bp: int | None = None  # 1000 = 10 %
+    fixed_amount: int | None = None  # minor units per unit / session
+    created_at: NaiveDatetime
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
+    ended_at: NaiveDatetime | None = None
 
 
 class Payment(SQLModel, table=True):

@@ -190,6 +190,7 @@ class _Builder(_People, _History, _Day, _Loyalty, _Books):
                                          "card_id", "description", "quantity", "unit_price",
                                          "discount", "amount", "credit", "staff_id",
                                          "refund_of_line_id", "picked_up"),
+                        {"unit_cost": None},  # (the reports' work fills products' costs)
                         nulls=("item_id", "package_id", "card_id", "staff_id",
                                "refund_of_line_id"))
         self.s_payment = S("payment", ("invoice_id", "method", "amount", "card_id", "points"),
