@@ -67,6 +67,7 @@ class ColumnKind(StrEnum):
     DATETIME = "datetime"  # a naive local datetime (the salon's clock)
     INTEGER = "integer"
     PHONE = "phone"
+    PERCENT = "percent"  # basis points (1,000 = 10 %): a number with a percent format
 
 
 @dataclass(frozen=True)
@@ -96,17 +97,24 @@ class WriteResult:
     sheets: tuple[tuple[str, int], ...] = ()  # (title, rows) of each sheet
 
 
-def file_format(path: str | Path) -> str:
-    """``"xlsx"`` or ``"csv"`` from the file's extension; else a ValidationError."""
+def file_format(path: str | Path, extensions: tuple[str, ...] = EXTENSIONS) -> str:
+    """``"xlsx"`` or ``"csv"`` from the file's extension; else a ValidationError. Another
+    writer (a report's .pdf) names its own ``extensions``."""
     suffix = Path(path).suffix.lower()
-    if suffix not in EXTENSIONS:
+    if suffix not in extensions:
+        if extensions != EXTENSIONS:
+            raise ValidationError(
+                _("Give a file name ending in {wanted} (not '{suffix}').").format(
+                    wanted=" / ".join(extensions), suffix=quote(suffix or Path(path).name)),
+                field="path")
         raise ValidationError(
             _("Give a file name ending in .xlsx or .csv (not '{suffix}').").format(
                 suffix=quote(suffix or Path(path).name)), field="path")
     return suffix[1:]
 
 
-def check_target(path: str | Path, *, overwrite: bool = False) -> Path:
+def check_target(path: str | Path, *, overwrite: bool = False,
+                 extensions: tuple[str, ...] = EXTENSIONS) -> Path:
     """The file to write, resolved, or one clear refusal at the field ``path``."""
     text = str(path).strip() if isinstance(path, str | Path) else ""
     if not text:
@@ -115,7 +123,7 @@ def check_target(path: str | Path, *, overwrite: bool = False) -> Path:
         raise ValidationError(_("That is not a file name that can be written."),
                               field="path")
     try:
-        return _check_target(Path(text).expanduser(), overwrite)
+        return _check_target(Path(text).expanduser(), overwrite, extensions)
     except (OSError, ValueError) as error:  # a name the system refuses (too long a part…)
         raise ValidationError(_("{path} cannot be used: {reason}").format(
             path=_shown_path(text), reason=getattr(error, "strerror", None) or error),
@@ -126,11 +134,12 @@ def _shown_path(path: object) -> str:
     return quote(str(path), limit=PATH_QUOTE)
 
 
-def _check_target(target: Path, overwrite: bool) -> Path:
+def _check_target(target: Path, overwrite: bool,
+                  extensions: tuple[str, ...] = EXTENSIONS) -> Path:
     if target.is_dir():
         raise ValidationError(_("{path} is a folder; give the name of the file to write.")
                               .format(path=_shown_path(target)), field="path")
-    file_format(target)
+    file_format(target, extensions)
     target = target.resolve()
     folder = target.parent
     if not folder.is_dir():
@@ -207,6 +216,28 @@ def write_sheets(path: str | Path, sheets: Sequence[Sheet], *, exponent: int = 0
             reader.close()
     return WriteResult(path=target, rows=sum(n for _t, n in counts), format=fmt,
                        sheets=tuple(counts))
+
+
+def replace_when_written(target: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """``write`` a whole file into a temporary one next to ``target`` (checked by
+    :func:`check_target`), then move it to its name: what :func:`write_sheets` does, for
+    another kind of file (a report's PDF). Nothing is left behind when it fails."""
+    try:
+        fd, partial = _open_partial(target)
+    except OSError as error:
+        raise _not_written(target, error) from error
+    try:
+        with os.fdopen(fd, "w+b") as out:
+            write(out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, target)
+    except OSError as error:
+        _remove(partial)
+        raise _not_written(target, error) from error
+    except BaseException:
+        _remove(partial)
+        raise
 
 
 def _not_written(target: Path, error: OSError) -> ValidationError:
@@ -327,6 +358,13 @@ def _money_value(minor: int, exponent: int) -> int | Decimal:
     return minor if exponent == 0 else Decimal(minor).scaleb(-exponent)
 
 
+def _percent_value(basis_points: int) -> Decimal:
+    return Decimal(basis_points).scaleb(-4)
+
+
+_PERCENT_FORMAT = "0.00%"
+
+
 def _money_format(exponent: int) -> str:
     return "#,##0" if exponent == 0 else "#,##0." + "0" * exponent
 
@@ -343,6 +381,8 @@ def _shown(value: object, kind: ColumnKind, exponent: int) -> str:
         return f"{_money_value(_as_int(value), exponent):,}"
     if kind is ColumnKind.INTEGER:
         return f"{_as_int(value):,}"
+    if kind is ColumnKind.PERCENT:
+        return f"{_percent_value(_as_int(value)):.2%}"
     if kind is ColumnKind.DATE:
         return "2026-12-31"
     if kind is ColumnKind.DATETIME:
@@ -380,6 +420,8 @@ def _csv_cell(value: object, kind: ColumnKind, exponent: int) -> str:
         return to_decimal_string(_as_int(value), exponent)
     if kind is ColumnKind.INTEGER:
         return str(_as_int(value))
+    if kind is ColumnKind.PERCENT:
+        return str(_percent_value(_as_int(value)))
     if kind is ColumnKind.DATE:
         return _as_date(value).isoformat()
     if kind is ColumnKind.DATETIME:
@@ -497,6 +539,8 @@ def _fill_xlsx(book: Any, out: IO[bytes], sheets: Sequence[Sheet], exponent: int
                 cell.number_format = _DATETIME_FORMAT
             elif column.kind is ColumnKind.PHONE:
                 cell.number_format = "@"
+            elif column.kind is ColumnKind.PERCENT:
+                cell.number_format = _PERCENT_FORMAT
             cells.append(cell)
         plan = list(zip(cells, [c.kind for c in columns], strict=True))
         count = 0
@@ -536,6 +580,8 @@ def _xlsx_row(row: Row, plan: list[tuple[Any, ColumnKind]], exponent: int) -> li
             cell.value = _money_value(_as_int(value), exponent)
         elif kind is ColumnKind.INTEGER:
             cell.value = _as_int(value)
+        elif kind is ColumnKind.PERCENT:
+            cell.value = _percent_value(_as_int(value))
         elif kind is ColumnKind.DATE:
             cell.value = _as_date(value)
         else:

@@ -1,0 +1,202 @@
+"""A report as a PDF: landscape A4, its heading, then each table (header row repeated on
+every page a long table runs over, totals last) and its charts as bars of figures.
+
+Fonts are the hard part: Vietnamese needs a font with every diacritic, Chinese a CJK
+font. Latin and Vietnamese text is set in Roboto (the ``font-roboto`` package, embedded
+as a subset, as the receipts are); a run of characters Roboto has no glyph for (Chinese)
+is set in STSong-Light, one of the standard CJK fonts every PDF reader carries (Adobe's
+Asian fonts; ReportLab names it and maps Unicode to it), so nothing is embedded for it and
+the text is still text (it can be searched and copied). Written under a temporary name
+and moved to its name when complete (``sheet_writer.replace_when_written``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import IO, Any
+from xml.sax.saxutils import escape
+
+from salontui.i18n import _
+from salontui.store.io.sheet_writer import check_target, replace_when_written
+from salontui.store.reports.bars import shown
+from salontui.store.reports.figures import NUMERIC, Figures, heading
+from salontui.store.reports.shape import Report, Series, Table
+
+LATIN = "Roboto"
+CJK = "STSong-Light"
+SIZE = 8.5
+BAR_ROWS = 40  # the most bars a chart draws (the rest are in its table)
+
+
+@lru_cache(maxsize=1)
+def _fonts() -> frozenset[int]:
+    """Register the two fonts (once) and answer the characters Roboto has."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from salontui.store.receipts import _font_path
+
+    roboto = TTFont(LATIN, str(_font_path()))
+    pdfmetrics.registerFont(roboto)
+    pdfmetrics.registerFont(UnicodeCIDFont(CJK))
+    return frozenset(roboto.face.charToGlyph)
+
+
+def _runs(text: str) -> Iterator[tuple[str, str]]:
+    """``text`` cut into (font, run): Roboto where it has the glyph, STSong-Light else."""
+    latin = _fonts()
+    start, font = 0, ""
+    for index, ch in enumerate(text):
+        wanted = LATIN if ord(ch) in latin or ch.isspace() else CJK
+        if wanted != font:
+            if index > start:
+                yield font, text[start:index]
+            start, font = index, wanted
+    if len(text) > start:
+        yield font or LATIN, text[start:]
+
+
+def _markup(text: str) -> str:
+    return "".join(escape(run) if font == LATIN else f'<font name="{font}">{escape(run)}</font>'
+                   for font, run in _runs(text))
+
+
+def _cell(text: str, style: Any) -> Any:
+    """A plain string where Roboto has every letter (fast); a Paragraph with font runs
+    otherwise."""
+    from reportlab.platypus import Paragraph
+
+    latin = _fonts()
+    if all(ord(ch) in latin or ch.isspace() for ch in text):
+        return text
+    return Paragraph(_markup(text), style)
+
+
+def _styles() -> dict[str, Any]:
+    from reportlab.lib.enums import TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+
+    base = ParagraphStyle("cell", fontName=LATIN, fontSize=SIZE, leading=SIZE * 1.25)
+    return {"cell": base,
+            "number": ParagraphStyle("number", parent=base, alignment=TA_RIGHT),
+            "title": ParagraphStyle("title", parent=base, fontSize=14, leading=18,
+                                    spaceAfter=4),
+            "section": ParagraphStyle("section", parent=base, fontSize=11, leading=14,
+                                      spaceBefore=10, spaceAfter=4)}
+
+
+def _table(table: Table, figures: Figures, styles: dict[str, Any], width: float) -> list:
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph
+    from reportlab.platypus import Table as PdfTable
+
+    columns = table.columns
+    numeric = [c.cell in NUMERIC for c in columns]
+
+    def row_of(values) -> list:
+        return [_cell(figures.cell(v, c.cell), styles["number" if n else "cell"])
+                for v, c, n in zip(values, columns, numeric, strict=False)]
+
+    data = [[_cell(c.label, styles["cell"]) for c in columns]]
+    data += [row_of(row) for row in table.rows]
+    if table.totals is not None:
+        totals = row_of(table.totals)
+        if columns and not numeric[0] and not totals[0]:
+            totals[0] = _("Total")
+        data.append(totals)
+    # Text columns share what the figures leave.
+    figure_w = 2.6 * 72 / 2.54  # 2.6 cm
+    texts = sum(1 for n in numeric if not n) or 1
+    text_w = max((width - figure_w * sum(numeric)) / texts, figure_w)
+    widths = [figure_w if n else text_w for n in numeric]
+    shown_table = PdfTable(data, colWidths=widths, repeatRows=1)
+    commands: list[tuple] = [
+        ("FONT", (0, 0), (-1, -1), LATIN, SIZE),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f2f2f2")]),
+    ]
+    commands += [("ALIGN", (i, 0), (i, -1), "RIGHT") for i, n in enumerate(numeric) if n]
+    if table.totals is not None:
+        commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.6, colors.black))
+    shown_table.setStyle(commands)
+    parts: list = [Paragraph(_markup(table.title), styles["section"]), shown_table]
+    if not table.rows:
+        parts.append(Paragraph(_markup(_("Nothing in this period.")), styles["cell"]))
+    return parts
+
+
+def _chart(series: Series, figures: Figures, styles: dict[str, Any], width: float) -> list:
+    """A chart as a table of label, bar and figure (the bar a drawn rectangle)."""
+    from reportlab.graphics.shapes import Drawing, Rect
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph
+    from reportlab.platypus import Table as PdfTable
+
+    pairs = list(zip(series.labels, series.values, strict=True))[:BAR_ROWS]
+    top = max((v for _label, v in pairs), default=0)
+    parts: list = [Paragraph(_markup(series.title), styles["section"])]
+    if top <= 0:
+        return [*parts, Paragraph(_markup(_("Nothing to draw in this period.")),
+                                  styles["cell"])]
+    label_w, value_w = width * 0.25, 3.2 * 72 / 2.54
+    bar_w = width - label_w - value_w - 12
+    rows = []
+    for label, value in pairs:
+        drawing = Drawing(bar_w, 9)
+        if value > 0:
+            drawing.add(Rect(0, 1, bar_w * value / top, 7, fillColor=colors.HexColor("#3a7d44"),
+                             strokeColor=None))
+        rows.append([_cell(label, styles["cell"]), drawing,
+                     _cell(shown(figures, series, value), styles["number"])])
+    bars = PdfTable(rows, colWidths=[label_w, bar_w + 6, value_w], repeatRows=0)
+    bars.setStyle([("FONT", (0, 0), (-1, -1), LATIN, SIZE),
+                   ("ALIGN", (2, 0), (2, -1), "RIGHT"),
+                   ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                   ("TOPPADDING", (0, 0), (-1, -1), 1),
+                   ("BOTTOMPADDING", (0, 0), (-1, -1), 1)])
+    return [*parts, bars]
+
+
+def report_story(report: Report, figures: Figures, *, where: str, width: float) -> list:
+    from reportlab.platypus import Paragraph
+
+    styles = _styles()
+    story: list = [Paragraph(_markup(heading(report, figures, where)), styles["title"])]
+    for table in report.tables:
+        story += _table(table, figures, styles, width)
+    for series in report.charts:
+        story += _chart(series, figures, styles, width)
+    return story
+
+
+def write_report_pdf(report: Report, path: str | Path, figures: Figures, *,
+                     where: str = "", overwrite: bool = False) -> Path:
+    """Write ``report`` to ``path`` (a .pdf name; refused at ``path`` otherwise)."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import cm
+    from reportlab.platypus import SimpleDocTemplate
+
+    target = check_target(path, overwrite=overwrite, extensions=(".pdf",))
+    margin = 1.2 * cm
+    page = landscape(A4)
+
+    def footer(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(LATIN, 7)
+        canvas.drawRightString(page[0] - margin, margin / 2,
+                               _("Page {page}").format(page=doc.page))
+        canvas.restoreState()
+
+    def write(out: IO[bytes]) -> None:
+        doc = SimpleDocTemplate(out, pagesize=page, leftMargin=margin, rightMargin=margin,
+                                topMargin=margin, bottomMargin=margin, title=report.title,
+                                author="salontui")
+        doc.build(report_story(report, figures, where=where, width=doc.width),
+                  onFirstPage=footer, onLaterPages=footer)
+
+    replace_when_written(target, write)
+    return target

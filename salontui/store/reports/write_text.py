@@ -1,0 +1,84 @@
+"""A report as text: its heading (title, period, branch), each table with its totals row
+and its charts, for ``salontui report NAME`` (``--format text``, the default).
+
+Rich tables, in colour on a terminal and plain (no escape codes, the same layout) when
+the output is a file or a pipe. Money in the salon's currency, percentages from basis
+points, dates in the salon's order (:class:`Figures`).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import IO
+
+from rich import box
+from rich.console import Console, RenderableType
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from salontui.i18n import _
+from salontui.store.reports.bars import chart
+from salontui.store.reports.figures import NUMERIC, Figures, heading
+from salontui.store.reports.shape import Report, Table
+
+WIDTH = 100  # of the text when it is not a terminal's
+
+
+def table_renderable(table: Table, figures: Figures) -> RichTable:
+    shown = RichTable(title=table.title, title_justify="left", title_style="bold",
+                      box=box.SIMPLE_HEAD, show_footer=table.totals is not None,
+                      pad_edge=False, show_edge=False, expand=False)
+    totals = table.totals or ()
+    for index, column in enumerate(table.columns):
+        footer = ""
+        if table.totals is not None:
+            value = totals[index] if index < len(totals) else None
+            footer = figures.cell(value, column.cell)
+            if not footer and index == 0:
+                footer = _("Total")
+        shown.add_column(column.label, footer=footer, footer_style="bold",
+                         justify="right" if column.cell in NUMERIC else "left",
+                         overflow="fold")
+    for row in table.rows:
+        shown.add_row(*(figures.cell(value, column.cell)
+                        for value, column in zip(row, table.columns, strict=False)))
+    if not table.rows:
+        shown.caption = _("Nothing in this period.")
+        shown.caption_justify = "left"
+    return shown
+
+
+def renderables(report: Report, figures: Figures, *, where: str = "", width: int = WIDTH,
+                charts: bool = True) -> Iterator[RenderableType]:
+    """What the text shows, in order: the heading, the tables, the charts."""
+    yield Text(heading(report, figures, where), style="bold")
+    for table in report.tables:
+        yield Text("")
+        yield table_renderable(table, figures)
+    if charts:
+        for series in report.charts:
+            yield Text("")
+            yield chart(series, figures, width=min(width, 100) - 2)
+
+
+def print_report(report: Report, figures: Figures, *, where: str = "",
+                 out: IO[str] | None = None) -> None:
+    """Print to ``out`` (stdout): coloured on a terminal, plain otherwise."""
+    console = Console(file=out, highlight=False, soft_wrap=False)
+    if not console.is_terminal:
+        console = Console(file=out, highlight=False, width=WIDTH, color_system=None,
+                          force_terminal=False)
+    for part in renderables(report, figures, where=where, width=console.width):
+        console.print(part)
+
+
+def report_text(report: Report, figures: Figures, *, where: str = "",
+                width: int = WIDTH) -> str:
+    """The report as plain text (no escape codes), ``width`` columns wide."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, highlight=False, width=width, color_system=None,
+                      force_terminal=False)
+    for part in renderables(report, figures, where=where, width=width):
+        console.print(part)
+    return buffer.getvalue()
