@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import text
 from sqlmodel import Session
 
 from salontui.store import chain
@@ -84,45 +83,28 @@ def day_close(session: Session, *, day: date, branch_id: int | None = None) -> D
     """The day's takings, refunds, debt, sessions and staff totals: of one branch, or of
     the whole chain (``branch_id`` None). A session redeemed without an invoice counts at
     the first branch (it has no till)."""
-    from salontui.store.branches import branch_sql, first_branch_id
+    from salontui.store.branches import first_branch_id
+    from salontui.store.reports.sums import Window, dialect_of, session_run, window_sums
 
     settings = get_settings(session)
     methods = list_methods(session)
     start, end = day_bounds(day, settings.utc_offset_minutes)
-    window = {"a": start, "b": end, "branch": branch_id}
-    first = first_branch_id(session)
-    here = branch_sql("i.branch_id", branch_id, first)
-    inv = f"i.created_at >= :a AND i.created_at < :b AND {here}"
-
-    def rows(sql: str):
-        return session.execute(text(sql), window).all()
-
-    counts = {k: (int(n), int(t or 0)) for k, n, t in rows(
-        f"SELECT i.kind = 'refund', count(*), sum(i.total) FROM invoice i WHERE {inv} "
-        "GROUP BY i.kind = 'refund'")}
-    takings: dict[str, int] = {}
-    refunds: dict[str, int] = {}
-    for is_refund, method, amount in rows(
-            f"SELECT i.kind = 'refund', p.method, sum(p.amount) FROM payment p "
-            f"JOIN invoice i ON i.id = p.invoice_id WHERE {inv} GROUP BY 1, 2"):
-        (refunds if is_refund else takings)[method] = int(amount)
-    repaid = rows(f"SELECT coalesce(sum(l.amount), 0) FROM invoice_line l JOIN invoice i "
-                  f"ON i.id = l.invoice_id WHERE {inv} AND l.kind = 'repay'")[0][0]
-    redeemed = rows("SELECT count(*), coalesce(sum(e.value), 0) FROM package_event e "
-                    "LEFT JOIN invoice i ON i.id = e.invoice_id "
-                    "WHERE e.change = 'redeem' AND e.created_at >= :a AND e.created_at < :b "
-                    f"AND {here}")[0]
-    staff = [StaffTotal(name or "—", int(n), int(a or 0)) for name, n, a in rows(
+    window = Window(start, end, branch_id, first_branch_id(session))
+    run = session_run(session)
+    # The figures: the same sums as the daily business report's (reports/sums.py).
+    sums = window_sums(run, window, dialect=dialect_of(session),
+                       offset_minutes=settings.utc_offset_minutes, detail=False).total
+    staff = [StaffTotal(name or "—", int(n), int(a or 0)) for name, n, a in run(
         f"SELECT s.name, count(*), sum(l.amount) FROM invoice_line l "
         f"JOIN invoice i ON i.id = l.invoice_id LEFT JOIN staff s ON s.id = l.staff_id "
-        f"WHERE {inv} AND l.kind IN ('service', 'product', 'package', 'redeem') "
-        f"GROUP BY s.name ORDER BY sum(l.amount) DESC, s.name")]
+        f"WHERE {window.invoices()} AND l.kind IN ('service', 'product', 'package', 'redeem') "
+        f"GROUP BY s.name ORDER BY sum(l.amount) DESC, s.name", window.params)]
     return DayClose(
-        day=day, sales_count=counts.get(0, (0, 0))[0], refunds_count=counts.get(1, (0, 0))[0],
-        sales_total=counts.get(0, (0, 0))[1], refunds_total=counts.get(1, (0, 0))[1],
-        takings=takings, refunds=refunds, new_debt=takings.get("account", 0),
-        debt_repaid=int(repaid), sessions_redeemed=int(redeemed[0]),
-        sessions_value=int(redeemed[1]), per_staff=staff,
+        day=day, sales_count=sums.sales_count, refunds_count=sums.refunds_count,
+        sales_total=sums.sales_total, refunds_total=sums.refunds_total,
+        takings=sums.takings, refunds=sums.refunds, new_debt=sums.new_debt,
+        debt_repaid=sums.debt_repaid, sessions_redeemed=sums.sessions_redeemed,
+        sessions_value=sums.sessions_value, per_staff=staff,
         seal=chain.seal(session.connection()),
         labels={m.code: m.label for m in methods}, kinds={m.code: m.kind for m in methods},
         order=tuple(m.code for m in methods),
