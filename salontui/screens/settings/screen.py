@@ -25,10 +25,11 @@ from salontui.screens.settings.care_catalogue import CareCatalogueSection
 from salontui.screens.settings.catalogue import CatalogueSection
 from salontui.screens.settings.groups import GroupsSection
 from salontui.screens.settings.methods import MethodsSection
+from salontui.screens.settings.permissions import PermissionsSection
 from salontui.screens.settings.points import PointsSection
 from salontui.screens.settings.programmes import ProgrammesSection
 from salontui.screens.settings.salon import SalonSection
-from salontui.screens.settings.section import SettingsSection
+from salontui.screens.settings.section import SECTION_KEYS, SettingsSection
 from salontui.screens.settings.staff import StaffSection
 from salontui.screens.settings.tiers import TiersSection
 from salontui.widgets.footer import DeskFooter
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 SECTIONS: tuple[type[SettingsSection], ...] = (
     CatalogueSection, MethodsSection, CardTypesSection, ProgrammesSection, PointsSection,
     GroupsSection, SalonSection, CareCatalogueSection, TiersSection, StaffSection,
+    PermissionsSection,
 )
 COMMON = ("add", "edit", "retire", "filter")
 
@@ -59,8 +61,8 @@ def settings_bindings(sections: Sequence[type[SettingsSection]]) -> list[Binding
                 tooltip=_("Retire the row, or bring it back")),
         Binding("slash", "filter", _("Filter"), id="settings.filter"),
         *own,
-        # The tenth section is on 0 (the key after 9 on the number row).
-        *(Binding(str(number % 10), f"section('{section.section_id}')",
+        # The tenth section is on 0, the eleventh on - (the keys after 9 on the number row).
+        *(Binding(SECTION_KEYS[number - 1], f"section('{section.section_id}')",
                   _("Section: {name}").format(name=_(section.title)),
                   id=f"settings.section.{section.section_id}", show=False)
           for number, section in enumerate(sections, start=1)),

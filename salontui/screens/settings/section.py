@@ -44,6 +44,12 @@ if TYPE_CHECKING:
     from salontui.screens.settings.screen import SettingsScreen
 
 
+# The keys that show the sections, in order: the number row, 1 to 9, then 0, then the two
+# keys after it (- and =). (Textual's name of each key, and what its tab shows.)
+SECTION_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "minus", "equals_sign")
+SECTION_KEY_LABELS = "1234567890-="
+
+
 class SectionBar(Static):
     """A section's one-line status: how many rows, what the filter matched, a refusal."""
 
@@ -67,7 +73,8 @@ class SettingsSection(StoreCalls, TabPane):
     KEYS: ClassVar[tuple[Binding, ...]] = ()
 
     def __init__(self, number: int) -> None:
-        super().__init__(f"{number % 10} {_(self.title)}", id=self.section_id)
+        super().__init__(f"{SECTION_KEY_LABELS[number - 1]} {_(self.title)}",
+                         id=self.section_id)
         self.number = number
         self.rows: list[Any] = []
         self.loaded = False
@@ -78,7 +85,7 @@ class SettingsSection(StoreCalls, TabPane):
 
     def label(self, narrow: bool) -> str:
         title = self.short_title if narrow and self.short_title else self.title
-        return f"{self.number % 10} {_(title)}"
+        return f"{SECTION_KEY_LABELS[self.number - 1]} {_(title)}"
 
     @property
     def settings_screen(self) -> SettingsScreen:
