@@ -417,11 +417,12 @@ class SalonApp(App[None]):
             wanted = active[0]
         if wanted is None and prefer_owner:
             wanted = next((m for m in active if m.role == "owner"), None)
-        if wanted is not None:
-            self.sign_in(wanted)
-            return
         self.sub_title = _("nobody signed in ({key})").format(
             key=key_of(self, "app.switch_staff"))
+        if wanted is not None:
+            # By name only if they have no PIN yet; else the desk starts on their PIN.
+            self._sign_in_picked(wanted, announce=False)
+            return
         if active:
             self._pick_staff(active)
 
@@ -441,9 +442,10 @@ class SalonApp(App[None]):
         self.push_screen(StaffPickerDialog(staff, current_id=self.staff_id), callback=answer)
 
     @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
-    def _sign_in_picked(self, member) -> None:
+    def _sign_in_picked(self, member, announce: bool = True) -> None:
         """The store says whether ``member`` signs in by name (no PIN yet) or must type
-        their PIN (asked then, in PinSignInDialog)."""
+        their PIN (asked then, in PinSignInDialog). At start (``announce`` False) a sign-in
+        by name is quiet, as it always was; nobody is signed in until then."""
         from salontui.store.admin.pins import sign_in
         from salontui.store.db import read_session
         from salontui.store.errors import SalonError
@@ -463,18 +465,23 @@ class SalonApp(App[None]):
         except Exception as error:
             self.call_from_thread(self.notify, str(error), severity="error")
             return
-        self.call_from_thread(self._signed_in, signed, False)
+        self.call_from_thread(self._signed_in, signed, False, announce=announce)
 
     def _ask_pin(self, member) -> None:
+        """The PIN of ``member``; Esc signs nobody in (at start the desk stays with nobody
+        signed in, F2 to sign in)."""
         from salontui.screens.dialogs.pin_sign_in import PinSignInDialog
 
         def answer(signed) -> None:
             if signed is not None:
                 self._signed_in(signed, True)
+            elif self.staff_id is None:
+                self.sub_title = _("nobody signed in ({key})").format(
+                    key=key_of(self, "app.switch_staff"))
 
         self.push_screen(PinSignInDialog(member), callback=answer)
 
-    def _signed_in(self, member, has_pin: bool) -> None:
+    def _signed_in(self, member, has_pin: bool, *, announce: bool = True) -> None:
         """Signed in at F2 (or past the lock): an idle lock open underneath goes."""
         from salontui.screens.dialogs.pin_sign_in import LockDialog
 
@@ -482,7 +489,8 @@ class SalonApp(App[None]):
         self.staff_has_pin = has_pin
         if isinstance(self.screen, LockDialog):
             self.screen.dismiss(None)
-        self.notify(_("Signed in: {name}").format(name=member.name), timeout=3)
+        if announce:
+            self.notify(_("Signed in: {name}").format(name=member.name), timeout=3)
         self.arm_lock()
 
     # -- the idle lock ----------------------------------------------------------------

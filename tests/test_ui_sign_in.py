@@ -90,3 +90,63 @@ async def test_pin_sign_in_and_the_idle_lock(db_url, engine, staff_id):
         assert app.screen is checkout and app.staff_id == staff_id
         assert app.lock_seconds == 0  # no PIN: this desk does not lock
         assert [r[1] for r in table_rows(checkout, "#lines")] == ["Cắt tóc nữ"]
+
+
+async def test_a_one_person_salon_with_a_pin_asks_it_at_start(db_url, engine, staff_id):
+    """The only person has a PIN: the desk starts on it, nobody signed in until it is
+    typed; a wrong one is refused at the field."""
+    with write_session(engine) as s:
+        set_pin(s, staff_id=staff_id, target_id=staff_id, pin="2468")
+    app = SalonApp(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, PinSignInDialog) and dialog.member.id == staff_id
+        assert app.staff_id is None and "nobody signed in (F2)" in app.sub_title
+        await type_text(pilot, "1357")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert dialog.errors() == {"pin": "That PIN is not right."}
+        assert app.screen is dialog and app.staff_id is None
+        await type_text(pilot, "2468")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.staff_id == staff_id and app.sub_title == "Trần Thu Hà"
+        assert app.staff_has_pin and not isinstance(app.screen, PinSignInDialog)
+
+
+async def test_staff_with_a_pin_asks_it_at_start_and_esc_signs_nobody_in(db_url, engine,
+                                                                          staff_id):
+    """--staff names someone with a PIN: the desk starts on their PIN; Esc leaves nobody
+    signed in (F2 signs in). With several staff and no --staff: a name, then the PIN;
+    someone without a PIN still signs in by name."""
+    with write_session(engine) as s:
+        lan = create_staff(s, name="Lan", role="receptionist", staff_id=staff_id)
+        set_pin(s, staff_id=staff_id, target_id=lan.id, pin="2468")
+    app = SalonApp(db_url, staff_id=lan.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        assert isinstance(app.screen, PinSignInDialog) and app.screen.member.id == lan.id
+        assert app.staff_id is None
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, PinSignInDialog)
+        assert app.staff_id is None and app.sub_title == "nobody signed in (F2)"
+    app = SalonApp(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        picker = app.screen
+        assert isinstance(picker, StaffPickerDialog) and app.staff_id is None
+        names = [m.name for m in picker.staff]
+        await pilot.press("home", *["down"] * names.index("Lan"), "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PinSignInDialog) and app.staff_id is None
+        await type_text(pilot, "2468")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.staff_id == lan.id
+    app = SalonApp(db_url, staff_id=staff_id)  # no PIN: by name, as before
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        assert app.staff_id == staff_id and app.sub_title == "Trần Thu Hà"
+        assert not isinstance(app.screen, (PinSignInDialog, StaffPickerDialog))
