@@ -137,8 +137,9 @@ def resolve(rates: Iterable[Rate], *, kind: str, item_id: int | None, staff_id: 
 def commission(rate: Rate | None, *, amount: int, quantity: int, value: int = 0) -> int:
     """What ``rate`` pays on lines adding up to ``amount`` and ``quantity`` (signed: a
     refund's are negative and take back as much). A percentage is of the amount (for a
-    redemption, of the sessions' ``value``), rounded half away from zero so a refund of
-    the same line takes back exactly what it paid; a fixed amount is per unit."""
+    redemption, of the sessions' ``value``: their package's price per session), rounded
+    half away from zero so a refund of the same line takes back exactly what it paid; a
+    fixed amount is per unit."""
     if rate is None:
         return 0
     if rate.fixed_amount is not None:
