@@ -43,3 +43,23 @@ def test_sign_in_by_pin_or_by_name(writer, reader, staff_id):
             with pytest.raises(NotFound) as inactive:
                 sign_in(s, staff_id=lan.id, pin=pin)
             assert inactive.value.field == "staff"
+
+
+def test_the_pin_kdf_is_memory_hard_and_its_parameters_travel_with_each_hash():
+    """The check is slow by its parameters, not by a timer: scrypt with n ≥ 2**14 and
+    r ≥ 8 (≥ 16 MiB a try), read from each stored hash, so a PIN hashed with other
+    parameters (before they were raised) still signs in."""
+    import os
+
+    from salontui.store.admin import pins
+
+    assert pins.SCHEME == "scrypt" and pins.N >= 2**14 and pins.R >= 8 and pins.P >= 1
+    assert 128 * pins.R * pins.N <= pins.MAX_MEMORY
+    scheme, n, r, p, salt, key = pins.hash_pin("2468").split("$")
+    assert (scheme, int(n), int(r), int(p)) == ("scrypt", pins.N, pins.R, pins.P)
+    assert len(bytes.fromhex(salt)) == pins.SALT_BYTES >= 16
+    assert len(bytes.fromhex(key)) == pins.KEY_BYTES >= 32
+    older_salt = os.urandom(16)
+    older = "$".join(("scrypt", str(2**14), "8", "1", older_salt.hex(),
+                      pins._derive("2468", older_salt, 2**14, 8, 1).hex()))
+    assert pins.pin_matches("2468", older) and not pins.pin_matches("2469", older)
