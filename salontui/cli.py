@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -54,9 +54,11 @@ def _engine(url: str):
         _fail(error.message)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
+    """One line on stderr and exit ``code`` (1; 2 for a bad value on the command line, as
+    Typer's own usage errors)."""
     typer.echo(message, err=True)
-    raise typer.Exit(1)
+    raise typer.Exit(code)
 
 
 def _read(ctx: typer.Context, db: str | None):
@@ -363,6 +365,11 @@ from salontui.cli_io import import_app, template_app  # noqa: E402
 
 app.add_typer(template_app, name="template")
 app.add_typer(import_app, name="import")
+
+# The owner's reports (salontui/cli_report.py) use the helpers above.
+from salontui.cli_report import report_command  # noqa: E402
+
+app.command("report")(report_command)
 
 
 def main() -> None:

@@ -92,6 +92,10 @@ class CustomerSearchScreen(StoreCalls, Screen[None]):
         # Not in the footer (no room at 80 columns): F1 and the palette list it.
         Binding("f11", "audit", _("Changes"), id="search.audit",
                 tooltip=_("Who changed what, when: the audit log"), show=False),
+        # Not in the footer (no room at 80 columns): F1 and the palette list it.
+        Binding("ctrl+r", "reports", _("Reports"), id="search.reports",
+                tooltip=_("Reports: sales, staff, visits, liabilities, profit"),
+                show=False),
         Binding("f12", "settings", _("Settings"), id="search.settings",
                 tooltip=_("The back office: catalogue, payment methods, card types…")),
         Binding("escape", "clear_search", _("Clear search"), id="search.clear", show=False),
@@ -341,6 +345,22 @@ class CustomerSearchScreen(StoreCalls, Screen[None]):
 
         self.app.push_screen(AuditScreen())
 
+    def action_reports(self) -> None:
+        """The reports, for the owner and the managers (anyone else is told, at once)."""
+        staff_id = self.desk.staff_id
+
+        def check(session: Session) -> None:
+            from salontui.store.reports.access import require_report_reader
+
+            require_report_reader(session, staff_id=staff_id)
+
+        self.ask(check, self.open_reports)
+
+    def open_reports(self, _allowed: None) -> None:
+        from salontui.screens.reports import ReportsScreen
+
+        self.app.push_screen(ReportsScreen())
+
     def action_settings(self) -> None:
         from salontui.screens.settings import SettingsScreen
 
@@ -401,7 +421,7 @@ class CustomerSearchScreen(StoreCalls, Screen[None]):
         if action == "restore_customer":
             return self.deleted
         if action in ("checkout", "held_checkouts", "day_close", "find_invoice", "settings",
-                      "audit"):
+                      "audit", "reports"):
             return not self.deleted  # the deleted list is for restoring: its keys only
         return True
 
@@ -426,6 +446,9 @@ class CustomerSearchScreen(StoreCalls, Screen[None]):
                     _("Filter customers; member states and care over many at once")),
             Command("search.audit", _("Show the changes"),
                     _("Who changed what, when: filter by staff, action, customer, dates")),
+            Command("search.reports", _("Show the reports"),
+                    _("Daily business, staff and commission, appointments, liabilities, "
+                      "cost and profit")),
             Command("search.settings", _("Open settings"),
                     _("Catalogue, payment methods, card types, programmes, points, groups, "
                       "salon")),

@@ -22,7 +22,7 @@ from salontui.i18n import _
 from salontui.store.io.sheet_writer import check_target, replace_when_written
 from salontui.store.reports.bars import shown
 from salontui.store.reports.figures import NUMERIC, Figures, heading
-from salontui.store.reports.shape import Report, Series, Table
+from salontui.store.reports.shape import Cell, Report, Series, Table
 
 LATIN = "Roboto"
 CJK = "STSong-Light"
@@ -107,11 +107,12 @@ def _table(table: Table, figures: Figures, styles: dict[str, Any], width: float)
         if columns and not numeric[0] and not totals[0]:
             totals[0] = _("Total")
         data.append(totals)
-    # Text columns share what the figures leave.
-    figure_w = 2.6 * 72 / 2.54  # 2.6 cm
-    texts = sum(1 for n in numeric if not n) or 1
-    text_w = max((width - figure_w * sum(numeric)) / texts, figure_w)
-    widths = [figure_w if n else text_w for n in numeric]
+    # Figures and dates 2.6 cm each; text columns share what they leave.
+    figure_w = 2.6 * 72 / 2.54
+    fixed = [n or c.cell is Cell.DATE for n, c in zip(numeric, columns, strict=True)]
+    texts = sum(1 for f in fixed if not f) or 1
+    text_w = max((width - figure_w * sum(fixed)) / texts, figure_w)
+    widths = [figure_w if f else text_w for f in fixed]
     shown_table = PdfTable(data, colWidths=widths, repeatRows=1)
     commands: list[tuple] = [
         ("FONT", (0, 0), (-1, -1), LATIN, SIZE),

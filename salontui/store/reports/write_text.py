@@ -20,7 +20,7 @@ from rich.text import Text
 from salontui.i18n import _
 from salontui.store.reports.bars import chart
 from salontui.store.reports.figures import NUMERIC, Figures, heading
-from salontui.store.reports.shape import Report, Table
+from salontui.store.reports.shape import Cell, Report, Table
 
 WIDTH = 100  # of the text when it is not a terminal's
 
@@ -37,9 +37,11 @@ def table_renderable(table: Table, figures: Figures) -> RichTable:
             footer = figures.cell(value, column.cell)
             if not footer and index == 0:
                 footer = _("Total")
+        # A figure or a day is never cut over two lines: the words give way first.
+        figure = column.cell in NUMERIC or column.cell is Cell.DATE
         shown.add_column(column.label, footer=footer, footer_style="bold",
                          justify="right" if column.cell in NUMERIC else "left",
-                         overflow="fold")
+                         no_wrap=figure, overflow="ellipsis" if figure else "fold")
     for row in table.rows:
         shown.add_row(*(figures.cell(value, column.cell)
                         for value, column in zip(row, table.columns, strict=False)))
@@ -47,6 +49,14 @@ def table_renderable(table: Table, figures: Figures) -> RichTable:
         shown.caption = _("Nothing in this period.")
         shown.caption_justify = "left"
     return shown
+
+
+def natural_width(renderable: RenderableType, limit: int = 400) -> int:
+    """The columns ``renderable`` takes when nothing squeezes it (a wide table's)."""
+    from rich.measure import Measurement
+
+    console = Console(width=limit, color_system=None, force_terminal=False)
+    return Measurement.get(console, console.options, renderable).maximum
 
 
 def renderables(report: Report, figures: Figures, *, where: str = "", width: int = WIDTH,
@@ -64,12 +74,21 @@ def renderables(report: Report, figures: Figures, *, where: str = "", width: int
 
 def print_report(report: Report, figures: Figures, *, where: str = "",
                  out: IO[str] | None = None) -> None:
-    """Print to ``out`` (stdout): coloured on a terminal, plain otherwise."""
+    """Print to ``out`` (stdout): coloured on a terminal, in its width; plain otherwise,
+    each table as wide as it needs."""
     console = Console(file=out, highlight=False, soft_wrap=False)
-    if not console.is_terminal:
-        console = Console(file=out, highlight=False, width=WIDTH, color_system=None,
-                          force_terminal=False)
-    for part in renderables(report, figures, where=where, width=console.width):
+    if console.is_terminal:
+        for part in renderables(report, figures, where=where, width=console.width):
+            console.print(part)
+        return
+    _print_plain(Console(file=out, highlight=False, width=WIDTH, color_system=None,
+                         force_terminal=False), report, figures, where)
+
+
+def _print_plain(console: Console, report: Report, figures: Figures, where: str) -> None:
+    for part in renderables(report, figures, where=where, width=WIDTH):
+        width = max(WIDTH, natural_width(part)) if isinstance(part, RichTable) else WIDTH
+        console.width = width
         console.print(part)
 
 
@@ -77,8 +96,6 @@ def report_text(report: Report, figures: Figures, *, where: str = "",
                 width: int = WIDTH) -> str:
     """The report as plain text (no escape codes), ``width`` columns wide."""
     buffer = io.StringIO()
-    console = Console(file=buffer, highlight=False, width=width, color_system=None,
-                      force_terminal=False)
-    for part in renderables(report, figures, where=where, width=width):
-        console.print(part)
+    _print_plain(Console(file=buffer, highlight=False, width=width, color_system=None,
+                         force_terminal=False), report, figures, where)
     return buffer.getvalue()
