@@ -13,6 +13,7 @@ from salontui.store.admin.audit_view import (
     AuditFilter,
     audit_actions,
     audit_page,
+    change_parts,
     describe_change,
 )
 from salontui.store.errors import ValidationError
@@ -123,3 +124,20 @@ def test_bad_paging_is_refused(reader):
             with pytest.raises(ValidationError) as refused:
                 audit_page(s, wanted=AuditFilter(), limit=limit, offset=offset)
             assert refused.value.field == field
+
+
+def test_a_staff_filter_also_shows_what_their_pin_approved(reader, log):
+    with reader() as s:
+        owner = audit_page(s, wanted=AuditFilter(staff_id=log["owner"]))
+        assert ("ledger.post", 9) in ids(owner)  # Phạm Lan's, approved by the owner
+        assert ("ledger.post", 10) not in ids(owner)
+        row = next(r for r in owner if r.entity_id == 9)
+        assert (row.who, row.approved_by) == ("Phạm Lan", "Trần Thu Hà")
+
+
+def test_change_parts_are_whole_values_one_a_line():
+    note = "x" * 80
+    assert change_parts(f'{{"a": 1, "n": "{note}", "same": 3}}', '{"a": 2, "n": "y", "same": 3}',
+                        width=200) == ["a: 1 → 2", f"n: {note} → y"]
+    assert change_parts(None, '{"pin": "set"}') == ["pin: set"]
+    assert change_parts('{"a": 1}', '{"a": 1}') == []

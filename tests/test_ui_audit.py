@@ -5,6 +5,8 @@ detail's palette."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from test_ui_helpers import (
     SIZE,
     give_points,
@@ -18,6 +20,7 @@ from test_ui_helpers import (
 )
 
 from salontui.app import SalonApp
+from salontui.store.admin.audit_view import AuditFilter
 
 
 async def test_the_audit_viewer(db_url, engine, staff_id):
@@ -100,3 +103,46 @@ async def test_the_audit_viewer(db_url, engine, staff_id):
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is detail
+
+
+async def test_an_approved_change_names_the_approver_and_reads_key_by_key(db_url, engine,
+                                                                          staff_id):
+    """A row a manager's PIN approved says so in the list and in the whole change, which
+    lists what changed key by key before the whole before and after; filtering by the
+    manager shows it too."""
+    from salontui.screens.audit import AuditEntryDialog, AuditScreen
+    from salontui.store import audit
+    from salontui.store.db import write_session
+    from salontui.store.staff import create_staff
+
+    customer = make_customer(engine, staff_id)
+    with write_session(engine) as s:
+        lan = create_staff(s, name="Lan", role="receptionist", staff_id=staff_id)
+        tuan = create_staff(s, name="Tuấn", role="manager", staff_id=staff_id)
+        audit.record(s, staff_id=lan.id, action="adjust_points", entity="customer",
+                     entity_id=customer.id, before={"points": 0, "reason": None},
+                     after={"points": 500, "reason": "Sinh nhật khách hàng thân thiết"},
+                     approved_by=tuan.id)
+    app = SalonApp(db_url, staff_id=staff_id, first_screen="search")
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        app.push_screen(AuditScreen())
+        await settle(pilot)
+        screen = app.screen
+        first = table_rows(screen, "#audit-table")[0]
+        assert first[1:3] == ["Lan", "adjust_points"]
+        assert first[4].startswith("points: 0 → 500; reason: — → Sinh")
+        assert first[4].endswith("… · approved by Tuấn")
+        await pilot.press("enter")
+        await settle(pilot)
+        entry = app.screen
+        assert isinstance(entry, AuditEntryDialog)
+        assert "approved by Tuấn" in plain(entry.query_one("#entry-head"))
+        assert plain(entry.query_one("#entry-changed")).splitlines() == [
+            "Changed:", "  points: 0 → 500",
+            "  reason: — → Sinh nhật khách hàng thân thiết"]
+        await pilot.press("escape")
+        await settle(pilot)
+        screen.set_filter(replace(screen.wanted, filter=AuditFilter(staff_id=tuan.id)))
+        await settle(pilot)
+        assert [r[1] for r in table_rows(screen, "#audit-table")] == ["Lan"]

@@ -46,6 +46,7 @@ PAGE = 50
 ANY = ""
 CODE_CHARS = 20
 DATE_CHARS = 20  # store.bounds.MAX_DATE_TEXT
+CHANGE_WIDTH = 200  # characters of one value in the entry's "Changed" lines
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,15 @@ class AuditPage:
 
 def _when(fmt, row: AuditRow) -> str:
     return row.when.strftime(f"{fmt.date_format} %H:%M")
+
+
+def change_text(row: AuditRow) -> str:
+    """The list's change, then who approved it (a manager's PIN): at 80 columns the
+    change comes first; the whole row (Enter) names the approver in its first lines."""
+    if not row.approved_by:
+        return row.change
+    approved = _("approved by {name}").format(name=row.approved_by)
+    return f"{row.change} · {approved}" if row.change else approved
 
 
 def _pretty(text: str | None) -> str:
@@ -107,7 +117,7 @@ class AuditFilterDialog(FormDialog):
         yield Field(_("Staff"), CycleChoice(
             [(ANY, anyone), *((str(i), name) for i, name in self.choices.staff)],
             value=str(f.staff_id) if f.staff_id is not None else ANY, id="audit-staff"),
-            key="staff_id")
+            key="staff_id", hint=_("What they did or approved"))
         yield Field(_("Action"), CycleChoice(
             [(ANY, anyone), *((a, a) for a in self.choices.actions)],
             value=f.action or ANY, id="audit-action"), key="action")
@@ -184,6 +194,12 @@ class AuditEntryDialog(ModalScreen):
                 head += " · " + _("approved by {name}").format(name=r.approved_by)
             yield Static(Content(head), id="entry-head")
             with VerticalScroll():
+                from salontui.store.admin.audit_view import change_parts
+
+                changed = change_parts(r.before, r.after, width=CHANGE_WIDTH)
+                if changed:  # what changed, key by key, before the whole of both
+                    yield Static(Content(_("Changed:") + "\n" + "\n".join(
+                        f"  {part}" for part in changed)), id="entry-changed")
                 yield Static(Content(_("Before:") + "\n" + _pretty(r.before)),
                              id="entry-before")
                 yield Static(Content(_("After:") + "\n" + _pretty(r.after)), id="entry-after")
@@ -282,7 +298,7 @@ class AuditScreen(StoreCalls, Screen[None]):
         self.query_one(DeskTable).set_rows([
             (str(r.id), [_when(fmt, r), r.who or _("system"), r.action,
                          r.entity if r.entity_id is None else f"{r.entity} #{r.entity_id}",
-                         r.change]) for r in self.rows], keep_cursor=False)
+                         change_text(r)]) for r in self.rows], keep_cursor=False)
         self.show_status()
 
     def show_status(self) -> None:

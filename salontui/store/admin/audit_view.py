@@ -1,9 +1,10 @@
 """The audit viewer's reads: a page of audit rows, filtered, newest first, readable.
 
 Every write records one ``audit_log`` row (store/audit.py). The viewer asks for a page of
-them by an :class:`AuditFilter` (who did it, the action, a customer, the salon's calendar
-days) and gets :class:`AuditRow` s: the salon's wall-clock time, the names of who did it
-and who approved it, and the change as ``key: old → new`` for the keys that changed.
+them by an :class:`AuditFilter` (who did it or approved it with their PIN, the action, a
+customer, the salon's calendar days) and gets :class:`AuditRow` s: the salon's wall-clock
+time, the names of who did it and who approved it, and the change as ``key: old → new``
+for the keys that changed.
 
 A customer's rows are those about the customer itself (entity ``customer`` and its id,
 on the ``ix_audit_entity`` index) and those whose before/after JSON names
@@ -95,8 +96,9 @@ def _names_customer(column, customer_id: int):
 
 def _conditions(session: Session, wanted: AuditFilter) -> list:
     conditions: list = []
-    if wanted.staff_id is not None:
-        conditions.append(_A.c.staff_id == wanted.staff_id)
+    if wanted.staff_id is not None:  # what they did, and what their PIN approved
+        conditions.append(or_(_A.c.staff_id == wanted.staff_id,
+                              _A.c.approved_by == wanted.staff_id))
     if wanted.action is not None:
         conditions.append(_A.c.action == wanted.action)
     if wanted.customer_id is not None:
@@ -141,15 +143,16 @@ def _load(text: str | None) -> object:
         return _UNREAD
 
 
-def describe_change(before: str | None, after: str | None, *,
-                    width: int = VALUE_WIDTH) -> str:
-    """``key: old → new`` for each key whose value changed, joined by '; '; a value that
-    is not a JSON object reads ``old → new``; JSON that cannot be read is shown as is."""
+def change_parts(before: str | None, after: str | None, *,
+                 width: int = VALUE_WIDTH) -> list[str]:
+    """``key: old → new`` for each key whose value changed (``key: new`` for a key that
+    is new), in key order; a value that is not a JSON object reads ``old → new``; JSON
+    that cannot be read is shown as is. Each value cut at ``width`` characters."""
     old, new = _load(before), _load(after)
     if old is _UNREAD or new is _UNREAD:
         left = before if old is _UNREAD else shorten(old, width)
         right = after if new is _UNREAD else shorten(new, width)
-        return f"{shorten(left, width)} → {shorten(right, width)}"
+        return [f"{shorten(left, width)} → {shorten(right, width)}"]
     if isinstance(old, dict | None) and isinstance(new, dict | None) and (old or new):
         old_d = old or {}
         new_d = new or {}
@@ -162,10 +165,16 @@ def describe_change(before: str | None, after: str | None, *,
                 parts.append(f"{key}: {shorten(b, width)}")
             else:
                 parts.append(f"{key}: {shorten(a, width)} → {shorten(b, width)}")
-        return "; ".join(parts)
+        return parts
     if old == new:
-        return ""
-    return f"{shorten(old, width)} → {shorten(new, width)}"
+        return []
+    return [f"{shorten(old, width)} → {shorten(new, width)}"]
+
+
+def describe_change(before: str | None, after: str | None, *,
+                    width: int = VALUE_WIDTH) -> str:
+    """:func:`change_parts` on one line, joined by '; ' (the viewer's list)."""
+    return "; ".join(change_parts(before, after, width=width))
 
 
 @boundary
