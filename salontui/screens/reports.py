@@ -184,7 +184,8 @@ class ReportsScreen(StoreCalls, Screen[None]):
         view = self.query_one("#report-view", Static)
         body = self.query_one("#report-body")
         shown = self.view(report, figures)
-        # A table wider than the screen keeps its figures whole: the body scrolls sideways.
+        # A table wider than the screen wraps its words; its figures stay whole and, when
+        # they alone are wider, the body scrolls sideways.
         room = max(body.size.width - 3, 20)
         view.styles.width = room if self.charts else max(room, self.natural(shown))
         view.update(shown)
@@ -199,7 +200,7 @@ class ReportsScreen(StoreCalls, Screen[None]):
     def natural(shown: RenderableType) -> int:
         from salontui.store.reports.write_text import natural_width
 
-        return natural_width(shown)
+        return natural_width(shown, least=True)
 
     def view(self, report: Report, figures: Figures) -> RenderableType:
         from salontui.store.reports.bars import chart

@@ -18,7 +18,7 @@ from salontui.store.reports.registry import REPORTS
 class ReportPickDialog(ModalScreen[str | None]):
     DEFAULT_CSS = """
     ReportPickDialog .dialog { width: 50; height: auto; }
-    ReportPickDialog OptionList { height: auto; max-height: 12; }
+    ReportPickDialog OptionList { height: auto; max-height: 12; border: none; }
     """
 
     BINDINGS = [Binding("escape", "close", _("Close"), id="dialog.close")]

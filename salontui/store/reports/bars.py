@@ -10,6 +10,8 @@ Returns Rich ``Text`` (no Textual: the CLI prints it as the Reports screen shows
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.text import Text
 
 from salontui.i18n import _
@@ -31,7 +33,8 @@ def shown(figures: Figures, series: Series, value: int) -> str:
 
 def chart(series: Series, figures: Figures, *, width: int = 78, height: int = 8) -> Text:
     """``series`` drawn in ``width`` columns (a title line first)."""
-    out = Text(series.title, style="bold", no_wrap=True, overflow="ellipsis")
+    out = Text(no_wrap=True, overflow="ellipsis")
+    out.append(series.title, style="bold")
     out.append("\n")
     if not series.values or not any(v > 0 for v in series.values):
         out.append(_("Nothing to draw in this period."))
@@ -68,6 +71,14 @@ def _bars(series: Series, figures: Figures, width: int) -> Text:
     return out
 
 
+def _day(figures: Figures, label: str) -> str:
+    """A day's label in the salon's order when it is an ISO day (2026-11-30)."""
+    try:
+        return figures.date(date.fromisoformat(label)) if len(label) == 10 else label
+    except ValueError:
+        return label
+
+
 def _groups(series: Series, room: int) -> tuple[list[str], list[int]]:
     """The days summed into at most ``room`` groups of equal length (the last shorter)."""
     labels, values = list(series.labels), list(series.values)
@@ -101,7 +112,7 @@ def _columns(series: Series, figures: Figures, width: int, height: int) -> Text:
                 cell = " "
             line.append(cell + " " * (step - 1))
         out.append("".join(line).rstrip(), style=BAR_STYLE)
-    first, last = labels[0], labels[-1]
+    first, last = _day(figures, labels[0]), _day(figures, labels[-1])
     span = len(values) * step - (step - 1)
     gap = max(span - cell_width(first) - cell_width(last), 1)
     out.append("\n" + first + (" " * gap + last if len(labels) > 1 else ""))

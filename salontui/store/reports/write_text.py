@@ -51,12 +51,15 @@ def table_renderable(table: Table, figures: Figures) -> RichTable:
     return shown
 
 
-def natural_width(renderable: RenderableType, limit: int = 400) -> int:
-    """The columns ``renderable`` takes when nothing squeezes it (a wide table's)."""
+def natural_width(renderable: RenderableType, limit: int = 400, *,
+                  least: bool = False) -> int:
+    """The columns ``renderable`` takes when nothing squeezes it (a wide table's), or with
+    ``least`` the fewest it can take (its words wrapped, its figures whole)."""
     from rich.measure import Measurement
 
     console = Console(width=limit, color_system=None, force_terminal=False)
-    return Measurement.get(console, console.options, renderable).maximum
+    found = Measurement.get(console, console.options, renderable)
+    return found.minimum if least else found.maximum
 
 
 def renderables(report: Report, figures: Figures, *, where: str = "", width: int = WIDTH,
