@@ -23,6 +23,7 @@ from salontui.screens.commands import Command, binding_commands
 from salontui.screens.settings.card_types import CardTypesSection
 from salontui.screens.settings.care_catalogue import CareCatalogueSection
 from salontui.screens.settings.catalogue import CatalogueSection
+from salontui.screens.settings.commission import CommissionSection
 from salontui.screens.settings.groups import GroupsSection
 from salontui.screens.settings.methods import MethodsSection
 from salontui.screens.settings.permissions import PermissionsSection
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 SECTIONS: tuple[type[SettingsSection], ...] = (
     CatalogueSection, MethodsSection, CardTypesSection, ProgrammesSection, PointsSection,
     GroupsSection, SalonSection, CareCatalogueSection, TiersSection, StaffSection,
-    PermissionsSection,
+    PermissionsSection, CommissionSection,
 )
 COMMON = ("add", "edit", "retire", "filter")
 
