@@ -9,7 +9,7 @@ import html
 from datetime import date
 
 import pytest
-from test_ui_helpers import SIZE, plain, settle, start
+from test_ui_helpers import SIZE, make_service, paste, pay_service, plain, settle, start
 
 from salontui.app import SalonApp
 from salontui.store.reports.registry import ReportKind
@@ -86,6 +86,12 @@ async def test_the_reports_screen(db_url, engine, staff_id, fake_reports, tmp_pa
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is dialog and "date_from" in dialog.errors()
+        dialog.query_one("#period-from").value = ""
+        dialog.query_one("#period-from").focus()
+        await paste(pilot, "1" * 10_000)  # a page pasted: refused at its field, not frozen on
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog and "too long" in dialog.errors()["date_from"]
         dialog.query_one("#period-from").value = "02/11/2026"
         dialog.query_one("#period-to").value = "01/11/2026"
         await pilot.press("enter")
@@ -132,3 +138,19 @@ async def test_a_technician_is_told_the_reports_are_not_theirs(db_url, engine, t
         assert isinstance(app.screen, CustomerSearchScreen)
         assert any("owner and the managers" in n.message for n in app._notifications)
         assert asked == []
+
+
+async def test_the_days_report_from_the_store(db_url, engine, staff_id, customer_id):
+    """The real daily report: today's sale of 150,000 in its table and its charts."""
+    pay_service(engine, staff_id, customer_id, make_service(engine, staff_id), key="sale")
+    app = SalonApp(db_url, staff_id=staff_id, first_screen="search")
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert plain(app.screen.query_one("#report-head")).startswith("Daily business · ")
+        assert "150.000 ₫" in on_screen(app)
+        await pilot.press("c")
+        await settle(pilot)
+        text = on_screen(app)
+        assert "Cắt tóc nữ" in text and "█" in text and "150.000 ₫" in text
