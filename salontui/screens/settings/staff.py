@@ -1,9 +1,11 @@
 """StaffSection: who works at the salon, their role, whether they are active and whether
-their PIN is set; the dialogs that add or edit someone and set a PIN."""
+their PIN is set; the dialogs that add or edit someone and set a PIN, and ``w`` their
+working week (the appointment book's own dialog, screens/day/work_days.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
@@ -110,7 +112,10 @@ class StaffSection(SettingsSection):
     toggle_name = N_("Deactivate or bring back staff member")
     empty_text = N_("No staff yet: {key} adds someone")
     KEYS = (Binding("p", "set_pin", _("PIN"), id="settings.staff.pin",
-                    tooltip=_("Set the staff member's PIN")),)
+                    tooltip=_("Set the staff member's PIN")),
+            Binding("w", "work_days", _("Work days"), id="settings.staff.work_days",
+                    tooltip=_("The staff member's working week, as the appointment book "
+                              "shows it")))
 
     def columns(self) -> list[Col]:
         return [Col("name", _("Name")), Col("role", _("Role"), 13),
@@ -163,7 +168,7 @@ class StaffSection(SettingsSection):
         return toggle
 
     def allows(self, action: str) -> bool:
-        if action == "set_pin":
+        if action in ("set_pin", "work_days"):
             row = self.selected()
             return row is not None and row.active
         return True
@@ -181,5 +186,41 @@ class StaffSection(SettingsSection):
         self.desk.notify(_("The PIN is set."))
         self.settings_screen.saved(value)
 
+    def action_work_days(self) -> None:
+        """The selected person's working week (and today's exception): the appointment
+        book's dialog, on the salon's today."""
+        row = self.selected()
+        if row is None or not row.active:
+            return
+        member_id, branch_id = row.id, self.desk.branch_id
+
+        def read(session: Session) -> tuple[Any, date]:
+            from salontui.store import clock
+            from salontui.store.day.schedule import staff_on
+
+            day = clock.today()
+            return next((c for c in staff_on(session, day, branch_id) if c.id == member_id),
+                        None), day
+
+        self.ask(read, lambda found: self.open_work_days(row, *found), failed=self.show_error,
+                 tag="work_days")
+
+    def open_work_days(self, row: StaffRow, column: Any, day: date) -> None:
+        from salontui.screens.day.work_days import WorkDaysDialog
+
+        if column is None:  # a member of another branch: not in this desk's book
+            self.bar(_("{name} works at another branch: set their days at its desk.").format(
+                name=row.name))
+            return
+
+        def saved(value: Any) -> None:
+            if value is not None:
+                self.desk.notify(_("Working days saved: {name}").format(name=row.name),
+                                 timeout=3)
+
+        self.desk.push_screen(WorkDaysDialog(column, day), callback=saved)
+
     def commands(self) -> list[Command]:
-        return [Command("settings.staff.pin", _("Set a staff member's PIN"))]
+        return [Command("settings.staff.pin", _("Set a staff member's PIN")),
+                Command("settings.staff.work_days", _("Set a staff member's working days"),
+                        _("The week, and a day off or an extra day"))]
