@@ -34,8 +34,10 @@ def report(rows: int = 2) -> Report:
                             Column("Sales", Cell.MONEY)),
                   tuple(((VI, date(2026, 11, 3), 1_234_567), (ZH, None, 7_654_321),
                          *((f"Thợ {n}", None, n * 1000) for n in range(rows - 2)))))
+    days = Table("By day", (Column("Day", Cell.DATE), Column("Visits", Cell.COUNT)),
+                 ((date(2026, 11, 1), 2), (date(2026, 11, 2), 1)), ("Total", 3))
     return Report(name="daily", title="Daily business", date_from=date(2026, 11, 1),
-                  date_to=date(2026, 11, 30), branch_id=None, tables=(kinds, staff),
+                  date_to=date(2026, 11, 30), branch_id=None, tables=(kinds, staff, days),
                   charts=(Series("Revenue by staff", (VI, ZH), (1_234_567, 7_654_321)),
                           Series("Revenue by day", ("01/11", "02/11", "03/11"),
                                  (100_000, 0, 300_000), by_day=True)),
@@ -76,7 +78,9 @@ def test_bars_fit_80_columns_and_say_when_empty():
 def test_xlsx_cells_are_numbers(tmp_path):
     result = write_report_xlsx(report(), tmp_path / "daily.xlsx", CNY, where="Q1")
     book = openpyxl.load_workbook(result.path)
-    assert book.sheetnames == ["Report", "Sales by kind", "Staff"]
+    assert book.sheetnames == ["Report", "Sales by kind", "Staff", "By day"]
+    # a word under a column of days (the totals row's "Total") leaves the day column days
+    assert [c.value for c in book["By day"][4]] == [None, 3]
     sales = book["Sales by kind"]
     assert sales.freeze_panes == "A2"
     assert [c.value for c in sales[2]] == ["Services", 12, Decimal("45000"), Decimal("0.75")]

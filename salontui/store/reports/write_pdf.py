@@ -113,7 +113,9 @@ def _table(table: Table, figures: Figures, styles: dict[str, Any], width: float)
     texts = sum(1 for f in fixed if not f) or 1
     text_w = max((width - figure_w * sum(fixed)) / texts, figure_w)
     widths = [figure_w if f else text_w for f in fixed]
-    shown_table = PdfTable(data, colWidths=widths, repeatRows=1)
+    if sum(widths) > width:  # many columns: each gives up its share
+        widths = [w * width / sum(widths) for w in widths]
+    shown_table = PdfTable(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     commands: list[tuple] = [
         ("FONT", (0, 0), (-1, -1), LATIN, SIZE),
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
@@ -153,7 +155,7 @@ def _chart(series: Series, figures: Figures, styles: dict[str, Any], width: floa
                              strokeColor=None))
         rows.append([_cell(label, styles["cell"]), drawing,
                      _cell(shown(figures, series, value), styles["number"])])
-    bars = PdfTable(rows, colWidths=[label_w, bar_w + 6, value_w], repeatRows=0)
+    bars = PdfTable(rows, colWidths=[label_w, bar_w + 6, value_w], hAlign="LEFT")
     bars.setStyle([("FONT", (0, 0), (-1, -1), LATIN, SIZE),
                    ("ALIGN", (2, 0), (2, -1), "RIGHT"),
                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),

@@ -22,18 +22,42 @@ from salontui.store.io.sheet_writer import (
 )
 from salontui.store.reports.figures import Figures
 from salontui.store.reports.shape import Cell, Report, Table, Value
+from salontui.store.reports.shape import Column as ReportColumn
 
 KINDS = {Cell.TEXT: ColumnKind.TEXT, Cell.MONEY: ColumnKind.MONEY,
          Cell.COUNT: ColumnKind.INTEGER, Cell.PERCENT: ColumnKind.PERCENT,
          Cell.DATE: ColumnKind.DATE}
 
 
+def _typed(row: tuple[Value, ...], columns: tuple[ReportColumn, ...]) -> tuple[Value, ...]:
+    """A row as its sheet's columns take it: a word in a column of numbers or days (a
+    totals row's "Total" under "Day") goes to the first empty text column, else is left
+    out; the sheet keeps its numbers numbers."""
+    out: list[Value] = []
+    words: list[str] = []
+    for value, column in zip(row, columns, strict=False):
+        if isinstance(value, str) and column.cell is not Cell.TEXT:
+            words.append(value)
+            value = None
+        out.append(value)
+    out += [None] * (len(columns) - len(out))
+    if words:
+        spare = next((i for i, c in enumerate(columns)
+                      if c.cell is Cell.TEXT and out[i] in (None, "")), None)
+        if spare is not None:
+            out[spare] = " ".join(words)
+    return tuple(out)
+
+
 def _rows(table: Table) -> list[tuple[Value, ...]]:
-    rows = [tuple(row) for row in table.rows]
+    rows = [_typed(tuple(row), table.columns) for row in table.rows]
     if table.totals is not None:
-        totals = list(table.totals)
-        if table.columns and table.columns[0].cell is Cell.TEXT and not totals[0]:
-            totals[0] = _("Total")
+        totals = list(_typed(tuple(table.totals), table.columns))
+        if not any(isinstance(v, str) and v for v in totals):
+            first_text = next((i for i, c in enumerate(table.columns)
+                               if c.cell is Cell.TEXT and totals[i] in (None, "")), None)
+            if first_text is not None:
+                totals[first_text] = _("Total")
         rows.append(tuple(totals))
     return rows
 
