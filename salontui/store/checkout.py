@@ -39,7 +39,7 @@ from salontui.store.admin.points_scheme import payment_kinds, sale_rule
 from salontui.store.books.held_products import hold_sold_line
 from salontui.store.bounds import boundary
 from salontui.store.branches import invoice_sequence
-from salontui.store.cart import Cart, Quote, quote
+from salontui.store.cart import Cart, PricedLine, Quote, quote
 from salontui.store.customers import load_customer
 from salontui.store.day.appointments import add_event
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
@@ -49,6 +49,7 @@ from salontui.store.loyalty.members import points_refusal
 from salontui.store.loyalty.tiers import TierChange, refresh_tier, tier_benefit
 from salontui.store.models import (
     Appointment,
+    CatalogItem,
     CustomerPromotion,
     Invoice,
     InvoiceLine,
@@ -205,7 +206,7 @@ def _write_lines(session: Session, invoice: Invoice, cart: Cart, q: Quote, *,
             package_id=package_id, card_id=card_id, description=priced.description,
             quantity=priced.quantity, unit_price=priced.unit_price, discount=priced.discount,
             amount=priced.amount, credit=priced.credit, staff_id=priced.staff_id,
-            picked_up=priced.picked_up,
+            picked_up=priced.picked_up, unit_cost=_unit_cost(session, priced),
         )
         session.add(line)
         if priced.kind == "product" and not priced.picked_up:
@@ -223,6 +224,15 @@ def _write_lines(session: Session, invoice: Invoice, cart: Cart, q: Quote, *,
             post_entry(session, customer_id=cart.customer_id, account="debt",
                        amount=-priced.amount, kind="repay", reason=invoice.code,
                        ref_type="invoice", ref_id=invoice.id, operator_id=staff_id)
+
+
+def _unit_cost(session: Session, priced: PricedLine) -> int | None:
+    """A product's cost price today, kept on its line (the cost-and-profit report's cost of
+    this sale whatever the price becomes); None for anything else or a product without."""
+    if priced.kind != "product" or priced.item_id is None:
+        return None
+    item = session.get(CatalogItem, priced.item_id)
+    return item.cost_price if item is not None else None
 
 
 def _write_payments(session: Session, invoice: Invoice, cart: Cart, q: Quote, *,

@@ -195,6 +195,7 @@ def _reverse_line(session: Session, refund: Invoice, line: InvoiceLine, amount: 
         card_id=line.card_id, description=line.description, quantity=-line.quantity,
         unit_price=line.unit_price, discount=-line.discount, amount=-line.amount,
         credit=-line.credit, staff_id=line.staff_id, refund_of_line_id=line.id,
+        unit_cost=line.unit_cost,  # the refund takes back the cost the sale had
     )
     session.add(reversed_line)
     if line.kind == "product" and not line.picked_up and customer_id is not None:

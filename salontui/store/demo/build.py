@@ -189,10 +189,9 @@ class _Builder(_People, _History, _Day, _Loyalty, _Books):
         self.s_line = S("invoice_line", ("id", "invoice_id", "kind", "item_id", "package_id",
                                          "card_id", "description", "quantity", "unit_price",
                                          "discount", "amount", "credit", "staff_id",
-                                         "refund_of_line_id", "picked_up"),
-                        {"unit_cost": None},  # (the reports' work fills products' costs)
+                                         "refund_of_line_id", "picked_up", "unit_cost"),
                         nulls=("item_id", "package_id", "card_id", "staff_id",
-                               "refund_of_line_id"))
+                               "refund_of_line_id", "unit_cost"))
         self.s_payment = S("payment", ("invoice_id", "method", "amount", "card_id", "points"),
                            nulls=("card_id",))
         self.s_ledger = S("ledger_entry", ("customer_id", "account", "card_id", "created_at",

@@ -175,7 +175,9 @@ class _History(_State):
             assert validity is not None  # (a plan always has one: the catalogue's rule)
             plan_terms.append((plan_row.name, plan_row.package_kind, plan_row.sessions,
                                plan_row.price, validity))
-        products = [(item.name, item.id, item.price) for item in office.products]
+        # (a product line keeps its cost price: the cost-and-profit report reads it)
+        products = [(item.name, item.id, item.price, item.cost_price or 0)
+                    for item in office.products]
         can_leave = [item.can_leave for item in office.products]  # may be left at the salon
         # Vouchers and products left at the salon (books.py) draw from a stream of their own.
         books = self.books_rng.random
@@ -411,7 +413,7 @@ class _History(_State):
                     p.used += 1
                     line_id += 1
                     line_rows.append((line_id, inv_id, "redeem", 0, p.id, 0, p.name, 1, 0, 0, 0, 0,
-                                      tech, 0, True))
+                                      tech, 0, True, 0))
                     event_rows.append((p.id, stamp, "redeem", 0, 1, value, "", "", "",
                                        cashier, tech, inv_id))
                     simple = False
@@ -425,7 +427,7 @@ class _History(_State):
                         name, item, price, amount = service_lines[pick]
                         line_id += 1
                         row = (line_id, inv_id, "service", item, 0, 0, name, 1, price, 0,
-                               amount, 0, tech, 0, True)
+                               amount, 0, tech, 0, True, 0)
                         line_rows.append(row)
                         mine.append(row)
                         sales += amount
@@ -434,20 +436,20 @@ class _History(_State):
                         service_table[int(rand() * n_service)]]
                     line_id += 1
                     row = (line_id, inv_id, "service", item, 0, 0, name, 1, price, 0, amount, 0,
-                           tech, 0, True)
+                           tech, 0, True, 0)
                     line_rows.append(row)
                     mine.append(row)
                     sales += amount
                 if (bits >> 18) & 15 == 0:  # a product now and then (1 in 16)
                     pi = int(rand() * n_product)
-                    name, item, price = products[pi]
+                    name, item, price, cost = products[pi]
                     qty = 2 if (bits >> 22) & 7 == 0 else 1
                     disc = (price * qty // 10_000) * 1000 if (bits >> 25) & 15 == 0 else 0
                     amount = rules.line_amount(quantity=qty, unit_price=price, discount=disc)
                     line_id += 1
                     left = can_leave[pi] and books() < LEFT_AT_SALON  # left at the salon
                     row = (line_id, inv_id, "product", item, 0, 0, name, qty, price, disc,
-                           amount, 0, cashier, 0, not left)
+                           amount, 0, cashier, 0, not left, cost)
                     line_rows.append(row)
                     mine.append(row)
                     sales += amount
@@ -478,7 +480,7 @@ class _History(_State):
                             st[b + _FLAGS] |= 1
                         plist.append(p)
                         line_rows.append((line_id, inv_id, "package", plan_ids[plan], package_id,
-                                          0, pname, 1, price, 0, price, 0, tech, 0, True))
+                                          0, pname, 1, price, 0, price, 0, tech, 0, True, 0))
                         event_rows.append((package_id, stamp, "sell", sessions, 0, 0, "",
                                            dates[p.expires], "", cashier, 0, inv_id))
                         sales += price
@@ -513,7 +515,7 @@ class _History(_State):
                     description = f"Nạp thẻ {card_names[card]}"
                     line_id += 1
                     line_rows.append((line_id, inv_id, "topup", 0, 0, card, description, 1, amount,
-                                      0, amount, credit, 0, 0, True))
+                                      0, amount, credit, 0, 0, True, 0))
                     ledger_rows.append((cid, "value", card, stamp, credit, "topup", description,
                                         "invoice", inv_id, cashier))
                     card_bal[card] += credit
@@ -525,7 +527,7 @@ class _History(_State):
                 repaid = owed if rand() < 0.7 or owed < 2000 else (owed // 2000) * 1000
                 line_id += 1
                 line_rows.append((line_id, inv_id, "repay", 0, 0, 0, "Trả nợ", 1, repaid, 0,
-                                  repaid, 0, 0, 0, True))
+                                  repaid, 0, 0, 0, True, 0))
                 ledger_rows.append((cid, "debt", 0, stamp, -repaid, "repay", code, "invoice",
                                     inv_id, cashier))
                 st[b + _DEBT] = rules.debt_after(owed=owed, repaid=repaid)
@@ -646,7 +648,7 @@ class _History(_State):
                     line_id += 1
                     line_rows.append((line_id, inv_id, row[2], row[3], 0, 0, row[6],
                                       -row[7], row[8], -row[9], -row[10], 0, row[12], row[0],
-                                      True))
+                                      True, row[15]))
                 for paid in pay_rows[-3:]:
                     if paid[0] == inv_id - 1:
                         pay_rows.append((inv_id, paid[1], -paid[2], 0, 0))

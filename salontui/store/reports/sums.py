@@ -214,38 +214,33 @@ def window_sums(run: Run, window: Window, *, dialect: str, offset_minutes: int,
 
     day = day_sql("i.created_at", dialect, offset_minutes) if by_day else "NULL"
 
-    def dated(condition: str) -> str:
-        return day if whole_days or not by_day else f"CASE WHEN {condition} THEN {day} END"
-
-    for d, kind, n, amount, discount in run(
+    lo = hi = None
+    count = 0
+    for d, kind, n, amount, discount, first, last in run(
             f"SELECT {day}, i.kind, count(*), coalesce(sum(i.total), 0), "
-            f"coalesce(sum(i.discount), 0) FROM invoice i WHERE {inv} GROUP BY 1, 2", params):
+            f"coalesce(sum(i.discount), 0), min(i.id), max(i.id) FROM invoice i WHERE {inv} "
+            f"GROUP BY 1, 2", params):
         target(d).invoices[str(kind)] = [int(n), int(amount), int(discount)]
-    kinds = "" if detail else "AND l.kind = 'repay' "
-    service = "CASE WHEN l.kind = 'service' THEN l.item_id END" if detail else "NULL"
-    line_day = dated("l.kind IN ('topup', 'repay')")
-    for d, refund, kind, item, n, quantity, amount in run(
-            f"SELECT {line_day}, i.kind = 'refund', l.kind, "
-            f"{service}, count(*), coalesce(sum(l.quantity), 0), coalesce(sum(l.amount), 0) "
-            f"FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id WHERE {inv} {kinds}"
-            f"GROUP BY 1, 2, 3, 4", params):
-        sums = target(d)
-        key = (bool(refund), str(kind))
-        mine = sums.lines.setdefault(key, [0, 0, 0])
-        mine[0] += int(n)
-        mine[1] += int(quantity)
-        mine[2] += int(amount)
-        if kind == "service":
-            item_id = None if item is None else int(item)
-            sums.services[item_id] = sums.services.get(item_id, 0) + int(amount)
-    payment_day = dated("p.method = 'account'")
-    for d, refund, method, amount in run(
-            f"SELECT {payment_day}, i.kind = 'refund', p.method, "
-            f"sum(p.amount) FROM payment p JOIN invoice i ON i.id = p.invoice_id "
-            f"WHERE {inv} GROUP BY 1, 2, 3", params):
-        sums = target(d)
-        book = sums.refunds if refund else sums.takings
-        book[str(method)] = book.get(str(method), 0) + int(amount)
+        count += int(n)
+        lo = int(first) if lo is None else min(lo, int(first))
+        hi = int(last) if hi is None else max(hi, int(last))
+    if lo is not None and hi is not None:
+        parts = _Parts(run, window, day, whole_days=whole_days or not by_day, lo=lo, hi=hi,
+                       count=count, detail=detail)
+        for d, refund, kind, item, n, quantity, amount in parts.lines():
+            sums = target(d)
+            key = (bool(refund), str(kind))
+            mine = sums.lines.setdefault(key, [0, 0, 0])
+            mine[0] += int(n)
+            mine[1] += int(quantity)
+            mine[2] += int(amount)
+            if kind == "service":
+                item_id = None if item is None else int(item)
+                sums.services[item_id] = sums.services.get(item_id, 0) + int(amount)
+        for d, refund, method, amount in parts.payments():
+            sums = target(d)
+            book = sums.refunds if refund else sums.takings
+            book[str(method)] = book.get(str(method), 0) + int(amount)
     # A session redeemed without an invoice counts at the first branch (it has no till).
     event_day = day_sql("e.created_at", dialect, offset_minutes) if by_day else "NULL"
     for d, change, n, value in run(
@@ -264,3 +259,125 @@ def window_sums(run: Run, window: Window, *, dialect: str, offset_minutes: int,
     for sums in days.values():
         total.add(sums)
     return WindowSums(total=total, days=dict(sorted(days.items())))
+
+
+class _Parts:
+    """The lines and payments of the window's invoices, grouped.
+
+    When the window's invoices are exactly the ids ``lo`` … ``hi`` (the usual case: ids
+    follow time; ``count`` says how many the window has), the lines and payments are read
+    by their invoice id range alone, with no join (half the time over a year), and the
+    refunds' part (few) by their invoices' ids: a sale's part is the whole less the
+    refunds'. Otherwise (a branch among others, an invoice written out of turn) each line
+    and payment is joined to its invoice. Rows: (day or None, is a refund, …)."""
+
+    REFUNDS_AT_ONCE = 2_000  # ids in one IN list
+
+    def __init__(self, run: Run, window: Window, day: str, *, whole_days: bool, lo: int,
+                 hi: int, count: int, detail: bool):
+        self.run, self.window, self.detail = run, window, detail
+        self.lo, self.hi = lo, hi
+        self.params = window.params
+        # The day of a row: every row's (whole_days, or NULL when not by day), or only of
+        # the rows a day's row of a report shows (top-ups, repayments, payments on account).
+        self.day, self.whole_days = day, whole_days
+        in_range = run(f"SELECT count(*) FROM invoice WHERE id BETWEEN {lo} AND {hi}", {})
+        self.exact = int(in_range[0][0]) == count
+        self.refund_ids: list[int] = []
+        if self.exact:
+            self.refund_ids = [int(r[0]) for r in run(
+                f"SELECT id FROM invoice WHERE id BETWEEN {lo} AND {hi} AND kind = 'refund'",
+                {})]
+
+    def _day_of(self, alias: str) -> str:
+        """The day of a line or payment (``alias``) from its invoice: ``i`` when joined,
+        else looked up by id (an index probe)."""
+        if self.day == "NULL" or not self.exact:
+            return self.day
+        return f"(SELECT {self.day} FROM invoice i WHERE i.id = {alias}.invoice_id)"
+
+    def _by_day(self, select: str, keys: int, sums: int, where: str, dated: str,
+                source: str) -> list[tuple]:
+        """``select`` (``{day}`` and ``{refund}`` in it, then ``keys`` grouping columns, then
+        ``sums`` sums) grouped: per day for every row (``whole_days``), or per day for the
+        ``dated`` rows only and for the whole window for the others (each grouping key
+        costs a sort over every row: the few rows a day's row of a report shows are grouped
+        apart)."""
+        if self.day == "NULL":
+            return self._split(select.replace("{day}", "NULL"), source, keys, sums, where,
+                               dated=False)
+        day = self._day_of("x")
+        if self.whole_days:
+            return self._split(select.replace("{day}", day), source, keys, sums, where,
+                               dated=True)
+        return [*self._split(select.replace("{day}", "NULL"), source, keys, sums,
+                             f"{where} AND NOT ({dated})", dated=False),
+                *self._split(select.replace("{day}", day), source, keys, sums,
+                             f"{where} AND ({dated})", dated=True)]
+
+    def _split(self, select: str, source: str, keys: int, sums: int, where: str, *,
+               dated: bool) -> list[tuple]:
+        """Rows of ``select`` over ``source`` (alias ``x``; ``where``: more conditions)
+        grouped by its ``keys`` (and its day when ``dated``): each (day, is a refund, *keys,
+        *sums), the refunds' rows taken off the sales' (``{refund}`` in ``select`` is the
+        flag). Constant columns are never grouped by (a sort key costs)."""
+        positions = [str(3 + k) for k in range(keys)]
+        group = ", ".join((["1"] if dated else []) + positions)
+        rows: list[tuple] = []
+        if not self.exact:
+            joined = select.format(refund="i.kind = 'refund'")
+            for row in self.run(
+                    f"SELECT {joined} FROM {source} JOIN invoice i ON i.id = x.invoice_id "
+                    f"WHERE {self.window.invoices()} {where} GROUP BY {group}, 2", self.params):
+                rows.append((row[0], bool(row[1]), *row[2:]))
+            return rows
+        for row in self.run(
+                f"SELECT {select.format(refund='0')} FROM {source} "
+                f"WHERE x.invoice_id BETWEEN {self.lo} AND {self.hi} {where} "
+                f"GROUP BY {group}", {}):
+            rows.append((row[0], False, *row[2:]))
+        ids = self.refund_ids
+        for start in range(0, len(ids), self.REFUNDS_AT_ONCE):
+            chunk = ", ".join(str(i) for i in ids[start:start + self.REFUNDS_AT_ONCE])
+            for row in self.run(
+                    f"SELECT {select.format(refund='1')} FROM {source} "
+                    f"WHERE x.invoice_id IN ({chunk}) {where} GROUP BY {group}", {}):
+                rows.append((row[0], True, *row[2:]))
+                rows.append(_negated(row[0], row[2:], sums))
+        return rows
+
+    def lines(self) -> list[tuple]:
+        where = "" if self.detail else "AND x.kind = 'repay'"  # (the day close's)
+        service = "CASE WHEN x.kind = 'service' THEN x.item_id END" if self.detail else "NULL"
+        keys = 2 if self.detail else 1
+        return self._by_day(
+            "{day}, {refund}, x.kind, " + service + ", count(*), "
+            "coalesce(sum(x.quantity), 0), coalesce(sum(x.amount), 0)", keys, 3, where,
+            "x.kind IN ('topup', 'repay')", "invoice_line x")
+
+    def payments(self) -> list[tuple]:
+        return self._by_day("{day}, {refund}, x.method, sum(x.amount)", 1, 1, "",
+                            "x.method = 'account'", "payment x")
+
+
+def _negated(day: Any, keys_and_sums: Sequence[Any], sums: int) -> tuple:
+    """A sales row taking off a refunds' row (its last ``sums`` values negated)."""
+    keys, values = keys_and_sums[:-sums], keys_and_sums[-sums:]
+    return (day, False, *keys, *(-int(v) for v in values))
+
+
+def lines_of(run: Run, window: Window) -> tuple[str, str, dict[str, Any]]:
+    """(FROM, WHERE, parameters) for the lines ``l`` of the window's invoices: by their
+    invoice ids alone when the window's invoices are exactly a run of ids (no join), else
+    joined to their invoice ``i``."""
+    found = run(f"SELECT count(*), min(i.id), max(i.id) FROM invoice i "
+                f"WHERE {window.invoices()}", window.params)
+    count, lo, hi = found[0] if found else (0, None, None)
+    if not count or lo is None or hi is None:
+        return "invoice_line l", "1 = 0", {}
+    lo, hi = int(lo), int(hi)
+    in_range = run(f"SELECT count(*) FROM invoice WHERE id BETWEEN {lo} AND {hi}", {})
+    if int(in_range[0][0]) == int(count):
+        return "invoice_line l", f"l.invoice_id BETWEEN {lo} AND {hi}", {}
+    return ("invoice_line l JOIN invoice i ON i.id = l.invoice_id", window.invoices(),
+            window.params)
