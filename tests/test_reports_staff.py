@@ -206,3 +206,63 @@ def test_a_period_upside_down_is_refused_at_its_end(reader, fixed_now):
     with reader() as s, pytest.raises(ValidationError) as refused:
         staff_report(s, date_from=DAY, date_to=DAY - timedelta(days=1))
     assert refused.value.field == "date_to"
+
+
+def test_appointments_booked_arrived_no_show_and_cancelled_on_a_known_day(
+        writer, reader, staff_id, customer_id, salon, fixed_now):
+    from salontui.store.day.appointments import set_appointment_status
+    from salontui.store.day.book import LineIn, book_appointment
+    from salontui.store.reports.appointments import appointments_report
+
+    a, b = salon["a"], salon["b"]
+    plan = [(a, 10, "checked_in"), (a, 11, "no_show"), (a, 12, "cancelled"),
+            (a, 13, "booked"), (b, 14, "checked_in"), (a, 24 + 10, "booked")]  # + tomorrow
+    with writer() as s:
+        for who, hour, status in plan:
+            row = book_appointment(s, staff_id=staff_id, customer_id=customer_id, confirm=True,
+                                   confirm_past=True,
+                                   lines=[LineIn(item_id=salon["cut"], staff_id=who,
+                                                 starts_at=datetime(2026, 11, 23)
+                                                 + timedelta(hours=hour - 7))])
+            if status != "booked":
+                set_appointment_status(s, staff_id=staff_id, appointment_id=row.id,
+                                       status=status, reason="Bận việc")
+    with reader() as s:
+        day = appointments_report(s, date_from=DAY, date_to=DAY)
+        two = appointments_report(s, date_from=DAY, date_to=DAY + timedelta(days=1))
+    assert day.totals == {"booked": 5, "arrived": 2, "no_show": 1, "cancelled": 1, "open": 1,
+                          "arrived_rate": 4000, "no_show_rate": 2000, "cancelled_rate": 2000}
+    by_staff = {row[0]: row[1:] for row in day.tables[1].rows}
+    assert by_staff == {"Lê Văn Tài": (4, 1, 1, 1, 1, 2500, 2500, 2500),
+                        "Võ Thị Mai": (1, 1, 0, 0, 0, 10_000, 0, 0)}
+    assert two.totals["booked"] == 6 and two.totals["open"] == 2
+    assert [row[:2] for row in two.tables[2].rows] == [(DAY, 5), (DAY + timedelta(days=1), 1)]
+    assert two.charts[0].values == (5, 1) and two.charts[0].by_day
+
+
+def test_a_percentage_of_a_session_and_a_rule_for_one_package_plan(
+        writer, reader, staff_id, customer_id, salon, fixed_now):
+    """10 % of every session (the package's 1,000,000 over 10: 10,000 a session), and for
+    the sessions of the plan GOI5 a fixed 7,000 instead (one item beats its kind)."""
+    with writer() as s:
+        plan = create_item(s, staff_id=staff_id, name="Gói 5 lần", kind="package",
+                           price=500_000, package_kind="count", sessions=5,
+                           validity_days=365, code="GOI5")
+        planned = sell_package(s, staff_id=staff_id, customer_id=customer_id,
+                               plan_id=plan.id)
+        add_rule(s, staff_id=staff_id, applies_to="redeem", percent="10")
+        add_rule(s, staff_id=staff_id, applies_to="redeem", item_code="GOI5", amount="7000")
+    with clock.pinned(fixed_now + timedelta(minutes=1)):
+        sale = _pay(writer, staff_id, Cart(customer_id=customer_id, lines=[
+            CartLine(kind="redeem", package_id=salon["package"], staff_id=salon["a"]),
+            CartLine(kind="redeem", package_id=salon["package"], staff_id=salon["a"]),
+            CartLine(kind="redeem", package_id=planned.id, staff_id=salon["a"])]), "s")
+    assert _commission_of(_report(reader), "Lê Văn Tài") == 2 * 10_000 + 7_000
+    lines = _lines(reader, sale.invoice_id)
+    with clock.pinned(fixed_now + timedelta(minutes=2)), writer() as s:
+        refund_invoice(s, staff_id=staff_id, invoice_id=sale.invoice_id, reason="Trả buổi",
+                       idempotency_key="r", line_ids=[lines["redeem"][0]])
+    report = _report(reader)
+    assert _commission_of(report, "Lê Văn Tài") == 10_000 + 7_000
+    assert report.totals["sessions_redeemed"] == 3  # as the day close counts them
+    assert report.totals["sessions_value"] == 2 * 100_000 + 100_000

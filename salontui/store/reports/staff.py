@@ -49,28 +49,16 @@ from salontui.store.admin.commissions import (
     resolve,
     who_label,
 )
+from salontui.store.bounds import boundary
 from salontui.store.branches import first_branch_id
-from salontui.store.dayclose import day_bounds
-from salontui.store.errors import ValidationError
 from salontui.store.kinds import LINE_KIND_LABELS, LineKind
+from salontui.store.reports.period import read_period
 from salontui.store.reports.shape import Cell, Column, Report, Series, Table, Value
 from salontui.store.reports.sums import SOLD_KINDS, Window
-from salontui.store.settings import get_settings
 
 SALES_KINDS = SOLD_KINDS  # the day close's per staff: services, products, packages, sessions
 PAID_KINDS = ("service", "product", "package", "redeem")  # lines that earn commission
 KINDS = (*SALES_KINDS, "topup")
-
-
-def period_window(session: Session, date_from: date, date_to: date) -> tuple[datetime,
-                                                                           datetime]:
-    """The UTC instants where the salon's ``date_from`` starts and ``date_to`` ends; the
-    end before the start is refused at "date_to"."""
-    if date_to < date_from:
-        raise ValidationError(_("The end of the period is before its start."),
-                              field="date_to")
-    offset = get_settings(session).utc_offset_minutes
-    return day_bounds(date_from, offset)[0], day_bounds(date_to, offset)[1]
 
 
 @dataclass(frozen=True)
@@ -218,10 +206,12 @@ def sessions_by_staff(session: Session, *, start: datetime, end: datetime,
     return {None if s is None else int(s): (int(n), int(v)) for s, n, v in found}
 
 
+@boundary
 def staff_report(session: Session, *, date_from: date, date_to: date,
                  branch_id: int | None = None) -> Report:
     """Staff performance and commission from ``date_from`` to ``date_to`` (inclusive)."""
-    start, end = period_window(session, date_from, date_to)
+    period = read_period(session, date_from=date_from, date_to=date_to, branch_id=branch_id)
+    start, end = period.start, period.end
     rates = all_rates(session)
     boundaries = _epochs(rates)
     with_value = any(r.applies_to == "redeem" and r.rate_bp is not None for r in rates)
