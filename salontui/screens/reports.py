@@ -184,23 +184,29 @@ class ReportsScreen(StoreCalls, Screen[None]):
         view = self.query_one("#report-view", Static)
         body = self.query_one("#report-body")
         shown = self.view(report, figures)
-        # A table wider than the screen wraps its words; its figures stay whole and, when
-        # they alone are wider, the body scrolls sideways.
+        # A table a little wider than the screen wraps its words; when its figures alone
+        # are wider, it takes the width it needs, words unwrapped, and the body scrolls
+        # sideways (its figures are never cut).
         room = max(body.size.width - 3, 20)
-        view.styles.width = room if self.charts else max(room, self.natural(shown))
+        width = room if self.charts else self.width_for(shown, room)
+        view.styles.width = width
         view.update(shown)
         mode = _("{key} tables") if self.charts else _("{key} charts")
         status = [mode.format(key=key_of(self, "reports.charts")),
                   _("{previous}/{next} period before/after").format(
                       previous=key_of(self, "reports.previous"),
                       next=key_of(self, "reports.next"))]
+        if width > room:
+            status.append(_("←/→ the columns off the screen"))
         self.query_one("#report-status", Static).update(Content(" · ".join(status)))
 
     @staticmethod
-    def natural(shown: RenderableType) -> int:
+    def width_for(shown: RenderableType, room: int) -> int:
         from salontui.store.reports.write_text import natural_width
 
-        return natural_width(shown, least=True)
+        if natural_width(shown, least=True) <= room:
+            return room
+        return natural_width(shown)
 
     def view(self, report: Report, figures: Figures) -> RenderableType:
         from salontui.store.reports.bars import chart

@@ -21,8 +21,12 @@ from salontui.i18n import _
 from salontui.store.reports.bars import chart
 from salontui.store.reports.figures import NUMERIC, Figures, heading
 from salontui.store.reports.shape import Cell, Report, Table
+from salontui.store.text import cell_width
 
 WIDTH = 100  # of the text when it is not a terminal's
+
+
+TEXT_MIN = 10  # the narrowest a column of words is squeezed to
 
 
 def table_renderable(table: Table, figures: Figures) -> RichTable:
@@ -30,6 +34,8 @@ def table_renderable(table: Table, figures: Figures) -> RichTable:
                       box=box.SIMPLE_HEAD, show_footer=table.totals is not None,
                       pad_edge=False, show_edge=False, expand=False)
     totals = table.totals or ()
+    rows = [[figures.cell(row[i] if i < len(row) else None, column.cell)
+             for i, column in enumerate(table.columns)] for row in table.rows]
     for index, column in enumerate(table.columns):
         footer = ""
         if table.totals is not None:
@@ -37,14 +43,17 @@ def table_renderable(table: Table, figures: Figures) -> RichTable:
             footer = figures.cell(value, column.cell)
             if not footer and index == 0:
                 footer = _("Total")
-        # A figure or a day is never cut over two lines: the words give way first.
+        # A figure or a day is never cut nor put on two lines: the words give way first
+        # (down to TEXT_MIN columns), and past that the table is wider than the screen.
         figure = column.cell in NUMERIC or column.cell is Cell.DATE
+        widest = max((cell_width(r[index]) for r in rows), default=0)
+        widest = max(widest, cell_width(footer))
         shown.add_column(column.label, footer=footer, footer_style="bold",
                          justify="right" if column.cell in NUMERIC else "left",
-                         no_wrap=figure, overflow="ellipsis" if figure else "fold")
-    for row in table.rows:
-        shown.add_row(*(figures.cell(value, column.cell)
-                        for value, column in zip(row, table.columns, strict=False)))
+                         no_wrap=figure, overflow="ellipsis" if figure else "fold",
+                         min_width=widest if figure else min(widest, TEXT_MIN))
+    for cells in rows:
+        shown.add_row(*cells)
     if not table.rows:
         shown.caption = _("Nothing in this period.")
         shown.caption_justify = "left"
