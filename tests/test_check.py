@@ -179,6 +179,10 @@ DAMAGE = {
     "back-fills": [  # points said to be back-filled, with no back-fill behind them
         f"{LEDGER} (3, 'points', NULL, {NOW}, 100, 'backfill', 'back-fill', 'backfill', 999999,"
         " 1)"],
+    "reports": [  # a cash payment said to be on account: the day's debt is not the ledger's
+        "DROP TRIGGER payment_no_update",
+        f"UPDATE payment SET method = 'account' WHERE id = (SELECT min(id) FROM payment "
+        f"WHERE method = 'cash' AND invoice_id = {SALE})"],
     "counters": ["UPDATE counter SET value = 5 WHERE name = 'invoice'"],
     "appointments": [  # a paid visit's lines gone
         "DELETE FROM appointment_line WHERE appointment_id = "
@@ -216,6 +220,7 @@ def test_every_check_can_fail():
         "ledger_owners": "ledger owners", "balances": "balances", "counters": "counters",
         "held_products": "products to collect",
         "backfills": "back-fills",
+        "reports": "reports",
         "search_keys": "name search",
     }
     assert set(covered) == set(CHECKS)

@@ -21,6 +21,8 @@ invariants (Beancount's idea: a validation pass over everything):
   even for a moment (running sums in entry order);
 * products to collect: what a customer holds of a product never below zero (at
   any row), and every product sold and left at the salon held once, by its line;
+* the owner's reports: each day's business report adds up to its day close, and the
+  liabilities report to the books' plain sums;
 * code counters at or above the highest code used;
 * search keys: each customer's folded name and word keys, and phone keys.
 
@@ -39,6 +41,7 @@ import bisect
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import Engine
 
@@ -530,6 +533,94 @@ class _Checker:
                     "kind's, a reversal, or reversed twice",
                     lambda r: f"#{r[0]} of #{r[1]}")
 
+    # -- the owner's reports -------------------------------------------------------------------
+    def reports(self) -> None:
+        """The daily business report of every day with invoices against the day close's
+        figures, and the liabilities now against the books' plain sums.
+
+        One grouped pass (``reports/sums.py``, the queries both read) gives each salon
+        day's invoices, lines by kind and payments by method: the sales by kind (lines less
+        the invoice discounts) and the payments by method must each add up to the day
+        close's sales and refunds (the invoices' totals); the debt put on account (and
+        taken off by refunds) and repaid must be the debt ledger's entries of that day's
+        invoices; the sessions on that day's invoices must be the packages' history. The
+        liabilities report's figures (``reports/liabilities.py``) must be the plain sums
+        of the ledgers and held products, and its sessions left (from the packages'
+        history) the packages' own counters."""
+        from salontui.store.reports.liabilities import position
+        from salontui.store.reports.sums import Window, as_date, day_sql, window_sums
+
+        dialect = "sqlite" if self.sqlite else "postgresql"
+        offset = int(self.scalar("SELECT utc_offset_minutes FROM salon_settings") or 0)
+
+        def run(sql: str, params) -> list[tuple]:
+            assert not params  # (a window without bounds or branch binds nothing)
+            return self.rows(sql)
+
+        days = window_sums(run, Window(), dialect=dialect, offset_minutes=offset,
+                           by_day=True, whole_days=True).days
+        day = day_sql("i.created_at", dialect, offset)
+        debt: dict[object, list[int]] = {}
+        for d, kind, amount in self.rows(
+                f"SELECT {day}, e.kind, sum(e.amount) FROM ledger_entry e "
+                f"JOIN invoice i ON i.id = e.ref_id WHERE e.ref_type = 'invoice' "
+                f"AND e.account = 'debt' GROUP BY 1, 2"):
+            book = debt.setdefault(as_date(d), [0, 0])
+            book[0 if kind in ("charge", "refund") else 1] += int(amount)
+        sessions = {as_date(d): int(n) for d, n in self.rows(
+            f"SELECT {day}, sum(e.delta_used) FROM package_event e "
+            f"JOIN invoice i ON i.id = e.invoice_id "
+            f"WHERE e.change IN ('redeem', 'refund') GROUP BY 1")}
+        wrong = []
+        for when, sums in days.items():
+            lines = {side: sum(v[2] for (refund, _kind), v in sums.lines.items()
+                               if refund == side) - sums.discount(side) for side in (False, True)}
+            said = {
+                "sales by kind": (lines[False], sums.sales_total),
+                "refunds by kind": (lines[True], sums.refunds_total),
+                "takings by method": (sum(sums.takings.values()), sums.sales_total),
+                "refunds by method": (sum(sums.refunds.values()), sums.refunds_total),
+                "put on account": (sums.new_debt + sums.refunds.get("account", 0),
+                                   debt.get(when, [0, 0])[0]),
+                "debt repaid": (sums.debt_repaid, -debt.get(when, [0, 0])[1]),
+                "sessions on invoices": (sum(v[1] for (_r, kind), v in sums.lines.items()
+                                             if kind == "redeem"), sessions.get(when, 0)),
+            }
+            wrong += [(when, what, mine, theirs) for what, (mine, theirs) in said.items()
+                      if mine != theirs]
+        self.report("reports", wrong,
+                    "daily business report: {n} figure{s} off the day close's books (day, "
+                    "figure, report, books)",
+                    lambda r: f"{r[0]} {r[1]} {r[2]:,} ≠ {r[3]:,}")
+        # (the day only splits sessions in use from expired ones: both are summed here)
+        at = position(run, dialect=dialect, end=None, day=date.today())
+        totals = at.totals
+        plain = dict(self.rows("SELECT account, sum(amount) FROM ledger_entry GROUP BY account"))
+        held = self.rows("SELECT coalesce(sum(quantity), 0), coalesce(sum(amount), 0) "
+                         "FROM held_product_entry")[0]
+        left = ("CASE WHEN p.kind != 'time' AND p.total_uses > p.used THEN (p.total_uses - "
+                "p.used) * (p.price / p.total_uses) + p.price - p.total_uses * (p.price / "
+                "p.total_uses) ELSE 0 END")
+        counted = self.rows(
+            f"SELECT coalesce(sum(p.total_uses - p.used), 0), coalesce(sum({left}), 0) "
+            f"FROM customer_package p WHERE p.closed_on IS NULL AND p.kind != 'time' "
+            f"AND p.total_uses > p.used")[0]
+        said = {
+            "stored value": (totals["stored_value"], int(plain.get("value") or 0)),
+            "vouchers": (totals["vouchers"], int(plain.get("voucher") or 0)),
+            "debt": (totals["debt"], int(plain.get("debt") or 0)),
+            "points": (totals["points"], int(plain.get("points") or 0)),
+            "products to collect": (totals["held_value"], int(held[1])),
+            "sessions left": (totals["packages_sessions"] + totals["expired_sessions"],
+                              int(counted[0])),
+            "sessions' value": (totals["packages_value"] + totals["expired_value"],
+                                int(counted[1])),
+        }
+        self.report("reports", [(what, mine, theirs) for what, (mine, theirs) in said.items()
+                                if mine != theirs],
+                    "liabilities report: {n} figure{s} off the books (figure, report, books)",
+                    lambda r: f"{r[0]} {r[1]:,} ≠ {r[2]:,}")
+
     # -- counters ----------------------------------------------------------------------------
     def counters(self) -> None:
         values = dict(self.rows("SELECT name, value FROM counter"))
@@ -585,7 +676,7 @@ CHECKS = (
     "package_closes", "appointments", "line_amounts", "invoice_subtotals", "invoice_totals",
     "invoice_change", "invoice_payments", "refund_links",
     "ledger_matches_documents", "ledger_owners", "points_earned", "adjustments_audited",
-    "balances", "held_products", "backfills", "counters", "search_keys",
+    "balances", "held_products", "backfills", "reports", "counters", "search_keys",
 )
 
 
