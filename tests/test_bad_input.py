@@ -21,7 +21,7 @@ from sqlalchemy import text
 from salontui.formatting import parse_date
 from salontui.screens.dialogs.base import parse_count
 from salontui.store import care, catalog, customers, ledger, packages, promotions
-from salontui.store.admin import permissions, pins
+from salontui.store.admin import commissions, permissions, pins
 from salontui.store.books import held_products, vouchers
 from salontui.store.books.backfill import BackfillIn, apply_backfill
 from salontui.store.books.backfill_reverse import reverse_backfill
@@ -435,6 +435,8 @@ def store_calls(d) -> list[tuple[str, object, dict]]:
         ("dry_run_care", care_import.dry_run_care, {"path": d["care_file"]}),
         ("import_care", care_import.import_care,
          who | {"path": d["care_file"], "skip_bad_rows": True}),
+        ("add_commission_rule", commissions.add_rule,
+         who | {"applies_to": "product", "item_code": "", "percent": "5", "amount": ""}),
     ]
 
 
