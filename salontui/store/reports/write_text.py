@@ -91,7 +91,10 @@ def print_report(report: Report, figures: Figures, *, where: str = "",
     console = Console(file=out, highlight=False, soft_wrap=False)
     if console.is_terminal:
         for part in renderables(report, figures, where=where, width=console.width):
-            console.print(part)
+            # A table whose figures alone are wider than the terminal is printed whole (the
+            # terminal folds its lines), never with figures cut.
+            least = natural_width(part, least=True) if isinstance(part, RichTable) else 0
+            console.print(part, width=natural_width(part) if least > console.width else None)
         return
     _print_plain(Console(file=out, highlight=False, width=WIDTH, color_system=None,
                          force_terminal=False), report, figures, where)
