@@ -61,10 +61,21 @@ async def test_the_owner_toggles_a_cell_and_a_manager_only_reads(db_url, engine,
         assert rows[1] == ["Delete a customer", "✓", "✓", "·", "[·]"]
         assert rows[0][4] == "·"
 
+        # The store has the last word: the table shown as the owner's, but a manager
+        # signed in by now (another desk, F2): refused on the bar, nothing written.
+        # (Called at once: the reload the last write causes may come first, which shows
+        # the table read only instead; either way the bar says why and nothing is written.)
+        audits = count_rows(engine)
+        app.sign_in(manager)
+        screen.current.action_permission_toggle()
+        await settle(pilot)
+        assert "only an owner changes what each role may do." in plain(
+            screen.query_one("#permissions-bar")).lower()
+        assert count_rows(engine) == audits and not allowed(engine, "technician",
+                                                              "delete_customer")
         # A manager: the same table, read only; Space and Enter change nothing.
         await pilot.press("escape")
         await settle(pilot)
-        app.sign_in(manager)
         screen = await open_permissions(app, pilot)
         assert "only an owner" in plain(screen.query_one("#permissions-bar"))
         assert not screen.check_action("permission_toggle", ())
