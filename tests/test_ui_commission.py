@@ -5,7 +5,17 @@ shown with h."""
 
 from __future__ import annotations
 
-from test_ui_helpers import SIZE, count_rows, fill, make_service, read, settle, start, table_rows
+from test_ui_helpers import (
+    SIZE,
+    count_rows,
+    fill,
+    make_service,
+    paste,
+    read,
+    settle,
+    start,
+    table_rows,
+)
 
 from salontui.app import SalonApp
 from salontui.screens.dialogs.confirm import ConfirmDialog
@@ -42,10 +52,17 @@ async def test_add_see_change_and_end_a_rule_at_80x24(db_url, engine, staff_id):
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, CommissionRuleDialog)
+        dialog.query_one("#item-code").focus()
+        await paste(pilot, "x" * 10_000)  # refused at its field, not cut nor frozen on
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "item_code" in dialog.errors() and rules(engine) == []
+        await fill(pilot, "item-code", "a")  # typed over: the paste is forgotten
+        await fill(pilot, "item-code", "")
         await fill(pilot, "percent", "150")
         await pilot.press("enter")
         await settle(pilot)
-        assert "0 to 100" in dialog.errors()["percent"]
+        assert "0 to 100" in dialog.errors().get("percent", ""), dialog.errors()
         await fill(pilot, "item-code", "SP01")
         await fill(pilot, "percent", "10")
         await pilot.press("enter")
