@@ -109,6 +109,8 @@ async def test_the_search_palette_is_as_it_was(app):
              "Filter customers; member states and care over many at once (F10)"),
             ("Show the changes",
              "Who changed what, when: filter by staff, action, customer, dates (F11)"),
+            ("Show the reports", "Daily business, staff and commission, appointments, "
+                                 "liabilities, cost and profit (Ctrl+R)"),
             ("Open settings", "Catalogue, payment methods, card types, programmes, points, "
                               "groups, salon (F12)"),
             ("Switch staff member", "Who is at the desk (F2)"),
