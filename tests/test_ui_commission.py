@@ -1,7 +1,7 @@
 """The Commission section of Settings (= on the Settings screen) at 80×24: a rule added
 through its dialog (a bad percentage and an item of the wrong kind refused at their
 fields first), shown in the list, changed, ended after a question, and the ended ones
-shown with h."""
+shown with h; a receptionist is asked for a manager's approval."""
 
 from __future__ import annotations
 
@@ -108,3 +108,21 @@ async def test_add_see_change_and_end_a_rule_at_80x24(db_url, engine, staff_id):
         await settle(pilot)
         assert isinstance(app.screen, SettingsScreen)
         assert "already ended" in str(screen.query_one("#commission-bar").render())
+
+        # A receptionist may not: the desk asks for a manager's approval; Esc writes nothing.
+        from salontui.screens.dialogs.manager_approval import ManagerApprovalDialog
+        from salontui.store.staff import create_staff
+
+        with write_session(engine) as s:
+            desk = create_staff(s, name="Phạm Lan", role="receptionist", staff_id=staff_id)
+        app.sign_in(desk)
+        await pilot.press("a")
+        await settle(pilot)
+        await fill(pilot, "percent", "5")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ManagerApprovalDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CommissionRuleDialog)
+        assert rules(engine) == []
