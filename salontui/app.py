@@ -476,8 +476,12 @@ class SalonApp(App[None]):
             if signed is not None:
                 self._signed_in(signed, True)
             elif self.staff_id is None:
-                self.sub_title = _("nobody signed in ({key})").format(
-                    key=key_of(self, "app.switch_staff"))
+                # Said on the header and, since a screen's own title (the Today board's)
+                # covers it there, once in a notification.
+                key = key_of(self, "app.switch_staff")
+                self.sub_title = _("nobody signed in ({key})").format(key=key)
+                self.notify(_("Nobody is signed in: {key} signs in.").format(key=key),
+                            timeout=5)
 
         self.push_screen(PinSignInDialog(member), callback=answer)
 

@@ -132,6 +132,7 @@ async def test_staff_with_a_pin_asks_it_at_start_and_esc_signs_nobody_in(db_url,
         await settle(pilot)
         assert not isinstance(app.screen, PinSignInDialog)
         assert app.staff_id is None and app.sub_title == "nobody signed in (F2)"
+        assert "Nobody is signed in: F2 signs in." in [n.message for n in app._notifications]
     app = SalonApp(db_url)
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot)
