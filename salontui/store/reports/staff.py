@@ -112,9 +112,10 @@ def _groups(session: Session, *, start: datetime, end: datetime, branch_id: int 
     epoch = _epoch_sql(boundaries, when, params)
     # A session's value for a percentage: its package's price per session (the price over
     # its sessions; the rounding remainder the last session carries is left aside).
-    value = ("(SELECT CASE WHEN p.total_uses > 0 THEN p.price / p.total_uses ELSE 0 END "
-             "FROM customer_package p WHERE p.id = l.package_id) * l.quantity"
-             ) if with_value else "0"
+    values = ("coalesce(sum(CASE WHEN l.kind = 'redeem' THEN (SELECT CASE WHEN "
+              "p.total_uses > 0 THEN p.price / p.total_uses ELSE 0 END FROM customer_package "
+              "p WHERE p.id = l.package_id) * l.quantity ELSE 0 END), 0)"
+              ) if with_value else "0"
     kinds = ", ".join(f"'{k}'" for k in KINDS)
     kind_code = "CASE l.kind " + " ".join(
         f"WHEN '{k}' THEN {n}" for n, k in enumerate(KINDS)) + " END"
@@ -139,7 +140,7 @@ def _groups(session: Session, *, start: datetime, end: datetime, branch_id: int 
     sql = (
         f"SELECT {columns}, "
         "count(*), coalesce(sum(l.quantity), 0), coalesce(sum(l.amount), 0), "
-        f"coalesce(sum(CASE WHEN l.kind = 'redeem' THEN {value} ELSE 0 END), 0) "
+        f"{values} "
         "FROM invoice i JOIN invoice_line l ON l.invoice_id = i.id "
         f"{joins}"
         f"WHERE {window.invoices()} AND l.kind IN ({kinds}) "
