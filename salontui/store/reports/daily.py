@@ -90,6 +90,7 @@ def daily_report(session: Session, *, date_from: date, date_to: date,
             labels=tuple(day.isoformat() for day in period.each_day()),
             values=tuple(sums.days.get(day, DaySums()).revenue for day in period.each_day()),
             by_day=True))
+    tables.append(_notes(branch_id is not None))
     charts.append(_by_service(session, total))
     return Report(name="daily", title=_("Daily business"), date_from=date_from,
                   date_to=date_to, branch_id=branch_id, tables=tuple(tables),
@@ -256,3 +257,14 @@ def _by_service(session: Session, total: DaySums) -> Series:
         values.append(rest)
     return Series(title=_("Revenue by service"), labels=tuple(labels), values=tuple(values))
 
+
+def _notes(one_branch: bool) -> Table:
+    notes: list[tuple[Value, ...]] = [
+        (_("Sales are the sale and repayment invoices, as in the day close; revenue leaves "
+           "out top-ups paid onto cards and debt repaid."),),
+        (_("Sessions redeemed recognise revenue of packages paid for before."),),
+    ]
+    if one_branch:
+        notes.append((_("New customers are the whole chain's: a customer belongs to no "
+                        "branch."),))
+    return Table(title=_("Notes"), columns=(Column(_("Note")),), rows=tuple(notes))

@@ -169,6 +169,7 @@ def liabilities_report(session: Session, *, date_from: date, date_to: date,
         _packages(at),
         _cards(at),
         _held(at, names),
+        _notes(),
     ]
     return Report(name="liabilities", title=_("Assets and liabilities"), date_from=date_from,
                   date_to=date_to, branch_id=branch_id, tables=tuple(tables), totals=totals)
@@ -255,3 +256,16 @@ def _held(at: Position, names: dict[int, str]) -> Table:
                  Column(_("Value (as sold)"), Cell.MONEY)),
         rows=rows,
         totals=(_("Total"), sum(r[1] for r in rows), sum(r[2] for r in rows)))
+
+
+def _notes() -> Table:
+    return Table(title=_("Notes"), columns=(Column(_("Note")),), rows=(
+        (_("Everything is as the books stood at the end of the day: the entries and package "
+           "history written until then."),),
+        (_("A package session is worth its share of the price (the remainder on the last "
+           "session), as when it is redeemed."),),
+        (_("A time card is valued at the share of its price for the days left after the day, "
+           "over the days from its activation to its expiry."),),
+        (_("Packages, cards, vouchers, debt and points are the chain's: they belong to no "
+           "branch."),),
+    ))
