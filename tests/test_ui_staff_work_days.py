@@ -1,10 +1,10 @@
 """The working week from the Staff section of Settings (w), at 80×24: the appointment
-book's dialog for the selected person; the week saved is the book's; an inactive person's
-key is off."""
+book's dialog for the selected person; the week saved is the book's and the list's last
+column; an inactive person's key is off."""
 
 from __future__ import annotations
 
-from test_ui_helpers import SIZE, read, settle, start
+from test_ui_helpers import SIZE, read, settle, start, table_rows
 
 from salontui.app import SalonApp
 from salontui.screens.day.work_days import WorkDaysDialog
@@ -42,6 +42,9 @@ async def test_work_days_from_the_staff_section(db_url, engine, staff_id):
         section.table().select_key(str(lan.id))
         await settle(pilot)
         assert screen.check_action("work_days", ())
+        rows = {r[0]: r for r in table_rows(screen, "#staff-table")}
+        assert (rows["Lan"][4], rows["Mai"][4], rows["Trần Thu Hà"][4]) == (
+            "every day", "", "—")
         await pilot.press("w")
         await settle(pilot)
         dialog = app.screen
@@ -51,4 +54,15 @@ async def test_work_days_from_the_staff_section(db_url, engine, staff_id):
         await settle(pilot)
         assert app.screen is screen
         after = week_of(engine, lan.id)
-        assert after[:6] == before[:6] and after[6] != before[6]
+        assert (before, after) == ("1111111", "1111110")
+        await settle(pilot)  # the section reads again: the week shown is the book's
+        rows = {r[0]: r for r in table_rows(screen, "#staff-table")}
+        assert rows["Lan"][4] == "Mon–Sat"
+
+
+def test_week_text():
+    from salontui.screens.settings.staff import week_text
+
+    assert [week_text(w) for w in ("0000000", "1111111", "1111100", "1011110", "1100001",
+                                   "0000010")] == [
+        "—", "every day", "Mon–Fri", "Mon, Wed–Sat", "Mon, Tue, Sun", "Sat"]

@@ -4,7 +4,7 @@ working week (the appointment book's own dialog, screens/day/work_days.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,40 @@ NAME_LENGTH = 120
 def role_label(role: str) -> str:
     label = STAFF_ROLE_LABELS.get(role)  # type: ignore[call-overload]
     return _(label) if label else role
+
+
+def week_text(pattern: str) -> str:
+    """A weekly pattern ("1111100", Monday first) in short day names: "Mon–Fri",
+    "Mon, Wed–Sat", "every day", or "—" for none (not in the appointment book)."""
+    from salontui.screens.day.work_days import DAY_NAMES
+
+    days = [i for i, mark in enumerate(pattern[:7]) if mark == "1"]
+    if not days:
+        return "—"
+    if len(days) == 7:
+        return _("every day")
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts = []
+    for run in runs:
+        first, last = _(DAY_NAMES[run[0]]), _(DAY_NAMES[run[-1]])
+        if len(run) == 1:
+            parts.append(first)
+        elif len(run) == 2:
+            parts.append(f"{first}, {last}")
+        else:
+            parts.append(f"{first}–{last}")
+    return ", ".join(parts)
+
+
+class StaffList(list):
+    """The rows read, with each active person's week (for the section's last column)."""
+
+    weeks: dict[int, str]
 
 
 class StaffDialog(FormDialog):
@@ -117,22 +151,37 @@ class StaffSection(SettingsSection):
                     tooltip=_("The staff member's working week, as the appointment book "
                               "shows it")))
 
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.weeks: dict[int, str] = {}  # staff id → their week ("1111100"), the active
+
     def columns(self) -> list[Col]:
         return [Col("name", _("Name")), Col("role", _("Role"), 13),
-                Col("pin", _("PIN"), 10), Col("state", _("State"), 9)]
+                Col("pin", _("PIN"), 10), Col("state", _("State"), 9),
+                Col("works", _("Works"), 9, prose=True)]
 
     def reader(self) -> Callable[[Session], list[StaffRow]]:
         def read(session: Session) -> list[StaffRow]:
+            from salontui.store import clock
             from salontui.store.admin.staff_admin import list_staff_admin
+            from salontui.store.day.schedule import staff_on
 
-            return list_staff_admin(session)
+            rows = StaffList(list_staff_admin(session))
+            rows.weeks = {c.id: c.work_days for c in staff_on(session, clock.today())}
+            return rows
 
         return read
 
+    def show_rows(self, rows: Sequence[StaffRow], select: str | None = None) -> None:
+        self.weeks = getattr(rows, "weeks", {})
+        super().show_rows(rows, select)
+
     def cells(self, row: StaffRow) -> list:
+        week = self.weeks.get(row.id)
         return [row.name, role_label(row.role),
                 Cell(_("set"), "") if row.has_pin else Cell(_("no PIN"), "dim"),
-                Cell(_("inactive"), "dim") if not row.active else Cell("")]
+                Cell(_("inactive"), "dim") if not row.active else Cell(""),
+                week_text(week) if week is not None else ""]
 
     def add_dialog(self) -> StaffDialog:
         return StaffDialog()
@@ -217,6 +266,7 @@ class StaffSection(SettingsSection):
             if value is not None:
                 self.desk.notify(_("Working days saved: {name}").format(name=row.name),
                                  timeout=3)
+                self.load(select=self.row_key(row))
 
         self.desk.push_screen(WorkDaysDialog(column, day), callback=saved)
 
