@@ -8,10 +8,18 @@ goes to ``failed`` (default: a notification); anything else to ``crashed`` (defa
 notification; the desk keeps running). ``app.pending_calls`` counts the answers not yet
 handled (tests wait on it). Only the newest call of each handler (its name, or ``tag=``)
 is answered: a slower, older answer is dropped, so a result never overwrites a fresher one.
+
+A manager's approval, for every guarded action at once: when ``fn`` takes an
+``approved_by`` keyword (``def job(session, approved_by=None)``, passed on to the store's
+write) and the store refuses with :class:`~salontui.store.admin.permissions.NotPermitted`,
+the desk asks for an approval (``ManagerApprovalDialog``: who approves and their PIN) and
+makes the same call once more with ``approved_by``; Esc hands the refusal to ``failed`` as
+before, and nothing was written.
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +36,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
+    from salontui.store.admin.permissions import NotPermitted
+
 T = TypeVar("T")
 
 log = logging.getLogger("salontui.desk")
@@ -40,6 +50,8 @@ class Handlers:
     then: Callable[[Any], None]
     failed: Callable[[SalonError], None] | None = None
     crashed: Callable[[BaseException], None] | None = None
+    # The same call again with approved_by=<the approver's id> (see the module).
+    approved: Callable[[int], None] | None = None
 
 
 class StoreDone(Message):
@@ -53,6 +65,23 @@ class StoreDone(Message):
         self.handlers = handlers
         self.value = value
         self.error = error
+
+
+def takes_approval(fn: Callable[..., Any]) -> bool:
+    """Whether a store call takes ``approved_by`` (a manager's approval may re-run it)."""
+    try:
+        return "approved_by" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def not_permitted(error: BaseException) -> bool:
+    """Whether the store refused for want of a permission (a manager may approve)."""
+    if not isinstance(error, SalonError) or not hasattr(error, "permission"):
+        return False  # (the store's permissions module is not loaded before it is needed)
+    from salontui.store.admin.permissions import NotPermitted
+
+    return isinstance(error, NotPermitted)
 
 
 def run_in_session(engine: Engine, fn: Callable[[Session], T], *, write: bool) -> T:
@@ -70,14 +99,21 @@ class StoreCalls(DeskApp):
     def ask(self, fn: Callable[[Session], T], then: Callable[[T], None], *,
             write: bool = False, failed: Callable[[SalonError], None] | None = None,
             crashed: Callable[[BaseException], None] | None = None,
-            tag: str | None = None) -> int:
+            tag: str | None = None, approvable: bool = True) -> int:
         """Run ``fn(session)`` in a worker; hand its value to ``then`` (see the module)."""
         tag = tag or then.__name__
         seqs = self._store_seqs()
         seq = seqs[tag] = seqs.get(tag, 0) + 1
         app = self.desk
         app.pending_calls += 1
-        handlers = Handlers(then, failed, crashed)
+        approved = None
+        if approvable and takes_approval(fn):
+            again: Callable[..., T] = fn
+
+            def approved(approver: int) -> None:
+                self.ask(partial(again, approved_by=approver), then, write=write,
+                         failed=failed, crashed=crashed, tag=tag, approvable=False)
+        handlers = Handlers(then, failed, crashed, approved)
         work = partial(self._store_thread, app.engine, tag, seq, handlers, fn, write)
         self.run_worker(work, thread=True, exclusive=True,  # type: ignore[attr-defined]
                         group=f"store-{tag}", name=f"store-{tag}", exit_on_error=False)
@@ -120,10 +156,25 @@ class StoreCalls(DeskApp):
         handlers, error = message.handlers, message.error
         if error is None:
             handlers.then(message.value)
+        elif handlers.approved is not None and not_permitted(error):
+            self.ask_approval(error, handlers)  # type: ignore[arg-type]
         elif isinstance(error, SalonError):
             (handlers.failed or self.store_refused)(error)
         else:
             (handlers.crashed or self.store_crashed)(error)
+
+    def ask_approval(self, error: NotPermitted, handlers: Handlers) -> None:
+        """A manager approves the refused call once (it is made again), or Esc: refused."""
+        from salontui.screens.dialogs.manager_approval import ManagerApprovalDialog
+
+        def answered(approver: int | None) -> None:
+            if approver is None:
+                (handlers.failed or self.store_refused)(error)
+            elif handlers.approved is not None:
+                handlers.approved(approver)
+
+        self.desk.push_screen(ManagerApprovalDialog(error.permission, error.message),
+                              callback=answered)
 
     def store_refused(self, error: SalonError) -> None:
         """A refusal no handler shows at a field: a notification."""

@@ -16,18 +16,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from salontui.i18n import _
 from salontui.store import audit
 from salontui.store.bounds import boundary
 from salontui.store.errors import RuleViolation, ValidationError
 from salontui.store.kinds import PERMISSION_LABELS, Permission, StaffRole
-from salontui.store.models import RolePermission
+from salontui.store.models import RolePermission, Staff, stored_id
 from salontui.store.staff import require_staff
 
 # The roles the table holds (the owner's is everything and not stored).
 TABLE_ROLES = (StaffRole.MANAGER, StaffRole.RECEPTIONIST, StaffRole.TECHNICIAN)
+# The reference systems' defaults, as migration 0009 wrote them: what a salon built
+# without the migrations' rows (the demo's bulk load) starts with.
+DEFAULT_GRANTS: dict[str, frozenset[str]] = {
+    StaffRole.MANAGER: frozenset(Permission) - {Permission.SETTINGS, Permission.STAFF},
+    StaffRole.RECEPTIONIST: frozenset({Permission.DAY_CLOSE}),
+    StaffRole.TECHNICIAN: frozenset(),
+}
 
 
 class NotPermitted(RuleViolation):
@@ -100,6 +107,25 @@ def approve(session: Session, *, staff_id: int | None, approver_id: int, pin: st
         raise RuleViolation(_("{name} may not approve this either.").format(
             name=approver.name), field="approver")
     return approver_id
+
+
+@dataclass(frozen=True)
+class Approver:
+    id: int
+    name: str
+    role: str
+
+
+def approvers(session: Session, *, staff_id: int | None, permission: str) -> list[Approver]:
+    """Who may approve ``permission`` for ``staff_id`` (the desk's picker): every other
+    active staff member whose role may do it and who has a PIN, managers first (an owner
+    last), by name. Empty: nobody can (no manager with a PIN yet)."""
+    wanted = _clean_permission(permission)
+    rows = session.exec(select(Staff).where(col(Staff.active),
+                                            col(Staff.pin_hash).is_not(None))).all()
+    found = [Approver(id=stored_id(r), name=r.name, role=r.role) for r in rows
+             if r.id != staff_id and role_allows(session, r.role, wanted)]
+    return sorted(found, key=lambda a: (a.role == StaffRole.OWNER, a.name.casefold()))
 
 
 def permission_table(session: Session) -> list[PermissionRow]:
