@@ -100,7 +100,8 @@ def make_plan(url: str, seed: int) -> Plan:
     engine = make_engine(url)
     try:
         with read_session(engine) as s:
-            staff = [m for m in list_staff(s) if m.role in ("owner", "manager", "receptionist")]
+            # Who adjusts points by hand: a role the owner's table lets do it alone.
+            staff = [m for m in list_staff(s) if m.role in ("owner", "manager")]
             service = list_items(s, kind="service")[0]
             rows = s.execute(text(
                 "SELECT id, name, phone_national FROM customer "

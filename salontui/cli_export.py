@@ -79,6 +79,7 @@ def members_command(
 ) -> None:
     """Write the members (the customer list's columns and more) that the filter matches;
     no filter: every customer."""
+    from salontui import cli as _cli  # its _owner is defined after this module is made
     from salontui.store.errors import SalonError
     from salontui.store.io.export import export_members
     from salontui.store.loyalty.customer_list import CustomerFilter, tier_choices
@@ -109,7 +110,8 @@ def members_command(
                 spend_min=amounts.get("spend_min"), spend_max=amounts.get("spend_max"),
                 has_debt=debt, package_days=package_days,
                 not_visited_since=_day(not_visited_since), care_type=care_type)
-            result = export_members(session, path=path, wanted=wanted, overwrite=overwrite)
+            result = export_members(session, staff_id=_cli._owner(session, None), path=path,
+                                    wanted=wanted, overwrite=overwrite)
     except SalonError as error:
         _fail(error.message)
     _wrote(result, "members")
@@ -130,13 +132,15 @@ def invoices_command(
 ) -> None:
     """Write one row per invoice line of the invoices from one day to another: code, date,
     customer, kind, line, quantity, prices, technician, cashier, payment methods."""
+    from salontui import cli as _cli  # its _owner is defined after this module is made
     from salontui.store.errors import SalonError
     from salontui.store.io.export import export_invoices
 
     try:
         with _read(ctx, db) as session:
-            result = export_invoices(session, path=path, date_from=date_from.date(),
-                                     date_to=date_to.date(), overwrite=overwrite)
+            result = export_invoices(session, staff_id=_cli._owner(session, None), path=path,
+                                     date_from=date_from.date(), date_to=date_to.date(),
+                                     overwrite=overwrite)
     except SalonError as error:
         _fail(error.message)
     _wrote(result, "invoice lines")
@@ -151,12 +155,14 @@ def packages_command(
 ) -> None:
     """Write one row per package of every customer: kind, status, sessions total, used and
     left, price, per-session value, days bought, activated, expiring and reserved."""
+    from salontui import cli as _cli  # its _owner is defined after this module is made
     from salontui.store.errors import SalonError
     from salontui.store.io.export import export_packages
 
     try:
         with _read(ctx, db) as session:
-            result = export_packages(session, path=path, overwrite=overwrite)
+            result = export_packages(session, staff_id=_cli._owner(session, None), path=path,
+                                     overwrite=overwrite)
     except SalonError as error:
         _fail(error.message)
     _wrote(result, "packages")

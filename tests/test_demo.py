@@ -62,7 +62,7 @@ def _digests(engine) -> dict[str, tuple[int, str]]:
     with engine.connect() as conn:
         for table in SQLModel.metadata.sorted_tables:
             names = sorted(c.name for c in table.columns)
-            order = "id" if "id" in table.columns else names[0]
+            order = "id" if "id" in table.columns else ", ".join(names)  # (role_permission)
             digest = hashlib.sha256()
             count = 0
             for row in conn.exec_driver_sql(

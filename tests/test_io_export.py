@@ -107,6 +107,7 @@ def salon(writer, staff_id, technician_id, now):
                                                      payments=payments),
                      idempotency_key=f"sale-{key}")
     people["silver"] = silver.id
+    people["staff"] = staff_id
     return people
 
 
@@ -122,7 +123,8 @@ def values(ws) -> list[tuple]:
 def test_the_members_of_a_filter_only_with_real_types(reader, salon, tmp_path):
     target = tmp_path / "silver.xlsx"
     with reader() as s:
-        result = export_members(s, path=target, wanted=CustomerFilter(tier_id=salon["silver"]))
+        result = export_members(s, staff_id=salon["staff"],
+                                path=target, wanted=CustomerFilter(tier_id=salon["silver"]))
         an_ranking = ranking_spend(s, salon["an"])
         an_points = balance(s, customer_id=salon["an"], account="points")
     assert (result.rows, result.format, result.path) == (2, "xlsx", target)
@@ -150,7 +152,8 @@ def test_the_members_of_a_filter_only_with_real_types(reader, salon, tmp_path):
 def test_every_member_to_csv_keeps_vietnamese_and_the_phones(reader, salon, tmp_path):
     target = tmp_path / "members.csv"
     with reader() as s:
-        assert export_members(s, path=target).rows == 3  # the deleted customer is not one
+        assert export_members(s, staff_id=salon["staff"],
+                              path=target).rows == 3  # the deleted customer is not one
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # a BOM: Excel reads it as UTF-8
     with target.open(encoding="utf-8-sig", newline="") as f:
@@ -168,8 +171,8 @@ def test_money_in_a_currency_with_cents(writer, reader, salon, staff_id, tmp_pat
                    operator_id=staff_id)
     wanted = CustomerFilter(member_state="excluded")
     with reader() as s:
-        export_members(s, path=tmp_path / "m.xlsx", wanted=wanted)
-        export_members(s, path=tmp_path / "m.csv", wanted=wanted)
+        export_members(s, staff_id=salon["staff"], path=tmp_path / "m.xlsx", wanted=wanted)
+        export_members(s, staff_id=salon["staff"], path=tmp_path / "m.csv", wanted=wanted)
     ws = sheet(tmp_path / "m.xlsx")
     assert ws["I2"].value == pytest.approx(59.80) and ws["I2"].number_format == "#,##0.00"
     with (tmp_path / "m.csv").open(encoding="utf-8-sig") as f:
@@ -179,7 +182,8 @@ def test_money_in_a_currency_with_cents(writer, reader, salon, staff_id, tmp_pat
 def test_invoices_of_a_date_range_line_by_line(reader, salon, tmp_path):
     target = tmp_path / "nov.xlsx"
     with reader() as s:
-        result = export_invoices(s, path=target, date_from=date(2026, 11, 1),
+        result = export_invoices(s, staff_id=salon["staff"],
+                                 path=target, date_from=date(2026, 11, 1),
                                  date_to=date(2026, 11, 1))
     assert result.rows == 2
     rows = values(sheet(target))
@@ -197,14 +201,17 @@ def test_invoices_of_a_date_range_line_by_line(reader, salon, tmp_path):
     assert first["Payment methods"] == "Cash, Transfer" == lines[1]["Payment methods"]
     assert lines[1]["Technician"] is None
     with reader() as s:
-        wide = export_invoices(s, path=tmp_path / "all.csv", date_from=date(2026, 9, 1),
+        wide = export_invoices(s, staff_id=salon["staff"],
+                               path=tmp_path / "all.csv", date_from=date(2026, 9, 1),
                                date_to=date(2026, 11, 30))
         assert wide.rows == 3
-        none = export_invoices(s, path=tmp_path / "none.csv", date_from=date(2025, 1, 1),
+        none = export_invoices(s, staff_id=salon["staff"],
+                               path=tmp_path / "none.csv", date_from=date(2025, 1, 1),
                                date_to=date(2025, 1, 31))
         assert none.rows == 0
         with pytest.raises(ValidationError) as refused:
-            export_invoices(s, path=tmp_path / "back.csv", date_from=date(2026, 11, 2),
+            export_invoices(s, staff_id=salon["staff"],
+                            path=tmp_path / "back.csv", date_from=date(2026, 11, 2),
                             date_to=date(2026, 11, 1))
     assert refused.value.field == "date_to" and not (tmp_path / "back.csv").exists()
 
@@ -212,7 +219,7 @@ def test_invoices_of_a_date_range_line_by_line(reader, salon, tmp_path):
 def test_packages_one_row_each(reader, salon, tmp_path):
     target = tmp_path / "packages.xlsx"
     with reader() as s:
-        assert export_packages(s, path=target).rows == 1
+        assert export_packages(s, staff_id=salon["staff"], path=target).rows == 1
     rows = values(sheet(target))
     row = dict(zip(rows[0], rows[1], strict=True))
     assert (row["Customer"], row["Package"], row["Kind"], row["Status"]) == (
@@ -227,17 +234,19 @@ def test_pages_lose_no_row(reader, salon, tmp_path, monkeypatch):
     """Read two at a time (a page boundary inside a customer's rows, an invoice's lines):
     the same files as in one read."""
     with reader() as s:
-        export_members(s, path=tmp_path / "m1.csv")
-        export_invoices(s, path=tmp_path / "i1.csv", date_from=date(2026, 1, 1),
+        export_members(s, staff_id=salon["staff"], path=tmp_path / "m1.csv")
+        export_invoices(s, staff_id=salon["staff"],
+                        path=tmp_path / "i1.csv", date_from=date(2026, 1, 1),
                         date_to=TODAY)
-        export_packages(s, path=tmp_path / "p1.csv")
+        export_packages(s, staff_id=salon["staff"], path=tmp_path / "p1.csv")
     monkeypatch.setattr(export, "PAGE", 1)
     monkeypatch.setattr(export, "INVOICE_PAGE", 1)
     with reader() as s:
-        export_members(s, path=tmp_path / "m2.csv")
-        export_invoices(s, path=tmp_path / "i2.csv", date_from=date(2026, 1, 1),
+        export_members(s, staff_id=salon["staff"], path=tmp_path / "m2.csv")
+        export_invoices(s, staff_id=salon["staff"],
+                        path=tmp_path / "i2.csv", date_from=date(2026, 1, 1),
                         date_to=TODAY)
-        export_packages(s, path=tmp_path / "p2.csv")
+        export_packages(s, staff_id=salon["staff"], path=tmp_path / "p2.csv")
     for one, paged in (("m1", "m2"), ("i1", "i2"), ("p1", "p2")):
         assert (tmp_path / f"{one}.csv").read_bytes() == (tmp_path / f"{paged}.csv").read_bytes()
 
@@ -253,21 +262,22 @@ def test_a_failed_export_leaves_no_file(reader, salon, out):
     with reader() as s:
         for name in ("stopped.xlsx", "stopped.csv"):
             with pytest.raises(Stop):
-                export_members(s, path=out / name, progress=stop)
+                export_members(s, staff_id=salon["staff"], path=out / name, progress=stop)
         assert list(out.iterdir()) == []  # no half file, no temporary one
         for path, field in ((out / "m.txt", "path"), (out / "m", "path"),
                             (out / "no" / "m.xlsx", "path"), (out, "path"), ("", "path"),
                             (f"{out}/a\x00b.xlsx", "path"), (out / ("x" * 300 + ".csv"), "path"),
                             ("x" * 10_000 + ".xlsx", "path")):
             with pytest.raises(ValidationError) as refused:
-                export_members(s, path=path)
+                export_members(s, staff_id=salon["staff"], path=path)
             assert refused.value.field == field, path
         (out / "there.xlsx").write_text("mine")
         with pytest.raises(RuleViolation) as there:
-            export_members(s, path=out / "there.xlsx")
+            export_members(s, staff_id=salon["staff"], path=out / "there.xlsx")
         assert there.value.field == "path" and "already exists" in there.value.message
         assert (out / "there.xlsx").read_text() == "mine"
-        assert export_members(s, path=out / "there.xlsx", overwrite=True).rows == 3
+        assert export_members(s, staff_id=salon["staff"],
+                              path=out / "there.xlsx", overwrite=True).rows == 3
     assert sorted(p.name for p in out.iterdir()) == ["there.xlsx"]
 
 
@@ -326,7 +336,7 @@ def test_bad_filters_are_refused_at_their_fields(reader, salon, out):
                               (CustomerFilter(tier_id=999), "tier_id"),
                               (CustomerFilter(spend_min=-1), "spend_min")):
             with pytest.raises(SalonError) as refused:
-                export_members(s, path=out / "m.xlsx", wanted=wanted)
+                export_members(s, staff_id=salon["staff"], path=out / "m.xlsx", wanted=wanted)
             assert refused.value.field == field
     assert list(out.iterdir()) == []
 
@@ -340,7 +350,7 @@ def test_export_then_import_round_trips(reader, salon, out, suffix):
 
     target = out / f"members.{suffix}"
     with reader() as s:
-        export_members(s, path=target)
+        export_members(s, staff_id=salon["staff"], path=target)
         report = dry_run_customers(s, path=str(target), points="reset", spend="reset")
         added = dry_run_customers(s, path=str(target))
     assert report.error_count == 0 and report.errors == []

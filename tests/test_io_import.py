@@ -480,7 +480,7 @@ def test_exported_members_import_into_another_salon(tmp_path, engine, reader, wr
     with writer() as s:
         adjust_card(s, staff_id=staff_id, customer_id=customer_id_of(reader, phone(2)),
                     card_name="General", amount=200_000, reason="nạp")
-        exported = export_members(s, path=str(tmp_path / "members.xlsx"))
+        exported = export_members(s, staff_id=staff_id, path=str(tmp_path / "members.xlsx"))
     assert exported.rows == 2
     other = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
     upgrade(other)

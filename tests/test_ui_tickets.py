@@ -1,6 +1,6 @@
 """The adjustment tickets at 80×24 (screens/loyalty/tickets.py and ticket.py), by keys: a
 receptionist makes a ticket of two lines (one found by phone with a deduction and a new
-tier, one by name with points), saves it as a draft and may not apply it; a manager
+tier, one by name with points), saves it as a draft and may not apply it alone; a manager
 applies it and it turns read-only; bad input is said at its field with nothing written;
 the list filters by status and shows another desk's write without a key."""
 
@@ -87,6 +87,7 @@ async def add_line(pilot, find: str, points: str, tier_letter: str = "") -> None
 async def test_a_ticket_of_two_lines_made_saved_refused_then_applied_by_keys(
         db_url, engine, salon):
     from salontui.screens.dialogs.confirm import ConfirmDialog
+    from salontui.screens.dialogs.manager_approval import ManagerApprovalDialog
     from salontui.screens.loyalty.ticket import TicketScreen
     from salontui.store.ledger import points_balance
     from salontui.store.loyalty.tickets import list_tickets
@@ -119,12 +120,21 @@ async def test_a_ticket_of_two_lines_made_saved_refused_then_applied_by_keys(
         assert (row.code, row.status, row.note, row.tags, row.lines) == (
             "DC000001", "waiting", "Doi soat", ("VIP",), 2)
 
-        # A receptionist may not apply: said at once, no question asked, nothing written.
+        # A receptionist may not apply alone: once confirmed, a manager's approval is asked
+        # (nobody here has a PIN yet: said so); Esc leaves it refused, nothing written.
         before = written(engine)
         await pilot.press("f10")
         await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+        approval = app.screen
+        assert isinstance(approval, ManagerApprovalDialog)
+        assert "Nobody can approve" in approval.errors()["approver"]
+        await pilot.press("escape")
+        await settle(pilot)
         assert app.screen is screen
-        assert "Only a manager or the owner can apply" in screen.errors()[""]
+        assert "needs a manager" in screen.errors()[""]
         assert written(engine) == before
 
         # The manager applies it: asked first, then read-only.

@@ -227,10 +227,13 @@ class DayCloseScreen(StoreCalls, Screen):
         self.query_one("#day-head", Static).update(Content(_("Loading…")))
         branch_id = None if self.whole_chain else self.desk.branch_id  # None: every branch
 
-        def read(session: Session) -> DayClose:
+        staff_id = self.desk.staff_id
+
+        def read(session: Session, approved_by: int | None = None) -> DayClose:
             from salontui.store.dayclose import day_close
 
-            return day_close(session, day=day, branch_id=branch_id)
+            return day_close(session, day=day, branch_id=branch_id, staff_id=staff_id,
+                             approved_by=approved_by)
 
         self.ask(read, self.show_day, failed=self.day_failed)
 

@@ -35,6 +35,7 @@ from sqlmodel import Session, select
 from salontui.i18n import _
 from salontui.store import audit, clock, codes, rules
 from salontui.store.admin.methods import kind_of, method_kinds
+from salontui.store.admin.permissions import require_permission
 from salontui.store.admin.points_scheme import payment_kinds, sale_rule
 from salontui.store.books.held_products import hold_sold_line
 from salontui.store.bounds import boundary
@@ -58,6 +59,7 @@ from salontui.store.models import (
 )
 from salontui.store.packages import redeem_session, sell_package
 from salontui.store.sales.card_topups import refuse_discounted_card_payment, topup_card
+from salontui.store.sales.permits import sale_permits
 from salontui.store.settings import get_settings
 from salontui.store.staff import require_staff
 
@@ -306,9 +308,11 @@ def _link_extras(session: Session, invoice: Invoice, cart: Cart) -> None:
 
 @boundary
 def checkout(session: Session, *, staff_id: int, cart: Cart,
-             idempotency_key: str) -> CheckoutResult:
+             idempotency_key: str, approved_by: int | None = None) -> CheckoutResult:
     """Write the invoice for ``cart``; or, if ``idempotency_key`` was confirmed before, return
-    that invoice untouched."""
+    that invoice untouched. A price changed, a discount beyond the salon's limit or a
+    waived payment needs its permission, or a manager's approval (``approved_by``):
+    ``sales.permits``."""
     key = scoped_key("checkout", _check_key(idempotency_key))
     request = fingerprint("checkout", staff_id=staff_id, cart=asdict(cart))
     found = _existing(session, key, request)
@@ -327,6 +331,11 @@ def checkout(session: Session, *, staff_id: int, cart: Cart,
         group_id = customer.group_id
     settings = get_settings(session)
     q = quote(session, cart=cart)
+    approver = None
+    for permission in sale_permits(session, cart=cart, quote=q,
+                                   limit_percent=settings.discount_limit_percent):
+        approver = require_permission(session, staff_id=staff_id, permission=permission,
+                                      approved_by=approved_by) or approver
     _validate_payments(session, cart, q, point_value=settings.point_value,
                        member_state=member_state, member_reason=member_reason)
     _check_repayments(session, cart, q)
@@ -370,7 +379,7 @@ def checkout(session: Session, *, staff_id: int, cart: Cart,
                          "discount_percent": q.tier_percent, "discount": q.tier_discount,
                          "points_percent": rule.tier_percent, "refused": benefit.refused}
     audit.record(session, staff_id=staff_id, action="checkout", entity="invoice",
-                 entity_id=invoice.id, after=after)
+                 entity_id=invoice.id, after=after, approved_by=approver)
     moved = None
     if cart.customer_id is not None and invoice.kind == "sale":
         moved = refresh_tier(session, customer_id=cart.customer_id, staff_id=staff_id,

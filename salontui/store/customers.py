@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from salontui.i18n import _
 from salontui.store import audit, clock, codes
+from salontui.store.admin.permissions import require_permission
 from salontui.store.bounds import boundary, check_email, check_int
 from salontui.store.errors import (
     ConcurrentEdit,
@@ -32,7 +33,7 @@ from salontui.store.errors import (
     RuleViolation,
     ValidationError,
 )
-from salontui.store.kinds import MemberState
+from salontui.store.kinds import MemberState, Permission
 from salontui.store.models import Customer, CustomerGroup, CustomerNameKey, Tier, stored_id
 from salontui.store.phones import parse_phone
 from salontui.store.settings import get_settings
@@ -308,9 +309,11 @@ def update_customer(
 
 
 @boundary
-def delete_customer(session: Session, *, staff_id: int, customer_id: int) -> CustomerRecord:
+def delete_customer(session: Session, *, staff_id: int, customer_id: int,
+                    approved_by: int | None = None) -> CustomerRecord:
     """Soft delete: the customer disappears from search but every record stays."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.DELETE_CUSTOMER)
     row = load_customer(session, customer_id)
     if row.deleted_at is not None:
         raise RuleViolation(_("This customer is already deleted."), field="customer")
@@ -319,7 +322,7 @@ def delete_customer(session: Session, *, staff_id: int, customer_id: int) -> Cus
     session.add(row)
     audit.record(session, staff_id=staff_id, action="delete_customer", entity="customer",
                  entity_id=row.id, before={"deleted_at": None},
-                 after={"deleted_at": row.deleted_at})
+                 after={"deleted_at": row.deleted_at}, approved_by=approver)
     return to_record(row)
 
 

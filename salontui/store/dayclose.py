@@ -79,10 +79,20 @@ def day_bounds(day: date, utc_offset_minutes: int) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def day_close(session: Session, *, day: date, branch_id: int | None = None) -> DayClose:
+def day_close(session: Session, *, day: date, branch_id: int | None = None,
+              staff_id: int | None = None, approved_by: int | None = None) -> DayClose:
     """The day's takings, refunds, debt, sessions and staff totals: of one branch, or of
     the whole chain (``branch_id`` None). A session redeemed without an invoice counts at
-    the first branch (it has no till)."""
+    the first branch (it has no till). Nothing is written: the day close is a read. At the
+    desk (``staff_id`` given) the signed-in role needs the day_close permission, or a
+    manager's approval (``approved_by``); the owner's command line and the reports, which
+    add up the same sums, pass no one."""
+    if staff_id is not None:
+        from salontui.store.admin.permissions import require_permission
+        from salontui.store.kinds import Permission
+
+        require_permission(session, staff_id=staff_id, permission=Permission.DAY_CLOSE,
+                           approved_by=approved_by)
     from salontui.store.branches import first_branch_id
     from salontui.store.reports.sums import Window, dialect_of, session_run, window_sums
 

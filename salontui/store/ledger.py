@@ -37,11 +37,12 @@ from sqlmodel import Session
 
 from salontui.i18n import _, ngettext
 from salontui.store import audit, clock
+from salontui.store.admin.permissions import require_permission
 from salontui.store.bounds import boundary
 from salontui.store.care import CARE_TYPES, insert_care_note
 from salontui.store.db import for_update
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
-from salontui.store.kinds import LedgerAccount
+from salontui.store.kinds import LedgerAccount, Permission
 from salontui.store.models import (
     Customer,
     Invoice,
@@ -433,16 +434,19 @@ def _to_row(entry: LedgerEntry, *, card_name: str | None, operator_name: str | N
 
 @boundary
 def adjust_points(session: Session, *, staff_id: int, customer_id: int, amount: int,
-                  reason: str) -> LedgerRow:
+                  reason: str, approved_by: int | None = None) -> LedgerRow:
     """Give (amount > 0) or take back (amount < 0) points by hand, with a reason.
 
     Refused: amount 0, no reason, an unknown or deleted customer, an excluded
     member, and a decrease below zero ("Only 1,200 points left; cannot deduct
     5,000."). Writes one ``adjust`` entry (ref_type "adjustment") and one audit
-    row on the customer with the balance before and after.
+    row on the customer with the balance before and after. The adjust_points permission,
+    or a manager's approval (``approved_by``), is needed.
     """
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.ADJUST_POINTS)
     return adjust_balance(session, staff_id=staff_id, customer_id=customer_id,
-                          account="points", amount=amount, reason=reason)
+                          account="points", amount=amount, reason=reason, approved_by=approver)
 
 
 # Audited adjustments by hand of an account without cards, by the audit row's action.
@@ -450,10 +454,12 @@ ADJUST_ACTIONS = {"points": "adjust_points", "voucher": "adjust_vouchers"}
 
 
 def adjust_balance(session: Session, *, staff_id: int, customer_id: int, account: str,
-                   amount: int, reason: str) -> LedgerRow:
+                   amount: int, reason: str, approved_by: int | None = None) -> LedgerRow:
     """An adjustment by hand of ``account`` ("points" or "voucher"), with a reason: the
     body of :func:`adjust_points` and ``books.vouchers.adjust_vouchers`` (each is the
-    boundary that checks its arguments first).
+    boundary that checks its arguments and the permission first; ``approved_by``: who
+    approved it there, for the audit row). A write that takes points as its own rule
+    (points redeemed for a code, an import) calls it with no permission of its own.
 
     Refused: amount 0, no reason, an unknown or deleted customer, for points an excluded
     member, and a decrease below zero. Writes one ``adjust`` entry (ref_type
@@ -480,13 +486,13 @@ def adjust_balance(session: Session, *, staff_id: int, customer_id: int, account
     audit.record(session, staff_id=staff.id, action=ADJUST_ACTIONS[account],
                  entity="customer", entity_id=customer_id, before={account: current},
                  after={account: after, "amount": amount, "reason": reason,
-                        "entry_id": entry.id})
+                        "entry_id": entry.id}, approved_by=approved_by)
     return _to_row(entry, card_name=None, operator_name=staff.name, balance_after=after)
 
 
 @boundary
 def adjust_card(session: Session, *, staff_id: int, customer_id: int, card_name: str,
-                amount: int, reason: str) -> LedgerRow:
+                amount: int, reason: str, approved_by: int | None = None) -> LedgerRow:
     """Add to (amount > 0) or take from (amount < 0) one stored-value card, with a reason.
 
     The card is found by name ignoring case ("general" is the General card) and
@@ -495,6 +501,8 @@ def adjust_card(session: Session, *, staff_id: int, customer_id: int, card_name:
     ``adjust`` entry and one audit row (which notes whether the card was created).
     """
     staff = require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.ADJUST_BALANCES)
     name = _normalise_card_name(card_name)
     _check_amount(amount, account="value")
     reason = _clean_reason(reason, required=True)
@@ -515,7 +523,7 @@ def adjust_card(session: Session, *, staff_id: int, customer_id: int, card_name:
                  before={"card": name, "card_id": card_id, "balance": current},
                  after={"card": name, "card_id": card_id, "balance": after, "amount": amount,
                         "reason": reason, "entry_id": entry.id,
-                        "card_created": existing is None})
+                        "card_created": existing is None}, approved_by=approver)
     return _to_row(entry, card_name=name, operator_name=staff.name, balance_after=after)
 
 

@@ -30,13 +30,14 @@ from sqlmodel import Session, col, select
 
 from salontui.i18n import _
 from salontui.store import audit, clock
+from salontui.store.admin.permissions import require_permission
 from salontui.store.books.held_products import move_held
 from salontui.store.bounds import boundary
 from salontui.store.customers import load_customer
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
+from salontui.store.kinds import Permission
 from salontui.store.ledger import balance, card_balances, ensure_card, post_entry
 from salontui.store.models import CustomerMerge, ValueCard, stored_id
-from salontui.store.staff import require_staff
 
 MOVED_TABLES = ("customer_package", "care_note", "appointment", "customer_promotion",
                 "checkout_draft")
@@ -87,9 +88,10 @@ def _move_balances(session: Session, *, source: int, target: int, staff_id: int,
 
 @boundary
 def merge_customers(session: Session, *, staff_id: int, keep_id: int,
-                    merge_id: int) -> MergeResult:
+                    merge_id: int, approved_by: int | None = None) -> MergeResult:
     """Merge customer ``merge_id`` (the duplicate) into ``keep_id``."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.MERGE_CUSTOMERS)
     if keep_id == merge_id:
         raise ValidationError(_("Choose two different customers."), field="customer")
     kept = load_customer(session, keep_id)
@@ -131,14 +133,16 @@ def merge_customers(session: Session, *, staff_id: int, keep_id: int,
     session.flush()
     audit.record(session, staff_id=staff_id, action="merge_customers", entity="customer",
                  entity_id=keep_id, before={"merged": duplicate.code},
-                 after={"merge_id": record.id, "moved": moved})
+                 after={"merge_id": record.id, "moved": moved}, approved_by=approver)
     return MergeResult(merge_id=stored_id(record), kept_id=keep_id, merged_id=merge_id, moved=moved)
 
 
 @boundary
-def undo_merge(session: Session, *, staff_id: int, merge_id: int) -> MergeResult:
+def undo_merge(session: Session, *, staff_id: int, merge_id: int,
+               approved_by: int | None = None) -> MergeResult:
     """Give the duplicate back what the merge moved, and bring them back to search."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.MERGE_CUSTOMERS)
     record = session.get(CustomerMerge, merge_id)
     if record is None:
         raise NotFound(_("No such merge."), field="merge")
@@ -180,7 +184,7 @@ def undo_merge(session: Session, *, staff_id: int, merge_id: int) -> MergeResult
     session.add_all([record, duplicate])
     audit.record(session, staff_id=staff_id, action="undo_merge", entity="customer",
                  entity_id=record.kept_id, before={"merge_id": record.id},
-                 after={"restored": duplicate.code})
+                 after={"restored": duplicate.code}, approved_by=approver)
     return MergeResult(merge_id=stored_id(record), kept_id=record.kept_id,
                        merged_id=record.merged_id, moved=moved)
 

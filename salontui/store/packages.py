@@ -37,12 +37,13 @@ from sqlmodel import Session, col, select
 
 from salontui.i18n import _, ngettext
 from salontui.store import audit, clock, rules
+from salontui.store.admin.permissions import require_permission
 from salontui.store.bounds import MAX_DATE, boundary, check_expiry
 from salontui.store.customers import load_customer
 from salontui.store.dates import date_hint, show_date
 from salontui.store.db import for_update
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
-from salontui.store.kinds import PackageChange, PackageKind, PackageStatus
+from salontui.store.kinds import PackageChange, PackageKind, PackageStatus, Permission
 from salontui.store.models import (
     AuditLog,
     CatalogItem,
@@ -428,12 +429,12 @@ def _event(session: Session, row: CustomerPackage, *, change: str, operator_id: 
 
 def _finish(session: Session, row: CustomerPackage, *, staff_id: int, action: str,
             before: dict | None, events: list[PackageEvent], today: date,
-            audit_row: bool = True) -> PackageRow:
+            audit_row: bool = True, approved_by: int | None = None) -> PackageRow:
     session.flush()
     if audit_row:
         after = audit.snapshot(row) | {"events": [event.id for event in events]}
         audit.record(session, staff_id=staff_id, action=action, entity=ENTITY,
-                     entity_id=row.id, before=before, after=after)
+                     entity_id=row.id, before=before, after=after, approved_by=approved_by)
     return _to_row(row, today)
 
 
@@ -604,9 +605,10 @@ def redeem_session(session: Session, *, staff_id: int, package_id: int, service_
 
 @boundary
 def extend_package(session: Session, *, staff_id: int, package_id: int, new_expiry: date,
-                   note: str) -> PackageRow:
+                   note: str, approved_by: int | None = None) -> PackageRow:
     """Move the expiry later (never before today, always after the current expiry)."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.ADJUST_PACKAGES)
     row = _load_for_write(session, package_id)
     _refuse_closed(row)
     _refuse_cancelled(session, row)
@@ -627,7 +629,7 @@ def extend_package(session: Session, *, staff_id: int, package_id: int, new_expi
     event = _event(session, row, change="extend", operator_id=staff_id, old_expiry=old_expiry,
                    new_expiry=new_expiry, note=note)
     return _finish(session, row, staff_id=staff_id, action="extend_package", before=before,
-                   events=[event], today=today)
+                   events=[event], today=today, approved_by=approver)
 
 
 @boundary
@@ -692,12 +694,13 @@ def resume_package(session: Session, *, staff_id: int, package_id: int,
 @boundary
 def adjust_package(session: Session, *, staff_id: int, package_id: int,
                    total_uses: int | None = None, used: int | None = None,
-                   reason: str) -> PackageRow:
+                   reason: str, approved_by: int | None = None) -> PackageRow:
     """Correct the session count or the sessions used, with a reason.
 
     Each changed figure is an event (adjust_total / adjust_used) carrying the delta.
     """
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.ADJUST_PACKAGES)
     row = _load_for_write(session, package_id)
     _refuse_closed(row)
     _refuse_cancelled(session, row)
@@ -737,7 +740,7 @@ def adjust_package(session: Session, *, staff_id: int, package_id: int,
         events.append(_event(session, row, change="adjust_used", operator_id=staff_id,
                              delta_used=new_used - row.used, note=reason))
     return _finish(session, row, staff_id=staff_id, action="adjust_package", before=before,
-                   events=events, today=today)
+                   events=events, today=today, approved_by=approver)
 
 
 def value_left(kind: str, price: int, total_uses: int, used: int) -> int:
@@ -750,7 +753,7 @@ def value_left(kind: str, price: int, total_uses: int, used: int) -> int:
 
 @boundary
 def close_package(session: Session, *, staff_id: int, package_id: int,
-                  reason: str) -> PackageRow:
+                  reason: str, approved_by: int | None = None) -> PackageRow:
     """Close a package early, with a reason (关闭疗程: the customer moved away, the course
     was changed for another…).
 
@@ -762,7 +765,8 @@ def close_package(session: Session, *, staff_id: int, package_id: int,
     it was never used up); a used-up one has nothing left to close, a closed one is
     closed already.
     """
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.ADJUST_PACKAGES)
     row = _load_for_write(session, package_id)
     _refuse_closed(row)
     _refuse_cancelled(session, row)
@@ -777,7 +781,7 @@ def close_package(session: Session, *, staff_id: int, package_id: int,
     event = _event(session, row, change="close", operator_id=staff_id, note=reason,
                    value=value_left(row.kind, row.price, row.total_uses, row.used))
     return _finish(session, row, staff_id=staff_id, action="close_package", before=before,
-                   events=[event], today=today)
+                   events=[event], today=today, approved_by=approver)
 
 
 # --- refunds (used by the refund of an invoice) ---------------------------------------------

@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 from salontui.i18n import _
 from salontui.store import audit, clock, codes, rules
 from salontui.store.admin.methods import kind_of, label_of, methods_by_code
+from salontui.store.admin.permissions import require_permission
 from salontui.store.books.held_products import take_back_held
 from salontui.store.bounds import boundary
 from salontui.store.branches import invoice_sequence
@@ -40,12 +41,12 @@ from salontui.store.checkout import (
     scoped_key,
 )
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
+from salontui.store.kinds import Permission
 from salontui.store.ledger import points_balance, post_entry
 from salontui.store.models import Invoice, InvoiceLine, Payment, stored_id
 from salontui.store.money import split_minor
 from salontui.store.packages import cancel_package, restore_session
 from salontui.store.settings import get_settings
-from salontui.store.staff import require_staff
 
 # Default order to pay a partial refund back, by the methods' kinds: cancel debt first,
 # then what the customer holds with the salon, then money (within a kind, the method
@@ -267,9 +268,11 @@ def refund_invoice(
     line_ids: list[int] | None = None,
     payments: list[CartPayment] | None = None,
     branch_id: int | None = None,
+    approved_by: int | None = None,
 ) -> CheckoutResult:
     """Refund ``line_ids`` of an invoice (default: every line not refunded yet), as a
-    document of the branch where it is done (``branch_id``; None: the first)."""
+    document of the branch where it is done (``branch_id``; None: the first). The refund
+    permission, or a manager's approval (``approved_by``), is needed."""
     key = scoped_key("refund", _check_key(idempotency_key))
     request = fingerprint("refund", staff_id=staff_id, invoice_id=invoice_id, reason=reason,
                           line_ids=line_ids, branch_id=branch_id,
@@ -277,7 +280,8 @@ def refund_invoice(
     found = _existing(session, key, request)
     if found is not None:
         return _replay(session, found)
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, permission=Permission.REFUND,
+                                  approved_by=approved_by)
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationError(_("Give the reason for the refund."), field="reason")
@@ -323,7 +327,7 @@ def refund_invoice(
     _pay_back(session, refund, payments, invoice.customer_id, staff_id, settings.point_value)
     session.flush()
     audit.record(session, staff_id=staff_id, action="refund", entity="invoice",
-                 entity_id=refund.id, before={"invoice": invoice.code},
+                 entity_id=refund.id, approved_by=approver, before={"invoice": invoice.code},
                  after={"code": refund.code, "total": refund.total, "lines": chosen,
                         "reason": reason})
     moved = None

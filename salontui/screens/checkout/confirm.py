@@ -62,13 +62,14 @@ class ConfirmMixin(CheckoutState):
         draft_id = self.draft_id
         settings = self.desk.settings  # the receipt's header and footer
 
-        def job(session):
+        def job(session, approved_by=None):  # a manager's approval: StoreCalls
             from salontui.store.invoices import get_invoice
             from salontui.store.settings import get_settings
 
             # A held cart is paid once, by whichever desk is first.
             result = cart_rules.pay_held(session, staff_id=staff_id, cart=cart,
-                                         idempotency_key=key, draft_id=draft_id)
+                                         idempotency_key=key, draft_id=draft_id,
+                                         approved_by=approved_by)
             return result, get_invoice(session, invoice_id=result.invoice_id), \
                 settings or get_settings(session)
 

@@ -680,10 +680,11 @@ class CustomerDetailScreen(StoreCalls, Screen):
             if not yes:
                 return
 
-            def delete(session: Session) -> CustomerRecord:
+            def delete(session: Session, approved_by: int | None = None) -> CustomerRecord:
                 from salontui.store.customers import delete_customer
 
-                return delete_customer(session, staff_id=staff_id, customer_id=customer_id)
+                return delete_customer(session, staff_id=staff_id, customer_id=customer_id,
+                                       approved_by=approved_by)
 
             self.ask(delete, self.customer_deleted_now, write=True)
 

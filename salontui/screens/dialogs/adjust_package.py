@@ -97,10 +97,11 @@ class AdjustPackageDialog(FormDialog):
         new_used = used if used != p.used else None
         staff_id = self.staff_id
 
-        def save(session):
+        def save(session, approved_by=None):
             from salontui.store.packages import adjust_package
 
             return adjust_package(session, staff_id=staff_id, package_id=p.id,
-                                  total_uses=new_total, used=new_used, reason=reason)
+                                  total_uses=new_total, used=new_used, reason=reason,
+                                  approved_by=approved_by)
 
         return save

@@ -35,10 +35,10 @@ class AdjustVouchersDialog(AdjustPointsDialog):
     def store_call(self, amount: int, reason: str):
         staff_id, customer_id = self.staff_id, self.customer_id
 
-        def save(session):
+        def save(session, approved_by=None):
             from salontui.store.books.vouchers import adjust_vouchers
 
             return adjust_vouchers(session, staff_id=staff_id, customer_id=customer_id,
-                                   amount=amount, reason=reason)
+                                   amount=amount, reason=reason, approved_by=approved_by)
 
         return save

@@ -116,12 +116,12 @@ class BackfillDialog(FormDialog):
         item.note = self.value("note")
         staff_id, customer_id = self.staff_id, self.customer.id
 
-        def save(session: Session) -> int:
+        def save(session: Session, approved_by: int | None = None) -> int:
             from salontui.store.books.backfill import apply_backfill
 
             assert staff_id is not None
             return apply_backfill(session, staff_id=staff_id, customer_id=customer_id,
-                                  item=item)
+                                  item=item, approved_by=approved_by)
 
         return save
 

@@ -227,11 +227,11 @@ class ReverseBackfillDialog(FormDialog):
         reason = self.value("reason")
         staff_id, backfill_id = self.staff_id, self.row.id
 
-        def save(session: Session) -> int:
+        def save(session: Session, approved_by: int | None = None) -> int:
             from salontui.store.books.backfill_reverse import reverse_backfill
 
             assert staff_id is not None
             return reverse_backfill(session, staff_id=staff_id, backfill_id=backfill_id,
-                                    reason=reason)
+                                    reason=reason, approved_by=approved_by)
 
         return save

@@ -51,10 +51,10 @@ class ClosePackageDialog(FormDialog):
         reason = self.value("reason")
         staff_id, package_id = self.staff_id, self.package.id
 
-        def save(session):
+        def save(session, approved_by=None):
             from salontui.store.packages import close_package
 
             return close_package(session, staff_id=staff_id, package_id=package_id,
-                                 reason=reason)
+                                 reason=reason, approved_by=approved_by)
 
         return save

@@ -89,10 +89,14 @@ class ExportMembersDialog(FormDialog):
         target = export_target(self.value("path"))
         wanted, progress = self.wanted, self.progress
 
-        def run(session: Session) -> ExportResult:
+        staff_id = self.staff_id
+
+        def run(session: Session, approved_by: int | None = None) -> ExportResult:
             from salontui.store.io.export import export_members
 
-            return export_members(session, path=target, wanted=wanted, progress=progress)
+            assert staff_id is not None  # signed in
+            return export_members(session, staff_id=staff_id, path=target, wanted=wanted,
+                                  progress=progress, approved_by=approved_by)
         return run
 
     def action_confirm(self) -> None:

@@ -35,10 +35,10 @@ class ExtendPackageDialog(FormDialog):
         note = self.value("note")
         staff_id, package_id = self.staff_id, self.package.id
 
-        def save(session):
+        def save(session, approved_by=None):
             from salontui.store.packages import extend_package
 
             return extend_package(session, staff_id=staff_id, package_id=package_id,
-                                  new_expiry=new_expiry, note=note)
+                                  new_expiry=new_expiry, note=note, approved_by=approved_by)
 
         return save

@@ -289,14 +289,15 @@ class RefundDialog(FormDialog):
         staff_id, invoice_id, key = self.staff_id, self.invoice_id, self.idempotency_key
         branch_id = self.desk.branch_id  # the refund is this branch's document (its till)
 
-        def job(session):
+        def job(session, approved_by=None):  # a manager's approval: StoreCalls
             from salontui.store.invoices import get_invoice
             from salontui.store.refunds import refund_invoice
             from salontui.store.settings import get_settings
 
             result = refund_invoice(session, staff_id=staff_id, invoice_id=invoice_id,
                                     reason=reason, idempotency_key=key, line_ids=line_ids,
-                                    payments=payments, branch_id=branch_id)
+                                    payments=payments, branch_id=branch_id,
+                                    approved_by=approved_by)
             return result, get_invoice(session, invoice_id=result.invoice_id), \
                 get_settings(session)
 

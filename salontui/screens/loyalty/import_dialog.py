@@ -33,6 +33,7 @@ from salontui.widgets.tables import Col, DeskTable
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from salontui.store.admin.permissions import NotPermitted
     from salontui.store.io.report import ImportReport
 
 log = logging.getLogger("salontui.desk")
@@ -201,7 +202,8 @@ class ImportDialog(FormDialog):
         self.query_one("#confirm", Button).label = Content(f"{label} (Enter)")
 
     # -- importing ----------------------------------------------------------------------------
-    def start(self, args: tuple[str, str, str, str, bool]) -> None:
+    def start(self, args: tuple[str, str, str, str, bool],
+              approved_by: int | None = None) -> None:
         preview = self.preview
         assert preview is not None
         if preview.error_count and not args[4]:
@@ -218,12 +220,14 @@ class ImportDialog(FormDialog):
         bar = self.query_one("#import-bar", DeskProgressBar)
         bar.display = True
         self.show_summary([_("Importing… (Esc stops: nothing is imported)")])
-        self.run_worker(lambda: self.work(args), thread=True, exclusive=True,
+        self.run_worker(lambda: self.work(args, approved_by), thread=True, exclusive=True,
                         group="import-run", name="import-run", exit_on_error=False)
 
-    def work(self, args: tuple[str, str, str, str, bool]) -> None:
-        """In the worker's thread: the import, one transaction."""
-        from salontui.screens.base import run_in_session
+    def work(self, args: tuple[str, str, str, str, bool],
+             approved_by: int | None = None) -> None:
+        """In the worker's thread: the import, one transaction (``approved_by``: the
+        manager who approved it, when the signed-in role may not bring balances in)."""
+        from salontui.screens.base import not_permitted, run_in_session
 
         what, path, points, spend, skip = args
         staff_id, engine = self.staff_id, self.desk.engine
@@ -243,7 +247,8 @@ class ImportDialog(FormDialog):
             from salontui.store.io.customers_import import import_customers
 
             return import_customers(session, staff_id=staff_id, path=path, points=points,
-                                    spend=spend, skip_bad_rows=skip, progress=step)
+                                    spend=spend, skip_bad_rows=skip, progress=step,
+                                    approved_by=approved_by)
 
         try:
             assert engine is not None  # the list it opens from read the salon
@@ -253,6 +258,9 @@ class ImportDialog(FormDialog):
                                       _("Stopped: nothing was imported."))
             return
         except SalonError as error:
+            if approved_by is None and not_permitted(error):
+                self.app.call_from_thread(self.needs_approval, args, error)
+                return
             self.app.call_from_thread(self.ended, None, error.message)
             return
         except Exception as error:  # never let a worker take the desk down
@@ -260,6 +268,21 @@ class ImportDialog(FormDialog):
             self.app.call_from_thread(self.ended, None, str(error))
             return
         self.app.call_from_thread(self.ended, report, "")
+
+    def needs_approval(self, args: tuple[str, str, str, str, bool],
+                       error: NotPermitted) -> None:
+        """The role may not import balances alone: a manager approves (the import runs
+        again, once, with their name) or Esc leaves it refused, nothing imported."""
+        from salontui.screens.dialogs.manager_approval import ManagerApprovalDialog
+
+        self.ended(None, error.message)
+
+        def answered(approver: int | None) -> None:
+            if approver is not None:
+                self.start(args, approved_by=approver)
+
+        self.app.push_screen(ManagerApprovalDialog(error.permission, error.message),
+                             callback=answered)
 
     def show_progress(self, done: int, total: int) -> None:
         bar = self.query_one("#import-bar", DeskProgressBar)

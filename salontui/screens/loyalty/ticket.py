@@ -688,15 +688,9 @@ class TicketScreen(StoreCalls, Screen):
         self.clear_errors()
         if self.refused_paste():
             return
-        staff_id = self.desk.staff_id
-
-        def may(session: Session) -> bool:
-            from salontui.store.loyalty.tickets import check_can_apply
-
-            check_can_apply(session, staff_id=staff_id)
-            return True
-
-        self.ask(may, self.confirm_apply, failed=self.apply_refused)
+        # Whoever may not apply alone is asked for a manager's approval once confirmed
+        # (StoreCalls, at the write).
+        self.confirm_apply(True)
 
     def apply_refused(self, error: SalonError) -> None:
         self.show_error(error)
@@ -721,12 +715,12 @@ class TicketScreen(StoreCalls, Screen):
         save = self.save_job() if self.dirty or self.ticket_id is None else None
         staff_id, ticket_id = self.desk.staff_id, self.ticket_id
 
-        def apply(session: Session) -> TicketDetail:
+        def apply(session: Session, approved_by: int | None = None) -> TicketDetail:
             from salontui.store.loyalty.tickets import apply_ticket
 
             target = save(session).ticket.id if save is not None else ticket_id
-            return apply_ticket(session, staff_id=staff_id,
-                                ticket_id=target)
+            return apply_ticket(session, staff_id=staff_id, ticket_id=target,
+                                approved_by=approved_by)
 
         self.ask(apply, self.applied, write=True, failed=self.apply_refused)
 

@@ -34,6 +34,7 @@ from sqlmodel import Session
 
 from salontui.i18n import _
 from salontui.store import audit, clock, ledger, packages
+from salontui.store.admin.permissions import require_permission
 from salontui.store.books.held_products import MAX_QUANTITY, hold
 from salontui.store.bounds import boundary
 from salontui.store.db import for_update
@@ -46,6 +47,7 @@ from salontui.store.kinds import (
     LedgerEntryKind,
     MemberState,
     PackageKind,
+    Permission,
 )
 from salontui.store.models import (
     Backfill,
@@ -283,9 +285,11 @@ def figure(session: Session, kind: BackfillKind, n: int) -> str:
 
 @boundary
 def apply_backfill(session: Session, *, staff_id: int, customer_id: int, item: BackfillIn,
-                   source: str = BACKFILL_REASON, audit_row: bool = True) -> int:
+                   source: str = BACKFILL_REASON, audit_row: bool = True,
+                   approved_by: int | None = None) -> int:
     """Bring in one thing the customer holds from before (see the module) and return the
-    back-fill row's id.
+    back-fill row's id: the adjust_balances permission, or a manager's approval
+    (``approved_by``), is needed.
 
     Everything is checked before anything is written: a refusal (a ValidationError,
     NotFound or RuleViolation naming the BackfillIn field, e.g. "amount", "plan_id",
@@ -293,6 +297,19 @@ def apply_backfill(session: Session, *, staff_id: int, customer_id: int, item: B
     holds it. ``audit_row=False`` is for an import, which writes one audit row for the
     whole file; at the desk each back-fill writes its own ("backfill", on the customer).
     """
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.ADJUST_BALANCES)
+    return write_backfill(session, staff_id=staff_id, customer_id=customer_id, item=item,
+                          source=source, audit_row=audit_row, approved_by=approver)
+
+
+@boundary
+def write_backfill(session: Session, *, staff_id: int, customer_id: int, item: BackfillIn,
+                   source: str = BACKFILL_REASON, audit_row: bool = True,
+                   approved_by: int | None = None) -> int:
+    """The body of :func:`apply_backfill`, with no permission of its own: an import checks
+    it once for the file (``import_customers``) and writes one audit row for the whole
+    file (``audit_row=False``)."""
     require_staff(session, staff_id)
     kind = _kind(item.kind)
     source = _source(source)
@@ -334,7 +351,8 @@ def apply_backfill(session: Session, *, staff_id: int, customer_id: int, item: B
             ref_id=backfill_id, operator_id=staff_id, card_id=row.card_id)
     if audit_row:
         audit.record(session, staff_id=staff_id, action="backfill", entity="customer",
-                     entity_id=customer_id, after=audit.snapshot(row) | effect)
+                     entity_id=customer_id, after=audit.snapshot(row) | effect,
+                     approved_by=approved_by)
     return stored_id(row)
 
 

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from salontui.i18n import _, ngettext
 from salontui.store import audit, clock, ledger, packages
+from salontui.store.admin.permissions import require_permission
 from salontui.store.books.backfill import (
     LEDGER_ACCOUNTS,
     MAX_NOTE,
@@ -22,7 +23,13 @@ from salontui.store.books.backfill import (
 from salontui.store.books.held_products import held_quantity, hold
 from salontui.store.bounds import boundary
 from salontui.store.errors import NotFound, RuleViolation
-from salontui.store.kinds import BACKFILL_REASON, BackfillKind, HeldProductKind, LedgerEntryKind
+from salontui.store.kinds import (
+    BACKFILL_REASON,
+    BackfillKind,
+    HeldProductKind,
+    LedgerEntryKind,
+    Permission,
+)
 from salontui.store.models import Backfill, CatalogItem, stored_id, table_of
 from salontui.store.staff import require_staff
 from salontui.store.text import clean_line
@@ -32,7 +39,8 @@ _BACKFILL = table_of(Backfill)
 
 
 @boundary
-def reverse_backfill(session: Session, *, staff_id: int, backfill_id: int, reason: str) -> int:
+def reverse_backfill(session: Session, *, staff_id: int, backfill_id: int, reason: str,
+                     approved_by: int | None = None) -> int:
     """Undo a wrong back-fill by a second row that reverses it (``reverses_id``) and
     reversing entries: a ledger entry of kind "reverse" taking the amount back, the package
     taken to no sessions and closed (a package event "reverse"), the products taken back
@@ -43,6 +51,8 @@ def reverse_backfill(session: Session, *, staff_id: int, backfill_id: int, reaso
     stored value, points or vouchers partly spent since, the debt partly repaid, sessions
     of the package used, products handed over)."""
     staff = require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.ADJUST_BALANCES)
     reason = clean_line(reason, field="reason", limit=MAX_NOTE,
                         required=_("Reason is required."),
                         too_long=_("Reason is longer than {limit} characters."))
@@ -97,7 +107,7 @@ def reverse_backfill(session: Session, *, staff_id: int, backfill_id: int, reaso
             allow_excluded=True)
     audit.record(session, staff_id=staff.id, action="reverse_backfill", entity="customer",
                  entity_id=customer_id, before=audit.snapshot(original),
-                 after=audit.snapshot(row) | effect)
+                 after=audit.snapshot(row) | effect, approved_by=approver)
     return new_id
 
 

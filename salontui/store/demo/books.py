@@ -257,8 +257,9 @@ class _Books(_State):
         return clock.pinned(datetime.combine(self.cal.first_day, time()) + timedelta(minutes=t))
 
     def _type_in(self, session, chosen: dict[str, int]) -> None:
-        """The receptionist types the paper book in; the manager freezes a package and
-        reverses the card's balance typed with a zero too many."""
+        """The receptionist types the paper book in (the manager approves each back-fill);
+        the manager freezes a package and reverses the card's balance typed with a zero
+        too many."""
         from salontui.store.books.backfill import BackfillIn, apply_backfill
         from salontui.store.books.backfill_reverse import reverse_backfill
         from salontui.store.models import Backfill
@@ -281,7 +282,8 @@ class _Books(_State):
                     purchased_on=today - timedelta(days=ago),
                     expires_on=today + timedelta(days=expires_in), note=PAPER_BOOK)
                 backfill_id = apply_backfill(session, staff_id=RECEPTIONIST,
-                                             customer_id=k + 1, item=typed)
+                                             approved_by=MANAGER, customer_id=k + 1,
+                                             item=typed)
                 if frozen:
                     package_id = session.get(Backfill, backfill_id).package_id
                     freeze_package(session, staff_id=MANAGER, package_id=package_id, days=30,
@@ -291,7 +293,8 @@ class _Books(_State):
         if k is not None:
             _k, product, quantity, paid = PAPER_PRODUCT
             with self._at(minute):
-                apply_backfill(session, staff_id=RECEPTIONIST, customer_id=k + 1,
+                apply_backfill(session, staff_id=RECEPTIONIST, approved_by=MANAGER,
+                               customer_id=k + 1,
                                item=BackfillIn(kind="product", item_id=products[product].id,
                                                quantity=quantity, paid=paid, note=PAPER_BOOK))
             minute += 1
@@ -299,13 +302,15 @@ class _Books(_State):
         if k is not None:
             _k, paid, left = PAPER_CARD
             with self._at(minute):
-                wrong = apply_backfill(session, staff_id=RECEPTIONIST, customer_id=k + 1,
+                wrong = apply_backfill(session, staff_id=RECEPTIONIST, approved_by=MANAGER,
+                                       customer_id=k + 1,
                                        item=BackfillIn(kind="value", amount=left * 10,
                                                        paid=paid, note=PAPER_BOOK))
             with self._at(minute + 2):
                 reverse_backfill(session, staff_id=MANAGER, backfill_id=wrong, reason=MISTYPED)
             with self._at(minute + 3):
-                apply_backfill(session, staff_id=RECEPTIONIST, customer_id=k + 1,
+                apply_backfill(session, staff_id=RECEPTIONIST, approved_by=MANAGER,
+                               customer_id=k + 1,
                                item=BackfillIn(kind="value", amount=left, paid=paid,
                                                note=PAPER_BOOK))
             minute += 4
@@ -313,7 +318,8 @@ class _Books(_State):
         if k is not None:
             with self._at(minute):
                 for kind, amount in (("points", PAPER_POINTS), ("voucher", PAPER_VOUCHERS)):
-                    apply_backfill(session, staff_id=RECEPTIONIST, customer_id=k + 1,
+                    apply_backfill(session, staff_id=RECEPTIONIST, approved_by=MANAGER,
+                                   customer_id=k + 1,
                                    item=BackfillIn(kind=kind, amount=amount, note=PAPER_BOOK))
 
     def _take_in(self, conn, offsets: dict[str, int]) -> None:

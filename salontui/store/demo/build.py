@@ -147,6 +147,14 @@ class _Builder(_People, _History, _Day, _Loyalty, _Books):
                          nulls=("branch_id",))
         self.s_staff_day = S("staff_day", ("staff_id", "day", "working", "note", "created_at",
                                            "created_by"))
+        # What each role may do: the defaults the migration writes (the load empties it).
+        from salontui.store.admin.permissions import DEFAULT_GRANTS, TABLE_ROLES
+        from salontui.store.kinds import Permission
+
+        self.s_role_permission = S("role_permission", ("role", "permission", "allowed"))
+        self.s_role_permission.rows.extend(
+            (role.value, p.value, p in DEFAULT_GRANTS[role]) for role in TABLE_ROLES
+            for p in Permission)
         # The back office: every column as the store's functions wrote it (office.py).
         self.office_shapes = {table: S(table, columns_of(table)) for table in OFFICE_TABLES}
         self.s_customer = S("customer", ("id", "code", "name", "name_norm", "phone",
@@ -247,6 +255,7 @@ class _Builder(_People, _History, _Day, _Loyalty, _Books):
         # Dependency order (what a database checking foreign keys at once needs).
         self.shapes = [
             self.s_settings, self.s_branch, self.s_staff, self.s_staff_day,
+            self.s_role_permission,
             *self.office_shapes.values(), self.s_customer, self.s_name_key,
             self.s_ticket, self.s_ticket_line, self.s_tier_event, self.s_customer_phone,
             self.s_card,

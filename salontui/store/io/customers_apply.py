@@ -40,7 +40,7 @@ from sqlmodel import Session
 
 from salontui.i18n import _
 from salontui.store import audit, clock, codes
-from salontui.store.books.backfill import BackfillIn, apply_backfill
+from salontui.store.books.backfill import BackfillIn, write_backfill
 from salontui.store.errors import SalonError
 from salontui.store.io.backfill_bulk import refresh_tiers, reserve_ids, write_backfills
 from salontui.store.io.customers_plan import CustomerPlan, CustomerRow, HoldingRow
@@ -185,10 +185,10 @@ def _lower(session: Session, staff_id: int, customer_id: int, out: CustomerRow,
            source: str) -> None:
     """A reset that lowers points or ranking spend."""
     if out.points_delta < 0:
-        from salontui.store.ledger import adjust_points
+        from salontui.store.ledger import adjust_balance
 
-        adjust_points(session, staff_id=staff_id, customer_id=customer_id,
-                      amount=out.points_delta, reason=source)
+        adjust_balance(session, staff_id=staff_id, customer_id=customer_id, account="points",
+                       amount=out.points_delta, reason=source)
     if out.spend_delta < 0:
         from salontui.store.loyalty.tiers import refresh_tier
 
@@ -215,7 +215,7 @@ def _tier(session: Session, staff_id: int, customer_id: int, tier_id: int,
 def _backfill(session: Session, staff_id: int, customer_id: int, item: BackfillIn,
               source: str, sheet: str, row: int) -> None:
     try:
-        apply_backfill(session, staff_id=staff_id, customer_id=customer_id, item=item,
+        write_backfill(session, staff_id=staff_id, customer_id=customer_id, item=item,
                        source=source, audit_row=False)
     except SalonError as error:
         raise _refused(sheet, row, error) from error
@@ -263,9 +263,11 @@ def _write_new(session: Session, staff_id: int, rows: list[CustomerRow], source:
 
 
 def apply_plan(session: Session, plan: CustomerPlan, *, staff_id: int, member_state: str,
-               progress: Progress | None = None) -> None:
+               progress: Progress | None = None, approved_by: int | None = None) -> None:
     """Write ``plan`` (its good rows) in the caller's transaction, and the import's audit
-    row (see the module)."""
+    row (see the module; ``approved_by``: who approved the import, checked by
+    ``import_customers``: the balances below are written with no permission of their own).
+    """
     require_staff(session, staff_id)
     report = plan.report
     sheets = {s.kind: s.name for s in report.sheets}
@@ -299,7 +301,7 @@ def apply_plan(session: Session, plan: CustomerPlan, *, staff_id: int, member_st
     report.changes = dict(report.changes, tier=tiers) if tiers else report.changes
     customers = report.sheet(CUSTOMERS)
     audit.record(session, staff_id=staff_id, action="import_customers", entity="import",
-                 entity_id=None, after={
+                 entity_id=None, approved_by=approved_by, after={
                      "file": plan.file, "points": plan.points, "spend": plan.spend,
                      "skip_bad_rows": bool(report.options.get("skip_bad_rows")),
                      "created": len(new), "updated": len(changed),

@@ -26,15 +26,15 @@ from contextlib import ExitStack, contextmanager
 
 from sqlmodel import Session
 
+from salontui.store.admin.permissions import require_permission
 from salontui.store.bounds import boundary
 from salontui.store.io.customers_apply import apply_plan
 from salontui.store.io.customers_plan import ADD, CustomerPlan, check_mode, plan_customers
 from salontui.store.io.headers import CUSTOMERS, HOLDINGS
 from salontui.store.io.readers import open_spreadsheet
 from salontui.store.io.report import ImportReport
-from salontui.store.kinds import MemberState
+from salontui.store.kinds import MemberState, Permission
 from salontui.store.settings import get_settings
-from salontui.store.staff import require_staff
 
 Progress = Callable[[int, int], object]
 
@@ -84,10 +84,14 @@ def dry_run_customers(session: Session, *, path: str, points: str = ADD, spend: 
 def import_customers(session: Session, *, staff_id: int, path: str, points: str = ADD,
                      spend: str = ADD, skip_bad_rows: bool = False,
                      holdings_path: str | None = None,
-                     progress: Progress | None = None) -> ImportReport:
+                     progress: Progress | None = None,
+                     approved_by: int | None = None) -> ImportReport:
     """Import ``path`` in the caller's transaction (see the module); the report says
-    whether anything was written (``written``) and what."""
-    require_staff(session, staff_id)
+    whether anything was written (``written``) and what. An import brings balances in
+    (points, stored value, packages, debt): the adjust_balances permission, or a manager's
+    approval (``approved_by``), is needed, once for the whole file."""
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.ADJUST_BALANCES)
     with paused_gc():
         plan = _plan(session, path=path, points=points, spend=spend, dry_run=False,
                      skip_bad_rows=skip_bad_rows, holdings_path=holdings_path,
@@ -98,6 +102,6 @@ def import_customers(session: Session, *, staff_id: int, path: str, points: str 
         state = (MemberState.ACTIVE if get_settings(session).new_member_active
                  else MemberState.NOT_ACTIVATED)
         apply_plan(session, plan, staff_id=staff_id, member_state=str(state),
-                   progress=progress)
+                   progress=progress, approved_by=approver)
     report.written = True
     return report

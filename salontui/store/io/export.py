@@ -38,6 +38,7 @@ from sqlmodel import Session
 
 from salontui.i18n import _
 from salontui.store import clock
+from salontui.store.admin.permissions import require_permission
 from salontui.store.bounds import boundary
 from salontui.store.day.times import day_bounds, salon_day, salon_offset
 from salontui.store.errors import ValidationError
@@ -55,6 +56,7 @@ from salontui.store.kinds import (
     PACKAGE_KIND_LABELS,
     PACKAGE_STATUS_LABELS,
     MemberState,
+    Permission,
 )
 from salontui.store.loyalty.customer_list import CustomerFilter, conditions
 from salontui.store.models import (
@@ -214,11 +216,14 @@ def member_rows(session: Session, wanted: CustomerFilter, *,
 
 
 @boundary
-def export_members(session: Session, *, path: str | Path,
+def export_members(session: Session, *, staff_id: int, path: str | Path,
                    wanted: CustomerFilter | None = None, overwrite: bool = False,
-                   progress: Progress | None = None, today: date | None = None
-                   ) -> ExportResult:
-    """Write the members ``wanted`` matches (every customer: None) to ``path``."""
+                   progress: Progress | None = None, today: date | None = None,
+                   approved_by: int | None = None) -> ExportResult:
+    """Write the members ``wanted`` matches (every customer: None) to ``path``, for
+    ``staff_id`` (the export permission, or a manager's approval: ``approved_by``)."""
+    require_permission(session, staff_id=staff_id, permission=Permission.EXPORT,
+                       approved_by=approved_by)
     from salontui.store.loyalty.customer_list import count_customers
 
     wanted = wanted or CustomerFilter()
@@ -329,11 +334,14 @@ def invoice_rows(session: Session, *, date_from: date, date_to: date,
 
 
 @boundary
-def export_invoices(session: Session, *, path: str | Path, date_from: date, date_to: date,
-                    overwrite: bool = False, progress: Progress | None = None
-                    ) -> ExportResult:
+def export_invoices(session: Session, *, staff_id: int, path: str | Path, date_from: date,
+                    date_to: date, overwrite: bool = False, progress: Progress | None = None,
+                    approved_by: int | None = None) -> ExportResult:
     """Write one row per line of the invoices from ``date_from`` to ``date_to`` (the
-    salon's days, both included) to ``path``."""
+    salon's days, both included) to ``path``, for ``staff_id`` (the export permission, or
+    a manager's approval: ``approved_by``)."""
+    require_permission(session, staff_id=staff_id, permission=Permission.EXPORT,
+                       approved_by=approved_by)
     from salontui.store.branches import list_branches
 
     start, end = _invoice_range(session, date_from, date_to)
@@ -405,10 +413,14 @@ def package_rows(session: Session, *, today: date | None = None) -> Iterator[tup
 
 
 @boundary
-def export_packages(session: Session, *, path: str | Path, overwrite: bool = False,
-                    progress: Progress | None = None, today: date | None = None
+def export_packages(session: Session, *, staff_id: int, path: str | Path,
+                    overwrite: bool = False, progress: Progress | None = None,
+                    today: date | None = None, approved_by: int | None = None
                     ) -> ExportResult:
-    """Write every customer's packages, one row each, to ``path``."""
+    """Write every customer's packages, one row each, to ``path``, for ``staff_id`` (the
+    export permission, or a manager's approval: ``approved_by``)."""
+    require_permission(session, staff_id=staff_id, permission=Permission.EXPORT,
+                       approved_by=approved_by)
     check_target(path, overwrite=overwrite)
     rows = package_rows(session, today=today)
     total = (int(session.execute(select(func.count()).select_from(_K)).scalar_one())

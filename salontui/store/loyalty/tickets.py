@@ -33,12 +33,13 @@ from sqlmodel import Session
 
 from salontui.i18n import _, ngettext
 from salontui.store import audit, clock, codes
+from salontui.store.admin.permissions import require_permission
 from salontui.store.bounds import boundary
 from salontui.store.dates import show_date
 from salontui.store.day.times import day_bounds, salon_offset
 from salontui.store.db import for_update
 from salontui.store.errors import NotFound, RuleViolation, SalonError, ValidationError
-from salontui.store.kinds import MemberState, StaffRole
+from salontui.store.kinds import MemberState, Permission
 from salontui.store.models import (
     AdjustmentLine,
     AdjustmentTicket,
@@ -60,9 +61,6 @@ WAITING = "waiting"
 APPLIED = "applied"
 CANCELLED = "cancelled"
 STATUSES = (WAITING, APPLIED, CANCELLED)
-# Who may apply a ticket (permissions by role come later; this rule is the ticket's own).
-APPLIERS = (StaffRole.OWNER.value, StaffRole.MANAGER.value)
-
 MAX_NOTE = 500
 MAX_TAGS = 200  # the tags together, as stored ("Tết,VIP,sửa lỗi")
 MAX_TAG = 30
@@ -317,17 +315,11 @@ def check_line(session: Session, *, line: TicketLineIn) -> TicketLine:
     return _line_row(checked, customer, tiers, balance)
 
 
-def _require_applier(staff: Staff) -> None:
-    if staff.role not in APPLIERS:
-        raise RuleViolation(_("Only a manager or the owner can apply a ticket; {name} is "
-                              "signed in.").format(name=staff.name), field="staff")
-
-
 @boundary
 def check_can_apply(session: Session, *, staff_id: int) -> None:
-    """Refuse (field "staff") a staff member who may not apply tickets: asked before the
-    desk asks to confirm."""
-    _require_applier(require_staff(session, staff_id))
+    """Refuse (:class:`~salontui.store.admin.permissions.NotPermitted`) a staff member whose
+    role may not apply tickets alone (the owner's table: a manager's approval may)."""
+    require_permission(session, staff_id=staff_id, permission=Permission.APPLY_TICKETS)
 
 
 # ---------------------------------------------------------------- reading
@@ -617,10 +609,13 @@ def _refuse_unappliable(lines: Sequence[TicketLineIn], customers: dict[int, _Cus
 
 
 @boundary
-def apply_ticket(session: Session, *, staff_id: int, ticket_id: int) -> TicketDetail:
-    """Apply a waiting ticket, as a manager or the owner, in the caller's transaction: for
+def apply_ticket(session: Session, *, staff_id: int, ticket_id: int,
+                 approved_by: int | None = None) -> TicketDetail:
+    """Apply a waiting ticket (the apply_tickets permission, or a manager's approval:
+    ``approved_by``), in the caller's transaction: for
     each line its points first, then its tier; every entry and tier change names the
-    ticket. Refused whole, nothing written: a staff member of another role ("staff"), a
+    ticket. Refused whole, nothing written: a staff member whose role may not
+    (NotPermitted), a
     ticket applied or cancelled, said with who did it and when ("ticket"), a line whose
     customer is deleted, excluded (for points) or would go below zero ("lines", the
     customer named)."""
@@ -628,7 +623,8 @@ def apply_ticket(session: Session, *, staff_id: int, ticket_id: int) -> TicketDe
     from salontui.store.loyalty import tiers as tier_rules
 
     staff = require_staff(session, staff_id)
-    _require_applier(staff)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.APPLY_TICKETS)
     ticket = _lock_ticket(session, ticket_id)
     _refuse_not_waiting(session, ticket, _("A ticket is applied only once."))
     lines = _stored_lines(session, ticket_id)
@@ -656,7 +652,7 @@ def apply_ticket(session: Session, *, staff_id: int, ticket_id: int) -> TicketDe
                              before={"points": before},
                              after={"points": before + line.points, "amount": line.points,
                                     "reason": reason, "entry_id": entry_id,
-                                    "ticket_id": ticket_id})
+                                    "ticket_id": ticket_id}, approved_by=approver)
                 done.update(points=line.points, points_before=before)
             if line.tier_id is not None:
                 tier_rules.set_tier_by_hand(session, staff_id=staff.id, customer_id=customer.id,
@@ -677,5 +673,5 @@ def apply_ticket(session: Session, *, staff_id: int, ticket_id: int) -> TicketDe
     session.flush()
     audit.record(session, staff_id=staff.id, action="apply_ticket", entity="adjustment_ticket",
                  entity_id=ticket_id, before={"status": WAITING},
-                 after={"status": APPLIED, "code": code, "lines": applied})
+                 after={"status": APPLIED, "code": code, "lines": applied}, approved_by=approver)
     return get_ticket(session, ticket_id)

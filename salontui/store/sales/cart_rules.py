@@ -308,11 +308,13 @@ def hold_cart(session, *, staff_id: int, cart, label: str, draft_id: int | None 
         return park_cart(session, staff_id=staff_id, cart=cart, label=label)
 
 
-def pay_held(session, *, staff_id: int, cart, idempotency_key: str, draft_id: int | None):
+def pay_held(session, *, staff_id: int, cart, idempotency_key: str, draft_id: int | None,
+             approved_by: int | None = None):
     """Check out ``cart``; a held one (``draft_id``) is paid once, by whichever desk is first:
     its held copy is deleted in the same transaction, and if it is already gone the whole
     transaction is refused (no invoice, no number used), unless this very checkout was
-    confirmed before (the idempotency key replays it)."""
+    confirmed before (the idempotency key replays it). ``approved_by``: a manager's
+    approval of a price, a discount or a waiver (``checkout``)."""
     from salontui.store.checkout import checkout
     from salontui.store.drafts import delete_draft
 
@@ -322,7 +324,8 @@ def pay_held(session, *, staff_id: int, cart, idempotency_key: str, draft_id: in
             delete_draft(session, staff_id=staff_id, draft_id=draft_id)
         except NotFound:
             gone = True
-    result = checkout(session, staff_id=staff_id, cart=cart, idempotency_key=idempotency_key)
+    result = checkout(session, staff_id=staff_id, cart=cart, idempotency_key=idempotency_key,
+                      approved_by=approved_by)
     if gone and not result.replayed:
         raise RuleViolation(_("This held checkout was paid or cancelled at another "
                               "desk: nothing was charged here."), field="draft")
