@@ -19,8 +19,10 @@ from sqlmodel import Session, col, select
 
 from salontui.i18n import _
 from salontui.store import audit, clock
+from salontui.store.admin.permissions import require_permission
 from salontui.store.bounds import boundary
 from salontui.store.errors import NotFound, ValidationError
+from salontui.store.kinds import Permission
 from salontui.store.models import Branch, stored_id
 from salontui.store.text import clean_line, quote
 
@@ -134,8 +136,10 @@ def _refuse_taken(session: Session, code: str, prefix: str, branch_id: int | Non
 @boundary
 def create_branch(session: Session, *, staff_id: int, code: str, name: str,
                   address: str = "", phone: str = "", receipt_header: str = "",
-                  invoice_prefix: str = "") -> BranchRow:
+                  invoice_prefix: str = "", approved_by: int | None = None) -> BranchRow:
     """Open a branch of the chain."""
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     fields = _clean(code, name, address, phone, receipt_header, invoice_prefix)
     _refuse_taken(session, fields["code"], fields["invoice_prefix"], None)
     row = Branch(code=fields["code"], name=fields["name"], address=fields["address"],
@@ -144,7 +148,7 @@ def create_branch(session: Session, *, staff_id: int, code: str, name: str,
     session.add(row)
     session.flush()
     audit.record(session, staff_id=staff_id, action="create_branch", entity="branch",
-                 entity_id=row.id, after=audit.snapshot(row))
+                 entity_id=row.id, after=audit.snapshot(row), approved_by=approver)
     return _plain(row)
 
 
@@ -152,9 +156,12 @@ def create_branch(session: Session, *, staff_id: int, code: str, name: str,
 def update_branch(session: Session, *, staff_id: int, branch_id: int, code: str | None = None,
                   name: str | None = None, address: str | None = None,
                   phone: str | None = None, receipt_header: str | None = None,
-                  invoice_prefix: str | None = None, active: bool | None = None) -> BranchRow:
+                  invoice_prefix: str | None = None, active: bool | None = None,
+                  approved_by: int | None = None) -> BranchRow:
     """Change a branch (None: keep). An invoice prefix changed later starts its own
     counter; the codes already given keep theirs."""
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     row = session.get(Branch, branch_id)
     if row is None:
         raise NotFound(_("No branch #{id}.").format(id=branch_id), field="branch")
@@ -175,7 +182,7 @@ def update_branch(session: Session, *, staff_id: int, branch_id: int, code: str 
     session.add(row)
     session.flush()
     audit.record(session, staff_id=staff_id, action="update_branch", entity="branch",
-                 entity_id=row.id, before=before, after=audit.snapshot(row))
+                 entity_id=row.id, before=before, after=audit.snapshot(row), approved_by=approver)
     return _plain(row)
 
 

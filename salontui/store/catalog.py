@@ -22,14 +22,14 @@ from sqlmodel import Session, col, select
 
 from salontui.i18n import _
 from salontui.store import audit, codes
+from salontui.store.admin.permissions import require_permission
 from salontui.store.bounds import MAX_QUERY, boundary
 from salontui.store.db import fetch_all, for_update
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
-from salontui.store.kinds import PackageKind
+from salontui.store.kinds import PackageKind, Permission
 from salontui.store.models import CatalogItem, CustomerPackage, InvoiceLine, PlanService, stored_id
 from salontui.store.money import MAX_AMOUNT_MINOR
 from salontui.store.numbers import NumberTexts, whole_number
-from salontui.store.staff import require_staff
 from salontui.store.text import clean_line, fold, prefix_upper_bound, quote
 
 ITEM_KINDS = ("service", "product", "package")
@@ -324,13 +324,15 @@ def create_item(
     track_stock: bool = False,
     can_leave: bool = False,
     service_ids: list[int] | None = None,
+    approved_by: int | None = None,
 ) -> CatalogRow:
     """Add a service, product or package plan; the code defaults to the next DV number.
 
     Each kind has its own fields (a service its duration and commission, a product its
     cost and stock flags, a plan its sessions, validity and the services it covers); a
     field of another kind is refused at that field."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     name = _clean_name(name)
     if kind not in ITEM_KINDS:
         raise ValidationError(_("Kind must be service, product or package."), field="kind")
@@ -356,7 +358,7 @@ def create_item(
         _set_services(session, row, services)
     after = audit.snapshot(row) | {"services": services}
     audit.record(session, staff_id=staff_id, action="create_item", entity="catalog_item",
-                 entity_id=row.id, after=after)
+                 entity_id=row.id, after=after, approved_by=approver)
     return _full(session, row)
 
 
@@ -380,12 +382,14 @@ def update_item(
     track_stock: bool = False,
     can_leave: bool = False,
     service_ids: list[int] | None = None,
+    approved_by: int | None = None,
 ) -> CatalogRow:
     """Change every editable field of an item (a field left out is cleared, as the form
     sends them all). The kind is fixed once created (``kind``, if given, must be the
     item's). The new price and name are what is sold next; invoices and packages already
     sold keep the ones they were sold with."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     row = _load_for_update(session, item_id)
     if kind is not None and kind != row.kind:
         raise ValidationError(_("The kind of an item cannot change once it is created: add "
@@ -417,21 +421,22 @@ def update_item(
         _set_services(session, row, services)
     audit.record(session, staff_id=staff_id, action="update_item", entity="catalog_item",
                  entity_id=row.id, before=before,
-                 after=audit.snapshot(row) | {"services": sorted(services)})
+                 after=audit.snapshot(row) | {"services": sorted(services)}, approved_by=approver)
     return _full(session, row)
 
 
 @boundary
 def set_item_active(session: Session, *, staff_id: int, item_id: int,
-                    active: bool) -> CatalogRow:
+                    active: bool, approved_by: int | None = None) -> CatalogRow:
     """Retire an item (or bring it back); sold packages keep their own copy of the terms."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     row = _load_for_update(session, item_id)
     before = {"active": row.active}
     row.active = active
     session.add(row)
     audit.record(session, staff_id=staff_id, action="set_item_active", entity="catalog_item",
-                 entity_id=row.id, before=before, after={"active": active})
+                 entity_id=row.id, before=before, after={"active": active}, approved_by=approver)
     return _full(session, row)
 
 
@@ -467,10 +472,12 @@ def _refuse_if_used(session: Session, row: CatalogItem) -> None:
 
 
 @boundary
-def delete_item(session: Session, *, staff_id: int, item_id: int) -> CatalogRow:
+def delete_item(session: Session, *, staff_id: int, item_id: int,
+                approved_by: int | None = None) -> CatalogRow:
     """Delete an item added by mistake: only one never sold (no invoice line, no customer's
     package) and covered by no plan; anything else is retired instead."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     row = _load_for_update(session, item_id)
     _refuse_if_used(session, row)
     gone = _full(session, row)
@@ -481,7 +488,7 @@ def delete_item(session: Session, *, staff_id: int, item_id: int) -> CatalogRow:
     session.delete(row)
     session.flush()
     audit.record(session, staff_id=staff_id, action="delete_item", entity="catalog_item",
-                 entity_id=item_id, before=before)
+                 entity_id=item_id, before=before, approved_by=approver)
     return gone
 
 

@@ -24,14 +24,14 @@ from sqlmodel import Session
 
 from salontui.i18n import _
 from salontui.store import audit, clock
+from salontui.store.admin.permissions import require_permission
 from salontui.store.bounds import boundary
 from salontui.store.dayclose import day_bounds
 from salontui.store.db import for_update
 from salontui.store.errors import ValidationError
-from salontui.store.kinds import LedgerAccount, LedgerEntryKind, MemberState
+from salontui.store.kinds import LedgerAccount, LedgerEntryKind, MemberState, Permission
 from salontui.store.models import Customer, LedgerEntry, stored_id, table_of
 from salontui.store.settings import get_settings
-from salontui.store.staff import require_staff
 
 CHUNK = 500  # customer ids per IN (...) list
 REF_TYPE = "expiry"
@@ -88,12 +88,14 @@ def points_to_expire(session: Session, *, today: date) -> ExpiryResult:
 
 
 @boundary
-def expire_points(session: Session, *, staff_id: int, today: date) -> ExpiryResult:
+def expire_points(session: Session, *, staff_id: int, today: date,
+                  approved_by: int | None = None) -> ExpiryResult:
     """Take off every customer's points older than the scheme keeps them, as of ``today``
     (the salon's date; not a day still to come): one 'expire' entry per customer and one
     audit row for the run. Nothing is done when points never expire, and a second run
     on the same day finds nothing left to take."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.ADJUST_POINTS)
     if today > clock.today():
         raise ValidationError(_("Points can only be expired as of today or a day before."),
                               field="today")
@@ -125,5 +127,5 @@ def expire_points(session: Session, *, staff_id: int, today: date) -> ExpiryResu
     audit.record(session, staff_id=staff_id, action="expire_points", entity="ledger_entry",
                  entity_id=None, after={"today": today, "days": days, "customers": len(ids),
                                         "points": total, "first_entry_id": ids[0],
-                                        "last_entry_id": ids[-1]})
+                                        "last_entry_id": ids[-1]}, approved_by=approver)
     return ExpiryResult(len(ids), total, days)

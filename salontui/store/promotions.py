@@ -35,10 +35,11 @@ from sqlmodel import Session
 
 from salontui.i18n import _, ngettext
 from salontui.store import audit, clock, codes
+from salontui.store.admin.permissions import require_permission
 from salontui.store.bounds import boundary, check_expiry
 from salontui.store.db import for_update
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
-from salontui.store.kinds import LineKind, MemberState, ProgramScope
+from salontui.store.kinds import LineKind, MemberState, Permission, ProgramScope
 from salontui.store.models import Customer, CustomerPromotion, PromotionProgram, stored_id, table_of
 from salontui.store.money import MAX_AMOUNT_MINOR, format_money
 from salontui.store.numbers import NumberTexts, whole_number
@@ -208,11 +209,13 @@ def create_program(session: Session, *, staff_id: int, name: str, description: s
                    valid_from: date | None = None, valid_until: date | None = None,
                    discount_percent: int = 0, discount_amount: int = 0,
                    scope: str = ProgramScope.ALL, per_customer_limit: int | None = None,
-                   code_prefix: str = "", points_price: int | None = None) -> ProgramRow:
+                   code_prefix: str = "", points_price: int | None = None,
+                   approved_by: int | None = None) -> ProgramRow:
     """Add a promotion program (active). ``valid_from`` defaults to today; with a
     ``points_price`` a customer may buy a code of it with points
     (:func:`redeem_points_for_code`)."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     fields = _clean_program(name=name, description=description,
                             valid_from=valid_from or clock.today(), valid_until=valid_until,
                             discount_percent=discount_percent, discount_amount=discount_amount,
@@ -222,7 +225,8 @@ def create_program(session: Session, *, staff_id: int, name: str, description: s
     session.add(row)
     session.flush()
     audit.record(session, staff_id=staff_id, action="create_program",
-                 entity="promotion_program", entity_id=row.id, after=audit.snapshot(row))
+                 entity="promotion_program", entity_id=row.id, after=audit.snapshot(row),
+                 approved_by=approver)
     return _program_row(session, row)
 
 
@@ -249,10 +253,11 @@ def update_program(session: Session, *, staff_id: int, program_id: int, name: st
                    valid_until: date | None = None, discount_percent: int = 0,
                    discount_amount: int = 0, scope: str = ProgramScope.ALL,
                    per_customer_limit: int | None = None, code_prefix: str = "",
-                   points_price: int | None = None) -> ProgramRow:
+                   points_price: int | None = None, approved_by: int | None = None) -> ProgramRow:
     """Change a program (``valid_from`` None: it keeps its start). The promotions already
     given keep their codes and expiry; saving what is there writes nothing."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     row = _load_program(session, program_id, lock=True)
     fields = _clean_program(name=name, description=description,
                             valid_from=valid_from or row.valid_from, valid_until=valid_until,
@@ -269,15 +274,16 @@ def update_program(session: Session, *, staff_id: int, program_id: int, name: st
     session.flush()
     audit.record(session, staff_id=staff_id, action="update_program",
                  entity="promotion_program", entity_id=row.id, before=before,
-                 after=audit.snapshot(row))
+                 after=audit.snapshot(row), approved_by=approver)
     return _program_row(session, row, given)
 
 
 @boundary
 def set_program_active(session: Session, *, staff_id: int, program_id: int,
-                       active: bool) -> ProgramRow:
+                       active: bool, approved_by: int | None = None) -> ProgramRow:
     """Switch a program on or off (off: it can no longer be given; given ones stay)."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     row = _load_program(session, program_id, lock=True)
     given = _given(session, program_id)
     if row.active == bool(active):
@@ -287,7 +293,7 @@ def set_program_active(session: Session, *, staff_id: int, program_id: int,
     session.add(row)
     audit.record(session, staff_id=staff_id, action="set_program_active",
                  entity="promotion_program", entity_id=row.id, before=before,
-                 after={"active": row.active})
+                 after={"active": row.active}, approved_by=approver)
     return _program_row(session, row, given)
 
 
@@ -604,11 +610,11 @@ def redeem_points_for_code(session: Session, *, staff_id: int, customer_id: int,
     it may be given to one customer, and a balance below the price. Then, in the
     caller's transaction: the code given as :func:`give_promotion` gives it (its
     expiry the program's end; its note what it cost; its audit row) and the price taken
-    off the points by ``ledger.adjust_points`` (reason: the program and the code; its
-    audit row). The code shows among the customer's promotions and is used at the
-    checkout like any other.
+    off the points by ``ledger.adjust_balance`` (reason: the program and the code; its
+    audit row; a redemption is no adjustment by hand: no permission). The code shows
+    among the customer's promotions and is used at the checkout like any other.
     """
-    from salontui.store.ledger import adjust_points
+    from salontui.store.ledger import adjust_balance
 
     require_staff(session, staff_id)
     customer = _lock_member(session, customer_id)
@@ -619,7 +625,8 @@ def redeem_points_for_code(session: Session, *, staff_id: int, customer_id: int,
                            program_id=program_id,
                            note=ngettext("Bought with {n} point", "Bought with {n} points",
                                          price).format(n=f"{price:,}"))
-    adjust_points(session, staff_id=staff_id, customer_id=customer_id, amount=-price,
-                  reason=_("Points redeemed for '{program}': code {code}").format(
-                      program=program.name, code=given.code))
+    adjust_balance(session, staff_id=staff_id, customer_id=customer_id, account="points",
+                   amount=-price,
+                   reason=_("Points redeemed for '{program}': code {code}").format(
+                       program=program.name, code=given.code))
     return given

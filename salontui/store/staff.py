@@ -31,8 +31,10 @@ def _plain(row: Staff) -> StaffMember:
 
 @boundary
 def create_staff(session: Session, *, name: str, role: str = "receptionist",
-                 staff_id: int | None = None) -> StaffMember:
-    """Add a staff member. ``staff_id`` is who adds them (None for the first owner)."""
+                 staff_id: int | None = None, approved_by: int | None = None) -> StaffMember:
+    """Add a staff member. ``staff_id`` is who adds them (None for the first owner);
+    ``approved_by``: who approved it (``admin.staff_admin.add_staff`` checks the
+    permission; this is its body, also the set-up's and the tests')."""
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError(_("Name is required."), field="name")
@@ -49,7 +51,7 @@ def create_staff(session: Session, *, name: str, role: str = "receptionist",
     session.add(row)
     session.flush()
     audit.record(session, staff_id=staff_id or row.id, action="create_staff", entity="staff",
-                 entity_id=row.id, after=audit.snapshot(row))
+                 entity_id=row.id, after=audit.snapshot(row), approved_by=approved_by)
     return _plain(row)
 
 

@@ -81,16 +81,17 @@ class CardTypeDialog(FormDialog):
         applies = self.value("discounts_apply") != "no"
         staff_id, card_type = self.staff_id, self.card_type
 
-        def save(session: Session) -> CardTypeRow:
+        def save(session: Session, approved_by: int | None = None) -> CardTypeRow:
             from salontui.store.admin.card_types import create_card_type, update_card_type
 
             assert staff_id is not None
             if card_type is None:
                 return create_card_type(session, staff_id=staff_id, name=name, bonus_pay=pay,
-                                        bonus_get=get, discounts_apply=applies)
+                                        bonus_get=get, discounts_apply=applies,
+                                        approved_by=approved_by)
             return update_card_type(session, staff_id=staff_id, card_type_id=card_type.id,
                                     name=name, bonus_pay=pay, bonus_get=get,
-                                    discounts_apply=applies)
+                                    discounts_apply=applies, approved_by=approved_by)
 
         return save
 
@@ -137,12 +138,12 @@ class CardTypesSection(SettingsSection):
     def toggle_job(self, row: CardTypeRow) -> Callable[[Session], CardTypeRow]:
         staff_id, card_type_id, active = self.desk.staff_id, row.id, not row.active
 
-        def toggle(session: Session) -> CardTypeRow:
+        def toggle(session: Session, approved_by: int | None = None) -> CardTypeRow:
             from salontui.store.admin.card_types import set_card_type_active
 
             assert staff_id is not None
             return set_card_type_active(session, staff_id=staff_id, card_type_id=card_type_id,
-                                        active=active)
+                                        active=active, approved_by=approved_by)
 
         return toggle
 

@@ -75,13 +75,15 @@ class CareReasonDialog(FormDialog):
         care_type = (self.query_one("#care-type", RadioChoice).value if reason is None
                      else reason.care_type)
 
-        def save(session: Session) -> ReasonRow:
+        def save(session: Session, approved_by: int | None = None) -> ReasonRow:
             from salontui.store.loyalty.care_catalogue import add_reason, rename_reason
 
             assert staff_id is not None
             if reason is None:
-                return add_reason(session, staff_id=staff_id, care_type=care_type, name=name)
-            return rename_reason(session, staff_id=staff_id, reason_id=reason.id, name=name)
+                return add_reason(session, staff_id=staff_id, care_type=care_type, name=name,
+                                  approved_by=approved_by)
+            return rename_reason(session, staff_id=staff_id, reason_id=reason.id, name=name,
+                                 approved_by=approved_by)
 
         return save
 
@@ -138,12 +140,12 @@ class CareCatalogueSection(SettingsSection):
     def toggle_job(self, row: ReasonRow) -> Callable[[Session], ReasonRow]:
         staff_id, reason_id, active = self.desk.staff_id, row.id, not row.active
 
-        def toggle(session: Session) -> ReasonRow:
+        def toggle(session: Session, approved_by: int | None = None) -> ReasonRow:
             from salontui.store.loyalty.care_catalogue import set_reason_active
 
             assert staff_id is not None
             return set_reason_active(session, staff_id=staff_id, reason_id=reason_id,
-                                     active=active)
+                                     active=active, approved_by=approved_by)
 
         return toggle
 
@@ -153,12 +155,12 @@ class CareCatalogueSection(SettingsSection):
     def move_job(self, row: ReasonRow, direction: str) -> Callable[[Session], ReasonRow]:
         staff_id, reason_id = self.desk.staff_id, row.id
 
-        def move(session: Session) -> ReasonRow:
+        def move(session: Session, approved_by: int | None = None) -> ReasonRow:
             from salontui.store.loyalty.care_catalogue import move_reason
 
             assert staff_id is not None
             return move_reason(session, staff_id=staff_id, reason_id=reason_id,
-                               direction=direction)
+                               direction=direction, approved_by=approved_by)
 
         return move
 

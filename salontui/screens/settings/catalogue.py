@@ -127,11 +127,12 @@ class CatalogueSection(SettingsSection):
     def toggle_job(self, row: CatalogRow) -> Callable[[Session], CatalogRow]:
         staff_id, item_id, active = self.desk.staff_id, row.id, not row.active
 
-        def toggle(session: Session) -> CatalogRow:
+        def toggle(session: Session, approved_by: int | None = None) -> CatalogRow:
             from salontui.store.catalog import set_item_active
 
             assert staff_id is not None
-            return set_item_active(session, staff_id=staff_id, item_id=item_id, active=active)
+            return set_item_active(session, staff_id=staff_id, item_id=item_id, active=active,
+                                   approved_by=approved_by)
 
         return toggle
 
@@ -172,11 +173,11 @@ class CatalogueSection(SettingsSection):
     def delete(self, row: CatalogRow) -> None:
         staff_id, item_id = self.desk.staff_id, row.id
 
-        def delete(session: Session) -> CatalogRow:
+        def delete(session: Session, approved_by: int | None = None) -> CatalogRow:
             from salontui.store.catalog import delete_item
 
             assert staff_id is not None
-            return delete_item(session, staff_id=staff_id, item_id=item_id)
+            return delete_item(session, staff_id=staff_id, item_id=item_id, approved_by=approved_by)
 
         self.ask(delete, self.deleted, write=True, failed=self.show_error)
 

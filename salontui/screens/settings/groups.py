@@ -46,15 +46,15 @@ class GroupDialog(FormDialog):
                               label=_("The points multiplier"))
         staff_id, group = self.staff_id, self.group
 
-        def save(session: Session) -> GroupRow:
+        def save(session: Session, approved_by: int | None = None) -> GroupRow:
             from salontui.store.admin.groups import create_group, update_group
 
             assert staff_id is not None
             if group is None:
                 return create_group(session, staff_id=staff_id, name=name,
-                                    points_percent=percent)
+                                    points_percent=percent, approved_by=approved_by)
             return update_group(session, staff_id=staff_id, group_id=group.id, name=name,
-                                points_percent=percent)
+                                points_percent=percent, approved_by=approved_by)
 
         return save
 
@@ -97,11 +97,11 @@ class GroupsSection(SettingsSection):
     def toggle_job(self, row: GroupRow) -> Callable[[Session], GroupRow]:
         staff_id, group_id, active = self.desk.staff_id, row.id, not row.active
 
-        def toggle(session: Session) -> GroupRow:
+        def toggle(session: Session, approved_by: int | None = None) -> GroupRow:
             from salontui.store.admin.groups import set_group_active
 
             assert staff_id is not None
             return set_group_active(session, staff_id=staff_id, group_id=group_id,
-                                    active=active)
+                                    active=active, approved_by=approved_by)
 
         return toggle

@@ -199,15 +199,17 @@ class ItemDialog(FormDialog):
             codes = [c for c in _SPLIT.split(self.value("services")) if c]
         staff_id, item = self.staff_id, self.item
 
-        def save(session: Session) -> CatalogRow:
+        def save(session: Session, approved_by: int | None = None) -> CatalogRow:
             from salontui.store.catalog import create_item, service_ids_for, update_item
 
             assert staff_id is not None
             if kind == "package":
                 fields["service_ids"] = service_ids_for(session, services=codes)
             if item is None:
-                return create_item(session, staff_id=staff_id, kind=kind, **fields)
-            return update_item(session, staff_id=staff_id, item_id=item.id, **fields)
+                return create_item(session, staff_id=staff_id, kind=kind, **fields,
+                                   approved_by=approved_by)
+            return update_item(session, staff_id=staff_id, item_id=item.id, **fields,
+                               approved_by=approved_by)
 
         return save
 

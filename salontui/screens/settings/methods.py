@@ -96,16 +96,16 @@ class MethodDialog(FormDialog):
         code = self.value("code") if self.method is None else ""
         staff_id, method = self.staff_id, self.method
 
-        def save(session: Session) -> MethodRow:
+        def save(session: Session, approved_by: int | None = None) -> MethodRow:
             from salontui.store.admin.methods import create_method, update_method
 
             assert staff_id is not None
             if method is None:
                 return create_method(session, staff_id=staff_id, name=name,
                                      kind=kind or str(MethodKind.CARD), hotkey=hotkey,
-                                     code=code or None)
+                                     code=code or None, approved_by=approved_by)
             return update_method(session, staff_id=staff_id, method_id=method.id, name=name,
-                                 hotkey=hotkey, kind=kind)
+                                 hotkey=hotkey, kind=kind, approved_by=approved_by)
 
         return save
 
@@ -164,12 +164,12 @@ class MethodsSection(SettingsSection):
     def toggle_job(self, row: MethodRow) -> Callable[[Session], MethodRow]:
         staff_id, method_id, active = self.desk.staff_id, row.id, not row.active
 
-        def toggle(session: Session) -> MethodRow:
+        def toggle(session: Session, approved_by: int | None = None) -> MethodRow:
             from salontui.store.admin.methods import set_method_active
 
             assert staff_id is not None
             return set_method_active(session, staff_id=staff_id, method_id=method_id,
-                                     active=active)
+                                     active=active, approved_by=approved_by)
 
         return toggle
 
@@ -179,12 +179,12 @@ class MethodsSection(SettingsSection):
     def move_job(self, row: MethodRow, direction: str) -> Callable[[Session], MethodRow]:
         staff_id, method_id = self.desk.staff_id, row.id
 
-        def move(session: Session) -> MethodRow:
+        def move(session: Session, approved_by: int | None = None) -> MethodRow:
             from salontui.store.admin.methods import move_method
 
             assert staff_id is not None
             return move_method(session, staff_id=staff_id, method_id=method_id,
-                               direction=direction)
+                               direction=direction, approved_by=approved_by)
 
         return move
 

@@ -150,7 +150,7 @@ class PointsDialog(FormDialog):
                            label=_("The days points are kept"), required=False)
         staff_id = self.staff_id
 
-        def save(session: Session) -> tuple[PointsScheme, Settings]:
+        def save(session: Session, approved_by: int | None = None) -> tuple[PointsScheme, Settings]:
             from salontui.store.admin.points_scheme import update_points_scheme
             from salontui.store.settings import get_settings
 
@@ -158,7 +158,7 @@ class PointsDialog(FormDialog):
             scheme = update_points_scheme(session, staff_id=staff_id,
                                           points_per_amount=per_amount,
                                           point_value=point_value, rounding=rounding,
-                                          expiry_days=days, **kinds)
+                                          expiry_days=days, **kinds, approved_by=approved_by)
             return scheme, get_settings(session)
 
         return save
@@ -275,12 +275,13 @@ class PointsSection(SettingsSection):
     def expire(self) -> None:
         staff_id = self.desk.staff_id
 
-        def expire(session: Session) -> ExpiryResult:
+        def expire(session: Session, approved_by: int | None = None) -> ExpiryResult:
             from salontui.store import clock
             from salontui.store.points_expiry import expire_points
 
             assert staff_id is not None
-            return expire_points(session, staff_id=staff_id, today=clock.today())
+            return expire_points(session, staff_id=staff_id, today=clock.today(),
+                                 approved_by=approved_by)
 
         self.ask(expire, self.expired, write=True, failed=self.show_error, tag="expire")
 

@@ -126,14 +126,14 @@ class ProgramDialog(FormDialog):
                   "discount_amount": amount, "scope": scope, "per_customer_limit": limit,
                   "code_prefix": prefix, "points_price": points_price}
 
-        def save(session: Session) -> ProgramRow:
+        def save(session: Session, approved_by: int | None = None) -> ProgramRow:
             from salontui.store.promotions import create_program, update_program
 
             assert staff_id is not None
             if program is None:
-                return create_program(session, staff_id=staff_id, **fields)
+                return create_program(session, staff_id=staff_id, **fields, approved_by=approved_by)
             return update_program(session, staff_id=staff_id, program_id=program.id,
-                                  **fields)
+                                  **fields, approved_by=approved_by)
 
         return save
 
@@ -190,11 +190,11 @@ class ProgrammesSection(SettingsSection):
     def toggle_job(self, row: ProgramRow) -> Callable[[Session], ProgramRow]:
         staff_id, program_id, active = self.desk.staff_id, row.id, not row.active
 
-        def toggle(session: Session) -> ProgramRow:
+        def toggle(session: Session, approved_by: int | None = None) -> ProgramRow:
             from salontui.store.promotions import set_program_active
 
             assert staff_id is not None
             return set_program_active(session, staff_id=staff_id, program_id=program_id,
-                                      active=active)
+                                      active=active, approved_by=approved_by)
 
         return toggle

@@ -221,14 +221,14 @@ class SalonDialog(FormDialog):
                            label=_("The idle lock"))
         staff_id = self.staff_id
 
-        def save(session: Session) -> Settings:
+        def save(session: Session, approved_by: int | None = None) -> Settings:
             from salontui.store.admin.salon import update_salon
 
             assert staff_id is not None
             return update_salon(session, staff_id=staff_id, utc_offset_minutes=offset,
                                 opening_hours=hours, slot_minutes=slot,
                                 reminder_days=reminder_days, new_member_active=active,
-                                lock_minutes=lock, **fields)
+                                lock_minutes=lock, **fields, approved_by=approved_by)
 
         return save
 

@@ -86,14 +86,15 @@ class StaffDialog(FormDialog):
         name, role = self.value("name"), self.value("role")
         staff_id, row = self.staff_id, self.row
 
-        def save(session: Session) -> Any:
+        def save(session: Session, approved_by: int | None = None) -> Any:
             from salontui.store.admin.staff_admin import add_staff, update_staff
 
             assert staff_id is not None
             if row is None:
-                return add_staff(session, staff_id=staff_id, name=name, role=role)
+                return add_staff(session, staff_id=staff_id, name=name, role=role,
+                                 approved_by=approved_by)
             return update_staff(session, staff_id=staff_id, target_id=row.id, name=name,
-                                role=role)
+                                role=role, approved_by=approved_by)
 
         return save
 
@@ -207,12 +208,12 @@ class StaffSection(SettingsSection):
     def toggle_job(self, row: StaffRow) -> Callable[[Session], StaffRow]:
         staff_id, target_id, active = self.desk.staff_id, row.id, not row.active
 
-        def toggle(session: Session) -> StaffRow:
+        def toggle(session: Session, approved_by: int | None = None) -> StaffRow:
             from salontui.store.admin.staff_admin import set_staff_active
 
             assert staff_id is not None
             return set_staff_active(session, staff_id=staff_id, target_id=target_id,
-                                    active=active)
+                                    active=active, approved_by=approved_by)
 
         return toggle
 

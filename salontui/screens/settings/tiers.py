@@ -152,13 +152,14 @@ class TierDialog(FormDialog):
                   "discount_percent": discount, "points_percent": multiplier,
                   "reward_points": reward}
 
-        def save(session: Session) -> TierRow:
+        def save(session: Session, approved_by: int | None = None) -> TierRow:
             from salontui.store.loyalty.tier_admin import create_tier, update_tier
 
             assert staff_id is not None
             if tier is None:
-                return create_tier(session, staff_id=staff_id, **fields)
-            return update_tier(session, staff_id=staff_id, tier_id=tier.id, **fields)
+                return create_tier(session, staff_id=staff_id, **fields, approved_by=approved_by)
+            return update_tier(session, staff_id=staff_id, tier_id=tier.id, **fields,
+                               approved_by=approved_by)
 
         return save
 
@@ -190,12 +191,13 @@ class TierSettingsDialog(FormDialog):
                              label=_("The period"))
         staff_id = self.staff_id
 
-        def save(session: Session) -> TierSettings:
+        def save(session: Session, approved_by: int | None = None) -> TierSettings:
             from salontui.store.loyalty.tier_admin import update_tier_settings
 
             assert staff_id is not None
             return update_tier_settings(session, staff_id=staff_id, basis=basis,
-                                        period_months=months, topup_spend=topup)
+                                        period_months=months, topup_spend=topup,
+                                        approved_by=approved_by)
 
         return save
 
@@ -270,13 +272,15 @@ class TiersSection(SettingsSection):
     def toggle_job(self, row: TierLine) -> Callable[[Session], TierRow]:
         staff_id, tier_id, active = self.desk.staff_id, row.id, row.tier.active
 
-        def toggle(session: Session) -> TierRow:
+        def toggle(session: Session, approved_by: int | None = None) -> TierRow:
             from salontui.store.loyalty.tier_admin import restore_tier, retire_tier
 
             assert staff_id is not None
             if active:
-                return retire_tier(session, staff_id=staff_id, tier_id=tier_id)
-            return restore_tier(session, staff_id=staff_id, tier_id=tier_id)
+                return retire_tier(session, staff_id=staff_id, tier_id=tier_id,
+                                   approved_by=approved_by)
+            return restore_tier(session, staff_id=staff_id, tier_id=tier_id,
+                                approved_by=approved_by)
 
         return toggle
 
@@ -286,11 +290,12 @@ class TiersSection(SettingsSection):
     def move_job(self, row: TierRow, direction: str) -> Callable[[Session], TierRow]:
         staff_id, tier_id = self.desk.staff_id, row.id
 
-        def move(session: Session) -> TierRow:
+        def move(session: Session, approved_by: int | None = None) -> TierRow:
             from salontui.store.loyalty.tier_admin import move_tier
 
             assert staff_id is not None
-            return move_tier(session, staff_id=staff_id, tier_id=tier_id, direction=direction)
+            return move_tier(session, staff_id=staff_id, tier_id=tier_id, direction=direction,
+                             approved_by=approved_by)
 
         return move
 

@@ -19,8 +19,10 @@ from sqlmodel import Session
 
 from salontui.i18n import _
 from salontui.store import audit, clock
+from salontui.store.admin.permissions import require_permission
 from salontui.store.bounds import boundary
 from salontui.store.errors import NotFound, ValidationError
+from salontui.store.kinds import Permission
 from salontui.store.models import (
     CardType,
     Customer,
@@ -34,7 +36,6 @@ from salontui.store.models import (
 from salontui.store.money import MAX_AMOUNT_MINOR
 from salontui.store.names import GENERAL_CARD
 from salontui.store.numbers import NumberTexts, whole_number
-from salontui.store.staff import require_staff
 from salontui.store.text import clean_line, fold, quote
 
 MAX_NAME = 60
@@ -152,8 +153,9 @@ def list_card_types(session: Session, *, active_only: bool = False) -> list[Card
 @boundary
 def create_card_type(session: Session, *, staff_id: int, name: str,
                      bonus_pay: int | None = None, bonus_get: int | None = None,
-                     discounts_apply: bool = True) -> CardTypeRow:
-    require_staff(session, staff_id)
+                     discounts_apply: bool = True, approved_by: int | None = None) -> CardTypeRow:
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     clean = _clean_name(session, name)
     pay, get = clean_bonus(bonus_pay, bonus_get)
     card_type = CardType(name=clean, bonus_pay=pay, bonus_get=get,
@@ -161,18 +163,19 @@ def create_card_type(session: Session, *, staff_id: int, name: str,
     session.add(card_type)
     session.flush()
     audit.record(session, staff_id=staff_id, action="create_card_type", entity="card_type",
-                 entity_id=card_type.id, after=audit.snapshot(card_type))
+                 entity_id=card_type.id, after=audit.snapshot(card_type), approved_by=approver)
     return _row(card_type)
 
 
 @boundary
 def update_card_type(session: Session, *, staff_id: int, card_type_id: int, name: str,
                      bonus_pay: int | None = None, bonus_get: int | None = None,
-                     discounts_apply: bool = True) -> CardTypeRow:
+                     discounts_apply: bool = True, approved_by: int | None = None) -> CardTypeRow:
     """Rename a type or change its rules. Cards already sold keep their name and their
     money; a new bonus rule counts from the next top-up, and whether discounts apply from
     the next payment."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     card_type = load_card_type(session, card_type_id)
     before = audit.snapshot(card_type)
     card_type.name = _clean_name(session, name, card_type_id=card_type_id)
@@ -181,23 +184,25 @@ def update_card_type(session: Session, *, staff_id: int, card_type_id: int, name
     session.add(card_type)
     session.flush()
     audit.record(session, staff_id=staff_id, action="update_card_type", entity="card_type",
-                 entity_id=card_type.id, before=before, after=audit.snapshot(card_type))
+                 entity_id=card_type.id, before=before, after=audit.snapshot(card_type),
+                 approved_by=approver)
     return _row(card_type, _cards_of(session, card_type_id))
 
 
 @boundary
 def set_card_type_active(session: Session, *, staff_id: int, card_type_id: int,
-                         active: bool) -> CardTypeRow:
+                         active: bool, approved_by: int | None = None) -> CardTypeRow:
     """Retire a type (no new top-up of it; its cards keep their money and still pay) or
     bring it back."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     card_type = load_card_type(session, card_type_id)
     before = {"active": card_type.active}
     card_type.active = active
     session.add(card_type)
     audit.record(session, staff_id=staff_id, action="set_card_type_active",
                  entity="card_type", entity_id=card_type.id, before=before,
-                 after={"active": active})
+                 after={"active": active}, approved_by=approver)
     return _row(card_type, _cards_of(session, card_type_id))
 
 

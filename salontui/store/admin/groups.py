@@ -11,8 +11,10 @@ from sqlmodel import Session, col, select
 
 from salontui.i18n import _
 from salontui.store import audit, clock
+from salontui.store.admin.permissions import require_permission
 from salontui.store.bounds import boundary
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
+from salontui.store.kinds import Permission
 from salontui.store.models import Customer, CustomerGroup, stored_id
 from salontui.store.numbers import NumberTexts, whole_number
 from salontui.store.staff import require_staff
@@ -80,47 +82,51 @@ def list_groups(session: Session, *, include_inactive: bool = True) -> list[Grou
 
 @boundary
 def create_group(session: Session, *, staff_id: int, name: str,
-                 points_percent: int = 100) -> GroupRow:
-    require_staff(session, staff_id)
+                 points_percent: int = 100, approved_by: int | None = None) -> GroupRow:
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     group = CustomerGroup(name=_clean_name(session, name),
                           points_percent=_clean_percent(points_percent), active=True,
                           created_at=clock.now())
     session.add(group)
     session.flush()
     audit.record(session, staff_id=staff_id, action="create_group", entity="customer_group",
-                 entity_id=group.id, after=audit.snapshot(group))
+                 entity_id=group.id, after=audit.snapshot(group), approved_by=approver)
     return _row(group)
 
 
 @boundary
 def update_group(session: Session, *, staff_id: int, group_id: int, name: str,
-                 points_percent: int) -> GroupRow:
+                 points_percent: int, approved_by: int | None = None) -> GroupRow:
     """Rename a group or change its multiplier: sales already made keep the points they
     earned (the rule they earned under is on each invoice)."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     group = _load(session, group_id)
     before = audit.snapshot(group)
     group.name = _clean_name(session, name, group_id=group_id)
     group.points_percent = _clean_percent(points_percent)
     session.add(group)
     audit.record(session, staff_id=staff_id, action="update_group", entity="customer_group",
-                 entity_id=group.id, before=before, after=audit.snapshot(group))
+                 entity_id=group.id, before=before, after=audit.snapshot(group),
+                 approved_by=approver)
     return _row(group)
 
 
 @boundary
 def set_group_active(session: Session, *, staff_id: int, group_id: int,
-                     active: bool) -> GroupRow:
+                     active: bool, approved_by: int | None = None) -> GroupRow:
     """Retire a group (no customer can be put in it; those in it stay, and keep its
     multiplier) or bring it back."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     group = _load(session, group_id)
     before = {"active": group.active}
     group.active = active
     session.add(group)
     audit.record(session, staff_id=staff_id, action="set_group_active",
                  entity="customer_group", entity_id=group.id, before=before,
-                 after={"active": active})
+                 after={"active": active}, approved_by=approver)
     return _row(group)
 
 

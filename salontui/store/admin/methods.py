@@ -33,6 +33,7 @@ from sqlmodel import Session, col, select
 
 from salontui.i18n import N_, _
 from salontui.store import audit
+from salontui.store.admin.permissions import require_permission
 from salontui.store.bounds import boundary
 from salontui.store.db import for_update
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
@@ -40,10 +41,10 @@ from salontui.store.kinds import (
     BUILT_IN_METHOD_KINDS,
     METHOD_KIND_LABELS,
     MethodKind,
+    Permission,
     payment_method_label,
 )
 from salontui.store.models import PaymentMethodRow, stored_id
-from salontui.store.staff import require_staff
 from salontui.store.text import clean_line, fold, quote
 
 MAX_NAME = 60
@@ -287,10 +288,12 @@ def kind_label(kind: str) -> str:
 
 @boundary
 def create_method(session: Session, *, staff_id: int, name: str, kind: str,
-                  hotkey: str | None = None, code: str | None = None) -> MethodRow:
+                  hotkey: str | None = None, code: str | None = None,
+                  approved_by: int | None = None) -> MethodRow:
     """Add a method at the end of the list. ``code`` (what payments will store) is made
     from the name unless given."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     clean_name = _clean_name(session, name)
     clean_kind = _clean_kind(kind)
     letter = _clean_hotkey(session, hotkey)
@@ -301,17 +304,19 @@ def create_method(session: Session, *, staff_id: int, name: str, kind: str,
     session.add(method)
     session.flush()
     audit.record(session, staff_id=staff_id, action="create_method", entity="payment_method",
-                 entity_id=method.id, after=audit.snapshot(method))
+                 entity_id=method.id, after=audit.snapshot(method), approved_by=approver)
     return _row(method, False)
 
 
 @boundary
 def update_method(session: Session, *, staff_id: int, method_id: int, name: str,
-                  hotkey: str | None, kind: str | None = None) -> MethodRow:
+                  hotkey: str | None, kind: str | None = None,
+                  approved_by: int | None = None) -> MethodRow:
     """Rename a method, give it another key (empty: none) or, while no payment has used it,
     another kind among cash, card-like and waived (``kind`` None: as it is). Invoices keep
     the code and read the new name."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     method = _load(session, method_id)
     before = audit.snapshot(method)
     clean_name = _clean_name(session, name, method_id=method_id)
@@ -338,16 +343,18 @@ def update_method(session: Session, *, staff_id: int, method_id: int, name: str,
     method.hotkey = letter
     session.add(method)
     audit.record(session, staff_id=staff_id, action="update_method", entity="payment_method",
-                 entity_id=method.id, before=before, after=audit.snapshot(method))
+                 entity_id=method.id, before=before, after=audit.snapshot(method),
+                 approved_by=approver)
     return _row(method)
 
 
 @boundary
 def move_method(session: Session, *, staff_id: int, method_id: int,
-                direction: str) -> MethodRow:
+                direction: str, approved_by: int | None = None) -> MethodRow:
     """Move a method one place up or down the list (the payment panel's order). At either
     end nothing moves and nothing is written."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     if direction not in DIRECTIONS:
         raise ValidationError(_("A method moves up or down."), field="direction")
     _load(session, method_id)
@@ -366,17 +373,18 @@ def move_method(session: Session, *, staff_id: int, method_id: int,
     moved = methods[other]
     audit.record(session, staff_id=staff_id, action="move_method", entity="payment_method",
                  entity_id=moved.id, before={"positions": before},
-                 after={"positions": {m.code: m.position for m in methods}})
+                 after={"positions": {m.code: m.position for m in methods}}, approved_by=approver)
     return _row(moved)
 
 
 @boundary
 def set_method_active(session: Session, *, staff_id: int, method_id: int,
-                      active: bool) -> MethodRow:
+                      active: bool, approved_by: int | None = None) -> MethodRow:
     """Retire a method (the checkout no longer offers it; its invoices keep it, under its
     name) and free its key, or bring it back (without a key: give it one by editing it).
     The last active cash method stays."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     method = _load(session, method_id)
     before = {"active": method.active, "hotkey": method.hotkey}
     if not active:
@@ -386,6 +394,6 @@ def set_method_active(session: Session, *, staff_id: int, method_id: int,
     session.add(method)
     audit.record(session, staff_id=staff_id, action="set_method_active",
                  entity="payment_method", entity_id=method.id, before=before,
-                 after={"active": active, "hotkey": method.hotkey})
+                 after={"active": active, "hotkey": method.hotkey}, approved_by=approver)
     return _row(method)
 

@@ -21,13 +21,13 @@ from sqlmodel import Session, select
 
 from salontui.i18n import _
 from salontui.store import audit, rules
+from salontui.store.admin.permissions import require_permission
 from salontui.store.bounds import boundary
 from salontui.store.errors import ValidationError
-from salontui.store.kinds import BUILT_IN_METHOD_KINDS
+from salontui.store.kinds import BUILT_IN_METHOD_KINDS, Permission
 from salontui.store.models import CustomerGroup, PaymentMethodRow, SalonSettings
 from salontui.store.numbers import NumberTexts, whole_number
 from salontui.store.settings import get_settings
-from salontui.store.staff import require_staff
 
 MAX_PER_AMOUNT = 100_000_000  # minor units per point: beyond that it is a typing slip
 MAX_EXPIRY_DAYS = 3650  # ten years
@@ -113,10 +113,12 @@ def _expiry(days: int | None) -> int | None:
 @boundary
 def update_points_scheme(session: Session, *, staff_id: int, points_per_amount: int,
                          point_value: int, services: bool, products: bool, packages: bool,
-                         topups: bool, rounding: str, expiry_days: int | None) -> PointsScheme:
+                         topups: bool, rounding: str, expiry_days: int | None,
+                         approved_by: int | None = None) -> PointsScheme:
     """Change the scheme; sales already made keep what they earned (and the rule they
     earned under). No kind earning is allowed: then no sale earns a point."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     row = session.get(SalonSettings, 1) or SalonSettings()
     before = asdict(_scheme(row))
     per_amount = _per_amount(points_per_amount, exponent=row.currency_exponent)
@@ -132,7 +134,7 @@ def update_points_scheme(session: Session, *, staff_id: int, points_per_amount: 
     session.flush()
     after = asdict(_scheme(row))
     audit.record(session, staff_id=staff_id, action="update_points_scheme",
-                 entity="settings", entity_id=1, before=before, after=after)
+                 entity="settings", entity_id=1, before=before, after=after, approved_by=approver)
     return _scheme(row)
 
 

@@ -25,9 +25,11 @@ from sqlmodel import Session, select
 
 from salontui.i18n import _
 from salontui.store import audit
+from salontui.store.admin.permissions import require_permission
 from salontui.store.bounds import boundary
 from salontui.store.db import for_update
 from salontui.store.errors import RuleViolation, ValidationError
+from salontui.store.kinds import Permission
 from salontui.store.models import CustomerPackage, Invoice, LedgerEntry, SalonSettings
 from salontui.store.phones import format_phone, parse_phone
 from salontui.store.settings import (
@@ -37,7 +39,6 @@ from salontui.store.settings import (
     settings_of,
     weekday_hours,
 )
-from salontui.store.staff import require_staff
 from salontui.store.text import clean_line, quote
 
 # The locales the desk formats money and dates in (formatting.py through Babel) and has
@@ -182,7 +183,7 @@ def update_salon(session: Session, *, staff_id: int, name: str, address: str, ph
                  phone_region: str, utc_offset_minutes: int, opening_hours: list[str],
                  slot_minutes: int, new_member_active: bool,
                  reminder_days: int | None = None,
-                 lock_minutes: int | None = None) -> Settings:
+                 lock_minutes: int | None = None, approved_by: int | None = None) -> Settings:
     """Change the salon's settings (every one given, as the form shows them all).
 
     ``opening_hours``: Monday..Sunday, "HH:MM-HH:MM" or "" when closed. The currency's
@@ -191,7 +192,8 @@ def update_salon(session: Session, *, staff_id: int, name: str, address: str, ph
     locks after this many minutes without a key (0 never, up to 240; None keeps it).
     Audited with the settings before and after.
     """
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     row = session.exec(for_update(select(SalonSettings).where(SalonSettings.id == 1),
                                   session)).first() or SalonSettings()
     too_long = _("This is longer than {limit} characters.")
@@ -248,5 +250,5 @@ def update_salon(session: Session, *, staff_id: int, name: str, address: str, ph
     changed = {key for key, value in asdict(after).items() if before[key] != value}
     audit.record(session, staff_id=staff_id, action="update_salon", entity="settings",
                  entity_id=1, before={key: before[key] for key in sorted(changed)},
-                 after={key: getattr(after, key) for key in sorted(changed)})
+                 after={key: getattr(after, key) for key in sorted(changed)}, approved_by=approver)
     return after

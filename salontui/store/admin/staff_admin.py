@@ -32,14 +32,23 @@ class StaffRow:
     pin_set_at: datetime | None
 
 
-def _require_manager_of_staff(session: Session, staff_id: int) -> Staff:
-    from salontui.store.admin.permissions import role_allows
+def _require_manager_of_staff(session: Session, staff_id: int,
+                              approved_by: int | None) -> tuple[Staff, int | None, bool]:
+    """The acting staff member, who approved (None: nobody needed to), and whether an
+    owner acts or approves (only an owner makes, moves or deactivates an owner)."""
+    from salontui.store.admin.permissions import NotPermitted, require_permission
 
     actor = require_staff(session, staff_id)
-    if not role_allows(session, actor.role, Permission.STAFF):
-        raise RuleViolation(_("Only the owner, or whoever the owner lets manage staff, "
-                              "changes the staff list."), field="staff")
-    return actor
+    try:
+        approver = require_permission(session, staff_id=staff_id, permission=Permission.STAFF,
+                                      approved_by=approved_by)
+    except NotPermitted as refused:
+        raise NotPermitted(_("Only the owner, or whoever the owner lets manage staff, "
+                             "changes the staff list."), permission=Permission.STAFF,
+                           field="staff") from refused
+    owner = actor.role == StaffRole.OWNER or (
+        approver is not None and require_staff(session, approver).role == StaffRole.OWNER)
+    return actor, approver, owner
 
 
 def _clean_name(name: str) -> str:
@@ -85,22 +94,23 @@ def list_staff_admin(session: Session) -> list[StaffRow]:
 
 @boundary
 def add_staff(session: Session, *, staff_id: int, name: str,
-              role: str = "receptionist") -> StaffMember:
-    """Add a staff member (store/staff.py ``create_staff``), if the acting one may."""
-    _require_manager_of_staff(session, staff_id)
+              role: str = "receptionist", approved_by: int | None = None) -> StaffMember:
+    """Add a staff member (store/staff.py ``create_staff``), if the acting one may (the
+    staff permission, or an approval: ``approved_by``)."""
+    _actor, approver, _owner = _require_manager_of_staff(session, staff_id, approved_by)
     clean, wanted = _clean_name(name), _clean_role(role)
-    return create_staff(session, name=clean, role=wanted, staff_id=staff_id)
+    return create_staff(session, name=clean, role=wanted, staff_id=staff_id,
+                        approved_by=approver)
 
 
 @boundary
 def update_staff(session: Session, *, staff_id: int, target_id: int, name: str,
-                 role: str) -> StaffRow:
+                 role: str, approved_by: int | None = None) -> StaffRow:
     """Rename someone or change their role (not the last active owner's)."""
-    actor = _require_manager_of_staff(session, staff_id)
+    _actor, approver, owner = _require_manager_of_staff(session, staff_id, approved_by)
     target = _load(session, target_id)
     clean, wanted = _clean_name(name), _clean_role(role)
-    if StaffRole.OWNER in (target.role, wanted) and actor.role != StaffRole.OWNER \
-            and target.role != wanted:
+    if StaffRole.OWNER in (target.role, wanted) and not owner and target.role != wanted:
         raise RuleViolation(_("Only an owner makes someone an owner, or changes an "
                               "owner's role."), field="role")
     if (target.role == StaffRole.OWNER and wanted != StaffRole.OWNER and target.active
@@ -111,21 +121,22 @@ def update_staff(session: Session, *, staff_id: int, target_id: int, name: str,
     target.name, target.role = clean, wanted
     session.add(target)
     audit.record(session, staff_id=staff_id, action="update_staff", entity="staff",
-                 entity_id=target_id, before=before, after={"name": clean, "role": wanted})
+                 entity_id=target_id, before=before, after={"name": clean, "role": wanted},
+                 approved_by=approver)
     return _row(target, _branches(session))
 
 
 @boundary
 def set_staff_active(session: Session, *, staff_id: int, target_id: int,
-                     active: bool) -> StaffRow:
+                     active: bool, approved_by: int | None = None) -> StaffRow:
     """Deactivate someone (they can no longer sign in nor be chosen; what they did stays)
     or bring them back."""
-    actor = _require_manager_of_staff(session, staff_id)
+    _actor, approver, owner = _require_manager_of_staff(session, staff_id, approved_by)
     target = _load(session, target_id)
     if not active:
         if target_id == staff_id:
             raise RuleViolation(_("Nobody deactivates themselves."), field="target")
-        if target.role == StaffRole.OWNER and actor.role != StaffRole.OWNER:
+        if target.role == StaffRole.OWNER and not owner:
             raise RuleViolation(_("Only an owner deactivates an owner."), field="target")
         if target.role == StaffRole.OWNER and target.active and _active_owners(session) <= 1:
             raise RuleViolation(_("{name} is the last active owner: the salon keeps "
@@ -134,5 +145,6 @@ def set_staff_active(session: Session, *, staff_id: int, target_id: int,
     target.active = bool(active)
     session.add(target)
     audit.record(session, staff_id=staff_id, action="set_staff_active", entity="staff",
-                 entity_id=target_id, before=before, after={"active": bool(active)})
+                 entity_id=target_id, before=before, after={"active": bool(active)},
+                 approved_by=approver)
     return _row(target, _branches(session))

@@ -22,10 +22,11 @@ from sqlmodel import Session, col, select
 
 from salontui.i18n import _
 from salontui.store import audit
+from salontui.store.admin.permissions import require_permission
 from salontui.store.bounds import boundary
 from salontui.store.db import for_update
 from salontui.store.errors import NotFound, ValidationError
-from salontui.store.kinds import CARE_TYPE_LABELS, CareType
+from salontui.store.kinds import CARE_TYPE_LABELS, CareType, Permission
 from salontui.store.models import CareReason, stored_id
 from salontui.store.staff import require_staff
 from salontui.store.text import clean_line, fold, quote
@@ -127,22 +128,26 @@ def _insert(session: Session, care_type: str, name: str) -> CareReason:
 
 
 @boundary
-def add_reason(session: Session, *, staff_id: int, care_type: str, name: str) -> ReasonRow:
+def add_reason(session: Session, *, staff_id: int, care_type: str, name: str,
+               approved_by: int | None = None) -> ReasonRow:
     """A new reason at the end of its type's list."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     kind = _clean_type(care_type)
     reason = _insert(session, kind, _clean_name(session, kind, name))
     audit.record(session, staff_id=staff_id, action="add_care_reason", entity="care_reason",
-                 entity_id=reason.id, after=audit.snapshot(reason))
+                 entity_id=reason.id, after=audit.snapshot(reason), approved_by=approver)
     return _row(reason)
 
 
 @boundary
-def rename_reason(session: Session, *, staff_id: int, reason_id: int, name: str) -> ReasonRow:
+def rename_reason(session: Session, *, staff_id: int, reason_id: int, name: str,
+                  approved_by: int | None = None) -> ReasonRow:
     """A new name for a reason (care already given keeps the name it was given under: the
     care note's title is its own copy). The type does not change: retire it and add one
     under the other type."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     reason = _load(session, reason_id)
     clean = _clean_name(session, reason.care_type, name, reason_id=reason_id)
     if clean == reason.name:
@@ -152,15 +157,16 @@ def rename_reason(session: Session, *, staff_id: int, reason_id: int, name: str)
     session.add(reason)
     audit.record(session, staff_id=staff_id, action="rename_care_reason",
                  entity="care_reason", entity_id=reason.id, before=before,
-                 after={"name": clean})
+                 after={"name": clean}, approved_by=approver)
     return _row(reason)
 
 
 @boundary
 def set_reason_active(session: Session, *, staff_id: int, reason_id: int,
-                      active: bool) -> ReasonRow:
+                      active: bool, approved_by: int | None = None) -> ReasonRow:
     """Retire a reason (no longer offered) or bring it back."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     reason = _load(session, reason_id)
     if reason.active == active:
         return _row(reason)
@@ -169,16 +175,17 @@ def set_reason_active(session: Session, *, staff_id: int, reason_id: int,
     session.add(reason)
     audit.record(session, staff_id=staff_id, action="set_care_reason_active",
                  entity="care_reason", entity_id=reason.id, before=before,
-                 after={"active": active})
+                 after={"active": active}, approved_by=approver)
     return _row(reason)
 
 
 @boundary
 def move_reason(session: Session, *, staff_id: int, reason_id: int,
-                direction: str) -> ReasonRow:
+                direction: str, approved_by: int | None = None) -> ReasonRow:
     """Move a reason one place up or down its type's list. At either end nothing moves
     and nothing is written."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     if direction not in DIRECTIONS:
         raise ValidationError(_("A reason moves up or down."), field="direction")
     reason = _load(session, reason_id)
@@ -196,7 +203,8 @@ def move_reason(session: Session, *, staff_id: int, reason_id: int,
             session.add(row)
     audit.record(session, staff_id=staff_id, action="move_care_reason", entity="care_reason",
                  entity_id=reason.id, before={"positions": before},
-                 after={"positions": {stored_id(r): r.position for r in reasons}})
+                 after={"positions": {stored_id(r): r.position for r in reasons}},
+                 approved_by=approver)
     return _row(reason)
 
 

@@ -17,8 +17,10 @@ from sqlmodel import Session, select
 
 from salontui.i18n import _
 from salontui.store import audit, clock
+from salontui.store.admin.permissions import require_permission
 from salontui.store.bounds import boundary
 from salontui.store.errors import RuleViolation, ValidationError
+from salontui.store.kinds import Permission
 from salontui.store.loyalty.tiers import (
     BASES,
     BASIS_POINTS,
@@ -45,7 +47,6 @@ from salontui.store.models import SalonSettings, Tier
 from salontui.store.money import MAX_AMOUNT_MINOR
 from salontui.store.names import tier_label
 from salontui.store.numbers import NumberTexts, whole_number
-from salontui.store.staff import require_staff
 from salontui.store.summary import TOPUP_SPEND_CHOICES
 from salontui.store.text import clean_line, fold, quote
 
@@ -181,11 +182,12 @@ def _apply(tier: Tier, fields: _Fields) -> None:
 def create_tier(session: Session, *, staff_id: int, name: str, min_spend: int | None = None,
                 min_points: int | None = None, discount_percent: int | None = None,
                 points_percent: int | None = None,
-                reward_points: int | None = None) -> TierRow:
+                reward_points: int | None = None, approved_by: int | None = None) -> TierRow:
     """Add a tier. It takes the rank its threshold on the salon's basis says (above every
     tier that needs as much or less; without one, at the top); the thresholds must then
     rise with the rank on both bases."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     fields = _clean_fields(session, tier_id=None, name=name, min_spend=min_spend,
                            min_points=min_points, discount_percent=discount_percent,
                            points_percent=points_percent, reward_points=reward_points)
@@ -205,7 +207,7 @@ def create_tier(session: Session, *, staff_id: int, name: str, min_spend: int | 
     _renumber(session, ordered)
     session.flush()
     audit.record(session, staff_id=staff_id, action="create_tier", entity="tier",
-                 entity_id=tier.id, after=audit.snapshot(tier))
+                 entity_id=tier.id, after=audit.snapshot(tier), approved_by=approver)
     return tier_row(tier)
 
 
@@ -213,11 +215,12 @@ def create_tier(session: Session, *, staff_id: int, name: str, min_spend: int | 
 def update_tier(session: Session, *, staff_id: int, tier_id: int, name: str,
                 min_spend: int | None = None, min_points: int | None = None,
                 discount_percent: int | None = None, points_percent: int | None = None,
-                reward_points: int | None = None) -> TierRow:
+                reward_points: int | None = None, approved_by: int | None = None) -> TierRow:
     """Change a tier. A new name is written to its holders' ``customer.tier`` in the same
     transaction; new thresholds move customers at their next sale or refund; sales already
     made keep what they were given."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     tier = load_tier(session, tier_id)
     fields = _clean_fields(session, tier_id=tier_id, name=name, min_spend=min_spend,
                            min_points=min_points, discount_percent=discount_percent,
@@ -239,16 +242,18 @@ def update_tier(session: Session, *, staff_id: int, tier_id: int, name: str,
     session.flush()
     audit.record(session, staff_id=staff_id, action="update_tier", entity="tier",
                  entity_id=tier.id, before=before,
-                 after={**audit.snapshot(tier), "customers_renamed": renamed})
+                 after={**audit.snapshot(tier), "customers_renamed": renamed}, approved_by=approver)
     return tier_row(tier)
 
 
 @boundary
-def retire_tier(session: Session, *, staff_id: int, tier_id: int) -> TierRow:
+def retire_tier(session: Session, *, staff_id: int, tier_id: int,
+                approved_by: int | None = None) -> TierRow:
     """Retire a tier: nobody earns it or is given it any more, and its holders move at
     once to the tier their figure earns (any hold ends), each with a row of history. The
     first tier is never retired."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     tier = load_tier(session, tier_id)
     ordered = all_tiers(session, lock=True)
     if ordered[0].id == tier.id:
@@ -268,15 +273,17 @@ def retire_tier(session: Session, *, staff_id: int, tier_id: int) -> TierRow:
             moved += 1
     audit.record(session, staff_id=staff_id, action="retire_tier", entity="tier",
                  entity_id=tier.id, before={"active": True},
-                 after={"active": False, "customers_moved": moved})
+                 after={"active": False, "customers_moved": moved}, approved_by=approver)
     return tier_row(tier)
 
 
 @boundary
-def restore_tier(session: Session, *, staff_id: int, tier_id: int) -> TierRow:
+def restore_tier(session: Session, *, staff_id: int, tier_id: int,
+                 approved_by: int | None = None) -> TierRow:
     """Bring a retired tier back (its threshold must still fit the ladder); customers
     reach it again at their next sale or refund."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     tier = load_tier(session, tier_id)
     if tier.active:
         return tier_row(tier)
@@ -286,16 +293,19 @@ def restore_tier(session: Session, *, staff_id: int, tier_id: int) -> TierRow:
         _check_order(session, ordered, subjects=(tier,))
     session.add(tier)
     audit.record(session, staff_id=staff_id, action="restore_tier", entity="tier",
-                 entity_id=tier.id, before={"active": False}, after={"active": True})
+                 entity_id=tier.id, before={"active": False}, after={"active": True},
+                 approved_by=approver)
     return tier_row(tier)
 
 
 @boundary
-def move_tier(session: Session, *, staff_id: int, tier_id: int, direction: str) -> TierRow:
+def move_tier(session: Session, *, staff_id: int, tier_id: int, direction: str,
+              approved_by: int | None = None) -> TierRow:
     """Move a tier one rank lower or higher (``direction``: "lower" / "higher"). At either
     end nothing moves and nothing is written; a move that would break the ladder (the
     first tier starts at 0, thresholds rise with the rank) is refused."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     if direction not in (LOWER, HIGHER):
         raise ValidationError(_("A tier moves one rank lower or higher."), field="direction")
     tier = load_tier(session, tier_id)
@@ -311,18 +321,19 @@ def move_tier(session: Session, *, staff_id: int, tier_id: int, direction: str) 
     session.flush()
     audit.record(session, staff_id=staff_id, action="move_tier", entity="tier",
                  entity_id=tier.id, before={"positions": before},
-                 after={"positions": {t.name: t.position for t in ordered}})
+                 after={"positions": {t.name: t.position for t in ordered}}, approved_by=approver)
     return tier_row(tier)
 
 
 @boundary
 def update_tier_settings(session: Session, *, staff_id: int, basis: str, period_months: int,
-                         topup_spend: str) -> TierSettings:
+                         topup_spend: str, approved_by: int | None = None) -> TierSettings:
     """How the salon ranks: ``basis`` spend or points, over ``period_months`` (1 to 120)
     rolling months, a top-up counting as spend when ``paid`` or when ``spent``. Customers
     move at their next sale or refund; the header's "Spent" follows ``topup_spend`` at
     once (one rule of spend)."""
-    require_staff(session, staff_id)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     if basis not in BASES:
         raise ValidationError(_("Rank by spend or by points."), field="tier_basis")
     months = whole_number(period_months, field="tier_period_months", low=1,
@@ -341,5 +352,5 @@ def update_tier_settings(session: Session, *, staff_id: int, basis: str, period_
     audit.record(session, staff_id=staff_id, action="update_tier_settings", entity="settings",
                  entity_id=1, before=before,
                  after={"tier_basis": basis, "tier_period_months": months,
-                        "topup_spend": topup_spend})
+                        "topup_spend": topup_spend}, approved_by=approver)
     return TierSettings(basis=basis, period_months=months, topup_spend=topup_spend)
