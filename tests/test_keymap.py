@@ -112,7 +112,7 @@ async def test_the_search_palette_is_as_it_was(app):
             ("Show the reports", "Daily business, staff and commission, appointments, "
                                  "liabilities, cost and profit (Ctrl+R)"),
             ("Open settings", "Catalogue, payment methods, card types, programmes, points, "
-                              "groups, salon (F12)"),
+                              "groups, salon, staff, permissions, commission (F12)"),
             ("Switch staff member", "Who is at the desk (F2)"),
             ("Open today's board",
              "Today's visits: expected, arrived, paid, not followed up (Ctrl+T)"),

@@ -451,5 +451,5 @@ class CustomerSearchScreen(StoreCalls, Screen[None]):
                       "cost and profit")),
             Command("search.settings", _("Open settings"),
                     _("Catalogue, payment methods, card types, programmes, points, groups, "
-                      "salon")),
+                      "salon, staff, permissions, commission")),
         ))
