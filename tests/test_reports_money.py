@@ -275,3 +275,18 @@ def test_bad_periods_are_refused_at_their_field(reader, staff_id, name):
             assert refused.value.field == field, (arguments, refused.value)
         # about three years is fine
         builder(s, date_from=date(2024, 1, 1), date_to=date(2026, 12, 31))
+
+
+def test_a_day_ends_at_the_salons_midnight_to_the_microsecond(writer, reader, staff_id, items):
+    cut = [CartLine(kind="service", item_id=items["cut"].id)]
+    for key, moment in (("last", datetime(2026, 11, 23, 16, 59, 59, 999_900)),
+                        ("first", datetime(2026, 11, 23, 17, 0, 0))):  # 00:00 at UTC+7
+        with clock.pinned(moment):
+            _pay(writer, staff_id, key, cut, [CartPayment("cash", 1_000_000)])
+    report = _report(reader, "daily", DAY, DAY + timedelta(days=1))
+    per_day = next(t for t in report.tables if t.title == "By day")
+    assert [(row[0], row[1], row[3]) for row in per_day.rows] == [
+        (DAY, 1, 1_000_000), (DAY + timedelta(days=1), 1, 1_000_000)]
+    with reader() as s:
+        assert [day_close(s, day=d).sales_count for d in (DAY, DAY + timedelta(days=1))] == [
+            1, 1]

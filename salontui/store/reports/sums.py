@@ -41,14 +41,27 @@ def dialect_of(session: Session) -> str:
 
 def day_sql(column: str, dialect: str, offset_minutes: int) -> str:
     """SQL for the salon's calendar day of the UTC instant ``column`` (a date on
-    PostgreSQL, 'YYYY-MM-DD' text on SQLite: read it with :func:`as_date`)."""
+    PostgreSQL, a Julian day number on SQLite: read it with :func:`as_date`)."""
     offset = int(offset_minutes)  # (an int from the settings: safe to write into SQL)
     if dialect == "postgresql":
         return f"CAST({column} + INTERVAL '{offset} minutes' AS DATE)"
-    return f"date({column}, '{offset:+d} minutes')"
+    # SQLite: the Julian day number of the salon's day, a whole number (a text key costs a
+    # third more to group by), from the instant cut to the second (the day's bounds are
+    # whole minutes; SQLite would round the microseconds to milliseconds, putting
+    # 23:59:59.9996 on the next day while the window's bounds, compared as text, keep it on
+    # its own) in whole milliseconds (exact: no fraction of a day in floating point).
+    shift = offset * 60_000 + 43_200_000  # the offset, and Julian days start at noon
+    return (f"((CAST(julianday(substr({column}, 1, 19)) * 86400000 + 0.5 AS INTEGER) "
+            f"+ {shift}) / 86400000)")
+
+
+JULIAN_ORDINAL = 1_721_425  # a Julian day number less this is a date's ordinal
 
 
 def as_date(value: Any) -> date:
+    """A day as :func:`day_sql` gives it (a Julian day number on SQLite)."""
+    if isinstance(value, int):
+        return date.fromordinal(value - JULIAN_ORDINAL)
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -346,14 +359,21 @@ class _Parts:
                 rows.append(_negated(row[0], row[2:], sums))
         return rows
 
+    # One whole number per kind of line (a service: its item), so the lines group on one
+    # integer key (a text key and a second column cost a third more over a year).
+    LINE_KEY = ("CASE x.kind WHEN 'service' THEN coalesce(x.item_id, 0) WHEN 'product' THEN -1 "
+                "WHEN 'package' THEN -2 WHEN 'redeem' THEN -3 WHEN 'topup' THEN -4 "
+                "WHEN 'repay' THEN -5 ELSE -6 END")
+
     def lines(self) -> list[tuple]:
+        """(day, is a refund, kind, service item, lines, quantity, amount) rows."""
         where = "" if self.detail else "AND x.kind = 'repay'"  # (the day close's)
-        service = "CASE WHEN x.kind = 'service' THEN x.item_id END" if self.detail else "NULL"
-        keys = 2 if self.detail else 1
-        return self._by_day(
-            "{day}, {refund}, x.kind, " + service + ", count(*), "
-            "coalesce(sum(x.quantity), 0), coalesce(sum(x.amount), 0)", keys, 3, where,
+        rows = self._by_day(
+            "{day}, {refund}, " + self.LINE_KEY + ", max(x.kind), "
+            "max(CASE WHEN x.kind = 'service' THEN x.item_id END), count(*), "
+            "coalesce(sum(x.quantity), 0), coalesce(sum(x.amount), 0)", 1, 3, where,
             "x.kind IN ('topup', 'repay')", "invoice_line x")
+        return [(row[0], row[1], *row[3:]) for row in rows]
 
     def payments(self) -> list[tuple]:
         return self._by_day("{day}, {refund}, x.method, sum(x.amount)", 1, 1, "",
