@@ -124,11 +124,14 @@ def position(run: Run, *, dialect: str, end: datetime | None, day: date) -> Posi
             continue
         book = at.expired if expired else at.packages
         book[str(kind)] = [int(n), int(sessions), int(value)]
-    # Balances: per card, per customer; summed on the covering indexes when every entry
-    # counts (the position now), else every entry's time is read.
+    # Balances per card and per customer. Read by a scan of the whole ledger whenever
+    # each entry's time is needed (SQLite would otherwise fetch every row through the
+    # account index: two to three times slower); now, the points, vouchers and debt are
+    # summed on their covering index alone.
+    scan = "ledger_entry l NOT INDEXED" if dialect == "sqlite" else "ledger_entry l"
     for group, n, balance in run(
             "SELECT coalesce(ct.name, c.name), count(*), sum(x.b) FROM ("
-            " SELECT l.card_id AS card_id, sum(l.amount) AS b FROM ledger_entry l"
+            f" SELECT l.card_id AS card_id, sum(l.amount) AS b FROM {scan}"
             f" WHERE l.account = 'value' AND {before.format(col='l.created_at')}"
             " GROUP BY l.card_id) x JOIN value_card c ON c.id = x.card_id "
             "LEFT JOIN card_type ct ON ct.id = c.card_type_id WHERE x.b != 0 GROUP BY 1", {}):
@@ -136,7 +139,8 @@ def position(run: Run, *, dialect: str, end: datetime | None, day: date) -> Posi
     for account, n, balance in run(
             "SELECT account, count(*), sum(b) FROM ("
             " SELECT l.account AS account, l.customer_id, sum(l.amount) AS b"
-            " FROM ledger_entry l WHERE l.account IN ('voucher', 'debt', 'points')"
+            f" FROM {'ledger_entry l' if end is None else scan}"
+            " WHERE l.account IN ('voucher', 'debt', 'points')"
             f" AND {before.format(col='l.created_at')} GROUP BY l.account, l.customer_id) x"
             " WHERE b != 0 GROUP BY account", {}):
         at.accounts[str(account)] = [int(n), int(balance)]
