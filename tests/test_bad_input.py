@@ -49,6 +49,7 @@ from salontui.store.loyalty import (
 )
 from salontui.store.money import parse_amount
 from salontui.store.refunds import refund_invoice
+from salontui.store.reports import daily, liabilities, profit
 from salontui.store.search import search_customers
 from salontui.store.text import quote
 
@@ -437,6 +438,12 @@ def store_calls(d) -> list[tuple[str, object, dict]]:
          who | {"path": d["care_file"], "skip_bad_rows": True}),
         ("add_commission_rule", commissions.add_rule,
          who | {"applies_to": "product", "item_code": "", "percent": "5", "amount": ""}),
+        # the owner's reports read: a bad period or branch is refused, nothing written
+        ("daily_report", daily.daily_report, {"date_from": d["today"], "date_to": d["today"]}),
+        ("liabilities_report", liabilities.liabilities_report,
+         {"date_from": d["today"], "date_to": d["today"], "branch_id": None}),
+        ("profit_report", profit.profit_report,
+         {"date_from": d["today"] - timedelta(days=30), "date_to": d["today"]}),
     ]
 
 
