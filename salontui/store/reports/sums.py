@@ -40,11 +40,12 @@ def dialect_of(session: Session) -> str:
 
 
 def day_sql(column: str, dialect: str, offset_minutes: int) -> str:
-    """SQL for the salon's calendar day of the UTC instant ``column`` (a date on
-    PostgreSQL, a Julian day number on SQLite: read it with :func:`as_date`)."""
+    """SQL for the salon's calendar day of the UTC instant ``column``: its Julian day
+    number, a whole number (read it with :func:`as_date`)."""
     offset = int(offset_minutes)  # (an int from the settings: safe to write into SQL)
-    if dialect == "postgresql":
-        return f"CAST({column} + INTERVAL '{offset} minutes' AS DATE)"
+    if dialect == "postgresql":  # (2,451,545: the Julian day number of 1 January 2000)
+        return (f"(CAST({column} + INTERVAL '{offset} minutes' AS DATE) - DATE '2000-01-01' "
+                f"+ 2451545)")
     # SQLite: the Julian day number of the salon's day, a whole number (a text key costs a
     # third more to group by), from the instant cut to the second (the day's bounds are
     # whole minutes; SQLite would round the microseconds to milliseconds, putting
@@ -56,10 +57,11 @@ def day_sql(column: str, dialect: str, offset_minutes: int) -> str:
 
 
 JULIAN_ORDINAL = 1_721_425  # a Julian day number less this is a date's ordinal
+DAY_KEY = 100_000_000  # above any Julian day number: a grouping key's kind × this + its day
 
 
 def as_date(value: Any) -> date:
-    """A day as :func:`day_sql` gives it (a Julian day number on SQLite)."""
+    """A day as :func:`day_sql` gives it (a Julian day number)."""
     if isinstance(value, int):
         return date.fromordinal(value - JULIAN_ORDINAL)
     if isinstance(value, datetime):
@@ -312,21 +314,13 @@ class _Parts:
     def _by_day(self, select: str, keys: int, sums: int, where: str, dated: str,
                 source: str) -> list[tuple]:
         """``select`` (``{day}`` and ``{refund}`` in it, then ``keys`` grouping columns, then
-        ``sums`` sums) grouped: per day for every row (``whole_days``), or per day for the
-        ``dated`` rows only and for the whole window for the others (each grouping key
-        costs a sort over every row: the few rows a day's row of a report shows are grouped
-        apart)."""
-        if self.day == "NULL":
-            return self._split(select.replace("{day}", "NULL"), source, keys, sums, where,
-                               dated=False)
-        day = self._day_of("x")
-        if self.whole_days:
-            return self._split(select.replace("{day}", day), source, keys, sums, where,
-                               dated=True)
-        return [*self._split(select.replace("{day}", "NULL"), source, keys, sums,
-                             f"{where} AND NOT ({dated})", dated=False),
-                *self._split(select.replace("{day}", day), source, keys, sums,
-                             f"{where} AND ({dated})", dated=True)]
+        ``sums`` sums) grouped, per day for every row when ``whole_days``; else ``{day}``
+        is left NULL and the caller's key carries the day of the rows that need one."""
+        if self.day != "NULL" and self.whole_days:
+            return self._split(select.replace("{day}", self._day_of("x")), source, keys,
+                               sums, where, dated=True)
+        return self._split(select.replace("{day}", "NULL"), source, keys, sums, where,
+                           dated=False)
 
     def _split(self, select: str, source: str, keys: int, sums: int, where: str, *,
                dated: bool) -> list[tuple]:
@@ -365,20 +359,46 @@ class _Parts:
                 "WHEN 'package' THEN -2 WHEN 'redeem' THEN -3 WHEN 'topup' THEN -4 "
                 "WHEN 'repay' THEN -5 ELSE -6 END")
 
+    def _dated(self) -> bool:
+        """Whether a few rows (top-ups, repayments, payments on account) are wanted per day
+        while the others are not: their day then rides in their grouping key (one key, one
+        sort over the rows: a second query, or a second key, costs a scan or a sort more)."""
+        return self.day != "NULL" and not self.whole_days
+
     def lines(self) -> list[tuple]:
         """(day, is a refund, kind, service item, lines, quantity, amount) rows."""
         where = "" if self.detail else "AND x.kind = 'repay'"  # (the day close's)
+        key = self.LINE_KEY
+        if self._dated():  # a top-up's or repayment's key: −(4 or 5 × 10⁸ + its day)
+            key = (f"CASE WHEN x.kind IN ('topup', 'repay') THEN -((CASE x.kind WHEN 'topup' "
+                   f"THEN 4 ELSE 5 END) * {DAY_KEY} + {self._day_of('x')}) ELSE {key} END")
         rows = self._by_day(
-            "{day}, {refund}, " + self.LINE_KEY + ", max(x.kind), "
+            "{day}, {refund}, " + key + ", max(x.kind), "
             "max(CASE WHEN x.kind = 'service' THEN x.item_id END), count(*), "
             "coalesce(sum(x.quantity), 0), coalesce(sum(x.amount), 0)", 1, 3, where,
             "x.kind IN ('topup', 'repay')", "invoice_line x")
-        return [(row[0], row[1], *row[3:]) for row in rows]
+        found = []
+        for row in rows:
+            day = row[0]
+            if row[2] is not None and int(row[2]) <= -DAY_KEY:
+                day = (-int(row[2])) % DAY_KEY
+            found.append((day, row[1], *row[3:]))
+        return found
 
     def payments(self) -> list[tuple]:
-        return self._by_day("{day}, {refund}, x.method, sum(x.amount)", 1, 1, "",
-                            "x.method = 'account'", "payment x")
-
+        """(day, is a refund, method, amount) rows."""
+        key = "x.method"
+        if self._dated():  # a payment on account's key: 'account@' and its day
+            key = (f"CASE WHEN x.method = 'account' THEN 'account@' || "
+                   f"CAST({self._day_of('x')} AS TEXT) ELSE x.method END")
+        found = []
+        for row in self._by_day("{day}, {refund}, " + key + ", max(x.method), sum(x.amount)",
+                                1, 1, "", "x.method = 'account'", "payment x"):
+            day = row[0]
+            if isinstance(row[2], str) and row[2].startswith("account@"):
+                day = int(row[2][len("account@"):])
+            found.append((day, row[1], *row[3:]))
+        return found
 
 def _negated(day: Any, keys_and_sums: Sequence[Any], sums: int) -> tuple:
     """A sales row taking off a refunds' row (its last ``sums`` values negated)."""
