@@ -167,6 +167,7 @@ class SalonApp(App[None]):
         self.lock_timer: Timer | None = None
         self.demo_if_empty = demo_if_empty
         self.staff: list = []
+        self.grants: frozenset[str] | None = None  # the signed-in role's (screens/guarded.py)
         # The salon's payment methods (store/admin/methods.py's MethodRow), retired ones
         # too, in its order: the checkout offers the active ones.
         self.methods: list = []
@@ -430,6 +431,22 @@ class SalonApp(App[None]):
         self.staff_id = member.id
         self.staff_name = member.name
         self.sub_title = member.name
+        self.grants = None  # what the new role may do alone: read again (screens/guarded.py)
+        self._read_grants(member.role)
+
+    @work(thread=True, exclusive=True, group="grants", exit_on_error=False)
+    def _read_grants(self, role: str) -> None:
+        """What ``role`` may do alone by the owner's table, for the palette's notes."""
+        from salontui.store.admin.permissions import role_allows
+        from salontui.store.db import read_session
+        from salontui.store.kinds import Permission
+
+        engine = self.engine
+        if engine is None:
+            return
+        with read_session(engine) as session:
+            grants = frozenset(p.value for p in Permission if role_allows(session, role, p))
+        self.call_from_thread(setattr, self, "grants", grants)
 
     # -- staff ----------------------------------------------------------------------
     def _pick_staff(self, staff: list) -> None:

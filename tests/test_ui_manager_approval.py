@@ -1,7 +1,8 @@
 """A manager's approval at the desk (issue 16), at 80×24: a receptionist refunds, the store
 refuses (her role may not), the approval dialog asks who approves and their PIN; a wrong PIN
 is refused at the PIN field with nothing written; Esc writes nothing; the manager's PIN does
-the refund once and the audit viewer shows both names."""
+the refund once and the audit viewer shows both names. Nothing is hidden from her: the
+palette says what a manager approves."""
 
 from __future__ import annotations
 
@@ -41,6 +42,10 @@ async def test_a_receptionist_refunds_with_a_managers_pin(db_url, engine, staff_
     app = SalonApp(db_url, staff_id=lan, first_screen="search")
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot)
+        # Nothing is hidden: the palette says which actions a manager approves for her.
+        helps = {name: help_text for name, help_text, _run in app.screen.palette_commands()}
+        assert helps["Open settings"].endswith("· a manager approves")
+        assert "manager" not in helps["Close the day"]  # a receptionist closes the day
         app.push_screen(RefundDialog(sale.invoice_id))
         await settle(pilot)
         refund = app.screen

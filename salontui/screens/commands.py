@@ -42,6 +42,7 @@ def binding_commands(node, commands: Sequence[Command]) -> list[PaletteEntry]:
     from textual.actions import parse
 
     from salontui.keymap import keys_of
+    from salontui.screens.guarded import approval_note
 
     actions = {binding.id: binding.action
                for bindings in node._bindings.key_to_bindings.values() for binding in bindings}
@@ -50,6 +51,7 @@ def binding_commands(node, commands: Sequence[Command]) -> list[PaletteEntry]:
         keys = ", ".join(key for binding_id in (command.binding_id, *command.also)
                          for key in keys_of(node, binding_id))
         help_text = f"{command.help} ({keys})" if command.help and keys else command.help or keys
+        help_text += approval_note(node.app, command.binding_id)  # a role without the right
         if command.run is not None:
             entries.append((command.name, help_text, command.run))
             continue
