@@ -290,3 +290,23 @@ def test_a_day_ends_at_the_salons_midnight_to_the_microsecond(writer, reader, st
     with reader() as s:
         assert [day_close(s, day=d).sales_count for d in (DAY, DAY + timedelta(days=1))] == [
             1, 1]
+
+
+def test_liabilities_at_a_date_read_the_expiry_it_had_then(writer, reader, staff_id,
+                                                           customer_id, fixed_now):
+    from salontui.store.packages import extend_package
+
+    with writer() as s:  # expires at the end of today
+        package = sell_package(s, staff_id=staff_id, customer_id=customer_id, name="Gói gội",
+                               kind="count", price=1000, total_uses=10, expires_on=DAY)
+    later = datetime(2026, 11, 25, 3, 0)
+    with clock.pinned(later), writer() as s:  # extended two days later
+        extend_package(s, staff_id=staff_id, package_id=package.id,
+                       new_expiry=date(2027, 1, 31), note="Khách xin thêm")
+    with clock.pinned(later + timedelta(days=1)):
+        on = {d: _report(reader, "liabilities", DAY, d).totals
+              for d in (DAY, DAY + timedelta(days=1), DAY + timedelta(days=2))}
+    assert [(t["packages_sessions"], t["expired_sessions"]) for t in on.values()] == [
+        (10, 0), (0, 10), (10, 0)]
+    assert on[DAY]["packages_value"] == 1000 and on[DAY + timedelta(days=1)][
+        "expired_value"] == 1000
