@@ -266,7 +266,7 @@ def _cards(at: Position) -> Table:
         n, balance = at.accounts.get(account, [0, 0])
         rows.append((holders[account], n, balance))
     return Table(
-        title=_("Stored value by card type, vouchers and debt"),
+        title=_("Stored value by card type, vouchers, debt"),
         columns=(Column(_("Book")), Column(_("Holders"), Cell.COUNT),
                  Column(_("Balance"), Cell.MONEY)),
         rows=tuple(rows))

@@ -159,9 +159,9 @@ def _table(title: str, first: str, rows: list[Sold], whole: Sold) -> Table:
 
 def _notes(whole: Sold) -> Table:
     notes: list[tuple[Value, ...]] = [
-        (_("Revenue is each line's amount after its own discount; a discount on a whole "
-           "invoice is not spread over its lines. Refunds take off their revenue and "
-           "their cost."),),
+        (_("Revenue is each line's amount after its own discount: an invoice's discount is "
+           "not spread over its lines."),),
+        (_("A refund takes off its revenue and its cost."),),
         (_("Cost is the product's cost price on the day it was sold."),),
     ]
     if whole.costed_today:
