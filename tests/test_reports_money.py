@@ -310,3 +310,40 @@ def test_liabilities_at_a_date_read_the_expiry_it_had_then(writer, reader, staff
         (10, 0), (0, 10), (10, 0)]
     assert on[DAY]["packages_value"] == 1000 and on[DAY + timedelta(days=1)][
         "expired_value"] == 1000
+
+
+def test_the_demo_days_agree_with_their_day_closes(tmp_path):
+    """Every day of the demo's last eight weeks (sales, refunds, debt, vouchers, packages,
+    products left at the salon, this afternoon's desk): the report of the whole period, its
+    days, and a report of each day, against each day's close."""
+    from salontui.store.db import make_engine, read_session
+    from salontui.store.demo import build_demo
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    build_demo(url, customers=150, seed=5, today=DAY)
+    engine = make_engine(url)
+    first = DAY - timedelta(days=55)
+    try:
+        with read_session(engine) as s:
+            whole = REPORTS["daily"].builder()(s, date_from=first, date_to=DAY)
+            rows = next(t for t in whole.tables if t.title == "By day").rows
+            assert len(rows) == 56 and whole.totals["sales_count"] > 100
+            for row in rows:
+                close = day_close(s, day=row[0])
+                one = REPORTS["daily"].builder()(s, date_from=row[0], date_to=row[0]).totals
+                takings = {k[8:]: v for k, v in one.items() if k.startswith("takings.")}
+                refunds = {k[8:]: v for k, v in one.items() if k.startswith("refunds.")}
+                assert (takings, refunds) == (close.takings, close.refunds), row[0]
+                assert (one["sales_total"], one["refunds_total"], one["new_debt"],
+                        one["debt_repaid"], one["sessions_redeemed"], one["sessions_value"],
+                        one["sales_count"], one["refunds_count"]) == (
+                    close.sales_total, close.refunds_total, close.new_debt, close.debt_repaid,
+                    close.sessions_redeemed, close.sessions_value, close.sales_count,
+                    close.refunds_count), row[0]
+                assert (row[3], row[4], row[6], row[7], row[8]) == (
+                    close.sales_total, close.refunds_total, close.new_debt,
+                    close.debt_repaid, close.sessions_value), row[0]
+            profit = REPORTS["profit"].builder()(s, date_from=first, date_to=DAY).totals
+            assert profit["products_cost"] > 0 and profit["costed_today"] == 0
+    finally:
+        engine.dispose()
