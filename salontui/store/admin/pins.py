@@ -2,10 +2,11 @@
 action a role may not do alone.
 
 A PIN is never stored: ``staff.pin_hash`` holds ``scrypt$n$r$p$salt$hash`` (the standard
-library's scrypt, a 16-byte random salt per PIN, ``n`` = 2**16 and 64 MiB: at least 0.1 s a
-check on a counter PC by design (2**15 measured 80 ms on a two-core server), so that the four to eight digits of a stolen database cannot be tried
-quickly). The parameters travel with each hash, so raising them later leaves the PINs set
-before still readable. A check compares in constant time.
+library's scrypt, a 16-byte random salt per PIN, ``n`` = 2**16 and 64 MiB: at least 0.1 s
+a check on a counter PC by design (2**15 measured 80 ms on a two-core server), so that the
+four to eight digits of a stolen database cannot be tried quickly). The parameters travel
+with each hash, so raising them later leaves the PINs set before still readable.
+A check compares in constant time.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 and the commission it earned by the salon's rules (store/admin/commissions.py).
 
 Every figure comes from the invoices' lines (and, for the sessions redeemed, the packages'
-history, read by the same function as the day close: ``dayclose.sessions_redeemed``), on
+history, read by the same grouped sums as the day close: ``reports/sums.py``), on
 the invoices dated in the period (the salon's calendar days) of one branch or the chain:
 
 * **Performance** per staff member on the line (``invoice_line.staff_id``): services done
