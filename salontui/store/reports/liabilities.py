@@ -125,12 +125,13 @@ def position(run: Run, *, dialect: str, end: datetime | None, day: date) -> Posi
         f"FROM ({history}) e JOIN customer_package p ON p.id = e.package_id "
         f"WHERE e.after_only = 0")
     # packages.value_left: (t − u) equal shares of price // t, the remainder on the last;
-    # a time card: its price × the days left after the day ÷ the days of its validity.
+    # a time card: its price × the days left after the day ÷ the days of its validity (the
+    # product in 64 bits: a price times a year of days passes PostgreSQL's 32-bit integer).
     left = "CASE WHEN t > u THEN (t - u) * (price / t) + price - t * (price / t) ELSE 0 END"
     total_days = _days("activated", "expiry", dialect) + " + 1"
     days_left = _days(the_day, "expiry", dialect)
     share = (f"CASE WHEN {total_days} <= 0 THEN 0 WHEN {days_left} >= {total_days} THEN price "
-             f"ELSE price * {days_left} / ({total_days}) END")
+             f"ELSE CAST(price AS BIGINT) * {days_left} / ({total_days}) END")
     for kind, expired, n, sessions, value, time_value in run(
             f"SELECT kind, CASE WHEN expiry < {the_day} THEN 1 ELSE 0 END, count(*), "
             f"sum(t - u), sum({left}), sum(CASE WHEN kind = 'time' AND expiry >= {the_day} "
