@@ -149,6 +149,8 @@ def test_a_managers_pin_approves_one_action_with_both_names(writer, reader, peop
         with pytest.raises(NotPermitted, match="needs a manager") as refused:
             require_permission(s, staff_id=lan, permission="refund")
         assert refused.value.permission == Permission.REFUND
+        with pytest.raises(NotPermitted, match="Settings needs the owner"):  # not a manager's
+            require_permission(s, staff_id=lan, permission="settings")
         assert require_permission(s, staff_id=minh, permission="refund") is None
         with pytest.raises(SalonError, match="not right") as wrong:
             approve(s, staff_id=lan, approver_id=minh, pin="0000", permission="refund")

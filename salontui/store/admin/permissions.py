@@ -85,8 +85,12 @@ def require_permission(session: Session, *, staff_id: int | None, permission: st
         approver = require_staff(session, approved_by, field="approver")
         if approved_by != staff_id and role_allows(session, approver.role, wanted):
             return approved_by
-    raise NotPermitted(_("{action} needs a manager: their PIN approves it once.").format(
-        action=_(PERMISSION_LABELS[wanted])), permission=wanted)
+    # Settings and staff are the owner's alone by default: a manager's PIN would not do.
+    if role_allows(session, StaffRole.MANAGER, wanted):
+        message = _("{action} needs a manager: their PIN approves it once.")
+    else:
+        message = _("{action} needs the owner: their PIN approves it once.")
+    raise NotPermitted(message.format(action=_(PERMISSION_LABELS[wanted])), permission=wanted)
 
 
 def approve(session: Session, *, staff_id: int | None, approver_id: int, pin: str,
