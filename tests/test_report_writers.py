@@ -120,3 +120,16 @@ def test_an_existing_file_is_kept_unless_overwritten(tmp_path):
     assert target.read_bytes() == b"mine"
     write_report_pdf(report(), target, VND, overwrite=True)
     assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_bars_on_a_linux_console_use_only_its_full_and_half_blocks(monkeypatch):
+    """The console's font has █ ▌ ▄ and no eighths: a chart there draws with those alone."""
+    days = Series("Revenue by day", tuple(str(d) for d in range(30)),
+                  tuple(d * 1000 + 1 for d in range(30)), by_day=True)
+    shares = report().charts[0]
+    monkeypatch.setenv("TERM", "xterm-256color")
+    assert set("▁▂▃▅▆▇") & set(chart(days, VND, width=78).plain)
+    monkeypatch.setenv("TERM", "linux")
+    for series in (days, shares):
+        drawn = chart(series, VND, width=78).plain
+        assert "█" in drawn and not set("▁▂▃▅▆▇▏▎▍▋▊▉") & set(drawn)

@@ -10,6 +10,7 @@ Returns Rich ``Text`` (no Textual: the CLI prints it as the Reports screen shows
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 from rich.text import Text
@@ -22,9 +23,19 @@ from salontui.store.text import cell_width, fit
 EIGHTHS = " ▏▎▍▌▋▊▉"  # a horizontal bar's last cell, by eighths
 RISING = " ▁▂▃▄▅▆▇"  # a column's top cell, by eighths
 FULL = "█"
+# A Linux console's font has the full and half blocks only: any part of a cell is a half.
+CONSOLE_EIGHTHS = " " + "▌" * 7
+CONSOLE_RISING = " " + "▄" * 7
 BAR_STYLE = "green"
 LABEL_MAX = 24
 MIN_BAR = 8
+
+
+def _parts() -> tuple[str, str]:
+    """(a bar's last cell, a column's top cell) by eighths, in glyphs this terminal has."""
+    if os.environ.get("TERM") == "linux":
+        return CONSOLE_EIGHTHS, CONSOLE_RISING
+    return EIGHTHS, RISING
 
 
 def shown(figures: Figures, series: Series, value: int) -> str:
@@ -54,6 +65,7 @@ def _bars(series: Series, figures: Figures, width: int) -> Text:
     label_w = min(max(cell_width(label) for label in series.labels),
                   max(LABEL_MAX, width // 3), max(width - value_w - MIN_BAR - 2, 4))
     bar_w = max(width - label_w - value_w - 2, 1)
+    eighths_of, _rising = _parts()
     out = Text(no_wrap=True)
     for index, (label, value, text) in enumerate(zip(series.labels, values, texts,
                                                      strict=True)):
@@ -63,9 +75,9 @@ def _bars(series: Series, figures: Figures, width: int) -> Text:
         out.append(cut + " " * (label_w - cell_width(cut)) + " ")
         eighths = value * bar_w * 8 // top if top else 0
         full, part = divmod(eighths, 8)
-        bar = FULL * full + (EIGHTHS[part] if part else "")
+        bar = FULL * full + (eighths_of[part] if part else "")
         if value and not bar:
-            bar = EIGHTHS[1]
+            bar = eighths_of[1]
         out.append(bar, style=BAR_STYLE)
         out.append(" " * (bar_w - len(bar)) + " " + " " * (value_w - cell_width(text)) + text)
     return out
@@ -97,6 +109,7 @@ def _columns(series: Series, figures: Figures, width: int, height: int) -> Text:
     out = Text(no_wrap=True)
     out.append(_("highest {value}").format(value=shown(figures, series, top)), style="dim")
     levels = [v * height * 8 // top if top else 0 for v in values]
+    _eighths, rising = _parts()
     for row in range(height - 1, -1, -1):
         out.append("\n")
         line = []
@@ -105,9 +118,9 @@ def _columns(series: Series, figures: Figures, width: int, height: int) -> Text:
             if filled >= 8:
                 cell = FULL
             elif filled > 0:
-                cell = RISING[filled]
+                cell = rising[filled]
             elif row == 0 and value > 0:
-                cell = RISING[1]  # a day with anything shows
+                cell = rising[1]  # a day with anything shows
             else:
                 cell = " "
             line.append(cell + " " * (step - 1))
