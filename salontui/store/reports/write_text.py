@@ -48,6 +48,8 @@ def table_renderable(table: Table, figures: Figures) -> RichTable:
         figure = column.cell in NUMERIC or column.cell is Cell.DATE
         widest = max((cell_width(r[index]) for r in rows), default=0)
         widest = max(widest, cell_width(footer))
+        if figure:  # its header is not cut either (short words would let it look narrower)
+            widest = max(widest, cell_width(column.label))
         shown.add_column(column.label, footer=footer, footer_style="bold",
                          justify="right" if column.cell in NUMERIC else "left",
                          no_wrap=figure, overflow="ellipsis" if figure else "fold",
