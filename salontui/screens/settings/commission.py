@@ -161,7 +161,7 @@ class CommissionSection(SettingsSection):
     def columns(self) -> list[Col]:
         return [Col("kind", _("Applies to"), 17), Col("item", _("Item")),
                 Col("who", _("For"), 14), Col("rate", _("Rate"), 13, justify="right"),
-                Col("since", _("Since"), 10)]
+                Col("since", _("From"), 10)]
 
     def reader(self) -> Callable[[Session], list[RuleRow]]:
         include = self.include_ended
