@@ -76,7 +76,7 @@ def _calls(engine, targets: dict[str, list], n: int) -> dict[str, list[Callable[
     from salontui.store.checkout import checkout
     from salontui.store.db import read_session, write_session
     from salontui.store.invoices import list_invoices
-    from salontui.store.packages import list_packages
+    from salontui.store.package_reads import list_packages
     from salontui.store.search import search_customers
     from salontui.store.summary import customer_summary
 

@@ -73,7 +73,7 @@ def calls(engine) -> dict[str, tuple]:
     from salontui.store.day.appointments import list_appointments
     from salontui.store.invoices import count_invoices, list_invoices
     from salontui.store.ledger import card_history, ledger_history
-    from salontui.store.packages import list_packages
+    from salontui.store.package_reads import list_packages
     from salontui.store.promotions import list_customer_promotions
     from salontui.store.summary import customer_summary
 

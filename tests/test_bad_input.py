@@ -20,7 +20,7 @@ from sqlalchemy import text
 
 from salontui.formatting import parse_date
 from salontui.screens.dialogs.base import parse_count
-from salontui.store import care, catalog, customers, ledger, packages, promotions
+from salontui.store import care, catalog, customers, ledger, package_reads, packages, promotions
 from salontui.store.admin import commissions, permissions, pins
 from salontui.store.books import held_products, vouchers
 from salontui.store.books.backfill import BackfillIn, apply_backfill
@@ -210,9 +210,9 @@ def test_freezing_a_package_that_expires_in_9999_says_so(writer, staff_id, custo
                                     note="away")
         assert info.value.field == "days"
     with read_session(engine) as s:
-        row = packages.get_package(s, package_id=package.id)
+        row = package_reads.get_package(s, package_id=package.id)
         with pytest.raises(ValidationError, match="cannot move further out"):
-            packages.expiry_after_freeze(row, days=30)
+            package_reads.expiry_after_freeze(row, days=30)
     assert audit_rows(engine) == before
 
 

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import text
 
-from salontui.store import catalog, ledger, packages
+from salontui.store import catalog, ledger, package_reads, packages
 from salontui.store.admin.card_types import create_card_type
 from salontui.store.books.backfill import BackfillIn, apply_backfill, package_preview
 from salontui.store.books.backfill_check import backfill_check
@@ -66,11 +66,11 @@ def test_the_worked_example_and_every_other_kind(writer, reader, staff_id, custo
     first = fill(writer, staff_id, customer_id, kind="package", plan_id=shop["plan"],
                  paid=5980, sessions_used=2, purchased_on=bought, note="sổ cũ")
     with reader() as s:
-        (package,) = packages.list_packages(s, customer_id=customer_id)
+        (package,) = package_reads.list_packages(s, customer_id=customer_id)
         assert (package.remaining, package.per_session_value, package.price) == (8, 598, 5980)
         assert package.purchased_on == bought and package.invoice_id is None
         assert package.expires_on == bought + timedelta(days=365)  # the plan's validity
-        history = packages.package_history(s, package_id=package.id)
+        history = package_reads.package_history(s, package_id=package.id)
         assert [(e.change, e.delta_total, e.delta_used, e.note) for e in history] == [
             ("backfill", 0, 2, "sổ cũ"), ("sell", 10, 0, "sổ cũ")]
         row = s.execute(text("SELECT kind, package_id, item_id, paid, sessions_total, "
@@ -87,7 +87,7 @@ def test_the_worked_example_and_every_other_kind(writer, reader, staff_id, custo
          expires_on=date.today() + timedelta(days=20))
     with reader() as s:
         kinds = {p.name: (p.kind, p.price, p.remaining) for p in
-                 packages.list_packages(s, customer_id=customer_id)}
+                 package_reads.list_packages(s, customer_id=customer_id)}
         assert kinds["Tặng gội"] == ("gift", 0, 3)
         assert kinds["Thẻ tháng"] == ("time", 900_000, None)
 
@@ -253,7 +253,7 @@ def test_a_wrong_backfill_is_reversed_never_edited_and_only_while_the_books_allo
                            amount=-100, reason="dùng")
         ledger.adjust_points(s, staff_id=staff_id, customer_id=customer_id, amount=-1,
                              reason="dùng")
-        (_, used_row) = sorted(p.id for p in packages.list_packages(
+        (_, used_row) = sorted(p.id for p in package_reads.list_packages(
             s, customer_id=customer_id))
         packages.redeem_session(s, staff_id=staff_id, package_id=used_row,
                                 service_staff_id=staff_id)
@@ -277,9 +277,9 @@ def test_a_wrong_backfill_is_reversed_never_edited_and_only_while_the_books_allo
         assert rows[reversal.id].reverses_id == package
         pid = s.execute(text("SELECT package_id FROM backfill WHERE id = :i"),
                         {"i": package}).scalar_one()
-        row = packages.get_package(s, package_id=pid)
+        row = package_reads.get_package(s, package_id=pid)
         assert (row.status, row.total_uses, row.used) == ("closed", 0, 0)
-        assert packages.package_history(s, package_id=pid)[0].change == "reverse"
+        assert package_reads.package_history(s, package_id=pid)[0].change == "reverse"
         assert ranking_spend(s, customer_id) == 0
         assert ledger.balance(s, customer_id=customer_id, account="debt") == 0
         assert ledger.balance(s, customer_id=customer_id, account="voucher") == 0

@@ -21,7 +21,8 @@ from salontui.store.ledger import (
     points_balance,
 )
 from salontui.store.loyalty.members import set_member_state
-from salontui.store.packages import freeze_package, get_package, sell_package
+from salontui.store.package_reads import get_package
+from salontui.store.packages import freeze_package, sell_package
 from salontui.store.refunds import refund_invoice, refundable_lines
 
 

@@ -20,13 +20,11 @@ from salontui.store.care import (
 )
 from salontui.store.customers import get_customer, update_customer
 from salontui.store.errors import RuleViolation
+from salontui.store.package_reads import get_package, list_packages, package_history
 from salontui.store.packages import (
     cancel_package,
     check_redeemable,
     freeze_package,
-    get_package,
-    list_packages,
-    package_history,
     redeem_session,
     resume_package,
     sell_package,

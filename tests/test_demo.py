@@ -22,8 +22,9 @@ from salontui.store.demo import build_demo
 from salontui.store.errors import RuleViolation, ValidationError
 from salontui.store.invoices import count_invoices, get_invoice, list_invoices
 from salontui.store.ledger import adjust_points
-from salontui.store.packages import list_packages, package_status
+from salontui.store.package_reads import list_packages
 from salontui.store.phones import parse_phone
+from salontui.store.rules import package_status
 from salontui.store.search import search_customers
 from salontui.store.settings import get_settings
 from salontui.store.summary import customer_summary

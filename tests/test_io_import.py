@@ -33,7 +33,7 @@ from salontui.store.io.report import row_ranges
 from salontui.store.ledger import balance, card_balances, points_balance
 from salontui.store.loyalty.care_catalogue import add_reason
 from salontui.store.loyalty.tiers import ranking_spend
-from salontui.store.packages import list_packages
+from salontui.store.package_reads import list_packages
 
 NOW = datetime(2026, 11, 23, 2, 0)
 EN = ["Code", "Name", "Phone", "Birthday", "Gender", "Points", "Stored value", "Debt",

@@ -112,6 +112,7 @@ def test_the_store_checks_against_the_same_values():
         catalog,
         customers,
         ledger,
+        package_reads,
         packages,
         rules,
         staff,
@@ -129,9 +130,9 @@ def test_the_store_checks_against_the_same_values():
     assert set(cart.SALES_KINDS) | set(cart_rules.CUSTOMER_LINE_KINDS) == set(kinds.LineKind)
     assert tuple(kinds.LedgerAccount) == ledger.ACCOUNTS
     assert packages.PACKAGE_KINDS == catalog.PACKAGE_KINDS == tuple(kinds.PackageKind)
-    assert tuple(kinds.PackageStatus) == packages.STATUSES
+    assert tuple(kinds.PackageStatus) == package_reads.STATUSES
     assert (rules.IN_USE, rules.RESERVED, rules.EXPIRED, rules.USED_UP,
-            rules.CLOSED) == packages.STATUSES
+            rules.CLOSED) == package_reads.STATUSES
     assert tuple(kinds.PackageChange) == packages.EVENT_CHANGES
     assert tuple(kinds.AppointmentStatus) == appointments.STATUSES
     assert tuple(kinds.MemberState) == customers.MEMBER_STATES

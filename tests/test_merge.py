@@ -11,7 +11,8 @@ from salontui.store.customers import create_customer, get_customer
 from salontui.store.errors import RuleViolation, ValidationError
 from salontui.store.ledger import adjust_card, adjust_points, card_balances, points_balance
 from salontui.store.merge import merge_customers, related_customer_ids, undo_merge
-from salontui.store.packages import list_packages, sell_package
+from salontui.store.package_reads import list_packages
+from salontui.store.packages import sell_package
 from salontui.store.search import search_customers
 
 

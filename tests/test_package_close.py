@@ -17,6 +17,12 @@ from salontui.store import clock
 from salontui.store.check import run_checks
 from salontui.store.dates import show_date
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
+from salontui.store.package_reads import (
+    get_package,
+    list_packages,
+    package_history,
+    per_session_values,
+)
 from salontui.store.packages import (
     adjust_package,
     cancel_package,
@@ -24,17 +30,13 @@ from salontui.store.packages import (
     close_package,
     extend_package,
     freeze_package,
-    get_package,
-    list_packages,
-    package_history,
-    package_status,
-    per_session_values,
     redeem_session,
     restore_session,
     resume_package,
     sell_package,
     value_left,
 )
+from salontui.store.rules import package_status
 
 TODAY = date(2026, 11, 23)
 NEXT_YEAR = date(2027, 11, 23)

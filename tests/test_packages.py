@@ -16,24 +16,26 @@ from sqlalchemy import text
 from salontui.store import clock, codes
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.models import CatalogItem
-from salontui.store.packages import (
-    adjust_package,
-    cancel_package,
+from salontui.store.package_reads import (
     expiring_packages,
     expiry_after_freeze,
     expiry_after_resume,
-    extend_package,
-    freeze_package,
     get_package,
     list_packages,
     package_history,
-    package_status,
     per_session_values,
+)
+from salontui.store.packages import (
+    adjust_package,
+    cancel_package,
+    extend_package,
+    freeze_package,
     redeem_session,
     restore_session,
     resume_package,
     sell_package,
 )
+from salontui.store.rules import package_status
 from salontui.store.staff import create_staff
 
 TODAY = date(2026, 11, 23)

@@ -21,7 +21,8 @@ from salontui.store.catalog import create_item
 from salontui.store.check import run_checks
 from salontui.store.db import read_session, write_session
 from salontui.store.ledger import adjust_points, points_balance
-from salontui.store.packages import get_package, sell_package
+from salontui.store.package_reads import get_package
+from salontui.store.packages import sell_package
 
 _WORKER = """
 import json, sys, time

@@ -42,13 +42,12 @@ from salontui.store import clock, ledger
 from salontui.store.customers import create_customer
 from salontui.store.db import make_engine, read_session, write_session
 from salontui.store.errors import RuleViolation, SalonError
+from salontui.store.package_reads import get_package, per_session_values
 from salontui.store.packages import (
     adjust_package,
     cancel_package,
     extend_package,
     freeze_package,
-    get_package,
-    per_session_values,
     redeem_session,
     restore_session,
     resume_package,

@@ -451,7 +451,7 @@ async def test_refund_from_the_dialog_restores_balances(app, engine, salon, staf
         sale = checkout(s, staff_id=staff_id, cart=cart, idempotency_key="sale")
 
     def state(s):
-        from salontui.store.packages import get_package
+        from salontui.store.package_reads import get_package
 
         return (card_balances(s, customer_id=cid)[0].balance, points_balance(s, customer_id=cid),
                 get_package(s, package_id=salon["count"].id).remaining)

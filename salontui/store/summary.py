@@ -22,7 +22,7 @@ from salontui.store import clock
 from salontui.store.db import fetch_all
 from salontui.store.errors import NotFound
 from salontui.store.ledger import CardBalance, card_sort_key
-from salontui.store.packages import IN_USE, PackageRow, package_row
+from salontui.store.package_reads import IN_USE, PackageRow, package_row
 
 EXPIRING_WITHIN_DAYS = 30
 

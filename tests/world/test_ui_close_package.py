@@ -12,7 +12,8 @@ from salontui.screens.checkout.dialogs import PickerDialog
 from salontui.screens.dialogs.close_package import ClosePackageDialog
 from salontui.store.db import write_session
 from salontui.store.errors import RuleViolation
-from salontui.store.packages import get_package, package_history, redeem_session
+from salontui.store.package_reads import get_package, package_history
+from salontui.store.packages import redeem_session
 
 NAME = "Gội đầu dưỡng sinh 10 buổi"
 

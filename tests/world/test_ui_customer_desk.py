@@ -35,7 +35,7 @@ from salontui.screens.search import CustomerSearchScreen
 from salontui.store.customers import get_customer
 from salontui.store.db import write_session
 from salontui.store.ledger import points_balance
-from salontui.store.packages import get_package
+from salontui.store.package_reads import get_package
 
 
 def notices(app) -> list[str]:
@@ -443,7 +443,7 @@ async def test_i_opens_the_invoice_that_sold_a_package(app, engine, staff_id, wo
     from salontui.store.cart import Cart, CartLine, CartPayment
     from salontui.store.catalog import create_item
     from salontui.store.checkout import checkout
-    from salontui.store.packages import list_packages
+    from salontui.store.package_reads import list_packages
 
     cid = world["customer"].id
     with write_session(engine) as s:

@@ -30,7 +30,7 @@ from salontui.screens.dialogs.reserve_package import ReservePackageDialog
 from salontui.screens.dialogs.resume_package import ResumePackageDialog
 from salontui.store.care import list_care_notes
 from salontui.store.ledger import points_balance
-from salontui.store.packages import get_package, package_history
+from salontui.store.package_reads import get_package, package_history
 from salontui.store.promotions import list_customer_promotions
 
 

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from salontui.formatting import Formatter
     from salontui.store.day.appointments import AppointmentRow
     from salontui.store.day.visit_cart import VisitCart
-    from salontui.store.packages import PackageRow
+    from salontui.store.package_reads import PackageRow
     from salontui.store.promotions import CustomerPromotionRow
     from salontui.store.summary import CustomerSummary
 

@@ -27,7 +27,7 @@ from salontui.widgets.header_card import to_collect_text
 
 if TYPE_CHECKING:
     from salontui.screens.checkout.dialogs import TopUp
-    from salontui.store.packages import PackageRow
+    from salontui.store.package_reads import PackageRow
     from salontui.store.promotions import CustomerPromotionRow
     from salontui.store.sales.card_topups import TopUpChoice
 

@@ -382,7 +382,7 @@ class CheckoutScreen(EditsMixin, LinesMixin, CustomerMixin, PaymentsMixin, Total
 
         def read(session):
             from salontui.store.day.appointments import get_appointment
-            from salontui.store.packages import list_packages
+            from salontui.store.package_reads import list_packages
             from salontui.store.promotions import list_customer_promotions
             from salontui.store.sales.card_topups import no_discount_cards
             from salontui.store.summary import customer_summary

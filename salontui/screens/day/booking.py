@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     from salontui.store.catalog import CatalogRow
     from salontui.store.day.appointments import AppointmentRow
     from salontui.store.day.conflicts import NeedsConfirmation
-    from salontui.store.packages import PackageRow
+    from salontui.store.package_reads import PackageRow
     from salontui.store.search import CustomerRow
     from salontui.store.staff import StaffMember
 
@@ -343,7 +343,7 @@ class BookingDialog(FormDialog, inherit_bindings=False):
         def read(session: Session) -> BookingStart:
             from salontui.store.customers import get_customer
             from salontui.store.day.appointments import get_appointment
-            from salontui.store.packages import list_packages
+            from salontui.store.package_reads import list_packages
             from salontui.store.staff import list_staff
 
             staff = list_staff(session, branch_id=branch_id)
@@ -455,7 +455,7 @@ class BookingDialog(FormDialog, inherit_bindings=False):
         customer_id = chosen.id
 
         def read(session: Session) -> list[PackageRow]:
-            from salontui.store.packages import list_packages
+            from salontui.store.package_reads import list_packages
 
             return list_packages(session, customer_id=customer_id)
 

@@ -24,7 +24,7 @@ from salontui.widgets.tables import Col, DeskTable
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from salontui.store.packages import PackageEventRow
+    from salontui.store.package_reads import PackageEventRow
 
 
 class PackagesTab(DetailTab):
@@ -90,7 +90,7 @@ class PackagesTab(DetailTab):
         cid = self.customer_id
 
         def read(session) -> Page:
-            from salontui.store.packages import list_packages
+            from salontui.store.package_reads import list_packages
 
             return Page(list(list_packages(session, customer_id=cid)))
         return read
@@ -139,7 +139,7 @@ class PackagesTab(DetailTab):
         self.history_for = package.id
 
         def read(session: Session) -> list[PackageEventRow]:
-            from salontui.store.packages import package_history
+            from salontui.store.package_reads import package_history
 
             return package_history(session, package_id=package.id)
 

@@ -72,7 +72,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from salontui.store.customers import CustomerRecord
-    from salontui.store.packages import PackageRow
+    from salontui.store.package_reads import PackageRow
     from salontui.store.summary import CustomerSummary
 
 # The tabs, in the order of their number keys: one line per tab.
@@ -626,7 +626,7 @@ class CustomerDetailScreen(StoreCalls, Screen):
             return
 
         def read(session: Session) -> tuple[CustomerSummary, list[PackageRow]]:
-            from salontui.store.packages import list_packages
+            from salontui.store.package_reads import list_packages
             from salontui.store.summary import customer_summary
 
             return (customer_summary(session, customer_id=customer_id),

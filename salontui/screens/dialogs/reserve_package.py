@@ -1,7 +1,7 @@
 """ReservePackageDialog (freeze): a number of days OR an end date, and a note.
 
 While you type it shows the expiry the package will have after resuming
-(``packages.expiry_after_freeze``): the expiry moves out by the frozen days.
+(``package_reads.expiry_after_freeze``): the expiry moves out by the frozen days.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class ReservePackageDialog(FormDialog):
         try:
             days, until = self.read_period()
             from salontui.store import clock
-            from salontui.store.packages import expiry_after_freeze
+            from salontui.store.package_reads import expiry_after_freeze
 
             after = expiry_after_freeze(self.package, days=days, until=until,
                                         today=clock.today())

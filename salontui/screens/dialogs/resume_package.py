@@ -31,7 +31,7 @@ class ResumePackageDialog(FormDialog):
         fmt = self.desk.formatter
         try:
             from salontui.store import clock
-            from salontui.store.packages import expiry_after_resume
+            from salontui.store.package_reads import expiry_after_resume
 
             after = expiry_after_resume(self.package, today=clock.today())
         except Exception as error:

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from salontui.i18n import _
-from salontui.store import ledger, packages
+from salontui.store import ledger, package_reads
 from salontui.store.books.backfill import KINDS, LEDGER_ACCOUNTS, PACKAGE_KINDS
 from salontui.store.bounds import boundary
 from salontui.store.errors import NotFound
@@ -135,8 +135,8 @@ def _packages(session: Session, customer_id: int, kind: BackfillKind,
     """Sessions left (and how many packages) back-filled, beside the packages in use now
     (gifts apart from the others)."""
     gift = kind == BackfillKind.GIFT
-    in_use = [p for p in packages.list_packages(session, customer_id=customer_id)
-              if p.status == packages.IN_USE and (p.kind == PackageKind.GIFT) == gift]
+    in_use = [p for p in package_reads.list_packages(session, customer_id=customer_id)
+              if p.status == package_reads.IN_USE and (p.kind == PackageKind.GIFT) == gift]
     return CheckLine(kind, typed=sum(max(r.sessions_total - r.sessions_used, 0) for r in mine),
                      now=sum(p.remaining or 0 for p in in_use), typed_count=len(mine),
                      now_count=len(in_use))

@@ -41,7 +41,8 @@ from salontui.store.day.appointments import (
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.models import AppointmentLine, CatalogItem, CustomerPackage, Staff
 from salontui.store.numbers import NumberTexts, whole_number
-from salontui.store.packages import IN_USE, PackageRow, check_redeemable, list_packages
+from salontui.store.package_reads import IN_USE, PackageRow, list_packages
+from salontui.store.packages import check_redeemable
 from salontui.store.staff import require_staff
 
 KINDS = ("service", "redeem", "product")

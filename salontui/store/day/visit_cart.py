@@ -31,7 +31,7 @@ from salontui.store.catalog import services_covered
 from salontui.store.day.appointments import LineRow, get_appointment, status_words
 from salontui.store.errors import RuleViolation
 from salontui.store.models import CatalogItem, PlanService, table_of
-from salontui.store.packages import IN_USE, PackageRow, list_packages
+from salontui.store.package_reads import IN_USE, PackageRow, list_packages
 
 # Visits whose lines may still be paid.
 PAYABLE = ("booked", "checked_in")

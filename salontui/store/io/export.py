@@ -375,7 +375,7 @@ def package_columns() -> list[Column]:
 
 def package_rows(session: Session, *, today: date | None = None) -> Iterator[tuple]:
     """The rows of :func:`package_columns`: every package, by customer."""
-    from salontui.store.packages import package_row
+    from salontui.store.package_reads import package_row
 
     today = today or salon_day(clock.now(), salon_offset(session))
     phone = _Phones(session)
