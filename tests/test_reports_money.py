@@ -143,6 +143,35 @@ def test_a_period_adds_up_its_days(writer, reader, staff_id, customer_id, items,
     assert revenue.labels[1] == "2026-11-23"
 
 
+def test_invoices_written_out_of_turn_keep_their_days(writer, reader, staff_id, customer_id,
+                                                     items, fixed_now):
+    """Sales written after a later day's (a higher id, an earlier time): each day of the
+    report still agrees with its day close (SQLite reads the days whose invoices are a run
+    of ids with their day written in, the ids between by each row's own day)."""
+    cut = [CartLine(kind="service", item_id=items["cut"].id)]
+    for key, moment, payment in (
+            ("22", datetime(2026, 11, 22, 3), CartPayment("cash", 1_000_000)),
+            ("23", datetime(2026, 11, 23, 3), CartPayment("card", 1_000_000)),
+            ("22b", datetime(2026, 11, 22, 5), CartPayment("account", 1_000_000))):
+        with clock.pinned(moment):
+            _pay(writer, staff_id, key, cut, [payment], customer_id=customer_id)
+    with clock.pinned(datetime(2026, 11, 22, 6)):
+        _pay(writer, staff_id, "repay", [CartLine(kind="repay", unit_price=400_000)],
+             [CartPayment("transfer", 400_000)], customer_id=customer_id)
+    report = _report(reader, "daily", date(2026, 11, 21), date(2026, 11, 24))
+    per_day = next(t for t in report.tables if t.title == "By day")
+    assert [(row[0].day, row[1], row[3], row[5], row[6], row[7]) for row in per_day.rows] == [
+        (21, 0, 0, 0, 0, 0), (22, 2, 2_400_000, 2_000_000, 1_000_000, 400_000),
+        (23, 1, 1_000_000, 1_000_000, 0, 0), (24, 0, 0, 0, 0, 0)]
+    with reader() as s:
+        for row in per_day.rows:
+            close = day_close(s, day=row[0])
+            assert (row[3], row[4], row[6], row[7]) == (
+                close.sales_total, close.refunds_total, close.new_debt, close.debt_repaid)
+    assert report.totals["takings.account"] == 1_000_000
+    assert report.totals["sales_service"] == 3_000_000
+
+
 def test_a_branch_is_its_invoices(writer, reader, staff_id, customer_id, items, fixed_now):
     with writer() as s:
         first = first_branch_id(s)

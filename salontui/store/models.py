@@ -438,8 +438,9 @@ class LedgerEntry(SQLModel, table=True):
     __table_args__ = (
         Index("ix_ledger_customer_account", "customer_id", "account", "card_id", "amount"),
         Index("ix_ledger_ref", "ref_type", "ref_id"),
-        # Who owes (or holds) anything at all: the reminders' debts without a full scan.
-        Index("ix_ledger_account_customer", "account", "customer_id", "amount"),
+        # Who owes (or holds) anything at all: the reminders' debts without a full scan;
+        # the liabilities at a past day, on this index alone (its entries' time: 0011).
+        Index("ix_ledger_account_customer", "account", "customer_id", "amount", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -542,7 +543,10 @@ class PackageEvent(SQLModel, table=True):
     """Append-only history of a package: every action is a row."""
 
     __tablename__ = "package_event"
-    __table_args__ = (Index("ix_package_event_package", "package_id", "id"),)
+    # A package's history in order; every column the liabilities sum, so a package's
+    # balance at a past day is read on the index alone (0011).
+    __table_args__ = (Index("ix_package_event_package", "package_id", "id", "created_at",
+                            "change", "delta_total", "delta_used", "old_expiry"),)
 
     id: int | None = Field(default=None, primary_key=True)
     package_id: int = Field(foreign_key="customer_package.id")

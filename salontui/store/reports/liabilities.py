@@ -95,12 +95,13 @@ def position(run: Run, *, dialect: str, end: datetime | None, day: date) -> Posi
     instant = "" if end is None else f"'{end.isoformat(sep=' ')}'"
     before = "1 = 1" if end is None else f"{{col}} < {instant}"
     sqlite = dialect == "sqlite"
-    # Each package's history summed in one pass over it (SQLite: a scan, not a fetch of
-    # each event through the package index, twice as slow). At an instant past: only the
-    # events until then count, and the expiry on the day is the one the first change of it
-    # after the instant replaced (its old expiry), carried in a text key: the event's id,
-    # zero-padded, then that expiry, the smallest of them the first.
-    events = "package_event NOT INDEXED" if sqlite else "package_event"
+    # Each package's history summed in one pass over it, in the order of the package index
+    # that covers every column read here (``ix_package_event_package``, migration 0011: no
+    # sort, no fetch of the rows). At an instant past: only the events until then count,
+    # and the expiry on the day is the one the first change of it after the instant
+    # replaced (its old expiry), carried in a text key: the event's id, zero-padded, then
+    # that expiry, the smallest of them the first.
+    events = "package_event INDEXED BY ix_package_event_package" if sqlite else "package_event"
     if end is None:
         history = (f"SELECT package_id, sum(delta_total) AS t, sum(delta_used) AS u, "
                    f"max(CASE WHEN change IN ('close', 'reverse') THEN 1 ELSE 0 END) AS closed, "
@@ -143,10 +144,9 @@ def position(run: Run, *, dialect: str, end: datetime | None, day: date) -> Posi
             continue
         book = at.expired if expired else at.packages
         book[str(kind)] = [int(n), int(sessions), int(value)]
-    # Balances per card and per customer. Read by a scan of the whole ledger whenever
-    # each entry's time is needed (SQLite would otherwise fetch every row through the
-    # account index: two to three times slower); now, the points, vouchers and debt are
-    # summed on their covering index alone.
+    # Balances per card: read by a scan of the whole ledger whenever each entry's time is
+    # needed (SQLite would otherwise fetch every row through an index: two to three times
+    # slower).
     scan = "ledger_entry l NOT INDEXED" if dialect == "sqlite" else "ledger_entry l"
     for group, n, balance in run(
             "SELECT coalesce(ct.name, c.name), count(*), sum(x.b) FROM ("
@@ -155,16 +155,13 @@ def position(run: Run, *, dialect: str, end: datetime | None, day: date) -> Posi
             " GROUP BY l.card_id) x JOIN value_card c ON c.id = x.card_id "
             "LEFT JOIN card_type ct ON ct.id = c.card_type_id WHERE x.b != 0 GROUP BY 1", {}):
         at.cards[str(group)] = [int(n), int(balance)]
-    # Per customer and account: on the account index in its order now (no sort); at a date
-    # by the scan, grouped on one whole number (customer × 4 + account: one sort key).
-    per_customer = "l.account, l.customer_id" if end is None else (
-        "l.customer_id * 4 + CASE l.account WHEN 'points' THEN 0 WHEN 'debt' THEN 1 ELSE 2 END")
+    # Per customer and account: on the account index in its order (no sort), which covers
+    # the entries' time too (``ix_ledger_account_customer``, migration 0011), now or at a date.
     for account, n, balance in run(
             "SELECT account, count(*), sum(b) FROM ("
-            " SELECT max(l.account) AS account, sum(l.amount) AS b"
-            f" FROM {'ledger_entry l' if end is None else scan}"
+            " SELECT max(l.account) AS account, sum(l.amount) AS b FROM ledger_entry l"
             " WHERE l.account IN ('voucher', 'debt', 'points')"
-            f" AND {before.format(col='l.created_at')} GROUP BY {per_customer}) x"
+            f" AND {before.format(col='l.created_at')} GROUP BY l.account, l.customer_id) x"
             " WHERE b != 0 GROUP BY account", {}):
         at.accounts[str(account)] = [int(n), int(balance)]
     for item, quantity, value in run(

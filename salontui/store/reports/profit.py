@@ -68,18 +68,25 @@ def profit_report(session: Session, *, date_from: date, date_to: date,
     source, where, params = lines_of(run, period.window)
     products: dict[int | None, Sold] = {}
     revenue: dict[str, int] = {}
+    # The lines are summed per kind (a product: per item) first, on one whole number (a
+    # product's item, 0 for none; −1 … −3 the other kinds: one sort key), then each of those
+    # few rows is joined to its product: a line's cost is its own unit cost, or the
+    # product's cost price today when it has none (units × that price, per product).
     for kind, item, name, category, quantity, amount, cost, today, none in run(
-            "SELECT l.kind, CASE WHEN l.kind = 'product' THEN l.item_id END, "
-            "max(c.name), max(c.category), coalesce(sum(l.quantity), 0), "
-            "coalesce(sum(l.amount), 0), "
-            "coalesce(sum(l.quantity * coalesce(l.unit_cost, c.cost_price, 0)), 0), "
-            "coalesce(sum(CASE WHEN l.unit_cost IS NULL AND c.cost_price IS NOT NULL "
-            "THEN l.quantity ELSE 0 END), 0), "
-            "coalesce(sum(CASE WHEN l.unit_cost IS NULL AND c.cost_price IS NULL "
-            "THEN l.quantity ELSE 0 END), 0) "
-            f"FROM {source} LEFT JOIN catalog_item c ON c.id = l.item_id "
-            f"AND l.kind = 'product' WHERE {where} "
-            "AND l.kind IN ('service', 'product', 'package', 'redeem') GROUP BY 1, 2",
+            "SELECT CASE WHEN g.k >= 0 THEN 'product' WHEN g.k = -1 THEN 'service' "
+            "WHEN g.k = -2 THEN 'package' ELSE 'redeem' END, CASE WHEN g.k > 0 THEN g.k END, "
+            "c.name, c.category, g.quantity, g.amount, "
+            "g.costed + coalesce(c.cost_price, 0) * g.uncosted, "
+            "CASE WHEN c.cost_price IS NOT NULL THEN g.uncosted ELSE 0 END, "
+            "CASE WHEN c.cost_price IS NULL THEN g.uncosted ELSE 0 END FROM ("
+            "SELECT CASE l.kind WHEN 'product' THEN coalesce(l.item_id, 0) WHEN 'service' "
+            "THEN -1 WHEN 'package' THEN -2 ELSE -3 END AS k, "
+            "coalesce(sum(l.quantity), 0) AS quantity, coalesce(sum(l.amount), 0) AS amount, "
+            "coalesce(sum(l.quantity * l.unit_cost), 0) AS costed, "
+            "coalesce(sum(CASE WHEN l.unit_cost IS NULL THEN l.quantity ELSE 0 END), 0) "
+            f"AS uncosted FROM {source} WHERE {where} "
+            "AND l.kind IN ('service', 'product', 'package', 'redeem') GROUP BY 1) g "
+            "LEFT JOIN catalog_item c ON c.id = g.k AND g.k > 0",
             params):
         revenue[str(kind)] = revenue.get(str(kind), 0) + int(amount)
         if kind != "product":
