@@ -100,6 +100,8 @@ class AuditFilterDialog(FormDialog):
     (a code not found, a date that cannot be read, the end before the start: at its
     field)."""
 
+    store_writes = False  # the store only checks: a read
+
     DEFAULT_CSS = """
     AuditFilterDialog .dialog { width: 70; }
     """
@@ -158,14 +160,6 @@ class AuditFilterDialog(FormDialog):
             return Wanted(check_filter(found), code.upper())
 
         return check
-
-    def action_confirm(self) -> None:
-        """As a form's confirm, but the store only checks: a read, not a write."""
-        job = self.read_form(self.prepare)
-        if job is None:
-            return
-        self.busy = True
-        self.ask(job, self.saved, failed=self.save_refused, crashed=self.save_crashed)
 
 
 class AuditEntryDialog(ModalScreen):

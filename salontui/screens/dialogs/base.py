@@ -63,6 +63,9 @@ class FormDialog(StoreCalls, ModalScreen, Generic[V]):
 
     title_text = ""
     confirm_label = ""
+    # Whether confirming writes (the store's write session) or only checks and reads (a
+    # filter, a file written from a read): a read never waits for the salon's write turn.
+    store_writes = True
 
     def __init__(self) -> None:
         super().__init__()
@@ -180,7 +183,7 @@ class FormDialog(StoreCalls, ModalScreen, Generic[V]):
         if job is None:
             return
         self.busy = True
-        self.ask(job, self.saved, write=True, failed=self.save_refused,
+        self.ask(job, self.saved, write=self.store_writes, failed=self.save_refused,
                  crashed=self.save_crashed)
 
     def saved(self, value: V) -> None:

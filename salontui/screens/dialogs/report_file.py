@@ -40,6 +40,8 @@ def report_path(report: Report, folder: Path | None = None) -> Path:
 
 
 class ReportFileDialog(FormDialog):
+    store_writes = False  # the file is the only thing written
+
     DEFAULT_CSS = """
     ReportFileDialog .dialog { width: 76; }
     """
@@ -78,11 +80,3 @@ class ReportFileDialog(FormDialog):
             return write_report_xlsx(report, target, figures, where=where).path
 
         return write
-
-    def action_confirm(self) -> None:
-        """As a form's, on a read session: the file is the only thing written."""
-        job = self.read_form(self.prepare)
-        if job is None:
-            return
-        self.busy = True
-        self.ask(job, self.saved, failed=self.save_refused, crashed=self.save_crashed)

@@ -159,6 +159,8 @@ class FilterDialog(FormDialog):
     """Every condition of the customer list; answers the CustomerFilter (checked by the
     store: a tier that is gone, a month 13, a range upside down are said at their field)."""
 
+    store_writes = False  # the store only checks: a read
+
     DEFAULT_CSS = """
     FilterDialog .dialog { width: 76; }
     FilterDialog Field .field-label { width: 20; }
@@ -251,14 +253,6 @@ class FilterDialog(FormDialog):
             return check_filter(session, wanted)
 
         return check
-
-    def action_confirm(self) -> None:
-        """As a form's confirm, but the store only checks: a read, not a write."""
-        job = self.read_form(self.prepare)
-        if job is None:
-            return
-        self.busy = True
-        self.ask(job, self.saved, failed=self.save_refused, crashed=self.save_crashed)
 
 
 # -- a bulk care action -------------------------------------------------------------------
