@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.content import Content
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from salontui.i18n import _
-from salontui.screens.dialogs.base import FormDialog
 from salontui.screens.dialogs.customer_form import CycleChoice
+from salontui.screens.dialogs.pin_sign_in import PinCheckDialog
 from salontui.store.errors import ValidationError
 from salontui.widgets.inputs import DeskInput, Field
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 NOBODY = ""
 
 
-class ManagerApprovalDialog(FormDialog):
+class ManagerApprovalDialog(PinCheckDialog):
     """Answers the approver's staff id, or None."""
 
     title_text = _("A manager's approval")
@@ -98,17 +98,3 @@ class ManagerApprovalDialog(FormDialog):
                            permission=permission)
 
         return check
-
-    def action_confirm(self) -> None:
-        job = self.read_form(self.prepare)
-        if job is None:
-            return
-        self.busy = True  # a read: the PIN is checked, nothing is written
-        self.ask(job, self.saved, failed=self.save_refused, crashed=self.save_crashed)
-
-    def save_refused(self, error) -> None:
-        """Refused: said at its field; the PIN is emptied for the next try."""
-        pin = self.query_one("#pin", DeskInput)
-        with pin.prevent(Input.Changed):  # emptying it must not take the message away
-            pin.value = ""
-        super().save_refused(error)

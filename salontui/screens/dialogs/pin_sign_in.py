@@ -20,7 +20,20 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 
-class PinSignInDialog(FormDialog):
+class PinCheckDialog(FormDialog):
+    """A form whose confirm checks a PIN typed in ``#pin``: a read (nothing is written);
+    a refusal is said at its field and the PIN emptied for the next try."""
+
+    store_writes = False
+
+    def save_refused(self, error) -> None:
+        pin = self.query_one("#pin", DeskInput)
+        with pin.prevent(Input.Changed):  # emptying it must not take the message away
+            pin.value = ""
+        super().save_refused(error)
+
+
+class PinSignInDialog(PinCheckDialog):
     """Type the PIN of ``member`` (a StaffMember); answers the signed-in StaffMember, or
     None. A wrong PIN is said at the field and nobody is signed in."""
 
@@ -43,20 +56,6 @@ class PinSignInDialog(FormDialog):
             return sign_in(session, staff_id=staff_id, pin=pin)
 
         return check
-
-    def action_confirm(self) -> None:
-        job = self.read_form(self.prepare)
-        if job is None:
-            return
-        self.busy = True  # a read: nothing is written
-        self.ask(job, self.saved, failed=self.save_refused, crashed=self.save_crashed)
-
-    def save_refused(self, error) -> None:
-        """Refused: said at the field, which is emptied for the next try."""
-        pin = self.query_one("#pin", DeskInput)
-        with pin.prevent(Input.Changed):  # emptying it must not take the message away
-            pin.value = ""
-        super().save_refused(error)
 
 
 class LockDialog(PinSignInDialog):
