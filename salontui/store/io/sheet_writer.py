@@ -188,29 +188,20 @@ def write_sheets(path: str | Path, sheets: Sequence[Sheet], *, exponent: int = 0
     for sheet in sheets:
         if not sheet.columns:
             raise ValueError(f"sheet {sheet.title!r} has no columns")
-    try:
-        fd, partial = _open_partial(target)
-    except OSError as error:
-        raise _not_written(target, error) from error
     readers: list[_ReadAhead] = []
     if read_ahead:
         readers = [_ReadAhead(sheet.rows) for sheet in sheets]
         sheets = [Sheet(s.title, s.columns, r) for s, r in zip(sheets, readers, strict=True)]
+    counts: list[tuple[str, int]] = []
+
+    def write(out: IO[bytes]) -> None:
+        if fmt == "csv":
+            counts.append((sheets[0].title, _write_csv(out, sheets[0], exponent, progress)))
+        else:
+            counts.extend(_write_xlsx(out, sheets, exponent, progress))
+
     try:
-        with os.fdopen(fd, "w+b") as out:
-            if fmt == "csv":
-                counts = [(sheets[0].title, _write_csv(out, sheets[0], exponent, progress))]
-            else:
-                counts = _write_xlsx(out, sheets, exponent, progress)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, target)
-    except OSError as error:
-        _remove(partial)
-        raise _not_written(target, error) from error
-    except BaseException:
-        _remove(partial)
-        raise
+        replace_when_written(target, write)
     finally:
         for reader in readers:
             reader.close()
@@ -220,8 +211,8 @@ def write_sheets(path: str | Path, sheets: Sequence[Sheet], *, exponent: int = 0
 
 def replace_when_written(target: Path, write: Callable[[IO[bytes]], object]) -> None:
     """``write`` a whole file into a temporary one next to ``target`` (checked by
-    :func:`check_target`), then move it to its name: what :func:`write_sheets` does, for
-    another kind of file (a report's PDF). Nothing is left behind when it fails."""
+    :func:`check_target`), then move it to its name, for any file (the sheets of
+    :func:`write_sheets`, a report's PDF). Nothing is left behind when it fails."""
     try:
         fd, partial = _open_partial(target)
     except OSError as error:
