@@ -1,12 +1,15 @@
-"""Receipts fit 58 mm (32 columns) and 80 mm (48 columns) printers, and print to PDF."""
+"""Receipts fit 58 mm (32 columns) and 80 mm (48 columns) printers, and print to PDF
+(Vietnamese and Chinese names kept as text)."""
 
 from __future__ import annotations
 
 import pytest
+from pypdf import PdfReader
 
 from salontui.store.cart import Cart, CartLine, CartPayment
 from salontui.store.catalog import create_item
 from salontui.store.checkout import checkout
+from salontui.store.customers import create_customer
 from salontui.store.invoices import get_invoice
 from salontui.store.receipts import receipt_pdf, receipt_text
 from salontui.store.settings import get_settings, update_settings
@@ -61,3 +64,30 @@ def test_receipt_pdf_is_written(paid, tmp_path):
     path = receipt_pdf(invoice, settings, tmp_path / "HD000001.pdf")
     data = path.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 1000
+
+
+def test_receipt_pdf_keeps_vietnamese_and_chinese_names(writer, reader, staff_id,
+                                                        technician_id, fixed_now, tmp_path):
+    """A Chinese customer buying a Vietnamese-named and a Chinese-named service: the 80 mm
+    page carries every name as text (Roboto for the Vietnamese, STSong-Light for the
+    Chinese), with the money beside it."""
+    with writer() as s:
+        wang = create_customer(s, staff_id=staff_id, name="王小明", phone="0935 320 999").id
+        cut = create_item(s, staff_id=staff_id, name="Cắt tóc nữ", kind="service",
+                          price=350_000)
+        wash = create_item(s, staff_id=staff_id, name="洗发护理", kind="service",
+                           price=120_000)
+        result = checkout(s, staff_id=staff_id, idempotency_key="zh", cart=Cart(
+            customer_id=wang,
+            lines=[CartLine(kind="service", item_id=cut.id, staff_id=technician_id),
+                   CartLine(kind="service", item_id=wash.id, staff_id=technician_id)],
+            payments=[CartPayment("cash", 470_000)]))
+    with reader() as s:
+        invoice, settings = get_invoice(s, invoice_id=result.invoice_id), get_settings(s)
+    path = receipt_pdf(invoice, settings, tmp_path / "HD000001.pdf",
+                       local_time="23/11/2026 16:30")
+    pages = PdfReader(str(path)).pages
+    assert len(pages) == 1 and round(float(pages[0].mediabox.width) / 72 * 25.4) == 80
+    text = pages[0].extract_text().replace("\xa0", " ")
+    for said in ("王小明", "洗发护理", "Cắt tóc nữ", "Lê Văn Tài", "HD000001", "470.000 ₫"):
+        assert said in text, (said, text)

@@ -1,14 +1,13 @@
 """Receipts: plain text for 58 mm (32 columns) and 80 mm (48 columns) printers, and PDF.
 
 The text is what a thermal printer prints and what the screen shows; the PDF
-carries the same lines in a font that has every Vietnamese letter (Roboto,
-from the ``font-roboto`` package).
+carries the same lines, each run of text in a font that has its letters
+(store/pdf_text.py: Roboto for Vietnamese, STSong-Light for Chinese).
 """
 
 from __future__ import annotations
 
 import textwrap
-import unicodedata
 from pathlib import Path
 
 from salontui.i18n import _
@@ -177,39 +176,43 @@ def receipt_text(invoice, settings, *, width: int = 32, local_time: str = "") ->
                                    local_time=local_time)) + "\n"
 
 
-def _font_path() -> Path:
-    import font_roboto
-
-    return Path(font_roboto.__file__).parent / "files" / "Roboto-Regular.ttf"
-
-
 def receipt_pdf(invoice, settings, dest: Path, *, local_time: str = "") -> Path:
-    """Write the 80 mm receipt as a PDF page of the same lines."""
-    from fpdf import FPDF
+    """Write the 80 mm receipt as a PDF page of the same lines (the 48-column text), as
+    long as they need; each run of text in the font that has its letters
+    (store/pdf_text.py: Vietnamese in Roboto, Chinese in STSong-Light)."""
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    from salontui.store import pdf_text
 
     lines = receipt_lines(invoice, settings, width=48, local_time=local_time)
-    pdf = FPDF(unit="mm", format=(80, 12 + 4.2 * len(lines)))
-    pdf.set_margins(3, 3, 3)
-    pdf.set_auto_page_break(False)
-    pdf.add_page()
-    pdf.add_font("Roboto", "", str(_font_path()))
-    pdf.set_font("Roboto", size=7.5)
-    for line in lines:
-        if line and set(line) == {"-"}:
-            y = pdf.get_y() + 2.1
-            pdf.line(3, y, 77, y)
-            pdf.ln(4.2)
-            continue
-        # Monospaced layout in a proportional font: keep columns by splitting on the gap.
-        left, _sep, right = unicodedata.normalize("NFC", line).rpartition("  ")
-        if left.strip() and right.strip() and not line.startswith(" " * 4):
-            pdf.cell(50, 4.2, left.rstrip())
-            pdf.cell(24, 4.2, right.strip(), align="R", new_x="LMARGIN", new_y="NEXT")
-        else:
-            pdf.cell(74, 4.2, line.strip() if line.startswith(" " * 4) else line,
-                     align="C" if line.startswith(" " * 4) else "L",
-                     new_x="LMARGIN", new_y="NEXT")
+    size, row, margin, pad = 7.5, 4.2 * mm, 3 * mm, 1 * mm  # pad: a cell's inner margin
+    page_w, page_h = 80 * mm, 12 * mm + row * len(lines)
+    left, right = margin + pad, page_w - margin - pad
+    pdf_text.fonts()
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    pdf.output(str(dest))
+    canvas = Canvas(str(dest), pagesize=(page_w, page_h))
+    canvas.setTitle(invoice.code)
+    canvas.setAuthor("salontui")
+    canvas.setLineWidth(0.2 * mm)
+    top = page_h - margin  # of the row drawn next
+    for line in lines:
+        # The baseline sits a little below the row's middle.
+        base = top - row / 2 - 0.3 * size * 25.4 / 72 * mm
+        if line and set(line) == {"-"}:
+            canvas.line(margin, top - row / 2, page_w - margin, top - row / 2)
+        else:
+            # Monospaced layout in a proportional font: keep columns by splitting on the gap.
+            first, _sep, last = line.rpartition("  ")
+            if first.strip() and last.strip() and not line.startswith(" " * 4):
+                pdf_text.draw(canvas, left, base, first.rstrip(), size)
+                pdf_text.draw(canvas, right, base, last.strip(), size, align="right")
+            elif line.startswith(" " * 4):  # centred
+                pdf_text.draw(canvas, page_w / 2, base, line.strip(), size, align="center")
+            else:
+                pdf_text.draw(canvas, left, base, line, size)
+        top -= row
+    canvas.showPage()
+    canvas.save()
     return dest

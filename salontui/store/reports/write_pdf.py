@@ -1,67 +1,25 @@
 """A report as a PDF: landscape A4, its heading, then each table (header row repeated on
 every page a long table runs over, totals last) and its charts as bars of figures.
 
-Fonts are the hard part: Vietnamese needs a font with every diacritic, Chinese a CJK
-font. Latin and Vietnamese text is set in Roboto (the ``font-roboto`` package, embedded
-as a subset, as the receipts are); a run of characters Roboto has no glyph for (Chinese)
-is set in STSong-Light, one of the standard CJK fonts every PDF reader carries (Adobe's
-Asian fonts; ReportLab names it and maps Unicode to it), so nothing is embedded for it and
-the text is still text (it can be searched and copied). Written under a temporary name
-and moved to its name when complete (``sheet_writer.replace_when_written``).
+The fonts (Roboto for Latin and Vietnamese, STSong-Light for Chinese, chosen run by run)
+are store/pdf_text.py's, as the receipts' are. Written under a temporary name and moved
+to its name when complete (``sheet_writer.replace_when_written``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
-from xml.sax.saxutils import escape
 
 from salontui.i18n import _
 from salontui.store.io.sheet_writer import check_target, replace_when_written
+from salontui.store.pdf_text import LATIN, all_latin, fonts, markup
 from salontui.store.reports.bars import shown
 from salontui.store.reports.figures import NUMERIC, Figures, heading
 from salontui.store.reports.shape import Cell, Report, Series, Table
 
-LATIN = "Roboto"
-CJK = "STSong-Light"
 SIZE = 8.5
 BAR_ROWS = 40  # the most bars a chart draws (the rest are in its table)
-
-
-@lru_cache(maxsize=1)
-def _fonts() -> frozenset[int]:
-    """Register the two fonts (once) and answer the characters Roboto has."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    from salontui.store.receipts import _font_path
-
-    roboto = TTFont(LATIN, str(_font_path()))
-    pdfmetrics.registerFont(roboto)
-    pdfmetrics.registerFont(UnicodeCIDFont(CJK))
-    return frozenset(roboto.face.charToGlyph)
-
-
-def _runs(text: str) -> Iterator[tuple[str, str]]:
-    """``text`` cut into (font, run): Roboto where it has the glyph, STSong-Light else."""
-    latin = _fonts()
-    start, font = 0, ""
-    for index, ch in enumerate(text):
-        wanted = LATIN if ord(ch) in latin or ch.isspace() else CJK
-        if wanted != font:
-            if index > start:
-                yield font, text[start:index]
-            start, font = index, wanted
-    if len(text) > start:
-        yield font or LATIN, text[start:]
-
-
-def _markup(text: str) -> str:
-    return "".join(escape(run) if font == LATIN else f'<font name="{font}">{escape(run)}</font>'
-                   for font, run in _runs(text))
 
 
 def _cell(text: str, style: Any) -> Any:
@@ -69,10 +27,9 @@ def _cell(text: str, style: Any) -> Any:
     otherwise."""
     from reportlab.platypus import Paragraph
 
-    latin = _fonts()
-    if all(ord(ch) in latin or ch.isspace() for ch in text):
+    if all_latin(text):
         return text
-    return Paragraph(_markup(text), style)
+    return Paragraph(markup(text), style)
 
 
 def _styles() -> dict[str, Any]:
@@ -126,9 +83,9 @@ def _table(table: Table, figures: Figures, styles: dict[str, Any], width: float)
     if table.totals is not None:
         commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.6, colors.black))
     shown_table.setStyle(commands)
-    parts: list = [Paragraph(_markup(table.title), styles["section"]), shown_table]
+    parts: list = [Paragraph(markup(table.title), styles["section"]), shown_table]
     if not table.rows:
-        parts.append(Paragraph(_markup(_("Nothing in this period.")), styles["cell"]))
+        parts.append(Paragraph(markup(_("Nothing in this period.")), styles["cell"]))
     return parts
 
 
@@ -141,9 +98,9 @@ def _chart(series: Series, figures: Figures, styles: dict[str, Any], width: floa
 
     pairs = list(zip(series.labels, series.values, strict=True))[:BAR_ROWS]
     top = max((v for _label, v in pairs), default=0)
-    parts: list = [Paragraph(_markup(series.title), styles["section"])]
+    parts: list = [Paragraph(markup(series.title), styles["section"])]
     if top <= 0:
-        return [*parts, Paragraph(_markup(_("Nothing to draw in this period.")),
+        return [*parts, Paragraph(markup(_("Nothing to draw in this period.")),
                                   styles["cell"])]
     label_w, value_w = width * 0.25, 3.2 * 72 / 2.54
     bar_w = width - label_w - value_w - 12
@@ -167,8 +124,9 @@ def _chart(series: Series, figures: Figures, styles: dict[str, Any], width: floa
 def report_story(report: Report, figures: Figures, *, where: str, width: float) -> list:
     from reportlab.platypus import Paragraph
 
+    fonts()  # registered before the styles name them
     styles = _styles()
-    story: list = [Paragraph(_markup(heading(report, figures, where)), styles["title"])]
+    story: list = [Paragraph(markup(heading(report, figures, where)), styles["title"])]
     for table in report.tables:
         story += _table(table, figures, styles, width)
     for series in report.charts:
