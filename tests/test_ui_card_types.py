@@ -9,6 +9,7 @@ from test_ui_helpers import (
     SIZE,
     make_customer,
     make_service,
+    open_settings,
     paste,
     plain,
     read,
@@ -26,19 +27,6 @@ from salontui.screens.settings import SettingsScreen
 from salontui.screens.settings.card_type_history import CardTypeHistoryDialog
 from salontui.screens.settings.card_types import CardTypeDialog
 from salontui.store.db import write_session
-
-
-async def open_section(app, pilot) -> SettingsScreen:
-    await start(app, pilot)
-    await pilot.press("f12")
-    await settle(pilot)
-    screen = app.screen
-    assert isinstance(screen, SettingsScreen)
-    number = next(s.number for s in screen.sections if s.section_id == "card-types")
-    await pilot.press(str(number))
-    await settle(pilot)
-    assert screen.active == "card-types"
-    return screen
 
 
 async def keys(pilot, *pressed: str) -> None:
@@ -62,7 +50,7 @@ def make_type(engine, staff_id, name, **kw):
 async def test_card_types_add_edit_retire_by_keys(db_url, engine, staff_id):
     app = SalonApp(db_url, staff_id=staff_id)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_section(app, pilot)
+        screen = await open_settings(app, pilot, "card-types")
         assert "No card types yet: a adds one" in plain(screen.query_one("#card-types-bar"))
         await keys(pilot, "a")
         assert isinstance(app.screen, CardTypeDialog)
@@ -104,7 +92,7 @@ async def test_card_types_bad_input_is_answered_at_the_field(db_url, engine, sta
     make_type(engine, staff_id, "Thẻ tóc")
     app = SalonApp(db_url, staff_id=staff_id)
     async with app.run_test(size=SIZE) as pilot:
-        await open_section(app, pilot)
+        await open_settings(app, pilot, "card-types")
         await keys(pilot, "a")
         dialog = app.screen
         assert isinstance(dialog, CardTypeDialog)
@@ -175,7 +163,7 @@ async def test_h_shows_a_card_types_history_paged(db_url, engine, staff_id, monk
                     amount=-100_000, reason="Correction")
     app = SalonApp(db_url, staff_id=staff_id)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_section(app, pilot)
+        screen = await open_settings(app, pilot, "card-types")
         names = [name for name, _help, _run in screen.palette_commands()]
         assert "Show card type history" in names
         assert table_rows(screen, "#card-types-table")[1][0] == "Thẻ tóc"

@@ -10,10 +10,10 @@ from test_ui_helpers import (
     count_rows,
     fill,
     make_service,
+    open_settings,
     paste,
     read,
     settle,
-    start,
     table_rows,
 )
 
@@ -39,14 +39,7 @@ async def test_add_see_change_and_end_a_rule_at_80x24(db_url, engine, staff_id):
                     code="SP01")
     app = SalonApp(db_url, staff_id=staff_id)
     async with app.run_test(size=SIZE) as pilot:
-        await start(app, pilot)
-        await pilot.press("f12")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SettingsScreen)
-        await pilot.press("equals_sign")
-        await settle(pilot)
-        assert screen.active == "commission"
+        screen = await open_settings(app, pilot, "commission")
         assert "No rules yet" in str(screen.current.status())
         await pilot.press("a")
         await settle(pilot)

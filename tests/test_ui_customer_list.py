@@ -16,6 +16,7 @@ from test_ui_helpers import (
     SIZE,
     count_rows,
     fill,
+    open_settings,
     paste,
     plain,
     read,
@@ -357,7 +358,6 @@ async def test_bad_input_in_the_filter_and_action_dialogs(db_url, engine, staff_
 
 
 async def test_care_catalogue_in_settings(db_url, engine, staff_id):
-    from salontui.screens.settings import SettingsScreen
     from salontui.screens.settings.care_catalogue import CareReasonDialog
     from salontui.store.loyalty.care_catalogue import list_reasons
 
@@ -366,14 +366,7 @@ async def test_care_catalogue_in_settings(db_url, engine, staff_id):
 
     app = SalonApp(db_url, staff_id=staff_id, first_screen="search")
     async with app.run_test(size=SIZE) as pilot:
-        await start(app, pilot)
-        await pilot.press("f12")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SettingsScreen)
-        number = next(s.number for s in screen.sections if s.section_id == "care_catalogue")
-        await pilot.press(str(number))
-        await settle(pilot)
+        screen = await open_settings(app, pilot, "care_catalogue")
         assert "No care reasons yet" in plain(screen.query_one("#care_catalogue-bar"))
         for name, care_type_keys in (("Sinh nhật", ()), ("Xin lỗi", ()),
                                      ("Nhắc lịch", ("right", "right", "right"))):

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import shutil
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 
 from salontui.store.db import write_session
+
+if TYPE_CHECKING:
+    from salontui.screens.settings import SettingsScreen
 
 SIZE = (80, 24)
 
@@ -293,6 +297,26 @@ async def open_detail(app, pilot, customer_id):
     await settle(pilot)
     assert isinstance(app.screen, CustomerDetailScreen)
     return app.screen
+
+
+async def open_settings(app, pilot, section: str | None = None) -> SettingsScreen:
+    """Open Settings with F12 (after the start-up, which :func:`start` waits for: nothing
+    more once done) and, given a section id, show that section with its key as the settings
+    screen binds it (1-9, 0, ``minus``, ``equals_sign``). Returns the SettingsScreen."""
+    from salontui.screens.settings import SettingsScreen
+    from salontui.screens.settings.section import SECTION_KEYS
+
+    await start(app, pilot)
+    await pilot.press("f12")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, SettingsScreen)
+    if section is not None:
+        assert section in screen.by_id, f"no settings section {section!r}"
+        await pilot.press(SECTION_KEYS[screen.by_id[section].number - 1])
+        await settle(pilot)
+        assert screen.active == section
+    return screen
 
 
 async def select_row(pilot, table, key) -> None:

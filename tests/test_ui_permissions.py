@@ -4,10 +4,9 @@ change); a manager sees the table read only and Space changes nothing."""
 
 from __future__ import annotations
 
-from test_ui_helpers import SIZE, count_rows, plain, read, settle, start, table_rows
+from test_ui_helpers import SIZE, count_rows, open_settings, plain, read, settle, table_rows
 
 from salontui.app import SalonApp
-from salontui.screens.settings import SettingsScreen
 from salontui.store.admin.permissions import role_allows
 from salontui.store.db import write_session
 from salontui.store.staff import create_staff
@@ -17,24 +16,12 @@ def allowed(engine, role: str, permission: str) -> bool:
     return read(engine, lambda s: role_allows(s, role, permission))
 
 
-async def open_permissions(app, pilot) -> SettingsScreen:
-    await pilot.press("f12")
-    await settle(pilot)
-    screen = app.screen
-    assert isinstance(screen, SettingsScreen)
-    await pilot.press("minus")
-    await settle(pilot)
-    assert screen.active == "permissions"
-    return screen
-
-
 async def test_the_owner_toggles_a_cell_and_a_manager_only_reads(db_url, engine, staff_id):
     with write_session(engine) as s:
         manager = create_staff(s, name="Lê Minh Tuấn", role="manager", staff_id=staff_id)
     app = SalonApp(db_url, staff_id=staff_id)
     async with app.run_test(size=SIZE) as pilot:
-        await start(app, pilot)
-        screen = await open_permissions(app, pilot)
+        screen = await open_settings(app, pilot, "permissions")
         rows = table_rows(screen, "#permissions-table")
         assert rows[0] == ["Refund", "✓", "[✓]", "·", "·"]  # the manager's column first
         assert rows[-1] == ["Staff", "✓", "·", "·", "·"]
@@ -76,7 +63,7 @@ async def test_the_owner_toggles_a_cell_and_a_manager_only_reads(db_url, engine,
         # A manager: the same table, read only; Space and Enter change nothing.
         await pilot.press("escape")
         await settle(pilot)
-        screen = await open_permissions(app, pilot)
+        screen = await open_settings(app, pilot, "permissions")
         assert "only an owner" in plain(screen.query_one("#permissions-bar"))
         assert not screen.check_action("permission_toggle", ())
         audits = count_rows(engine)

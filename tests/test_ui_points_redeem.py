@@ -12,6 +12,7 @@ from test_ui_helpers import (
     count_rows,
     give_points,
     make_customer,
+    open_settings,
     plain,
     read,
     settle,
@@ -38,13 +39,8 @@ async def test_the_points_price_is_typed_in_settings_and_listed(db_url, engine, 
                                                                 fixed_now):
     app = SalonApp(db_url, staff_id=staff_id)
     async with app.run_test(size=SIZE) as pilot:
-        await start(app, pilot)
-        await pilot.press("f12")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SettingsScreen)
-        number = next(s.number for s in screen.sections if s.section_id == "programmes")
-        await pilot.press(str(number), "a")
+        screen = await open_settings(app, pilot, "programmes")
+        await pilot.press("a")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ProgramDialog)

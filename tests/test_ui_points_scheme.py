@@ -12,10 +12,10 @@ from test_ui_helpers import (
     SIZE,
     give_points,
     make_customer,
+    open_settings,
     plain,
     read,
     settle,
-    start,
     table_rows,
     type_text,
 )
@@ -27,19 +27,6 @@ from salontui.screens.settings import SettingsScreen
 from salontui.screens.settings.points import PointsDialog
 from salontui.store import clock
 from salontui.store.db import write_session
-
-
-async def open_points(app, pilot) -> SettingsScreen:
-    await start(app, pilot)
-    await pilot.press("f12")
-    await settle(pilot)
-    screen = app.screen
-    assert isinstance(screen, SettingsScreen)
-    number = next(s.number for s in screen.sections if s.section_id == "points")
-    await pilot.press(str(number))
-    await settle(pilot)
-    assert screen.active == "points"
-    return screen
 
 
 def scheme(engine):
@@ -77,7 +64,7 @@ async def field(pilot, key: str) -> None:
 async def test_the_scheme_is_shown_and_edited_in_the_form(db_url, engine, staff_id):
     app = SalonApp(db_url, staff_id=staff_id)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_points(app, pilot)
+        screen = await open_settings(app, pilot, "points")
         shown = rows(screen)
         assert shown["One point per"].startswith("10.000") and "paid with money" in \
             shown["One point per"]
@@ -124,7 +111,7 @@ async def test_the_scheme_is_shown_and_edited_in_the_form(db_url, engine, staff_
 async def test_bad_input_is_answered_at_the_field(db_url, engine, staff_id):
     app = SalonApp(db_url, staff_id=staff_id)
     async with app.run_test(size=SIZE) as pilot:
-        await open_points(app, pilot)
+        await open_settings(app, pilot, "points")
         await pilot.press("e")
         await settle(pilot)
         dialog = app.screen
@@ -173,7 +160,7 @@ async def test_a_scheme_where_nothing_earns_says_so(db_url, engine, staff_id):
     set_scheme(engine, staff_id, services=False, products=False, packages=False)
     app = SalonApp(db_url, staff_id=staff_id)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_points(app, pilot)
+        screen = await open_settings(app, pilot, "points")
         assert "no sale earns a point" in bar(screen)
         assert not screen.check_action("expire", ())  # points never expire: E is off
 
@@ -188,7 +175,7 @@ async def test_e_expires_the_old_points_after_a_confirmation(db_url, engine, sta
     set_scheme(engine, staff_id, expiry_days=90)
     app = SalonApp(db_url, staff_id=staff_id)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_points(app, pilot)
+        screen = await open_settings(app, pilot, "points")
         assert "E expires points now" in bar(screen)
         await pilot.press("E")
         await settle(pilot)

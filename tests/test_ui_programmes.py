@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from test_ui_helpers import SIZE, make_customer, read, settle, start, table_rows, type_text
+from test_ui_helpers import (
+    SIZE,
+    make_customer,
+    open_settings,
+    read,
+    settle,
+    start,
+    table_rows,
+    type_text,
+)
 from textual import events
 
 from salontui.app import SalonApp
@@ -15,19 +24,6 @@ from salontui.screens.settings import SettingsScreen
 from salontui.screens.settings.programmes import ProgramDialog
 from salontui.store.db import write_session
 from salontui.widgets.inputs import RadioChoice
-
-
-async def open_programmes(app, pilot) -> SettingsScreen:
-    await start(app, pilot)
-    await pilot.press("f12")
-    await settle(pilot)
-    screen = app.screen
-    assert isinstance(screen, SettingsScreen)
-    number = next(s.number for s in screen.sections if s.section_id == "programmes")
-    await pilot.press(str(number))
-    await settle(pilot)
-    assert screen.active == "programmes"
-    return screen
 
 
 def programs(engine):
@@ -46,7 +42,7 @@ async def fill_in(pilot, field_id: str, text: str) -> None:
 async def test_add_edit_retire_a_programme_by_keys(db_url, engine, staff_id, fixed_now):
     app = SalonApp(db_url, staff_id=staff_id)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_programmes(app, pilot)
+        screen = await open_settings(app, pilot, "programmes")
         await pilot.press("a")
         await settle(pilot)
         dialog = app.screen
@@ -105,7 +101,7 @@ async def test_bad_input_is_answered_at_the_field(db_url, engine, staff_id, fixe
         create_program(s, staff_id=staff_id, name="Voucher", discount_amount=50_000)
     app = SalonApp(db_url, staff_id=staff_id)
     async with app.run_test(size=SIZE) as pilot:
-        await open_programmes(app, pilot)
+        await open_settings(app, pilot, "programmes")
         await pilot.press("a")
         await settle(pilot)
         dialog = app.screen

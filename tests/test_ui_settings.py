@@ -4,24 +4,11 @@ by keys at 80×24: add, edit, retire, bad input answered at the field."""
 
 from __future__ import annotations
 
-from test_ui_helpers import SIZE, paste, read, settle, start, table_rows, type_text
+from test_ui_helpers import SIZE, open_settings, paste, read, settle, table_rows, type_text
 
 from salontui.app import SalonApp
 from salontui.screens.settings import SettingsScreen
 from salontui.screens.settings.groups import GroupDialog
-
-
-async def open_settings(app, pilot, section: str | None = None) -> SettingsScreen:
-    await start(app, pilot)
-    await pilot.press("f12")
-    await settle(pilot)
-    screen = app.screen
-    assert isinstance(screen, SettingsScreen)
-    if section is not None:
-        number = next(s.number for s in screen.sections if s.section_id == section)
-        await pilot.press(str(number))
-        await settle(pilot)
-    return screen
 
 
 def groups(engine):

@@ -4,7 +4,7 @@ their PIN (typed twice, masked), deactivate them after a confirmation."""
 
 from __future__ import annotations
 
-from test_ui_helpers import SIZE, paste, read, settle, start, table_rows, type_text
+from test_ui_helpers import SIZE, open_settings, paste, read, settle, table_rows, type_text
 
 from salontui.app import SalonApp
 from salontui.screens.dialogs.confirm import ConfirmDialog
@@ -21,14 +21,7 @@ def staff(engine):
 async def test_add_set_pin_deactivate(db_url, engine, staff_id):
     app = SalonApp(db_url, staff_id=staff_id)
     async with app.run_test(size=SIZE) as pilot:
-        await start(app, pilot)
-        await pilot.press("f12")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SettingsScreen)
-        await pilot.press("0")
-        await settle(pilot)
-        assert screen.active == "staff"
+        screen = await open_settings(app, pilot, "staff")
         assert table_rows(screen, "#staff-table")[0][:3] == ["Trần Thu Hà", "owner", "no PIN"]
         await pilot.press("a")
         await settle(pilot)

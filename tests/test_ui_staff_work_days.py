@@ -4,11 +4,10 @@ column; an inactive person's key is off."""
 
 from __future__ import annotations
 
-from test_ui_helpers import SIZE, read, settle, start, table_rows
+from test_ui_helpers import SIZE, open_settings, read, settle, table_rows
 
 from salontui.app import SalonApp
 from salontui.screens.day.work_days import WorkDaysDialog
-from salontui.screens.settings import SettingsScreen
 from salontui.store.admin.staff_admin import set_staff_active
 from salontui.store.db import write_session
 from salontui.store.models import Staff
@@ -28,13 +27,7 @@ async def test_work_days_from_the_staff_section(db_url, engine, staff_id):
     before = week_of(engine, lan.id)
     app = SalonApp(db_url, staff_id=staff_id)
     async with app.run_test(size=SIZE) as pilot:
-        await start(app, pilot)
-        await pilot.press("f12")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SettingsScreen)
-        await pilot.press("0")
-        await settle(pilot)
+        screen = await open_settings(app, pilot, "staff")
         section = screen.current
         section.table().select_key(str(gone.id))
         await settle(pilot)
