@@ -315,6 +315,10 @@ async def open_settings(app, pilot, section: str | None = None) -> SettingsScree
         assert section in screen.by_id, f"no settings section {section!r}"
         await pilot.press(SECTION_KEYS[screen.by_id[section].number - 1])
         await settle(pilot)
+        for _round in range(100):  # the tab's activation is a message: on a loaded machine
+            if screen.active == section:  # it may come a few frames later
+                break
+            await pilot.pause(0.02)
         assert screen.active == section
     return screen
 

@@ -151,7 +151,7 @@ class PermissionsSection(SettingsSection):
     def move_column(self, step: int) -> None:
         self.column = max(1, min(len(ROLES) - 1, self.column + step))
         self.redraw()
-        self.bar(self.status())
+        self.bar(self.status(), message=False)
 
     def action_permission_left(self) -> None:
         self.move_column(-1)
@@ -164,7 +164,7 @@ class PermissionsSection(SettingsSection):
         if row is None:
             return
         if not self.editable:
-            self.bar(self.status())
+            self.bar(self.status(), message=False)
             return
         staff_id, role, permission = self.desk.staff_id, str(self.role), row.id
         allowed = not row.allowed.get(role, False)

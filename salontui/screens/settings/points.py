@@ -224,7 +224,7 @@ class PointsSection(SettingsSection):
     def say(self, text: str) -> None:
         """Show ``text`` before the keys in the status line until the next expiry."""
         self.note = text
-        self.bar(self.status())
+        self.bar(self.status(), message=False)
 
     def edit_dialog(self, row: SchemeRow) -> PointsDialog:
         return PointsDialog(row.scheme, focus=row.id)

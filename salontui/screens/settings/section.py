@@ -78,6 +78,7 @@ class SettingsSection(StoreCalls, TabPane):
         self.number = number
         self.rows: list[Any] = []
         self.loaded = False
+        self.saying = False  # the bar holds a message, not the rows' status
 
     @classmethod
     def actions(cls) -> set[str]:
@@ -172,7 +173,11 @@ class SettingsSection(StoreCalls, TabPane):
             return ""
         return self.query_one(f"#{self.section_id}-filter", Input).value
 
-    def bar(self, text: str) -> None:
+    def bar(self, text: str, *, message: bool = True) -> None:
+        """Say ``text`` on the section's bar: a message (a refusal, what was done) stays
+        until the rows change, so a reload after another desk's write that changes nothing
+        here does not take it away before it is read."""
+        self.saying = message
         # One line of fixed height: no layout pass (a keystroke of the filter redraws it).
         self.query_one(f"#{self.section_id}-bar", SectionBar).update(Content(text),
                                                                      layout=False)
@@ -185,13 +190,15 @@ class SettingsSection(StoreCalls, TabPane):
                  failed=self.show_error, tag="rows")
 
     def show_rows(self, rows: Sequence[Any], select: str | None = None) -> None:
+        same = self.loaded and list(rows) == self.rows
         self.rows = list(rows)
         self.loaded = True
         table = self.table()
         table.set_rows([(self.row_key(row), self.cells(row)) for row in self.rows])
         if select is not None:
             table.select_key(select)
-        self.bar(self.status())
+        if not (same and self.saying):
+            self.bar(self.status(), message=False)
         self.settings_screen.refresh_bindings()
 
     def show_error(self, error: SalonError) -> None:
