@@ -34,7 +34,7 @@ NOBODY = ""
 class ManagerApprovalDialog(PinCheckDialog):
     """Answers the approver's staff id, or None."""
 
-    title_text = _("A manager's approval")
+    title_text = _("Approval")  # a manager's, or the owner's for what only an owner may do
     confirm_label = _("Approve")
 
     def __init__(self, permission: str, message: str) -> None:
