@@ -138,10 +138,10 @@ def create_branch(session: Session, *, staff_id: int, code: str, name: str,
                   address: str = "", phone: str = "", receipt_header: str = "",
                   invoice_prefix: str = "", approved_by: int | None = None) -> BranchRow:
     """Open a branch of the chain."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.SETTINGS)
     fields = _clean(code, name, address, phone, receipt_header, invoice_prefix)
     _refuse_taken(session, fields["code"], fields["invoice_prefix"], None)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     row = Branch(code=fields["code"], name=fields["name"], address=fields["address"],
                  phone=fields["phone"], receipt_header=fields["receipt_header"],
                  invoice_prefix=fields["invoice_prefix"], active=True, created_at=clock.now())
@@ -160,8 +160,6 @@ def update_branch(session: Session, *, staff_id: int, branch_id: int, code: str 
                   approved_by: int | None = None) -> BranchRow:
     """Change a branch (None: keep). An invoice prefix changed later starts its own
     counter; the codes already given keep theirs."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.SETTINGS)
     row = session.get(Branch, branch_id)
     if row is None:
         raise NotFound(_("No branch #{id}.").format(id=branch_id), field="branch")
@@ -175,6 +173,8 @@ def update_branch(session: Session, *, staff_id: int, branch_id: int, code: str 
     if active is False and row.id == first_branch_id(session):
         raise ValidationError(_("The first branch cannot be closed: rows without a branch "
                                 "are its."), field="active")
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     for key, value in fields.items():
         setattr(row, key, value)
     if active is not None:

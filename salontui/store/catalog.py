@@ -331,8 +331,6 @@ def create_item(
     Each kind has its own fields (a service its duration and commission, a product its
     cost and stock flags, a plan its sessions, validity and the services it covers); a
     field of another kind is refused at that field."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.SETTINGS)
     name = _clean_name(name)
     if kind not in ITEM_KINDS:
         raise ValidationError(_("Kind must be service, product or package."), field="kind")
@@ -343,6 +341,8 @@ def create_item(
                      commission_percent=commission_percent, cost_price=cost_price,
                      track_stock=track_stock, can_leave=can_leave, service_ids=service_ids)
     services = _check_services(session, service_ids)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     code = _clean_code(session, code)
     row = CatalogItem(code=code, name=name, name_norm=fold(name), kind=kind, price=price,
                       package_kind=package_kind if kind == "package" else None,
@@ -388,8 +388,6 @@ def update_item(
     sends them all). The kind is fixed once created (``kind``, if given, must be the
     item's). The new price and name are what is sold next; invoices and packages already
     sold keep the ones they were sold with."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.SETTINGS)
     row = _load_for_update(session, item_id)
     if kind is not None and kind != row.kind:
         raise ValidationError(_("The kind of an item cannot change once it is created: add "
@@ -405,6 +403,8 @@ def update_item(
     kept = {i for i, _c in _plan_services(session, [item_id]).get(item_id, [])}
     services = _check_services(session, service_ids, kept) if kind == "package" else []
     new_code = (code or "").strip().upper()
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     code = row.code if new_code == row.code else _clean_code(session, new_code, item_id=item_id)
     before = audit.snapshot(row) | {"services": sorted(kept)}
     row.code, row.name, row.name_norm = code, name, fold(name)
@@ -429,9 +429,9 @@ def update_item(
 def set_item_active(session: Session, *, staff_id: int, item_id: int,
                     active: bool, approved_by: int | None = None) -> CatalogRow:
     """Retire an item (or bring it back); sold packages keep their own copy of the terms."""
+    row = _load_for_update(session, item_id)
     approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
                                   permission=Permission.SETTINGS)
-    row = _load_for_update(session, item_id)
     before = {"active": row.active}
     row.active = active
     session.add(row)
@@ -476,10 +476,10 @@ def delete_item(session: Session, *, staff_id: int, item_id: int,
                 approved_by: int | None = None) -> CatalogRow:
     """Delete an item added by mistake: only one never sold (no invoice line, no customer's
     package) and covered by no plan; anything else is retired instead."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.SETTINGS)
     row = _load_for_update(session, item_id)
     _refuse_if_used(session, row)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     gone = _full(session, row)
     before = audit.snapshot(row) | {"services": list(gone.service_ids)}
     for link in session.exec(select(PlanService).where(PlanService.plan_id == item_id)):

@@ -331,11 +331,6 @@ def checkout(session: Session, *, staff_id: int, cart: Cart,
         group_id = customer.group_id
     settings = get_settings(session)
     q = quote(session, cart=cart)
-    approver = None
-    for permission in sale_permits(session, cart=cart, quote=q,
-                                   limit_percent=settings.discount_limit_percent):
-        approver = require_permission(session, staff_id=staff_id, permission=permission,
-                                      approved_by=approved_by) or approver
     _validate_payments(session, cart, q, point_value=settings.point_value,
                        member_state=member_state, member_reason=member_reason)
     _check_repayments(session, cart, q)
@@ -349,6 +344,11 @@ def checkout(session: Session, *, staff_id: int, cart: Cart,
     benefit = tier_benefit(session, cart.customer_id) if cart.customer_id is not None else None
     if rate and benefit is not None and benefit.points_percent != 100:
         rule = replace(rule, tier_percent=benefit.points_percent)  # × the group's
+    approver = None
+    for permission in sale_permits(session, cart=cart, quote=q,
+                                   limit_percent=settings.discount_limit_percent):
+        approver = require_permission(session, staff_id=staff_id, permission=permission,
+                                      approved_by=approved_by) or approver
     invoice = Invoice(
         code=codes.next_code(session, invoice_sequence(session, cart.branch_id)),
         customer_id=cart.customer_id, branch_id=cart.branch_id,

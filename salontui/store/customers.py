@@ -312,11 +312,11 @@ def update_customer(
 def delete_customer(session: Session, *, staff_id: int, customer_id: int,
                     approved_by: int | None = None) -> CustomerRecord:
     """Soft delete: the customer disappears from search but every record stays."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.DELETE_CUSTOMER)
     row = load_customer(session, customer_id)
     if row.deleted_at is not None:
         raise RuleViolation(_("This customer is already deleted."), field="customer")
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.DELETE_CUSTOMER)
     row.deleted_at = clock.now()
     row.updated_at = row.deleted_at
     session.add(row)

@@ -443,10 +443,9 @@ def adjust_points(session: Session, *, staff_id: int, customer_id: int, amount: 
     row on the customer with the balance before and after. The adjust_points permission,
     or a manager's approval (``approved_by``), is needed.
     """
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.ADJUST_POINTS)
     return adjust_balance(session, staff_id=staff_id, customer_id=customer_id,
-                          account="points", amount=amount, reason=reason, approved_by=approver)
+                          account="points", amount=amount, reason=reason,
+                          permission=Permission.ADJUST_POINTS, approved_by=approved_by)
 
 
 # Audited adjustments by hand of an account without cards, by the audit row's action.
@@ -454,12 +453,15 @@ ADJUST_ACTIONS = {"points": "adjust_points", "voucher": "adjust_vouchers"}
 
 
 def adjust_balance(session: Session, *, staff_id: int, customer_id: int, account: str,
-                   amount: int, reason: str, approved_by: int | None = None) -> LedgerRow:
+                   amount: int, reason: str, permission: Permission | None = None,
+                   approved_by: int | None = None) -> LedgerRow:
     """An adjustment by hand of ``account`` ("points" or "voucher"), with a reason: the
     body of :func:`adjust_points` and ``books.vouchers.adjust_vouchers`` (each is the
-    boundary that checks its arguments and the permission first; ``approved_by``: who
-    approved it there, for the audit row). A write that takes points as its own rule
-    (points redeemed for a code, an import) calls it with no permission of its own.
+    boundary that checks its arguments). ``permission``: the one the desk's adjustment
+    needs, checked after the input and the rules (a refusal that has nothing to do with
+    rights comes first, and no manager is called over for it) and before anything is
+    written; ``approved_by``: who approved it, for the audit row. A write that takes points
+    as its own rule (points redeemed for a code, an import) calls it with no permission.
 
     Refused: amount 0, no reason, an unknown or deleted customer, for points an excluded
     member, and a decrease below zero. Writes one ``adjust`` entry (ref_type
@@ -479,6 +481,9 @@ def adjust_balance(session: Session, *, staff_id: int, customer_id: int, account
         _refuse_points_below_zero(current, amount)
     else:
         _refuse_vouchers_below_zero(session, current, amount)
+    if permission is not None:
+        approved_by = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                         permission=permission)
     entry = _insert(session, customer_id=customer_id, account=account, card_id=None,
                     amount=amount, kind="adjust", reason=reason, ref_type="adjustment",
                     ref_id=None, operator_id=staff.id)
@@ -501,8 +506,6 @@ def adjust_card(session: Session, *, staff_id: int, customer_id: int, card_name:
     ``adjust`` entry and one audit row (which notes whether the card was created).
     """
     staff = require_staff(session, staff_id)
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.ADJUST_BALANCES)
     name = _normalise_card_name(card_name)
     _check_amount(amount, account="value")
     reason = _clean_reason(reason, required=True)
@@ -512,6 +515,8 @@ def adjust_card(session: Session, *, staff_id: int, customer_id: int, card_name:
     current = 0 if existing is None else balance(
         session, customer_id=customer_id, account="value", card_id=existing)
     _refuse_card_below_zero(session, current, amount, name)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.ADJUST_BALANCES)
     card_id = existing if existing is not None else ensure_card(
         session, customer_id=customer_id, name=name)
     entry = _insert(session, customer_id=customer_id, account="value", card_id=card_id,

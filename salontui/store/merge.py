@@ -90,8 +90,6 @@ def _move_balances(session: Session, *, source: int, target: int, staff_id: int,
 def merge_customers(session: Session, *, staff_id: int, keep_id: int,
                     merge_id: int, approved_by: int | None = None) -> MergeResult:
     """Merge customer ``merge_id`` (the duplicate) into ``keep_id``."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.MERGE_CUSTOMERS)
     if keep_id == merge_id:
         raise ValidationError(_("Choose two different customers."), field="customer")
     kept = load_customer(session, keep_id)
@@ -102,6 +100,8 @@ def merge_customers(session: Session, *, staff_id: int, keep_id: int,
     if duplicate.deleted_at is not None:
         raise RuleViolation(_("{code} is deleted or merged already.").format(code=duplicate.code),
                             field="customer")
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.MERGE_CUSTOMERS)
     record = CustomerMerge(kept_id=keep_id, merged_id=merge_id, staff_id=staff_id, moved="{}",
                            created_at=clock.now())
     session.add(record)
@@ -141,13 +141,13 @@ def merge_customers(session: Session, *, staff_id: int, keep_id: int,
 def undo_merge(session: Session, *, staff_id: int, merge_id: int,
                approved_by: int | None = None) -> MergeResult:
     """Give the duplicate back what the merge moved, and bring them back to search."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.MERGE_CUSTOMERS)
     record = session.get(CustomerMerge, merge_id)
     if record is None:
         raise NotFound(_("No such merge."), field="merge")
     if record.undone_at is not None:
         raise RuleViolation(_("This merge was undone already."), field="merge")
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.MERGE_CUSTOMERS)
     moved = json.loads(record.moved)
     reason = _("Undo merge #{id}").format(id=record.id)
     ref = {"ref_type": "merge", "ref_id": record.id, "operator_id": staff_id, "reason": reason}

@@ -354,8 +354,6 @@ def redeem_session(session: Session, *, staff_id: int, package_id: int, service_
 def extend_package(session: Session, *, staff_id: int, package_id: int, new_expiry: date,
                    note: str, approved_by: int | None = None) -> PackageRow:
     """Move the expiry later (never before today, always after the current expiry)."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.ADJUST_PACKAGES)
     row = _load_for_write(session, package_id)
     _refuse_closed(row)
     _refuse_cancelled(session, row)
@@ -370,6 +368,8 @@ def extend_package(session: Session, *, staff_id: int, package_id: int, new_expi
                               .format(date=show_date(row.expires_on)), field="new_expiry")
     check_expiry(new_expiry, field="new_expiry", today=today)
     note = _clean_note(note, required=_("Note is required."))
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.ADJUST_PACKAGES)
     before = audit.snapshot(row)
     old_expiry = row.expires_on
     row.expires_on = new_expiry
@@ -446,8 +446,6 @@ def adjust_package(session: Session, *, staff_id: int, package_id: int,
 
     Each changed figure is an event (adjust_total / adjust_used) carrying the delta.
     """
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.ADJUST_PACKAGES)
     row = _load_for_write(session, package_id)
     _refuse_closed(row)
     _refuse_cancelled(session, row)
@@ -477,6 +475,8 @@ def adjust_package(session: Session, *, staff_id: int, package_id: int,
                               field="total_uses" if total_uses is not None else "used")
     reason = _clean_note(reason, field="reason", required=_("Reason is required."),
                          too_long=_("Reason is longer than {limit} characters."))
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.ADJUST_PACKAGES)
     today = clock.today()
     before = audit.snapshot(row)
     events = []
@@ -512,8 +512,6 @@ def close_package(session: Session, *, staff_id: int, package_id: int,
     it was never used up); a used-up one has nothing left to close, a closed one is
     closed already.
     """
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.ADJUST_PACKAGES)
     row = _load_for_write(session, package_id)
     _refuse_closed(row)
     _refuse_cancelled(session, row)
@@ -523,6 +521,8 @@ def close_package(session: Session, *, staff_id: int, package_id: int,
                             field="package")
     reason = _clean_note(reason, field="reason", required=_("Reason is required."),
                          too_long=_("Reason is longer than {limit} characters."))
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.ADJUST_PACKAGES)
     before = audit.snapshot(row)
     row.closed_on = today
     event = _event(session, row, change="close", operator_id=staff_id, note=reason,

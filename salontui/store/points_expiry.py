@@ -94,11 +94,11 @@ def expire_points(session: Session, *, staff_id: int, today: date,
     (the salon's date; not a day still to come): one 'expire' entry per customer and one
     audit row for the run. Nothing is done when points never expire, and a second run
     on the same day finds nothing left to take."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.ADJUST_POINTS)
     if today > clock.today():
         raise ValidationError(_("Points can only be expired as of today or a day before."),
                               field="today")
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.ADJUST_POINTS)
     settings = get_settings(session)
     days = settings.points_expiry_days
     if days is None:

@@ -214,13 +214,13 @@ def create_program(session: Session, *, staff_id: int, name: str, description: s
     """Add a promotion program (active). ``valid_from`` defaults to today; with a
     ``points_price`` a customer may buy a code of it with points
     (:func:`redeem_points_for_code`)."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.SETTINGS)
     fields = _clean_program(name=name, description=description,
                             valid_from=valid_from or clock.today(), valid_until=valid_until,
                             discount_percent=discount_percent, discount_amount=discount_amount,
                             scope=scope, per_customer_limit=per_customer_limit,
                             code_prefix=code_prefix, points_price=points_price)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     row = PromotionProgram(active=True, **fields)
     session.add(row)
     session.flush()
@@ -256,8 +256,6 @@ def update_program(session: Session, *, staff_id: int, program_id: int, name: st
                    points_price: int | None = None, approved_by: int | None = None) -> ProgramRow:
     """Change a program (``valid_from`` None: it keeps its start). The promotions already
     given keep their codes and expiry; saving what is there writes nothing."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.SETTINGS)
     row = _load_program(session, program_id, lock=True)
     fields = _clean_program(name=name, description=description,
                             valid_from=valid_from or row.valid_from, valid_until=valid_until,
@@ -267,6 +265,8 @@ def update_program(session: Session, *, staff_id: int, program_id: int, name: st
     given = _given(session, program_id)
     if all(getattr(row, key) == value for key, value in fields.items()):
         return _program_row(session, row, given)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     before = audit.snapshot(row)
     for key, value in fields.items():
         setattr(row, key, value)
@@ -282,12 +282,12 @@ def update_program(session: Session, *, staff_id: int, program_id: int, name: st
 def set_program_active(session: Session, *, staff_id: int, program_id: int,
                        active: bool, approved_by: int | None = None) -> ProgramRow:
     """Switch a program on or off (off: it can no longer be given; given ones stay)."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.SETTINGS)
     row = _load_program(session, program_id, lock=True)
     given = _given(session, program_id)
     if row.active == bool(active):
         return _program_row(session, row, given)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     before = {"active": row.active}
     row.active = bool(active)
     session.add(row)

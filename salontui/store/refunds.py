@@ -280,8 +280,6 @@ def refund_invoice(
     found = _existing(session, key, request)
     if found is not None:
         return _replay(session, found)
-    approver = require_permission(session, staff_id=staff_id, permission=Permission.REFUND,
-                                  approved_by=approved_by)
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationError(_("Give the reason for the refund."), field="reason")
@@ -309,6 +307,8 @@ def refund_invoice(
     all_lines = {line.id: line for line in _lines_of(session, invoice_id)}
     chosen_lines = [all_lines[i] for i in chosen]
     discount_back = sum(all_lines[i].amount for i in chosen) - amount
+    approver = require_permission(session, staff_id=staff_id, permission=Permission.REFUND,
+                                  approved_by=approved_by)
     refund = Invoice(
         code=codes.next_code(session, invoice_sequence(session, branch_id)),
         customer_id=invoice.customer_id, branch_id=branch_id, created_at=clock.now(),

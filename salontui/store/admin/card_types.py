@@ -154,10 +154,10 @@ def list_card_types(session: Session, *, active_only: bool = False) -> list[Card
 def create_card_type(session: Session, *, staff_id: int, name: str,
                      bonus_pay: int | None = None, bonus_get: int | None = None,
                      discounts_apply: bool = True, approved_by: int | None = None) -> CardTypeRow:
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.SETTINGS)
     clean = _clean_name(session, name)
     pay, get = clean_bonus(bonus_pay, bonus_get)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     card_type = CardType(name=clean, bonus_pay=pay, bonus_get=get,
                          discounts_apply=discounts_apply, active=True, created_at=clock.now())
     session.add(card_type)
@@ -194,9 +194,9 @@ def set_card_type_active(session: Session, *, staff_id: int, card_type_id: int,
                          active: bool, approved_by: int | None = None) -> CardTypeRow:
     """Retire a type (no new top-up of it; its cards keep their money and still pay) or
     bring it back."""
+    card_type = load_card_type(session, card_type_id)
     approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
                                   permission=Permission.SETTINGS)
-    card_type = load_card_type(session, card_type_id)
     before = {"active": card_type.active}
     card_type.active = active
     session.add(card_type)

@@ -331,10 +331,10 @@ def add_rule(session: Session, *, staff_id: int, applies_to: str, item_code: str
     """Add a rule from what was typed: ``percent`` ("10", "2.5") or ``amount`` (per unit),
     one of them; ``item_code`` empty for every item of the kind; ``role`` or
     ``target_staff_id`` (not both) or neither for everyone."""
-    approver = _guard(session, staff_id, approved_by)
     clean = _clean(session, applies_to=applies_to, item_code=item_code, role=role,
                    target_staff_id=target_staff_id, percent=percent, amount=amount)
     _refuse_same_scope(session, clean)
+    approver = _guard(session, staff_id, approved_by)
     rule = _insert(session, clean, staff_id=staff_id, now=clock.now())
     audit.record(session, staff_id=staff_id, action="add_commission_rule",
                  entity="commission_rule", entity_id=rule.id, after=_snapshot(rule),
@@ -347,8 +347,8 @@ def end_rule(session: Session, *, staff_id: int, rule_id: int,
              approved_by: int | None = None) -> RuleRow:
     """End a rule now: lines sold from now on no longer earn by it (those sold before
     still do, and so do their refunds)."""
-    approver = _guard(session, staff_id, approved_by)
     rule = _load(session, rule_id)
+    approver = _guard(session, staff_id, approved_by)
     before = _snapshot(rule)
     rule.ended_at = clock.now()
     session.add(rule)
@@ -365,11 +365,11 @@ def change_rule(session: Session, *, staff_id: int, rule_id: int, applies_to: st
                 approved_by: int | None = None) -> RuleRow:
     """Change a rule: it ends now and the new one (the fields as :func:`add_rule` takes
     them) starts at the same instant, in one transaction. Returns the new rule."""
-    approver = _guard(session, staff_id, approved_by)
     old = _load(session, rule_id)
     clean = _clean(session, applies_to=applies_to, item_code=item_code, role=role,
                    target_staff_id=target_staff_id, percent=percent, amount=amount)
     _refuse_same_scope(session, clean, ending=rule_id)
+    approver = _guard(session, staff_id, approved_by)
     before = _snapshot(old)
     now = clock.now()
     old.ended_at = now

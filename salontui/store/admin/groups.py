@@ -83,11 +83,11 @@ def list_groups(session: Session, *, include_inactive: bool = True) -> list[Grou
 @boundary
 def create_group(session: Session, *, staff_id: int, name: str,
                  points_percent: int = 100, approved_by: int | None = None) -> GroupRow:
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.SETTINGS)
     group = CustomerGroup(name=_clean_name(session, name),
                           points_percent=_clean_percent(points_percent), active=True,
                           created_at=clock.now())
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     session.add(group)
     session.flush()
     audit.record(session, staff_id=staff_id, action="create_group", entity="customer_group",
@@ -118,9 +118,9 @@ def set_group_active(session: Session, *, staff_id: int, group_id: int,
                      active: bool, approved_by: int | None = None) -> GroupRow:
     """Retire a group (no customer can be put in it; those in it stay, and keep its
     multiplier) or bring it back."""
+    group = _load(session, group_id)
     approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
                                   permission=Permission.SETTINGS)
-    group = _load(session, group_id)
     before = {"active": group.active}
     group.active = active
     session.add(group)

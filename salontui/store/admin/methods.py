@@ -292,13 +292,13 @@ def create_method(session: Session, *, staff_id: int, name: str, kind: str,
                   approved_by: int | None = None) -> MethodRow:
     """Add a method at the end of the list. ``code`` (what payments will store) is made
     from the name unless given."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.SETTINGS)
     clean_name = _clean_name(session, name)
     clean_kind = _clean_kind(kind)
     letter = _clean_hotkey(session, hotkey)
     clean_code = _clean_code(session, code) if code else derive_code(session, clean_name)
     last = session.execute(select(func.max(PaymentMethodRow.position))).scalar_one()
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     method = PaymentMethodRow(code=clean_code, name=clean_name, kind=str(clean_kind),
                               hotkey=letter, position=(last or 0) + 1, active=True)
     session.add(method)
@@ -353,8 +353,6 @@ def move_method(session: Session, *, staff_id: int, method_id: int,
                 direction: str, approved_by: int | None = None) -> MethodRow:
     """Move a method one place up or down the list (the payment panel's order). At either
     end nothing moves and nothing is written."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.SETTINGS)
     if direction not in DIRECTIONS:
         raise ValidationError(_("A method moves up or down."), field="direction")
     _load(session, method_id)
@@ -364,6 +362,8 @@ def move_method(session: Session, *, staff_id: int, method_id: int,
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(methods):
         return _row(methods[index])
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     before = {m.code: m.position for m in methods}
     methods[index], methods[other] = methods[other], methods[index]
     for position, method in enumerate(methods, start=1):  # 1…n again, whatever they were

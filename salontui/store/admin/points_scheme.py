@@ -117,8 +117,6 @@ def update_points_scheme(session: Session, *, staff_id: int, points_per_amount: 
                          approved_by: int | None = None) -> PointsScheme:
     """Change the scheme; sales already made keep what they earned (and the rule they
     earned under). No kind earning is allowed: then no sale earns a point."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.SETTINGS)
     row = session.get(SalonSettings, 1) or SalonSettings()
     before = asdict(_scheme(row))
     per_amount = _per_amount(points_per_amount, exponent=row.currency_exponent)
@@ -126,6 +124,8 @@ def update_points_scheme(session: Session, *, staff_id: int, points_per_amount: 
     if rounding not in rules.POINTS_ROUNDINGS:
         raise ValidationError(_("Rounding is down or nearest."), field="rounding")
     keep = _expiry(expiry_days)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     row.points_per_amount, row.point_value = per_amount, worth
     row.points_services, row.points_products = services, products
     row.points_packages, row.points_topups = packages, topups

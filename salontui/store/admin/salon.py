@@ -192,8 +192,6 @@ def update_salon(session: Session, *, staff_id: int, name: str, address: str, ph
     locks after this many minutes without a key (0 never, up to 240; None keeps it).
     Audited with the settings before and after.
     """
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.SETTINGS)
     row = session.exec(for_update(select(SalonSettings).where(SalonSettings.id == 1),
                                   session)).first() or SalonSettings()
     too_long = _("This is longer than {limit} characters.")
@@ -241,6 +239,8 @@ def update_salon(session: Session, *, staff_id: int, name: str, address: str, ph
                                   field="lock_minutes")
         clean["lock_minutes"] = lock_minutes
     clean["new_member_active"] = new_member_active
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     before = asdict(settings_of(row))
     for key, value in clean.items():
         setattr(row, key, value)

@@ -51,8 +51,6 @@ def reverse_backfill(session: Session, *, staff_id: int, backfill_id: int, reaso
     stored value, points or vouchers partly spent since, the debt partly repaid, sessions
     of the package used, products handed over)."""
     staff = require_staff(session, staff_id)
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.ADJUST_BALANCES)
     reason = clean_line(reason, field="reason", limit=MAX_NOTE,
                         required=_("Reason is required."),
                         too_long=_("Reason is longer than {limit} characters."))
@@ -70,6 +68,8 @@ def reverse_backfill(session: Session, *, staff_id: int, backfill_id: int, reaso
         raise RuleViolation(_("This back-fill was already reversed."), field="backfill")
     kind = BackfillKind(original.kind)
     _refuse_reversal(session, original, kind)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.ADJUST_BALANCES)
     customer_id = original.customer_id
     row = Backfill(customer_id=customer_id, kind=kind.value, source=BACKFILL_REASON,
                    created_at=clock.now(), operator_id=staff.id, card_id=original.card_id,

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from salontui.store.admin.permissions import require_permission
 from salontui.store.bounds import boundary
 from salontui.store.kinds import LedgerAccount, Permission
 from salontui.store.ledger import LedgerRow, adjust_balance, balance, ledger_history
@@ -51,7 +50,6 @@ def adjust_vouchers(session: Session, *, staff_id: int, customer_id: int, amount
     80.000 ₫."). One ``adjust`` entry (ref_type "adjustment") and one audit row
     ``adjust_vouchers`` on the customer with the balance before and after.
     """
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.ADJUST_BALANCES)
     return adjust_balance(session, staff_id=staff_id, customer_id=customer_id,
-                          account=ACCOUNT, amount=amount, reason=reason, approved_by=approver)
+                          account=ACCOUNT, amount=amount, reason=reason,
+                          permission=Permission.ADJUST_BALANCES, approved_by=approved_by)

@@ -222,12 +222,12 @@ def export_members(session: Session, *, staff_id: int, path: str | Path,
                    approved_by: int | None = None) -> ExportResult:
     """Write the members ``wanted`` matches (every customer: None) to ``path``, for
     ``staff_id`` (the export permission, or a manager's approval: ``approved_by``)."""
-    require_permission(session, staff_id=staff_id, permission=Permission.EXPORT,
-                       approved_by=approved_by)
     from salontui.store.loyalty.customer_list import count_customers
 
     wanted = wanted or CustomerFilter()
     check_target(path, overwrite=overwrite)
+    require_permission(session, staff_id=staff_id, permission=Permission.EXPORT,
+                       approved_by=approved_by)
     rows = member_rows(session, wanted, today=today)
     total = count_customers(session, wanted, today=today) if progress is not None else 0
     return ExportResult.of(write_table(
@@ -340,12 +340,12 @@ def export_invoices(session: Session, *, staff_id: int, path: str | Path, date_f
     """Write one row per line of the invoices from ``date_from`` to ``date_to`` (the
     salon's days, both included) to ``path``, for ``staff_id`` (the export permission, or
     a manager's approval: ``approved_by``)."""
-    require_permission(session, staff_id=staff_id, permission=Permission.EXPORT,
-                       approved_by=approved_by)
     from salontui.store.branches import list_branches
 
     start, end = _invoice_range(session, date_from, date_to)
     check_target(path, overwrite=overwrite)
+    require_permission(session, staff_id=staff_id, permission=Permission.EXPORT,
+                       approved_by=approved_by)
     branches = {b.id: b.name for b in list_branches(session, include_inactive=True)}
     rows = invoice_rows(session, date_from=date_from, date_to=date_to, branches=branches)
     total = _count_lines(session, start, end) if progress is not None else 0
@@ -419,9 +419,9 @@ def export_packages(session: Session, *, staff_id: int, path: str | Path,
                     ) -> ExportResult:
     """Write every customer's packages, one row each, to ``path``, for ``staff_id`` (the
     export permission, or a manager's approval: ``approved_by``)."""
+    check_target(path, overwrite=overwrite)
     require_permission(session, staff_id=staff_id, permission=Permission.EXPORT,
                        approved_by=approved_by)
-    check_target(path, overwrite=overwrite)
     rows = package_rows(session, today=today)
     total = (int(session.execute(select(func.count()).select_from(_K)).scalar_one())
              if progress is not None else 0)

@@ -131,10 +131,11 @@ def _insert(session: Session, care_type: str, name: str) -> CareReason:
 def add_reason(session: Session, *, staff_id: int, care_type: str, name: str,
                approved_by: int | None = None) -> ReasonRow:
     """A new reason at the end of its type's list."""
+    kind = _clean_type(care_type)
+    clean = _clean_name(session, kind, name)
     approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
                                   permission=Permission.SETTINGS)
-    kind = _clean_type(care_type)
-    reason = _insert(session, kind, _clean_name(session, kind, name))
+    reason = _insert(session, kind, clean)
     audit.record(session, staff_id=staff_id, action="add_care_reason", entity="care_reason",
                  entity_id=reason.id, after=audit.snapshot(reason), approved_by=approver)
     return _row(reason)
@@ -146,12 +147,12 @@ def rename_reason(session: Session, *, staff_id: int, reason_id: int, name: str,
     """A new name for a reason (care already given keeps the name it was given under: the
     care note's title is its own copy). The type does not change: retire it and add one
     under the other type."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.SETTINGS)
     reason = _load(session, reason_id)
     clean = _clean_name(session, reason.care_type, name, reason_id=reason_id)
     if clean == reason.name:
         return _row(reason)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     before = {"name": reason.name}
     reason.name = clean
     session.add(reason)
@@ -165,11 +166,11 @@ def rename_reason(session: Session, *, staff_id: int, reason_id: int, name: str,
 def set_reason_active(session: Session, *, staff_id: int, reason_id: int,
                       active: bool, approved_by: int | None = None) -> ReasonRow:
     """Retire a reason (no longer offered) or bring it back."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.SETTINGS)
     reason = _load(session, reason_id)
     if reason.active == active:
         return _row(reason)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     before = {"active": reason.active}
     reason.active = active
     session.add(reason)
@@ -184,8 +185,6 @@ def move_reason(session: Session, *, staff_id: int, reason_id: int,
                 direction: str, approved_by: int | None = None) -> ReasonRow:
     """Move a reason one place up or down its type's list. At either end nothing moves
     and nothing is written."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.SETTINGS)
     if direction not in DIRECTIONS:
         raise ValidationError(_("A reason moves up or down."), field="direction")
     reason = _load(session, reason_id)
@@ -195,6 +194,8 @@ def move_reason(session: Session, *, staff_id: int, reason_id: int,
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(reasons):
         return _row(reason)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     before = {stored_id(r): r.position for r in reasons}
     reasons[index], reasons[other] = reasons[other], reasons[index]
     for position, row in enumerate(reasons, start=1):  # 1…n again, whatever they were

@@ -623,8 +623,6 @@ def apply_ticket(session: Session, *, staff_id: int, ticket_id: int,
     from salontui.store.loyalty import tiers as tier_rules
 
     staff = require_staff(session, staff_id)
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.APPLY_TICKETS)
     ticket = _lock_ticket(session, ticket_id)
     _refuse_not_waiting(session, ticket, _("A ticket is applied only once."))
     lines = _stored_lines(session, ticket_id)
@@ -634,6 +632,8 @@ def apply_ticket(session: Session, *, staff_id: int, ticket_id: int,
     customers = _customers(session, ids, lock=True)
     balances = _balances(session, ids)
     _refuse_unappliable(lines, customers, balances, _tiers(session))
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.APPLY_TICKETS)
     code = ticket.code
     applied: list[dict] = []
     for line in lines:

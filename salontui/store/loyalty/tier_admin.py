@@ -186,8 +186,6 @@ def create_tier(session: Session, *, staff_id: int, name: str, min_spend: int | 
     """Add a tier. It takes the rank its threshold on the salon's basis says (above every
     tier that needs as much or less; without one, at the top); the thresholds must then
     rise with the rank on both bases."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.SETTINGS)
     fields = _clean_fields(session, tier_id=None, name=name, min_spend=min_spend,
                            min_points=min_points, discount_percent=discount_percent,
                            points_percent=points_percent, reward_points=reward_points)
@@ -203,6 +201,8 @@ def create_tier(session: Session, *, staff_id: int, name: str, min_spend: int | 
     _apply(tier, fields)
     ordered.insert(max(at, 1) if ordered else 0, tier)
     _check_order(session, ordered, subjects=(tier,))
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     session.add(tier)
     _renumber(session, ordered)
     session.flush()
@@ -252,14 +252,14 @@ def retire_tier(session: Session, *, staff_id: int, tier_id: int,
     """Retire a tier: nobody earns it or is given it any more, and its holders move at
     once to the tier their figure earns (any hold ends), each with a row of history. The
     first tier is never retired."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.SETTINGS)
     tier = load_tier(session, tier_id)
     ordered = all_tiers(session, lock=True)
     if ordered[0].id == tier.id:
         raise RuleViolation(_("The first tier cannot be retired."), field="tier")
     if not tier.active:
         return tier_row(tier)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     tier.active = False
     session.add(tier)
     session.flush()
@@ -304,8 +304,6 @@ def move_tier(session: Session, *, staff_id: int, tier_id: int, direction: str,
     """Move a tier one rank lower or higher (``direction``: "lower" / "higher"). At either
     end nothing moves and nothing is written; a move that would break the ladder (the
     first tier starts at 0, thresholds rise with the rank) is refused."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.SETTINGS)
     if direction not in (LOWER, HIGHER):
         raise ValidationError(_("A tier moves one rank lower or higher."), field="direction")
     tier = load_tier(session, tier_id)
@@ -317,6 +315,8 @@ def move_tier(session: Session, *, staff_id: int, tier_id: int, direction: str,
     before = {t.name: t.position for t in ordered}
     ordered[index], ordered[other] = ordered[other], ordered[index]
     _check_order(session, ordered, subjects=(tier, ordered[index]), moving=True)
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     _renumber(session, ordered)
     session.flush()
     audit.record(session, staff_id=staff_id, action="move_tier", entity="tier",
@@ -332,8 +332,6 @@ def update_tier_settings(session: Session, *, staff_id: int, basis: str, period_
     rolling months, a top-up counting as spend when ``paid`` or when ``spent``. Customers
     move at their next sale or refund; the header's "Spent" follows ``topup_spend`` at
     once (one rule of spend)."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.SETTINGS)
     if basis not in BASES:
         raise ValidationError(_("Rank by spend or by points."), field="tier_basis")
     months = whole_number(period_months, field="tier_period_months", low=1,
@@ -344,6 +342,8 @@ def update_tier_settings(session: Session, *, staff_id: int, basis: str, period_
     if topup_spend not in TOPUP_SPEND_CHOICES:
         raise ValidationError(_("A top-up counts when paid or when spent."),
                               field="topup_spend")
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     row = session.get(SalonSettings, 1) or SalonSettings()
     before = {"tier_basis": row.tier_basis, "tier_period_months": row.tier_period_months,
               "topup_spend": row.topup_spend}
