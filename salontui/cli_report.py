@@ -116,7 +116,7 @@ def report_command(
         _fail(error.message, BAD_INPUT if error.field else 1)
 
     if wanted == "text":
-        from salontui.store.reports.write_text import print_report
+        from salontui.report_text import print_report
 
         print_report(report, figures, where=where)
         return

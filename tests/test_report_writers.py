@@ -11,12 +11,12 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
+from salontui.report_bars import chart
+from salontui.report_text import report_text
 from salontui.store.errors import SalonError
-from salontui.store.reports.bars import chart
 from salontui.store.reports.figures import Figures
 from salontui.store.reports.shape import Cell, Column, Report, Series, Table
 from salontui.store.reports.write_pdf import write_report_pdf
-from salontui.store.reports.write_text import report_text
 from salontui.store.reports.write_xlsx import write_report_xlsx
 
 VI, ZH = "Nguyễn Thị Hương", "王小明"

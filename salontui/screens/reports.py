@@ -202,15 +202,15 @@ class ReportsScreen(StoreCalls, Screen[None]):
 
     @staticmethod
     def width_for(shown: RenderableType, room: int) -> int:
-        from salontui.store.reports.write_text import natural_width
+        from salontui.report_text import natural_width
 
         if natural_width(shown, least=True) <= room:
             return room
         return natural_width(shown)
 
     def view(self, report: Report, figures: Figures) -> RenderableType:
-        from salontui.store.reports.bars import chart
-        from salontui.store.reports.write_text import table_renderable
+        from salontui.report_bars import chart
+        from salontui.report_text import table_renderable
 
         parts: list[RenderableType] = []
         if self.charts:

@@ -14,7 +14,6 @@ from typing import IO, Any
 from salontui.i18n import _
 from salontui.store.io.sheet_writer import check_target, replace_when_written
 from salontui.store.pdf_text import LATIN, all_latin, fonts, markup
-from salontui.store.reports.bars import shown
 from salontui.store.reports.figures import NUMERIC, Figures, heading
 from salontui.store.reports.shape import Cell, Report, Series, Table
 
@@ -111,7 +110,7 @@ def _chart(series: Series, figures: Figures, styles: dict[str, Any], width: floa
             drawing.add(Rect(0, 1, bar_w * value / top, 7, fillColor=colors.HexColor("#3a7d44"),
                              strokeColor=None))
         rows.append([_cell(label, styles["cell"]), drawing,
-                     _cell(shown(figures, series, value), styles["number"])])
+                     _cell(figures.cell(value, series.cell), styles["number"])])
     bars = PdfTable(rows, colWidths=[label_w, bar_w + 6, value_w], hAlign="LEFT")
     bars.setStyle([("FONT", (0, 0), (-1, -1), LATIN, SIZE),
                    ("ALIGN", (2, 0), (2, -1), "RIGHT"),

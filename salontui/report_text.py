@@ -18,7 +18,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from salontui.i18n import _
-from salontui.store.reports.bars import chart
+from salontui.report_bars import chart
 from salontui.store.reports.figures import NUMERIC, Figures, heading
 from salontui.store.reports.shape import Cell, Report, Table
 from salontui.store.text import cell_width

@@ -5,7 +5,8 @@ told apart, the figure written beside every bar. A series over days (``by_day``)
 as columns, one per day (days summed into groups when there are more than the width
 holds), the first and last day under them; any other series as one bar a line, its label
 on the left and its figure on the right, longest first as the builder ordered it.
-Returns Rich ``Text`` (no Textual: the CLI prints it as the Reports screen shows it).
+Returns Rich ``Text``, outside the store (which gives the figures, not how a terminal
+draws them): the CLI prints it as the Reports screen shows it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from rich.text import Text
 
 from salontui.i18n import _
 from salontui.store.reports.figures import Figures
-from salontui.store.reports.shape import Cell, Series
+from salontui.store.reports.shape import Series
 from salontui.store.text import cell_width, fit
 
 EIGHTHS = " ▏▎▍▌▋▊▉"  # a horizontal bar's last cell, by eighths
@@ -38,10 +39,6 @@ def _parts() -> tuple[str, str]:
     return EIGHTHS, RISING
 
 
-def shown(figures: Figures, series: Series, value: int) -> str:
-    return figures.money(value) if series.cell is Cell.MONEY else figures.count(value)
-
-
 def chart(series: Series, figures: Figures, *, width: int = 78, height: int = 8) -> Text:
     """``series`` drawn in ``width`` columns (a title line first)."""
     out = Text(no_wrap=True, overflow="ellipsis")
@@ -60,7 +57,7 @@ def chart(series: Series, figures: Figures, *, width: int = 78, height: int = 8)
 def _bars(series: Series, figures: Figures, width: int) -> Text:
     values = [max(v, 0) for v in series.values]
     top = max(values)
-    texts = [shown(figures, series, v) for v in series.values]
+    texts = [figures.cell(v, series.cell) for v in series.values]
     value_w = max(cell_width(t) for t in texts)
     label_w = min(max(cell_width(label) for label in series.labels),
                   max(LABEL_MAX, width // 3), max(width - value_w - MIN_BAR - 2, 4))
@@ -107,7 +104,7 @@ def _columns(series: Series, figures: Figures, width: int, height: int) -> Text:
     values = [max(v, 0) for v in values]
     top = max(values)
     out = Text(no_wrap=True)
-    out.append(_("highest {value}").format(value=shown(figures, series, top)), style="dim")
+    out.append(_("highest {value}").format(value=figures.cell(top, series.cell)), style="dim")
     levels = [v * height * 8 // top if top else 0 for v in values]
     _eighths, rising = _parts()
     for row in range(height - 1, -1, -1):
