@@ -630,8 +630,7 @@ class CommissionRule(SQLModel, table=True):
     item (``item_id``) or every item of ``applies_to`` (service / product / package /
     redeem); for one staff member, one role, or everyone (both None). Never edited: a
     change ends the rule (``ended_at``) and adds another, so a report pays the rules in
-    force when each line was sold. The most specific rule in force wins (staff over role
-    over everyone, then an item over its kind)."""
+    force when each line was sold (which of them: store/admin/commissions.py)."""
 
     __tablename__ = "commission_rule"
     __table_args__ = (

@@ -21,7 +21,7 @@ LATIN = "Roboto"
 CJK = "STSong-Light"
 
 
-def font_path() -> Path:
+def _font_path() -> Path:
     import font_roboto
 
     return Path(font_roboto.__file__).parent / "files" / "Roboto-Regular.ttf"
@@ -34,7 +34,7 @@ def fonts() -> frozenset[int]:
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfbase.ttfonts import TTFont
 
-    roboto = TTFont(LATIN, str(font_path()))
+    roboto = TTFont(LATIN, str(_font_path()))
     pdfmetrics.registerFont(roboto)
     pdfmetrics.registerFont(UnicodeCIDFont(CJK))
     return frozenset(roboto.face.charToGlyph)
