@@ -114,6 +114,7 @@ class Quote:
     tier_name: str = ""
     tier_percent: int = 0
     tier_refused: str = ""
+    waived: bool = False  # a payment is of the "waived" kind (sales/permits.py)
 
     @property
     def balanced(self) -> bool:
@@ -278,6 +279,7 @@ def quote(session: Session, *, cart: Cart) -> Quote:
     total = subtotal - discount
     paid = 0
     cash = 0
+    waived = False
     methods = methods_by_code(session) if cart.payments else {}
     for i, payment in enumerate(cart.payments):
         method = methods.get(payment.method)
@@ -295,13 +297,14 @@ def quote(session: Session, *, cart: Cart) -> Quote:
         paid += payment.amount
         if method.kind == MethodKind.CASH:  # only cash may exceed the total: the change
             cash += payment.amount
+        waived = waived or method.kind == MethodKind.WAIVED
     over = max(0, paid - total)
     change = min(over, cash)
     return Quote(lines=lines, subtotal=subtotal, discount=discount, total=total, paid=paid,
                  due=max(0, total - paid), change=change, overpaid=over - change,
                  tier_discount=tier_off, tier_name=benefit.name if benefit else "",
                  tier_percent=benefit.discount_percent if benefit else 0,
-                 tier_refused=benefit.refused if benefit else "")
+                 tier_refused=benefit.refused if benefit else "", waived=waived)
 
 
 def _tier_benefit(session: Session, cart: Cart):

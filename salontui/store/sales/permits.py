@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from salontui.store.admin.methods import methods_by_code
 from salontui.store.cart import SALES_KINDS, Cart, Quote
-from salontui.store.kinds import MethodKind, Permission
+from salontui.store.kinds import Permission
 from salontui.store.models import CatalogItem
 
 
@@ -44,9 +43,6 @@ def sale_permits(session: Session, *, cart: Cart, quote: Quote,
         changed = True
     if changed:
         needed.append(Permission.PRICE_DISCOUNT)
-    if cart.payments:
-        methods = methods_by_code(session)
-        if any((m := methods.get(p.method)) is not None and m.kind == MethodKind.WAIVED
-               for p in cart.payments):
-            needed.append(Permission.WAIVE)
+    if quote.waived:  # (the quote read the methods: their kinds are its)
+        needed.append(Permission.WAIVE)
     return needed
