@@ -23,6 +23,7 @@ from salontui.keymap import key_of
 from salontui.screens.day_close import WEEKDAYS
 from salontui.screens.dialogs.base import FormDialog, parse_count
 from salontui.screens.settings.section import SettingsSection
+from salontui.store.errors import SalonError
 from salontui.widgets.inputs import DeskInput, Field, RadioChoice
 from salontui.widgets.tables import Cell, Col
 
@@ -191,11 +192,17 @@ class SalonDialog(FormDialog):
 
     def show_error(self, error, field: str | None = None) -> None:
         """The message at its field, and that field with its message scrolled into view
-        once laid out (the message line just shown moves what comes after it)."""
-        super().show_error(error, field)
-        target = self.field_for(getattr(error, "field", None) or field)
-        if target is not None:
-            self.call_after_refresh(target.scroll_visible, animate=False)
+        once laid out (the message line just shown moves what comes after it). The focus
+        moves without a scroll of its own: focusing scrolls later, to where the field was
+        before the message, and that could land after this scroll and undo it."""
+        target = self.field_for(error.field if isinstance(error, SalonError) else field)
+        if target is None:
+            super().show_error(error, field)
+            return
+        target.show_error(str(error))
+        self.set_focus(target.control, scroll_visible=False)
+        form = self.query_one("#salon-form", VerticalScroll)
+        self.call_after_refresh(form.scroll_to_widget, target, animate=False, immediate=True)
 
     def focus_first(self) -> None:
         field = self.field_for(self.focus_key)
