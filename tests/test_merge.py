@@ -76,3 +76,23 @@ def test_undo_is_refused_when_the_points_were_spent(writer, staff_id, customer_i
         adjust_points(s, staff_id=staff_id, customer_id=customer_id, amount=-400, reason="Đổi")
     with pytest.raises(RuleViolation), writer() as s:
         undo_merge(s, staff_id=staff_id, merge_id=result.merge_id)
+
+
+def test_the_merges_offered_to_undo(writer, reader, staff_id, customer_id, duplicate_id):
+    from salontui.store.merge import merges_to_undo
+
+    with writer() as s:
+        result = merge_customers(s, staff_id=staff_id, keep_id=customer_id,
+                                 merge_id=duplicate_id)
+    with reader() as s:
+        from_kept = merges_to_undo(s, customer_id=customer_id)
+        from_duplicate = merges_to_undo(s, customer_id=duplicate_id)
+        dup_code = get_customer(s, customer_id=duplicate_id).code
+    assert from_kept == from_duplicate
+    assert [(m.id, m.merged_code, m.merged_name) for m in from_kept] == [
+        (result.merge_id, dup_code, "Nguyễn Thị Hương")]
+    assert from_kept[0].staff_name  # who merged, for the pick list
+    with writer() as s:
+        undo_merge(s, staff_id=staff_id, merge_id=result.merge_id)
+    with reader() as s:
+        assert merges_to_undo(s, customer_id=customer_id) == []

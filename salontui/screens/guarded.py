@@ -20,6 +20,8 @@ from salontui.store.kinds import Permission
 GUARDED: dict[str, str] = {
     "invoice.refund": Permission.REFUND,
     "detail.delete_customer": Permission.DELETE_CUSTOMER,
+    "detail.merge": Permission.MERGE_CUSTOMERS,
+    "detail.undo_merge": Permission.MERGE_CUSTOMERS,
     "detail.points.adjust": Permission.ADJUST_POINTS,
     "detail.packages.extend": Permission.ADJUST_PACKAGES,
     "detail.packages.adjust": Permission.ADJUST_PACKAGES,

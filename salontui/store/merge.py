@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlalchemy import or_, select, text
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
 
 from salontui.i18n import _
 from salontui.store import audit, clock
@@ -37,7 +39,7 @@ from salontui.store.customers import load_customer
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.kinds import Permission
 from salontui.store.ledger import balance, card_balances, ensure_card, post_entry
-from salontui.store.models import CustomerMerge, ValueCard, stored_id
+from salontui.store.models import Customer, CustomerMerge, Staff, ValueCard, stored_id
 
 MOVED_TABLES = ("customer_package", "care_note", "appointment", "customer_promotion",
                 "checkout_draft")
@@ -189,8 +191,33 @@ def undo_merge(session: Session, *, staff_id: int, merge_id: int,
                        merged_id=record.merged_id, moved=moved)
 
 
-def merges_of(session: Session, *, customer_id: int) -> list[CustomerMerge]:
-    """Merges into a customer, newest first (the desk offers the latest to undo)."""
-    statement = (select(CustomerMerge).where(CustomerMerge.kept_id == customer_id)
-                 .order_by(col(CustomerMerge.id).desc()))
-    return list(session.exec(statement))
+@dataclass(frozen=True)
+class MergeRow:
+    """A merge the desk offers to undo: who was kept, who was merged, when and by whom."""
+
+    id: int
+    kept_code: str
+    kept_name: str
+    merged_code: str
+    merged_name: str
+    created_at: datetime
+    staff_name: str
+
+
+def merges_to_undo(session: Session, *, customer_id: int) -> list[MergeRow]:
+    """The merges still in force that this customer is part of, newest first: those into
+    them (they are the customer kept) and the one that merged them away."""
+    kept, merged = aliased(Customer), aliased(Customer)
+    statement = (
+        select(col(CustomerMerge.id), col(kept.code), col(kept.name), col(merged.code),
+               col(merged.name), col(CustomerMerge.created_at), col(Staff.name))
+        .join(kept, col(kept.id) == CustomerMerge.kept_id)
+        .join(merged, col(merged.id) == CustomerMerge.merged_id)
+        .outerjoin(Staff, col(Staff.id) == CustomerMerge.staff_id)
+        .where(col(CustomerMerge.undone_at).is_(None),
+               or_(col(CustomerMerge.kept_id) == customer_id,
+                   col(CustomerMerge.merged_id) == customer_id))
+        .order_by(col(CustomerMerge.id).desc()))
+    return [MergeRow(id=r[0], kept_code=r[1], kept_name=r[2], merged_code=r[3],
+                     merged_name=r[4], created_at=r[5], staff_name=r[6] or "")
+            for r in session.execute(statement)]

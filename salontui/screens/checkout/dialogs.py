@@ -94,9 +94,10 @@ class PickerDialog(ModalScreen):
 
 
 class CustomerPickerDialog(StoreCalls, ModalScreen):
-    """Choose the customer of a checkout: type a name, phone digits or a code; Enter takes
-    the highlighted row. The first row is always "Walk-in". Answers a customer id,
-    :data:`WALK_IN`, or None (Escape)."""
+    """Choose a customer: type a name, phone digits or a code; Enter takes the highlighted
+    row. For a checkout the first row is always "Walk-in"; for a merge there is none and
+    the customer shown is left out. Answers a customer id, :data:`WALK_IN`, or None
+    (Escape)."""
 
     DEFAULT_CSS = """
     CustomerPickerDialog #customer-results { height: 12; }
@@ -109,13 +110,17 @@ class CustomerPickerDialog(StoreCalls, ModalScreen):
         Binding("up", "move(-1)", _("Previous"), id="picker.previous", show=False),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, *, title: str = "", walk_in: bool = True,
+                 exclude: int | None = None) -> None:
         super().__init__()
         self.rows: list[CustomerRow] = []
+        self.title_text = title or _("Customer of this checkout")
+        self.walk_in = walk_in
+        self.exclude = exclude
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog checkout-picker") as box:
-            box.border_title = _("Customer of this checkout")
+            box.border_title = self.title_text
             yield BoundedInput(placeholder=_("Name, phone digits or code"),
                                id="customer-query", max_length=TEXT_CHARS)
             yield DeskTable([
@@ -150,17 +155,17 @@ class CustomerPickerDialog(StoreCalls, ModalScreen):
         self.ask(find, self.show_results)
 
     def show_results(self, found: list[CustomerRow]) -> None:
-        """The customers found (after "Walk-in", always the first row)."""
-        self.rows = list(found)
+        """The customers found (after "Walk-in", the first row when there is one)."""
+        self.rows = [r for r in found if r.id != self.exclude]
         fmt = self.desk.formatter
-        rows: list[tuple[object, list[str]]] = [
-            (WALK_IN, ["", _("Walk-in (no customer)"), "", ""])]
+        rows: list[tuple[object, list[str]]] = (
+            [(WALK_IN, ["", _("Walk-in (no customer)"), "", ""])] if self.walk_in else [])
         for r in self.rows:
             rows.append((r.id, [r.code, r.name, cached.phone(fmt, r.phone),
                                 cached.money(fmt, r.debt) if r.debt else ""]))
         table = self.query_one(DeskTable)
         table.set_rows(rows, keep_cursor=False)
-        if self.rows and self.query_one(DeskInput).value.strip():
+        if self.walk_in and self.rows and self.query_one(DeskInput).value.strip():
             table.move_cursor(row=1)
 
     def action_move(self, step: int) -> None:

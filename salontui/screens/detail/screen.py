@@ -138,6 +138,10 @@ def detail_bindings(tabs: Sequence[type[DetailTab]]) -> list[BindingType]:
                 show=False),
         Binding("f5", "restore_customer", _("Restore"),
                 id="detail.restore_customer", tooltip=_("Restore customer")),
+        Binding("G", "merge", _("Merge"), id="detail.merge",
+                tooltip=_("Merge a duplicate into this customer"), show=False),
+        Binding("U", "undo_merge", _("Undo merge"), id="detail.undo_merge",
+                tooltip=_("Undo a merge of this customer"), show=False),
         *(Binding(str(number), f"tab('{tab.tab_id}')",
                   _("Tab: {name}").format(name=_(tab.title)), id=f"detail.tab.{tab.tab_id}",
                   show=False)
@@ -484,6 +488,7 @@ class CustomerDetailScreen(StoreCalls, Screen):
             "book_visit": not deleted,
             "repay_debt": not deleted,
             "restore_customer": deleted,
+            "merge": not deleted,
         }
         if action in checks:
             return checks[action]
@@ -736,6 +741,18 @@ class CustomerDetailScreen(StoreCalls, Screen):
                                                              name=record.name), timeout=4)
         self.refresh_all()
 
+    def action_merge(self) -> None:
+        """G: merge a duplicate into this customer (screens/detail/merge.py)."""
+        from salontui.screens.detail.merge import MergeDoor
+
+        MergeDoor(self).merge()
+
+    def action_undo_merge(self) -> None:
+        """U: undo a merge into this customer, or the one that merged them away."""
+        from salontui.screens.detail.merge import MergeDoor
+
+        MergeDoor(self).undo()
+
     def action_back(self) -> None:
         if isinstance(self.focused, Input):
             self.current.table().focus()
@@ -762,6 +779,10 @@ class CustomerDetailScreen(StoreCalls, Screen):
             Command("detail.book_visit", _("Book a visit"),
                     _("Services, staff and time for this customer")),
             Command("detail.repay_debt", _("Repay debt"), _("A debt-repayment invoice")),
+            Command("detail.merge", _("Merge a duplicate"),
+                    _("Move a duplicate's packages, balances and history here; undoable")),
+            Command("detail.undo_merge", _("Undo a merge"),
+                    _("Give a merged duplicate back what moved")),
         ))
         entries += [entry for tab in self.tabs for entry in tab.late_commands()]
         entries.append((_("Changes"), _("Who changed this customer, what and when"),
