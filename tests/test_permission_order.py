@@ -217,12 +217,44 @@ def _export(function: str, **kw):
     return run
 
 
+def _last_cash(s, staff, w):
+    from salontui.store.admin.methods import list_methods, set_method_active
+    cash = next(m for m in list_methods(s) if m.kind == "cash" and m.active)
+    return set_method_active(s, staff_id=staff, method_id=cash.id, active=False)
+
+
+def _backfill_zero(s, staff, w):
+    from salontui.store.books.backfill import BackfillIn, apply_backfill
+    return apply_backfill(s, staff_id=staff, customer_id=w["customer"],
+                          item=BackfillIn(kind="points", amount=0))
+
+
 MISSING = 999_999
 SETTINGS_CASES: list[tuple[str, Callable, type[Exception], str]] = [
     ("create_group no name", _call("admin.groups", "create_group", name=" "),
      ValidationError, "name"),
     ("set_group_active unknown", _call("admin.groups", "set_group_active", group_id=MISSING,
                                        active=False), NotFound, "group"),
+    ("update_group unknown", _call("admin.groups", "update_group", group_id=MISSING,
+                                   name="VIP", points_percent=150), NotFound, "group"),
+    ("update_method unknown", _call("admin.methods", "update_method", method_id=MISSING,
+                                    name="Thẻ", hotkey=None), NotFound, "method"),
+    ("retire the last cash method", _last_cash, RuleViolation, "method"),
+    ("update_card_type unknown", _call("admin.card_types", "update_card_type",
+                                       card_type_id=MISSING, name="Tóc"),
+     NotFound, "card_type"),
+    ("update_tier unknown", _call("loyalty.tier_admin", "update_tier", tier_id=MISSING,
+                                  name="Vàng"), NotFound, "tier"),
+    ("restore_tier unknown", _call("loyalty.tier_admin", "restore_tier", tier_id=MISSING),
+     NotFound, "tier"),
+    ("add_staff no name", _call("admin.staff_admin", "add_staff", name=" "),
+     ValidationError, "name"),
+    ("update_staff unknown", _call("admin.staff_admin", "update_staff", target_id=MISSING,
+                                   name="Lan", role="receptionist"), NotFound, "target"),
+    ("deactivate oneself", _call("admin.staff_admin", "set_staff_active",
+                                 target_id="receptionist", active=False),
+     RuleViolation, "target"),
+    ("backfill nothing", _backfill_zero, ValidationError, "amount"),
     ("create_method no name", _call("admin.methods", "create_method", name="", kind="card"),
      ValidationError, "name"),
     ("move_method sideways", _call("admin.methods", "move_method", method_id=1,

@@ -174,12 +174,13 @@ def update_card_type(session: Session, *, staff_id: int, card_type_id: int, name
     """Rename a type or change its rules. Cards already sold keep their name and their
     money; a new bonus rule counts from the next top-up, and whether discounts apply from
     the next payment."""
+    card_type = load_card_type(session, card_type_id)
+    clean = _clean_name(session, name, card_type_id=card_type_id)
+    pay, get = clean_bonus(bonus_pay, bonus_get)
     approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
                                   permission=Permission.SETTINGS)
-    card_type = load_card_type(session, card_type_id)
     before = audit.snapshot(card_type)
-    card_type.name = _clean_name(session, name, card_type_id=card_type_id)
-    card_type.bonus_pay, card_type.bonus_get = clean_bonus(bonus_pay, bonus_get)
+    card_type.name, card_type.bonus_pay, card_type.bonus_get = clean, pay, get
     card_type.discounts_apply = discounts_apply
     session.add(card_type)
     session.flush()

@@ -100,12 +100,13 @@ def update_group(session: Session, *, staff_id: int, group_id: int, name: str,
                  points_percent: int, approved_by: int | None = None) -> GroupRow:
     """Rename a group or change its multiplier: sales already made keep the points they
     earned (the rule they earned under is on each invoice)."""
+    group = _load(session, group_id)
+    clean_name = _clean_name(session, name, group_id=group_id)
+    percent = _clean_percent(points_percent)
     approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
                                   permission=Permission.SETTINGS)
-    group = _load(session, group_id)
     before = audit.snapshot(group)
-    group.name = _clean_name(session, name, group_id=group_id)
-    group.points_percent = _clean_percent(points_percent)
+    group.name, group.points_percent = clean_name, percent
     session.add(group)
     audit.record(session, staff_id=staff_id, action="update_group", entity="customer_group",
                  entity_id=group.id, before=before, after=audit.snapshot(group),

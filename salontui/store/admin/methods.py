@@ -315,8 +315,6 @@ def update_method(session: Session, *, staff_id: int, method_id: int, name: str,
     """Rename a method, give it another key (empty: none) or, while no payment has used it,
     another kind among cash, card-like and waived (``kind`` None: as it is). Invoices keep
     the code and read the new name."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.SETTINGS)
     method = _load(session, method_id)
     before = audit.snapshot(method)
     clean_name = _clean_name(session, name, method_id=method_id)
@@ -338,6 +336,11 @@ def update_method(session: Session, *, staff_id: int, method_id: int, name: str,
                 name=quote(payment_method_label(method.code, method.name)),
                 kind=kind_label(method.kind)), field="kind")
         _keep_one_cash(session, method, field="kind")
+    else:
+        new_kind = None
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
+    if new_kind is not None:
         method.kind = str(new_kind)
     method.name = clean_name
     method.hotkey = letter
@@ -383,12 +386,13 @@ def set_method_active(session: Session, *, staff_id: int, method_id: int,
     """Retire a method (the checkout no longer offers it; its invoices keep it, under its
     name) and free its key, or bring it back (without a key: give it one by editing it).
     The last active cash method stays."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.SETTINGS)
     method = _load(session, method_id)
     before = {"active": method.active, "hotkey": method.hotkey}
     if not active:
         _keep_one_cash(session, method, field="method")
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
+    if not active:
         method.hotkey = None
     method.active = active
     session.add(method)

@@ -97,8 +97,8 @@ def add_staff(session: Session, *, staff_id: int, name: str,
               role: str = "receptionist", approved_by: int | None = None) -> StaffMember:
     """Add a staff member (store/staff.py ``create_staff``), if the acting one may (the
     staff permission, or an approval: ``approved_by``)."""
-    _actor, approver, _owner = _require_manager_of_staff(session, staff_id, approved_by)
     clean, wanted = _clean_name(name), _clean_role(role)
+    _actor, approver, _owner = _require_manager_of_staff(session, staff_id, approved_by)
     return create_staff(session, name=clean, role=wanted, staff_id=staff_id,
                         approved_by=approver)
 
@@ -107,9 +107,9 @@ def add_staff(session: Session, *, staff_id: int, name: str,
 def update_staff(session: Session, *, staff_id: int, target_id: int, name: str,
                  role: str, approved_by: int | None = None) -> StaffRow:
     """Rename someone or change their role (not the last active owner's)."""
-    _actor, approver, owner = _require_manager_of_staff(session, staff_id, approved_by)
     target = _load(session, target_id)
     clean, wanted = _clean_name(name), _clean_role(role)
+    _actor, approver, owner = _require_manager_of_staff(session, staff_id, approved_by)
     if StaffRole.OWNER in (target.role, wanted) and not owner and target.role != wanted:
         raise RuleViolation(_("Only an owner makes someone an owner, or changes an "
                               "owner's role."), field="role")
@@ -131,11 +131,11 @@ def set_staff_active(session: Session, *, staff_id: int, target_id: int,
                      active: bool, approved_by: int | None = None) -> StaffRow:
     """Deactivate someone (they can no longer sign in nor be chosen; what they did stays)
     or bring them back."""
-    _actor, approver, owner = _require_manager_of_staff(session, staff_id, approved_by)
     target = _load(session, target_id)
+    if not active and target_id == staff_id:
+        raise RuleViolation(_("Nobody deactivates themselves."), field="target")
+    _actor, approver, owner = _require_manager_of_staff(session, staff_id, approved_by)
     if not active:
-        if target_id == staff_id:
-            raise RuleViolation(_("Nobody deactivates themselves."), field="target")
         if target.role == StaffRole.OWNER and not owner:
             raise RuleViolation(_("Only an owner deactivates an owner."), field="target")
         if target.role == StaffRole.OWNER and target.active and _active_owners(session) <= 1:

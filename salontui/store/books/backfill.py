@@ -297,10 +297,14 @@ def apply_backfill(session: Session, *, staff_id: int, customer_id: int, item: B
     holds it. ``audit_row=False`` is for an import, which writes one audit row for the
     whole file; at the desk each back-fill writes its own ("backfill", on the customer).
     """
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.ADJUST_BALANCES)
-    return write_backfill(session, staff_id=staff_id, customer_id=customer_id, item=item,
-                          source=source, audit_row=audit_row, approved_by=approver)
+    with session.begin_nested():  # the input is checked first; a refusal takes it back
+        row, effect = _write_rows(session, staff_id=staff_id, customer_id=customer_id,
+                                  item=item, source=source)
+        approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                      permission=Permission.ADJUST_BALANCES)
+    if audit_row:
+        _audit(session, staff_id, customer_id, row, effect, approver)
+    return stored_id(row)
 
 
 @boundary
@@ -310,6 +314,23 @@ def write_backfill(session: Session, *, staff_id: int, customer_id: int, item: B
     """The body of :func:`apply_backfill`, with no permission of its own: an import checks
     it once for the file (``import_customers``) and writes one audit row for the whole
     file (``audit_row=False``)."""
+    row, effect = _write_rows(session, staff_id=staff_id, customer_id=customer_id, item=item,
+                              source=source)
+    if audit_row:
+        _audit(session, staff_id, customer_id, row, effect, approved_by)
+    return stored_id(row)
+
+
+def _audit(session: Session, staff_id: int, customer_id: int, row: Backfill,
+           effect: dict[str, int], approved_by: int | None) -> None:
+    audit.record(session, staff_id=staff_id, action="backfill", entity="customer",
+                 entity_id=customer_id, after=audit.snapshot(row) | effect,
+                 approved_by=approved_by)
+
+
+def _write_rows(session: Session, *, staff_id: int, customer_id: int, item: BackfillIn,
+                source: str) -> tuple[Backfill, dict[str, int]]:
+    """The back-fill row and what it gives, each part checked before it is written."""
     require_staff(session, staff_id)
     kind = _kind(item.kind)
     source = _source(source)
@@ -349,11 +370,7 @@ def write_backfill(session: Session, *, staff_id: int, customer_id: int, item: B
             session, customer_id=customer_id, account=LEDGER_ACCOUNTS[kind], amount=row.amount,
             kind=LedgerEntryKind.BACKFILL, reason=source, ref_type=REF_TYPE,
             ref_id=backfill_id, operator_id=staff_id, card_id=row.card_id)
-    if audit_row:
-        audit.record(session, staff_id=staff_id, action="backfill", entity="customer",
-                     entity_id=customer_id, after=audit.snapshot(row) | effect,
-                     approved_by=approved_by)
-    return stored_id(row)
+    return row, effect
 
 
 def add_row(session: Session, row: Backfill) -> int:

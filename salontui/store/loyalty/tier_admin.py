@@ -219,8 +219,6 @@ def update_tier(session: Session, *, staff_id: int, tier_id: int, name: str,
     """Change a tier. A new name is written to its holders' ``customer.tier`` in the same
     transaction; new thresholds move customers at their next sale or refund; sales already
     made keep what they were given."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.SETTINGS)
     tier = load_tier(session, tier_id)
     fields = _clean_fields(session, tier_id=tier_id, name=name, min_spend=min_spend,
                            min_points=min_points, discount_percent=discount_percent,
@@ -231,6 +229,8 @@ def update_tier(session: Session, *, staff_id: int, tier_id: int, name: str,
     with session.no_autoflush:
         _apply(tier, fields)
         _check_order(session, ordered, subjects=(tier,))
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     session.add(tier)
     renamed = 0
     if tier.name != old_name:
@@ -282,8 +282,6 @@ def restore_tier(session: Session, *, staff_id: int, tier_id: int,
                  approved_by: int | None = None) -> TierRow:
     """Bring a retired tier back (its threshold must still fit the ladder); customers
     reach it again at their next sale or refund."""
-    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
-                                  permission=Permission.SETTINGS)
     tier = load_tier(session, tier_id)
     if tier.active:
         return tier_row(tier)
@@ -291,6 +289,8 @@ def restore_tier(session: Session, *, staff_id: int, tier_id: int,
     with session.no_autoflush:
         tier.active = True
         _check_order(session, ordered, subjects=(tier,))
+    approver = require_permission(session, staff_id=staff_id, approved_by=approved_by,
+                                  permission=Permission.SETTINGS)
     session.add(tier)
     audit.record(session, staff_id=staff_id, action="restore_tier", entity="tier",
                  entity_id=tier.id, before={"active": False}, after={"active": True},
