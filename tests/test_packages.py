@@ -17,7 +17,6 @@ from salontui.store import clock, codes
 from salontui.store.errors import NotFound, RuleViolation, ValidationError
 from salontui.store.models import CatalogItem
 from salontui.store.package_reads import (
-    expiring_packages,
     expiry_after_freeze,
     expiry_after_resume,
     get_package,
@@ -539,8 +538,11 @@ def test_history_rows_carry_time_change_delta_note_operator_and_service_staff(
 # --- lists ----------------------------------------------------------------------------------
 
 
-def test_expiring_packages_lists_those_in_use_within_30_days(
+def test_the_header_lists_the_packages_in_use_expiring_within_30_days(
         fixed_now, writer, reader, staff_id, technician_id, customer_id):
+    from salontui.store.summary import EXPIRING_WITHIN_DAYS, customer_summary
+
+    assert EXPIRING_WITHIN_DAYS == 30
     soon = sell(writer, staff_id, customer_id, name="Soon", expires_on=date(2026, 12, 3))
     today_last = sell(writer, staff_id, customer_id, name="Last day", expires_on=TODAY)
     edge = sell(writer, staff_id, customer_id, name="Edge", expires_on=date(2026, 12, 23))
@@ -552,12 +554,10 @@ def test_expiring_packages_lists_those_in_use_within_30_days(
     with writer() as s:
         freeze_package(s, staff_id=staff_id, package_id=frozen.id, days=5, note="x")
     with reader() as s:
-        names = [p.name for p in expiring_packages(s, customer_id=customer_id)]
-        assert names == ["Last day", "Soon", "Edge"]
-        assert [p.name for p in expiring_packages(s, customer_id=customer_id,
-                                                  within_days=7)] == ["Last day"]
+        expiring = customer_summary(s, customer_id=customer_id).expiring
+        assert [p.name for p in expiring] == ["Last day", "Soon", "Edge"]
     with clock.pinned(datetime(2026, 11, 24, 9, 0)), reader() as s:  # Last day has expired
-        ids = [p.id for p in expiring_packages(s, customer_id=customer_id)]
+        ids = [p.id for p in customer_summary(s, customer_id=customer_id).expiring]
         assert today_last.id not in ids
         assert ids == [soon.id, edge.id, later.id]  # Later is now within 30 days
 

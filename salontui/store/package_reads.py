@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from types import SimpleNamespace
 
 from sqlalchemy import select as sa_select
@@ -212,21 +212,6 @@ def list_packages(session: Session, *, customer_id: int,
 
 
 @boundary
-def expiring_packages(session: Session, *, customer_id: int, within_days: int = 30,
-                      today: date | None = None) -> list[PackageRow]:
-    """Packages in use whose expiry falls within the next ``within_days`` days."""
-    today = today or clock.today()
-    statement = (
-        sa_select(*_COLUMNS)
-        .where(col(CustomerPackage.customer_id) == customer_id,
-               col(CustomerPackage.expires_on) >= today,
-               col(CustomerPackage.expires_on) <= today + timedelta(days=within_days))
-        .order_by(col(CustomerPackage.expires_on), col(CustomerPackage.id))
-    )
-    rows = (_to_row(values, today) for values in session.execute(statement))
-    return [row for row in rows if row.status == IN_USE]
-
-
 def _freeze_ends(session: Session, package_id: int) -> dict[int, date]:
     """The planned end of each freeze of a package, by its event id. The event keeps the
     expiry before and after; the end of the freeze is in the audit row of the freeze
