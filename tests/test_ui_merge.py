@@ -179,3 +179,49 @@ async def test_a_receptionist_merges_with_a_managers_pin(db_url, engine, staff_i
             "SELECT staff_id, approved_by FROM audit_log WHERE action = 'merge_customers'"
         )).all())
         assert [tuple(r) for r in approved] == [(lan, tuan)]
+
+
+async def test_the_palette_greys_what_a_manager_approves(db_url, engine, staff_id, fixed_now):
+    from textual.command import CommandList, CommandPalette
+
+    kept = make_customer(engine, staff_id)
+    with write_session(engine) as s:
+        lan = create_staff(s, name="Phạm Lan", role="receptionist", staff_id=staff_id).id
+    app = SalonApp(db_url, staff_id=lan)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        await open_detail(app, pilot, kept.id)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        await type_text(pilot, "merge")
+        for _ in range(100):  # the palette searches in a worker
+            options = app.screen.query_one(CommandList).options
+            if options:
+                break
+            await pilot.pause(0.02)
+
+        def dim(option) -> bool:
+            """Whether the name (the first line; the help below it is always dim) is."""
+            name_ends = option_text(option).index("\n")
+            return any("dim" in str(span.style) and span.start < name_ends
+                       for span in option.prompt.spans)
+
+        merge = next(o for o in options if "Merge a duplicate" in str(option_text(o)))
+        assert dim(merge)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, "book a visit")  # hers to do: not greyed
+        for _ in range(100):
+            options = app.screen.query_one(CommandList).options
+            if options:
+                break
+            await pilot.pause(0.02)
+        book = next(o for o in options if "Book a visit" in str(option_text(o)))
+        assert not dim(book)
+
+
+def option_text(option) -> str:
+    return getattr(option.prompt, "plain", str(option.prompt))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
 # One entry of the palette: (name, help, what it runs).
 PaletteEntry = tuple[str, str, Callable[[], object]]
@@ -72,7 +73,7 @@ class DeskCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, help_text, callback in commands_for(self.screen):
-            yield DiscoveryHit(name, callback, help=help_text)
+            yield DiscoveryHit(shown(name, help_text), callback, text=name, help=help_text)
 
     async def search(self, query: str) -> Hits:
         """Match ignoring case and diacritics ("gia han goi" finds "Gia hạn gói"), as the
@@ -83,4 +84,12 @@ class DeskCommands(Provider):
         for name, help_text, callback in commands_for(self.screen):
             score = matcher.match(fold(name))
             if score > 0:
-                yield Hit(score, name, callback, help=help_text)
+                yield Hit(score, shown(name, help_text), callback, text=name, help=help_text)
+
+
+def shown(name: str, help_text: str) -> Content:
+    """An entry's name as the palette shows it: greyed when the signed-in role may not do
+    it alone (its help says a manager approves); still there, since one may."""
+    from salontui.screens.guarded import needs_approval
+
+    return Content.styled(name, "dim") if needs_approval(help_text) else Content(name)

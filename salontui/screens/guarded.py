@@ -4,7 +4,8 @@
 Nothing is hidden nor switched off for a role: whatever a role may not do alone a manager
 may approve (the store refuses, the desk asks for the approval at once: StoreCalls), so a
 key kept out of sight would hide the way to get it done. What the palette does instead: an
-entry whose action the signed-in role may not do alone says that a manager approves it.
+entry whose action the signed-in role may not do alone is greyed, and says that a manager
+approves it.
 ``app.grants`` holds what the signed-in role may do (read at sign-in; None: not read yet,
 nothing said).
 """
@@ -46,3 +47,8 @@ def approval_note(app: Any, binding_id: str) -> str:
     if wanted is None or grants is None or wanted in grants:
         return ""
     return " · " + _("a manager approves")
+
+
+def needs_approval(help_text: str) -> bool:
+    """Whether a palette entry's help carries :func:`approval_note` (shown greyed)."""
+    return help_text.endswith(" · " + _("a manager approves"))
