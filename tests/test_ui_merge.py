@@ -46,6 +46,15 @@ def deleted(engine, customer_id: int) -> bool:
     return read(engine, lambda s: get_customer(s, customer_id=customer_id)).deleted_at is not None
 
 
+async def merge_by_keys(app, pilot, code: str) -> None:
+    """G, pick the duplicate by its code, and Enter on the confirmation."""
+    await pilot.press("G")
+    await settle(pilot)
+    await pick_duplicate(app, pilot, code)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 async def pick_duplicate(app, pilot, code: str) -> None:
     picker = app.screen
     assert isinstance(picker, CustomerPickerDialog)
@@ -88,11 +97,7 @@ async def test_merge_and_undo_by_keys(db_url, engine, staff_id, fixed_now):
         assert app.screen is screen and count_rows(engine) == audits
         assert not deleted(engine, duplicate)
 
-        await pilot.press("G")
-        await settle(pilot)
-        await pick_duplicate(app, pilot, dup_code)
-        await pilot.press("enter")
-        await settle(pilot)
+        await merge_by_keys(app, pilot, dup_code)
         assert app.screen is screen
         assert deleted(engine, duplicate) and points(engine, kept.id) == 300
         assert "Points 300" in plain(screen.query_one("#card"))
@@ -153,23 +158,15 @@ async def test_a_receptionist_merges_with_a_managers_pin(db_url, engine, staff_i
         screen = await open_detail(app, pilot, kept.id)
         helps = {name: text for name, text, _run in screen.palette_commands()}
         assert helps["Merge a duplicate"].endswith("· a manager approves")
-        await pilot.press("G")
-        await settle(pilot)
-        await pick_duplicate(app, pilot, dup_code)
         audits = count_rows(engine)
-        await pilot.press("enter")
-        await settle(pilot)
+        await merge_by_keys(app, pilot, dup_code)
         approval = app.screen
         assert isinstance(approval, ManagerApprovalDialog)
         await pilot.press("escape")  # refused: nothing merged, said on the screen
         await settle(pilot)
         assert app.screen is screen and count_rows(engine) == audits
         assert not deleted(engine, duplicate)
-        await pilot.press("G")
-        await settle(pilot)
-        await pick_duplicate(app, pilot, dup_code)
-        await pilot.press("enter")
-        await settle(pilot)
+        await merge_by_keys(app, pilot, dup_code)
         assert isinstance(app.screen, ManagerApprovalDialog)
         await type_text(pilot, "2468")
         await pilot.press("enter")
@@ -182,8 +179,6 @@ async def test_a_receptionist_merges_with_a_managers_pin(db_url, engine, staff_i
 
 
 async def test_the_palette_greys_what_a_manager_approves(db_url, engine, staff_id, fixed_now):
-    from textual.command import CommandList, CommandPalette
-
     kept = make_customer(engine, staff_id)
     with write_session(engine) as s:
         lan = create_staff(s, name="Phạm Lan", role="receptionist", staff_id=staff_id).id
@@ -191,15 +186,7 @@ async def test_the_palette_greys_what_a_manager_approves(db_url, engine, staff_i
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot)
         await open_detail(app, pilot, kept.id)
-        await pilot.press("ctrl+p")
-        await settle(pilot)
-        assert isinstance(app.screen, CommandPalette)
-        await type_text(pilot, "merge")
-        for _ in range(100):  # the palette searches in a worker
-            options = app.screen.query_one(CommandList).options
-            if options:
-                break
-            await pilot.pause(0.02)
+        options = await palette_options(app, pilot, "merge")
 
         def dim(option) -> bool:
             """Whether the name (the first line; the help below it is always dim) is."""
@@ -211,17 +198,26 @@ async def test_the_palette_greys_what_a_manager_approves(db_url, engine, staff_i
         assert dim(merge)
         await pilot.press("escape")
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await settle(pilot)
-        await type_text(pilot, "book a visit")  # hers to do: not greyed
-        for _ in range(100):
-            options = app.screen.query_one(CommandList).options
-            if options:
-                break
-            await pilot.pause(0.02)
+        options = await palette_options(app, pilot, "book a visit")  # hers: not greyed
         book = next(o for o in options if "Book a visit" in str(option_text(o)))
         assert not dim(book)
 
 
 def option_text(option) -> str:
     return getattr(option.prompt, "plain", str(option.prompt))
+
+
+async def palette_options(app, pilot, query: str) -> list:
+    """Ctrl+P, ``query`` typed, and the entries the palette shows for it."""
+    from textual.command import CommandList, CommandPalette
+
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    assert isinstance(app.screen, CommandPalette)
+    await type_text(pilot, query)
+    for _ in range(100):  # the palette searches in a worker
+        options = app.screen.query_one(CommandList).options
+        if options:
+            return list(options)
+        await pilot.pause(0.02)
+    raise AssertionError(f"nothing in the palette for {query!r}")
