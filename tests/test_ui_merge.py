@@ -221,3 +221,34 @@ async def palette_options(app, pilot, query: str) -> list:
             return list(options)
         await pilot.pause(0.02)
     raise AssertionError(f"nothing in the palette for {query!r}")
+
+
+async def test_a_duplicate_holding_much_still_fits_the_confirmation(db_url, engine, staff_id,
+                                                                    fixed_now):
+    from datetime import date
+
+    from salontui.store.packages import sell_package
+
+    kept = make_customer(engine, staff_id)
+    duplicate = make_duplicate(engine, staff_id)  # 300 points, and twelve packages
+    with write_session(engine) as s:
+        for n in range(12):
+            sell_package(s, staff_id=staff_id, customer_id=duplicate, name=f"Gói {n + 1}",
+                         kind="count", price=100_000, total_uses=5,
+                         expires_on=date(2027, 12, 1))
+        dup_code = get_customer(s, customer_id=duplicate).code
+    app = SalonApp(db_url, staff_id=staff_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        await open_detail(app, pilot, kept.id)
+        await pilot.press("G")
+        await settle(pilot)
+        await pick_duplicate(app, pilot, dup_code)
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmDialog)
+        question = plain(confirm.query_one("#question"))
+        assert "300 points" in question and "(+6 more)" in question
+        assert question.count("  • ") == 8
+        for button in ("#confirm", "#cancel"):
+            region = confirm.query_one(button).region
+            assert region.bottom <= SIZE[1] and region.right <= SIZE[0], button

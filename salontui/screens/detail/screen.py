@@ -149,6 +149,7 @@ def detail_bindings(tabs: Sequence[type[DetailTab]]) -> list[BindingType]:
     ]
 
 
+HELD_LINES = 8  # what a customer holds, as a delete or merge confirmation lists it
 TAB_PADDING = 2  # a tab's padding (app.tcss: Tab { padding: 0 1; })
 
 
@@ -645,7 +646,15 @@ class CustomerDetailScreen(StoreCalls, Screen):
     def holdings(self, summary, packages) -> list[str]:
         """What the customer still holds, one line each: stored value per card, points,
         vouchers, products to collect, debt, and the packages in use or reserved with what
-        is left of them."""
+        is left of them; at most :data:`HELD_LINES`, the last saying how many more (the
+        question and its buttons stay on an 80×24 screen)."""
+        lines = self._holdings(summary, packages)
+        if len(lines) > HELD_LINES:
+            more = len(lines) - HELD_LINES + 1
+            lines = [*lines[:HELD_LINES - 1], _("(+{n} more)").format(n=more)]
+        return lines
+
+    def _holdings(self, summary, packages) -> list[str]:
         fmt = self.desk.formatter
         lines = [_("{card} card: {amount} stored value").format(
             card=card_label(card.name), amount=fmt.money(card.balance))
