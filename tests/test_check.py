@@ -184,6 +184,9 @@ DAMAGE = {
         f"UPDATE payment SET method = 'account' WHERE id = (SELECT min(id) FROM payment "
         f"WHERE method = 'cash' AND invoice_id = {SALE})"],
     "counters": ["UPDATE counter SET value = 5 WHERE name = 'invoice'"],
+    "merges": [  # a customer said to be merged away with no merge behind it (no undo)
+        f"UPDATE customer SET merged_into_id = 1, deleted_at = {NOW} WHERE id = 4"],
+
     "appointments": [  # a paid visit's lines gone
         "DELETE FROM appointment_line WHERE appointment_id = "
         "(SELECT min(id) FROM appointment WHERE status = 'paid')"],
@@ -220,7 +223,7 @@ def test_every_check_can_fail():
         "ledger_owners": "ledger owners", "balances": "balances", "counters": "counters",
         "held_products": "products to collect",
         "backfills": "back-fills",
-        "reports": "reports",
+        "reports": "reports", "merges": "merges",
         "search_keys": "name search",
     }
     assert set(covered) == set(CHECKS)
@@ -367,3 +370,11 @@ def test_rewriting_the_whole_chain_does_not_match_a_printed_seal(salon):
         assert "rewritten" in chain.verify_seal(conn, printed)  # …but not of the seal
         assert chain.verify_seal(conn, "nonsense") is not None
     engine.dispose()
+
+
+def test_a_merge_in_force_whose_duplicate_is_back_is_caught(salon):
+    _break(salon, "INSERT INTO customer_merge (kept_id, merged_id, staff_id, moved, created_at)"
+           f" VALUES (1, 5, 1, '{{}}', {NOW})")
+    problems = [str(p) for p in _checks(salon)]
+    assert any(p.startswith("[merges] 1 merge in force whose duplicate") for p in problems), \
+        problems

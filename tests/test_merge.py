@@ -96,3 +96,18 @@ def test_the_merges_offered_to_undo(writer, reader, staff_id, customer_id, dupli
         undo_merge(s, staff_id=staff_id, merge_id=result.merge_id)
     with reader() as s:
         assert merges_to_undo(s, customer_id=customer_id) == []
+
+
+def test_check_finds_merges_and_undos_consistent(engine, writer, staff_id, customer_id,
+                                                 duplicate_id):
+    from salontui.store.check import run_checks
+
+    with writer() as s:
+        merged = merge_customers(s, staff_id=staff_id, keep_id=customer_id,
+                                 merge_id=duplicate_id)
+    assert run_checks(engine, only=["merges"]) == []
+    with writer() as s:
+        undo_merge(s, staff_id=staff_id, merge_id=merged.merge_id)
+    with writer() as s:
+        merge_customers(s, staff_id=staff_id, keep_id=customer_id, merge_id=duplicate_id)
+    assert run_checks(engine, only=["merges"]) == []  # merged again after an undo

@@ -621,6 +621,28 @@ class _Checker:
                     "liabilities report: {n} figure{s} off the books (figure, report, books)",
                     lambda r: f"{r[0]} {r[1]:,} ≠ {r[2]:,}")
 
+    # -- merges ------------------------------------------------------------------------------
+    def merges(self) -> None:
+        """A merged customer is deleted and named by exactly one merge in force into the
+        customer they point to, and each merge in force names a customer so merged: what
+        an undo relies on (store/merge.py), and what shows a merged customer's invoices
+        on the customer kept."""
+        merged = self.rows(
+            "SELECT c.code, CASE WHEN c.deleted_at IS NULL THEN 1 ELSE 0 END, "
+            "(SELECT count(*) FROM customer_merge m WHERE m.merged_id = c.id "
+            "AND m.kept_id = c.merged_into_id AND m.undone_at IS NULL) "
+            "FROM customer c WHERE c.merged_into_id IS NOT NULL ORDER BY c.id")
+        self.report("merges", [r for r in merged if r[1] or r[2] != 1],
+                    "{n} merged customer{s} not deleted, or without one merge in force "
+                    "behind them", lambda r: r[0])
+        loose = self.rows(
+            "SELECT m.id, d.code FROM customer_merge m JOIN customer d ON d.id = m.merged_id "
+            "WHERE m.undone_at IS NULL AND (d.merged_into_id IS NULL "
+            "OR d.merged_into_id != m.kept_id OR d.deleted_at IS NULL) ORDER BY m.id")
+        self.report("merges", loose,
+                    "{n} merge{s} in force whose duplicate is not merged into the customer "
+                    "kept", lambda r: f"#{r[0]} {r[1]}")
+
     # -- counters ----------------------------------------------------------------------------
     def counters(self) -> None:
         values = dict(self.rows("SELECT name, value FROM counter"))
@@ -676,7 +698,7 @@ CHECKS = (
     "package_closes", "appointments", "line_amounts", "invoice_subtotals", "invoice_totals",
     "invoice_change", "invoice_payments", "refund_links",
     "ledger_matches_documents", "ledger_owners", "points_earned", "adjustments_audited",
-    "balances", "held_products", "backfills", "reports", "counters", "search_keys",
+    "balances", "held_products", "backfills", "reports", "merges", "counters", "search_keys",
 )
 
 
