@@ -61,6 +61,8 @@ def test_kill_nine_mid_checkout_never_leaves_a_half_written_invoice(engine, db_u
              str(technician_id), f"r{round_}"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         assert child.stdout.readline().strip() == "ready", child.stderr.read()
+        if round_ == 0:  # one checkout at least is through (a loaded machine is slow to
+            wait_for_an_invoice(engine)  # start one), so the kills cut into later ones
         time.sleep(rng.uniform(0.02, 0.25))
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=30)
@@ -74,3 +76,14 @@ def test_kill_nine_mid_checkout_never_leaves_a_half_written_invoice(engine, db_u
     assert invoices > 0, "no checkout finished before the kills: the test proved nothing"
     assert lines == 2 * invoices and payments == 3 * invoices
     assert codes == [f"HD{n:06d}" for n in range(1, invoices + 1)]  # sequential, no hole
+
+
+def wait_for_an_invoice(engine, timeout: float = 60.0) -> None:
+    """Until the child has committed a checkout (or ``timeout`` seconds: then the test's
+    last assertion says the test proved nothing)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with read_session(engine) as s:
+            if s.execute(text("SELECT count(*) FROM invoice")).scalar_one():
+                return
+        time.sleep(0.05)
