@@ -174,7 +174,10 @@ async def test_bad_input_is_answered_at_the_field(db_url, engine, staff_id):
                 if visible(dialog) and getattr(dialog.focused, "id", None) == widget:  # (loaded)
                     break
                 await pilot.pause(0.01)
-            assert visible(dialog) and dialog.focused.id == widget
+            form = dialog.query_one("#salon-form", VerticalScroll)
+            assert visible(dialog) and dialog.focused.id == widget, (
+                form.region, form.scroll_y, form.max_scroll_y, dialog.focused.region,
+                dialog.focused.virtual_region)
             dialog.query_one(f"#{widget}").focus()
 
         await refused("name", "", "name", "Name is required.")
