@@ -106,6 +106,9 @@ def setting_value(key: str, view: SalonView) -> Cell:
     return Cell(value) if value else Cell("—", "dim")
 
 
+REVEAL_CHECKS, REVEAL_EVERY = 8, 0.1  # a refused field is kept in view for 0.8 s
+
+
 class SalonDialog(FormDialog):
     """The salon's settings, every field at once; answers the Settings saved (and the desk
     takes them at once: :meth:`result`)."""
@@ -201,8 +204,21 @@ class SalonDialog(FormDialog):
             return
         target.show_error(str(error))
         self.set_focus(target.control, scroll_visible=False)
+        self.call_after_refresh(self.reveal, target, REVEAL_CHECKS)
+
+    def reveal(self, target: Field, checks: int) -> None:
+        """Scroll ``target`` into view if it is not, and look again a little later while
+        ``checks`` last and the field keeps the focus: the form's height follows its
+        messages and the dialog follows the form, over more than one frame on a slow or
+        loaded PC, and a scroll made against a layout still settling can leave the field
+        just out of sight."""
+        if self.focused is not target.control:  # moved on (Tab): the form follows that
+            return
         form = self.query_one("#salon-form", VerticalScroll)
-        self.call_after_refresh(form.scroll_to_widget, target, animate=False, immediate=True)
+        if not form.region.contains_region(target.control.region):
+            form.scroll_to_widget(target, animate=False, immediate=True)
+        if checks > 1 and self.is_attached:
+            self.set_timer(REVEAL_EVERY, lambda: self.reveal(target, checks - 1))
 
     def focus_first(self) -> None:
         field = self.field_for(self.focus_key)
