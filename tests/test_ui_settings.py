@@ -30,6 +30,29 @@ async def test_f12_opens_settings_and_numbers_show_sections(db_url, engine, staf
         assert not isinstance(app.screen, SettingsScreen)
 
 
+async def test_a_section_key_pressed_as_settings_opens_is_kept(db_url, engine, staff_id):
+    """F12 then 6 at once on a slow PC: the 6 may come once the screen is there but before
+    its tabs have started, whose start-up shows the first section; the 6's is shown."""
+    import asyncio
+
+    from test_ui_helpers import start
+
+    app = SalonApp(db_url, staff_id=staff_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        screen = SettingsScreen()
+        app.push_screen(screen)
+        for _tick in range(100):  # composed, the tabs not started yet
+            await asyncio.sleep(0)
+            if screen.query("#sections"):
+                break
+        assert screen.query_one("#sections").active == ""
+        screen.action_section("groups")  # what the 6 does
+        await settle(pilot)
+        assert screen.active == "groups"
+        assert screen.query_one("#sections").active == "groups"
+
+
 async def test_groups_add_edit_retire_by_keys(db_url, engine, staff_id):
     app = SalonApp(db_url, staff_id=staff_id)
     async with app.run_test(size=SIZE) as pilot:

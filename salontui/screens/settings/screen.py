@@ -95,6 +95,8 @@ class SettingsScreen(StoreCalls, Screen):
         self.by_id = {section.section_id: section for section in self.sections}
         self.active = first if first in self.by_id else self.sections[0].section_id
         self.stale: set[str] = set()
+        # A section asked for by its key before the tabs had started (see action_section).
+        self.pending: str | None = None
 
     @property
     def current(self) -> SettingsSection:
@@ -109,8 +111,7 @@ class SettingsScreen(StoreCalls, Screen):
     def on_mount(self) -> None:
         self.title = _("Settings")
         self.watch(self.app, "data_version", self.data_changed, init=False)
-        self.current.load()
-        self.focus_list()
+        self.current.load()  # the list takes the focus once the tabs have started
 
     def on_resize(self, event) -> None:
         narrow = event.size.width < 90
@@ -122,11 +123,18 @@ class SettingsScreen(StoreCalls, Screen):
                 tab.label = label
 
     def focus_list(self) -> None:
-        self.current.table().focus()
+        """The shown section's list takes the focus, at once: a focus made later (as
+        ``Widget.focus`` does) on a section no longer shown would show it again."""
+        self.set_focus(self.current.table())
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         event.stop()
         pane = event.pane.id
+        if self.pending is not None:  # the tabs have started: the key's section now
+            wanted, self.pending = self.pending, None
+            if wanted != pane:
+                self.query_one(TabbedContent).active = wanted
+                return  # its own activation follows
         if pane is None or pane not in self.by_id:
             return
         self.active = pane
@@ -178,7 +186,15 @@ class SettingsScreen(StoreCalls, Screen):
         self.dismiss()
 
     def action_section(self, section_id: str) -> None:
-        self.query_one(TabbedContent).active = section_id
+        """Show a section. A key pressed as Settings opens (F12 then 7 on a slow PC) may
+        come before the tabs have started: their start-up shows the first section and
+        would undo it, so the section waits for that start-up (TabbedContent's ``active``
+        is empty until then) and is shown after it."""
+        tabs = self.query_one(TabbedContent)
+        if not tabs.active:
+            self.pending = section_id
+            return
+        tabs.active = section_id
 
     def action_filter(self) -> None:
         if self.current.filterable:
