@@ -337,3 +337,24 @@ async def test_a_deleted_customer_shows_in_the_bin_detail(app, engine, staff_id,
             await pilot.press(key)
             await settle(pilot)
             assert app.screen is screen
+
+
+async def test_a_tab_number_pressed_as_the_customer_opens_is_kept(app, world):
+    """Enter then 3 at once on a slow PC: the 3 may come once the screen is there but
+    before its tabs have started, whose start-up shows the first tab; the 3's is shown."""
+    import asyncio
+
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        app.screen.open_customer(world["customer"].id)
+        for _tick in range(200):  # composed, the tabs not started yet
+            await asyncio.sleep(0)
+            if app.screen.query("#tabs"):
+                break
+        screen = app.screen
+        assert screen.query_one("#tabs").active == ""
+        screen.action_tab("invoices")  # what the 3 does
+        await settle(pilot)
+        assert screen.active == "invoices"
+        assert screen.query_one("#tabs").active == "invoices"
+        assert screen.focused is screen.current.table()

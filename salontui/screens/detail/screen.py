@@ -229,6 +229,7 @@ class CustomerDetailScreen(StoreCalls, Screen):
         self.summary: CustomerSummary | None = None
         self.active = self.tabs[0].tab_id
         self.pending: tuple[str, Callable[[], None]] | None = None
+        self.pending_tab: str | None = None  # a number pressed before the tabs started
         self.select_after_load: tuple[str, str] | None = None
         self.needs_load = True
         self.stale = False  # the database changed while another screen covered this one
@@ -284,7 +285,11 @@ class CustomerDetailScreen(StoreCalls, Screen):
         self.load_summary()
         first = self.tabs[0]
         first.load()
-        first.table().focus()
+        shown = self.query_one(TabbedContent).active or first.tab_id
+        if shown == first.tab_id and self.pending_tab is None:
+            # At once, and only while the first tab is the one shown: a focus in a tab
+            # shows that tab, so a late one would undo a number pressed meanwhile.
+            self.set_focus(first.table())
 
     # -- layout ---------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -428,11 +433,22 @@ class CustomerDetailScreen(StoreCalls, Screen):
 
     # -- tabs -----------------------------------------------------------------------
     def action_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
+        """Show a tab. A number pressed as the customer opens may come before the tabs
+        have started, whose start-up shows the first tab and would undo it: the tab then
+        waits for that start-up (TabbedContent's ``active`` is empty until it)."""
+        tabs = self.query_one(TabbedContent)
+        if not tabs.active:
+            self.pending_tab = tab
+            return
+        tabs.active = tab
 
     async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         event.stop()
         tab = event.pane
+        wanted, self.pending_tab = self.pending_tab, None
+        if wanted is not None and wanted != tab.id:  # the tabs have started: the key's tab
+            self.query_one(TabbedContent).active = wanted
+            return
         if not isinstance(tab, DetailTab) or tab not in self.tabs:
             return
         self.active = tab.tab_id
@@ -442,7 +458,7 @@ class CustomerDetailScreen(StoreCalls, Screen):
             await tab.mount_all(tab.widgets())
         if not tab.loaded:
             tab.load()
-        tab.table().focus()
+        self.set_focus(tab.table())  # at once: see start_loading
         self.update_keys()
 
     def switch_to(self, tab: str, then=None) -> None:
