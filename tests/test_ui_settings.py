@@ -4,6 +4,7 @@ by keys at 80×24: add, edit, retire, bad input answered at the field."""
 
 from __future__ import annotations
 
+import pytest
 from test_ui_helpers import SIZE, open_settings, paste, read, settle, table_rows, type_text
 
 from salontui.app import SalonApp
@@ -30,9 +31,14 @@ async def test_f12_opens_settings_and_numbers_show_sections(db_url, engine, staf
         assert not isinstance(app.screen, SettingsScreen)
 
 
-async def test_a_section_key_pressed_as_settings_opens_is_kept(db_url, engine, staff_id):
+@pytest.mark.parametrize("moment", ["before the tabs start", "as the tabs start",
+                                    "before the list has the focus"])
+async def test_a_section_key_pressed_as_settings_opens_is_kept(db_url, engine, staff_id,
+                                                                 moment):
     """F12 then 6 at once on a slow PC: the 6 may come once the screen is there but before
-    its tabs have started, whose start-up shows the first section; the 6's is shown."""
+    its tabs have started (whose start-up shows the first section), or after that but
+    before the first section's list has taken the focus (a focus in a section shows it);
+    either way the 6's section is shown, its list focused."""
     import asyncio
 
     from test_ui_helpers import start
@@ -42,15 +48,20 @@ async def test_a_section_key_pressed_as_settings_opens_is_kept(db_url, engine, s
         await start(app, pilot)
         screen = SettingsScreen()
         app.push_screen(screen)
-        for _tick in range(100):  # composed, the tabs not started yet
+        started = moment != "before the tabs start"
+        for _tick in range(1000):
             await asyncio.sleep(0)
-            if screen.query("#sections"):
+            tabs = screen.query("#sections")
+            if tabs and bool(tabs.first().active) == started and (
+                    moment != "before the list has the focus" or screen.focused is not None):
                 break
-        assert screen.query_one("#sections").active == ""
+        assert screen.query_one("#sections").active == ("catalogue" if started else "")
+        assert screen.focused is None or "table" not in str(screen.focused.id)
         screen.action_section("groups")  # what the 6 does
         await settle(pilot)
         assert screen.active == "groups"
         assert screen.query_one("#sections").active == "groups"
+        assert screen.focused is screen.current.table()
 
 
 async def test_groups_add_edit_retire_by_keys(db_url, engine, staff_id):

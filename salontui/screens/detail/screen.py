@@ -451,6 +451,8 @@ class CustomerDetailScreen(StoreCalls, Screen):
             return
         if not isinstance(tab, DetailTab) or tab not in self.tabs:
             return
+        if self.query_one(TabbedContent).active != tab.tab_id:  # a newer one is on its way
+            return
         self.active = tab.tab_id
         self.fit_tab_labels()
         if not tab.built:

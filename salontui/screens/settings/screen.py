@@ -123,9 +123,11 @@ class SettingsScreen(StoreCalls, Screen):
                 tab.label = label
 
     def focus_list(self) -> None:
-        """The shown section's list takes the focus, at once: a focus made later (as
-        ``Widget.focus`` does) on a section no longer shown would show it again."""
-        self.set_focus(self.current.table())
+        """The list of the section the tabs show takes the focus, at once: a focus made
+        later (as ``Widget.focus`` does) on a section no longer shown would show it
+        again."""
+        shown = self.by_id.get(self.query_one(TabbedContent).active, self.current)
+        self.set_focus(shown.table())
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         event.stop()
@@ -136,6 +138,8 @@ class SettingsScreen(StoreCalls, Screen):
                 self.query_one(TabbedContent).active = wanted
                 return  # its own activation follows
         if pane is None or pane not in self.by_id:
+            return
+        if self.query_one(TabbedContent).active != pane:  # a newer one is on its way
             return
         self.active = pane
         section = self.current
