@@ -319,7 +319,8 @@ async def open_settings(app, pilot, section: str | None = None) -> SettingsScree
             if screen.active == section:  # it may come a few frames later
                 break
             await pilot.pause(0.02)
-        assert screen.active == section
+        assert screen.active == section, (  # where the key went, if it ever fails
+            app.screen, app.focused, screen.query_one("#sections").active)
     return screen
 
 
