@@ -67,6 +67,7 @@ from salontui.store.names import card_label
 from salontui.widgets.footer import DeskFooter
 from salontui.widgets.header import desk_header
 from salontui.widgets.header_card import HeaderCard, points_text
+from salontui.widgets.tabs import DeskTabs
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -229,7 +230,6 @@ class CustomerDetailScreen(StoreCalls, Screen):
         self.summary: CustomerSummary | None = None
         self.active = self.tabs[0].tab_id
         self.pending: tuple[str, Callable[[], None]] | None = None
-        self.pending_tab: str | None = None  # a number pressed before the tabs started
         self.select_after_load: tuple[str, str] | None = None
         self.needs_load = True
         self.stale = False  # the database changed while another screen covered this one
@@ -285,8 +285,8 @@ class CustomerDetailScreen(StoreCalls, Screen):
         self.load_summary()
         first = self.tabs[0]
         first.load()
-        shown = self.query_one(TabbedContent).active or first.tab_id
-        if shown == first.tab_id and self.pending_tab is None:
+        tabs = self.query_one(DeskTabs)
+        if (tabs.active or first.tab_id) == first.tab_id and tabs.asked is None:
             # At once, and only while the first tab is the one shown: a focus in a tab
             # shows that tab, so a late one would undo a number pressed meanwhile.
             self.set_focus(first.table())
@@ -298,7 +298,7 @@ class CustomerDetailScreen(StoreCalls, Screen):
         first = self.tabs[0]
         yield desk_header()
         yield HeaderCard(id="card")
-        with TabbedContent(initial=first.tab_id, id="tabs"):
+        with DeskTabs(initial=first.tab_id, id="tabs"):
             for tab in self.tabs:
                 if tab is first:
                     with tab:
@@ -433,25 +433,12 @@ class CustomerDetailScreen(StoreCalls, Screen):
 
     # -- tabs -----------------------------------------------------------------------
     def action_tab(self, tab: str) -> None:
-        """Show a tab. A number pressed as the customer opens may come before the tabs
-        have started, whose start-up shows the first tab and would undo it: the tab then
-        waits for that start-up (TabbedContent's ``active`` is empty until it)."""
-        tabs = self.query_one(TabbedContent)
-        if not tabs.active:
-            self.pending_tab = tab
-            return
-        tabs.active = tab
+        self.query_one(DeskTabs).show(tab)  # kept if pressed as the customer opens
 
     async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         event.stop()
         tab = event.pane
-        wanted, self.pending_tab = self.pending_tab, None
-        if wanted is not None and wanted != tab.id:  # the tabs have started: the key's tab
-            self.query_one(TabbedContent).active = wanted
-            return
         if not isinstance(tab, DetailTab) or tab not in self.tabs:
-            return
-        if self.query_one(TabbedContent).active != tab.tab_id:  # a newer one is on its way
             return
         self.active = tab.tab_id
         self.fit_tab_labels()

@@ -36,6 +36,7 @@ from salontui.screens.settings.tiers import TiersSection
 from salontui.widgets.footer import DeskFooter
 from salontui.widgets.header import desk_header
 from salontui.widgets.tables import DeskTable
+from salontui.widgets.tabs import DeskTabs
 
 if TYPE_CHECKING:
     from salontui.screens.commands import PaletteEntry
@@ -95,8 +96,6 @@ class SettingsScreen(StoreCalls, Screen):
         self.by_id = {section.section_id: section for section in self.sections}
         self.active = first if first in self.by_id else self.sections[0].section_id
         self.stale: set[str] = set()
-        # A section asked for by its key before the tabs had started (see action_section).
-        self.pending: str | None = None
 
     @property
     def current(self) -> SettingsSection:
@@ -104,7 +103,7 @@ class SettingsScreen(StoreCalls, Screen):
 
     def compose(self) -> ComposeResult:
         yield desk_header()
-        with TabbedContent(initial=self.active, id="sections"):
+        with DeskTabs(initial=self.active, id="sections"):
             yield from self.sections
         yield DeskFooter(show_command_palette=False)
 
@@ -132,14 +131,7 @@ class SettingsScreen(StoreCalls, Screen):
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         event.stop()
         pane = event.pane.id
-        if self.pending is not None:  # the tabs have started: the key's section now
-            wanted, self.pending = self.pending, None
-            if wanted != pane:
-                self.query_one(TabbedContent).active = wanted
-                return  # its own activation follows
         if pane is None or pane not in self.by_id:
-            return
-        if self.query_one(TabbedContent).active != pane:  # a newer one is on its way
             return
         self.active = pane
         section = self.current
@@ -190,15 +182,7 @@ class SettingsScreen(StoreCalls, Screen):
         self.dismiss()
 
     def action_section(self, section_id: str) -> None:
-        """Show a section. A key pressed as Settings opens (F12 then 7 on a slow PC) may
-        come before the tabs have started: their start-up shows the first section and
-        would undo it, so the section waits for that start-up (TabbedContent's ``active``
-        is empty until then) and is shown after it."""
-        tabs = self.query_one(TabbedContent)
-        if not tabs.active:
-            self.pending = section_id
-            return
-        tabs.active = section_id
+        self.query_one(DeskTabs).show(section_id)  # kept if pressed as Settings opens
 
     def action_filter(self) -> None:
         if self.current.filterable:
