@@ -46,9 +46,13 @@ def approval_note(app: Any, binding_id: str) -> str:
     grants = getattr(app, "grants", None)
     if wanted is None or grants is None or wanted in grants:
         return ""
-    return " · " + _("a manager approves")
+    return _approval_text()
 
 
 def needs_approval(help_text: str) -> bool:
     """Whether a palette entry's help carries :func:`approval_note` (shown greyed)."""
-    return help_text.endswith(" · " + _("a manager approves"))
+    return help_text.endswith(_approval_text())
+
+
+def _approval_text() -> str:
+    return " · " + _("a manager approves")  # read at each call: the language may change
